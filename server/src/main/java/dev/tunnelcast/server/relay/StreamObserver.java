@@ -1,0 +1,32 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.TrackConfig;
+
+/**
+ * Sees what a stream's publisher sends, after the relay has validated it, for consumers
+ * that are not players (the archive recorder, later others).
+ *
+ * <p>The relay calls these methods on the publisher's I/O thread, in arrival order, one
+ * stream at a time per publisher. Implementations must return at once: anything slow
+ * (disk, network) goes to their own bounded queue, so that an observer never delays
+ * fan-out. An observer that throws is logged and does not affect the stream.
+ */
+public interface StreamObserver {
+
+    /** A publisher started publishing {@code stream}; {@code sessionId} is its Welcome id. */
+    default void publisherStarted(String stream, String sessionId) {}
+
+    /** A track was announced or re-announced (the encoder configuration changed). */
+    default void trackConfig(String stream, TrackConfig config) {}
+
+    /**
+     * One validated media packet.
+     *
+     * @param receivedAtMicros when the relay received it, on the relay clock
+     */
+    default void mediaPacket(String stream, MediaPacket packet, long receivedAtMicros) {}
+
+    /** The publisher left (cleanly or not); the stream may resume with a new publisher. */
+    default void publisherStopped(String stream, String sessionId) {}
+}
