@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * The archive's HTTP API, as Undertow handlers for the relay's routing table:
  * <ul>
  *   <li>{@code GET /api/streams/{stream}/recordings?from=&to=}: JSON list of segments;</li>
- *   <li>{@code GET /api/streams/{stream}/recordings/{id}}: the MP4 file (HTTP Range, HEAD);</li>
+ *   <li>{@code GET /api/streams/{stream}/recordings/{id}} (optionally {@code {id}.mp4}): the
+ *       MP4 file, with HTTP Range and HEAD;</li>
  *   <li>{@code GET /api/streams/{stream}/archive.m3u8?from=&to=}: an HLS VOD playlist whose
  *       media segments are byte ranges of the fMP4 files (CMAF).</li>
  * </ul>
@@ -83,6 +84,9 @@ public final class ArchiveHandlers {
         return exchange -> {
             String stream = stream(exchange);
             String id = param(exchange, "id");
+            if (id != null && id.endsWith(".mp4")) {
+                id = id.substring(0, id.length() - 4);
+            }
             if (stream == null) {
                 return;
             }
@@ -112,7 +116,7 @@ public final class ArchiveHandlers {
                 exchange.dispatch(this.playlist());
                 return;
             }
-            String body = HlsPlaylist.render(segments, index::mediaFile, s -> "recordings/" + s.id());
+            String body = HlsPlaylist.render(segments, index::mediaFile, s -> "recordings/" + s.id() + ".mp4");
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/vnd.apple.mpegurl");
             exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
         };

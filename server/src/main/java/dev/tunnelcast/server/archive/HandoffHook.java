@@ -77,6 +77,9 @@ final class HandoffHook {
             log.info("Archive segment {} of stream {} handed off (attempt {})", segment.id(), segment.stream(), attempt);
             return;
         }
+        if (Thread.currentThread().isInterrupted() || executor.isShutdown()) {
+            return; // shutting down: the index still says PENDING, the next start resumes it
+        }
         metrics.hookFailed.increment();
         Duration delay = backoff(attempt);
         log.warn("Hand-off of archive segment {} of stream {} failed (attempt {}): {}; retrying in {} ms",

@@ -109,6 +109,7 @@ final class StreamRecording {
                 return;
             }
             if (!open(packet, receivedAtMicros)) {
+                metrics.discarded("disk-fault");
                 return;
             }
         }
@@ -179,11 +180,17 @@ final class StreamRecording {
         }
         byte[] payload = packet.getPayload().toByteArray();
         try {
-            current.muxer.write(trackId, payload, pts, packet.getDurationMicros(), packet.getKeyframe());
             if (video && packet.getKeyframe()) {
-                checkSpace(index.streamDirectory(stream));
+                checkSpace(index.streamDirectory(stream)); // a keyframe starts a fragment: check before it
             }
+            current.muxer.write(trackId, payload, pts, packet.getDurationMicros(), packet.getKeyframe());
+        } catch (LowDiskSpaceException e) {
+            metrics.discarded("disk-fault");
+            closeSegment("low-disk-space"); // there is still room to finish the file cleanly
+            fault(e);
+            return;
         } catch (IOException | RuntimeException e) {
+            metrics.discarded("disk-fault");
             fault(e);
             return;
         }
@@ -201,7 +208,7 @@ final class StreamRecording {
     private void checkSpace(Path dir) throws IOException {
         long free = disk.usableBytes(dir);
         if (free < config.minFreeBytes()) {
-            throw new IOException("only " + free + " bytes free in " + dir + ", below the minimum of "
+            throw new LowDiskSpaceException("only " + free + " bytes free in " + dir + ", below the minimum of "
                     + config.minFreeBytes());
         }
     }
@@ -254,6 +261,13 @@ final class StreamRecording {
             id = base + "-" + n;
         }
         return id;
+    }
+
+    /** Free space fell below the configured minimum (not yet an I/O error). */
+    private static final class LowDiskSpaceException extends IOException {
+        LowDiskSpaceException(String message) {
+            super(message);
+        }
     }
 
     /** The segment being written. */
