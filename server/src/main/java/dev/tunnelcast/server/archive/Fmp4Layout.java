@@ -20,8 +20,11 @@ import java.util.Map;
  */
 record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
 
-    /** One moof+mdat pair: where it starts, how long it is, how long it plays. */
-    record Fragment(long offset, long length, double durationSeconds) {}
+    /**
+     * One moof+mdat pair: where it starts, how long it is, how long it plays, and whether it
+     * starts with a video sync sample (always true for a file without video).
+     */
+    record Fragment(long offset, long length, double durationSeconds, boolean startsWithKeyframe) {}
 
     /** Where the last complete fragment ends (or the init part, if there is no fragment). */
     long completeLength() {
@@ -37,9 +40,12 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
             long initLength = 0;
             Map<Long, Long> timescales = new HashMap<>();
             Map<Long, Long> trexDurations = new HashMap<>();
+            Map<Long, Integer> trexFlags = new HashMap<>();
+            long[] videoTrack = {-1};
             List<Fragment> fragments = new ArrayList<>();
             long pendingMoof = -1;
             double pendingDuration = 0;
+            boolean pendingKeyframe = true;
             while (pos + 8 <= size) {
                 ByteBuffer header = read(ch, pos, 16);
                 long boxSize = Integer.toUnsignedLong(header.getInt(0));
@@ -57,17 +63,19 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                 switch (type) {
                     case "moov" -> {
                         ByteBuffer moov = read(ch, pos + headerLength, (int) (boxSize - headerLength));
-                        parseMoov(moov, timescales, trexDurations);
+                        parseMoov(moov, timescales, trexDurations, trexFlags, videoTrack);
                         initLength = pos + boxSize;
                     }
                     case "moof" -> {
                         ByteBuffer moof = read(ch, pos + headerLength, (int) (boxSize - headerLength));
                         pendingMoof = pos;
                         pendingDuration = moofDuration(moof, timescales, trexDurations);
+                        pendingKeyframe = videoTrack[0] < 0 || startsWithSync(moof, videoTrack[0], trexFlags);
                     }
                     case "mdat" -> {
                         if (pendingMoof >= 0) {
-                            fragments.add(new Fragment(pendingMoof, pos + boxSize - pendingMoof, pendingDuration));
+                            fragments.add(new Fragment(pendingMoof, pos + boxSize - pendingMoof, pendingDuration,
+                                    pendingKeyframe));
                             pendingMoof = -1;
                         }
                     }
@@ -111,11 +119,13 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
         void visit(String type, ByteBuffer body);
     }
 
-    private static void parseMoov(ByteBuffer moov, Map<Long, Long> timescales, Map<Long, Long> trexDurations) {
+    private static void parseMoov(ByteBuffer moov, Map<Long, Long> timescales, Map<Long, Long> trexDurations,
+            Map<Long, Integer> trexFlags, long[] videoTrack) {
         children(moov, (type, body) -> {
             if (type.equals("trak")) {
                 long[] trackId = {0};
                 long[] timescale = {0};
+                boolean[] video = {false};
                 children(body, (t, b) -> {
                     if (t.equals("tkhd")) {
                         trackId[0] = Integer.toUnsignedLong(b.getInt(b.get(0) == 1 ? 20 : 12));
@@ -123,15 +133,21 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                         children(b, (t2, b2) -> {
                             if (t2.equals("mdhd")) {
                                 timescale[0] = Integer.toUnsignedLong(b2.getInt(b2.get(0) == 1 ? 20 : 12));
+                            } else if (t2.equals("hdlr")) {
+                                video[0] = type(b2, 8).equals("vide");
                             }
                         });
                     }
                 });
                 timescales.put(trackId[0], timescale[0]);
+                if (video[0] && videoTrack[0] < 0) {
+                    videoTrack[0] = trackId[0];
+                }
             } else if (type.equals("mvex")) {
                 children(body, (t, b) -> {
                     if (t.equals("trex")) {
                         trexDurations.put(Integer.toUnsignedLong(b.getInt(4)), Integer.toUnsignedLong(b.getInt(12)));
+                        trexFlags.put(Integer.toUnsignedLong(b.getInt(4)), b.getInt(20));
                     }
                 });
             }
@@ -167,6 +183,43 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
             }
         });
         return longest[0];
+    }
+
+    /** Whether the first sample of {@code track} in this moof is a sync sample (keyframe). */
+    private static boolean startsWithSync(ByteBuffer moof, long track, Map<Long, Integer> trexFlags) {
+        int[] flags = {-1};
+        children(moof, (type, traf) -> {
+            if (!type.equals("traf") || flags[0] != -1) {
+                return;
+            }
+            long[] trackId = {-1};
+            int[] defaultFlags = {0};
+            children(traf, (t, b) -> {
+                if (t.equals("tfhd")) {
+                    int f = b.getInt(0) & 0xFFFFFF;
+                    trackId[0] = Integer.toUnsignedLong(b.getInt(4));
+                    int at = 8;
+                    if ((f & 0x1) != 0) at += 8;
+                    if ((f & 0x2) != 0) at += 4;
+                    if ((f & 0x8) != 0) at += 4;
+                    if ((f & 0x10) != 0) at += 4;
+                    defaultFlags[0] = (f & 0x20) != 0 ? b.getInt(at) : trexFlags.getOrDefault(trackId[0], 0);
+                } else if (t.equals("trun") && trackId[0] == track && flags[0] == -1) {
+                    int f = b.getInt(0) & 0xFFFFFF;
+                    int at = 8 + ((f & 0x1) != 0 ? 4 : 0);
+                    if ((f & 0x4) != 0) {
+                        flags[0] = b.getInt(at);
+                    } else if ((f & 0x400) != 0) {
+                        at += ((f & 0x100) != 0 ? 4 : 0) + ((f & 0x200) != 0 ? 4 : 0);
+                        flags[0] = b.getInt(at);
+                    } else {
+                        flags[0] = defaultFlags[0];
+                    }
+                }
+            });
+        });
+        // no video sample in this fragment: it does not start a video segment
+        return flags[0] != -1 && (flags[0] & 0x0001_0000) == 0;
     }
 
     private static long trunDuration(ByteBuffer trun, long defaultDuration) {

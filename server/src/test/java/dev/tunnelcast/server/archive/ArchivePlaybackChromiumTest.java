@@ -38,7 +38,7 @@ class ArchivePlaybackChromiumTest {
     void theArchivePlaysInHeadlessChromiumAndSeeks() throws Exception {
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withSegmentDuration(Duration.ofSeconds(3)),
                 new SimpleMeterRegistry());
-        MediaFixture.generate(10, 30).publish(archive.observer(), "cam1", "s1", 1_790_000_000_000_000L);
+        MediaFixture.generate(10, 60).publish(archive.observer(), "cam1", "s1", 1_790_000_000_000_000L); // the agent's 2 s GOP
         archive.close();
         Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(archive.handlers().routes().get("/play.html", exchange -> {
