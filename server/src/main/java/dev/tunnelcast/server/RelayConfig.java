@@ -148,7 +148,7 @@ public record RelayConfig(
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
         private Duration helloTimeout = Duration.ofSeconds(5);
         private Duration gracePeriod = Duration.ofSeconds(15);
-        private long gopCacheBytes = 16L * 1024 * 1024;
+        private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
         private Path staticDir;
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());

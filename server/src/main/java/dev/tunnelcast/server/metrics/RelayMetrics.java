@@ -62,9 +62,9 @@ public final class RelayMetrics implements AutoCloseable {
                     .register(registry));
         }
         messagesIn = Counter.builder("tunnelcast.messages.in").description("messages received from publishers").register(registry);
-        bytesIn = Counter.builder("tunnelcast.bytes.in").baseUnit("bytes").description("bytes received from publishers").register(registry);
+        bytesIn = Counter.builder("tunnelcast.bytes.in").description("bytes received from publishers").register(registry);
         messagesOut = Counter.builder("tunnelcast.messages.out").description("messages written to players").register(registry);
-        bytesOut = Counter.builder("tunnelcast.bytes.out").baseUnit("bytes").description("bytes written to players").register(registry);
+        bytesOut = Counter.builder("tunnelcast.bytes.out").description("bytes written to players").register(registry);
         relayLatency = Timer.builder("tunnelcast.relay.latency")
                 .description("relay receive to socket write completed, per message and player")
                 .publishPercentileHistogram()
@@ -74,7 +74,7 @@ public final class RelayMetrics implements AutoCloseable {
         queueDepth = DistributionSummary.builder("tunnelcast.player.queue.depth").baseUnit("bytes")
                 .description("player queue depth, sampled every second per player")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        Gauge.builder("tunnelcast.player.queue.bytes", queuedBytesTotal, AtomicLong::get).baseUnit("bytes")
+        Gauge.builder("tunnelcast.player.queue.bytes", queuedBytesTotal, AtomicLong::get)
                 .description("bytes queued for all players at the last sample").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);

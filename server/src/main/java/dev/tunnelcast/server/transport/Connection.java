@@ -24,7 +24,7 @@ public final class Connection {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     /** How long a peer may take to answer our close frame before the socket is closed hard. */
-    private static final long CLOSE_LINGER_MILLIS = 2000;
+    private static final long CLOSE_LINGER_MILLIS = 5000;
 
     private final WebSocketChannel channel;
     private final String sessionId;
