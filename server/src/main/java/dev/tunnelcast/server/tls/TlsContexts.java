@@ -75,7 +75,10 @@ public final class TlsContexts {
         try (Reader reader = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // SEC1 EC keys may come without their public half: then convert the private part only.
+                    return pair.getPublicKeyInfo() != null
+                            ? converter.getKeyPair(pair).getPrivate()
+                            : converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (item instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
