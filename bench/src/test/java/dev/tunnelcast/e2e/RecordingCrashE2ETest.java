@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelcast.bench.archive.EncodedMedia;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.MediaPacket;
@@ -39,7 +40,7 @@ class RecordingCrashE2ETest {
 
     @Test
     void aKilledRelayLosesNoMoreThanTheLastFragment() throws Exception {
-        RecordedMediaSource media = RecordedMediaSource.encode(work.resolve("media"), 14);
+        EncodedMedia media = EncodedMedia.encode(work.resolve("media"), 14);
         Path archive = work.resolve("archive");
         int port = freePort();
         long elapsedMillis;
@@ -75,7 +76,7 @@ class RecordingCrashE2ETest {
             assertThat(list.get(0).path("state").asText()).isEqualTo("RECOVERED");
             Path file = list(archive.resolve("cam1"), ".mp4").get(0);
             long decoded = decodedVideoFrames(file);
-            long required = (elapsedMillis / 1000 - 2) * RecordedMediaSource.FPS;
+            long required = (elapsedMillis / 1000 - 2) * EncodedMedia.FPS;
             assertThat(decoded).as("frames decoded after %d ms of recording", elapsedMillis)
                     .isGreaterThanOrEqualTo(required);
             assertThat(list.get(0).path("videoFrames").asLong()).isEqualTo(decoded);

@@ -1,4 +1,4 @@
-package dev.tunnelcast.e2e;
+package dev.tunnelcast.bench.archive;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -31,11 +31,12 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
  * the agent's wire shape: encoded by the FFmpeg CLI, read back with FFmpeg's demuxer (AVCC
  * access units with the avcC, Opus packets with the OpusHead). Track 1 video, 2 audio.
  */
-record RecordedMediaSource(List<TrackConfig> tracks, List<MediaPacket> packets) {
+public record EncodedMedia(List<TrackConfig> tracks, List<MediaPacket> packets) {
 
-    static final int FPS = 30;
+    public static final int FPS = 30;
 
-    static RecordedMediaSource encode(Path dir, int seconds) throws Exception {
+    /** Encodes {@code seconds} of 640x360 test video and a tone into {@code dir} and reads the packets back. */
+    public static EncodedMedia encode(Path dir, int seconds) throws Exception {
         Files.createDirectories(dir);
         Path file = dir.resolve("source.mp4");
         Process ffmpeg = new ProcessBuilder("ffmpeg", "-y", "-v", "error",
@@ -51,7 +52,13 @@ record RecordedMediaSource(List<TrackConfig> tracks, List<MediaPacket> packets) 
         return demux(file);
     }
 
-    private static RecordedMediaSource demux(Path file) {
+    /** How long the media plays: the end of its last packet, from the first. */
+    public long durationMicros() {
+        long first = packets.get(0).getPtsMicros();
+        return packets.stream().mapToLong(p -> p.getPtsMicros() + p.getDurationMicros()).max().orElse(first) - first;
+    }
+
+    private static EncodedMedia demux(Path file) {
         AVFormatContext context = new AVFormatContext(null);
         if (avformat_open_input(context, file.toString(), null, null) < 0
                 || avformat_find_stream_info(context, (org.bytedeco.javacpp.PointerPointer<?>) null) < 0) {
@@ -96,6 +103,6 @@ record RecordedMediaSource(List<TrackConfig> tracks, List<MediaPacket> packets) 
         avformat_close_input(context);
         packets.sort(Comparator.comparingLong(MediaPacket::getPtsMicros));
         tracks.sort(Comparator.comparingInt(TrackConfig::getTrackId));
-        return new RecordedMediaSource(List.copyOf(tracks), List.copyOf(packets));
+        return new EncodedMedia(List.copyOf(tracks), List.copyOf(packets));
     }
 }
