@@ -27,6 +27,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
 import java.io.IOException;
@@ -150,12 +151,12 @@ final class Fmp4Muxer implements AutoCloseable {
      * Writes one access unit; {@code ptsMicros} is relative to the segment start and must
      * increase per track (no B-frames: dts = pts).
      */
-    void write(int trackId, byte[] payload, long ptsMicros, long durationMicros, boolean keyframe)
+    void write(int trackId, ByteString payload, long ptsMicros, long durationMicros, boolean keyframe)
             throws IOException {
         AVStream stream = streams.get(trackId);
-        check(av_new_packet(packet, payload.length), "allocate packet");
+        check(av_new_packet(packet, payload.size()), "allocate packet");
         try {
-            packet.data().put(payload);
+            payload.copyTo(packet.data().capacity(payload.size()).asByteBuffer()); // one copy, into FFmpeg's buffer
             AVRational tb = stream.time_base();
             long pts = av_rescale_q(ptsMicros, MICROS, tb);
             packet.pts(pts);

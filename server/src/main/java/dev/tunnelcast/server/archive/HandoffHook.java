@@ -72,8 +72,7 @@ final class HandoffHook {
         if (commandDone && webhookDone) {
             metrics.hookSucceeded.increment();
             metrics.hookPending.decrementAndGet();
-            index.get(segment.stream(), segment.id())
-                    .ifPresent(current -> index.putOrLog(current.withHandoff(SegmentInfo.Handoff.DONE)));
+            index.updateIfPresent(segment.stream(), segment.id(), s -> s.withHandoff(SegmentInfo.Handoff.DONE));
             log.info("Archive segment {} of stream {} handed off (attempt {})", segment.id(), segment.stream(), attempt);
             return;
         }

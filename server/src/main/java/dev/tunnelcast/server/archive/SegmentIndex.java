@@ -14,6 +14,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class SegmentIndex {
     }
 
     /** Stores (adds or replaces) a segment's entry, durably before returning. */
-    public void put(SegmentInfo info) throws IOException {
+    public synchronized void put(SegmentInfo info) throws IOException {
         Path target = sidecar(info);
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -91,7 +92,7 @@ public final class SegmentIndex {
     }
 
     /** Like {@link #put} for callers that cannot act on a failure but log it. */
-    public void putOrLog(SegmentInfo info) {
+    public synchronized void putOrLog(SegmentInfo info) {
         try {
             put(info);
         } catch (IOException e) {
@@ -102,10 +103,19 @@ public final class SegmentIndex {
     }
 
     /** Deletes the media file and the entry. */
-    public void delete(SegmentInfo info) throws IOException {
+    public synchronized void delete(SegmentInfo info) throws IOException {
         Files.deleteIfExists(mediaFile(info));
         Files.deleteIfExists(sidecar(info));
         segments(info.stream()).remove(info.id());
+    }
+
+    /**
+     * Replaces the entry of {@code id} with {@code change} applied to it, unless retention
+     * deleted it meanwhile (updates and deletions are serialized, so a deleted segment never
+     * comes back as a sidecar without media).
+     */
+    public synchronized void updateIfPresent(String stream, String id, UnaryOperator<SegmentInfo> change) {
+        get(stream, id).ifPresent(current -> putOrLog(change.apply(current)));
     }
 
     public Optional<SegmentInfo> get(String stream, String id) {

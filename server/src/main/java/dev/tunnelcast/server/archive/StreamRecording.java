@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.archive;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
@@ -178,7 +179,7 @@ final class StreamRecording {
             metrics.discarded(pts < 0 ? "before-segment-start" : "non-monotonic-pts");
             return;
         }
-        byte[] payload = packet.getPayload().toByteArray();
+        ByteString payload = packet.getPayload();
         try {
             if (video && packet.getKeyframe()) {
                 checkSpace(index.streamDirectory(stream)); // a keyframe starts a fragment: check before it
@@ -202,7 +203,7 @@ final class StreamRecording {
             current.audioFrames++;
         }
         metrics.packetsWritten.increment();
-        metrics.bytesWritten.increment(payload.length);
+        metrics.bytesWritten.increment(payload.size());
     }
 
     private void checkSpace(Path dir) throws IOException {
