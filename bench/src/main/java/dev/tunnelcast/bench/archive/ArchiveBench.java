@@ -50,6 +50,9 @@ public final class ArchiveBench implements Callable<Integer> {
     @Option(names = "--relay-jar", defaultValue = "server/target/tunnelcast-relay.jar")
     Path relayJar;
 
+    @Option(names = "--relay-jvm-arg", description = "Extra JVM option for the relay, e.g. a JFR recording (repeatable).")
+    List<String> relayJvmArgs = List.of();
+
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
 
@@ -89,6 +92,7 @@ public final class ArchiveBench implements Callable<Integer> {
                 "-Xmx1g", "-XX:+UseG1GC", "-Dorg.bytedeco.javacpp.cachedir=" + Path.of(".cache", "javacpp").toAbsolutePath(),
                 "-jar", relayJar.toString(), "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--log-level", "warn"));
+        command.addAll(4, relayJvmArgs);
         if (recording) {
             command.addAll(List.of("--record-dir", archive.toString(), "--record-segment", "1m"));
         }

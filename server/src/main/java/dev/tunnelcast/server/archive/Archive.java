@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.javacpp.Loader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,8 @@ public final class Archive implements AutoCloseable {
     }
 
     static Archive start(ArchiveConfig config, MeterRegistry registry, Clock clock, DiskSpace disk) throws IOException {
+        // Load FFmpeg's natives now (seconds on a cold cache), not when the first segment opens.
+        Loader.load(avformat.class);
         Archive archive = new Archive(config, registry, clock, disk);
         new SegmentRepair(archive.index, archive.metrics).recoverAll();
         archive.index.all().stream().filter(SegmentInfo::finished).forEach(archive.hook::submit);
