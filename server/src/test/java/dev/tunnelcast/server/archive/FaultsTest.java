@@ -108,10 +108,12 @@ class FaultsTest {
     void aStalledWriterNeverDelaysTheCallerAndTheOverflowEndsTheSegmentCleanly() throws Exception {
         MediaFixture media = MediaFixture.generate(10, 30);
         CountDownLatch stall = new CountDownLatch(1);
+        CountDownLatch stalled = new CountDownLatch(1);
         AtomicLong keyframesChecked = new AtomicLong();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DiskSpace slowDisk = d -> {
-            if (keyframesChecked.incrementAndGet() == 3) { // the keyframe at 1 s: the disk hangs
+            if (keyframesChecked.incrementAndGet() == 1) { // opening the first segment: the disk hangs
+                stalled.countDown();
                 try {
                     stall.await(20, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -124,8 +126,12 @@ class FaultsTest {
                 Clock.systemUTC(), slowDisk);
         archive.observer().publisherStarted("cam1", "s1");
         media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
+        List<MediaPacket> firstFive = seconds(media, 0, 5);
+        int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
+        publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
+        assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer hangs in the disk now
         long started = System.nanoTime();
-        publish(archive.observer(), media, seconds(media, 0, 5));
+        publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
         long callerMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(callerMillis).as("the publisher thread never waits for the disk").isLessThan(1_000);
         double dropped = registry.get("tunnelcast.archive.queue.dropped").counter().count();
