@@ -4,9 +4,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 
 import dev.tunnelcast.agent.clock.LocalClock;
-import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -119,16 +120,26 @@ public final class GrabberSource implements AutoCloseable {
         }
     }
 
+    /** Copies the three planes out of the grabber's AVFrame, whatever its line padding. */
     private RawVideoFrame toI420(Frame frame, long now) {
-        int w = frame.imageWidth;
-        int h = frame.imageHeight;
-        ByteBuffer buf = ((ByteBuffer) frame.image[0]).duplicate();
-        buf.rewind();
-        byte[] data = new byte[RawVideoFrame.sizeOf(w, h)];
-        if (buf.remaining() < data.length) {
-            throw new IllegalStateException("grabber gave " + buf.remaining() + " bytes for I420 " + w + "x" + h);
+        if (!(frame.opaque instanceof AVFrame picture)) {
+            throw new IllegalStateException("the grabber gave no AVFrame for a picture");
         }
-        buf.get(data);
+        int w = picture.width();
+        int h = picture.height();
+        byte[] data = new byte[RawVideoFrame.sizeOf(w, h)];
+        int offset = 0;
+        for (int plane = 0; plane < 3; plane++) {
+            int pw = plane == 0 ? w : w / 2;
+            int ph = plane == 0 ? h : h / 2;
+            BytePointer src = picture.data(plane);
+            int stride = picture.linesize(plane);
+            for (int y = 0; y < ph; y++) {
+                src.position((long) y * stride).get(data, offset, pw);
+                offset += pw;
+            }
+            src.position(0);
+        }
         return new RawVideoFrame(w, h, data, now);
     }
 

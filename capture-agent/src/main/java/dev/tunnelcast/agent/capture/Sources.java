@@ -63,10 +63,12 @@ public final class Sources {
             case SYNTHETIC -> {
                 grabber = new FFmpegFrameGrabber(video ? syntheticVideoGraph(format) : syntheticAudioGraph());
                 grabber.setFormat("lavfi");
+                lowLatencyProbe(grabber);
             }
             case DEVICE -> {
                 grabber = new FFmpegFrameGrabber(spec.target());
                 grabber.setFormat(spec.format());
+                lowLatencyProbe(grabber);
                 if (video && !spec.format().equals("lavfi")) {
                     grabber.setFrameRate(format.frameRate());
                 }
@@ -93,6 +95,16 @@ public final class Sources {
             source.close();
             throw new CaptureException(openFailure(spec, video, e), e);
         }
+    }
+
+    /**
+     * Live inputs: probe as little as possible, or the frames read while probing are
+     * delivered in a burst at start and get capture times that are too late.
+     */
+    private static void lowLatencyProbe(FFmpegFrameGrabber grabber) {
+        grabber.setOption("analyzeduration", "0");
+        grabber.setOption("probesize", "32");
+        grabber.setOption("fflags", "nobuffer");
     }
 
     private static String openFailure(SourceSpec spec, boolean video, Throwable e) {

@@ -45,10 +45,13 @@ public final class H264Bitstream {
         return nals;
     }
 
-    /** True if the buffer starts with an Annex B start code rather than an AVCC length. */
+    /**
+     * True if the buffer starts with a 4-byte Annex B start code. (A 3-byte start code is
+     * indistinguishable from an AVCC length of 256..511; encoders start access units with
+     * the 4-byte form, and an AVCC NAL unit of length 1 does not occur.)
+     */
     public static boolean isAnnexB(byte[] data) {
-        return data.length >= 4 && data[0] == 0 && data[1] == 0
-                && (data[2] == 1 || (data[2] == 0 && data[3] == 1));
+        return data.length >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 1;
     }
 
     /** Splits AVCC (4-byte big-endian lengths) into NAL units; throws on a malformed buffer. */

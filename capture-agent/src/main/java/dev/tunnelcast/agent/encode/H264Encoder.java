@@ -225,9 +225,9 @@ public final class H264Encoder implements VideoEncoder {
         return 0;
     }
 
-    /** Access units go out as AVCC with only the slices and SEI: SPS/PPS live in the avcC. */
+    /** FFmpeg's H.264 encoders emit Annex B; access units go out as AVCC, without AUDs. */
     private static byte[] toAvcc(byte[] data) {
-        List<byte[]> nals = H264Bitstream.isAnnexB(data) ? H264Bitstream.splitAnnexB(data) : H264Bitstream.splitAvcc(data);
+        List<byte[]> nals = H264Bitstream.splitAnnexB(data);
         nals.removeIf(n -> {
             int t = H264Bitstream.nalType(n);
             return t == H264Bitstream.NAL_AUD;
