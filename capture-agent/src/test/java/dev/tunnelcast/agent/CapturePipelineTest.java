@@ -116,7 +116,11 @@ class CapturePipelineTest {
             assertThat(nals).anyMatch(n -> H264Bitstream.nalType(n) == sliceType);
             if (i > 0) {
                 long step = p.getPtsMicros() - v.get(i - 1).getPtsMicros();
-                assertThat(step).as("pts step at frame " + i).isBetween(5_000L, 70_000L);
+                assertThat(step).as("pts strictly increasing at frame " + i).isPositive();
+                if (i > FPS) {
+                    // past the first second the source timeline has settled: one frame apart
+                    assertThat(step).as("pts step at frame " + i).isBetween(25_000L, 42_000L);
+                }
             }
         }
         long span = v.get(v.size() - 1).getPtsMicros() - v.get(0).getPtsMicros();

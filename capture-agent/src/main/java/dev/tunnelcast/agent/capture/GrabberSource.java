@@ -37,6 +37,7 @@ public final class GrabberSource implements AutoCloseable {
     private long paceFirstTimestampMicros;
     private long loopOffsetMicros;
     private long lastTimestampMicros;
+    private final CaptureTimeline videoTimeline = new CaptureTimeline();
 
     GrabberSource(String name, FFmpegFrameGrabber grabber, boolean wantVideo, boolean wantAudio, boolean fileMode,
                   CaptureFormat format, LocalClock clock, CaptureSink sink) {
@@ -93,7 +94,7 @@ public final class GrabberSource implements AutoCloseable {
                 }
                 long now = clock.nowMicros();
                 if (frame.image != null && wantVideo) {
-                    sink.onVideo(toI420(frame, now));
+                    sink.onVideo(toI420(frame, videoTimeline.captureLocalMicros(frame.timestamp, now)));
                 } else if (frame.samples != null && wantAudio) {
                     sink.onAudio(toPcm(frame, now));
                 }
