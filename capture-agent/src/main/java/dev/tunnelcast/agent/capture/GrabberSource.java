@@ -7,7 +7,6 @@ import dev.tunnelcast.agent.clock.LocalClock;
 import java.nio.ShortBuffer;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -121,27 +120,11 @@ public final class GrabberSource implements AutoCloseable {
         }
     }
 
-    /** Copies the three planes out of the grabber's AVFrame, whatever its line padding. */
     private RawVideoFrame toI420(Frame frame, long now) {
         if (!(frame.opaque instanceof AVFrame picture)) {
             throw new IllegalStateException("the grabber gave no AVFrame for a picture");
         }
-        int w = picture.width();
-        int h = picture.height();
-        byte[] data = new byte[RawVideoFrame.sizeOf(w, h)];
-        int offset = 0;
-        for (int plane = 0; plane < 3; plane++) {
-            int pw = plane == 0 ? w : w / 2;
-            int ph = plane == 0 ? h : h / 2;
-            BytePointer src = picture.data(plane);
-            int stride = picture.linesize(plane);
-            for (int y = 0; y < ph; y++) {
-                src.position((long) y * stride).get(data, offset, pw);
-                offset += pw;
-            }
-            src.position(0);
-        }
-        return new RawVideoFrame(w, h, data, now);
+        return RawVideoFrame.copyOf(picture, now);
     }
 
     private RawAudioChunk toPcm(Frame frame, long now) {

@@ -160,8 +160,11 @@ public final class Publisher implements MediaSink, AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
-                lastError = describe(e);
-                log.warn("Connection to {} failed: {}", config.relay(), lastError);
+                String error = describe(e);
+                if (!error.equals(lastError)) { // once per kind of failure, not once per retry
+                    log.warn("Connection to {} failed: {}", config.relay(), error);
+                }
+                lastError = error;
             } finally {
                 live = false;
             }
@@ -169,7 +172,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 break;
             }
             long delay = backoff.nextDelayMillis();
-            log.info("Reconnecting in {} ms", delay);
+            log.debug("Reconnecting in {} ms", delay);
             try {
                 Thread.sleep(delay);
             } catch (InterruptedException e) {
@@ -325,6 +328,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
         }
         if (t instanceof WebSocketHandshakeException h) {
             return "WebSocket handshake refused: HTTP " + h.getResponse().statusCode();
+        }
+        if (t instanceof java.net.ConnectException && t.getMessage() == null) {
+            return "connection refused (is the relay running?)";
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
