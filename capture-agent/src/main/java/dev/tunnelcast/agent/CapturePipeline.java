@@ -3,6 +3,7 @@ package dev.tunnelcast.agent;
 import com.google.protobuf.ByteString;
 import dev.tunnelcast.agent.capture.CaptureFormat;
 import dev.tunnelcast.agent.capture.CaptureSink;
+import dev.tunnelcast.agent.capture.CaptureTimeline;
 import dev.tunnelcast.agent.capture.ClockOverlay;
 import dev.tunnelcast.agent.capture.FrameStamp;
 import dev.tunnelcast.agent.capture.GrabberSource;
@@ -53,6 +54,8 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private OpusAudioEncoder audioEncoder;
     private List<GrabberSource> sources = List.of();
     private long epochLocalMicros;
+    private final CaptureTimeline audioTimeline = new CaptureTimeline();
+    private long audioSamplesReceived;
     private volatile boolean running;
 
     public CapturePipeline(AgentConfig config, LocalClock clock, ClockOffsetEstimator offset, MediaSink sink,
@@ -122,14 +125,28 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         }
     }
 
+    /**
+     * Audio pts stay continuous (one Opus frame after the other, so players never see gaps or
+     * overlaps); the start of the timeline is the first chunk's start. Capture times are
+     * corrected separately: the chunk start is estimated from arrival times with a
+     * min-delay {@link CaptureTimeline}, and when the continuous timeline runs later than
+     * that estimate (the first chunk was delayed), the difference is taken off the capture times.
+     */
     @Override
     public void onAudio(RawAudioChunk chunk) {
         if (!running || audioEncoder == null) {
             return;
         }
-        long chunkStartPts = chunk.arrivalLocalMicros() - chunk.durationMicros() - epochLocalMicros;
+        long sourceMicros = audioSamplesReceived * 1_000_000L / chunk.sampleRate();
+        audioSamplesReceived += chunk.frames();
+        long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros,
+                chunk.arrivalLocalMicros() - chunk.durationMicros());
+        long chunkStartPts = chunkStartLocal - epochLocalMicros;
+        long expected = audioEncoder.nextSamplePtsMicros();
+        long lag = expected == Long.MIN_VALUE || Math.abs(chunkStartPts - expected) > AUDIO_MAX_DRIFT_MICROS
+                ? 0 : Math.min(0, chunkStartPts - expected);
         for (EncodedPacket p : audioEncoder.encode(chunk.samples(), chunkStartPts, AUDIO_MAX_DRIFT_MICROS,
-                pts -> offset.toRelayMicros(pts + epochLocalMicros))) {
+                pts -> offset.toRelayMicros(pts + lag + epochLocalMicros))) {
             audioPackets.incrementAndGet();
             sink.onMedia(packet(AUDIO_TRACK, audioSequence.getAndIncrement(), p));
         }

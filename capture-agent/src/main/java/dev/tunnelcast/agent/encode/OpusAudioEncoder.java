@@ -100,7 +100,11 @@ public final class OpusAudioEncoder implements AutoCloseable {
         return out;
     }
 
-    private long nextSamplePtsMicros() {
+    /** The pts the next input sample will get, or {@link Long#MIN_VALUE} before the first chunk. */
+    public long nextSamplePtsMicros() {
+        if (firstSamplePtsMicros == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
         return firstSamplePtsMicros + (samplesEncoded + filled / settings.channels()) * 1_000_000L
                 / OpusSettings.SAMPLE_RATE;
     }

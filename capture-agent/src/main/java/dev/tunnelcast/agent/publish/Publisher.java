@@ -73,6 +73,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private Thread thread;
     private long pingId;
     private volatile long lastKeyframeRequestMicros;
+    private volatile CompletableFuture<Void> firstPong = new CompletableFuture<>();
 
     private final AtomicLong videoSent = new AtomicLong();
     private final AtomicLong audioSent = new AtomicLong();
@@ -201,6 +202,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 throw closedBy(session);
             }
             Welcome w = welcome.get();
+            awaitFirstPong(ws);
             queue.reset();
             trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
             long n = connections.incrementAndGet();
@@ -216,6 +218,22 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 ws.abort();
             }
             webSocket = null;
+        }
+    }
+
+    /**
+     * One ping/pong before media flows, so that even the first packets carry capture times
+     * on the relay clock (the quick pings that follow refine the estimate).
+     */
+    private void awaitFirstPong(WebSocket ws) throws Exception {
+        CompletableFuture<Void> pong = new CompletableFuture<>();
+        firstPong = pong;
+        send(ws, ping(clock.nowMicros()));
+        try {
+            pong.get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("The relay did not answer a Ping in {}: capture times keep the previous clock offset ({} µs)",
+                    config.connectTimeout(), estimator.offsetMicros());
         }
     }
 
@@ -282,6 +300,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             case PONG -> {
                 Pong p = env.getPong();
                 estimator.onPong(p.getPingSendTimeMicros(), p.getReceiveTimeMicros(), p.getSendTimeMicros(), clock.nowMicros());
+                firstPong.complete(null);
             }
             case PING -> {
                 long now = clock.nowMicros();
