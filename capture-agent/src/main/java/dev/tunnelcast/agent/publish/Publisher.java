@@ -348,6 +348,12 @@ public final class Publisher implements MediaSink, AutoCloseable {
         if (t instanceof WebSocketHandshakeException h) {
             return "WebSocket handshake refused: HTTP " + h.getResponse().statusCode();
         }
+        if (t.getMessage() != null && t.getMessage().startsWith("Tunnel failed, got: ")) {
+            String status = t.getMessage().substring("Tunnel failed, got: ".length()).trim();
+            return status.equals("407") ? "the proxy wants credentials (HTTP 407): give them in --proxy or --proxy-user"
+                    : "the proxy refused the tunnel (HTTP " + status + (status.equals("401") || status.equals("403")
+                    ? ": wrong proxy credentials?)" : ")");
+        }
         if (t instanceof java.net.ConnectException && t.getMessage() == null) {
             return "connection refused (is the relay running?)";
         }
