@@ -71,6 +71,10 @@ final class StreamRecording {
     void publisherStopped() {
         closeSegment("publisher-stopped");
         tracks.clear();
+        if (faultedUntil != null) { // nothing to record any more; the next publisher tries afresh
+            faultedUntil = null;
+            metrics.faultedStreams.decrementAndGet();
+        }
     }
 
     void trackConfig(TrackConfig config) {
