@@ -78,11 +78,19 @@ final class StreamRecording {
     }
 
     void trackConfig(TrackConfig config) {
-        if (config.equals(tracks.get(config.getTrackId()))) {
-            return; // re-announced unchanged
+        TrackConfig previous = tracks.put(config.getTrackId(), config);
+        if (previous == null || !sameInContainer(previous, config)) {
+            closeSegment("track-config-change");
         }
-        tracks.put(config.getTrackId(), config);
-        closeSegment("track-config-change");
+        // else re-announced, or only the bitrate/frame rate changed: the file stays valid
+    }
+
+    /** Whether the MP4 track description (codec, decoder config, dimensions) stays the same. */
+    private static boolean sameInContainer(TrackConfig a, TrackConfig b) {
+        return a.getKind() == b.getKind() && a.getCodec().equals(b.getCodec())
+                && a.getDecoderConfig().equals(b.getDecoderConfig())
+                && a.getWidth() == b.getWidth() && a.getHeight() == b.getHeight()
+                && a.getSampleRate() == b.getSampleRate() && a.getChannels() == b.getChannels();
     }
 
     /** Events were lost in the queue: the segment ends here; the next starts at a keyframe. */

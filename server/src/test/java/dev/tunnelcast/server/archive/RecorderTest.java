@@ -86,7 +86,10 @@ class RecorderTest {
         MediaFixture media = MediaFixture.generate(10, 30);
         Archive archive = Archive.start(ArchiveConfig.defaults(dir), new SimpleMeterRegistry());
         media.publish(archive.observer(), "cam1", "s1", WALL_START_MICROS);
+        // a new bitrate alone leaves the file valid: no new segment
         archive.observer().trackConfig("cam1", media.tracks().get(0).toBuilder().setBitrate(123_000).build());
+        // a new resolution (or decoder config) needs a new file
+        archive.observer().trackConfig("cam1", media.tracks().get(0).toBuilder().setWidth(640).setHeight(480).build());
         media.publish(archive.observer(), "cam1", "s2", WALL_START_MICROS + 20_000_000);
         archive.close();
 
