@@ -133,10 +133,6 @@ final class StreamRecording {
         closeSegment("shutdown");
     }
 
-    boolean faulted() {
-        return faultedUntil != null;
-    }
-
     private boolean hasVideo() {
         return tracks.values().stream().anyMatch(t -> t.getKind() == TrackKind.TRACK_KIND_VIDEO && Fmp4Muxer.supported(t));
     }
