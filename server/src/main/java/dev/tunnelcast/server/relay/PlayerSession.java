@@ -34,8 +34,10 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         QUEUED,
         /** Queued or dropped, and video was dropped: the publisher should send a keyframe. */
         DROPPED_VIDEO,
-        /** The player is too slow (or closed) and must go. */
-        SLOW
+        /** The player is too slow and must go (4408). */
+        SLOW,
+        /** The player's socket is closed or failing; its close task removes it. */
+        CLOSED
     }
 
     private final Connection connection;
@@ -107,7 +109,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         boolean kick;
         synchronized (this) {
             if (closed) {
-                return Offer.SLOW;
+                return Offer.CLOSED;
             }
             if (message.isVideo() && awaitingKeyframe) {
                 if (!message.keyframe()) {
@@ -226,13 +228,13 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         return true;
     }
 
+    /**
+     * Starts the pump as a task of the player's I/O thread, even when that is the current
+     * thread: the publisher's fan-out then only queues, and holds the stream lock for
+     * microseconds, whatever the number of players.
+     */
     private void kick(boolean kick) {
-        if (!kick) {
-            return;
-        }
-        if (Thread.currentThread() == ioThread) {
-            run();
-        } else {
+        if (kick) {
             ioThread.execute(this);
         }
     }

@@ -212,7 +212,7 @@ public final class Stream {
         boolean wantKeyframe = false;
         for (PlayerSession player : players) {
             switch (player.offer(message, now)) {
-                case QUEUED -> { }
+                case QUEUED, CLOSED -> { }
                 case DROPPED_VIDEO -> wantKeyframe = true;
                 case SLOW -> {
                     if (slow == null) {
@@ -415,6 +415,8 @@ public final class Stream {
     private void retireIfIdleLocked() {
         if (publisher == null && players.length == 0 && graceTimer == null && !retired) {
             retired = true;
+            // Before leaving the registry, so that a new stream of this name gets a fresh meter.
+            context.metrics().forgetStream(name);
             registry.remove(this);
         }
     }
