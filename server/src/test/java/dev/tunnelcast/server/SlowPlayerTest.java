@@ -25,9 +25,10 @@ class SlowPlayerTest {
     @Test
     void aStalledPlayerIsDroppedToKeyframesAndClosedWhileAHealthyOneGetsEverything() throws Exception {
         try (Relay relay = Relay.start(TestRelays.config()
-                .playerQueueBytes(512 * 1024)
-                .playerQueueAge(Duration.ofSeconds(1))
-                .slowPlayerTimeout(Duration.ofMillis(1500))
+                // Bounds with headroom: the healthy player must keep up even on a busy machine.
+                .playerQueueBytes(4 * 1024 * 1024)
+                .playerQueueAge(Duration.ofSeconds(2))
+                .slowPlayerTimeout(Duration.ofSeconds(2))
                 .build())) {
             WsClient healthy = TestRelays.player(relay, "slow");
             WsClient stalled = TestRelays.player(relay, "slow");
