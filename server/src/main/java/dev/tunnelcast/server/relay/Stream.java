@@ -200,7 +200,11 @@ public final class Stream {
             long receivedAtMicros = context.clock().nowMicros()
                     - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
             for (StreamObserver observer : context.observerList()) {
-                notifySafely(() -> observer.mediaPacket(name, packet, receivedAtMicros));
+                try {
+                    observer.mediaPacket(name, packet, receivedAtMicros);
+                } catch (RuntimeException e) {
+                    log.warn("stream observer failed on stream {}", name, e);
+                }
             }
         }
     }
