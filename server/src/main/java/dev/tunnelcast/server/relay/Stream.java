@@ -362,7 +362,7 @@ public final class Stream {
         return queued;
     }
 
-    /** Closes everyone with 1001 (relay shutdown). */
+    /** Ends the publication (observers see it stop before this returns) and closes everyone with 1001. */
     void shutdown() {
         Connection pub;
         PlayerSession[] all;
@@ -371,6 +371,13 @@ public final class Stream {
             all = players;
             if (graceTimer != null) {
                 graceTimer.cancel(false);
+                graceTimer = null;
+            }
+            if (pub != null) {
+                stopPublication(pub);
+                registry.releasePublisherSlot();
+                publisher = null;
+                state = State.OFFLINE;
             }
         }
         if (pub != null) {
