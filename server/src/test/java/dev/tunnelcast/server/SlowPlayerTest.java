@@ -157,5 +157,7 @@ class SlowPlayerTest {
             }
         }
         assertThat(gaps).as("video was dropped at least once: %s", received).isPositive();
+        long notices = received.stream().filter("DROPPED"::equals).count();
+        assertThat(notices).as("one Status{DROPPED} per drop episode, not per message").isBetween(1L, (long) gaps);
     }
 }

@@ -60,6 +60,8 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     private boolean pumping;
     private boolean pumpScheduled;
     private boolean awaitingKeyframe;
+    /** Video is being dropped to catch up (drops are counted until the next keyframe is queued). */
+    private boolean catchingUp;
     private long behindSinceNanos = -1;
     private boolean closed;
     private long droppedMessages;
@@ -98,9 +100,10 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         kick(kick);
     }
 
-    /** From now on, video waits for the next keyframe (a publisher (re)started). */
+    /** From now on, video waits for the next keyframe (a publisher (re)started): not a drop. */
     synchronized void awaitKeyframe() {
         awaitingKeyframe = true;
+        catchingUp = false;
     }
 
     /** Offers one live message; called by the stream under its lock, in arrival order. */
@@ -113,31 +116,38 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
             }
             if (message.isVideo() && awaitingKeyframe) {
                 if (!message.keyframe()) {
+                    if (catchingUp) {
+                        countDrops(1);
+                    }
                     return Offer.QUEUED;
                 }
                 awaitingKeyframe = false;
             }
+            boolean queued = true;
             if (overBound(message.sizeBytes(), nowNanos)) {
                 if (behindSinceNanos < 0) {
                     behindSinceNanos = nowNanos;
                 }
                 int dropped = dropQueuedVideo();
-                boolean dropIncoming = message.isVideo()
-                        && (!message.keyframe() || overBound(message.sizeBytes(), nowNanos));
-                if (dropIncoming) {
+                if (message.isVideo() && (!message.keyframe() || overBound(message.sizeBytes(), nowNanos))) {
                     dropped++;
+                    queued = false;
                     awaitingKeyframe = true;
                 }
                 if (dropped > 0) {
                     countDrops(dropped);
-                    enqueue(droppedNotice);
                     result = Offer.DROPPED_VIDEO;
+                    if (!catchingUp) {
+                        catchingUp = true; // one notice per episode, not per dropped message
+                        enqueue(droppedNotice);
+                    }
                 }
-                if (!dropIncoming) {
-                    enqueue(message);
-                }
-            } else {
+            }
+            if (queued) {
                 enqueue(message);
+                if (message.isVideo() && message.keyframe()) {
+                    catchingUp = false;
+                }
             }
             if (isSlow(nowNanos)) {
                 closeQueue();
