@@ -75,7 +75,7 @@ public final class Stream {
         this.name = name;
         this.context = context;
         this.registry = registry;
-        this.stats = new StreamStats(context.metrics().drops(name));
+        this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
         this.gop = new GopCache(context.config().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
     }
