@@ -112,7 +112,8 @@ public final class Relay implements AutoCloseable {
         try {
             return new Relay(config);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot start the relay: " + e.getMessage(), e);
+            String what = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
+            throw new IllegalStateException("cannot start the relay: " + what + ": " + e.getMessage(), e);
         }
     }
 
