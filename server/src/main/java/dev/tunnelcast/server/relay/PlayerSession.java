@@ -64,7 +64,6 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     private boolean catchingUp;
     private long behindSinceNanos = -1;
     private boolean closed;
-    private long droppedMessages;
 
     PlayerSession(Connection connection, RelayClock clock, RelayMetrics metrics, StreamStats stats,
                   long maxQueueBytes, long maxQueueAgeNanos, long slowTimeoutNanos, RelayedMessage droppedNotice) {
@@ -179,10 +178,6 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         return queuedBytes;
     }
 
-    synchronized long droppedMessages() {
-        return droppedMessages;
-    }
-
     /** The player's socket closed: forget the queue. */
     synchronized void closeQueue() {
         closed = true;
@@ -221,7 +216,6 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     }
 
     private void countDrops(int dropped) {
-        droppedMessages += dropped;
         streamDrops.increment(dropped);
     }
 

@@ -126,7 +126,7 @@ public final class Stream {
                 player.awaitKeyframe();
             }
             fanOut(online);
-            for (StreamObserver observer : context.observerList()) {
+            for (StreamObserver observer : context.observers()) {
                 notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
             }
         }
@@ -173,7 +173,7 @@ public final class Stream {
             gop.clear(); // a new encoder configuration starts a new GOP
         }
         fanOut(message);
-        for (StreamObserver observer : context.observerList()) {
+        for (StreamObserver observer : context.observers()) {
             notifySafely(() -> observer.trackConfig(name, config));
         }
     }
@@ -196,10 +196,10 @@ public final class Stream {
                 video && packet.getKeyframe(), receivedAtNanos);
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
         fanOut(message);
-        if (!context.observerList().isEmpty()) {
+        if (!context.observers().isEmpty()) {
             long receivedAtMicros = context.clock().nowMicros()
                     - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
-            for (StreamObserver observer : context.observerList()) {
+            for (StreamObserver observer : context.observers()) {
                 try {
                     observer.mediaPacket(name, packet, receivedAtMicros);
                 } catch (RuntimeException e) {
@@ -306,7 +306,7 @@ public final class Stream {
         primaryVideoTrack = -1;
         gop.clear();
         log.info("stream {} publisher {} stopped", name, leaving.sessionId());
-        for (StreamObserver observer : context.observerList()) {
+        for (StreamObserver observer : context.observers()) {
             notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
         }
     }
