@@ -109,6 +109,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Undertow I/O threads; 0: one per core, at least 2 [TUNNELCAST_IO_THREADS].")
     int ioThreads;
 
+    @Option(names = "--worker-threads", defaultValue = "${env:TUNNELCAST_WORKER_THREADS:-4}",
+            description = "Threads for the HTTP API and /metrics (WebSockets stay on I/O threads) [TUNNELCAST_WORKER_THREADS] (default: ${DEFAULT-VALUE}).")
+    int workerThreads;
+
     @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_RECORD_DIR}",
             description = "Record streams into this folder (fragmented MP4 segments + index); turns recording on [TUNNELCAST_RECORD_DIR].")
     Path recordDir;
@@ -180,6 +184,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 0) {
             b.ioThreads(ioThreads);
         }
+        b.workerThreads(workerThreads);
         if (recordDir != null) {
             b.archive(archiveConfig());
         }
