@@ -101,6 +101,25 @@ class RecorderTest {
     }
 
     @Test
+    void anAudioOnlyStreamIsRecordedFromItsFirstPacket() throws Exception {
+        MediaFixture media = MediaFixture.generate(10, 30);
+        Archive archive = Archive.start(ArchiveConfig.defaults(dir), new SimpleMeterRegistry());
+        archive.observer().publisherStarted("radio", "s1");
+        archive.observer().trackConfig("radio", media.tracks().get(1));
+        media.packets().stream().filter(p -> p.getTrackId() == 2)
+                .forEach(p -> archive.observer().mediaPacket("radio", p, p.getPtsMicros()));
+        archive.close();
+
+        SegmentInfo segment = archive.index().all().get(0);
+        assertThat(segment.codecs()).containsExactly("opus");
+        assertThat(segment.audioFrames()).isEqualTo(media.count(TrackKind.TRACK_KIND_AUDIO, Long.MIN_VALUE));
+        Tools.Probe probe = Tools.ffprobe(archive.index().mediaFile(segment).toString());
+        assertThat(probe.streams()).hasSize(1);
+        assertThat((long) probe.stream("audio").ptsSeconds().size()).isEqualTo(segment.audioFrames());
+        assertThat(Fmp4Layout.read(archive.index().mediaFile(segment)).fragments()).hasSizeBetween(9, 11);
+    }
+
+    @Test
     void streamsOutsideTheGlobAreNotRecorded() throws Exception {
         MediaFixture media = MediaFixture.generate(10, 30);
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withStreamGlob("cam-*"), new SimpleMeterRegistry());
