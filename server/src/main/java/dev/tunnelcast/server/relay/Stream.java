@@ -391,10 +391,11 @@ public final class Stream {
     public StreamInfo info() {
         synchronized (lock) {
             List<TrackConfig> configs = tracks.values().stream().map(t -> t.config).toList();
-            long uptimeSeconds = publisher == null ? 0
-                    : TimeUnit.NANOSECONDS.toSeconds(context.clock().monotonicNanos() - publisherSinceNanos);
+            long nowNanos = context.clock().monotonicNanos();
+            long uptimeSeconds = publisher == null ? 0 : TimeUnit.NANOSECONDS.toSeconds(nowNanos - publisherSinceNanos);
             return new StreamInfo(name, state, configs, publisher == null ? null : publisher.remoteAddress(),
-                    uptimeSeconds, players.length, stats.bitrateInBitsPerSecond(), stats.bitrateOutBitsPerSecond(),
+                    uptimeSeconds, players.length, stats.bitrateInBitsPerSecond(nowNanos),
+                    stats.bitrateOutBitsPerSecond(nowNanos),
                     stats.drops());
         }
     }
