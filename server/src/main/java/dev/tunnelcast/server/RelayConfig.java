@@ -37,6 +37,7 @@ public record RelayConfig(
         int maxPlayersPerStream,
         int maxPlayers,
         long playerQueueBytes,
+        int playerSocketSendBuffer,
         Duration playerQueueAge,
         Duration slowPlayerTimeout,
         Duration helloTimeout,
@@ -71,6 +72,9 @@ public record RelayConfig(
         requirePositive("max-players-per-stream", maxPlayersPerStream);
         requirePositive("max-players", maxPlayers);
         requirePositive("player-queue-bytes", playerQueueBytes);
+        if (playerSocketSendBuffer < 0) {
+            throw new IllegalArgumentException("player-socket-buffer must be 0 (the OS default) or positive");
+        }
         requirePositive("gop-cache-bytes", gopCacheBytes);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
@@ -118,6 +122,7 @@ public record RelayConfig(
         b.maxPlayersPerStream = maxPlayersPerStream;
         b.maxPlayers = maxPlayers;
         b.playerQueueBytes = playerQueueBytes;
+        b.playerSocketSendBuffer = playerSocketSendBuffer;
         b.playerQueueAge = playerQueueAge;
         b.slowPlayerTimeout = slowPlayerTimeout;
         b.helloTimeout = helloTimeout;
@@ -148,6 +153,7 @@ public record RelayConfig(
         private int maxPlayersPerStream = 5000;
         private int maxPlayers = 20000;
         private long playerQueueBytes = 8L * 1024 * 1024;
+        private int playerSocketSendBuffer = 128 * 1024;
         private Duration playerQueueAge = Duration.ofSeconds(2);
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
         private Duration helloTimeout = Duration.ofSeconds(5);
@@ -174,6 +180,7 @@ public record RelayConfig(
         public Builder maxPlayersPerStream(int v) { maxPlayersPerStream = v; return this; }
         public Builder maxPlayers(int v) { maxPlayers = v; return this; }
         public Builder playerQueueBytes(long v) { playerQueueBytes = v; return this; }
+        public Builder playerSocketSendBuffer(int v) { playerSocketSendBuffer = v; return this; }
         public Builder playerQueueAge(Duration v) { playerQueueAge = v; return this; }
         public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
@@ -190,7 +197,7 @@ public record RelayConfig(
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
-                    maxPlayers, playerQueueBytes, playerQueueAge, slowPlayerTimeout, helloTimeout,
+                    maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
                     gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
         }

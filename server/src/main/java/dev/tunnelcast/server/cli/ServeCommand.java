@@ -72,6 +72,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A player's queue bound in bytes [TUNNELCAST_PLAYER_QUEUE_BYTES] (default: ${DEFAULT-VALUE}).")
     long playerQueueBytes;
 
+    @Option(names = "--player-socket-buffer", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_PLAYER_SOCKET_BUFFER:-128KiB}",
+            description = "Kernel send buffer (SO_SNDBUF) of each player's socket; small, so a slow player's backlog "
+                    + "builds in the relay's queue, where the drop policy sees it, not in the kernel; 0 = the OS "
+                    + "default [TUNNELCAST_PLAYER_SOCKET_BUFFER] (default: ${DEFAULT-VALUE}).")
+    long playerSocketBuffer;
+
     @Option(names = "--player-queue-age", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_PLAYER_QUEUE_AGE:-2s}",
             description = "A player's queue bound in age of the oldest message [TUNNELCAST_PLAYER_QUEUE_AGE] (default: ${DEFAULT-VALUE}).")
@@ -172,7 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .tokenSecret(tokenSecret)
                 .maxMessageBytes((int) maxMessageBytes)
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
-                .playerQueueBytes(playerQueueBytes).playerQueueAge(playerQueueAge)
+                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer)).playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
