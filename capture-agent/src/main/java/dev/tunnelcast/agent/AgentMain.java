@@ -6,7 +6,6 @@ import dev.tunnelcast.agent.capture.SourceSpec;
 import dev.tunnelcast.agent.encode.EncoderException;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
-import dev.tunnelcast.agent.publish.FatalPublishException;
 import dev.tunnelcast.agent.publish.ProxySettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
@@ -110,7 +109,7 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--audio-frame", description = "Opus frame in ms: 10, 20, 40, 60 (default: ${DEFAULT-VALUE}).", defaultValue = "20")
     int audioFrameMillis;
 
-    @Option(names = "--opus-complexity", description = "0..10; 5 costs ~0.6 % of a core, 10 about twice that (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+    @Option(names = "--opus-complexity", description = "0..10; 5 costs ~0.6 % of a core, 8-10 about 1 % (default: ${DEFAULT-VALUE}).", defaultValue = "5")
     int opusComplexity;
 
     @Option(names = "--opus-fec", description = "Opus in-band forward error correction.")
@@ -196,7 +195,7 @@ public final class AgentMain implements Callable<Integer> {
             status.close();
             System.err.println("error: " + failure.getMessage());
             agent.close();
-            return failure instanceof FatalPublishException ? 3 : 3;
+            return 3;
         }
     }
 
