@@ -32,7 +32,6 @@ class RefusalTest {
     static void start() {
         relay = Relay.start(TestRelays.config()
                 .maxMessageBytes(64 * 1024)
-                .helloTimeout(Duration.ofMillis(400))
                 .build());
     }
 
@@ -85,8 +84,11 @@ class RefusalTest {
 
     @Test
     void noHelloInTime() {
-        WsClient c = WsClient.connect(TestRelays.playUri(relay, fresh()));
-        assertRefused(c, CloseCode.BAD_MESSAGE);
+        try (Relay impatient = Relay.start(TestRelays.config().helloTimeout(Duration.ofSeconds(1)).build())) {
+            WsClient c = WsClient.connect(TestRelays.playUri(impatient, fresh()));
+            assertRefused(c, CloseCode.BAD_MESSAGE);
+            healthyPair(impatient);
+        }
     }
 
     @Test

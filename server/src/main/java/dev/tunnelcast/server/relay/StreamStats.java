@@ -13,9 +13,12 @@ final class StreamStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Counter drops;
-    private long lastBytesIn;
-    private long lastBytesOut;
-    private long lastSampleNanos = -1;
+    /** Cumulative counts at the last {@link #WINDOW} samples (a ring), for rates over a few seconds. */
+    private static final int WINDOW = 5;
+    private final long[] sampleNanos = new long[WINDOW + 1];
+    private final long[] sampleIn = new long[WINDOW + 1];
+    private final long[] sampleOut = new long[WINDOW + 1];
+    private int samples;
     private volatile long bitrateInBitsPerSecond;
     private volatile long bitrateOutBitsPerSecond;
 
@@ -47,17 +50,21 @@ final class StreamStats {
         return bitrateOutBitsPerSecond;
     }
 
-    /** Called by one housekeeping thread only. */
+    /** Called about once a second by the one housekeeping thread: rates over the last {@value #WINDOW} samples. */
     void sample(long nowNanos) {
-        long in = bytesIn.sum();
-        long out = bytesOut.sum();
-        if (lastSampleNanos >= 0 && nowNanos > lastSampleNanos) {
-            double seconds = (nowNanos - lastSampleNanos) / 1e9;
-            bitrateInBitsPerSecond = Math.round((in - lastBytesIn) * 8 / seconds);
-            bitrateOutBitsPerSecond = Math.round((out - lastBytesOut) * 8 / seconds);
+        int slot = samples % sampleNanos.length;
+        sampleNanos[slot] = nowNanos;
+        sampleIn[slot] = bytesIn.sum();
+        sampleOut[slot] = bytesOut.sum();
+        samples++;
+        if (samples < 2) {
+            return;
         }
-        lastBytesIn = in;
-        lastBytesOut = out;
-        lastSampleNanos = nowNanos;
+        int oldest = samples <= sampleNanos.length ? 0 : samples % sampleNanos.length;
+        double seconds = (nowNanos - sampleNanos[oldest]) / 1e9;
+        if (seconds > 0) {
+            bitrateInBitsPerSecond = Math.round((sampleIn[slot] - sampleIn[oldest]) * 8 / seconds);
+            bitrateOutBitsPerSecond = Math.round((sampleOut[slot] - sampleOut[oldest]) * 8 / seconds);
+        }
     }
 }
