@@ -38,10 +38,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
+    /** The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be dropped) and not into the kernel. */
+    public static final int SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
+
     static {
+        // Both are read once when the JDK's HTTP client is first used; set them unless the user did.
         // Basic auth for CONNECT proxies is disabled in the JDK by default; the user asked for it.
         if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
             System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+        // Linux grows a socket's send buffer to megabytes: seconds of video queued out of our reach.
+        if (System.getProperty("jdk.httpclient.sendBufferSize") == null) {
+            System.setProperty("jdk.httpclient.sendBufferSize", Integer.toString(SOCKET_SEND_BUFFER_BYTES));
         }
     }
 
