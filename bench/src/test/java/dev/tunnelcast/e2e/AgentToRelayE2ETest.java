@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * WebSocket player receives the stream. The agent's clock is set 7 s behind the relay's,
  * so capture times are only right if its ping/pong offset estimate works.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class AgentToRelayE2ETest {
 
     static final long SKEW_MICROS = -7_000_000;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * With a 20 s GOP and a relay whose GOP cache is too small to keep one, a new player makes
  * the relay send KeyframeRequest; the agent answers with a keyframe at once.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class KeyframeRequestE2ETest {
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * relay gets resumes at a keyframe after every gap), audio must get through, and
  * {@code --adaptive} must lower the encoder's bitrate.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class SlowUplinkE2ETest {
 
     @Test

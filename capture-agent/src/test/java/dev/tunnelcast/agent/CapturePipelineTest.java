@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * Runs the real capture path (lavfi synthetic source, paced in real time → x264 → AVCC;
  * sine → Opus) for a few seconds and checks the output by decoding it with FFmpeg.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class CapturePipelineTest {
 
     static final int WIDTH = 640;
