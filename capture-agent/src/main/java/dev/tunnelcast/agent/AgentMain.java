@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
             "opened, 3 stopped by an error. More in docs/agent.md."})
 public final class AgentMain implements Callable<Integer> {
 
-    @Option(names = "--relay", paramLabel = "URL", description = "Relay URL, ws:// or wss:// (default: ${DEFAULT-VALUE}).", defaultValue = "ws://127.0.0.1:8080")
+    @Option(names = "--relay", paramLabel = "URL", description = "Relay URL, ws:// or wss:// (http(s):// works too; default: ${DEFAULT-VALUE}).", defaultValue = "ws://127.0.0.1:8080")
     String relay;
 
     @Option(names = "--stream", paramLabel = "NAME", description = "Stream name (default: ${DEFAULT-VALUE}).", defaultValue = "cam1")
@@ -207,7 +207,8 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     AgentConfig buildConfig() {
-        URI relayUri = URI.create(relay);
+        // The relay's page address works too: http(s):// is the same port as ws(s)://.
+        URI relayUri = URI.create(relay.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"));
         int[] wh;
         try {
             wh = Arrays.stream(size.toLowerCase(java.util.Locale.ROOT).split("x")).mapToInt(Integer::parseInt).toArray();

@@ -384,6 +384,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
                     .build().toByteArray());
         }
         closing = true;
+        if (!live && thread != null) {
+            thread.interrupt(); // nothing to flush: stop waiting for the next reconnect now
+        }
         try {
             flushed.get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
