@@ -220,6 +220,14 @@ public final class Publisher implements MediaSink, AutoCloseable {
             lastError = "";
             listener.onKeyframeNeeded(n > 1 ? "reconnected" : "connected");
             sendLoop(ws, session);
+        } catch (java.io.IOException e) {
+            // A send failed because the relay closed: report its close code (a fatal one stops us).
+            try {
+                session.closed().get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException ignored) {
+                throw e;
+            }
+            throw closedBy(session);
         } finally {
             live = false;
             if (!ws.isOutputClosed() || !ws.isInputClosed()) {
