@@ -1,6 +1,7 @@
 package dev.tunnelcast.server;
 
 import dev.tunnelcast.server.api.StreamsApi;
+import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
@@ -39,6 +40,7 @@ public final class Relay implements AutoCloseable {
     private final RelayMetrics metrics;
     private final RelayContext context;
     private final StreamRegistry registry;
+    private final Archive archive;
     private final ScheduledExecutorService housekeeping;
     private final Undertow server;
     private final int port;
@@ -47,6 +49,11 @@ public final class Relay implements AutoCloseable {
 
     private Relay(RelayConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
+        // First, so that a bad certificate fails before anything is started.
+        SSLContext ssl = !config.tlsEnabled() ? null
+                : config.tlsCertPem() != null
+                ? TlsContexts.fromPem(config.tlsCertPem(), config.tlsKeyPem())
+                : TlsContexts.fromPkcs12(config.tlsKeystore(), config.tlsKeystorePassword());
         this.metrics = new RelayMetrics();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tunnelcast-housekeeping");
@@ -55,6 +62,10 @@ public final class Relay implements AutoCloseable {
         });
         this.context = new RelayContext(config, metrics, housekeeping);
         this.registry = new StreamRegistry(context);
+        this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry());
+        if (archive != null) {
+            context.observers().add(archive.observer());
+        }
         TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
         ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics);
         ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics);
@@ -64,18 +75,25 @@ public final class Relay implements AutoCloseable {
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config));
+                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
+                        archive == null ? null : archive.handlers()));
         if (config.port() >= 0) {
             builder.addHttpListener(config.port(), config.bindAddress());
         }
-        if (config.tlsEnabled()) {
-            SSLContext ssl = config.tlsCertPem() != null
-                    ? TlsContexts.fromPem(config.tlsCertPem(), config.tlsKeyPem())
-                    : TlsContexts.fromPkcs12(config.tlsKeystore(), config.tlsKeystorePassword());
+        if (ssl != null) {
             builder.addHttpsListener(config.tlsPort(), config.bindAddress(), ssl);
         }
         this.server = builder.build();
-        server.start();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            housekeeping.shutdownNow();
+            metrics.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot start the relay: cannot listen on " + config.bindAddress()
+                    + (config.port() >= 0 ? " port " + config.port() : "")
+                    + (config.tlsEnabled() ? " TLS port " + config.tlsPort() : "") + ": " + cause.getMessage(), e);
+        }
         int plain = -1;
         int secure = -1;
         for (Undertow.ListenerInfo listener : server.getListenerInfo()) {
@@ -101,7 +119,8 @@ public final class Relay implements AutoCloseable {
         try {
             return new Relay(config);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot start the relay: " + e.getMessage(), e);
+            String what = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
+            throw new IllegalStateException("cannot start the relay: " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -175,6 +194,13 @@ public final class Relay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        if (archive != null) {
+            try {
+                archive.close(); // after the publishers left: every open segment is closed cleanly
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         housekeeping.shutdownNow();
         metrics.close();
         log.info("relay stopped");

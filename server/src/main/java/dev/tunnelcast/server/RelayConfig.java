@@ -1,5 +1,6 @@
 package dev.tunnelcast.server;
 
+import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.StreamObserver;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param tlsKeystorePassword  the keystore's password (may be empty)
  * @param tokenSecret          the HMAC secret for access tokens; null or empty: everyone is accepted
  * @param staticDir            a folder to serve the player from instead of the bundled one, or null
+ * @param archive              what to record and where (see docs/recording.md), or null: no recording
  */
 public record RelayConfig(
         String bindAddress,
@@ -45,7 +47,8 @@ public record RelayConfig(
         int ioThreads,
         int workerThreads,
         RelayClock clock,
-        List<StreamObserver> observers) {
+        List<StreamObserver> observers,
+        ArchiveConfig archive) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_TLS_PORT = 8443;
@@ -126,6 +129,7 @@ public record RelayConfig(
         b.workerThreads = workerThreads;
         b.clock = clock;
         b.observers = observers;
+        b.archive = archive;
         return b;
     }
 
@@ -155,6 +159,7 @@ public record RelayConfig(
         private int workerThreads = 4;
         private RelayClock clock = RelayClock.system();
         private List<StreamObserver> observers = List.of();
+        private ArchiveConfig archive;
 
         private Builder() {}
 
@@ -180,13 +185,14 @@ public record RelayConfig(
         public Builder workerThreads(int v) { workerThreads = v; return this; }
         public Builder clock(RelayClock v) { clock = v; return this; }
         public Builder observers(List<StreamObserver> v) { observers = v; return this; }
+        public Builder archive(ArchiveConfig v) { archive = v; return this; }
 
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerQueueAge, slowPlayerTimeout, helloTimeout,
                     gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
-                    clock, observers);
+                    clock, observers, archive);
         }
     }
 }
