@@ -35,14 +35,14 @@ class TokenE2ETest {
         try (Relay relay = Relay.start(AgentFixtures.relay().tokenSecret(SECRET).build())) {
             relay.addObserver(recorder);
             URI base = URI.create("ws://127.0.0.1:" + relay.port());
-            String good = new TokenAuthority(SECRET).mint(Action.PUBLISH, "private", Duration.ofMinutes(5),
-                    java.time.Instant.now());
+            String good = new TokenAuthority(SECRET).mint(Action.PUBLISH, "private",
+                    java.time.Instant.now().plus(Duration.ofMinutes(5)));
             try (Agent agent = new Agent(withToken(base, good)).start()) {
                 ReconnectE2ETest.await(() -> recorder.packets(1).size() >= 10, 20_000);
             }
 
             String forged = new TokenAuthority("another-secret-987654321").mint(Action.PUBLISH, "private",
-                    Duration.ofMinutes(5), java.time.Instant.now());
+                    java.time.Instant.now().plus(Duration.ofMinutes(5)));
             try (Agent agent = new Agent(withToken(base, forged)).start()) {
                 Exception failure = agent.failure().get(10, TimeUnit.SECONDS);
                 assertThat(failure).isInstanceOf(FatalPublishException.class);
