@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The firewall case: the agent reaches a wss:// relay with a self-signed certificate only
  * through an HTTP CONNECT proxy that wants a password (a real tinyproxy).
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class ProxyTlsE2ETest {
 
     @TempDir

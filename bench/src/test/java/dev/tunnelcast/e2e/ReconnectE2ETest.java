@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * back on the same port): the agent reconnects within 2 s and resumes with its track
  * configs and a keyframe, sequences still increasing.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // native calls ignore interrupts
 class ReconnectE2ETest {
 
     @Test

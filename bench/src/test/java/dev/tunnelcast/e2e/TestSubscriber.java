@@ -1,5 +1,6 @@
 package dev.tunnelcast.e2e;
 
+import dev.tunnelcast.agent.publish.Publisher;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Role;
@@ -28,6 +29,9 @@ final class TestSubscriber implements AutoCloseable {
     }
 
     static TestSubscriber connect(URI playUri) throws Exception {
+        // The agent's JVM-wide HTTP client settings (proxy Basic auth, socket send buffer) are read
+        // by the JDK once, at its first use: load the agent's publisher before our own client.
+        Class.forName(Publisher.class.getName());
         BlockingQueue<Received> sink = new LinkedBlockingQueue<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
             final ByteArrayOutputStream partial = new ByteArrayOutputStream();

@@ -137,5 +137,8 @@ public final class Agent implements AutoCloseable {
         ticker.shutdownNow();
         pipeline.close();
         publisher.close();
+        AgentStats s = stats();
+        log.info("Stopped: {} video and {} audio packets sent, {} + {} dropped, {} reconnects", s.videoPacketsSent(),
+                s.audioPacketsSent(), s.videoDropped(), s.audioDropped(), s.reconnects());
     }
 }

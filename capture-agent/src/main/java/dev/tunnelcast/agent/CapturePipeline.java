@@ -57,6 +57,9 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private final CaptureTimeline audioTimeline = new CaptureTimeline();
     private long audioSamplesReceived;
     private volatile boolean running;
+    // Encoders are native: never encode on a capture thread while close() frees them.
+    private final Object videoLock = new Object();
+    private final Object audioLock = new Object();
 
     public CapturePipeline(AgentConfig config, LocalClock clock, ClockOffsetEstimator offset, MediaSink sink,
                            Consumer<Exception> onSourceFailed) {
@@ -120,8 +123,13 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
             ClockOverlay.draw(frame.i420(), frame.width(), frame.height(), captureTime);
         }
         videoFrames.incrementAndGet();
-        for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
-            sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
+        synchronized (videoLock) {
+            if (!running) {
+                return;
+            }
+            for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
+                sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
+            }
         }
     }
 
@@ -137,6 +145,14 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         if (!running || audioEncoder == null) {
             return;
         }
+        synchronized (audioLock) {
+            if (running) {
+                encodeAudio(chunk);
+            }
+        }
+    }
+
+    private void encodeAudio(RawAudioChunk chunk) {
         long sourceMicros = audioSamplesReceived * 1_000_000L / chunk.sampleRate();
         audioSamplesReceived += chunk.frames();
         long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros,
@@ -192,12 +208,15 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         running = false;
         sources.forEach(GrabberSource::close);
         sources = List.of();
-        // Sources are joined above, so no encode is in flight when the encoders go.
-        if (videoEncoder != null) {
-            videoEncoder.close();
+        synchronized (videoLock) {
+            if (videoEncoder != null) {
+                videoEncoder.close();
+            }
         }
-        if (audioEncoder != null) {
-            audioEncoder.close();
+        synchronized (audioLock) {
+            if (audioEncoder != null) {
+                audioEncoder.close();
+            }
         }
     }
 }

@@ -65,7 +65,8 @@ public final class EncodeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String command = "mvn -B -q -pl bench -am package -DskipTests && java -cp \"bench/target/classes:$(cat bench/target/classpath.txt)\" "
+        String command = "mvn -B -q -pl bench -am package -DskipTests && java -Dorg.bytedeco.javacpp.cachedir=.cache/javacpp -Djna.tmpdir=.cache/jna "
+                + "-cp \"bench/target/classes:$(cat bench/target/classpath.txt)\" "
                 + "dev.tunnelcast.bench.encode.EncodeBench --seconds " + seconds + " --repeats " + repeats;
         List<Result> results = new ArrayList<>();
         for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
@@ -103,8 +104,27 @@ public final class EncodeBench implements Callable<Integer> {
         json.put("results", results);
         Path file = dir.resolve("encode.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
-        System.out.println("Wrote " + file);
+        Path report = dir.resolve("encode.md");
+        Files.writeString(report, markdown(results, command));
+        System.out.println("Wrote " + file + " and " + report);
         return 0;
+    }
+
+    private String markdown(List<Result> results, String command) {
+        StringBuilder md = new StringBuilder("# Encode CPU per stream\n\n");
+        md.append("Process CPU time per second of media, in % of one core (median of ").append(repeats)
+                .append(" runs of ").append(seconds).append(" s of media; x264 with its slice threads, zerolatency, ")
+                .append("no B-frames; Opus on the calling thread). Goals: x264 ultrafast 720p30 <= 20 %, Opus <= 1 %.\n\n");
+        md.append("| encoder | CPU % of one core | encode speed (fps) | bitrate (kb/s) |\n|---|---:|---:|---:|\n");
+        for (Result r : results) {
+            md.append(r.status().equals("ok")
+                    ? String.format(Locale.ROOT, "| %s | %.1f | %.0f | %.0f |%n", r.name(), r.medianCpuPercentOfOneCore(),
+                            r.medianEncodeFps(), r.achievedBitrateBps() / 1000)
+                    : String.format(Locale.ROOT, "| %s | %s | | |%n", r.name(), r.status()));
+        }
+        md.append("\nMachine: ").append(machine()).append("  \nOpus: ").append(OpusLoader.load())
+                .append("  \nReproduce: `").append(command).append("`\n");
+        return md.toString();
     }
 
     private Result video(String encoder, String preset, int w, int h, int bitrate, List<RawVideoFrame> frames) {

@@ -32,6 +32,7 @@ public final class ClockOverlay {
             return; // too small a frame for a readable clock; the stamp still carries the time
         }
         fillLuma(i420, width, x0 - scale, y0 - scale, textWidth + scale, 9 * scale, 16);
+        neutralChroma(i420, width, height, x0 - scale, y0 - scale, textWidth + scale, 9 * scale);
         for (int c = 0; c < text.length(); c++) {
             int[] glyph = FONT[GLYPHS.indexOf(text.charAt(c))];
             for (int row = 0; row < 7; row++) {
@@ -41,6 +42,17 @@ public final class ClockOverlay {
                     }
                 }
             }
+        }
+    }
+
+    /** Grey under the clock, so it reads white on black over any colour. */
+    private static void neutralChroma(byte[] i420, int width, int height, int x, int y, int w, int h) {
+        int cw = width / 2;
+        int uBase = width * height;
+        int vBase = uBase + cw * (height / 2);
+        for (int row = y / 2; row < (y + h + 1) / 2; row++) {
+            java.util.Arrays.fill(i420, uBase + row * cw + x / 2, uBase + row * cw + (x + w + 1) / 2, (byte) 128);
+            java.util.Arrays.fill(i420, vBase + row * cw + x / 2, vBase + row * cw + (x + w + 1) / 2, (byte) 128);
         }
     }
 

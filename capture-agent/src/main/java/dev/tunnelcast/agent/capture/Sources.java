@@ -79,10 +79,14 @@ public final class Sources {
             }
             case URL -> {
                 grabber = new FFmpegFrameGrabber(spec.target());
+                // A dead camera fails instead of hanging (µs). Not "timeout" for RTMP: there it
+                // means "listen for incoming connections".
                 if (spec.target().toLowerCase(Locale.ROOT).startsWith("rtsp")) {
                     grabber.setOption("rtsp_transport", "tcp");
+                    grabber.setOption("timeout", "10000000");
+                } else {
+                    grabber.setOption("rw_timeout", "10000000");
                 }
-                grabber.setOption("timeout", "10000000"); // µs: a dead camera fails instead of hanging
             }
             default -> throw new IllegalStateException();
         }

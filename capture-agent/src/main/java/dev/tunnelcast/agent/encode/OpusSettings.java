@@ -25,7 +25,7 @@ public record OpusSettings(int channels, int frameMillis, int bitrateBps, int co
     }
 
     public static OpusSettings defaults() {
-        return new OpusSettings(2, 20, 96_000, 8, false, false);
+        return new OpusSettings(2, 20, 96_000, 5, false, false);
     }
 
     public int samplesPerFrame() {

@@ -38,10 +38,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
+    /** The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be dropped) and not into the kernel. */
+    public static final int SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
+
     static {
+        // Both are read once when the JDK's HTTP client is first used; set them unless the user did.
         // Basic auth for CONNECT proxies is disabled in the JDK by default; the user asked for it.
         if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
             System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+        // Linux grows a socket's send buffer to megabytes: seconds of video queued out of our reach.
+        if (System.getProperty("jdk.httpclient.sendBufferSize") == null) {
+            System.setProperty("jdk.httpclient.sendBufferSize", Integer.toString(SOCKET_SEND_BUFFER_BYTES));
         }
     }
 
@@ -212,6 +220,14 @@ public final class Publisher implements MediaSink, AutoCloseable {
             lastError = "";
             listener.onKeyframeNeeded(n > 1 ? "reconnected" : "connected");
             sendLoop(ws, session);
+        } catch (java.io.IOException e) {
+            // A send failed because the relay closed: report its close code (a fatal one stops us).
+            try {
+                session.closed().get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException ignored) {
+                throw e;
+            }
+            throw closedBy(session);
         } finally {
             live = false;
             if (!ws.isOutputClosed() || !ws.isInputClosed()) {
@@ -376,6 +392,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
                     .build().toByteArray());
         }
         closing = true;
+        if (!live && thread != null) {
+            thread.interrupt(); // nothing to flush: stop waiting for the next reconnect now
+        }
         try {
             flushed.get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
