@@ -3,14 +3,10 @@ package dev.tunnelcast.bench.archive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import dev.tunnelcast.bench.harness.MachineInfo;
+import dev.tunnelcast.bench.harness.PrometheusText;
+import dev.tunnelcast.bench.harness.RelayProcess;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +31,8 @@ import picocli.CommandLine.Option;
         description = "Measure relay CPU with and without recording at several stream counts.")
 public final class ArchiveBench implements Callable<Integer> {
 
-    private static final Pattern WRITTEN = Pattern.compile("(?m)^tunnelcast_archive_bytes_written_bytes_total\\s+(\\S+)");
-    private static final Pattern DROPPED = Pattern.compile("(?m)^tunnelcast_archive_queue_dropped_total\\s+(\\S+)");
+    private static final String WRITTEN = "tunnelcast_archive_bytes_written_bytes_total";
+    private static final String DROPPED = "tunnelcast_archive_queue_dropped_total";
 
     @Option(names = "--streams", split = ",", defaultValue = "1,10,50", description = "Stream counts (default: ${DEFAULT-VALUE}).")
     List<Integer> streamCounts;
@@ -87,89 +83,39 @@ public final class ArchiveBench implements Callable<Integer> {
 
     private Run runOnce(EncodedMedia media, int streams, boolean recording) throws Exception {
         Path archive = Files.createTempDirectory("tunnelcast-archive-bench");
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC", "-Dorg.bytedeco.javacpp.cachedir=" + Path.of(".cache", "javacpp").toAbsolutePath(),
-                "-jar", relayJar.toString(), "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--log-level", "warn"));
-        command.addAll(4, relayJvmArgs);
-        if (recording) {
-            command.addAll(List.of("--record-dir", archive.toString(), "--record-segment", "1m"));
-        }
+        List<String> relayArgs = recording ? List.of("--record-dir", archive.toString(), "--record-segment", "1m") : List.of();
         Path log = out.resolve("raw").resolve("archive-relay-" + streams + (recording ? "-rec" : "") + ".log");
-        Process relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         List<MediaPublisher> publishers = new ArrayList<>();
-        try {
-            awaitHealthy(http, port, relay);
-            for (int i = 0; i < streams; i++) {
-                publishers.add(new MediaPublisher(http, URI.create("ws://127.0.0.1:" + port + "/ws/publish/bench-" + i),
-                        media, "publisher-" + i));
-            }
-            Thread.sleep(warmupSeconds * 1000L);
-            String metrics0 = get(http, port, "/metrics");
-            long sent0 = publishers.stream().mapToLong(MediaPublisher::packetsSent).sum();
-            double cpu0 = cpuSeconds(relay.pid());
-            long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            double window = (System.nanoTime() - t0) / 1e9;
-            double cpu = cpuSeconds(relay.pid()) - cpu0;
-            long sent = publishers.stream().mapToLong(MediaPublisher::packetsSent).sum() - sent0;
-            String metrics1 = get(http, port, "/metrics");
-            for (MediaPublisher p : publishers) {
-                p.check();
-            }
-            double written = metric(metrics1, WRITTEN) - metric(metrics0, WRITTEN);
-            return new Run(streams, recording, window, sent, 100 * cpu / window, written / window / 1e6,
-                    metric(metrics1, DROPPED));
-        } finally {
-            for (MediaPublisher p : publishers) {
-                p.close();
-            }
-            relay.destroy();
-            if (!relay.waitFor(20, TimeUnit.SECONDS)) {
-                relay.destroyForcibly().waitFor();
-            }
-            deleteTree(archive);
-        }
-    }
-
-    private static double metric(String text, Pattern pattern) {
-        Matcher m = pattern.matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** utime + stime of a process, in seconds (Linux clock ticks are 1/100 s). */
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-    }
-
-    private static String get(HttpClient http, int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void awaitHealthy(HttpClient http, int port, Process relay) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!relay.isAlive()) {
-                throw new IllegalStateException("relay exited with " + relay.exitValue());
-            }
+        try (RelayProcess relay = new RelayProcess(relayJar, log, relayJvmArgs, relayArgs)) {
             try {
-                get(http, port, "/healthz");
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
+                for (int i = 0; i < streams; i++) {
+                    publishers.add(new MediaPublisher(http,
+                            URI.create("ws://127.0.0.1:" + relay.port() + "/ws/publish/bench-" + i), media, "publisher-" + i));
+                }
+                Thread.sleep(warmupSeconds * 1000L);
+                String metrics0 = relay.metrics();
+                long sent0 = publishers.stream().mapToLong(MediaPublisher::packetsSent).sum();
+                double cpu0 = relay.cpuSeconds();
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                double window = (System.nanoTime() - t0) / 1e9;
+                double cpu = relay.cpuSeconds() - cpu0;
+                long sent = publishers.stream().mapToLong(MediaPublisher::packetsSent).sum() - sent0;
+                String metrics1 = relay.metrics();
+                for (MediaPublisher p : publishers) {
+                    p.check();
+                }
+                double written = PrometheusText.sum(metrics1, WRITTEN) - PrometheusText.sum(metrics0, WRITTEN);
+                return new Run(streams, recording, window, sent, 100 * cpu / window, written / window / 1e6,
+                        PrometheusText.sum(metrics1, DROPPED));
+            } finally {
+                for (MediaPublisher p : publishers) {
+                    p.close();
+                }
             }
-        }
-        throw new IllegalStateException("relay did not answer /healthz within 30 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        } finally {
+            deleteTree(archive);
         }
     }
 
@@ -187,7 +133,7 @@ public final class ArchiveBench implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "archive");
         doc.put("command", commandLine);
-        doc.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+        doc.put("machine", MachineInfo.describe());
         doc.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("archive.json").toFile(), doc);
         StringBuilder md = new StringBuilder("# Relay CPU with and without recording\n\n")

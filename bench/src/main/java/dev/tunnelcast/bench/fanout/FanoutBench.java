@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import dev.tunnelcast.bench.harness.MachineInfo;
+import dev.tunnelcast.bench.harness.PrometheusText;
+import dev.tunnelcast.bench.harness.RelayProcess;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,7 +85,7 @@ public final class FanoutBench implements Callable<Integer> {
     private RunResult runOnce(int players, int repeat) throws Exception {
         StreamProfile profile = StreamProfile.hd720p30();
         Path log = out.resolve("raw").resolve("relay-" + players + "-" + repeat + ".log");
-        try (RelayProcess relay = new RelayProcess(relayJar, log, List.of());
+        try (RelayProcess relay = new RelayProcess(relayJar, log, List.of(), List.of());
              SyntheticPublisher publisher = new SyntheticPublisher(
                      URI.create("ws://127.0.0.1:" + relay.port() + "/ws/publish/bench"), profile)) {
             Thread.sleep(1000);

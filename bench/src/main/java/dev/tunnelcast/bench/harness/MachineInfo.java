@@ -1,14 +1,14 @@
-package dev.tunnelcast.bench.fanout;
+package dev.tunnelcast.bench.harness;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One line saying what machine a figure was measured on. */
-final class MachineInfo {
+public final class MachineInfo {
     private MachineInfo() {}
 
-    static String describe() {
+    public static String describe() {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))

@@ -1,4 +1,4 @@
-package dev.tunnelcast.bench.fanout;
+package dev.tunnelcast.bench.harness;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The few reads of the Prometheus text format the benchmark needs. */
-final class PrometheusText {
+public final class PrometheusText {
     private PrometheusText() {}
 
     /** Sums every sample of a metric (all label sets); 0 when absent. */
-    static double sum(String exposition, String name) {
+    public static double sum(String exposition, String name) {
         double sum = 0;
         for (String line : exposition.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
@@ -21,7 +21,7 @@ final class PrometheusText {
     }
 
     /** Cumulative bucket counts of a histogram, by upper bound ({@code le}). */
-    static TreeMap<Double, Double> buckets(String exposition, String histogram) {
+    public static TreeMap<Double, Double> buckets(String exposition, String histogram) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
         String prefix = histogram + "_bucket{";
         for (String line : exposition.split("\n")) {
@@ -38,7 +38,7 @@ final class PrometheusText {
      * The upper bound of the bucket holding the given percentile of what was observed
      * between two scrapes (so an upper estimate, at the histogram's resolution).
      */
-    static double percentileBetween(TreeMap<Double, Double> before, TreeMap<Double, Double> after, double percentile) {
+    public static double percentileBetween(TreeMap<Double, Double> before, TreeMap<Double, Double> after, double percentile) {
         List<Map.Entry<Double, Double>> deltas = new ArrayList<>();
         for (Map.Entry<Double, Double> e : after.entrySet()) {
             deltas.add(Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)));

@@ -1,4 +1,4 @@
-package dev.tunnelcast.bench.fanout;
+package dev.tunnelcast.bench.harness;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The relay under test, in its own JVM so that its CPU time and heap are its own: started
  * from the shaded jar, probed through /proc, jcmd and its HTTP endpoints.
  */
-final class RelayProcess implements AutoCloseable {
+public final class RelayProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
@@ -26,24 +26,30 @@ final class RelayProcess implements AutoCloseable {
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    RelayProcess(Path relayJar, Path logFile, List<String> extraArgs) throws Exception {
+    /**
+     * Starts {@code java [jvmArgs] -jar relayJar serve --bind 127.0.0.1 --port FREE [relayArgs]}
+     * and waits for /healthz. JavaCPP's cache goes to {@code .cache/javacpp}, not $HOME.
+     */
+    public RelayProcess(Path relayJar, Path logFile, List<String> jvmArgs, List<String> relayArgs) throws Exception {
         this.port = freePort();
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-XX:+UseG1GC", "-jar", relayJar.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseG1GC",
+                "-Dorg.bytedeco.javacpp.cachedir=" + Path.of(".cache", "javacpp").toAbsolutePath()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", relayJar.toString(),
                 "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--log-level", "warn"));
-        command.addAll(extraArgs);
+        command.addAll(relayArgs);
         Files.createDirectories(logFile.getParent());
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         awaitHealthy();
     }
 
-    int port() { return port; }
+    public int port() { return port; }
 
-    long pid() { return process.pid(); }
+    public long pid() { return process.pid(); }
 
     /** utime + stime of the relay process, in seconds. */
-    double cpuSeconds() throws IOException {
+    public double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After "pid (comm) ", field 3 (state) is index 0: utime is field 14, stime field 15.
@@ -51,21 +57,21 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Heap in use right after a full GC, in bytes: what the relay really holds. */
-    long heapUsedAfterGcBytes() throws Exception {
+    public long heapUsedAfterGcBytes() throws Exception {
         jcmd("GC.run");
         Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
         if (!m.find()) throw new IllegalStateException("jcmd GC.heap_info gave no heap figure");
         return Long.parseLong(m.group(1)) * 1024;
     }
 
-    long residentBytes() throws IOException {
+    public long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
         }
         return -1;
     }
 
-    String metrics() throws Exception {
+    public String metrics() throws Exception {
         return get("/metrics");
     }
 
@@ -106,6 +112,6 @@ final class RelayProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
 }
