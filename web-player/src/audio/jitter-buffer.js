@@ -72,11 +72,6 @@ export class JitterBuffer {
     // Ring big enough for the ceiling plus one second of burst.
     this.capacity = Math.ceil(((this.ceilingMs + 1000) / 1000) * this.sampleRate) + 1024;
     this.ring = Array.from({ length: this.channels }, () => new Float32Array(this.capacity));
-    this.reset();
-  }
-
-  /** Forgets all audio and statistics except the counters (a reconnect, a new track). */
-  reset() {
     this.writeIndex = 0; // total samples written (monotonic)
     this.readIndex = 0; // total samples read, fractional
     /** media time (ms) of the sample at writeIndex */
@@ -84,6 +79,7 @@ export class JitterBuffer {
     /** @type {{ startMs: number, peakMs: number, minDelayMs: number }[]} */
     this.buckets = [];
     this.playing = false;
+    /** true once playing has begun: silence while rebuffering after that is concealment */
     this.started = false;
     this.fadeIn = 0;
     this.rate = 1;
@@ -91,12 +87,27 @@ export class JitterBuffer {
     this.levelMs = 0;
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
-    this.underruns ??= 0;
-    this.renderedSamples ??= 0;
-    this.concealedSamples ??= 0;
-    this.skippedSamples ??= 0;
-    this.gapSamples ??= 0;
-    this.overflowSamples ??= 0;
+    this.underruns = 0;
+    this.renderedSamples = 0;
+    this.concealedSamples = 0;
+    this.skippedSamples = 0;
+    this.gapSamples = 0;
+    this.overflowSamples = 0;
+  }
+
+  /** Forgets all audio and statistics except the counters (a reconnect, a new track). */
+  reset() {
+    this.writeIndex = 0;
+    this.readIndex = 0;
+    this.writeMediaTimeMs = NaN;
+    this.buckets = [];
+    this.playing = false;
+    this.started = false;
+    this.fadeIn = 0;
+    this.rate = 1;
+    this.levelMs = 0;
+    this.jitterMs = 0;
+    this.targetMs = this.floorMs;
   }
 
   /**

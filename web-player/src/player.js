@@ -1,0 +1,246 @@
+// @ts-check
+/**
+ * One player session, wired in one place: the relay connection feeds the video path (MSE
+ * or WebCodecs) and the audio engine; every animation frame the audio clock (the master)
+ * steers the video; every shown frame is measured (metadata and pixel latency, A/V offset)
+ * into `stats`.
+ */
+import { RelayConnection } from './transport/connection.js';
+import { localNowMicros } from './transport/clock-sync.js';
+import { AudioEngine } from './audio/audio-engine.js';
+import { MseRenderer } from './video/mse-renderer.js';
+import { WebCodecsRenderer } from './video/webcodecs-renderer.js';
+import { UnsupportedCodecError } from './video/renderer.js';
+import { PixelProbe } from './stats/pixel-probe.js';
+import { stampLatencyMs } from './stats/frame-stamp.js';
+import { Recent } from './stats/recent.js';
+import { initialStats, percentilesOf } from './stats/player-stats.js';
+import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
+
+/** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
+/** @typedef {import('./transport/close-codes.js').PlayerState} PlayerState */
+/** @typedef {import('./transport/wire.js').Envelope} Envelope */
+/** @typedef {import('./transport/wire.js').MediaPacket} MediaPacket */
+/** @typedef {import('./video/renderer.js').ShownFrame} ShownFrame */
+
+/**
+ * @typedef {object} PlayerOptions
+ * @property {string} stream
+ * @property {string} token
+ * @property {'mse'|'webcodecs'} videoPath
+ * @property {number} floorMs          jitter buffer floor
+ * @property {number} ceilingMs        jitter buffer ceiling
+ * @property {string} wsBase           ws(s)://host
+ * @property {string} workletUrl
+ */
+
+const WINDOW = 300; // recent values behind the percentiles (~10 s of frames)
+const CAPTURE_TIMES_KEPT = 600;
+
+export class Player {
+  /** @param {PlayerOptions} options */
+  constructor(options) {
+    this.options = options;
+    /** @type {PlayerStats} */
+    this.stats = initialStats(options.stream, options.videoPath);
+    this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
+    this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl });
+    const url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    this.connection = new RelayConnection(url, {
+      onEnvelope: (env, arrivalMs) => this.receive(env, arrivalMs),
+      onOpen: () => this.welcomed(),
+      onClose: (verdict, _code, attempt) => {
+        if (verdict.retry) this.stats.reconnects = attempt;
+        this.setState(verdict.state, verdict.message);
+      },
+    });
+    /** video pts (µs) → capture time (µs, relay clock) */
+    this.captureTimes = new Map();
+    this.probe = new PixelProbe();
+    this.latencyMetadata = new Recent(WINDOW);
+    this.latencyPixel = new Recent(WINDOW);
+    this.avOffset = new Recent(WINDOW);
+    /** [perfMs, bytes] of recent messages, for the bitrate */
+    /** @type {[number, number][]} */
+    this.received = [];
+    /** @type {number[]} perf times of recent shown frames, for fps */
+    this.shownTimes = [];
+    this.videoTrackId = -1;
+    this.audioTrackId = -1;
+    this.running = false;
+    this.video.onFrameShown((frame) => this.frameShown(frame));
+  }
+
+  get element() {
+    return this.video.element;
+  }
+
+  start() {
+    this.running = true;
+    void this.audio.start().catch((e) => console.warn('tunnelcast: audio unavailable', e));
+    this.connection.start();
+    const loop = () => {
+      if (!this.running) return;
+      this.tick();
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+    // rAF stops in hidden tabs; keep the figures alive there too.
+    this.timer = setInterval(() => this.updateFigures(performance.now()), 250);
+  }
+
+  stop() {
+    this.running = false;
+    clearInterval(this.timer);
+    this.connection.stop();
+    this.video.destroy();
+    void this.audio.context?.close();
+  }
+
+  /** Click-to-unmute. */
+  async unmute() {
+    await this.audio.resume();
+  }
+
+  /** @param {PlayerState} state @param {string} message */
+  setState(state, message) {
+    this.stats.state = state;
+    this.stats.message = message;
+  }
+
+  welcomed() {
+    // A (re)connection starts over at a keyframe with fresh buffers.
+    this.video.reset();
+    this.audio.reset();
+    this.captureTimes.clear();
+    if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
+  }
+
+  /** @param {Envelope} env @param {number} arrivalMs */
+  receive(env, arrivalMs) {
+    switch (env.kind.case) {
+      case 'status':
+        this.status(env.kind.value.code, env.kind.value.message);
+        break;
+      case 'trackConfig':
+        void this.trackConfig(env.kind.value);
+        break;
+      case 'mediaPacket':
+        this.media(env.kind.value, arrivalMs);
+        break;
+      case 'endOfStream':
+        this.setState('offline', 'The stream has ended.');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {StatusCode} code @param {string} message */
+  status(code, message) {
+    switch (code) {
+      case StatusCode.STREAM_ONLINE:
+        if (this.stats.state !== 'playing') this.setState('connecting', 'The stream is live; starting…');
+        break;
+      case StatusCode.STREAM_WAITING:
+        this.setState('waiting', 'Waiting for the stream to start…');
+        break;
+      case StatusCode.STREAM_OFFLINE:
+        this.setState('offline', 'The stream is offline. Playback resumes when it is back.');
+        break;
+      case StatusCode.DROPPED:
+        this.stats.relayDrops++;
+        break;
+      case StatusCode.REFUSED:
+        console.warn('tunnelcast: refused by the relay:', message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {import('./transport/wire.js').TrackConfig} config */
+  async trackConfig(config) {
+    try {
+      if (config.kind === TrackKind.VIDEO) {
+        this.videoTrackId = config.trackId;
+        await this.video.configure(config);
+      } else if (config.kind === TrackKind.AUDIO) {
+        this.audioTrackId = config.trackId;
+        await this.audio.configure(config);
+      }
+    } catch (e) {
+      if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
+      else throw e;
+    }
+  }
+
+  /** @param {MediaPacket} packet @param {number} arrivalMs */
+  media(packet, arrivalMs) {
+    this.received.push([arrivalMs, packet.payload.length]);
+    if (packet.trackId === this.videoTrackId) {
+      this.captureTimes.set(Number(packet.ptsMicros), Number(packet.captureTimeMicros));
+      if (this.captureTimes.size > CAPTURE_TIMES_KEPT) this.captureTimes.delete(this.captureTimes.keys().next().value);
+      this.video.push(packet);
+    } else if (packet.trackId === this.audioTrackId) {
+      this.audio.push(packet, arrivalMs);
+    }
+  }
+
+  tick() {
+    const now = performance.now();
+    this.video.tick(this.audio.heardMediaTimeMs(now), now);
+  }
+
+  /** @param {ShownFrame} frame */
+  frameShown(frame) {
+    const clock = this.connection.clock;
+    if (this.stats.state !== 'playing' && this.stats.state !== 'unsupported') this.setState('playing', 'Live');
+    this.stats.framesShown++;
+    this.shownTimes.push(frame.displayPerfMs);
+    // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
+    const displayRelayMicros = clock.toRelayMicros(localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000);
+    const capture = this.captureTimes.get(Math.round(frame.ptsMicros));
+    if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
+    const stamp = this.probe.read(frame.source, frame.width);
+    if (stamp !== null && clock.synced) {
+      this.stats.pixelStampsRead++;
+      this.latencyPixel.add(stampLatencyMs(stamp, displayRelayMicros / 1000));
+    }
+    const heard = this.audio.heardMediaTimeMs(frame.displayPerfMs);
+    if (Number.isFinite(heard)) this.avOffset.add(frame.ptsMicros / 1000 - heard);
+  }
+
+  /** @param {number} now */
+  updateFigures(now) {
+    const s = this.stats;
+    while (this.received.length && this.received[0][0] < now - 1000) this.received.shift();
+    while (this.shownTimes.length && this.shownTimes[0] < now - 1000) this.shownTimes.shift();
+    s.bitrateKbps = (this.received.reduce((n, [, bytes]) => n + bytes, 0) * 8) / 1000;
+    s.fps = this.shownTimes.length;
+    s.latencyMetadataMs = percentilesOf(this.latencyMetadata);
+    s.latencyPixelMs = percentilesOf(this.latencyPixel);
+    s.avOffsetMs = percentilesOf(this.avOffset);
+    const v = this.video.figures();
+    s.videoBufferMs = v.bufferMs;
+    s.videoPlaybackRate = v.playbackRate;
+    s.framesDecoded = v.framesDecoded;
+    s.framesDropped = v.framesDropped;
+    s.videoDecodeErrors = v.decodeErrors;
+    s.audioRunning = this.audio.running;
+    s.audioPacketsDecoded = this.audio.packetsDecoded;
+    s.audioDecodeErrors = this.audio.decodeErrors;
+    const jb = this.audio.bufferStats();
+    if (jb) {
+      s.jitterMs = jb.jitterMs;
+      s.jitterBufferTargetMs = jb.targetMs;
+      s.jitterBufferDepthMs = jb.depthMs;
+      s.audioRate = jb.rate;
+      s.audioUnderruns = jb.underruns;
+      s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
+    }
+    s.clockOffsetMs = this.connection.clock.offsetMicros / 1000;
+    s.rttMs = this.connection.clock.rttMicros / 1000;
+    s.updatedAtMs = now;
+  }
+}

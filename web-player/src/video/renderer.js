@@ -1,0 +1,48 @@
+// @ts-check
+/**
+ * The contract of a video path (MSE or WebCodecs). The player feeds it packets and, every
+ * animation frame, the master clock; it reports each frame it shows.
+ *
+ * @typedef {import('../transport/wire.js').TrackConfig} TrackConfig
+ * @typedef {import('../transport/wire.js').MediaPacket} MediaPacket
+ *
+ * @typedef {object} ShownFrame
+ * @property {number} ptsMicros          the frame's presentation time
+ * @property {number} displayPerfMs      when it is (or will be) on screen, performance.now() clock
+ * @property {CanvasImageSource} source  where to read its pixels
+ * @property {number} width              native width
+ * @property {number} height
+ *
+ * @typedef {object} VideoFigures
+ * @property {number} bufferMs           video received but not shown yet
+ * @property {number} framesDecoded
+ * @property {number} framesDropped
+ * @property {number} decodeErrors
+ * @property {number} playbackRate
+ *
+ * @typedef {object} VideoRenderer
+ * @property {HTMLElement} element
+ * @property {(config: TrackConfig) => Promise<void>} configure  rejects with UnsupportedCodecError
+ * @property {(packet: MediaPacket) => void} push
+ * @property {(masterMediaMs: number, nowMs: number) => void} tick  masterMediaMs: NaN without audio
+ * @property {() => void} reset                    forget everything; wait for a keyframe
+ * @property {() => VideoFigures} figures
+ * @property {(listener: (frame: ShownFrame) => void) => void} onFrameShown
+ * @property {() => void} destroy
+ */
+
+export class UnsupportedCodecError extends Error {}
+
+/**
+ * How fast to play so that video meets the master clock: a nudge within ±maxAdjust
+ * proportional to the lead (video ahead: slower), 1 inside the deadband.
+ * @param {number} leadMs  shown video time minus master time
+ */
+export function catchUpRate(leadMs, deadbandMs = 10, maxAdjust = 0.15) {
+  if (!Number.isFinite(leadMs) || Math.abs(leadMs) <= deadbandMs) return 1;
+  const adjust = Math.max(-maxAdjust, Math.min(maxAdjust, leadMs / 400));
+  return 1 - adjust;
+}
+
+/** Lead beyond which a seek is cheaper than a long rate nudge. */
+export const SEEK_ABOVE_MS = 300;
