@@ -14,6 +14,7 @@ import { UnsupportedCodecError } from './video/renderer.js';
 import { PixelProbe } from './stats/pixel-probe.js';
 import { stampLatencyMs } from './stats/frame-stamp.js';
 import { Recent } from './stats/recent.js';
+import { SyncDelay } from './sync/sync-delay.js';
 import { initialStats, percentilesOf } from './stats/player-stats.js';
 import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
 
@@ -54,12 +55,13 @@ export class Player {
         this.setState(verdict.state, verdict.message);
       },
     });
-    /** video pts (µs) → capture time (µs, relay clock) */
-    this.captureTimes = new Map();
+    /** @type {{ ptsMicros: number, captureMicros: number }[]} recent video packets, in order */
+    this.captureTimes = [];
     this.probe = new PixelProbe();
     this.latencyMetadata = new Recent(WINDOW);
     this.latencyPixel = new Recent(WINDOW);
     this.avOffset = new Recent(WINDOW);
+    this.syncDelay = new SyncDelay();
     /** [perfMs, bytes] of recent messages, for the bitrate */
     /** @type {[number, number][]} */
     this.received = [];
@@ -112,7 +114,9 @@ export class Player {
     // A (re)connection starts over at a keyframe with fresh buffers.
     this.video.reset();
     this.audio.reset();
-    this.captureTimes.clear();
+    this.syncDelay.reset();
+    this.audio.setLimits(this.options.floorMs, this.options.ceilingMs);
+    this.captureTimes = [];
     if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
   }
 
@@ -179,8 +183,8 @@ export class Player {
   media(packet, arrivalMs) {
     this.received.push([arrivalMs, packet.payload.length]);
     if (packet.trackId === this.videoTrackId) {
-      this.captureTimes.set(Number(packet.ptsMicros), Number(packet.captureTimeMicros));
-      if (this.captureTimes.size > CAPTURE_TIMES_KEPT) this.captureTimes.delete(this.captureTimes.keys().next().value);
+      this.captureTimes.push({ ptsMicros: Number(packet.ptsMicros), captureMicros: Number(packet.captureTimeMicros) });
+      if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
       this.video.push(packet);
     } else if (packet.trackId === this.audioTrackId) {
       this.audio.push(packet, arrivalMs);
@@ -200,7 +204,7 @@ export class Player {
     this.shownTimes.push(frame.displayPerfMs);
     // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
     const displayRelayMicros = clock.toRelayMicros(localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000);
-    const capture = this.captureTimes.get(Math.round(frame.ptsMicros));
+    const capture = this.captureTimeOf(frame.ptsMicros);
     if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
     const stamp = this.probe.read(frame.source, frame.width);
     if (stamp !== null && clock.synced) {
@@ -209,6 +213,30 @@ export class Player {
     }
     const heard = this.audio.heardMediaTimeMs(frame.displayPerfMs);
     if (Number.isFinite(heard)) this.avOffset.add(frame.ptsMicros / 1000 - heard);
+  }
+
+  /**
+   * Audio is the master; when video arrives later than its audio, the audio waits for it.
+   * @param {number} now @param {number} newestVideoPtsMs
+   */
+  keepLipSync(now, newestVideoPtsMs) {
+    const jb = this.audio.bufferStats();
+    const heard = this.audio.heardMediaTimeMs(now);
+    if (!jb || !this.syncDelay.update(jb.targetMs, newestVideoPtsMs - heard)) return;
+    const { floorMs, ceilingMs } = this.options;
+    this.audio.setLimits(Math.min(ceilingMs, Math.max(floorMs, this.syncDelay.floorMs)), ceilingMs);
+  }
+
+  /**
+   * The capture time of the video packet with this pts (MSE reports pts at 90 kHz precision).
+   * @param {number} ptsMicros
+   */
+  captureTimeOf(ptsMicros) {
+    for (let i = this.captureTimes.length - 1; i >= 0; i--) {
+      const entry = this.captureTimes[i];
+      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry.captureMicros;
+    }
+    return undefined;
   }
 
   /** @param {number} now */
@@ -239,6 +267,8 @@ export class Player {
       s.audioUnderruns = jb.underruns;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
     }
+    this.keepLipSync(now, v.newestPtsMs);
+    s.syncFloorMs = this.syncDelay.floorMs;
     s.clockOffsetMs = this.connection.clock.offsetMicros / 1000;
     s.rttMs = this.connection.clock.rttMicros / 1000;
     s.updatedAtMs = now;

@@ -127,6 +127,17 @@ test('a 1 s stall: conceals about the stall, does not raise the target, converge
   assert.ok(back !== null && back - stallEnd <= 3000, `converged ${back === null ? 'never' : back - stallEnd + ' ms'} after the stall`);
 });
 
+test('a GOP-cache backlog at start (2 s at once) does not raise the target and is played from its live end', () => {
+  const rnd = mulberry32(5);
+  // Packets 0..99 (2 s of media) are already waiting and arrive in one burst at 2000 ms.
+  const { jb, samples } = simulate(trace(20, (send) => Math.max(2000, send + 5 + rnd() * 10)));
+  const after = samples.filter((s) => s.tMs > 2600);
+  assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
+  const back = convergedAt(samples, 2000, 19_000, 25);
+  assert.ok(back !== null && back - 2000 <= 1000, `reached the live edge ${back === null ? 'never' : back - 2000 + ' ms'} after the burst`);
+  assert.equal(jb.underruns, 0);
+});
+
 for (const drift of [+0.001, -0.001]) {
   test(`clock drift ${drift > 0 ? '+' : ''}${drift * 100} %: depth held on target by time-stretch, no underruns`, () => {
     // The sender's clock runs fast or slow: packets arrive every 20 ms × (1 − drift).

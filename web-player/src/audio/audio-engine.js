@@ -142,8 +142,6 @@ export class AudioEngine {
 
   /** @param {number} floorMs @param {number} ceilingMs */
   setLimits(floorMs, ceilingMs) {
-    this.options.floorMs = floorMs;
-    this.options.ceilingMs = ceilingMs;
     this.node?.port.postMessage({ type: 'limits', floorMs, ceilingMs });
   }
 

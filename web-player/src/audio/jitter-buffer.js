@@ -4,11 +4,11 @@
  * fixed-size blocks at the output's pace.
  *
  * Target delay: each packet's lateness is its (arrival − media time) above the fastest
- * packet of the window. The window is cut into buckets; the target is the chosen
- * percentile (95th) of the per-bucket peak lateness, plus one packet and a small margin,
- * clamped to [floor, ceiling]. Bucket peaks (not per-packet samples) make the target follow
- * jitter that recurs, while a single stall — whose backlog arrives as one burst — lands in
- * one bucket and does not raise the target for the whole window.
+ * packet of the sliding window; the target is the chosen percentile (95th) of lateness,
+ * plus one packet and a small margin, clamped to [floor, ceiling]. The window is cut into
+ * buckets of arrival time, and a bucket counts no more packets than its duration should
+ * bring: the backlog of a single stall arrives as one burst in one bucket, so it barely
+ * moves the percentile, while jitter that recurs does.
  *
  * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
  * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above skipAboveMs
@@ -32,13 +32,14 @@
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
  * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
+ * @property {number} [warmupMs]        arrivals this soon after a reset are not statistics
  */
 
 /**
  * @typedef {object} JitterBufferStats
  * @property {number} targetMs          current target delay
  * @property {number} depthMs           audio buffered now
- * @property {number} jitterMs          percentile of bucket-peak lateness (before floor/ceiling)
+ * @property {number} jitterMs          the percentile of lateness (before floor/ceiling)
  * @property {number} rate              current playout rate (1 = nominal)
  * @property {number} underruns         times the buffer ran dry while playing
  * @property {number} renderedSamples   samples handed to the output while playing or concealing
@@ -66,6 +67,9 @@ export class JitterBuffer {
     this.deadbandMs = options.deadbandMs ?? 8;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
     this.skipAboveMs = options.skipAboveMs ?? 150;
+    // A (re)connection starts with the relay's GOP cache: a backlog that arrives at once and
+    // says nothing about the network's jitter. It is played from its live end (catch-up).
+    this.warmupMs = options.warmupMs ?? 500;
     if (!(this.floorMs >= 0 && this.ceilingMs >= this.floorMs)) {
       throw new RangeError(`jitter buffer floor/ceiling must satisfy 0 ≤ floor ≤ ceiling, got ${this.floorMs}-${this.ceilingMs}`);
     }
@@ -76,8 +80,10 @@ export class JitterBuffer {
     this.readIndex = 0; // total samples read, fractional
     /** media time (ms) of the sample at writeIndex */
     this.writeMediaTimeMs = NaN;
-    /** @type {{ startMs: number, peakMs: number, minDelayMs: number }[]} */
+    /** @type {{ startMs: number, delaysMs: number[], minDelayMs: number }[]} */
     this.buckets = [];
+    this.packetMs = 20;
+    this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
     this.started = false;
@@ -101,6 +107,7 @@ export class JitterBuffer {
     this.readIndex = 0;
     this.writeMediaTimeMs = NaN;
     this.buckets = [];
+    this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
     this.fadeIn = 0;
@@ -138,8 +145,8 @@ export class JitterBuffer {
    * @param {Float32Array[]} planes one array per channel, equal lengths
    */
   push(mediaTimeMs, arrivalMs, planes) {
-    this.noteArrival(mediaTimeMs, arrivalMs);
     const frames = planes[0].length;
+    this.noteArrival(mediaTimeMs, arrivalMs, (frames / this.sampleRate) * 1000);
     if (!Number.isNaN(this.writeMediaTimeMs)) {
       const gapMs = mediaTimeMs - this.writeMediaTimeMs;
       if (gapMs < -1) return; // late duplicate or reordered packet that was already concealed
@@ -150,18 +157,30 @@ export class JitterBuffer {
     this.writeMediaTimeMs = mediaTimeMs + (frames / this.sampleRate) * 1000;
   }
 
-  /** @param {number} mediaTimeMs @param {number} arrivalMs */
-  noteArrival(mediaTimeMs, arrivalMs) {
+  /**
+   * @param {number} mediaTimeMs @param {number} arrivalMs
+   * @param {number} [packetMs] the packet's duration
+   */
+  noteArrival(mediaTimeMs, arrivalMs, packetMs = 20) {
+    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
+    if (arrivalMs - this.firstArrivalMs < this.warmupMs) return;
+    this.packetMs = packetMs;
     const delayMs = arrivalMs - mediaTimeMs;
-    let bucket = this.buckets[this.buckets.length - 1];
     const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
+    let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.startMs !== bucketStart) {
-      bucket = { startMs: bucketStart, peakMs: delayMs, minDelayMs: delayMs };
+      bucket = { startMs: bucketStart, delaysMs: [], minDelayMs: delayMs };
       this.buckets.push(bucket);
       while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
-    } else {
-      bucket.peakMs = Math.max(bucket.peakMs, delayMs);
-      bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
+    }
+    bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
+    // A bucket keeps at most the packets its duration should bring, the latest ones: the
+    // backlog of a stall arrives in one bucket and must not outweigh the rest of the window.
+    const cap = Math.ceil(this.bucketMs / packetMs);
+    bucket.delaysMs.push(delayMs);
+    if (bucket.delaysMs.length > cap) {
+      bucket.delaysMs.sort((a, b) => b - a);
+      bucket.delaysMs.length = cap;
     }
     this.updateTarget();
   }
@@ -170,11 +189,12 @@ export class JitterBuffer {
     if (this.buckets.length === 0) return;
     let base = Infinity;
     for (const b of this.buckets) base = Math.min(base, b.minDelayMs);
-    const peaks = this.buckets.map((b) => b.peakMs - base).sort((a, b) => a - b);
-    const rank = Math.min(peaks.length - 1, Math.max(0, Math.ceil(this.percentile * peaks.length) - 1));
-    this.jitterMs = peaks[rank];
-    const packetMs = 20;
-    const wanted = this.jitterMs + packetMs + this.marginMs;
+    const lateness = [];
+    for (const b of this.buckets) for (const d of b.delaysMs) lateness.push(d - base);
+    lateness.sort((a, b) => a - b);
+    const rank = Math.min(lateness.length - 1, Math.max(0, Math.ceil(this.percentile * lateness.length) - 1));
+    this.jitterMs = lateness[rank];
+    const wanted = this.jitterMs + this.packetMs + this.marginMs;
     this.targetMs = Math.min(this.ceilingMs, Math.max(this.floorMs, wanted));
   }
 

@@ -24,6 +24,7 @@
  * @property {number} jitterBufferTargetMs
  * @property {number} jitterBufferDepthMs
  * @property {number} audioRate              playout rate (time-stretch), 1 = nominal
+ * @property {number} syncFloorMs            audio buffer floor that lets late video keep lip sync
  * @property {number} audioUnderruns
  * @property {number} audioConcealedPercent  of samples played while audio was on
  * @property {number} audioPacketsDecoded
@@ -59,7 +60,7 @@ export function initialStats(stream, videoPath) {
   return {
     state: 'connecting', message: 'Connecting…', stream, videoPath, audioRunning: false,
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
-    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1,
+    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0,

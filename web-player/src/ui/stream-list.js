@@ -3,7 +3,8 @@
 import { h } from './dom.js';
 
 /**
- * The relay's /api/streams answer, read leniently: an array of streams, or { streams: [...] }.
+ * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
+ * read leniently: a bare array is accepted too.
  * @param {any} body
  * @returns {{ name: string, players: number, online: boolean, detail: string }[]}
  */
@@ -13,7 +14,7 @@ export function parseStreams(body) {
     .map((s) => {
       const tracks = Array.isArray(s.tracks) ? s.tracks : [];
       const detail = tracks.map((t) => [t.codec, t.width && t.height ? `${t.width}×${t.height}` : ''].filter(Boolean).join(' ')).join(' · ');
-      const online = s.online ?? s.live ?? (s.publisher !== undefined ? Boolean(s.publisher) : true);
+      const online = typeof s.state === 'string' ? s.state === 'live' : Boolean(s.publisher ?? true);
       return { name: String(s.name ?? s.stream ?? s.id ?? ''), players: Number(s.players ?? s.playerCount ?? 0) || 0, online: Boolean(online), detail };
     })
     .filter((s) => s.name);

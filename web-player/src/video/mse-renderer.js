@@ -15,6 +15,16 @@ import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js
 const KEEP_BEHIND_S = 2;
 /** Without audio, how far behind the newest frame to play (one frame and a little slack). */
 const VIDEO_ONLY_TARGET_MS = 50;
+/**
+ * Each frame is declared this many frame durations long. Live sources' timestamps are
+ * irregular (a late or dropped frame); MSE treats a jump over 2 frame durations as a
+ * discontinuity and drops everything up to the next keyframe, and a gap between frames
+ * stalls playback. Longer declared durations make frames overlap (the next frame simply
+ * replaces the last one on screen), so neither happens.
+ */
+const DURATION_STRETCH = 4;
+/** Closer than this to the buffered end, video does not play faster than real time. */
+const EDGE_MARGIN_S = 0.05;
 
 /** @implements {VideoRenderer} */
 export class MseRenderer {
@@ -35,10 +45,13 @@ export class MseRenderer {
     this.needKeyframe = true;
     this.baseMicros = NaN;
     this.sequence = 0;
-    this.lastPtsMicros = NaN;
+    /** the newest video received (for the A/V sync delay) */
+    this.newestPtsMicros = NaN;
     this.decodeErrors = 0;
     this.quotaErrors = 0;
     this.started = false;
+    this.lastSeekMs = -Infinity;
+    this.seeks = 0;
     /** @type {(frame: ShownFrame) => void} */
     this.listener = () => {};
     this.video.addEventListener('error', () => this.recoverFromError());
@@ -103,10 +116,10 @@ export class MseRenderer {
     this.needKeyframe = false;
     const pts = Number(packet.ptsMicros);
     if (!Number.isFinite(this.baseMicros)) this.baseMicros = pts;
-    const duration = packet.durationMicros || Math.round(1e6 / (this.config.frameRate || 30));
-    this.lastPtsMicros = pts;
+    const nominal = packet.durationMicros || Math.round(1e6 / (this.config.frameRate || 30));
+    this.newestPtsMicros = pts;
     this.queue.push(fragment(this.config.trackId, {
-      sequence: ++this.sequence, decodeTimeMicros: pts - this.baseMicros, durationMicros: duration,
+      sequence: ++this.sequence, decodeTimeMicros: pts - this.baseMicros, durationMicros: nominal * DURATION_STRETCH,
       keyframe: packet.keyframe, data: packet.payload,
     }));
     this.appendNext();
@@ -159,35 +172,43 @@ export class MseRenderer {
     this.reset();
   }
 
-  /** @param {number} masterMediaMs @param {number} _nowMs */
-  tick(masterMediaMs, _nowMs) {
+  /** @param {number} masterMediaMs @param {number} nowMs */
+  tick(masterMediaMs, nowMs) {
     const v = this.video;
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0 || v.readyState < 2) return;
-    const end = v.buffered.end(v.buffered.length - 1);
+    // The buffered end runs past the newest frame by the stretched duration: use the frame.
+    const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
     const start = v.buffered.start(0);
     const master = Number.isFinite(masterMediaMs)
       ? (masterMediaMs * 1000 - this.baseMicros) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;
     const leadMs = (v.currentTime - master) * 1000;
-    if (Math.abs(leadMs) > SEEK_ABOVE_MS) {
-      v.currentTime = Math.max(start, Math.min(end - 0.01, master));
+    // A seek only where the target is buffered, and not more than once a second (each one
+    // flushes the decoder); otherwise nudge the rate.
+    if (Math.abs(leadMs) > SEEK_ABOVE_MS && master >= start && master <= end && nowMs - this.lastSeekMs > 1000) {
+      this.lastSeekMs = nowMs;
+      this.seeks++;
+      v.currentTime = master;
       v.playbackRate = 1;
       return;
     }
-    const rate = catchUpRate(leadMs);
+    let rate = catchUpRate(leadMs);
+    // Never hurry into the buffer's end: that stalls the decoder and stutters.
+    if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;
   }
 
   figures() {
     const v = this.video;
     const q = v.getVideoPlaybackQuality();
-    const end = v.buffered.length ? v.buffered.end(v.buffered.length - 1) : v.currentTime;
+    const newest = Number.isFinite(this.newestPtsMicros) ? (this.newestPtsMicros - this.baseMicros) / 1e6 : v.currentTime;
     return {
-      bufferMs: Math.max(0, (end - v.currentTime) * 1000),
+      bufferMs: Math.max(0, (newest - v.currentTime) * 1000),
       framesDecoded: q.totalVideoFrames,
       framesDropped: q.droppedVideoFrames,
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
+      newestPtsMs: this.newestPtsMicros / 1000,
     };
   }
 

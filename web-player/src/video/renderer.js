@@ -19,6 +19,7 @@
  * @property {number} framesDropped
  * @property {number} decodeErrors
  * @property {number} playbackRate
+ * @property {number} newestPtsMs        the newest frame received (NaN before any)
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element

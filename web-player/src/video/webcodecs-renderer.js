@@ -121,6 +121,7 @@ export class WebCodecsRenderer {
       framesDropped: this.framesDropped,
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
+      newestPtsMs: this.newestPtsMicros / 1000,
     };
   }
 
