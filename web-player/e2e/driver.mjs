@@ -58,6 +58,11 @@ const commands = {
   async stats() {
     return { stats: await stats() };
   },
+  /** Clears the player's latency and A/V windows: percentiles from now on. */
+  async reset() {
+    await page.evaluate(() => window.tunnelcast.player.resetMeasurements());
+    return {};
+  },
   /** Samples for a while; returns the first and last snapshots and every sample's key figures. */
   async collect({ durationMs }) {
     const first = await stats();

@@ -55,6 +55,7 @@ function route() {
       ...parseLatency(params.get('latency')),
       wsBase,
       workletUrl: new URL('playout-worklet.js', location.href).href,
+      workerUrl: new URL('transport-worker.js', location.href).href,
     }, (player) => {
       global.player = player;
       global.stats = player.stats;

@@ -1,11 +1,10 @@
 // @ts-check
 /**
- * One player session, wired in one place: the relay connection feeds the video path (MSE
- * or WebCodecs) and the audio engine; every animation frame the audio clock (the master)
- * steers the video; every shown frame is measured (metadata and pixel latency, A/V offset)
- * into `stats`.
+ * One player session, wired in one place: the transport worker (WebSocket, clock sync, Opus
+ * decoding → the playout worklet) feeds the video path (MSE or WebCodecs) on this page;
+ * every animation frame the audio clock (the master) steers the video; every shown frame is
+ * measured (metadata and pixel latency, A/V offset) into `stats`.
  */
-import { RelayConnection } from './transport/connection.js';
 import { localNowMicros } from './transport/clock-sync.js';
 import { AudioEngine } from './audio/audio-engine.js';
 import { MseRenderer } from './video/mse-renderer.js';
@@ -18,10 +17,13 @@ import { SyncDelay } from './sync/sync-delay.js';
 import { initialStats, percentilesOf } from './stats/player-stats.js';
 import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
 
+/** @typedef {import('./worker/messages.js').FromWorker} FromWorker */
+/** @typedef {import('./worker/messages.js').ToWorker} ToWorker */
+/** @typedef {import('./worker/messages.js').VideoPacket} VideoPacket */
+
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
 /** @typedef {import('./transport/close-codes.js').PlayerState} PlayerState */
 /** @typedef {import('./transport/wire.js').Envelope} Envelope */
-/** @typedef {import('./transport/wire.js').MediaPacket} MediaPacket */
 /** @typedef {import('./video/renderer.js').ShownFrame} ShownFrame */
 
 /**
@@ -33,9 +35,10 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {number} ceilingMs        jitter buffer ceiling
  * @property {string} wsBase           ws(s)://host
  * @property {string} workletUrl
+ * @property {string} workerUrl        the transport worker's script
  */
 
-const WINDOW = 300; // recent values behind the percentiles (~10 s of frames)
+const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
 const CAPTURE_TIMES_KEPT = 600;
 
 export class Player {
@@ -46,15 +49,11 @@ export class Player {
     this.stats = initialStats(options.stream, options.videoPath);
     this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl });
-    const url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
-    this.connection = new RelayConnection(url, {
-      onEnvelope: (env, arrivalMs) => this.receive(env, arrivalMs),
-      onOpen: () => this.welcomed(),
-      onClose: (verdict, _code, attempt) => {
-        if (verdict.retry) this.stats.reconnects = attempt;
-        this.setState(verdict.state, verdict.message);
-      },
-    });
+    this.url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** the relay clock as the worker estimates it */
+    this.clock = { synced: false, offsetMicros: 0, rttMicros: NaN };
     /** @type {{ ptsMicros: number, captureMicros: number }[]} recent video packets, in order */
     this.captureTimes = [];
     this.probe = new PixelProbe();
@@ -62,13 +61,12 @@ export class Player {
     this.latencyPixel = new Recent(WINDOW);
     this.avOffset = new Recent(WINDOW);
     this.syncDelay = new SyncDelay();
-    /** [perfMs, bytes] of recent messages, for the bitrate */
+    /** [perfMs, total bytes] reported by the worker, for the bitrate */
     /** @type {[number, number][]} */
     this.received = [];
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
-    this.audioTrackId = -1;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
   }
@@ -79,8 +77,13 @@ export class Player {
 
   start() {
     this.running = true;
-    void this.audio.start().catch((e) => console.warn('tunnelcast: audio unavailable', e));
-    this.connection.start();
+    const worker = new Worker(this.options.workerUrl, { type: 'module' });
+    this.worker = worker;
+    worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ e) => this.fromWorker(e.data);
+    this.toWorker({ type: 'start', url: this.url });
+    void this.audio.outputPort()
+      .then((port) => this.toWorker({ type: 'audioPort', port }, [port]))
+      .catch((e) => console.warn('tunnelcast: audio unavailable', e));
     const loop = () => {
       if (!this.running) return;
       this.tick();
@@ -94,14 +97,60 @@ export class Player {
   stop() {
     this.running = false;
     clearInterval(this.timer);
-    this.connection.stop();
+    this.toWorker({ type: 'stop' });
     this.video.destroy();
     void this.audio.context?.close();
+  }
+
+  /** @param {ToWorker} message @param {Transferable[]} [transfer] */
+  toWorker(message, transfer = []) {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  /** @param {FromWorker} message */
+  fromWorker(message) {
+    switch (message.type) {
+      case 'open':
+        this.welcomed();
+        break;
+      case 'close':
+        if (message.verdict.retry) this.stats.reconnects = message.attempt;
+        this.setState(message.verdict.state, message.verdict.message);
+        break;
+      case 'envelope':
+        this.receive(message.envelope);
+        break;
+      case 'video':
+        this.media(message.packet);
+        break;
+      case 'clock':
+        this.clock = { synced: true, offsetMicros: message.offsetMicros, rttMicros: message.rttMicros };
+        break;
+      case 'audio':
+        this.stats.audioPacketsDecoded = message.packetsDecoded;
+        this.stats.audioDecodeErrors = message.decodeErrors;
+        this.received.push([performance.now(), message.bytes]);
+        this.stats.audioCaptureMinusPtsMs = message.audioCaptureMinusPtsMs;
+        if (message.unsupported) this.setState('unsupported', message.unsupported);
+        break;
+      default: {
+        /** @type {never} */
+        const unknown = message;
+        throw new Error(`unknown message from the transport worker ${JSON.stringify(unknown)}`);
+      }
+    }
   }
 
   /** Click-to-unmute. */
   async unmute() {
     await this.audio.resume();
+  }
+
+  /** Starts the latency and A/V windows afresh (benchmarks and tests measure from here). */
+  resetMeasurements() {
+    this.latencyMetadata.clear();
+    this.latencyPixel.clear();
+    this.avOffset.clear();
   }
 
   /** @param {PlayerState} state @param {string} message */
@@ -120,8 +169,8 @@ export class Player {
     if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
   }
 
-  /** @param {Envelope} env @param {number} arrivalMs */
-  receive(env, arrivalMs) {
+  /** @param {Envelope} env */
+  receive(env) {
     switch (env.kind.case) {
       case 'status':
         this.status(env.kind.value.code, env.kind.value.message);
@@ -129,11 +178,8 @@ export class Player {
       case 'trackConfig':
         void this.trackConfig(env.kind.value);
         break;
-      case 'mediaPacket':
-        this.media(env.kind.value, arrivalMs);
-        break;
       case 'endOfStream':
-        this.setState('offline', 'The stream has ended.');
+        this.setState('offline', 'The stream has ended; it is offline.');
         break;
       default:
         break;
@@ -169,9 +215,6 @@ export class Player {
       if (config.kind === TrackKind.VIDEO) {
         this.videoTrackId = config.trackId;
         await this.video.configure(config);
-      } else if (config.kind === TrackKind.AUDIO) {
-        this.audioTrackId = config.trackId;
-        await this.audio.configure(config);
       }
     } catch (e) {
       if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
@@ -179,16 +222,13 @@ export class Player {
     }
   }
 
-  /** @param {MediaPacket} packet @param {number} arrivalMs */
-  media(packet, arrivalMs) {
-    this.received.push([arrivalMs, packet.payload.length]);
-    if (packet.trackId === this.videoTrackId) {
-      this.captureTimes.push({ ptsMicros: Number(packet.ptsMicros), captureMicros: Number(packet.captureTimeMicros) });
-      if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
-      this.video.push(packet);
-    } else if (packet.trackId === this.audioTrackId) {
-      this.audio.push(packet, arrivalMs);
-    }
+  /** @param {VideoPacket} packet */
+  media(packet) {
+    if (packet.trackId !== this.videoTrackId) return;
+    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
+    this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
+    if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
+    this.video.push(packet);
   }
 
   tick() {
@@ -198,12 +238,13 @@ export class Player {
 
   /** @param {ShownFrame} frame */
   frameShown(frame) {
-    const clock = this.connection.clock;
-    if (this.stats.state !== 'playing' && this.stats.state !== 'unsupported') this.setState('playing', 'Live');
+    const clock = this.clock;
+    // Only frames of the current connection count (not those left from before a drop).
+    if (this.stats.state === 'connecting') this.setState('playing', 'Live');
     this.stats.framesShown++;
     this.shownTimes.push(frame.displayPerfMs);
     // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
-    const displayRelayMicros = clock.toRelayMicros(localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000);
+    const displayRelayMicros = localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000 + clock.offsetMicros;
     const capture = this.captureTimeOf(frame.ptsMicros);
     if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
     const stamp = this.probe.read(frame.source, frame.width);
@@ -242,9 +283,10 @@ export class Player {
   /** @param {number} now */
   updateFigures(now) {
     const s = this.stats;
-    while (this.received.length && this.received[0][0] < now - 1000) this.received.shift();
+    while (this.received.length > 2 && this.received[1][0] < now - 1000) this.received.shift();
     while (this.shownTimes.length && this.shownTimes[0] < now - 1000) this.shownTimes.shift();
-    s.bitrateKbps = (this.received.reduce((n, [, bytes]) => n + bytes, 0) * 8) / 1000;
+    const [oldest, newest] = [this.received[0], this.received[this.received.length - 1]];
+    s.bitrateKbps = oldest && newest[0] > oldest[0] ? ((newest[1] - oldest[1]) * 8) / (newest[0] - oldest[0]) : 0;
     s.fps = this.shownTimes.length;
     s.latencyMetadataMs = percentilesOf(this.latencyMetadata);
     s.latencyPixelMs = percentilesOf(this.latencyPixel);
@@ -256,8 +298,6 @@ export class Player {
     s.framesDropped = v.framesDropped;
     s.videoDecodeErrors = v.decodeErrors;
     s.audioRunning = this.audio.running;
-    s.audioPacketsDecoded = this.audio.packetsDecoded;
-    s.audioDecodeErrors = this.audio.decodeErrors;
     const jb = this.audio.bufferStats();
     if (jb) {
       s.jitterMs = jb.jitterMs;
@@ -266,11 +306,15 @@ export class Player {
       s.audioRate = jb.rate;
       s.audioUnderruns = jb.underruns;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
+      s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
+      s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
     }
     this.keepLipSync(now, v.newestPtsMs);
     s.syncFloorMs = this.syncDelay.floorMs;
-    s.clockOffsetMs = this.connection.clock.offsetMicros / 1000;
-    s.rttMs = this.connection.clock.rttMicros / 1000;
+    const context = this.audio.context;
+    if (context) s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    s.clockOffsetMs = this.clock.offsetMicros / 1000;
+    s.rttMs = this.clock.rttMicros / 1000;
     s.updatedAtMs = now;
   }
 }

@@ -1,15 +1,17 @@
 // @ts-check
 /**
- * Audio: Opus packets → WebCodecs AudioDecoder → the playout worklet (jitter buffer) →
- * speakers. Also the master clock: heardMediaTimeMs() is the media time of the sample the
- * listener hears at a given moment, from the worklet's reports and the output timestamp.
+ * The page's side of audio: the AudioContext and the playout worklet (the jitter buffer).
+ * Decoded PCM reaches the worklet straight from the transport worker through a MessagePort
+ * (see outputPort()); the page only steers (limits, reset) and listens to the worklet's
+ * reports. It is also the master clock: heardMediaTimeMs() is the media time of the sample
+ * the listener hears at a given moment.
  */
-import { TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
 
-/** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
-/** @typedef {import('../transport/wire.js').MediaPacket} MediaPacket */
 /** @typedef {import('./jitter-buffer.js').JitterBufferStats} JitterBufferStats */
 /** @typedef {import('./worklet-messages.js').FromWorklet} FromWorklet */
+
+/** The worklet always renders stereo; a mono track is played on both channels. */
+const OUTPUT_CHANNELS = 2;
 
 export class AudioEngine {
   /**
@@ -21,17 +23,8 @@ export class AudioEngine {
     this.context = null;
     /** @type {AudioWorkletNode | null} */
     this.node = null;
-    /** @type {AudioDecoder | null} */
-    this.decoder = null;
-    /** @type {TrackConfig | null} */
-    this.config = null;
-    /** pts (µs) → arrival time (ms) of packets in the decoder */
-    this.arrivals = new Map();
     /** @type {{ contextTime: number, stats: JitterBufferStats } | null} */
     this.report = null;
-    this.packetsDecoded = 0;
-    this.decodeErrors = 0;
-    this.unsupported = '';
     /** @type {Promise<void> | null} */
     this.starting = null;
   }
@@ -45,7 +38,22 @@ export class AudioEngine {
   async createGraph() {
     const context = new AudioContext({ sampleRate: 48_000, latencyHint: 'interactive' });
     await context.audioWorklet.addModule(this.options.workletUrl);
+    const node = new AudioWorkletNode(context, 'tunnelcast-playout', {
+      numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [OUTPUT_CHANNELS],
+      processorOptions: { channels: OUTPUT_CHANNELS, floorMs: this.options.floorMs, ceilingMs: this.options.ceilingMs },
+    });
+    node.port.onmessage = (/** @type {MessageEvent<FromWorklet>} */ e) => this.fromWorklet(e.data);
+    node.connect(context.destination);
     this.context = context;
+    this.node = node;
+  }
+
+  /** A new port that delivers PCM to the worklet (hand it to the decoder's thread). */
+  async outputPort() {
+    await this.start();
+    const channel = new MessageChannel();
+    this.node?.port.postMessage({ type: 'pcmPort', port: channel.port1 }, [channel.port1]);
+    return channel.port2;
   }
 
   /** True when the browser lets audio play (autoplay rules may keep it suspended). */
@@ -59,79 +67,10 @@ export class AudioEngine {
     await this.context?.resume();
   }
 
-  /**
-   * A (new) audio track configuration.
-   * @param {TrackConfig} config
-   */
-  async configure(config) {
-    if (config.kind !== TrackKind.AUDIO) return;
-    await this.start();
-    const context = /** @type {AudioContext} */ (this.context);
-    const channels = Math.max(1, config.channels || 1);
-    const decoderConfig = { codec: config.codec, sampleRate: config.sampleRate || 48_000, numberOfChannels: channels,
-      description: config.decoderConfig.length ? config.decoderConfig : undefined };
-    if (typeof AudioDecoder === 'undefined' || !(await AudioDecoder.isConfigSupported(decoderConfig)).supported) {
-      this.unsupported = `audio codec ${config.codec} cannot be decoded by this browser`;
-      return;
-    }
-    this.unsupported = '';
-    this.config = config;
-    if (!this.node || this.node.channelCount !== channels) {
-      this.node?.disconnect();
-      this.node = new AudioWorkletNode(context, 'tunnelcast-playout', {
-        numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [channels],
-        processorOptions: { channels, floorMs: this.options.floorMs, ceilingMs: this.options.ceilingMs },
-      });
-      this.node.port.onmessage = (/** @type {MessageEvent<FromWorklet>} */ e) => this.fromWorklet(e.data);
-      this.node.connect(context.destination);
-    } else {
-      this.node.port.postMessage({ type: 'reset' });
-    }
-    if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
-    this.decoder = new AudioDecoder({ output: (data) => this.decoded(data), error: (e) => this.failed(e) });
-    this.decoder.configure(decoderConfig);
-    this.arrivals.clear();
-  }
-
   /** @param {FromWorklet} message */
   fromWorklet(message) {
     if (message.type === 'stats') this.report = message;
     else console.warn('tunnelcast: playout worklet:', message.message);
-  }
-
-  /** @param {MediaPacket} packet @param {number} arrivalMs */
-  push(packet, arrivalMs) {
-    if (!this.decoder || this.decoder.state !== 'configured') return;
-    const timestamp = Number(packet.ptsMicros);
-    this.arrivals.set(timestamp, arrivalMs);
-    try {
-      this.decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp, duration: packet.durationMicros || 20_000, data: packet.payload }));
-    } catch (e) {
-      this.failed(/** @type {Error} */ (e));
-    }
-  }
-
-  /** @param {AudioData} data */
-  decoded(data) {
-    const planes = [];
-    for (let c = 0; c < data.numberOfChannels; c++) {
-      const plane = new Float32Array(data.numberOfFrames);
-      data.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
-      planes.push(plane);
-    }
-    const arrivalMs = this.arrivals.get(data.timestamp) ?? performance.now();
-    this.arrivals.delete(data.timestamp);
-    const mediaTimeMs = data.timestamp / 1000;
-    data.close();
-    this.packetsDecoded++;
-    this.node?.port.postMessage({ type: 'pcm', mediaTimeMs, arrivalMs, planes }, planes.map((p) => p.buffer));
-  }
-
-  /** A decode error: count it and start over at the next packet (Opus packets are independent). @param {Error} e */
-  failed(e) {
-    this.decodeErrors++;
-    console.warn('tunnelcast: audio decode error', e);
-    if (this.config) void this.configure(this.config);
   }
 
   /** After a reconnect: drop buffered audio, keep the graph. */

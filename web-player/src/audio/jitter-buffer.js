@@ -13,7 +13,7 @@
  * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
  * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above skipAboveMs
  * (after a stall) is dropped at once with a short crossfade. An underrun fades out,
- * plays silence (concealment, counted) and refills to the target before fading back in.
+ * plays silence (concealment, counted) and resumes with a fade-in at half the target.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
  * AudioWorklet and under node's test runner alike.
@@ -239,7 +239,10 @@ export class JitterBuffer {
         this.renderedSamples += frames;
         this.concealedSamples += frames;
       }
-      if (this.depthMs >= this.targetMs && this.depthSamples > frames) {
+      // First start: fill to the target. After an underrun, resume at half of it, so that a
+      // late packet costs only its lateness; the rate control refills the rest.
+      const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs;
+      if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
         this.playing = true;
         this.started = true;
         this.fadeIn = FADE_SAMPLES;

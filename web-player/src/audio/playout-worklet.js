@@ -32,6 +32,10 @@ class PlayoutProcessor extends AudioWorkletProcessor {
         case 'reset':
           this.buffer.reset();
           break;
+        case 'pcmPort':
+          // PCM straight from the decoder's thread.
+          message.port.onmessage = (/** @type {MessageEvent<import('./worklet-messages.js').ToWorklet>} */ event) => this.receive(event.data);
+          break;
         default: {
           /** @type {never} */
           const unknown = message;

@@ -4,7 +4,8 @@
  *
  * @typedef {{ type: 'pcm', mediaTimeMs: number, arrivalMs: number, planes: Float32Array[] }
  *   | { type: 'limits', floorMs: number, ceilingMs: number }
- *   | { type: 'reset' }} ToWorklet
+ *   | { type: 'reset' }
+ *   | { type: 'pcmPort', port: MessagePort }} ToWorklet
  *
  * @typedef {{ type: 'stats', contextTime: number, stats: import('./jitter-buffer.js').JitterBufferStats }
  *   | { type: 'error', message: string }} FromWorklet

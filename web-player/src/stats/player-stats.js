@@ -6,6 +6,7 @@
  *
  * @typedef {object} Percentiles
  * @property {number} last
+ * @property {number} p05
  * @property {number} p50
  * @property {number} p95
  * @property {number} p99
@@ -25,8 +26,14 @@
  * @property {number} jitterBufferDepthMs
  * @property {number} audioRate              playout rate (time-stretch), 1 = nominal
  * @property {number} syncFloorMs            audio buffer floor that lets late video keep lip sync
+ * @property {number} videoCaptureMinusPtsMs capture time minus pts, video: equal to audio's when the
+ *                                           publisher stamps both tracks on one timeline
+ * @property {number} audioCaptureMinusPtsMs
+ * @property {number} audioOutputLatencyMs   the audio device's own delay (base + output latency)
  * @property {number} audioUnderruns
  * @property {number} audioConcealedPercent  of samples played while audio was on
+ * @property {number} audioPlayedMs          audio played (or concealed) since the start
+ * @property {number} audioConcealedMs       of which concealment (silence for missing audio)
  * @property {number} audioPacketsDecoded
  * @property {number} audioDecodeErrors
  * @property {number} videoBufferMs
@@ -47,12 +54,12 @@
 
 /** @returns {Percentiles} */
 export function emptyPercentiles() {
-  return { last: NaN, p50: NaN, p95: NaN, p99: NaN, samples: 0 };
+  return { last: NaN, p05: NaN, p50: NaN, p95: NaN, p99: NaN, samples: 0 };
 }
 
 /** @param {import('./recent.js').Recent} recent @returns {Percentiles} */
 export function percentilesOf(recent) {
-  return { last: recent.last(), p50: recent.percentile(0.5), p95: recent.percentile(0.95), p99: recent.percentile(0.99), samples: recent.count };
+  return { last: recent.last(), p05: recent.percentile(0.05), p50: recent.percentile(0.5), p95: recent.percentile(0.95), p99: recent.percentile(0.99), samples: recent.count };
 }
 
 /** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
@@ -60,8 +67,8 @@ export function initialStats(stream, videoPath) {
   return {
     state: 'connecting', message: 'Connecting…', stream, videoPath, audioRunning: false,
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
-    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0,
-    audioUnderruns: 0, audioConcealedPercent: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
+    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
+    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,

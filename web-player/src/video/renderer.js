@@ -4,7 +4,7 @@
  * animation frame, the master clock; it reports each frame it shows.
  *
  * @typedef {import('../transport/wire.js').TrackConfig} TrackConfig
- * @typedef {import('../transport/wire.js').MediaPacket} MediaPacket
+ * @typedef {import('../worker/messages.js').VideoPacket} MediaPacket
  *
  * @typedef {object} ShownFrame
  * @property {number} ptsMicros          the frame's presentation time
