@@ -27,7 +27,7 @@ export class SyncDelay {
     if (!Number.isFinite(audioTargetMs) || !Number.isFinite(videoAheadMs)) return false;
     // The audio depth that would leave exactly headroomMs of video ahead of it.
     this.required.add(audioTargetMs + (this.headroomMs - videoAheadMs));
-    const wanted = Math.max(0, this.required.percentile(0.9));
+    const wanted = Math.max(0, this.required.percentile(0.95));
     if (Math.abs(wanted - this.floorMs) < this.stepMs) return false;
     this.floorMs = wanted;
     return true;
