@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = "Measure relay fan-out: delivery, latency, CPU and heap per player.")
 public final class FanoutBench implements Callable<Integer> {
+    /** The relay's own histogram: relay receive → socket write completed, per message and player. */
+    private static final String RELAY_LATENCY = "tunnelcast_relay_latency_seconds";
 
     @Option(names = "--players", split = ",", defaultValue = "10,100,500,1000",
             description = "Player counts to measure (default: ${DEFAULT-VALUE}).")
@@ -67,9 +69,9 @@ public final class FanoutBench implements Callable<Integer> {
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 RunResult r = runOnce(players, repeat);
                 runs.add(r);
-                System.out.printf("players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% heap/player=%.1fKiB drops=%.0f closes=%s%n",
+                System.out.printf("players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relay-own-p99<=%.2fms relayCpu=%.0f%% heap/player=%.1fKiB drops=%.0f closes=%s%n",
                         r.players(), repeat, r.deliveredPercent(), r.latencyP50Micros() / 1000.0,
-                        r.latencyP99Micros() / 1000.0, r.relayCpuPercentOfCore(), r.heapPerPlayerBytes() / 1024.0,
+                        r.latencyP99Micros() / 1000.0, r.relayOwnP99Micros() / 1000.0, r.relayCpuPercentOfCore(), r.heapPerPlayerBytes() / 1024.0,
                         r.relayDrops(), r.closeCodes());
             }
         }
@@ -92,6 +94,7 @@ public final class FanoutBench implements Callable<Integer> {
                 long firstVideo = publisher.nextVideoSequence();
                 long firstAudio = publisher.nextAudioSequence();
                 swarm.startMeasuring(firstVideo, firstAudio);
+                String metrics0 = relay.metrics();
                 double relayCpu0 = relay.cpuSeconds();
                 double benchCpu0 = benchCpuSeconds();
                 long t0 = System.nanoTime();
@@ -99,13 +102,16 @@ public final class FanoutBench implements Callable<Integer> {
                 double window = (System.nanoTime() - t0) / 1e9;
                 double relayCpu = relay.cpuSeconds() - relayCpu0;
                 double benchCpu = benchCpuSeconds() - benchCpu0;
+                String metrics1 = relay.metrics();
+                var latency0 = PrometheusText.buckets(metrics0, RELAY_LATENCY);
+                var latency1 = PrometheusText.buckets(metrics1, RELAY_LATENCY);
                 publisher.stopSending();
                 long sent = (publisher.nextVideoSequence() - firstVideo) + (publisher.nextAudioSequence() - firstAudio);
                 Thread.sleep(2000); // drain what is in flight
                 swarm.stopMeasuring();
                 long heapWith = relay.heapUsedAfterGcBytes();
                 long rss = relay.residentBytes();
-                double drops = sumMetric(relay.metrics(), "tunnelcast_player_dropped_messages_total");
+                double drops = PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total");
                 SubscriberSwarm.Snapshot s = swarm.snapshot();
                 long delivered = s.deliveredPerHealthyPlayer().stream().mapToLong(Long::longValue).sum();
                 int healthy = s.deliveredPerHealthyPlayer().size();
@@ -113,21 +119,13 @@ public final class FanoutBench implements Callable<Integer> {
                 return new RunResult(players, stalledPlayers, repeat, window, sent,
                         healthy == 0 ? 0 : 100.0 * delivered / ((double) healthy * sent),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
-                        h.getMaxValue(), 100 * relayCpu / window, 100 * benchCpu / window,
+                        h.getMaxValue(),
+                        (long) (PrometheusText.percentileBetween(latency0, latency1, 50) * 1e6),
+                        (long) (PrometheusText.percentileBetween(latency0, latency1, 99) * 1e6),
+                        100 * relayCpu / window, 100 * benchCpu / window,
                         (heapWith - heapBefore) / players, heapWith, rss, drops, s.closeCodes().toString());
             }
         }
-    }
-
-    /** Sums every sample of a Prometheus metric (all label sets); 0 when absent. */
-    static double sumMetric(String exposition, String name) {
-        double sum = 0;
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 
     private static double benchCpuSeconds() {
@@ -151,9 +149,10 @@ public final class FanoutBench implements Callable<Integer> {
                 .append(" Latency is publisher send → player receive on one clock (so it includes both loopback hops);")
                 .append(" CPU is the relay process's utime+stime over the window (100 % = one core);")
                 .append(" heap/player is (heap after full GC with the players − before) / N.")
+                .append(" \"relay-own p99\" is the relay's histogram (receive → socket write completed), read as the upper bound of its bucket.")
                 .append(" Medians over ").append(repeats).append(" runs of ").append(seconds).append(" s (min–max in brackets).\n\n")
-                .append("| players | delivered % | p50 ms | p95 ms | p99 ms | relay CPU % | bench CPU % | heap/player KiB | relay RSS MiB | drops |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("| players | delivered % | p50 ms | p95 ms | p99 ms | relay-own p99 ms ≤ | relay CPU % | bench CPU % | heap/player KiB | relay RSS MiB | drops |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             List<RunResult> at = runs.stream().filter(r -> r.players() == players).toList();
             md.append("| ").append(players)
@@ -161,6 +160,7 @@ public final class FanoutBench implements Callable<Integer> {
                     .append(" | ").append(stat(at, r -> r.latencyP50Micros() / 1000.0, "%.2f"))
                     .append(" | ").append(stat(at, r -> r.latencyP95Micros() / 1000.0, "%.2f"))
                     .append(" | ").append(stat(at, r -> r.latencyP99Micros() / 1000.0, "%.2f"))
+                    .append(" | ").append(stat(at, r -> r.relayOwnP99Micros() / 1000.0, "%.2f"))
                     .append(" | ").append(stat(at, RunResult::relayCpuPercentOfCore, "%.0f"))
                     .append(" | ").append(stat(at, RunResult::benchCpuPercentOfCore, "%.0f"))
                     .append(" | ").append(stat(at, r -> r.heapPerPlayerBytes() / 1024.0, "%.1f"))

@@ -1,0 +1,105 @@
+package dev.tunnelcast.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tunnelcast.agent.Agent;
+import dev.tunnelcast.agent.AgentStats;
+import dev.tunnelcast.agent.clock.LocalClock;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.TrackKind;
+import dev.tunnelcast.server.Relay;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real agent (synthetic source, x264, Opus) publishes to the real relay; a real
+ * WebSocket player receives the stream. The agent's clock is set 7 s behind the relay's,
+ * so capture times are only right if its ping/pong offset estimate works.
+ */
+@Timeout(60)
+class AgentToRelayE2ETest {
+
+    static final long SKEW_MICROS = -7_000_000;
+
+    @Test
+    void playerGetsConfigsFirstThenPacketsInOrderWithCaptureTimesOnTheRelayClock() throws Exception {
+        RelayRecorder recorder = new RelayRecorder();
+        try (Relay relay = Relay.start(AgentFixtures.relay().build())) {
+            relay.addObserver(recorder);
+            URI base = URI.create("ws://127.0.0.1:" + relay.port());
+            LocalClock system = LocalClock.system();
+            LocalClock skewed = () -> system.nowMicros() + SKEW_MICROS;
+            List<TestSubscriber.Received> got = new ArrayList<>();
+            AgentStats stats;
+            try (TestSubscriber player = TestSubscriber.connect(URI.create(base + "/ws/play/e2e"));
+                 Agent agent = new Agent(AgentFixtures.agent(base, "e2e", null, null), skewed).start()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (countPackets(got) < 90 && System.nanoTime() < deadline) {
+                    TestSubscriber.Received r = player.received.poll(200, TimeUnit.MILLISECONDS);
+                    if (r != null) {
+                        got.add(r);
+                    }
+                }
+                stats = agent.stats();
+            }
+            assertThat(countPackets(got)).as("packets reached the player").isGreaterThanOrEqualTo(90);
+
+            // Welcome, then configs for both tracks before the first media packet
+            assertThat(got.get(0).envelope().hasWelcome()).isTrue();
+            int firstPacket = indexOfFirst(got, Envelope.KindCase.MEDIA_PACKET);
+            List<TrackKind> configsBefore = got.subList(0, firstPacket).stream().map(TestSubscriber.Received::envelope)
+                    .filter(Envelope::hasTrackConfig).map(e -> e.getTrackConfig().getKind()).toList();
+            assertThat(configsBefore).contains(TrackKind.TRACK_KIND_VIDEO, TrackKind.TRACK_KIND_AUDIO);
+            assertThat(got.get(firstPacket).envelope().getMediaPacket())
+                    .satisfies(p -> assertThat(p.getTrackId() != 1 || p.getKeyframe()).as("video starts at a keyframe").isTrue());
+
+            // per track: sequence strictly increasing by one, pts increasing
+            Map<Integer, MediaPacket> last = new HashMap<>();
+            for (TestSubscriber.Received r : got) {
+                if (!r.envelope().hasMediaPacket()) {
+                    continue;
+                }
+                MediaPacket p = r.envelope().getMediaPacket();
+                MediaPacket prev = last.put(p.getTrackId(), p);
+                if (prev != null) {
+                    assertThat(p.getSequence()).isEqualTo(prev.getSequence() + 1);
+                    assertThat(p.getPtsMicros()).isGreaterThan(prev.getPtsMicros());
+                }
+                // capture times on the relay clock: in the past, and recent (loopback, no jitter buffer)
+                long age = r.arrivedAtMicros() - p.getCaptureTimeMicros();
+                assertThat(age).as("player arrival − capture time, track " + p.getTrackId()).isBetween(-5_000L, 800_000L);
+            }
+            // what the relay received: capture time before receive time on the relay's own clock
+            for (RelayRecorder.Event e : recorder.snapshot()) {
+                if (e.packet() != null) {
+                    long transit = e.receivedAtMicros() - e.packet().getCaptureTimeMicros();
+                    assertThat(transit).as("relay receive − capture").isBetween(-5_000L, 800_000L);
+                }
+            }
+            assertThat(stats.clockOffsetMicros()).as("estimated offset").isBetween(-SKEW_MICROS - 5_000, -SKEW_MICROS + 5_000);
+            assertThat(stats.rttMicros()).isBetween(0L, 100_000L);
+        }
+        // clean shutdown: the relay saw EndOfStream (publisherStopped) — the agent closed first
+        assertThat(recorder.packets(1)).isNotEmpty();
+    }
+
+    static long countPackets(List<TestSubscriber.Received> got) {
+        return got.stream().filter(r -> r.envelope().hasMediaPacket()).count();
+    }
+
+    static int indexOfFirst(List<TestSubscriber.Received> got, Envelope.KindCase kind) {
+        for (int i = 0; i < got.size(); i++) {
+            if (got.get(i).envelope().getKindCase() == kind) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + kind);
+    }
+}

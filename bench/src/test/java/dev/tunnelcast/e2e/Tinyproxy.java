@@ -1,0 +1,94 @@
+package dev.tunnelcast.e2e;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real HTTP CONNECT proxy (Debian's {@code tinyproxy}) on a free loopback port, with Basic
+ * auth, a temporary config and its log in a temporary folder. Without the binary the test
+ * is skipped with a message, except under {@code CI=true}, where it fails.
+ */
+final class Tinyproxy implements AutoCloseable {
+
+    static final Path BINARY = Path.of("/usr/bin/tinyproxy");
+
+    final int port;
+    final Path log;
+    private final Process process;
+
+    private Tinyproxy(int port, Path log, Process process) {
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    static Tinyproxy start(Path dir, String user, String password) throws Exception {
+        if (!Files.isExecutable(BINARY)) {
+            String message = "tinyproxy is not installed (apt-get install tinyproxy, or ./tunnelcast setup)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message + ": required under CI=true");
+            }
+            Assumptions.abort(message + ": skipping the proxy test");
+        }
+        // tinyproxy drops root privileges to 'nobody', which must be able to write its log
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("tinyproxy.log");
+        Path conf = dir.resolve("tinyproxy.conf");
+        Files.writeString(conf, String.join("\n",
+                "Port " + port,
+                "Listen 127.0.0.1",
+                "Timeout 30",
+                "LogFile \"" + log + "\"",
+                "LogLevel Connect",
+                "MaxClients 10",
+                "Allow 127.0.0.1",
+                "BasicAuth " + user + " " + password,
+                "DisableViaHeader Yes",
+                // no ConnectPort line: CONNECT to any port (the relay's TLS port is random)
+                ""));
+        Process p = new ProcessBuilder(BINARY.toString(), "-d", "-c", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("tinyproxy.out").toFile()).start();
+        Tinyproxy proxy = new Tinyproxy(port, log, p);
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!proxy.accepting()) {
+            if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+                proxy.close();
+                throw new IllegalStateException("tinyproxy did not start: " + Files.readString(dir.resolve("tinyproxy.out")));
+            }
+            Thread.sleep(50);
+        }
+        return proxy;
+    }
+
+    private boolean accepting() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    String logText() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+        }
+    }
+}

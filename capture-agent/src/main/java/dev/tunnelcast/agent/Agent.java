@@ -1,0 +1,141 @@
+package dev.tunnelcast.agent;
+
+import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
+import dev.tunnelcast.agent.clock.LocalClock;
+import dev.tunnelcast.agent.publish.FatalPublishException;
+import dev.tunnelcast.agent.publish.Publisher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The capture agent, embeddable: capture → encode → publish, from an {@link AgentConfig}.
+ * {@link #start()} opens everything (a bad device fails here with a clear message) and
+ * returns; the agent then runs on its own threads until {@link #close()}, which sends
+ * EndOfStream. {@link #failure()} completes if the agent stops on its own (a source died,
+ * the relay refused us for good).
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final long OFFSET_WINDOW_MICROS = 20_000_000;
+
+    private final AgentConfig config;
+    private final LocalClock clock;
+    private final ClockOffsetEstimator offset = new ClockOffsetEstimator(OFFSET_WINDOW_MICROS);
+    private final Publisher publisher;
+    private final CapturePipeline pipeline;
+    private final AdaptiveBitrate adaptive;
+    private final CompletableFuture<Exception> failure = new CompletableFuture<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "agent-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long sendBitrateBps;
+    private long lastBytes;
+    private long lastTickMicros;
+    private volatile boolean closed;
+
+    public Agent(AgentConfig config) {
+        this(config, LocalClock.system());
+    }
+
+    public Agent(AgentConfig config, LocalClock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.publisher = new Publisher(config.publisher(), clock, offset, new Publisher.Listener() {
+            @Override
+            public void onKeyframeNeeded(String why) {
+                log.debug("keyframe: {}", why);
+                pipeline().requestKeyframe();
+            }
+
+            @Override
+            public void onVideoDropped() {
+                pipeline().requestKeyframe();
+                if (adaptive != null) {
+                    adaptive.onCongestion(clock.nowMicros());
+                }
+            }
+
+            @Override
+            public void onFatal(FatalPublishException error) {
+                failure.complete(error);
+            }
+        });
+        this.pipeline = new CapturePipeline(config, clock, offset, publisher, e -> {
+            log.error("{}", e.getMessage());
+            failure.complete(e);
+        });
+        int target = config.videoEncoder().bitrateBps();
+        this.adaptive = config.adaptive() && config.videoEncoder().crf() <= 0
+                ? new AdaptiveBitrate(target, Math.max(100_000, target / 8), this::applyBitrate) : null;
+    }
+
+    private CapturePipeline pipeline() {
+        return pipeline;
+    }
+
+    private void applyBitrate(int bps) {
+        log.info("Adaptive: video bitrate now {} kb/s", bps / 1000);
+        pipeline.setVideoBitrate(bps);
+    }
+
+    public Agent start() {
+        publisher.start();
+        try {
+            pipeline.start();
+        } catch (RuntimeException e) {
+            publisher.close();
+            ticker.shutdownNow();
+            throw e;
+        }
+        lastTickMicros = clock.nowMicros();
+        ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void tick() {
+        long now = clock.nowMicros();
+        long bytes = publisher.bytesSent();
+        long elapsed = Math.max(1, now - lastTickMicros);
+        sendBitrateBps = (bytes - lastBytes) * 8 * 1_000_000 / elapsed;
+        lastBytes = bytes;
+        lastTickMicros = now;
+        if (adaptive != null) {
+            adaptive.onTick(now);
+        }
+    }
+
+    public AgentStats stats() {
+        return new AgentStats(publisher.connected(), pipeline.videoFramesCaptured(), publisher.videoPacketsSent(),
+                publisher.audioPacketsSent(), publisher.bytesSent(), sendBitrateBps, pipeline.videoBitrateBps(),
+                publisher.queuedBytes(), publisher.queuedMessages(), offset.lastRttMicros(), offset.offsetMicros(),
+                publisher.videoDropped(), publisher.audioDropped(), publisher.reconnects(), publisher.lastError());
+    }
+
+    /** Completes with the reason if the agent stopped on its own. */
+    public CompletableFuture<Exception> failure() {
+        return failure;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** Stops capture, sends EndOfStream after what is queued and closes the connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.shutdownNow();
+        pipeline.close();
+        publisher.close();
+    }
+}

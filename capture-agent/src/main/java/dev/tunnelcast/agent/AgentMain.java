@@ -1,0 +1,236 @@
+package dev.tunnelcast.agent;
+
+import dev.tunnelcast.agent.capture.CaptureException;
+import dev.tunnelcast.agent.capture.DeviceCatalog;
+import dev.tunnelcast.agent.capture.SourceSpec;
+import dev.tunnelcast.agent.encode.EncoderException;
+import dev.tunnelcast.agent.encode.OpusSettings;
+import dev.tunnelcast.agent.encode.VideoEncoderSettings;
+import dev.tunnelcast.agent.publish.FatalPublishException;
+import dev.tunnelcast.agent.publish.ProxySettings;
+import dev.tunnelcast.agent.publish.PublisherConfig;
+import dev.tunnelcast.agent.publish.TlsSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line of the capture agent ({@code java -jar tunnelcast-agent.jar --help}). */
+@Command(name = "tunnelcast-agent", mixinStandardHelpOptions = true, sortOptions = false,
+        usageHelpAutoWidth = true, version = "tunnelcast-agent 0.1",
+        description = {
+            "Captures a camera and a microphone (or a test source, a file, an RTSP/RTMP/SRT stream), encodes",
+            "H.264 + Opus and publishes it to a Tunnelcast relay over one WebSocket, through HTTP proxies.",
+            "",
+            "Examples:",
+            "  tunnelcast-agent --relay ws://localhost:8080 --stream cam1                (test pattern + tone)",
+            "  tunnelcast-agent --relay wss://relay.example.com --stream cam1 --token T \\",
+            "      --video v4l2:/dev/video0 --audio pulse:default",
+            "  tunnelcast-agent --relay wss://relay.example.com --stream door --input rtsp://cam.lan/stream1 \\",
+            "      --proxy http://proxy.corp:3128 --proxy-user alice",
+            "  tunnelcast-agent --list-devices",
+            ""},
+        footer = {"", "Sources: synthetic | v4l2:/dev/videoN | alsa:hw:0 | pulse:default | x11grab::0.0 | lavfi:GRAPH",
+            "         | file:PATH (looped, paced) | rtsp://… rtmp://… srt://…",
+            "Proxies: --proxy, else https_proxy (wss) / http_proxy (ws), honouring no_proxy.",
+            "Exit codes: 0 clean stop, 1 bad option, 2 a source or encoder could not be opened, 3 stopped by an error."})
+public final class AgentMain implements Callable<Integer> {
+
+    @Option(names = "--relay", description = "Relay URL, ws:// or wss:// (default: ${DEFAULT-VALUE}).", defaultValue = "ws://127.0.0.1:8080")
+    String relay;
+
+    @Option(names = "--stream", description = "Stream name (default: ${DEFAULT-VALUE}).", defaultValue = "cam1")
+    String stream;
+
+    @Option(names = "--token", description = "Publish token (default: $TUNNELCAST_TOKEN).", defaultValue = "${env:TUNNELCAST_TOKEN}")
+    String token;
+
+    @Option(names = "--video", description = "Video source (default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
+    String video;
+
+    @Option(names = "--audio", description = "Audio source (default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
+    String audio;
+
+    @Option(names = "--input", description = "One file or URL with both video and audio; replaces --video/--audio.")
+    String input;
+
+    @Option(names = "--no-video", description = "Publish audio only.")
+    boolean noVideo;
+
+    @Option(names = "--no-audio", description = "Publish video only.")
+    boolean noAudio;
+
+    @Option(names = "--list-devices", description = "List capture devices and exit.")
+    boolean listDevices;
+
+    @Option(names = "--size", description = "Video size WxH (default: ${DEFAULT-VALUE}).", defaultValue = "1280x720")
+    String size;
+
+    @Option(names = "--fps", description = "Frame rate (default: ${DEFAULT-VALUE}).", defaultValue = "30")
+    int fps;
+
+    @Option(names = "--encoder", description = "FFmpeg video encoder: libx264 or libopenh264 (default: ${DEFAULT-VALUE}).", defaultValue = "libx264")
+    String encoder;
+
+    @Option(names = "--preset", description = "x264 preset, e.g. ultrafast, veryfast (default: ${DEFAULT-VALUE}).", defaultValue = "ultrafast")
+    String preset;
+
+    @Option(names = "--profile", description = "H.264 profile: baseline, main, high (default: ${DEFAULT-VALUE}).", defaultValue = "high")
+    String profile;
+
+    @Option(names = "--level", description = "H.264 level, e.g. 3.1 (default: chosen by the encoder).", defaultValue = "")
+    String level;
+
+    @Option(names = "--bitrate", description = "Video bitrate, e.g. 2500k (default: ${DEFAULT-VALUE}).", defaultValue = "2500k")
+    String bitrate;
+
+    @Option(names = "--crf", description = "Constant quality (x264 CRF) instead of a bitrate; 0 = off.", defaultValue = "0")
+    int crf;
+
+    @Option(names = "--keyframe-interval", description = "Frames between keyframes (default: 2 s of frames).")
+    Integer keyframeInterval;
+
+    @Option(names = "--adaptive", description = "Lower the video bitrate when the uplink cannot keep up.")
+    boolean adaptive;
+
+    @Option(names = "--stamp", negatable = true, description = "Draw the frame stamp and clock (default: on for the synthetic source).")
+    Boolean stamp;
+
+    @Option(names = "--audio-channels", description = "1 or 2 (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int audioChannels;
+
+    @Option(names = "--audio-bitrate", description = "Opus bitrate (default: ${DEFAULT-VALUE}).", defaultValue = "96k")
+    String audioBitrate;
+
+    @Option(names = "--audio-frame", description = "Opus frame in ms: 10, 20, 40, 60 (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int audioFrameMillis;
+
+    @Option(names = "--opus-complexity", description = "0..10 (default: ${DEFAULT-VALUE}).", defaultValue = "8")
+    int opusComplexity;
+
+    @Option(names = "--opus-fec", description = "Opus in-band forward error correction.")
+    boolean opusFec;
+
+    @Option(names = "--opus-dtx", description = "Opus discontinuous transmission (silence costs nothing).")
+    boolean opusDtx;
+
+    @Option(names = "--proxy", description = "HTTP CONNECT proxy, http://[user:pass@]host:port (default: from https_proxy/http_proxy).")
+    String proxy;
+
+    @Option(names = "--proxy-user", description = "Proxy user name.")
+    String proxyUser;
+
+    @Option(names = "--proxy-password", description = "Proxy password (default: $TUNNELCAST_PROXY_PASSWORD).", defaultValue = "${env:TUNNELCAST_PROXY_PASSWORD}")
+    String proxyPassword;
+
+    @Option(names = "--ca-cert", description = "PEM certificate(s) to trust for wss:// (e.g. the relay's self-signed cert).")
+    Path caCert;
+
+    @Option(names = "--truststore", description = "PKCS12/JKS trust store for wss://.")
+    Path trustStore;
+
+    @Option(names = "--truststore-password", description = "Trust store password.")
+    String trustStorePassword;
+
+    @Option(names = "--insecure", description = "Accept any TLS certificate (testing only).")
+    boolean insecure;
+
+    @Option(names = "--send-queue-bytes", description = "Send queue bound in bytes (default: ${DEFAULT-VALUE}).", defaultValue = "2M")
+    String sendQueueBytes;
+
+    @Option(names = "--send-queue-age", description = "Send queue bound in age (default: ${DEFAULT-VALUE}).", defaultValue = "1s")
+    String sendQueueAge;
+
+    @Option(names = "--reconnect-max", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    String reconnectMax;
+
+    @Option(names = "--status-interval", description = "Seconds between status log lines when not on a terminal (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    long statusInterval;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and the demo). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new AgentMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return e instanceof CaptureException || e instanceof EncoderException ? 2
+                    : e instanceof IllegalArgumentException ? 1 : 3;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (listDevices) {
+            for (String format : DeviceCatalog.FORMATS) {
+                List<String> devices = DeviceCatalog.list(format);
+                System.out.println((format.equals("video4linux2") ? "v4l2" : format) + ":"
+                        + (devices.isEmpty() ? " (none)" : ""));
+                devices.forEach(d -> System.out.println("  " + d));
+            }
+            return 0;
+        }
+        Agent agent = new Agent(buildConfig());
+        try {
+            agent.start();
+        } catch (CaptureException | EncoderException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (StatusReporter status = new StatusReporter(agent, System.console() != null, System.out, statusInterval)) {
+            Exception failure = agent.failure().join();
+            status.close();
+            System.err.println("error: " + failure.getMessage());
+            agent.close();
+            return failure instanceof FatalPublishException ? 3 : 3;
+        }
+    }
+
+    AgentConfig buildConfig() {
+        URI relayUri = URI.create(relay);
+        int[] wh = Arrays.stream(size.toLowerCase().split("x")).mapToInt(Integer::parseInt).toArray();
+        if (wh.length != 2) {
+            throw new IllegalArgumentException("--size must be WxH, e.g. 1280x720");
+        }
+        VideoEncoderSettings videoSettings = new VideoEncoderSettings(encoder, wh[0], wh[1], fps,
+                crf > 0 ? 0 : Units.bitrate(bitrate), crf, preset, profile, level,
+                keyframeInterval != null ? keyframeInterval : 2 * fps, 0);
+        OpusSettings opus = new OpusSettings(audioChannels, audioFrameMillis, Units.bitrate(audioBitrate),
+                opusComplexity, opusFec, opusDtx);
+        ProxySettings proxySettings = proxy != null ? ProxySettings.parse(proxy, List.of())
+                : ProxySettings.fromEnvironment(System.getenv(), relayUri);
+        if (proxySettings != null && proxyUser != null) {
+            proxySettings = new ProxySettings(proxySettings.host(), proxySettings.port(), proxyUser,
+                    proxyPassword == null ? "" : proxyPassword, proxySettings.noProxy());
+        }
+        TlsSettings tls = new TlsSettings(caCert, trustStore, trustStorePassword, insecure);
+        PublisherConfig publisher = new PublisherConfig(relayUri, stream, token, proxySettings, tls,
+                Units.bytes(sendQueueBytes), Units.duration(sendQueueAge), java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofMillis(200), Units.duration(reconnectMax), java.time.Duration.ofSeconds(2),
+                "tunnelcast-agent");
+        AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive);
+        if (input != null) {
+            b.input(SourceSpec.parse(input));
+        } else {
+            b.video(noVideo ? null : SourceSpec.parse(video)).audio(noAudio ? null : SourceSpec.parse(audio));
+        }
+        if (stamp != null) {
+            b.stampFrames(stamp);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.tunnelcast.agent;
+
+import com.google.protobuf.ByteString;
+import dev.tunnelcast.agent.capture.CaptureFormat;
+import dev.tunnelcast.agent.capture.CaptureSink;
+import dev.tunnelcast.agent.capture.CaptureTimeline;
+import dev.tunnelcast.agent.capture.ClockOverlay;
+import dev.tunnelcast.agent.capture.FrameStamp;
+import dev.tunnelcast.agent.capture.GrabberSource;
+import dev.tunnelcast.agent.capture.RawAudioChunk;
+import dev.tunnelcast.agent.capture.RawVideoFrame;
+import dev.tunnelcast.agent.capture.SourceSpec;
+import dev.tunnelcast.agent.capture.Sources;
+import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
+import dev.tunnelcast.agent.clock.LocalClock;
+import dev.tunnelcast.agent.encode.EncodedPacket;
+import dev.tunnelcast.agent.encode.OpusAudioEncoder;
+import dev.tunnelcast.agent.encode.OpusSettings;
+import dev.tunnelcast.agent.encode.VideoEncoder;
+import dev.tunnelcast.agent.encode.VideoEncoders;
+import dev.tunnelcast.agent.encode.VideoTrackFormat;
+import dev.tunnelcast.agent.publish.MediaSink;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.TrackKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The capture path, wired in one place: sources → (frame stamp and clock on the synthetic
+ * source) → video encoder / Opus encoder → {@link MediaPacket}s with per-track sequence
+ * numbers → a {@link MediaSink}. Media times: {@code pts} is the local clock minus the
+ * pipeline's start (one timeline for audio and video); capture times are the local clock
+ * moved to the relay clock by the current offset estimate.
+ */
+public final class CapturePipeline implements CaptureSink, AutoCloseable {
+
+    public static final int VIDEO_TRACK = 1;
+    public static final int AUDIO_TRACK = 2;
+    private static final long AUDIO_MAX_DRIFT_MICROS = 100_000;
+
+    private final AgentConfig config;
+    private final LocalClock clock;
+    private final ClockOffsetEstimator offset;
+    private final MediaSink sink;
+    private final Consumer<Exception> onSourceFailed;
+    private final AtomicLong videoSequence = new AtomicLong();
+    private final AtomicLong audioSequence = new AtomicLong();
+    private final AtomicLong videoFrames = new AtomicLong();
+    private final AtomicLong audioPackets = new AtomicLong();
+    private VideoEncoder videoEncoder;
+    private OpusAudioEncoder audioEncoder;
+    private List<GrabberSource> sources = List.of();
+    private long epochLocalMicros;
+    private final CaptureTimeline audioTimeline = new CaptureTimeline();
+    private long audioSamplesReceived;
+    private volatile boolean running;
+
+    public CapturePipeline(AgentConfig config, LocalClock clock, ClockOffsetEstimator offset, MediaSink sink,
+                           Consumer<Exception> onSourceFailed) {
+        this.config = config;
+        this.clock = clock;
+        this.offset = offset;
+        this.sink = sink;
+        this.onSourceFailed = onSourceFailed;
+    }
+
+    /** Opens encoders, announces the tracks, then opens the sources (a bad device fails here). */
+    public void start() {
+        boolean hasVideo = config.input() != null || config.video() != null;
+        boolean hasAudio = config.input() != null || config.audio() != null;
+        try {
+            if (hasVideo) {
+                videoEncoder = VideoEncoders.open(config.videoEncoder());
+            }
+            if (hasAudio) {
+                audioEncoder = new OpusAudioEncoder(config.opus());
+            }
+            sink.onTrackConfigs(trackConfigs());
+            epochLocalMicros = clock.nowMicros();
+            running = true;
+            CaptureFormat format = new CaptureFormat(config.videoEncoder().width(), config.videoEncoder().height(),
+                    config.videoEncoder().frameRate(), config.opus().channels());
+            sources = Sources.open(config.video(), config.audio(), config.input(), format, clock, this);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public List<TrackConfig> trackConfigs() {
+        List<TrackConfig> configs = new ArrayList<>();
+        if (videoEncoder != null) {
+            VideoTrackFormat f = videoEncoder.format();
+            configs.add(TrackConfig.newBuilder().setTrackId(VIDEO_TRACK).setKind(TrackKind.TRACK_KIND_VIDEO)
+                    .setCodec(f.codec()).setDecoderConfig(ByteString.copyFrom(f.decoderConfig()))
+                    .setWidth(f.width()).setHeight(f.height()).setFrameRate(f.frameRate())
+                    .setBitrate(videoEncoder.bitrateBps()).build());
+        }
+        if (audioEncoder != null) {
+            OpusSettings o = audioEncoder.settings();
+            configs.add(TrackConfig.newBuilder().setTrackId(AUDIO_TRACK).setKind(TrackKind.TRACK_KIND_AUDIO)
+                    .setCodec("opus").setDecoderConfig(ByteString.copyFrom(audioEncoder.opusHead()))
+                    .setSampleRate(OpusSettings.SAMPLE_RATE).setChannels(o.channels()).setBitrate(o.bitrateBps()).build());
+        }
+        return configs;
+    }
+
+    @Override
+    public void onVideo(RawVideoFrame frame) {
+        if (!running || videoEncoder == null) {
+            return;
+        }
+        long pts = frame.captureLocalMicros() - epochLocalMicros;
+        long captureTime = offset.toRelayMicros(frame.captureLocalMicros());
+        if (config.stampFrames()) {
+            FrameStamp.draw(frame.i420(), frame.width(), frame.height(), captureTime);
+            ClockOverlay.draw(frame.i420(), frame.width(), frame.height(), captureTime);
+        }
+        videoFrames.incrementAndGet();
+        for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
+            sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
+        }
+    }
+
+    /**
+     * Audio pts stay continuous (one Opus frame after the other, so players never see gaps or
+     * overlaps); the start of the timeline is the first chunk's start. Capture times are
+     * corrected separately: the chunk start is estimated from arrival times with a
+     * min-delay {@link CaptureTimeline}, and when the continuous timeline runs later than
+     * that estimate (the first chunk was delayed), the difference is taken off the capture times.
+     */
+    @Override
+    public void onAudio(RawAudioChunk chunk) {
+        if (!running || audioEncoder == null) {
+            return;
+        }
+        long sourceMicros = audioSamplesReceived * 1_000_000L / chunk.sampleRate();
+        audioSamplesReceived += chunk.frames();
+        long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros,
+                chunk.arrivalLocalMicros() - chunk.durationMicros());
+        long chunkStartPts = chunkStartLocal - epochLocalMicros;
+        long expected = audioEncoder.nextSamplePtsMicros();
+        long lag = expected == Long.MIN_VALUE || Math.abs(chunkStartPts - expected) > AUDIO_MAX_DRIFT_MICROS
+                ? 0 : Math.min(0, chunkStartPts - expected);
+        for (EncodedPacket p : audioEncoder.encode(chunk.samples(), chunkStartPts, AUDIO_MAX_DRIFT_MICROS,
+                pts -> offset.toRelayMicros(pts + lag + epochLocalMicros))) {
+            audioPackets.incrementAndGet();
+            sink.onMedia(packet(AUDIO_TRACK, audioSequence.getAndIncrement(), p));
+        }
+    }
+
+    private static MediaPacket packet(int track, long sequence, EncodedPacket p) {
+        return MediaPacket.newBuilder().setTrackId(track).setSequence(sequence).setPtsMicros(p.ptsMicros())
+                .setDurationMicros((int) p.durationMicros()).setKeyframe(p.keyframe())
+                .setCaptureTimeMicros(p.captureTimeMicros()).setPayload(ByteString.copyFrom(p.payload())).build();
+    }
+
+    @Override
+    public void onSourceFailed(String source, Exception error) {
+        onSourceFailed.accept(new IllegalStateException("source " + source + " failed: " + error.getMessage(), error));
+    }
+
+    public void requestKeyframe() {
+        if (videoEncoder != null) {
+            videoEncoder.requestKeyframe();
+        }
+    }
+
+    public int videoBitrateBps() {
+        return videoEncoder == null ? 0 : videoEncoder.bitrateBps();
+    }
+
+    public void setVideoBitrate(int bps) {
+        if (videoEncoder != null) {
+            videoEncoder.setBitrate(bps);
+        }
+    }
+
+    public long videoFramesCaptured() {
+        return videoFrames.get();
+    }
+
+    public long audioPacketsEncoded() {
+        return audioPackets.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sources.forEach(GrabberSource::close);
+        sources = List.of();
+        // Sources are joined above, so no encode is in flight when the encoders go.
+        if (videoEncoder != null) {
+            videoEncoder.close();
+        }
+        if (audioEncoder != null) {
+            audioEncoder.close();
+        }
+    }
+}

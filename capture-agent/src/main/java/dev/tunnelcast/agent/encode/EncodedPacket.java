@@ -1,0 +1,8 @@
+package dev.tunnelcast.agent.encode;
+
+/**
+ * One encoded access unit (H.264 in AVCC form) or one Opus packet, timed on the agent's
+ * media timeline ({@code ptsMicros}) and on the relay clock ({@code captureTimeMicros}).
+ */
+public record EncodedPacket(long ptsMicros, long durationMicros, boolean keyframe, byte[] payload,
+                            long captureTimeMicros) {}

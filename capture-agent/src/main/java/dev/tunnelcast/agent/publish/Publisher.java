@@ -1,0 +1,431 @@
+package dev.tunnelcast.agent.publish;
+
+import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
+import dev.tunnelcast.agent.clock.LocalClock;
+import dev.tunnelcast.proto.v1.EndOfStream;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Pong;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.Welcome;
+import java.net.Authenticator;
+import java.net.PasswordAuthentication;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes to the relay over one WebSocket ({@code /ws/publish/{stream}}): Hello → Welcome,
+ * the track configs, then media from the {@link SendQueue}; pings every couple of seconds
+ * for the clock offset; answers the relay's keyframe requests. When the connection drops
+ * it reconnects with backoff and jitter and resumes with the configs and a fresh keyframe
+ * (sequence numbers keep increasing). {@link #close()} sends EndOfStream and closes cleanly.
+ */
+public final class Publisher implements MediaSink, AutoCloseable {
+
+    static {
+        // Basic auth for CONNECT proxies is disabled in the JDK by default; the user asked for it.
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+    }
+
+    /** What the publisher needs from the rest of the agent. Called from the publisher's threads. */
+    public interface Listener {
+        void onKeyframeNeeded(String why);
+
+        void onVideoDropped();
+
+        void onFatal(FatalPublishException error);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+    private static final Set<Integer> FATAL_CLOSE_CODES = Set.of(4400, 4401, 4403, 4404, 4411, 4413, 4422, 4426);
+    private static final long KEYFRAME_REQUEST_MIN_INTERVAL_MICROS = 300_000;
+
+    private final PublisherConfig config;
+    private final LocalClock clock;
+    private final ClockOffsetEstimator estimator;
+    private final Listener listener;
+    private final SendQueue queue;
+    private final HttpClient client;
+    private final Backoff backoff;
+    private volatile List<TrackConfig> trackConfigs = List.of();
+    private volatile boolean live;
+    private volatile boolean closing;
+    private volatile WebSocket webSocket;
+    private final CompletableFuture<Void> flushed = new CompletableFuture<>();
+    private Thread thread;
+    private long pingId;
+    private volatile long lastKeyframeRequestMicros;
+    private volatile CompletableFuture<Void> firstPong = new CompletableFuture<>();
+
+    private final AtomicLong videoSent = new AtomicLong();
+    private final AtomicLong audioSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong droppedOfflineVideo = new AtomicLong();
+    private final AtomicLong droppedOfflineAudio = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+    private volatile String lastError = "";
+
+    public Publisher(PublisherConfig config, LocalClock clock, ClockOffsetEstimator estimator, Listener listener) {
+        this.config = config;
+        this.clock = clock;
+        this.estimator = estimator;
+        this.listener = listener;
+        this.queue = new SendQueue(config.sendQueueBytes(), config.sendQueueAge().toNanos() / 1000, clock,
+                listener::onVideoDropped);
+        this.backoff = new Backoff(config.backoffInitial().toMillis(), config.backoffMax().toMillis(),
+                ThreadLocalRandom.current());
+        this.client = buildClient(config);
+    }
+
+    private static HttpClient buildClient(PublisherConfig config) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(config.connectTimeout());
+        if (config.relay().getScheme().equals("wss")) {
+            b.sslContext(config.tls().sslContext());
+        }
+        ProxySettings proxy = config.proxy();
+        if (proxy != null) {
+            b.proxy(proxy.selector());
+            if (proxy.hasCredentials()) {
+                b.authenticator(new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        return getRequestorType() == RequestorType.PROXY
+                                ? new PasswordAuthentication(proxy.user(), proxy.password().toCharArray()) : null;
+                    }
+                });
+            }
+        }
+        return b.build();
+    }
+
+    public void start() {
+        thread = new Thread(this::run, "publisher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void onTrackConfigs(List<TrackConfig> configs) {
+        trackConfigs = List.copyOf(configs);
+        if (live) {
+            configs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+        }
+    }
+
+    @Override
+    public void onMedia(MediaPacket packet) {
+        boolean video = packet.getTrackId() == trackIdOfVideo();
+        if (!live || closing) {
+            (video ? droppedOfflineVideo : droppedOfflineAudio).incrementAndGet();
+            return;
+        }
+        queue.offerMedia(Envelope.newBuilder().setMediaPacket(packet).build().toByteArray(), video, packet.getKeyframe());
+    }
+
+    private int trackIdOfVideo() {
+        for (TrackConfig c : trackConfigs) {
+            if (c.getKind() == dev.tunnelcast.proto.v1.TrackKind.TRACK_KIND_VIDEO) {
+                return c.getTrackId();
+            }
+        }
+        return -1;
+    }
+
+    private void run() {
+        while (!closing) {
+            try {
+                runSession();
+            } catch (FatalPublishException e) {
+                lastError = e.getMessage();
+                log.error("The relay refused this publisher: {}", e.getMessage());
+                listener.onFatal(e);
+                break;
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                String error = describe(e);
+                if (!error.equals(lastError)) { // once per kind of failure, not once per retry
+                    log.warn("Connection to {} failed: {}", config.relay(), error);
+                }
+                lastError = error;
+            } finally {
+                live = false;
+            }
+            if (closing) {
+                break;
+            }
+            long delay = backoff.nextDelayMillis();
+            log.debug("Reconnecting in {} ms", delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        flushed.complete(null);
+    }
+
+    private void runSession() throws Exception {
+        CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+        RelaySession session = new RelaySession(env -> onEnvelope(env, welcome));
+        WebSocket ws;
+        try {
+            ws = client.newWebSocketBuilder().connectTimeout(config.connectTimeout())
+                    .buildAsync(config.publishUri(), session).get(config.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        webSocket = ws;
+        try {
+            send(ws, Envelope.newBuilder().setHello(Hello.newBuilder().setRole(Role.ROLE_PUBLISHER)
+                    .setProtocolVersion(1).setClientName(config.clientName()).setClientVersion(version())).build().toByteArray());
+            CompletableFuture.anyOf(welcome, session.closed()).get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!welcome.isDone()) {
+                throw closedBy(session);
+            }
+            Welcome w = welcome.get();
+            awaitFirstPong(ws);
+            queue.reset();
+            trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+            long n = connections.incrementAndGet();
+            log.info("Publishing {} to {} (session {}{})", config.stream(), config.relay(), w.getSessionId(),
+                    n > 1 ? ", reconnect " + (n - 1) : "");
+            live = true;
+            lastError = "";
+            listener.onKeyframeNeeded(n > 1 ? "reconnected" : "connected");
+            sendLoop(ws, session);
+        } finally {
+            live = false;
+            if (!ws.isOutputClosed() || !ws.isInputClosed()) {
+                ws.abort();
+            }
+            webSocket = null;
+        }
+    }
+
+    /**
+     * One ping/pong before media flows, so that even the first packets carry capture times
+     * on the relay clock (the quick pings that follow refine the estimate).
+     */
+    private void awaitFirstPong(WebSocket ws) throws Exception {
+        CompletableFuture<Void> pong = new CompletableFuture<>();
+        firstPong = pong;
+        send(ws, ping(clock.nowMicros()));
+        try {
+            pong.get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("The relay did not answer a Ping in {}: capture times keep the previous clock offset ({} µs)",
+                    config.connectTimeout(), estimator.offsetMicros());
+        }
+    }
+
+    private void sendLoop(WebSocket ws, RelaySession session) throws Exception {
+        long sessionStart = clock.nowMicros();
+        long nextPing = sessionStart;
+        int quickPings = 3; // a few pings at once for a good first offset estimate
+        while (true) {
+            if (session.closed().isDone()) {
+                throw closedBy(session);
+            }
+            long now = clock.nowMicros();
+            if (now - sessionStart > 5_000_000) {
+                backoff.reset(); // a connection that held for a while starts the backoff over
+            }
+            if (now >= nextPing) {
+                queue.offerControlFirst(ping(now));
+                nextPing = now + (quickPings-- > 0 ? 100_000 : config.pingInterval().toNanos() / 1000);
+            }
+            SendQueue.Item item = queue.poll(20, TimeUnit.MILLISECONDS);
+            if (item != null) {
+                if (item.kind() == SendQueue.Kind.CONTROL && isPing(item.bytes())) {
+                    item = new SendQueue.Item(ping(clock.nowMicros()), item.kind(), false, item.enqueuedAtMicros());
+                }
+                send(ws, item.bytes());
+                bytesSent.addAndGet(item.bytes().length);
+                if (item.kind() == SendQueue.Kind.VIDEO) {
+                    videoSent.incrementAndGet();
+                } else if (item.kind() == SendQueue.Kind.AUDIO) {
+                    audioSent.incrementAndGet();
+                }
+            } else if (closing) {
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "end of stream").get(2, TimeUnit.SECONDS);
+                try {
+                    session.closed().get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException ignored) {
+                    // the relay did not answer the close; we are done anyway
+                }
+                return;
+            }
+        }
+    }
+
+    private void send(WebSocket ws, byte[] bytes) throws Exception {
+        try {
+            ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private byte[] ping(long nowMicros) {
+        return Envelope.newBuilder().setPing(Ping.newBuilder().setId(++pingId).setSendTimeMicros(nowMicros)).build()
+                .toByteArray();
+    }
+
+    private static boolean isPing(byte[] bytes) {
+        return bytes.length > 0 && bytes[0] == (5 << 3 | 2); // field 5 (ping), length-delimited
+    }
+
+    private void onEnvelope(Envelope env, CompletableFuture<Welcome> welcome) {
+        switch (env.getKindCase()) {
+            case WELCOME -> welcome.complete(env.getWelcome());
+            case PONG -> {
+                Pong p = env.getPong();
+                estimator.onPong(p.getPingSendTimeMicros(), p.getReceiveTimeMicros(), p.getSendTimeMicros(), clock.nowMicros());
+                firstPong.complete(null);
+            }
+            case PING -> {
+                long now = clock.nowMicros();
+                queue.offerControlFirst(Envelope.newBuilder().setPong(Pong.newBuilder().setId(env.getPing().getId())
+                        .setPingSendTimeMicros(env.getPing().getSendTimeMicros()).setReceiveTimeMicros(now)
+                        .setSendTimeMicros(now)).build().toByteArray());
+            }
+            case KEYFRAME_REQUEST -> {
+                long now = clock.nowMicros();
+                if (now - lastKeyframeRequestMicros >= KEYFRAME_REQUEST_MIN_INTERVAL_MICROS) {
+                    lastKeyframeRequestMicros = now;
+                    listener.onKeyframeNeeded("relay: " + env.getKeyframeRequest().getReason());
+                }
+            }
+            case STATUS -> {
+                if (env.getStatus().getCode() == StatusCode.STATUS_CODE_REFUSED) {
+                    lastError = env.getStatus().getMessage() + " (" + env.getStatus().getCloseCode() + ")";
+                } else {
+                    log.debug("relay status {}", env.getStatus().getCode());
+                }
+            }
+            default -> log.debug("ignoring {} from the relay", env.getKindCase());
+        }
+    }
+
+    private Exception closedBy(RelaySession session) {
+        try {
+            int code = session.closed().getNow(-1);
+            String reason = session.closeReason();
+            String text = "relay closed the connection with " + code + (reason.isEmpty() ? "" : " " + reason);
+            if (FATAL_CLOSE_CODES.contains(code)) {
+                return new FatalPublishException(code, text);
+            }
+            return new IllegalStateException(text);
+        } catch (Exception e) {
+            return new IllegalStateException("connection lost: " + describe(e));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof WebSocketHandshakeException h) {
+            return "WebSocket handshake refused: HTTP " + h.getResponse().statusCode();
+        }
+        if (t.getMessage() != null && t.getMessage().startsWith("Tunnel failed, got: ")) {
+            String status = t.getMessage().substring("Tunnel failed, got: ".length()).trim();
+            return status.equals("407") ? "the proxy wants credentials (HTTP 407): give them in --proxy or --proxy-user"
+                    : "the proxy refused the tunnel (HTTP " + status + (status.equals("401") || status.equals("403")
+                    ? ": wrong proxy credentials?)" : ")");
+        }
+        if (t instanceof java.net.ConnectException && t.getMessage() == null) {
+            return "connection refused (is the relay running?)";
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static String version() {
+        String v = Publisher.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Sends EndOfStream after what is queued, closes the WebSocket cleanly and stops reconnecting. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        if (live) {
+            queue.offerControlLast(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason("publisher stopped"))
+                    .build().toByteArray());
+        }
+        closing = true;
+        try {
+            flushed.get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            WebSocket ws = webSocket;
+            if (ws != null) {
+                ws.abort();
+            }
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    public boolean connected() {
+        return live;
+    }
+
+    public long videoPacketsSent() {
+        return videoSent.get();
+    }
+
+    public long audioPacketsSent() {
+        return audioSent.get();
+    }
+
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    public long videoDropped() {
+        return queue.droppedVideo() + droppedOfflineVideo.get();
+    }
+
+    public long audioDropped() {
+        return queue.droppedAudio() + droppedOfflineAudio.get();
+    }
+
+    public long queuedBytes() {
+        return queue.queuedBytes();
+    }
+
+    public int queuedMessages() {
+        return queue.size();
+    }
+
+    public long reconnects() {
+        return Math.max(0, connections.get() - 1);
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+}

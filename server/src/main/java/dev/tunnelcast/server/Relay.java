@@ -1,0 +1,182 @@
+package dev.tunnelcast.server;
+
+import dev.tunnelcast.server.api.StreamsApi;
+import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.RelayContext;
+import dev.tunnelcast.server.relay.StreamObserver;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import dev.tunnelcast.server.tls.TlsContexts;
+import dev.tunnelcast.server.transport.ClientEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * An embeddable relay: {@link #start(RelayConfig)} binds the listeners and returns a running
+ * relay; {@link #close()} closes every client with 1001 and stops. Wiring only — the parts
+ * live in {@code transport} (WebSockets), {@code relay} (streams, fan-out), {@code api},
+ * {@code metrics}, {@code auth} and {@code tls}.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /** How long {@link #close()} lets close frames reach clients before stopping the server. */
+    private static final long SHUTDOWN_GRACE_MILLIS = 300;
+
+    private final RelayConfig config;
+    private final RelayMetrics metrics;
+    private final RelayContext context;
+    private final StreamRegistry registry;
+    private final ScheduledExecutorService housekeeping;
+    private final Undertow server;
+    private final int port;
+    private final int tlsPort;
+    private volatile boolean closed;
+
+    private Relay(RelayConfig config) throws IOException, GeneralSecurityException {
+        this.config = config;
+        this.metrics = new RelayMetrics();
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tunnelcast-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.context = new RelayContext(config, metrics, housekeeping);
+        this.registry = new StreamRegistry(context);
+        TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
+        ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics);
+        ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics);
+
+        Undertow.Builder builder = Undertow.builder()
+                .setIoThreads(config.ioThreads())
+                .setWorkerThreads(config.workerThreads())
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config));
+        if (config.port() >= 0) {
+            builder.addHttpListener(config.port(), config.bindAddress());
+        }
+        if (config.tlsEnabled()) {
+            SSLContext ssl = config.tlsCertPem() != null
+                    ? TlsContexts.fromPem(config.tlsCertPem(), config.tlsKeyPem())
+                    : TlsContexts.fromPkcs12(config.tlsKeystore(), config.tlsKeystorePassword());
+            builder.addHttpsListener(config.tlsPort(), config.bindAddress(), ssl);
+        }
+        this.server = builder.build();
+        server.start();
+        int plain = -1;
+        int secure = -1;
+        for (Undertow.ListenerInfo listener : server.getListenerInfo()) {
+            int bound = ((InetSocketAddress) listener.getAddress()).getPort();
+            if ("https".equals(listener.getProtcol())) {
+                secure = bound;
+            } else {
+                plain = bound;
+            }
+        }
+        this.port = plain;
+        this.tlsPort = secure;
+        housekeeping.scheduleAtFixedRate(this::housekeep, 1, 1, TimeUnit.SECONDS);
+        if (!tokens.enabled()) {
+            log.warn("no token secret configured: anyone may publish and play (set --token-secret)");
+        }
+        log.info("relay listening on {}{}", port >= 0 ? "http://" + config.bindAddress() + ":" + port : "",
+                tlsPort >= 0 ? " https://" + config.bindAddress() + ":" + tlsPort : "");
+    }
+
+    /** Starts a relay; with port 0 the listeners bind free ports (see {@link #port()}). */
+    public static Relay start(RelayConfig config) {
+        try {
+            return new Relay(config);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot start the relay: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound plain HTTP port, or -1 when disabled. */
+    public int port() {
+        return port;
+    }
+
+    /** The bound HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code http://host:port} of the plain listener (loopback when bound to all addresses). */
+    public URI baseUri() {
+        return URI.create("http://" + hostForUri() + ":" + port);
+    }
+
+    /** {@code https://host:tlsPort} of the TLS listener. */
+    public URI tlsBaseUri() {
+        return URI.create("https://" + hostForUri() + ":" + tlsPort);
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    public StreamRegistry streams() {
+        return registry;
+    }
+
+    /** Adds an observer of every stream's publisher (see {@link StreamObserver}). */
+    public void addObserver(StreamObserver observer) {
+        context.observers().add(observer);
+    }
+
+    private void housekeep() {
+        try {
+            registry.housekeeping();
+        } catch (RuntimeException e) {
+            log.error("housekeeping failed", e);
+        }
+    }
+
+    private String hostForUri() {
+        String host = config.bindAddress();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        registry.shutdown();
+        try {
+            Thread.sleep(SHUTDOWN_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        housekeeping.shutdownNow();
+        metrics.close();
+        log.info("relay stopped");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.tunnelcast.server;
+
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.StreamObserver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every option of the relay, immutable. Defaults match {@code docs/protocol.md}; build one
+ * with {@link #builder()}. Sizes are in bytes, durations are {@link Duration}s.
+ *
+ * @param bindAddress          the address both listeners bind to
+ * @param port                 the plain HTTP/WS port (0: any free port); -1 disables it
+ * @param tlsPort              the HTTPS/WSS port (0: any free port), used only when TLS is configured
+ * @param tlsCertPem           a PEM certificate chain (with {@code tlsKeyPem}), or null
+ * @param tlsKeyPem            the PEM private key of {@code tlsCertPem}, or null
+ * @param tlsKeystore          a PKCS#12 keystore (alternative to the PEM pair), or null
+ * @param tlsKeystorePassword  the keystore's password (may be empty)
+ * @param tokenSecret          the HMAC secret for access tokens; null or empty: everyone is accepted
+ * @param staticDir            a folder to serve the player from instead of the bundled one, or null
+ */
+public record RelayConfig(
+        String bindAddress,
+        int port,
+        int tlsPort,
+        Path tlsCertPem,
+        Path tlsKeyPem,
+        Path tlsKeystore,
+        String tlsKeystorePassword,
+        String tokenSecret,
+        int maxMessageBytes,
+        int maxStreams,
+        int maxPlayersPerStream,
+        int maxPlayers,
+        long playerQueueBytes,
+        Duration playerQueueAge,
+        Duration slowPlayerTimeout,
+        Duration helloTimeout,
+        Duration gracePeriod,
+        long gopCacheBytes,
+        boolean allowTakeover,
+        Path staticDir,
+        int ioThreads,
+        int workerThreads,
+        RelayClock clock,
+        List<StreamObserver> observers) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_TLS_PORT = 8443;
+
+    public RelayConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(clock, "clock");
+        observers = List.copyOf(observers);
+        if ((tlsCertPem == null) != (tlsKeyPem == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsCertPem != null && tlsKeystore != null) {
+            throw new IllegalArgumentException("give either a PEM certificate and key or a keystore, not both");
+        }
+        if (port < 0 && !tlsEnabledFor(tlsCertPem, tlsKeystore)) {
+            throw new IllegalArgumentException("no listener: the plain port is disabled and TLS is not configured");
+        }
+        requirePositive("max-message-bytes", maxMessageBytes);
+        requirePositive("max-streams", maxStreams);
+        requirePositive("max-players-per-stream", maxPlayersPerStream);
+        requirePositive("max-players", maxPlayers);
+        requirePositive("player-queue-bytes", playerQueueBytes);
+        requirePositive("gop-cache-bytes", gopCacheBytes);
+        requirePositive("io-threads", ioThreads);
+        requirePositive("worker-threads", workerThreads);
+        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, gracePeriod)) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("durations must be positive: " + d);
+            }
+        }
+    }
+
+    public boolean tlsEnabled() {
+        return tlsEnabledFor(tlsCertPem, tlsKeystore);
+    }
+
+    public boolean tokensRequired() {
+        return tokenSecret != null && !tokenSecret.isEmpty();
+    }
+
+    private static boolean tlsEnabledFor(Path cert, Path keystore) {
+        return cert != null || keystore != null;
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("--" + name + " must be positive, was " + value);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bindAddress = bindAddress;
+        b.port = port;
+        b.tlsPort = tlsPort;
+        b.tlsCertPem = tlsCertPem;
+        b.tlsKeyPem = tlsKeyPem;
+        b.tlsKeystore = tlsKeystore;
+        b.tlsKeystorePassword = tlsKeystorePassword;
+        b.tokenSecret = tokenSecret;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxStreams = maxStreams;
+        b.maxPlayersPerStream = maxPlayersPerStream;
+        b.maxPlayers = maxPlayers;
+        b.playerQueueBytes = playerQueueBytes;
+        b.playerQueueAge = playerQueueAge;
+        b.slowPlayerTimeout = slowPlayerTimeout;
+        b.helloTimeout = helloTimeout;
+        b.gracePeriod = gracePeriod;
+        b.gopCacheBytes = gopCacheBytes;
+        b.allowTakeover = allowTakeover;
+        b.staticDir = staticDir;
+        b.ioThreads = ioThreads;
+        b.workerThreads = workerThreads;
+        b.clock = clock;
+        b.observers = observers;
+        return b;
+    }
+
+    /** A mutable builder pre-filled with the documented defaults. */
+    public static final class Builder {
+        private String bindAddress = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private int tlsPort = DEFAULT_TLS_PORT;
+        private Path tlsCertPem;
+        private Path tlsKeyPem;
+        private Path tlsKeystore;
+        private String tlsKeystorePassword = "";
+        private String tokenSecret;
+        private int maxMessageBytes = 4 * 1024 * 1024;
+        private int maxStreams = 1000;
+        private int maxPlayersPerStream = 5000;
+        private int maxPlayers = 20000;
+        private long playerQueueBytes = 8L * 1024 * 1024;
+        private Duration playerQueueAge = Duration.ofSeconds(2);
+        private Duration slowPlayerTimeout = Duration.ofSeconds(10);
+        private Duration helloTimeout = Duration.ofSeconds(5);
+        private Duration gracePeriod = Duration.ofSeconds(15);
+        private long gopCacheBytes = 8L * 1024 * 1024;
+        private boolean allowTakeover;
+        private Path staticDir;
+        private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int workerThreads = 4;
+        private RelayClock clock = RelayClock.system();
+        private List<StreamObserver> observers = List.of();
+
+        private Builder() {}
+
+        public Builder bindAddress(String v) { bindAddress = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder tlsPort(int v) { tlsPort = v; return this; }
+        public Builder tlsPem(Path cert, Path key) { tlsCertPem = cert; tlsKeyPem = key; return this; }
+        public Builder tlsKeystore(Path keystore, String password) { tlsKeystore = keystore; tlsKeystorePassword = password == null ? "" : password; return this; }
+        public Builder tokenSecret(String v) { tokenSecret = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder maxStreams(int v) { maxStreams = v; return this; }
+        public Builder maxPlayersPerStream(int v) { maxPlayersPerStream = v; return this; }
+        public Builder maxPlayers(int v) { maxPlayers = v; return this; }
+        public Builder playerQueueBytes(long v) { playerQueueBytes = v; return this; }
+        public Builder playerQueueAge(Duration v) { playerQueueAge = v; return this; }
+        public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
+        public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
+        public Builder gracePeriod(Duration v) { gracePeriod = v; return this; }
+        public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
+        public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
+        public Builder staticDir(Path v) { staticDir = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder workerThreads(int v) { workerThreads = v; return this; }
+        public Builder clock(RelayClock v) { clock = v; return this; }
+        public Builder observers(List<StreamObserver> v) { observers = v; return this; }
+
+        public RelayConfig build() {
+            return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
+                    tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
+                    maxPlayers, playerQueueBytes, playerQueueAge, slowPlayerTimeout, helloTimeout,
+                    gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
+                    clock, observers);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tunnelcast.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.TrackKind;
+import dev.tunnelcast.server.relay.StreamInfo;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.StatusCodes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/streams} and {@code GET /api/streams/{stream}}: the streams, their tracks,
+ * publisher, players, bitrates and drops, as JSON.
+ */
+public final class StreamsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final StreamRegistry registry;
+
+    public StreamsApi(StreamRegistry registry) {
+        this.registry = registry;
+    }
+
+    public HttpHandler listHandler() {
+        return exchange -> send(exchange, StatusCodes.OK,
+                Map.of("streams", registry.infos().stream().map(StreamsApi::toJson).toList()));
+    }
+
+    public HttpHandler oneHandler() {
+        return exchange -> {
+            String name = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("stream");
+            var info = registry.info(name);
+            if (info.isPresent()) {
+                send(exchange, StatusCodes.OK, toJson(info.get()));
+            } else {
+                send(exchange, StatusCodes.NOT_FOUND, Map.of("error", "no such stream", "stream", name));
+            }
+        };
+    }
+
+    static Map<String, Object> toJson(StreamInfo info) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", info.name());
+        json.put("state", info.state().name().toLowerCase());
+        json.put("tracks", info.tracks().stream().map(StreamsApi::toJson).toList());
+        Map<String, Object> publisher = null;
+        if (info.publisherAddress() != null) {
+            publisher = new LinkedHashMap<>();
+            publisher.put("remoteAddress", info.publisherAddress());
+            publisher.put("uptimeSeconds", info.publisherUptimeSeconds());
+        }
+        json.put("publisher", publisher);
+        json.put("players", info.players());
+        json.put("bitrateInBitsPerSecond", info.bitrateInBitsPerSecond());
+        json.put("bitrateOutBitsPerSecond", info.bitrateOutBitsPerSecond());
+        json.put("drops", info.drops());
+        return json;
+    }
+
+    private static Map<String, Object> toJson(TrackConfig track) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", track.getTrackId());
+        boolean video = track.getKind() == TrackKind.TRACK_KIND_VIDEO;
+        json.put("kind", video ? "video" : "audio");
+        json.put("codec", track.getCodec());
+        if (video) {
+            json.put("width", track.getWidth());
+            json.put("height", track.getHeight());
+            json.put("frameRate", track.getFrameRate());
+        } else {
+            json.put("sampleRate", track.getSampleRate());
+            json.put("channels", track.getChannels());
+        }
+        json.put("bitrate", track.getBitrate());
+        return json;
+    }
+
+    private static void send(HttpServerExchange exchange, int status, Object body) throws Exception {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(JSON.writeValueAsString(body));
+    }
+
+    /** For tests and tools: the list as JSON text. */
+    public String listJson() throws Exception {
+        return JSON.writeValueAsString(Map.of("streams", List.copyOf(registry.infos().stream().map(StreamsApi::toJson).toList())));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tunnelcast.server.cli;
+
+import dev.tunnelcast.server.Relay;
+import dev.tunnelcast.server.RelayConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: runs the relay until interrupted. Every option also reads an environment variable. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the relay: WebSocket publish/play endpoints, the web player, /api/streams, /healthz, /metrics.",
+                "Every option can also be set with the environment variable shown in brackets."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:TUNNELCAST_BIND:-0.0.0.0}",
+            description = "Address to listen on [TUNNELCAST_BIND] (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "${env:TUNNELCAST_PORT:-8080}",
+            description = "Plain HTTP/WS port; 0 picks a free one, -1 disables it [TUNNELCAST_PORT] (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--tls-port", defaultValue = "${env:TUNNELCAST_TLS_PORT:-8443}",
+            description = "HTTPS/WSS port, used when a certificate or keystore is given [TUNNELCAST_TLS_PORT] (default: ${DEFAULT-VALUE}).")
+    int tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "${env:TUNNELCAST_TLS_CERT}",
+            description = "PEM certificate chain for the TLS listener [TUNNELCAST_TLS_CERT].")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "${env:TUNNELCAST_TLS_KEY}",
+            description = "Unencrypted PEM private key of --tls-cert [TUNNELCAST_TLS_KEY].")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "P12", defaultValue = "${env:TUNNELCAST_TLS_KEYSTORE}",
+            description = "PKCS#12 keystore instead of --tls-cert/--tls-key [TUNNELCAST_TLS_KEYSTORE].")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:TUNNELCAST_TLS_KEYSTORE_PASSWORD:-}",
+            description = "Password of --tls-keystore [TUNNELCAST_TLS_KEYSTORE_PASSWORD].")
+    String tlsKeystorePassword;
+
+    @Option(names = "--token-secret", paramLabel = "SECRET", defaultValue = "${env:TUNNELCAST_TOKEN_SECRET}",
+            description = "HMAC secret for access tokens; without it everyone may publish and play [TUNNELCAST_TOKEN_SECRET]."
+                    + " Prefer the environment variable: command lines are visible to other users.")
+    String tokenSecret;
+
+    @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_MAX_MESSAGE_BYTES:-4MiB}",
+            description = "Largest accepted message, else close 4413 [TUNNELCAST_MAX_MESSAGE_BYTES] (default: ${DEFAULT-VALUE}).")
+    long maxMessageBytes;
+
+    @Option(names = "--max-streams", defaultValue = "${env:TUNNELCAST_MAX_STREAMS:-1000}",
+            description = "Streams with a publisher at once, else close 4429 [TUNNELCAST_MAX_STREAMS] (default: ${DEFAULT-VALUE}).")
+    int maxStreams;
+
+    @Option(names = "--max-players-per-stream", defaultValue = "${env:TUNNELCAST_MAX_PLAYERS_PER_STREAM:-5000}",
+            description = "Players of one stream, else close 4429 [TUNNELCAST_MAX_PLAYERS_PER_STREAM] (default: ${DEFAULT-VALUE}).")
+    int maxPlayersPerStream;
+
+    @Option(names = "--max-players", defaultValue = "${env:TUNNELCAST_MAX_PLAYERS:-20000}",
+            description = "Players in all, else close 4429 [TUNNELCAST_MAX_PLAYERS] (default: ${DEFAULT-VALUE}).")
+    int maxPlayers;
+
+    @Option(names = "--player-queue-bytes", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_PLAYER_QUEUE_BYTES:-8MiB}",
+            description = "A player's queue bound in bytes [TUNNELCAST_PLAYER_QUEUE_BYTES] (default: ${DEFAULT-VALUE}).")
+    long playerQueueBytes;
+
+    @Option(names = "--player-queue-age", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_PLAYER_QUEUE_AGE:-2s}",
+            description = "A player's queue bound in age of the oldest message [TUNNELCAST_PLAYER_QUEUE_AGE] (default: ${DEFAULT-VALUE}).")
+    Duration playerQueueAge;
+
+    @Option(names = "--slow-player-timeout", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_SLOW_PLAYER_TIMEOUT:-10s}",
+            description = "How long a player may stay behind before close 4408 [TUNNELCAST_SLOW_PLAYER_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    Duration slowPlayerTimeout;
+
+    @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_HELLO_TIMEOUT:-5s}",
+            description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    Duration helloTimeout;
+
+    @Option(names = "--grace-period", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_GRACE_PERIOD:-15s}",
+            description = "How long players wait for a publisher to return, then close 4410 [TUNNELCAST_GRACE_PERIOD] (default: ${DEFAULT-VALUE}).")
+    Duration gracePeriod;
+
+    @Option(names = "--gop-cache-bytes", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_GOP_CACHE_BYTES:-8MiB}",
+            description = "Largest GOP kept per stream for joining players [TUNNELCAST_GOP_CACHE_BYTES] (default: ${DEFAULT-VALUE}).")
+    long gopCacheBytes;
+
+    @Option(names = "--allow-takeover", negatable = true, defaultValue = "${env:TUNNELCAST_ALLOW_TAKEOVER:-false}", fallbackValue = "true",
+            description = "A second publisher replaces the first (4411) instead of being refused (4409) [TUNNELCAST_ALLOW_TAKEOVER].")
+    boolean allowTakeover;
+
+    @Option(names = "--static-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_STATIC_DIR}",
+            description = "Serve the web player from this folder instead of the bundled one [TUNNELCAST_STATIC_DIR].")
+    Path staticDir;
+
+    @Option(names = "--io-threads", defaultValue = "${env:TUNNELCAST_IO_THREADS:-0}",
+            description = "Undertow I/O threads; 0: one per core, at least 2 [TUNNELCAST_IO_THREADS].")
+    int ioThreads;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:TUNNELCAST_LOG_LEVEL:-info}",
+            description = "error, warn, info, debug or trace [TUNNELCAST_LOG_LEVEL] (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    RelayConfig toConfig() {
+        if (maxMessageBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--max-message-bytes must be below 2 GiB");
+        }
+        RelayConfig.Builder b = RelayConfig.builder()
+                .bindAddress(bind).port(port).tlsPort(tlsPort)
+                .tokenSecret(tokenSecret)
+                .maxMessageBytes((int) maxMessageBytes)
+                .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
+                .playerQueueBytes(playerQueueBytes).playerQueueAge(playerQueueAge)
+                .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
+                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
+        if (tlsCert != null || tlsKey != null) {
+            b.tlsPem(tlsCert, tlsKey);
+        }
+        if (tlsKeystore != null) {
+            b.tlsKeystore(tlsKeystore, tlsKeystorePassword);
+        }
+        if (ioThreads > 0) {
+            b.ioThreads(ioThreads);
+        }
+        return b.build();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LogLevel.set(logLevel);
+        RelayConfig config = toConfig();
+        Relay relay = Relay.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            stopped.countDown();
+        }, "tunnelcast-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

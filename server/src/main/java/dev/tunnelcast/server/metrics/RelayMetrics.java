@@ -1,0 +1,150 @@
+package dev.tunnelcast.server.metrics;
+
+import dev.tunnelcast.server.transport.CloseCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The relay's meters, exported at {@code /metrics} in Prometheus format. Hot-path meters are
+ * resolved once (per role, per stream, per close code) so that recording is a plain add.
+ */
+public final class RelayMetrics implements AutoCloseable {
+
+    /** Which kind of client a connection meter is about. */
+    public enum Role { PUBLISHER, PLAYER }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Map<Role, AtomicInteger> open = new EnumMap<>(Role.class);
+    private final Map<Role, Counter> opened = new EnumMap<>(Role.class);
+    private final Map<CloseCode, Counter> refusals = new EnumMap<>(CloseCode.class);
+    private final Map<String, Counter> dropsByStream = new ConcurrentHashMap<>();
+    private final Counter messagesIn;
+    private final Counter bytesIn;
+    private final Counter messagesOut;
+    private final Counter bytesOut;
+    private final Timer relayLatency;
+    private final DistributionSummary queueDepth;
+    private final AtomicLong queuedBytesTotal = new AtomicLong();
+
+    public RelayMetrics() {
+        for (Role role : Role.values()) {
+            String tag = role.name().toLowerCase();
+            AtomicInteger gauge = new AtomicInteger();
+            open.put(role, gauge);
+            Gauge.builder("tunnelcast.connections.open", gauge, AtomicInteger::get)
+                    .description("WebSocket connections open now").tag("role", tag).register(registry);
+            opened.put(role, Counter.builder("tunnelcast.connections")
+                    .description("WebSocket connections accepted since start").tag("role", tag).register(registry));
+        }
+        for (CloseCode code : CloseCode.values()) {
+            refusals.put(code, Counter.builder("tunnelcast.refusals")
+                    .description("connections the relay closed for a reason of its own, by close code")
+                    .tag("code", Integer.toString(code.code())).tag("name", code.name().toLowerCase())
+                    .register(registry));
+        }
+        messagesIn = Counter.builder("tunnelcast.messages.in").description("messages received from publishers").register(registry);
+        bytesIn = Counter.builder("tunnelcast.bytes.in").description("bytes received from publishers").register(registry);
+        messagesOut = Counter.builder("tunnelcast.messages.out").description("messages written to players").register(registry);
+        bytesOut = Counter.builder("tunnelcast.bytes.out").description("bytes written to players").register(registry);
+        relayLatency = Timer.builder("tunnelcast.relay.latency")
+                .description("relay receive to socket write completed, per message and player")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        queueDepth = DistributionSummary.builder("tunnelcast.player.queue.depth").baseUnit("bytes")
+                .description("player queue depth, sampled every second per player")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        Gauge.builder("tunnelcast.player.queue.bytes", queuedBytesTotal, AtomicLong::get)
+                .description("bytes queued for all players at the last sample").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void connectionOpened(Role role) {
+        open.get(role).incrementAndGet();
+        opened.get(role).increment();
+    }
+
+    public void connectionClosed(Role role) {
+        open.get(role).decrementAndGet();
+    }
+
+    public int openConnections(Role role) {
+        return open.get(role).get();
+    }
+
+    public void refused(CloseCode code) {
+        refusals.get(code).increment();
+    }
+
+    public double refusals(CloseCode code) {
+        return refusals.get(code).count();
+    }
+
+    public void received(int bytes) {
+        messagesIn.increment();
+        bytesIn.increment(bytes);
+    }
+
+    /** One message written to one player, {@code latencyNanos} after the relay received it (negative: not measured). */
+    public void sent(int bytes, long latencyNanos) {
+        messagesOut.increment();
+        bytesOut.increment(bytes);
+        if (latencyNanos >= 0) {
+            relayLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The drop counter of one stream (cache it: streams are few). */
+    public Counter drops(String stream) {
+        return dropsByStream.computeIfAbsent(stream, s -> Counter.builder("tunnelcast.drops")
+                .description("video messages dropped for slow players").tag("stream", s).register(registry));
+    }
+
+    public void sampledQueueDepth(long bytes) {
+        queueDepth.record(bytes);
+    }
+
+    public void sampledTotalQueuedBytes(long bytes) {
+        queuedBytesTotal.set(bytes);
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.metrics.RelayMetrics;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every stream shares: the configuration, the clock, the meters, the observers and
+ * the one housekeeping scheduler (grace timers, periodic checks).
+ */
+public record RelayContext(RelayConfig config, RelayClock clock, RelayMetrics metrics,
+                           CopyOnWriteArrayList<StreamObserver> observers,
+                           ScheduledExecutorService scheduler) {
+
+    public RelayContext(RelayConfig config, RelayMetrics metrics, ScheduledExecutorService scheduler) {
+        this(config, config.clock(), metrics, new CopyOnWriteArrayList<>(config.observers()), scheduler);
+    }
+
+    List<StreamObserver> observerList() {
+        return observers;
+    }
+}

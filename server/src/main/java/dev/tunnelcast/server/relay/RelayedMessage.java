@@ -1,0 +1,42 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import java.nio.ByteBuffer;
+
+/**
+ * One message on its way to players: the original bytes as received from the publisher (or
+ * a relay-made control message), shared read-only by every player queue and the GOP cache.
+ * Each send takes its own {@link ByteBuffer#duplicate()}; nobody copies or re-encodes.
+ *
+ * @param bytes           the encoded envelope, read-only, position 0
+ * @param kind            what the fan-out policy needs to know about it
+ * @param keyframe        a video keyframe (only for {@link Kind#VIDEO})
+ * @param receivedAtNanos when the relay received it (monotonic), for ages and latency
+ */
+public record RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos) {
+
+    /** How a message is treated by queues and the GOP cache. */
+    public enum Kind {
+        /** Made by the relay for one player or all of them (Welcome, Status, EndOfStream). */
+        CONTROL,
+        /** A TrackConfig: never dropped. */
+        CONFIG,
+        /** Audio media: kept when video is dropped. */
+        AUDIO,
+        /** Video media: dropped up to the next keyframe when a player falls behind. */
+        VIDEO
+    }
+
+    public static RelayedMessage control(Envelope envelope, long nowNanos) {
+        return new RelayedMessage(ByteBuffer.wrap(envelope.toByteArray()).asReadOnlyBuffer(),
+                Kind.CONTROL, false, nowNanos);
+    }
+
+    public int sizeBytes() {
+        return bytes.remaining();
+    }
+
+    public boolean isVideo() {
+        return kind == Kind.VIDEO;
+    }
+}

@@ -1,0 +1,435 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.KeyframeRequest;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.Status;
+import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.TrackKind;
+import dev.tunnelcast.server.transport.CloseCode;
+import dev.tunnelcast.server.transport.Connection;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One named stream: its publisher (at most one), its players, its tracks and its GOP cache.
+ *
+ * <p><b>Threading model.</b> Every state change happens under the stream's one lock:
+ * the publisher's messages (on the publisher's I/O thread), players joining and leaving (on
+ * their I/O threads), the grace timer and the periodic slow-player check (housekeeping
+ * thread). Because a joining player's burst (Welcome, Status, configs, GOP) is queued
+ * under the same lock that fans out live messages, a player sees neither a gap nor a
+ * duplicate between the GOP and the live edge. Fan-out only appends a shared
+ * {@link RelayedMessage} to each {@link PlayerSession}'s queue (its own short lock); the
+ * socket writes run on each player's I/O thread, driven by its send-completion callback, so
+ * a slow player never blocks the publisher. Locks are taken in the order stream, then player.
+ */
+public final class Stream {
+
+    private static final Logger log = LoggerFactory.getLogger(Stream.class);
+    /** At most this many tracks per stream; more is a protocol violation. */
+    public static final int MAX_TRACKS = 16;
+    /** Keyframe requests to a publisher are sent at most this often. */
+    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final PlayerSession[] NO_PLAYERS = new PlayerSession[0];
+
+    /** Where a stream is in its life. */
+    public enum State {
+        /** No publisher has arrived yet; players wait. */
+        WAITING,
+        /** A publisher is live. */
+        LIVE,
+        /** The publisher left; players wait for the grace period. */
+        OFFLINE
+    }
+
+    private final String name;
+    private final RelayContext context;
+    private final StreamRegistry registry;
+    private final StreamStats stats;
+    private final Object lock = new Object();
+    private final RelayedMessage droppedNotice;
+
+    // Guarded by lock.
+    private State state = State.WAITING;
+    private Connection publisher;
+    private long publisherSinceNanos;
+    private PlayerSession[] players = NO_PLAYERS;
+    private final Map<Integer, TrackState> tracks = new TreeMap<>();
+    private int primaryVideoTrack = -1;
+    private final GopCache gop;
+    private ScheduledFuture<?> graceTimer;
+    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
+    private boolean retired;
+
+    Stream(String name, RelayContext context, StreamRegistry registry) {
+        this.name = name;
+        this.context = context;
+        this.registry = registry;
+        this.stats = new StreamStats(context.metrics().drops(name));
+        this.gop = new GopCache(context.config().gopCacheBytes());
+        this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
+    }
+
+    /** A queue for a new player of this stream, bounded as configured. */
+    PlayerSession newPlayer(Connection connection) {
+        var config = context.config();
+        return new PlayerSession(connection, context.clock(), context.metrics(), stats, config.playerQueueBytes(),
+                config.playerQueueAge().toNanos(), config.slowPlayerTimeout().toNanos(), droppedNotice);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    boolean isRetired() {
+        synchronized (lock) {
+            return retired;
+        }
+    }
+
+    /** Makes {@code connection} the publisher; refuses if the stream has one (unless takeover is on) or too many streams are live. */
+    boolean attachPublisher(Connection connection) throws Refusal {
+        Connection previous;
+        synchronized (lock) {
+            if (retired) {
+                return false;
+            }
+            previous = publisher;
+            if (previous != null && !context.config().allowTakeover()) {
+                throw new Refusal(CloseCode.PUBLISHER_EXISTS, "stream " + name + " already has a publisher");
+            }
+            if (previous == null && !registry.reservePublisherSlot()) {
+                throw new Refusal(CloseCode.TOO_MANY, "too many live streams (max " + context.config().maxStreams() + ")");
+            }
+            if (previous != null) {
+                stopPublication(previous); // the slot passes to the new publisher
+            }
+            publisher = connection;
+            publisherSinceNanos = context.clock().monotonicNanos();
+            state = State.LIVE;
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+                graceTimer = null;
+            }
+            RelayedMessage online = status(StatusCode.STATUS_CODE_STREAM_ONLINE, "publisher live");
+            for (PlayerSession player : players) {
+                player.awaitKeyframe();
+            }
+            fanOut(online);
+            for (StreamObserver observer : context.observerList()) {
+                notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
+            }
+        }
+        if (previous != null) {
+            previous.refuse(CloseCode.TAKEN_OVER, "a new publisher took stream " + name + " over");
+        }
+        return true;
+    }
+
+    /**
+     * One validated-by-parsing publisher message: checks it against the stream's state,
+     * updates tracks and GOP, and fans the original bytes out.
+     *
+     * @param bytes the received message, read-only; shared as is with every player
+     */
+    public void publish(Connection from, Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        synchronized (lock) {
+            if (publisher != from) {
+                return; // taken over a moment ago; its close is on the way
+            }
+            stats.bytesIn().add(bytes.remaining());
+            switch (envelope.getKindCase()) {
+                case TRACK_CONFIG -> acceptConfig(envelope.getTrackConfig(), bytes, receivedAtNanos);
+                case MEDIA_PACKET -> acceptPacket(envelope.getMediaPacket(), bytes, receivedAtNanos);
+                default -> throw new IllegalArgumentException("not a media message: " + envelope.getKindCase());
+            }
+        }
+    }
+
+    private void acceptConfig(TrackConfig config, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        TrackValidation.checkConfig(config);
+        TrackState previous = tracks.get(config.getTrackId());
+        if (previous == null && tracks.size() >= MAX_TRACKS) {
+            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "more than " + MAX_TRACKS + " tracks");
+        }
+        if (previous != null && previous.config.getKind() != config.getKind()) {
+            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
+        }
+        RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos);
+        tracks.put(config.getTrackId(), new TrackState(config, message, previous == null ? -1 : previous.lastSequence));
+        if (config.getKind() == TrackKind.TRACK_KIND_VIDEO
+                && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId())) {
+            primaryVideoTrack = config.getTrackId();
+            gop.clear(); // a new encoder configuration starts a new GOP
+        }
+        fanOut(message);
+        for (StreamObserver observer : context.observerList()) {
+            notifySafely(() -> observer.trackConfig(name, config));
+        }
+    }
+
+    private void acceptPacket(MediaPacket packet, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        TrackState track = tracks.get(packet.getTrackId());
+        if (track == null) {
+            throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+                    "MediaPacket for track " + packet.getTrackId() + " which has no TrackConfig");
+        }
+        long sequence = packet.getSequence();
+        if (track.lastSequence >= 0 && Long.compareUnsigned(sequence, track.lastSequence) <= 0) {
+            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + packet.getTrackId() + " sequence went from "
+                    + Long.toUnsignedString(track.lastSequence) + " to " + Long.toUnsignedString(sequence));
+        }
+        track.lastSequence = sequence;
+        boolean video = track.config.getKind() == TrackKind.TRACK_KIND_VIDEO;
+        RelayedMessage message = new RelayedMessage(bytes,
+                video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO,
+                video && packet.getKeyframe(), receivedAtNanos);
+        gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
+        fanOut(message);
+        if (!context.observerList().isEmpty()) {
+            long receivedAtMicros = context.clock().nowMicros()
+                    - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
+            for (StreamObserver observer : context.observerList()) {
+                notifySafely(() -> observer.mediaPacket(name, packet, receivedAtMicros));
+            }
+        }
+    }
+
+    /** Offers a message to every player; slow ones are closed, video drops trigger a keyframe request. */
+    private void fanOut(RelayedMessage message) {
+        long now = context.clock().monotonicNanos();
+        List<PlayerSession> slow = null;
+        boolean wantKeyframe = false;
+        for (PlayerSession player : players) {
+            switch (player.offer(message, now)) {
+                case QUEUED -> { }
+                case DROPPED_VIDEO -> wantKeyframe = true;
+                case SLOW -> {
+                    if (slow == null) {
+                        slow = new ArrayList<>();
+                    }
+                    slow.add(player);
+                }
+            }
+        }
+        if (wantKeyframe) {
+            requestKeyframe("a player dropped video to catch up", now);
+        }
+        if (slow != null) {
+            for (PlayerSession player : slow) {
+                removePlayerLocked(player);
+                player.connection().refuse(CloseCode.SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+            }
+        }
+    }
+
+    /** Adds a player: queues Welcome, Status, the configs and the GOP, then live messages follow. */
+    boolean attachPlayer(PlayerSession player, Envelope welcome) throws Refusal {
+        synchronized (lock) {
+            if (retired) {
+                return false;
+            }
+            if (players.length >= context.config().maxPlayersPerStream()) {
+                throw new Refusal(CloseCode.TOO_MANY,
+                        "stream " + name + " has the most players allowed (" + context.config().maxPlayersPerStream() + ")");
+            }
+            if (!registry.reservePlayerSlot()) {
+                throw new Refusal(CloseCode.TOO_MANY, "the relay has the most players allowed (" + context.config().maxPlayers() + ")");
+            }
+            long now = context.clock().monotonicNanos();
+            List<RelayedMessage> burst = new ArrayList<>(gop.size() + tracks.size() + 2);
+            burst.add(RelayedMessage.control(welcome, now));
+            burst.add(switch (state) {
+                case LIVE -> status(StatusCode.STATUS_CODE_STREAM_ONLINE, "publisher live");
+                case WAITING -> status(StatusCode.STATUS_CODE_STREAM_WAITING, "waiting for a publisher");
+                case OFFLINE -> status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left; waiting for it to return");
+            });
+            for (TrackState track : tracks.values()) {
+                burst.add(track.configMessage);
+            }
+            boolean haveGop = gop.hasKeyframe();
+            if (haveGop) {
+                burst.addAll(gop.snapshot());
+            }
+            boolean awaitKeyframe = !haveGop;
+            player.join(burst, awaitKeyframe, now);
+            players = Arrays.copyOf(players, players.length + 1);
+            players[players.length - 1] = player;
+            if (state == State.LIVE && !haveGop && primaryVideoTrack >= 0) {
+                requestKeyframe("a new player is waiting for a keyframe", now);
+            }
+            return true;
+        }
+    }
+
+    /** The player's connection closed. */
+    void detachPlayer(PlayerSession player) {
+        synchronized (lock) {
+            removePlayerLocked(player);
+            retireIfIdleLocked();
+        }
+    }
+
+    /** The publisher left: cleanly (EndOfStream) or not. Players get OFFLINE and the grace period starts. */
+    void detachPublisher(Connection connection, String why) {
+        synchronized (lock) {
+            if (publisher != connection) {
+                return;
+            }
+            stopPublication(connection);
+            registry.releasePublisherSlot();
+            publisher = null;
+            state = State.OFFLINE;
+            fanOut(status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left: " + why));
+            long graceMillis = context.config().gracePeriod().toMillis();
+            graceTimer = context.scheduler().schedule(this::graceExpired, graceMillis, TimeUnit.MILLISECONDS);
+            retireIfIdleLocked();
+        }
+    }
+
+    private void stopPublication(Connection leaving) {
+        tracks.clear();
+        primaryVideoTrack = -1;
+        gop.clear();
+        log.info("stream {} publisher {} stopped", name, leaving.sessionId());
+        for (StreamObserver observer : context.observerList()) {
+            notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
+        }
+    }
+
+    private void graceExpired() {
+        PlayerSession[] ending;
+        synchronized (lock) {
+            if (state != State.OFFLINE || graceTimer == null) {
+                return;
+            }
+            graceTimer = null;
+            ending = players;
+            for (PlayerSession player : ending) {
+                removePlayerLocked(player);
+            }
+            state = State.WAITING;
+            retireIfIdleLocked();
+        }
+        for (PlayerSession player : ending) {
+            player.connection().endStream("the publisher did not return within the grace period");
+        }
+    }
+
+    /** Periodic: bitrates, queue depth samples, players behind while the publisher is quiet. */
+    long housekeeping(long nowNanos) {
+        stats.sample(nowNanos);
+        long queued = 0;
+        List<PlayerSession> slow = null;
+        synchronized (lock) {
+            for (PlayerSession player : players) {
+                long depth = player.queuedBytes();
+                queued += depth;
+                context.metrics().sampledQueueDepth(depth);
+                if (player.checkSlow(nowNanos)) {
+                    if (slow == null) {
+                        slow = new ArrayList<>();
+                    }
+                    slow.add(player);
+                }
+            }
+            if (slow != null) {
+                for (PlayerSession player : slow) {
+                    removePlayerLocked(player);
+                }
+                retireIfIdleLocked();
+            }
+        }
+        if (slow != null) {
+            for (PlayerSession player : slow) {
+                player.connection().refuse(CloseCode.SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+            }
+        }
+        return queued;
+    }
+
+    /** Closes everyone with 1001 (relay shutdown). */
+    void shutdown() {
+        Connection pub;
+        PlayerSession[] all;
+        synchronized (lock) {
+            pub = publisher;
+            all = players;
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+            }
+        }
+        if (pub != null) {
+            pub.close(CloseCode.GOING_AWAY, "relay shutting down");
+        }
+        for (PlayerSession player : all) {
+            player.connection().close(CloseCode.GOING_AWAY, "relay shutting down");
+        }
+    }
+
+    public StreamInfo info() {
+        synchronized (lock) {
+            List<TrackConfig> configs = tracks.values().stream().map(t -> t.config).toList();
+            long uptimeSeconds = publisher == null ? 0
+                    : TimeUnit.NANOSECONDS.toSeconds(context.clock().monotonicNanos() - publisherSinceNanos);
+            return new StreamInfo(name, state, configs, publisher == null ? null : publisher.remoteAddress(),
+                    uptimeSeconds, players.length, stats.bitrateInBitsPerSecond(), stats.bitrateOutBitsPerSecond(),
+                    stats.drops());
+        }
+    }
+
+    private void requestKeyframe(String reason, long nowNanos) {
+        if (publisher == null || primaryVideoTrack < 0
+                || nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            return;
+        }
+        lastKeyframeRequestNanos = nowNanos;
+        publisher.sendControl(Envelope.newBuilder().setKeyframeRequest(KeyframeRequest.newBuilder()
+                .setTrackId(primaryVideoTrack).setReason(reason)).build());
+    }
+
+    private void removePlayerLocked(PlayerSession player) {
+        for (int i = 0; i < players.length; i++) {
+            if (players[i] == player) {
+                PlayerSession[] next = new PlayerSession[players.length - 1];
+                System.arraycopy(players, 0, next, 0, i);
+                System.arraycopy(players, i + 1, next, i, players.length - i - 1);
+                players = next;
+                player.closeQueue();
+                registry.releasePlayerSlot();
+                return;
+            }
+        }
+    }
+
+    private void retireIfIdleLocked() {
+        if (publisher == null && players.length == 0 && graceTimer == null && !retired) {
+            retired = true;
+            registry.remove(this);
+        }
+    }
+
+    private RelayedMessage status(StatusCode code, String message) {
+        return RelayedMessage.control(Envelope.newBuilder()
+                .setStatus(Status.newBuilder().setCode(code).setMessage(message)).build(),
+                context.clock().monotonicNanos());
+    }
+
+    private void notifySafely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("stream observer failed on stream {}", name, e);
+        }
+    }
+}

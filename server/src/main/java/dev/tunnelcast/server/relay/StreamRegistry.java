@@ -1,0 +1,129 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.server.transport.Connection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * All streams by name, created when the first client of a name arrives and retired when a
+ * stream has neither publisher nor players nor a grace period running. Also keeps the
+ * relay-wide counts behind the stream and player limits.
+ */
+public final class StreamRegistry {
+
+    private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    private final RelayContext context;
+    private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    private final AtomicInteger livePublishers = new AtomicInteger();
+    private final AtomicInteger players = new AtomicInteger();
+
+    public StreamRegistry(RelayContext context) {
+        this.context = context;
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && STREAM_NAME.matcher(name).matches();
+    }
+
+    /** Makes {@code connection} the publisher of its stream. */
+    public Stream attachPublisher(Connection connection) throws Refusal {
+        for (;;) {
+            Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
+            if (stream.attachPublisher(connection)) {
+                return stream;
+            }
+            // The stream retired between lookup and attach: take the fresh one.
+        }
+    }
+
+    /** Adds a player to its stream; {@code welcome} is the first message it receives. */
+    public PlayerAttachment attachPlayer(Connection connection, Envelope welcome) throws Refusal {
+        for (;;) {
+            Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
+            PlayerSession session = stream.newPlayer(connection);
+            if (stream.attachPlayer(session, welcome)) {
+                return new PlayerAttachment(stream, session);
+            }
+        }
+    }
+
+    /** A player and the stream it joined, for detaching later. */
+    public record PlayerAttachment(Stream stream, PlayerSession session) {
+        public void detach() {
+            stream.detachPlayer(session);
+        }
+    }
+
+    public void detachPublisher(Stream stream, Connection connection, String why) {
+        stream.detachPublisher(connection, why);
+    }
+
+    public Optional<StreamInfo> info(String name) {
+        Stream stream = streams.get(name);
+        return stream == null ? Optional.empty() : Optional.of(stream.info());
+    }
+
+    public List<StreamInfo> infos() {
+        return streams.values().stream().map(Stream::info)
+                .sorted(Comparator.comparing(StreamInfo::name)).toList();
+    }
+
+    /** Periodic work for every stream; also samples the total queued bytes. */
+    public void housekeeping() {
+        long now = context.clock().monotonicNanos();
+        long queued = 0;
+        for (Stream stream : streams.values()) {
+            queued += stream.housekeeping(now);
+        }
+        context.metrics().sampledTotalQueuedBytes(queued);
+    }
+
+    /** Closes every connection with 1001. */
+    public void shutdown() {
+        for (Stream stream : streams.values()) {
+            stream.shutdown();
+        }
+    }
+
+    boolean reservePublisherSlot() {
+        return reserve(livePublishers, context.config().maxStreams());
+    }
+
+    void releasePublisherSlot() {
+        livePublishers.decrementAndGet();
+    }
+
+    boolean reservePlayerSlot() {
+        return reserve(players, context.config().maxPlayers());
+    }
+
+    void releasePlayerSlot() {
+        players.decrementAndGet();
+    }
+
+    void remove(Stream stream) {
+        streams.remove(stream.name(), stream);
+    }
+
+    private static boolean reserve(AtomicInteger counter, int max) {
+        for (;;) {
+            int now = counter.get();
+            if (now >= max) {
+                return false;
+            }
+            if (counter.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private Stream newStream(String name) {
+        return new Stream(name, context, this);
+    }
+}

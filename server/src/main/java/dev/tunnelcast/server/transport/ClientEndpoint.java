@@ -1,0 +1,105 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.auth.TokenVerdict;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import io.undertow.util.PathTemplateMatch;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
+
+/**
+ * Accepts WebSockets on {@code /ws/publish/{stream}} or {@code /ws/play/{stream}}: checks
+ * the stream name and the token right after the handshake (so a browser learns why it is
+ * refused), starts the Hello timeout, logs the open and the close with its reason.
+ */
+public final class ClientEndpoint implements WebSocketConnectionCallback {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientEndpoint.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RelayMetrics.Role role;
+    private final RelayConfig config;
+    private final RelayClock clock;
+    private final TokenAuthority tokens;
+    private final StreamRegistry registry;
+    private final RelayMetrics metrics;
+
+    public ClientEndpoint(RelayMetrics.Role role, RelayConfig config, TokenAuthority tokens,
+                          StreamRegistry registry, RelayMetrics metrics) {
+        this.role = role;
+        this.config = config;
+        this.clock = config.clock();
+        this.tokens = tokens;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        String stream = match == null ? "" : match.getParameters().getOrDefault("stream", "");
+        Connection connection = new Connection(channel, newSessionId(), role, printable(stream), metrics);
+        metrics.connectionOpened(role);
+        log.info("open {}", connection);
+
+        ClientListener listener = role == RelayMetrics.Role.PUBLISHER
+                ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
+                : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
+        channel.addCloseTask(ch -> {
+            metrics.connectionClosed(role);
+            listener.closed(connection.closeReason());
+            log.info("close {} reason={}", connection, connection.closeReason());
+        });
+        channel.getReceiveSetter().set(listener);
+        channel.resumeReceives();
+
+        if (!StreamRegistry.isValidName(stream)) {
+            connection.refuse(CloseCode.INVALID_STREAM, "stream names match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+            return;
+        }
+        Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;
+        TokenVerdict verdict = tokens.check(firstParameter(exchange, "token"), action, stream,
+                Instant.ofEpochSecond(0, clock.nowMicros() * 1000));
+        if (!verdict.isAccepted()) {
+            connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN ? CloseCode.FORBIDDEN : CloseCode.UNAUTHORIZED,
+                    verdict.detail());
+            return;
+        }
+        XnioExecutor.Key helloTimer = channel.getIoThread().executeAfter(() -> {
+            if (!listener.helloReceived()) {
+                connection.refuse(CloseCode.BAD_MESSAGE, "no Hello within " + config.helloTimeout().toMillis() + " ms");
+            }
+        }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        channel.addCloseTask(ch -> helloTimer.remove());
+    }
+
+    private static String firstParameter(WebSocketHttpExchange exchange, String name) {
+        List<String> values = exchange.getRequestParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Invalid names still appear in logs: keep them short and printable. */
+    private static String printable(String name) {
+        String cut = name.length() > 80 ? name.substring(0, 80) + "…" : name;
+        return cut.replaceAll("[^\\x21-\\x7e…]", "?");
+    }
+
+    private static String newSessionId() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Pong;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.proto.v1.Welcome;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.Refusal;
+import java.nio.ByteBuffer;
+
+/**
+ * The part of the conversation both roles share: {@code Hello} first (role matching the
+ * path, protocol version 1), then {@code Ping} answered with {@code Pong} on the relay clock.
+ * Subclasses admit the client after Hello and handle their role's messages.
+ */
+abstract class ClientListener extends EnvelopeListener {
+
+    static final int PROTOCOL_VERSION = 1;
+
+    private final Role expectedRole;
+    private volatile boolean helloReceived;
+
+    ClientListener(Connection connection, RelayClock clock, int maxMessageBytes, Role expectedRole) {
+        super(connection, clock, maxMessageBytes);
+        this.expectedRole = expectedRole;
+    }
+
+    boolean helloReceived() {
+        return helloReceived;
+    }
+
+    /** Admits the client after a valid Hello; {@code welcome} is its answer. */
+    protected abstract void admit(Hello hello, Envelope welcome) throws Refusal;
+
+    /** A message after Hello other than Ping/Pong. */
+    protected abstract void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
+
+    /** The connection closed, for whatever reason. */
+    abstract void closed(String reason);
+
+    @Override
+    protected final void onEnvelope(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        if (connection.isClosing()) {
+            return;
+        }
+        if (!helloReceived) {
+            if (envelope.getKindCase() != Envelope.KindCase.HELLO) {
+                throw new Refusal(CloseCode.BAD_MESSAGE, "the first message must be Hello, got " + envelope.getKindCase());
+            }
+            Hello hello = envelope.getHello();
+            if (hello.getRole() != expectedRole) {
+                throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+                        "Hello role " + hello.getRole() + " does not match this path (" + expectedRole + ")");
+            }
+            if (hello.getProtocolVersion() != PROTOCOL_VERSION) {
+                throw new Refusal(CloseCode.UNSUPPORTED_VERSION,
+                        "protocol version " + hello.getProtocolVersion() + " is not supported (this relay speaks 1)");
+            }
+            helloReceived = true;
+            admit(hello, Envelope.newBuilder().setWelcome(Welcome.newBuilder()
+                    .setSessionId(connection.sessionId())
+                    .setRelayTimeMicros(clock.nowMicros())
+                    .setProtocolVersion(PROTOCOL_VERSION)
+                    .setStream(connection.stream())).build());
+            return;
+        }
+        switch (envelope.getKindCase()) {
+            case PING -> answerPing(envelope.getPing(), receivedAtNanos);
+            case PONG -> { } // answers to pings the relay does not send yet
+            case HELLO -> throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "Hello sent twice");
+            default -> onMessage(envelope, bytes, receivedAtNanos);
+        }
+    }
+
+    private void answerPing(Ping ping, long receivedAtNanos) {
+        long nowMicros = clock.nowMicros();
+        long receivedAtMicros = nowMicros - (clock.monotonicNanos() - receivedAtNanos) / 1000;
+        connection.sendControl(Envelope.newBuilder().setPong(Pong.newBuilder()
+                .setId(ping.getId())
+                .setPingSendTimeMicros(ping.getSendTimeMicros())
+                .setReceiveTimeMicros(receivedAtMicros)
+                .setSendTimeMicros(clock.nowMicros())).build());
+    }
+}

@@ -1,0 +1,141 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.proto.v1.EndOfStream;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Status;
+import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.server.metrics.RelayMetrics;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+
+/**
+ * One client's WebSocket as the relay sees it: who it is (session id, role, stream, remote
+ * address), control messages to it, and the one way to close it with a reason. Thread-safe:
+ * Undertow lets any thread send on a channel; the close path runs once.
+ */
+public final class Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** How long a peer may take to answer our close frame before the socket is closed hard. */
+    private static final long CLOSE_LINGER_MILLIS = 5000;
+
+    private final WebSocketChannel channel;
+    private final String sessionId;
+    private final RelayMetrics.Role role;
+    private final String stream;
+    private final String remoteAddress;
+    private final RelayMetrics metrics;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile String closeReason = "connection lost";
+
+    public Connection(WebSocketChannel channel, String sessionId, RelayMetrics.Role role, String stream,
+                      RelayMetrics metrics) {
+        this.channel = channel;
+        this.sessionId = sessionId;
+        this.role = role;
+        this.stream = stream;
+        this.metrics = metrics;
+        InetSocketAddress source = channel.getSourceAddress();
+        this.remoteAddress = source == null ? "?" : source.getAddress().getHostAddress() + ":" + source.getPort();
+    }
+
+    public WebSocketChannel channel() {
+        return channel;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public RelayMetrics.Role role() {
+        return role;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public boolean isClosing() {
+        return closing.get() || !channel.isOpen();
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    void peerClosed(int code, String reason) {
+        if (!closing.get()) {
+            closeReason = "closed by peer: " + code + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        }
+    }
+
+    /** Sends one relay-made message (Welcome, Pong, Status, KeyframeRequest) outside any queue. */
+    public void sendControl(Envelope envelope) {
+        if (channel.isOpen() && !channel.isCloseFrameSent()) {
+            WebSockets.sendBinary(ByteBuffer.wrap(envelope.toByteArray()), channel, null);
+        }
+    }
+
+    /**
+     * Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}; counted
+     * in metrics and logged once. Later calls do nothing.
+     */
+    public void refuse(CloseCode code, String detail) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = code.code() + " " + code.name() + ": " + detail;
+        metrics.refused(code);
+        log.info("refused {} stream={} remote={} session={} code={} reason={}",
+                role.name().toLowerCase(), stream, remoteAddress, sessionId, code.code(), detail);
+        sendControl(Envelope.newBuilder().setStatus(Status.newBuilder()
+                .setCode(StatusCode.STATUS_CODE_REFUSED).setMessage(detail).setCloseCode(code.code())).build());
+        sendClose(code);
+    }
+
+    /** Ends a player's stream: {@code EndOfStream}, then close with 4410. */
+    public void endStream(String detail) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = CloseCode.STREAM_ENDED.code() + " " + CloseCode.STREAM_ENDED.name() + ": " + detail;
+        metrics.refused(CloseCode.STREAM_ENDED);
+        sendControl(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason(detail)).build());
+        sendClose(CloseCode.STREAM_ENDED);
+    }
+
+    /** Closes without a refusal (1000 after the peer's EndOfStream, 1001 at shutdown). */
+    public void close(CloseCode code, String detail) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        closeReason = code.code() + " " + code.name() + ": " + detail;
+        sendClose(code);
+    }
+
+    private void sendClose(CloseCode code) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (!channel.isCloseFrameSent()) {
+            WebSockets.sendClose(code.code(), code.reason(), channel, null);
+        }
+        channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return role.name().toLowerCase() + " " + sessionId + " stream=" + stream + " remote=" + remoteAddress;
+    }
+}

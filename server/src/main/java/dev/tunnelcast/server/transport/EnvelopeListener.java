@@ -1,0 +1,196 @@
+package dev.tunnelcast.server.transport;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.Refusal;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.StreamSourceFrameChannel;
+import io.undertow.websockets.core.WebSocketChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+
+/**
+ * Reads whole binary messages from a client (up to the size cap), parses each one once as
+ * an {@link Envelope} and hands it on with its original bytes. Refuses text frames (4400),
+ * oversized messages (4413), undecodable or empty envelopes (4400); a {@link Refusal}
+ * thrown by the subclass closes the connection with its code.
+ */
+abstract class EnvelopeListener extends AbstractReceiveListener {
+
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeListener.class);
+
+    protected final Connection connection;
+    protected final RelayClock clock;
+    private final int maxMessageBytes;
+
+    EnvelopeListener(Connection connection, RelayClock clock, int maxMessageBytes) {
+        this.connection = connection;
+        this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * One parsed message.
+     *
+     * @param bytes the message as received, read-only (the envelope's byte fields alias it)
+     */
+    protected abstract void onEnvelope(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
+
+    @Override
+    protected void onBinary(WebSocketChannel channel, StreamSourceFrameChannel frames) {
+        new MessageReader(frames, !connection.isClosing()).readAvailable();
+    }
+
+    @Override
+    protected void onText(WebSocketChannel channel, StreamSourceFrameChannel frames) {
+        connection.refuse(CloseCode.BAD_MESSAGE, "text frames are not accepted; send binary protobuf Envelopes");
+        new MessageReader(frames, false).readAvailable();
+    }
+
+    @Override
+    protected void onCloseMessage(CloseMessage message, WebSocketChannel channel) {
+        connection.peerClosed(message.getCode(), message.getReason());
+    }
+
+    @Override
+    protected void onError(WebSocketChannel channel, Throwable error) {
+        log.debug("{}: {}", connection, error.toString());
+        IoUtils.safeClose(channel);
+    }
+
+    private void deliver(byte[] message) {
+        long receivedAtNanos = clock.monotonicNanos();
+        Envelope envelope;
+        try {
+            CodedInputStream input = CodedInputStream.newInstance(message);
+            input.enableAliasing(true);
+            envelope = Envelope.parseFrom(input);
+        } catch (InvalidProtocolBufferException e) {
+            connection.refuse(CloseCode.BAD_MESSAGE, "not a valid Envelope: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            connection.refuse(CloseCode.BAD_MESSAGE, "not a valid Envelope");
+            return;
+        }
+        if (envelope.getKindCase() == Envelope.KindCase.KIND_NOT_SET) {
+            connection.refuse(CloseCode.BAD_MESSAGE, "empty Envelope (no message kind set)");
+            return;
+        }
+        try {
+            onEnvelope(envelope, ByteBuffer.wrap(message).asReadOnlyBuffer(), receivedAtNanos);
+        } catch (Refusal refusal) {
+            connection.refuse(refusal.code(), refusal.detail());
+        } catch (RuntimeException e) {
+            log.error("{}: internal error on {}", connection, envelope.getKindCase(), e);
+            connection.refuse(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    /**
+     * Gathers one message's frames into pooled buffers, counting against the cap, then copies
+     * it into one exact array. With {@code keep} false the message is read and thrown away
+     * (after a refusal, until the close completes).
+     */
+    private final class MessageReader implements ChannelListener<StreamSourceFrameChannel> {
+        private final StreamSourceFrameChannel frames;
+        private final List<PooledByteBuffer> parts = new ArrayList<>(2);
+        private boolean keep;
+        private int size;
+
+        MessageReader(StreamSourceFrameChannel frames, boolean keep) {
+            this.frames = frames;
+            this.keep = keep;
+        }
+
+        private boolean waiting;
+
+        @Override
+        public void handleEvent(StreamSourceFrameChannel channel) {
+            readAvailable();
+        }
+
+        void readAvailable() {
+            try {
+                for (;;) {
+                    ByteBuffer target = writable();
+                    int read = frames.read(target);
+                    if (read == -1) {
+                        if (waiting) {
+                            frames.suspendReads();
+                        }
+                        byte[] message = keep ? assemble() : null;
+                        release();
+                        if (message != null) {
+                            deliver(message);
+                        }
+                        return;
+                    }
+                    if (read == 0) {
+                        if (!waiting) {
+                            waiting = true;
+                            frames.getReadSetter().set(this);
+                        }
+                        frames.resumeReads();
+                        return;
+                    }
+                    size += read;
+                    if (keep && size > maxMessageBytes) {
+                        keep = false;
+                        release();
+                        connection.refuse(CloseCode.MESSAGE_TOO_BIG,
+                                "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
+                        continue;
+                    }
+                    if (!keep) {
+                        target.clear();
+                    }
+                }
+            } catch (IOException e) {
+                release();
+                onError(connection.channel(), e);
+            }
+        }
+
+        private ByteBuffer writable() {
+            if (!parts.isEmpty()) {
+                ByteBuffer last = parts.get(parts.size() - 1).getBuffer();
+                if (last.hasRemaining()) {
+                    return last;
+                }
+            }
+            PooledByteBuffer pooled = connection.channel().getBufferPool().allocate();
+            parts.add(pooled);
+            return pooled.getBuffer();
+        }
+
+        private byte[] assemble() {
+            byte[] message = new byte[size];
+            int offset = 0;
+            for (PooledByteBuffer part : parts) {
+                ByteBuffer buffer = part.getBuffer();
+                buffer.flip();
+                int n = buffer.remaining();
+                buffer.get(message, offset, n);
+                offset += n;
+            }
+            return message;
+        }
+
+        private void release() {
+            for (PooledByteBuffer part : parts) {
+                part.close();
+            }
+            parts.clear();
+        }
+    }
+}

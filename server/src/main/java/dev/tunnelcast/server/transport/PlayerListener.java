@@ -1,0 +1,39 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.Refusal;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import java.nio.ByteBuffer;
+
+/** A player's side of the conversation: joins the stream at Hello, then only pings. */
+final class PlayerListener extends ClientListener {
+
+    private final StreamRegistry registry;
+    private volatile StreamRegistry.PlayerAttachment attachment;
+
+    PlayerListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry) {
+        super(connection, clock, maxMessageBytes, Role.ROLE_PLAYER);
+        this.registry = registry;
+    }
+
+    @Override
+    protected void admit(Hello hello, Envelope welcome) throws Refusal {
+        attachment = registry.attachPlayer(connection, welcome);
+    }
+
+    @Override
+    protected void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "a player may not send " + envelope.getKindCase());
+    }
+
+    @Override
+    void closed(String reason) {
+        StreamRegistry.PlayerAttachment a = attachment;
+        if (a != null) {
+            a.detach();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.Refusal;
+import dev.tunnelcast.server.relay.Stream;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import java.nio.ByteBuffer;
+
+/** A publisher's side of the conversation: claims the stream at Hello, then feeds it. */
+final class PublisherListener extends ClientListener {
+
+    private final StreamRegistry registry;
+    private final RelayMetrics metrics;
+    private volatile Stream stream;
+
+    PublisherListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry,
+                      RelayMetrics metrics) {
+        super(connection, clock, maxMessageBytes, Role.ROLE_PUBLISHER);
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void admit(Hello hello, Envelope welcome) throws Refusal {
+        stream = registry.attachPublisher(connection);
+        connection.sendControl(welcome);
+    }
+
+    @Override
+    protected void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+        switch (envelope.getKindCase()) {
+            case TRACK_CONFIG, MEDIA_PACKET -> {
+                metrics.received(bytes.remaining());
+                stream.publish(connection, envelope, bytes, receivedAtNanos);
+            }
+            case END_OF_STREAM -> {
+                String reason = envelope.getEndOfStream().getReason();
+                registry.detachPublisher(stream, connection, "end of stream" + (reason.isEmpty() ? "" : ": " + reason));
+                connection.close(CloseCode.NORMAL, "end of stream");
+            }
+            default -> throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+                    "a publisher may not send " + envelope.getKindCase());
+        }
+    }
+
+    @Override
+    void closed(String reason) {
+        Stream s = stream;
+        if (s != null) {
+            registry.detachPublisher(s, connection, reason);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tunnelcast.server;
+
+import static dev.tunnelcast.server.testing.Messages.AUDIO;
+import static dev.tunnelcast.server.testing.Messages.VIDEO;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.server.testing.Messages;
+import dev.tunnelcast.server.testing.TestRelays;
+import dev.tunnelcast.server.testing.WsClient;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** /api/streams, /healthz, /metrics and the player page. */
+class HttpApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void streamsHealthMetricsAndPlayerPage() throws Exception {
+        try (Relay relay = Relay.start(TestRelays.config().build())) {
+            HttpResponse<String> health = TestRelays.get(relay, "/healthz");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("ok\n");
+            assertThat(JSON.readTree(TestRelays.get(relay, "/api/streams").body()).get("streams")).isEmpty();
+
+            WsClient publisher = TestRelays.publisher(relay, "cam1");
+            WsClient player = TestRelays.player(relay, "cam1");
+            publisher.send(Messages.videoConfig(VIDEO));
+            publisher.send(Messages.audioConfig(AUDIO));
+            // About 1.6 s of 400 kbit/s, so that the once-a-second bitrate sample sees traffic.
+            for (int i = 0; i < 48; i++) {
+                publisher.send(Messages.packet(VIDEO, i, i % 30 == 0, 1600));
+                Thread.sleep(33);
+            }
+            for (int i = 0; i < 48; i++) {
+                player.nextOf(Envelope.KindCase.MEDIA_PACKET);
+            }
+
+            JsonNode streams = JSON.readTree(TestRelays.get(relay, "/api/streams").body()).get("streams");
+            assertThat(streams).hasSize(1);
+            JsonNode cam = streams.get(0);
+            assertThat(cam.get("name").asText()).isEqualTo("cam1");
+            assertThat(cam.get("state").asText()).isEqualTo("live");
+            assertThat(cam.get("players").asInt()).isEqualTo(1);
+            assertThat(cam.get("publisher").get("remoteAddress").asText()).startsWith("127.0.0.1:");
+            assertThat(cam.get("publisher").get("uptimeSeconds").asLong()).isBetween(1L, 10L);
+            assertThat(cam.get("bitrateInBitsPerSecond").asLong()).isBetween(100_000L, 2_000_000L);
+            assertThat(cam.get("bitrateOutBitsPerSecond").asLong()).isBetween(100_000L, 2_000_000L);
+            assertThat(cam.get("drops").asLong()).isZero();
+            JsonNode video = cam.get("tracks").get(0);
+            assertThat(video.get("kind").asText()).isEqualTo("video");
+            assertThat(video.get("codec").asText()).isEqualTo("avc1.42E01F");
+            assertThat(video.get("width").asInt()).isEqualTo(1280);
+            assertThat(video.get("frameRate").asDouble()).isEqualTo(30.0);
+            JsonNode audio = cam.get("tracks").get(1);
+            assertThat(audio.get("kind").asText()).isEqualTo("audio");
+            assertThat(audio.get("sampleRate").asInt()).isEqualTo(48000);
+            assertThat(audio.get("channels").asInt()).isEqualTo(2);
+
+            HttpResponse<String> one = TestRelays.get(relay, "/api/streams/cam1");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(one.body()).get("name").asText()).isEqualTo("cam1");
+            HttpResponse<String> missing = TestRelays.get(relay, "/api/streams/nope");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("content-type")).hasValue("application/json");
+            assertThat(JSON.readTree(missing.body()).get("error").asText()).isEqualTo("no such stream");
+
+            String before = TestRelays.get(relay, "/metrics").body();
+            assertThat(before).contains("tunnelcast_connections_open{role=\"player\"} 1")
+                    .contains("tunnelcast_connections_open{role=\"publisher\"} 1")
+                    .contains("tunnelcast_messages_in_total 50")
+                    .contains("tunnelcast_relay_latency_seconds_bucket")
+                    .contains("tunnelcast_player_queue_depth")
+                    .contains("jvm_memory_used_bytes")
+                    .contains("process_cpu_usage")
+                    .contains("tunnelcast_refusals_total{code=\"4404\",name=\"invalid_stream\"} 0");
+            assertThat(metric(before, "tunnelcast_messages_out_total")).isGreaterThanOrEqualTo(52);
+            assertThat(metric(before, "tunnelcast_relay_latency_seconds_count")).isGreaterThanOrEqualTo(48);
+
+            WsClient bad = WsClient.connect(TestRelays.playUri(relay, "-bad"));
+            bad.awaitClose();
+            assertThat(TestRelays.get(relay, "/metrics").body())
+                    .contains("tunnelcast_refusals_total{code=\"4404\",name=\"invalid_stream\"} 1");
+
+            HttpResponse<String> page = TestRelays.get(relay, "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+            assertThat(page.headers().firstValue("cache-control")).hasValue("no-cache");
+            assertThat(page.body()).containsIgnoringCase("<html");
+            assertThat(TestRelays.get(relay, "/no-such-file.js").statusCode()).isEqualTo(404);
+
+            player.close();
+            publisher.close();
+        }
+    }
+
+    private static double metric(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
+    }
+}

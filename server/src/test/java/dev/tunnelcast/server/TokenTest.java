@@ -1,0 +1,123 @@
+package dev.tunnelcast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.testing.Messages;
+import dev.tunnelcast.server.testing.TestRelays;
+import dev.tunnelcast.server.testing.WsClient;
+import dev.tunnelcast.server.transport.CloseCode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Access tokens: refused when missing, wrong, expired or for something else; accepted when right. */
+class TokenTest {
+
+    static final String SECRET = "test-secret-0123456789";
+    static Relay relay;
+    static final TokenAuthority tokens = new TokenAuthority(SECRET);
+
+    @BeforeAll
+    static void start() {
+        relay = Relay.start(TestRelays.config().tokenSecret(SECRET).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        relay.close();
+    }
+
+    @Test
+    void missingTokenIsUnauthorized() {
+        assertRefusedAt(TestRelays.playUri(relay, "cam1"), CloseCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void wrongSignatureIsUnauthorized() {
+        String other = new TokenAuthority("another-secret").mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), other), CloseCode.UNAUTHORIZED);
+        String good = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
+        String tampered = good.substring(0, good.length() - 2) + (good.endsWith("AA") ? "BB" : "AA");
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), tampered), CloseCode.UNAUTHORIZED);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), "garbage"), CloseCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void expiredTokenIsUnauthorized() {
+        String expired = tokens.mint(Action.PLAY, "cam1", Instant.now().minusSeconds(1));
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), expired), CloseCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void wrongActionIsForbidden() {
+        String playToken = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
+        assertRefusedAt(withToken(TestRelays.publishUri(relay, "cam1"), playToken), CloseCode.FORBIDDEN);
+    }
+
+    @Test
+    void wrongStreamIsForbidden() {
+        String token = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam2"), token), CloseCode.FORBIDDEN);
+    }
+
+    @Test
+    void goodTokensAreAccepted() {
+        String publish = tokens.mint(Action.PUBLISH, "cam1", Instant.now().plusSeconds(60));
+        String playAny = tokens.mint(Action.PLAY, TokenAuthority.ANY_STREAM, Instant.now().plusSeconds(60));
+        assertPairWorks("cam1", publish, playAny);
+    }
+
+    @Test
+    void tokensMintedByTheCommandLineAreAccepted() {
+        String publish = cli("token", "--secret", SECRET, "--action", "publish", "--stream", "cli-cam", "--ttl", "5m");
+        String play = cli("token", "--secret", SECRET, "--action", "play", "--stream", "*", "--ttl", "1h");
+        assertPairWorks("cli-cam", publish, play);
+    }
+
+    @Test
+    void theCommandLineRejectsBadArguments() {
+        CommandLine cmd = new CommandLine(new RelayMain());
+        cmd.setErr(new PrintWriter(new StringWriter()));
+        assertThat(cmd.execute("token", "--secret", "s", "--action", "watch", "--stream", "x")).isNotZero();
+        assertThat(cmd.execute("token", "--secret", "s", "--action", "play", "--stream", "bad name")).isNotZero();
+        assertThat(cmd.execute("token", "--action", "play", "--stream", "x")).isNotZero();
+    }
+
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new RelayMain());
+        cmd.setOut(new PrintWriter(out));
+        assertThat(cmd.execute(args)).isZero();
+        return out.toString().trim();
+    }
+
+    private static void assertPairWorks(String stream, String publishToken, String playToken) {
+        try (WsClient publisher = WsClient.connect(withToken(TestRelays.publishUri(relay, stream), publishToken));
+             WsClient player = WsClient.connect(withToken(TestRelays.playUri(relay, stream), playToken))) {
+            publisher.send(Messages.hello(Role.ROLE_PUBLISHER));
+            assertThat(publisher.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
+            player.send(Messages.hello(Role.ROLE_PLAYER));
+            assertThat(player.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
+            publisher.send(Messages.audioConfig(Messages.AUDIO));
+            assertThat(player.nextOf(Envelope.KindCase.TRACK_CONFIG).getTrackConfig().getCodec()).isEqualTo("opus");
+        }
+    }
+
+    private static void assertRefusedAt(URI uri, CloseCode code) {
+        WsClient client = WsClient.connect(uri);
+        RefusalTest.assertRefused(client, code);
+    }
+
+    private static URI withToken(URI uri, String token) {
+        return URI.create(uri + "?token=" + token);
+    }
+}

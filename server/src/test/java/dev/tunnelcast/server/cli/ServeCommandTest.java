@@ -1,0 +1,58 @@
+package dev.tunnelcast.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tunnelcast.server.RelayConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+    static RelayConfig parse(String... args) {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs(args);
+        return serve.toConfig();
+    }
+
+    @Test
+    void commandLineDefaultsAreTheConfigDefaults() {
+        RelayConfig cli = parse();
+        RelayConfig lib = RelayConfig.builder().build();
+        assertThat(cli.port()).isEqualTo(lib.port()).isEqualTo(8080);
+        assertThat(cli.bindAddress()).isEqualTo(lib.bindAddress());
+        assertThat(cli.maxMessageBytes()).isEqualTo(lib.maxMessageBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(cli.maxStreams()).isEqualTo(lib.maxStreams());
+        assertThat(cli.maxPlayersPerStream()).isEqualTo(lib.maxPlayersPerStream());
+        assertThat(cli.maxPlayers()).isEqualTo(lib.maxPlayers());
+        assertThat(cli.playerQueueBytes()).isEqualTo(lib.playerQueueBytes());
+        assertThat(cli.playerQueueAge()).isEqualTo(lib.playerQueueAge());
+        assertThat(cli.slowPlayerTimeout()).isEqualTo(lib.slowPlayerTimeout());
+        assertThat(cli.helloTimeout()).isEqualTo(lib.helloTimeout());
+        assertThat(cli.gracePeriod()).isEqualTo(lib.gracePeriod());
+        assertThat(cli.gopCacheBytes()).isEqualTo(lib.gopCacheBytes());
+        assertThat(cli.allowTakeover()).isFalse();
+        assertThat(cli.tlsEnabled()).isFalse();
+    }
+
+    @Test
+    void optionsAreParsedWithUnits() {
+        RelayConfig c = parse("--port", "0", "--max-message-bytes", "512KiB", "--player-queue-age", "1500ms",
+                "--grace-period", "1m", "--allow-takeover", "--gop-cache-bytes", "2MiB");
+        assertThat(c.port()).isZero();
+        assertThat(c.maxMessageBytes()).isEqualTo(512 * 1024);
+        assertThat(c.playerQueueAge()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.gracePeriod()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.allowTakeover()).isTrue();
+        assertThat(c.gopCacheBytes()).isEqualTo(2L * 1024 * 1024);
+    }
+
+    @Test
+    void badValuesAreClearErrors() {
+        assertThatThrownBy(() -> parse("--player-queue-age", "soon")).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> parse("--max-message-bytes", "lots")).hasMessageContaining("not a size");
+        assertThatThrownBy(() -> parse("--max-streams", "0")).hasMessageContaining("--max-streams must be positive");
+        assertThatThrownBy(() -> parse("--tls-cert", "a.pem")).hasMessageContaining("--tls-cert and --tls-key go together");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tunnelcast.server.testing;
+
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.server.Relay;
+import dev.tunnelcast.server.RelayConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Relays on 127.0.0.1 port 0 and the connections tests make to them. */
+public final class TestRelays {
+
+    private TestRelays() {}
+
+    public static RelayConfig.Builder config() {
+        return RelayConfig.builder().bindAddress("127.0.0.1").port(0).ioThreads(2).workerThreads(2);
+    }
+
+    public static URI publishUri(Relay relay, String stream) {
+        return URI.create("ws://127.0.0.1:" + relay.port() + "/ws/publish/" + stream);
+    }
+
+    public static URI playUri(Relay relay, String stream) {
+        return URI.create("ws://127.0.0.1:" + relay.port() + "/ws/play/" + stream);
+    }
+
+    /** A publisher past Hello/Welcome. */
+    public static WsClient publisher(Relay relay, String stream) {
+        WsClient client = WsClient.connect(publishUri(relay, stream));
+        client.send(Messages.hello(Role.ROLE_PUBLISHER));
+        Envelope welcome = client.next().envelope();
+        if (welcome.getKindCase() != Envelope.KindCase.WELCOME) {
+            throw new AssertionError("expected Welcome, got " + welcome);
+        }
+        return client;
+    }
+
+    /** A player past Hello, Welcome and the first Status (returned for inspection by {@link #player}). */
+    public static WsClient player(Relay relay, String stream) {
+        WsClient client = WsClient.connect(playUri(relay, stream));
+        client.send(Messages.hello(Role.ROLE_PLAYER));
+        Envelope welcome = client.next().envelope();
+        if (welcome.getKindCase() != Envelope.KindCase.WELCOME) {
+            throw new AssertionError("expected Welcome, got " + welcome);
+        }
+        Envelope status = client.next().envelope();
+        if (status.getKindCase() != Envelope.KindCase.STATUS
+                || status.getStatus().getCode() == StatusCode.STATUS_CODE_REFUSED) {
+            throw new AssertionError("expected a stream Status, got " + status);
+        }
+        return client;
+    }
+
+    public static HttpResponse<String> get(Relay relay, String path) {
+        try {
+            return HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(relay.baseUri().resolve(path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
