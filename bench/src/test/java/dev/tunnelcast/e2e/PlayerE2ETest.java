@@ -69,11 +69,19 @@ class PlayerE2ETest {
         return browser.collect(MEASURE);
     }
 
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     private static void assertPlaysLiveAndInSync(JsonNode run, boolean checkAudio) {
         JsonNode first = run.path("first");
         JsonNode last = run.path("last");
         double seconds = MEASURE.toMillis() / 1000.0;
-        System.out.println("player stats after " + MEASURE + ": " + last.toPrettyString());
+        System.out.println("player stats after " + MEASURE + " (load average " + loadAverage() + "): " + last.toPrettyString());
         assertThat(last.path("state").asText()).isEqualTo("playing");
         long frames = last.path("framesShown").asLong() - first.path("framesShown").asLong();
         assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
