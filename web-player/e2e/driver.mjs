@@ -109,6 +109,16 @@ const commands = {
         error: v.error?.message ?? null } };
     });
   },
+  /** Samples an expression every intervalMs (diagnostics). */
+  async trace({ expression, durationMs, intervalMs = 100 }) {
+    const values = [];
+    const start = Date.now();
+    while (Date.now() - start < durationMs) {
+      values.push(await page.evaluate(expression));
+      await sleep(intervalMs);
+    }
+    return { values };
+  },
   async console() {
     return { lines: consoleLines.slice(-50) };
   },

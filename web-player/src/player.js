@@ -40,6 +40,8 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
 const CAPTURE_TIMES_KEPT = 600;
+/** Video later than this behind its audio is given up on (out of sync) rather than delaying audio more. */
+const MAX_SYNC_FLOOR_MS = 400;
 
 export class Player {
   /** @param {PlayerOptions} options */
@@ -265,7 +267,8 @@ export class Player {
     const heard = this.audio.heardMediaTimeMs(now);
     if (!jb || !this.syncDelay.update(jb.targetMs, newestVideoPtsMs - heard)) return;
     const { floorMs, ceilingMs } = this.options;
-    this.audio.setLimits(Math.min(ceilingMs, Math.max(floorMs, this.syncDelay.floorMs)), ceilingMs);
+    const syncFloorMs = Math.min(MAX_SYNC_FLOOR_MS, this.syncDelay.floorMs);
+    this.audio.setLimits(Math.min(ceilingMs, Math.max(floorMs, syncFloorMs)), ceilingMs);
   }
 
   /**
@@ -309,7 +312,8 @@ export class Player {
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
       s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
     }
-    this.keepLipSync(now, v.newestPtsMs);
+    s.videoResyncs = v.resyncs;
+    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs);
     s.syncFloorMs = this.syncDelay.floorMs;
     const context = this.audio.context;
     if (context) s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;

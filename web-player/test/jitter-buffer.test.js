@@ -138,6 +138,15 @@ test('a GOP-cache backlog at start (2 s at once) does not raise the target and i
   assert.equal(jb.underruns, 0);
 });
 
+test('a backlog that trickles in over 800 ms (slow link) is not taken for jitter either', () => {
+  const rnd = mulberry32(9);
+  // Packets 0..99 are queued at 2000 ms and arrive 8 ms apart; then the stream is live.
+  const { jb, samples } = simulate(trace(20, (send, i) => (i < 100 ? 2000 + i * 8 : send + 5 + rnd() * 10)));
+  const after = samples.filter((s) => s.tMs > 3500);
+  assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
+  assert.equal(jb.underruns, 0);
+});
+
 for (const drift of [+0.001, -0.001]) {
   test(`clock drift ${drift > 0 ? '+' : ''}${drift * 100} %: depth held on target by time-stretch, no underruns`, () => {
     // The sender's clock runs fast or slow: packets arrive every 20 ms × (1 − drift).

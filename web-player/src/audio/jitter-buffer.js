@@ -32,7 +32,9 @@
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
  * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
- * @property {number} [warmupMs]        arrivals this soon after a reset are not statistics
+ * @property {number} [pacedPackets]    statistics start after this many packets in a row arrive
+ *                                      paced (not as a backlog burst)
+ * @property {number} [warmupMaxMs]     ... or at the latest this long after the first arrival
  */
 
 /**
@@ -67,9 +69,13 @@ export class JitterBuffer {
     this.deadbandMs = options.deadbandMs ?? 8;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
     this.skipAboveMs = options.skipAboveMs ?? 150;
-    // A (re)connection starts with the relay's GOP cache: a backlog that arrives at once and
-    // says nothing about the network's jitter. It is played from its live end (catch-up).
-    this.warmupMs = options.warmupMs ?? 500;
+    // A (re)connection starts with the relay's GOP cache: a backlog that arrives faster than
+    // real time and says nothing about the network's jitter (it is played from its live end,
+    // see catch-up). In a backlog each packet's (arrival − media time) drops by about a
+    // packet; statistics start once a few packets in a row no longer do.
+    this.pacedPackets = options.pacedPackets ?? 3;
+    // Arrivals that are bursty by nature never look paced: start anyway after this long.
+    this.warmupMaxMs = options.warmupMaxMs ?? 1500;
     if (!(this.floorMs >= 0 && this.ceilingMs >= this.floorMs)) {
       throw new RangeError(`jitter buffer floor/ceiling must satisfy 0 ≤ floor ≤ ceiling, got ${this.floorMs}-${this.ceilingMs}`);
     }
@@ -83,6 +89,8 @@ export class JitterBuffer {
     /** @type {{ startMs: number, delaysMs: number[], minDelayMs: number }[]} */
     this.buckets = [];
     this.packetMs = 20;
+    this.pacedRun = 0;
+    this.previousDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
@@ -107,6 +115,8 @@ export class JitterBuffer {
     this.readIndex = 0;
     this.writeMediaTimeMs = NaN;
     this.buckets = [];
+    this.pacedRun = 0;
+    this.previousDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
@@ -162,10 +172,16 @@ export class JitterBuffer {
    * @param {number} [packetMs] the packet's duration
    */
   noteArrival(mediaTimeMs, arrivalMs, packetMs = 20) {
-    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
-    if (arrivalMs - this.firstArrivalMs < this.warmupMs) return;
     this.packetMs = packetMs;
     const delayMs = arrivalMs - mediaTimeMs;
+    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
+    if (this.pacedRun < this.pacedPackets && arrivalMs - this.firstArrivalMs < this.warmupMaxMs) {
+      const paced = delayMs >= this.previousDelayMs - packetMs / 2;
+      this.pacedRun = paced ? this.pacedRun + 1 : 0;
+      this.previousDelayMs = delayMs;
+      if (this.pacedRun < this.pacedPackets) return;
+    }
+    this.pacedRun = this.pacedPackets;
     const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.startMs !== bucketStart) {

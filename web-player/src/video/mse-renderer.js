@@ -52,6 +52,9 @@ export class MseRenderer {
     this.started = false;
     this.lastSeekMs = -Infinity;
     this.seeks = 0;
+    this.seekedAtStart = false;
+    /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
+    this.keyframeTimes = [];
     /** @type {(frame: ShownFrame) => void} */
     this.listener = () => {};
     this.video.addEventListener('error', () => this.recoverFromError());
@@ -92,6 +95,8 @@ export class MseRenderer {
     this.baseMicros = NaN;
     this.sequence = 0;
     this.started = false;
+    this.seekedAtStart = false;
+    this.keyframeTimes = [];
     this.sourceBuffer = null;
     const mediaSource = new MediaSource();
     this.mediaSource = mediaSource;
@@ -118,6 +123,10 @@ export class MseRenderer {
     if (!Number.isFinite(this.baseMicros)) this.baseMicros = pts;
     const nominal = packet.durationMicros || Math.round(1e6 / (this.config.frameRate || 30));
     this.newestPtsMicros = pts;
+    if (packet.keyframe) {
+      this.keyframeTimes.push((pts - this.baseMicros) / 1e6);
+      if (this.keyframeTimes.length > 10) this.keyframeTimes.shift();
+    }
     this.queue.push(fragment(this.config.trackId, {
       sequence: ++this.sequence, decodeTimeMicros: pts - this.baseMicros, durationMicros: nominal * DURATION_STRETCH,
       keyframe: packet.keyframe, data: packet.payload,
@@ -183,14 +192,20 @@ export class MseRenderer {
       ? (masterMediaMs * 1000 - this.baseMicros) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;
     const leadMs = (v.currentTime - master) * 1000;
-    // A seek only where the target is buffered, and not more than once a second (each one
-    // flushes the decoder); otherwise nudge the rate.
-    if (Math.abs(leadMs) > SEEK_ABOVE_MS && master >= start && master <= end && nowMs - this.lastSeekMs > 1000) {
-      this.lastSeekMs = nowMs;
-      this.seeks++;
-      v.currentTime = master;
-      v.playbackRate = 1;
-      return;
+    // Seeks cost a decoder flush and a decode from the previous keyframe: one seek to the
+    // master at start (out of the GOP backlog), later only forward onto a keyframe that the
+    // master has passed, at most once a second. Everything else is a rate nudge.
+    if (leadMs < -SEEK_ABOVE_MS && master <= end && nowMs - this.lastSeekMs > 1000) {
+      const keyframe = this.keyframeTimes.filter((t) => t > v.currentTime && t <= master).pop();
+      const to = !this.seekedAtStart ? Math.max(start, master) : keyframe;
+      if (to !== undefined) {
+        this.seekedAtStart = true;
+        this.lastSeekMs = nowMs;
+        this.seeks++;
+        v.currentTime = to;
+        v.playbackRate = 1;
+        return;
+      }
     }
     let rate = catchUpRate(leadMs);
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
@@ -209,6 +224,8 @@ export class MseRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
       newestPtsMs: this.newestPtsMicros / 1000,
+      waitingForKeyframe: this.needKeyframe,
+      resyncs: this.quotaErrors + this.decodeErrors + this.seeks,
     };
   }
 

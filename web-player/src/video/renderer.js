@@ -20,6 +20,8 @@
  * @property {number} decodeErrors
  * @property {number} playbackRate
  * @property {number} newestPtsMs        the newest frame received (NaN before any)
+ * @property {boolean} waitingForKeyframe frames are being skipped until the next keyframe
+ * @property {number} resyncs            times the path restarted at a keyframe (errors, quota, relay drops)
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element

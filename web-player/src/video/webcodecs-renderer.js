@@ -122,6 +122,8 @@ export class WebCodecsRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
       newestPtsMs: this.newestPtsMicros / 1000,
+      waitingForKeyframe: this.needKeyframe,
+      resyncs: this.decodeErrors,
     };
   }
 
