@@ -50,9 +50,10 @@ export class LiveChart {
       c.lineWidth = 3;
       c.beginPath();
       let started = false;
+      const offset = this.points - values.length; // newest value at the right edge
       values.forEach((v, k) => {
         if (!Number.isFinite(v)) return;
-        const x = (k / (this.points - 1)) * width;
+        const x = ((k + offset) / (this.points - 1)) * width;
         const y = height - (v / top) * height;
         if (started) c.lineTo(x, y);
         else c.moveTo(x, y);

@@ -33,7 +33,7 @@ export class StatsOverlay {
       this.cells.push(value);
       table.append(h('dt', { text: label }), value);
     }
-    const legend = h('div.tc-legend',
+    const legend = h('div.tc-legend', null,
       h('span.tc-key', { style: 'color:#4cc9f0', text: '● latency' }),
       h('span.tc-key', { style: 'color:#f72585', text: '● jitter buffer' }));
     this.element = h('div.tc-stats', null, table, this.chart.canvas, legend);

@@ -1,6 +1,7 @@
 package dev.tunnelcast.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tunnelcast.bench.latency.ChromiumPlayer;
@@ -34,6 +35,8 @@ class PlayerE2ETest {
     private static final Path ARTIFACTS = Path.of("target", "e2e").toAbsolutePath();
     private static final String STREAM = "cam";
     private static final Duration MEASURE = Duration.ofSeconds(8);
+    /** Above this, other processes competed for the CPU and timing bounds are not judged. */
+    private static final double MAX_FOREIGN_CORES = 0.5;
 
     private static LiveStack stack;
     private static ChromiumPlayer browser;
@@ -60,13 +63,19 @@ class PlayerE2ETest {
         return stack.playerUrl(stream, stack.token(Action.PLAY, stream), extraQuery).toString();
     }
 
+    /** Cores that other processes took during the last measurement. */
+    private static double foreignCores;
+
     /** Plays, then measures over MEASURE with fresh windows; returns {first, last}. */
     private static JsonNode playAndMeasure(String extraQuery) {
         browser.open(playUrl(STREAM, extraQuery));
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
         browser.collect(Duration.ofSeconds(3)); // settle: the GOP backlog is behind us
         browser.resetMeasurements();
-        return browser.collect(MEASURE);
+        ForeignCpu foreign = ForeignCpu.start();
+        JsonNode run = browser.collect(MEASURE);
+        foreignCores = foreign.coresUsed();
+        return run;
     }
 
     private static String loadAverage() {
@@ -81,28 +90,36 @@ class PlayerE2ETest {
         JsonNode first = run.path("first");
         JsonNode last = run.path("last");
         double seconds = MEASURE.toMillis() / 1000.0;
-        System.out.println("player stats after " + MEASURE + " (load average " + loadAverage() + "): " + last.toPrettyString());
+        System.out.printf("player stats after %s (other processes used %.2f cores; load average %s): %s%n",
+                MEASURE, foreignCores, loadAverage(), last.toPrettyString());
         assertThat(last.path("state").asText()).isEqualTo("playing");
         long frames = last.path("framesShown").asLong() - first.path("framesShown").asLong();
         assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
         JsonNode pixel = last.path("latencyPixelMs");
         assertThat(pixel.path("samples").asInt()).as("frames whose stamp was read").isGreaterThan((int) (frames * 0.8));
-        assertThat(pixel.path("p50").asDouble()).as("pixel latency p50").isBetween(1.0, 150.0);
-        assertThat(pixel.path("p95").asDouble()).as("pixel latency p95").isLessThanOrEqualTo(250.0);
         JsonNode metadata = last.path("latencyMetadataMs");
         assertThat(Math.abs(metadata.path("p50").asDouble() - pixel.path("p50").asDouble()))
                 .as("metadata and pixel latency agree").isLessThan(20.0);
+        JsonNode av = last.path("avOffsetMs");
+        double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
+        double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
         if (checkAudio) {
             assertThat(last.path("audioRunning").asBoolean()).isTrue();
             long packets = last.path("audioPacketsDecoded").asLong() - first.path("audioPacketsDecoded").asLong();
             assertThat(packets / seconds).as("Opus packets decoded per second").isGreaterThan(45);
-            double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
-            double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
             assertThat(played).as("audio played through the worklet, ms").isGreaterThan(seconds * 1000 * 0.9);
-            assertThat(concealed / played).as("share of audio concealed (underruns)").isLessThan(0.01);
-            JsonNode av = last.path("avOffsetMs");
             assertThat(av.path("samples").asInt()).isGreaterThan((int) (frames * 0.8));
             assertThat(av.path("p50").asDouble()).as("A/V offset p50, ms").isBetween(-40.0, 40.0);
+        }
+
+        // Timing bounds say something about the player only on a machine it does not share
+        // with other heavy work (two cores: the agent's encoder and Chromium need them).
+        assumeTrue(foreignCores <= MAX_FOREIGN_CORES, String.format(
+                "timing bounds not judged: other processes used %.2f cores during the measurement", foreignCores));
+        assertThat(pixel.path("p50").asDouble()).as("pixel latency p50").isBetween(1.0, 150.0);
+        assertThat(pixel.path("p95").asDouble()).as("pixel latency p95").isLessThanOrEqualTo(250.0);
+        if (checkAudio) {
+            assertThat(concealed / played).as("share of audio concealed (underruns)").isLessThan(0.01);
             assertThat(av.path("p05").asDouble()).as("A/V offset p05, ms").isGreaterThanOrEqualTo(-40.0);
             assertThat(av.path("p95").asDouble()).as("A/V offset p95, ms").isLessThanOrEqualTo(40.0);
         }
@@ -113,16 +130,16 @@ class PlayerE2ETest {
     void msePathPlaysLiveWithLowLatencyAndLipSync() {
         JsonNode run = playAndMeasure("");
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo("mse");
-        assertPlaysLiveAndInSync(run, true);
         assertThat(run.path("last").path("videoDecodeErrors").asInt()).isZero();
 
         // The overlay shows live figures: they change from one refresh to the next.
         String framesBefore = browser.text("[data-stat=\"Frames\"]");
-        String latency = browser.text("[data-stat=\"Latency (pixels)\"]");
-        assertThat(latency).matches(".*\\d+ ms.*");
+        assertThat(browser.text("[data-stat=\"Latency (pixels)\"]")).matches(".*\\d+ ms.*");
+        browser.screenshot(ARTIFACTS.resolve("player-mse.png"));
         browser.collect(Duration.ofSeconds(1));
         assertThat(browser.text("[data-stat=\"Frames\"]")).isNotEqualTo(framesBefore);
-        browser.screenshot(ARTIFACTS.resolve("player-mse.png"));
+
+        assertPlaysLiveAndInSync(run, true);
     }
 
     @Test
@@ -130,8 +147,8 @@ class PlayerE2ETest {
     void webCodecsPathPlaysLiveWithLowLatencyAndLipSync() {
         JsonNode run = playAndMeasure("video=webcodecs");
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo("webcodecs");
-        assertPlaysLiveAndInSync(run, true);
         browser.screenshot(ARTIFACTS.resolve("player-webcodecs.png"));
+        assertPlaysLiveAndInSync(run, true);
     }
 
     @Test
