@@ -59,6 +59,8 @@ export function mountPlayerView(root, options, onPlayer) {
     messageLayer.hidden = s.state === 'playing';
     spinner.hidden = !['connecting', 'waiting', 'reconnecting'].includes(s.state);
     unmute.hidden = s.audioRunning || s.state !== 'playing';
+    // Figures only mean something while media flows.
+    overlay.element.classList.toggle('tc-stats-idle', s.state !== 'playing');
     if (!overlay.element.hidden) overlay.update(s);
   }, 250);
 
