@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tunnelcast.bench.latency.ChromiumPlayer;
+import dev.tunnelcast.bench.latency.ForeignCpu;
 import dev.tunnelcast.bench.latency.LiveStack;
 import dev.tunnelcast.server.auth.Action;
 import java.nio.file.Files;

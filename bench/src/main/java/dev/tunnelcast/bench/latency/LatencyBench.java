@@ -67,9 +67,13 @@ public final class LatencyBench implements Callable<Integer> {
                 browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
                 browser.collect(Duration.ofSeconds(5));
                 browser.resetMeasurements();
+                ForeignCpu foreign = ForeignCpu.start();
                 JsonNode run = browser.collect(Duration.ofSeconds(seconds));
-                browser.screenshot(results.resolve("latency-" + path + ".png"));
-                paths.add(summary(path, run));
+                double foreignCores = foreign.coresUsed();
+                browser.screenshot(Path.of("bench", "target", "latency-" + path + ".png"));
+                Map<String, Object> summary = summary(path, run);
+                summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
+                paths.add(summary);
                 System.out.printf(Locale.ROOT, "%-9s pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms%n",
                         path, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
                         num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
@@ -81,7 +85,8 @@ public final class LatencyBench implements Callable<Integer> {
         report.put("command", command);
         report.put("date", Instant.now().toString());
         report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
-                "loadAverage", Files.readString(Path.of("/proc/loadavg")).trim()));
+                "loadAverage", Files.readString(Path.of("/proc/loadavg")).trim(),
+                "note", "otherProcessesCores per path: CPU that processes outside the benchmark took while it measured"));
         report.put("source", Map.of("size", size, "fps", 30, "videoBitrateBps", bitrate, "audio", "Opus 20 ms stereo"));
         report.put("measuredSecondsPerPath", seconds);
         report.put("paths", paths);

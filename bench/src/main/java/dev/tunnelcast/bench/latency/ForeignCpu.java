@@ -1,4 +1,4 @@
-package dev.tunnelcast.e2e;
+package dev.tunnelcast.bench.latency;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * browser) over a measurement, from /proc: how many cores other work took from the machine.
  * Latency bounds are only meaningful when the machine is not shared with other heavy work.
  */
-final class ForeignCpu {
+public final class ForeignCpu {
 
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
@@ -25,12 +25,12 @@ final class ForeignCpu {
         this.startNanos = System.nanoTime();
     }
 
-    static ForeignCpu start() {
+    public static ForeignCpu start() {
         return new ForeignCpu();
     }
 
     /** Cores used on average by other processes since {@link #start()}. */
-    double coresUsed() {
+    public double coresUsed() {
         Map<Long, Long> now = foreignTicks();
         long ticks = 0;
         for (Map.Entry<Long, Long> e : now.entrySet()) {
