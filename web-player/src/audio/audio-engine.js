@@ -36,7 +36,9 @@ export class AudioEngine {
   }
 
   async createGraph() {
-    const context = new AudioContext({ sampleRate: 48_000, latencyHint: 'interactive' });
+    // The smallest output buffer the platform allows: in Chromium on Linux 'interactive'
+    // means ~42 ms of device latency, 0 means ~11 ms, and every ms of it delays the video too.
+    const context = new AudioContext({ sampleRate: 48_000, latencyHint: 0 });
     await context.audioWorklet.addModule(this.options.workletUrl);
     const node = new AudioWorkletNode(context, 'tunnelcast-playout', {
       numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [OUTPUT_CHANNELS],
