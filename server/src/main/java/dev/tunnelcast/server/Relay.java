@@ -47,6 +47,11 @@ public final class Relay implements AutoCloseable {
 
     private Relay(RelayConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
+        // First, so that a bad certificate fails before anything is started.
+        SSLContext ssl = !config.tlsEnabled() ? null
+                : config.tlsCertPem() != null
+                ? TlsContexts.fromPem(config.tlsCertPem(), config.tlsKeyPem())
+                : TlsContexts.fromPkcs12(config.tlsKeystore(), config.tlsKeystorePassword());
         this.metrics = new RelayMetrics();
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tunnelcast-housekeeping");
@@ -68,14 +73,20 @@ public final class Relay implements AutoCloseable {
         if (config.port() >= 0) {
             builder.addHttpListener(config.port(), config.bindAddress());
         }
-        if (config.tlsEnabled()) {
-            SSLContext ssl = config.tlsCertPem() != null
-                    ? TlsContexts.fromPem(config.tlsCertPem(), config.tlsKeyPem())
-                    : TlsContexts.fromPkcs12(config.tlsKeystore(), config.tlsKeystorePassword());
+        if (ssl != null) {
             builder.addHttpsListener(config.tlsPort(), config.bindAddress(), ssl);
         }
         this.server = builder.build();
-        server.start();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            housekeeping.shutdownNow();
+            metrics.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot start the relay: cannot listen on " + config.bindAddress()
+                    + (config.port() >= 0 ? " port " + config.port() : "")
+                    + (config.tlsEnabled() ? " TLS port " + config.tlsPort() : "") + ": " + cause.getMessage(), e);
+        }
         int plain = -1;
         int secure = -1;
         for (Undertow.ListenerInfo listener : server.getListenerInfo()) {
@@ -101,7 +112,8 @@ public final class Relay implements AutoCloseable {
         try {
             return new Relay(config);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot start the relay: " + e.getMessage(), e);
+            String what = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName();
+            throw new IllegalStateException("cannot start the relay: " + what + ": " + e.getMessage(), e);
         }
     }
 

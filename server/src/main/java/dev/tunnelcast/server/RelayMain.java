@@ -25,7 +25,21 @@ public final class RelayMain implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new RelayMain()).execute(withDefaultCommand(args));
+        return commandLine().execute(withDefaultCommand(args));
+    }
+
+    /** The command line, with bad configurations reported as one line instead of a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new RelayMain());
+        cmd.setExecutionExceptionHandler((e, command, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                command.getErr().println("error: " + e.getMessage());
+                command.getErr().flush();
+                return 1;
+            }
+            throw e;
+        });
+        return cmd;
     }
 
     static String[] withDefaultCommand(String[] args) {

@@ -153,6 +153,24 @@ class RefusalTest {
     }
 
     @Test
+    void randomGarbageOnManyConnectionsAtOnce() {
+        java.util.Random random = new java.util.Random(42);
+        List<WsClient> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            WsClient c = WsClient.connect(i % 2 == 0 ? TestRelays.publishUri(relay, fresh()) : TestRelays.playUri(relay, fresh()));
+            byte[] garbage = new byte[1 + random.nextInt(i % 5 == 0 ? 70_000 : 300)];
+            random.nextBytes(garbage);
+            c.sendBytes(garbage);
+            clients.add(c);
+        }
+        for (WsClient c : clients) {
+            int code = c.awaitClose().code();
+            assertThat(code).isIn(CloseCode.BAD_MESSAGE.code(), CloseCode.MESSAGE_TOO_BIG.code(),
+                    CloseCode.PROTOCOL_VIOLATION.code(), CloseCode.UNSUPPORTED_VERSION.code());
+        }
+    }
+
+    @Test
     void invalidStreamNames() {
         for (String bad : List.of("bad%20name", "-dash-first", "x".repeat(65), "semi%3Bcolon")) {
             WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + relay.port() + "/ws/play/" + bad));

@@ -12,7 +12,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,10 +87,5 @@ public final class StreamsApi {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(JSON.writeValueAsString(body));
-    }
-
-    /** For tests and tools: the list as JSON text. */
-    public String listJson() throws Exception {
-        return JSON.writeValueAsString(Map.of("streams", List.copyOf(registry.infos().stream().map(StreamsApi::toJson).toList())));
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -44,10 +43,6 @@ public final class TokenAuthority {
         String payload = "v1:" + action.wireName() + ":" + stream + ":" + expires.getEpochSecond();
         String encodedPayload = ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return encodedPayload + "." + ENCODER.encodeToString(sign(encodedPayload));
-    }
-
-    public String mint(Action action, String stream, Duration ttl, Instant now) {
-        return mint(action, stream, now.plus(ttl));
     }
 
     /** Checks {@code token} (may be null) for {@code action} on {@code stream} at {@code now}. */

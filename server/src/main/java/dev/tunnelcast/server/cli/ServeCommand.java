@@ -107,6 +107,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Undertow I/O threads; 0: one per core, at least 2 [TUNNELCAST_IO_THREADS].")
     int ioThreads;
 
+    @Option(names = "--worker-threads", defaultValue = "${env:TUNNELCAST_WORKER_THREADS:-4}",
+            description = "Threads for the HTTP API and /metrics (WebSockets stay on I/O threads) [TUNNELCAST_WORKER_THREADS] (default: ${DEFAULT-VALUE}).")
+    int workerThreads;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:TUNNELCAST_LOG_LEVEL:-info}",
             description = "error, warn, info, debug or trace [TUNNELCAST_LOG_LEVEL] (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -132,6 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (ioThreads > 0) {
             b.ioThreads(ioThreads);
         }
+        b.workerThreads(workerThreads);
         return b.build();
     }
 

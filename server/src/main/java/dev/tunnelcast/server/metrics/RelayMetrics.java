@@ -134,6 +134,14 @@ public final class RelayMetrics implements AutoCloseable {
                 .description("video messages dropped for slow players").tag("stream", s).register(registry));
     }
 
+    /** A stream retired: its per-stream meters go, so that many short-lived names do not pile up. */
+    public void forgetStream(String stream) {
+        Counter drops = dropsByStream.remove(stream);
+        if (drops != null) {
+            registry.remove(drops);
+        }
+    }
+
     public void sampledQueueDepth(long bytes) {
         queueDepth.record(bytes);
     }

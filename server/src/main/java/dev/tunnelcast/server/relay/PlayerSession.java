@@ -34,8 +34,10 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         QUEUED,
         /** Queued or dropped, and video was dropped: the publisher should send a keyframe. */
         DROPPED_VIDEO,
-        /** The player is too slow (or closed) and must go. */
-        SLOW
+        /** The player is too slow and must go (4408). */
+        SLOW,
+        /** The player's socket is closed or failing; its close task removes it. */
+        CLOSED
     }
 
     private final Connection connection;
@@ -58,9 +60,10 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     private boolean pumping;
     private boolean pumpScheduled;
     private boolean awaitingKeyframe;
+    /** Video is being dropped to catch up (drops are counted until the next keyframe is queued). */
+    private boolean catchingUp;
     private long behindSinceNanos = -1;
     private boolean closed;
-    private long droppedMessages;
 
     PlayerSession(Connection connection, RelayClock clock, RelayMetrics metrics, StreamStats stats,
                   long maxQueueBytes, long maxQueueAgeNanos, long slowTimeoutNanos, RelayedMessage droppedNotice) {
@@ -96,9 +99,10 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         kick(kick);
     }
 
-    /** From now on, video waits for the next keyframe (a publisher (re)started). */
+    /** From now on, video waits for the next keyframe (a publisher (re)started): not a drop. */
     synchronized void awaitKeyframe() {
         awaitingKeyframe = true;
+        catchingUp = false;
     }
 
     /** Offers one live message; called by the stream under its lock, in arrival order. */
@@ -107,35 +111,42 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         boolean kick;
         synchronized (this) {
             if (closed) {
-                return Offer.SLOW;
+                return Offer.CLOSED;
             }
             if (message.isVideo() && awaitingKeyframe) {
                 if (!message.keyframe()) {
+                    if (catchingUp) {
+                        countDrops(1);
+                    }
                     return Offer.QUEUED;
                 }
                 awaitingKeyframe = false;
             }
+            boolean queued = true;
             if (overBound(message.sizeBytes(), nowNanos)) {
                 if (behindSinceNanos < 0) {
                     behindSinceNanos = nowNanos;
                 }
                 int dropped = dropQueuedVideo();
-                boolean dropIncoming = message.isVideo()
-                        && (!message.keyframe() || overBound(message.sizeBytes(), nowNanos));
-                if (dropIncoming) {
+                if (message.isVideo() && (!message.keyframe() || overBound(message.sizeBytes(), nowNanos))) {
                     dropped++;
+                    queued = false;
                     awaitingKeyframe = true;
                 }
                 if (dropped > 0) {
                     countDrops(dropped);
-                    enqueue(droppedNotice);
                     result = Offer.DROPPED_VIDEO;
+                    if (!catchingUp) {
+                        catchingUp = true; // one notice per episode, not per dropped message
+                        enqueue(droppedNotice);
+                    }
                 }
-                if (!dropIncoming) {
-                    enqueue(message);
-                }
-            } else {
+            }
+            if (queued) {
                 enqueue(message);
+                if (message.isVideo() && message.keyframe()) {
+                    catchingUp = false;
+                }
             }
             if (isSlow(nowNanos)) {
                 closeQueue();
@@ -165,10 +176,6 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
 
     synchronized long queuedBytes() {
         return queuedBytes;
-    }
-
-    synchronized long droppedMessages() {
-        return droppedMessages;
     }
 
     /** The player's socket closed: forget the queue. */
@@ -209,7 +216,6 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     }
 
     private void countDrops(int dropped) {
-        droppedMessages += dropped;
         streamDrops.increment(dropped);
     }
 
@@ -226,13 +232,13 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         return true;
     }
 
+    /**
+     * Starts the pump as a task of the player's I/O thread, even when that is the current
+     * thread: the publisher's fan-out then only queues, and holds the stream lock for
+     * microseconds, whatever the number of players.
+     */
     private void kick(boolean kick) {
-        if (!kick) {
-            return;
-        }
-        if (Thread.currentThread() == ioThread) {
-            run();
-        } else {
+        if (kick) {
             ioThread.execute(this);
         }
     }

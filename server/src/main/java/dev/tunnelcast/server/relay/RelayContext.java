@@ -3,7 +3,6 @@ package dev.tunnelcast.server.relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
-import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -17,9 +16,5 @@ public record RelayContext(RelayConfig config, RelayClock clock, RelayMetrics me
 
     public RelayContext(RelayConfig config, RelayMetrics metrics, ScheduledExecutorService scheduler) {
         this(config, config.clock(), metrics, new CopyOnWriteArrayList<>(config.observers()), scheduler);
-    }
-
-    List<StreamObserver> observerList() {
-        return observers;
     }
 }

@@ -75,7 +75,7 @@ public final class Stream {
         this.name = name;
         this.context = context;
         this.registry = registry;
-        this.stats = new StreamStats(context.metrics().drops(name));
+        this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
         this.gop = new GopCache(context.config().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
     }
@@ -126,7 +126,7 @@ public final class Stream {
                 player.awaitKeyframe();
             }
             fanOut(online);
-            for (StreamObserver observer : context.observerList()) {
+            for (StreamObserver observer : context.observers()) {
                 notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
             }
         }
@@ -173,7 +173,7 @@ public final class Stream {
             gop.clear(); // a new encoder configuration starts a new GOP
         }
         fanOut(message);
-        for (StreamObserver observer : context.observerList()) {
+        for (StreamObserver observer : context.observers()) {
             notifySafely(() -> observer.trackConfig(name, config));
         }
     }
@@ -196,11 +196,15 @@ public final class Stream {
                 video && packet.getKeyframe(), receivedAtNanos);
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
         fanOut(message);
-        if (!context.observerList().isEmpty()) {
+        if (!context.observers().isEmpty()) {
             long receivedAtMicros = context.clock().nowMicros()
                     - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
-            for (StreamObserver observer : context.observerList()) {
-                notifySafely(() -> observer.mediaPacket(name, packet, receivedAtMicros));
+            for (StreamObserver observer : context.observers()) {
+                try {
+                    observer.mediaPacket(name, packet, receivedAtMicros);
+                } catch (RuntimeException e) {
+                    log.warn("stream observer failed on stream {}", name, e);
+                }
             }
         }
     }
@@ -212,7 +216,7 @@ public final class Stream {
         boolean wantKeyframe = false;
         for (PlayerSession player : players) {
             switch (player.offer(message, now)) {
-                case QUEUED -> { }
+                case QUEUED, CLOSED -> { }
                 case DROPPED_VIDEO -> wantKeyframe = true;
                 case SLOW -> {
                     if (slow == null) {
@@ -302,7 +306,7 @@ public final class Stream {
         primaryVideoTrack = -1;
         gop.clear();
         log.info("stream {} publisher {} stopped", name, leaving.sessionId());
-        for (StreamObserver observer : context.observerList()) {
+        for (StreamObserver observer : context.observers()) {
             notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
         }
     }
@@ -358,7 +362,7 @@ public final class Stream {
         return queued;
     }
 
-    /** Closes everyone with 1001 (relay shutdown). */
+    /** Ends the publication (observers see it stop before this returns) and closes everyone with 1001. */
     void shutdown() {
         Connection pub;
         PlayerSession[] all;
@@ -367,6 +371,13 @@ public final class Stream {
             all = players;
             if (graceTimer != null) {
                 graceTimer.cancel(false);
+                graceTimer = null;
+            }
+            if (pub != null) {
+                stopPublication(pub);
+                registry.releasePublisherSlot();
+                publisher = null;
+                state = State.OFFLINE;
             }
         }
         if (pub != null) {
@@ -415,6 +426,8 @@ public final class Stream {
     private void retireIfIdleLocked() {
         if (publisher == null && players.length == 0 && graceTimer == null && !retired) {
             retired = true;
+            // Before leaving the registry, so that a new stream of this name gets a fresh meter.
+            context.metrics().forgetStream(name);
             registry.remove(this);
         }
     }

@@ -22,8 +22,11 @@ final class StreamStats {
     private volatile long bitrateInBitsPerSecond;
     private volatile long bitrateOutBitsPerSecond;
 
-    StreamStats(Counter drops) {
+    /** @param createdAtNanos the stream's creation: the first rate is measured from it */
+    StreamStats(Counter drops, long createdAtNanos) {
         this.drops = drops;
+        sampleNanos[0] = createdAtNanos;
+        samples = 1;
     }
 
     LongAdder bytesIn() {

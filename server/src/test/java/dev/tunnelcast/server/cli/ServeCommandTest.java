@@ -49,6 +49,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void aRelayThatCannotStartIsAOneLineError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine cmd = dev.tunnelcast.server.RelayMain.commandLine();
+            cmd.setErr(new java.io.PrintWriter(err));
+            int exit = cmd.execute("serve", "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).startsWith("error: cannot start the relay").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> parse("--player-queue-age", "soon")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> parse("--max-message-bytes", "lots")).hasMessageContaining("not a size");
