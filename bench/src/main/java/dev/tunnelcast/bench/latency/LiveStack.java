@@ -65,7 +65,7 @@ public final class LiveStack implements AutoCloseable {
 
     /** A token for one action on one stream, valid for an hour. */
     public String token(Action action, String stream) {
-        return tokens.mint(action, stream, Duration.ofHours(1), Instant.now());
+        return tokens.mint(action, stream, Instant.now().plus(Duration.ofHours(1)));
     }
 
     /** The player page for a stream, with a play token and extra query parameters ("video=webcodecs"). */
