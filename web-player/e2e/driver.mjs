@@ -3,8 +3,9 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url} · waitFor {states[], timeoutMs, minFrames?} · stats · collect {durationMs}
-//           · watch {durationMs, intervalMs} · screenshot {path} · text {selector} · quit
+// Commands: open {url} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
+//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
+//           · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const CHROMIUM = process.env.TUNNELCAST_CHROMIUM ?? '/usr/bin/chromium';
+// TUNNELCAST_AUTOPLAY=blocked keeps Chromium's default autoplay policy (audio needs a click).
+const autoplayBlocked = process.env.TUNNELCAST_AUTOPLAY === 'blocked';
 const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
@@ -21,7 +24,7 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   env,
   viewport: { width: 1280, height: 800 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    '--disable-component-update', '--disable-sync', ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
 /** @type {import('playwright-core').Page | null} */
 let page = null;
@@ -95,6 +98,14 @@ const commands = {
     await page.screenshot({ path });
     return { path };
   },
+  /** A real click (a user gesture for the autoplay policy). */
+  async click({ selector }) {
+    await page.locator(selector).first().click({ timeout: 5000 });
+    return {};
+  },
+  async visible({ selector }) {
+    return { visible: await page.locator(selector).first().isVisible() };
+  },
   async text({ selector }) {
     return { text: await page.locator(selector).first().innerText({ timeout: 5000 }) };
   },
@@ -106,7 +117,7 @@ const commands = {
       const ranges = [];
       for (let i = 0; i < v.buffered.length; i++) ranges.push([v.buffered.start(i), v.buffered.end(i)]);
       return { video: { ranges, currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, rate: v.playbackRate,
-        error: v.error?.message ?? null } };
+        seeking: v.seeking, error: v.error?.message ?? null } };
     });
   },
   /** Samples an expression every intervalMs (diagnostics). */

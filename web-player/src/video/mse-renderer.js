@@ -25,6 +25,8 @@ const VIDEO_ONLY_TARGET_MS = 50;
 const DURATION_STRETCH = 4;
 /** Closer than this to the buffered end, video does not play faster than real time. */
 const EDGE_MARGIN_S = 0.05;
+/** No frame shown for this long while video is buffered: the pipeline stalled. */
+const STALL_MS = 2000;
 
 /** @implements {VideoRenderer} */
 export class MseRenderer {
@@ -52,6 +54,9 @@ export class MseRenderer {
     this.started = false;
     this.lastSeekMs = -Infinity;
     this.seeks = 0;
+    this.stalls = 0;
+    /** performance.now() of the last frame shown, or of the (re)start */
+    this.lastFrameShownMs = -Infinity;
     this.seekedAtStart = false;
     /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
     this.keyframeTimes = [];
@@ -67,7 +72,8 @@ export class MseRenderer {
   }
 
   watchFrames() {
-    this.video.requestVideoFrameCallback((_now, meta) => {
+    this.video.requestVideoFrameCallback((now, meta) => {
+      this.lastFrameShownMs = now;
       if (Number.isFinite(this.baseMicros)) {
         this.listener({ ptsMicros: meta.mediaTime * 1e6 + this.baseMicros, displayPerfMs: meta.expectedDisplayTime,
           source: this.video, width: meta.width, height: meta.height });
@@ -97,6 +103,7 @@ export class MseRenderer {
     this.started = false;
     this.seekedAtStart = false;
     this.keyframeTimes = [];
+    this.lastFrameShownMs = performance.now();
     this.sourceBuffer = null;
     const mediaSource = new MediaSource();
     this.mediaSource = mediaSource;
@@ -184,9 +191,10 @@ export class MseRenderer {
   /** @param {number} masterMediaMs @param {number} nowMs */
   tick(masterMediaMs, nowMs) {
     const v = this.video;
-    if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0 || v.readyState < 2) return;
+    if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
+    if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 2) return;
     const start = v.buffered.start(0);
     const master = Number.isFinite(masterMediaMs)
       ? (masterMediaMs * 1000 - this.baseMicros) / 1e6
@@ -197,7 +205,7 @@ export class MseRenderer {
     // master has passed, at most once a second. Everything else is a rate nudge.
     if (leadMs < -SEEK_ABOVE_MS && master <= end && nowMs - this.lastSeekMs > 1000) {
       const keyframe = this.keyframeTimes.filter((t) => t > v.currentTime && t <= master).pop();
-      const to = !this.seekedAtStart ? Math.max(start, master) : keyframe;
+      const to = !this.seekedAtStart && v.currentTime > start ? Math.max(start, master) : keyframe;
       if (to !== undefined) {
         this.seekedAtStart = true;
         this.lastSeekMs = nowMs;
@@ -213,6 +221,19 @@ export class MseRenderer {
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;
   }
 
+  /**
+   * Watchdog: frames buffered but none shown for a while (the media pipeline stalled)
+   * → start over with a new MediaSource at the next keyframe. True when it did.
+   * @param {number} nowMs @param {number} aheadS video buffered past the playhead
+   */
+  stalled(nowMs, aheadS) {
+    if (nowMs - this.lastFrameShownMs < STALL_MS || aheadS < 0.5) return false;
+    this.stalls++;
+    console.warn(`tunnelcast: no video frame for ${STALL_MS} ms with ${aheadS.toFixed(1)} s buffered; restarting at the next keyframe`);
+    this.reset();
+    return true;
+  }
+
   figures() {
     const v = this.video;
     const q = v.getVideoPlaybackQuality();
@@ -225,7 +246,7 @@ export class MseRenderer {
       playbackRate: v.playbackRate,
       newestPtsMs: this.newestPtsMicros / 1000,
       waitingForKeyframe: this.needKeyframe,
-      resyncs: this.quotaErrors + this.decodeErrors + this.seeks,
+      resyncs: this.quotaErrors + this.decodeErrors + this.seeks + this.stalls,
     };
   }
 

@@ -154,6 +154,29 @@ class PlayerE2ETest {
 
     @Test
     @Order(3)
+    void withoutAutoplayVideoPlaysAndAClickUnmutesTheAudio() throws Exception {
+        try (ChromiumPlayer strict = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-strict.log"), false)) {
+            strict.open(playUrl(STREAM, ""));
+            JsonNode muted = strict.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+            assertThat(muted.path("audioRunning").asBoolean()).as("audio before any gesture").isFalse();
+            JsonNode silent = strict.collect(Duration.ofSeconds(2));
+            assertThat(silent.path("last").path("framesShown").asLong() - silent.path("first").path("framesShown").asLong())
+                    .as("video plays while audio waits for a click").isGreaterThan(30);
+            assertThat(strict.visible(".tc-unmute")).isTrue();
+            strict.screenshot(ARTIFACTS.resolve("player-click-to-unmute.png"));
+
+            strict.click(".tc-unmute");
+            JsonNode heard = strict.collect(Duration.ofSeconds(3));
+            JsonNode last = heard.path("last");
+            assertThat(last.path("audioRunning").asBoolean()).isTrue();
+            assertThat(last.path("audioPlayedMs").asDouble()).as("audio played after the click, ms").isGreaterThan(2000);
+            assertThat(last.path("avOffsetMs").path("samples").asInt()).as("video follows the audio clock").isGreaterThan(30);
+            assertThat(strict.visible(".tc-unmute")).isFalse();
+        }
+    }
+
+    @Test
+    @Order(4)
     void badTokenShowsUnauthorized() {
         browser.open(stack.playerUrl(STREAM, "not-a-token", "").toString());
         JsonNode stats = browser.waitFor(List.of("unauthorized"), 0, Duration.ofSeconds(15));
@@ -165,7 +188,7 @@ class PlayerE2ETest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void streamWithoutPublisherWaitsAndEndedStreamShowsOffline() {
         browser.open(playUrl("nobody", ""));
         JsonNode waiting = browser.waitFor(List.of("waiting"), 0, Duration.ofSeconds(15));
@@ -183,7 +206,7 @@ class PlayerE2ETest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void relayRestartShowsReconnectingAndResumesWithinThreeSeconds() throws Exception {
         browser.open(playUrl(STREAM, ""));
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));

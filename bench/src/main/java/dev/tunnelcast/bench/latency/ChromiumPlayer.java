@@ -42,6 +42,14 @@ public final class ChromiumPlayer implements AutoCloseable {
      * installed by its build); Chromium's stderr and the driver's logs go to {@code logFile}.
      */
     public static ChromiumPlayer launch(Path webPlayerDir, Path logFile) throws IOException {
+        return launch(webPlayerDir, logFile, true);
+    }
+
+    /**
+     * As {@link #launch(Path, Path)}; with {@code autoplayAllowed} false Chromium keeps its
+     * default policy: audio starts only after a user gesture (a click).
+     */
+    public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed) throws IOException {
         Path driver = webPlayerDir.resolve("e2e/driver.mjs");
         if (!Files.isRegularFile(driver) || !Files.isDirectory(webPlayerDir.resolve("node_modules/playwright-core"))) {
             throw new IllegalStateException("build web-player first (npm ci): " + driver);
@@ -49,6 +57,7 @@ public final class ChromiumPlayer implements AutoCloseable {
         Files.createDirectories(logFile.getParent());
         ProcessBuilder pb = new ProcessBuilder("node", driver.toString()).directory(webPlayerDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().put("TUNNELCAST_AUTOPLAY", autoplayAllowed ? "allowed" : "blocked");
         return new ChromiumPlayer(pb.start());
     }
 
@@ -135,6 +144,15 @@ public final class ChromiumPlayer implements AutoCloseable {
 
     public void screenshot(Path file) {
         call("screenshot", Map.of("path", file.toAbsolutePath().toString()), Duration.ofSeconds(30));
+    }
+
+    /** A real click on the first element matching {@code selector} (a user gesture). */
+    public void click(String selector) {
+        call("click", Map.of("selector", selector), Duration.ofSeconds(10));
+    }
+
+    public boolean visible(String selector) {
+        return call("visible", Map.of("selector", selector), Duration.ofSeconds(10)).path("visible").asBoolean();
     }
 
     public String text(String selector) {
