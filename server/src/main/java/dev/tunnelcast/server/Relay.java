@@ -1,6 +1,7 @@
 package dev.tunnelcast.server;
 
 import dev.tunnelcast.server.api.StreamsApi;
+import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
@@ -39,6 +40,7 @@ public final class Relay implements AutoCloseable {
     private final RelayMetrics metrics;
     private final RelayContext context;
     private final StreamRegistry registry;
+    private final Archive archive;
     private final ScheduledExecutorService housekeeping;
     private final Undertow server;
     private final int port;
@@ -60,6 +62,10 @@ public final class Relay implements AutoCloseable {
         });
         this.context = new RelayContext(config, metrics, housekeeping);
         this.registry = new StreamRegistry(context);
+        this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry());
+        if (archive != null) {
+            context.observers().add(archive.observer());
+        }
         TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
         ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics);
         ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics);
@@ -69,7 +75,8 @@ public final class Relay implements AutoCloseable {
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setSocketOption(Options.TCP_NODELAY, true)
-                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config));
+                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
+                        archive == null ? null : archive.handlers()));
         if (config.port() >= 0) {
             builder.addHttpListener(config.port(), config.bindAddress());
         }
@@ -187,6 +194,13 @@ public final class Relay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        if (archive != null) {
+            try {
+                archive.close(); // after the publishers left: every open segment is closed cleanly
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         housekeeping.shutdownNow();
         metrics.close();
         log.info("relay stopped");

@@ -1,5 +1,6 @@
 package dev.tunnelcast.server;
 
+import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.StreamObserver;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param tlsKeystorePassword  the keystore's password (may be empty)
  * @param tokenSecret          the HMAC secret for access tokens; null or empty: everyone is accepted
  * @param staticDir            a folder to serve the player from instead of the bundled one, or null
+ * @param archive              what to record and where (see docs/recording.md), or null: no recording
  */
 public record RelayConfig(
         String bindAddress,
@@ -35,6 +37,7 @@ public record RelayConfig(
         int maxPlayersPerStream,
         int maxPlayers,
         long playerQueueBytes,
+        int playerSocketSendBuffer,
         Duration playerQueueAge,
         Duration slowPlayerTimeout,
         Duration helloTimeout,
@@ -45,7 +48,8 @@ public record RelayConfig(
         int ioThreads,
         int workerThreads,
         RelayClock clock,
-        List<StreamObserver> observers) {
+        List<StreamObserver> observers,
+        ArchiveConfig archive) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_TLS_PORT = 8443;
@@ -68,6 +72,9 @@ public record RelayConfig(
         requirePositive("max-players-per-stream", maxPlayersPerStream);
         requirePositive("max-players", maxPlayers);
         requirePositive("player-queue-bytes", playerQueueBytes);
+        if (playerSocketSendBuffer < 0) {
+            throw new IllegalArgumentException("player-socket-buffer must be 0 (the OS default) or positive");
+        }
         requirePositive("gop-cache-bytes", gopCacheBytes);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
@@ -115,6 +122,7 @@ public record RelayConfig(
         b.maxPlayersPerStream = maxPlayersPerStream;
         b.maxPlayers = maxPlayers;
         b.playerQueueBytes = playerQueueBytes;
+        b.playerSocketSendBuffer = playerSocketSendBuffer;
         b.playerQueueAge = playerQueueAge;
         b.slowPlayerTimeout = slowPlayerTimeout;
         b.helloTimeout = helloTimeout;
@@ -126,6 +134,7 @@ public record RelayConfig(
         b.workerThreads = workerThreads;
         b.clock = clock;
         b.observers = observers;
+        b.archive = archive;
         return b;
     }
 
@@ -144,6 +153,7 @@ public record RelayConfig(
         private int maxPlayersPerStream = 5000;
         private int maxPlayers = 20000;
         private long playerQueueBytes = 8L * 1024 * 1024;
+        private int playerSocketSendBuffer = 128 * 1024;
         private Duration playerQueueAge = Duration.ofSeconds(2);
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
         private Duration helloTimeout = Duration.ofSeconds(5);
@@ -155,6 +165,7 @@ public record RelayConfig(
         private int workerThreads = 4;
         private RelayClock clock = RelayClock.system();
         private List<StreamObserver> observers = List.of();
+        private ArchiveConfig archive;
 
         private Builder() {}
 
@@ -169,6 +180,7 @@ public record RelayConfig(
         public Builder maxPlayersPerStream(int v) { maxPlayersPerStream = v; return this; }
         public Builder maxPlayers(int v) { maxPlayers = v; return this; }
         public Builder playerQueueBytes(long v) { playerQueueBytes = v; return this; }
+        public Builder playerSocketSendBuffer(int v) { playerSocketSendBuffer = v; return this; }
         public Builder playerQueueAge(Duration v) { playerQueueAge = v; return this; }
         public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
@@ -180,13 +192,14 @@ public record RelayConfig(
         public Builder workerThreads(int v) { workerThreads = v; return this; }
         public Builder clock(RelayClock v) { clock = v; return this; }
         public Builder observers(List<StreamObserver> v) { observers = v; return this; }
+        public Builder archive(ArchiveConfig v) { archive = v; return this; }
 
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
-                    maxPlayers, playerQueueBytes, playerQueueAge, slowPlayerTimeout, helloTimeout,
+                    maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
                     gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
-                    clock, observers);
+                    clock, observers, archive);
         }
     }
 }

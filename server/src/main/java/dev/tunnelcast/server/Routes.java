@@ -2,11 +2,13 @@ package dev.tunnelcast.server;
 
 import dev.tunnelcast.server.api.PlayerFiles;
 import dev.tunnelcast.server.api.StreamsApi;
+import dev.tunnelcast.server.archive.ArchiveHandlers;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.transport.ClientEndpoint;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 
 /** The relay's whole URL space, in one place. */
@@ -15,8 +17,8 @@ final class Routes {
     private Routes() {}
 
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
-                             RelayMetrics metrics, RelayConfig config) {
-        return Handlers.routing()
+                             RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive) {
+        RoutingHandler routes = Handlers.routing()
                 .get("/ws/publish/{stream}", Handlers.websocket(publishers))
                 .get("/ws/play/{stream}", Handlers.websocket(players))
                 .get("/api/streams", onWorker(api.listHandler()))
@@ -27,6 +29,13 @@ final class Routes {
                     exchange.getResponseSender().send(metrics.scrape());
                 }))
                 .setFallbackHandler(PlayerFiles.handler(config.staticDir()));
+        if (archive != null) { // recordings: only when recording is configured
+            routes.get(ArchiveHandlers.LIST_PATH, onWorker(archive.list()))
+                    .get(ArchiveHandlers.DOWNLOAD_PATH, archive.download())
+                    .add("HEAD", ArchiveHandlers.DOWNLOAD_PATH, archive.download())
+                    .get(ArchiveHandlers.PLAYLIST_PATH, archive.playlist());
+        }
+        return routes;
     }
 
     /** Handlers that do more than a few microseconds of work leave the I/O thread. */

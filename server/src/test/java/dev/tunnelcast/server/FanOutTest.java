@@ -11,6 +11,7 @@ import dev.tunnelcast.proto.v1.Pong;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
@@ -127,15 +128,31 @@ class FanOutTest {
 
     @Test
     void pingIsAnsweredOnTheRelayClock() {
-        try (WsClient player = TestRelays.player(relay, "clock")) {
-            long before = nowMicros();
+        // A relay clock an hour ahead of this machine's: the Pong must carry the relay's
+        // clock, not the system's. Reading the same clock here makes the bounds exact.
+        RelayClock system = RelayClock.system();
+        long aheadMicros = 3_600_000_000L;
+        RelayClock ahead = new RelayClock() {
+            @Override
+            public long nowMicros() {
+                return system.nowMicros() + aheadMicros;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return system.monotonicNanos();
+            }
+        };
+        try (Relay clocked = Relay.start(TestRelays.config().clock(ahead).build());
+             WsClient player = TestRelays.player(clocked, "clock")) {
+            long before = ahead.nowMicros();
             player.send(Envelope.newBuilder().setPing(Ping.newBuilder().setId(42).setSendTimeMicros(123)).build());
             Pong pong = player.nextOf(Envelope.KindCase.PONG).getPong();
-            long after = nowMicros();
+            long after = ahead.nowMicros();
             assertThat(pong.getId()).isEqualTo(42);
             assertThat(pong.getPingSendTimeMicros()).isEqualTo(123);
-            assertThat(pong.getReceiveTimeMicros()).isBetween(before - 2_000, after + 2_000);
-            assertThat(pong.getSendTimeMicros()).isBetween(pong.getReceiveTimeMicros(), after + 2_000);
+            assertThat(pong.getReceiveTimeMicros()).isBetween(before, after);
+            assertThat(pong.getSendTimeMicros()).isBetween(pong.getReceiveTimeMicros(), after);
         }
     }
 
@@ -158,10 +175,5 @@ class FanOutTest {
         } while (!mine.contains("observed stop") && System.currentTimeMillis() < deadline);
         assertThat(mine).containsExactly("observed start", "observed config 1", "observed packet 1/5",
                 "observed packet 1/6", "observed config 2", "observed packet 2/1", "observed stop");
-    }
-
-    private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 }

@@ -30,7 +30,7 @@ class HttpApiTest {
             WsClient player = TestRelays.player(relay, "cam1");
             publisher.send(Messages.videoConfig(VIDEO));
             publisher.send(Messages.audioConfig(AUDIO));
-            // About 1.6 s of 400 kbit/s, so that the once-a-second bitrate sample sees traffic.
+            // About 1.6 s of 400 kbit/s.
             for (int i = 0; i < 48; i++) {
                 publisher.send(Messages.packet(VIDEO, i, i % 30 == 0, 1600));
                 Thread.sleep(33);

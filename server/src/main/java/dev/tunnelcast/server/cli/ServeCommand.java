@@ -2,8 +2,10 @@ package dev.tunnelcast.server.cli;
 
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.archive.ArchiveConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -70,6 +72,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A player's queue bound in bytes [TUNNELCAST_PLAYER_QUEUE_BYTES] (default: ${DEFAULT-VALUE}).")
     long playerQueueBytes;
 
+    @Option(names = "--player-socket-buffer", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_PLAYER_SOCKET_BUFFER:-128KiB}",
+            description = "Kernel send buffer (SO_SNDBUF) of each player's socket; small, so a slow player's backlog "
+                    + "builds in the relay's queue, where the drop policy sees it, not in the kernel; 0 = the OS "
+                    + "default [TUNNELCAST_PLAYER_SOCKET_BUFFER] (default: ${DEFAULT-VALUE}).")
+    long playerSocketBuffer;
+
     @Option(names = "--player-queue-age", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_PLAYER_QUEUE_AGE:-2s}",
             description = "A player's queue bound in age of the oldest message [TUNNELCAST_PLAYER_QUEUE_AGE] (default: ${DEFAULT-VALUE}).")
@@ -111,6 +120,52 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Threads for the HTTP API and /metrics (WebSockets stay on I/O threads) [TUNNELCAST_WORKER_THREADS] (default: ${DEFAULT-VALUE}).")
     int workerThreads;
 
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_RECORD_DIR}",
+            description = "Record streams into this folder (fragmented MP4 segments + index); turns recording on [TUNNELCAST_RECORD_DIR].")
+    Path recordDir;
+
+    @Option(names = "--record-streams", paramLabel = "GLOB", defaultValue = "${env:TUNNELCAST_RECORD_STREAMS:-*}",
+            description = "Which streams --record-dir records: a glob like 'cam-*' [TUNNELCAST_RECORD_STREAMS] (default: ${DEFAULT-VALUE}).")
+    String recordStreams;
+
+    @Option(names = "--record-segment", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_SEGMENT:-10m}",
+            description = "Start a new segment at the first keyframe after this long [TUNNELCAST_RECORD_SEGMENT] (default: ${DEFAULT-VALUE}).")
+    Duration recordSegment;
+
+    @Option(names = "--record-max-age", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_MAX_AGE:-0s}",
+            description = "Delete segments older than this; 0s keeps them [TUNNELCAST_RECORD_MAX_AGE] (default: ${DEFAULT-VALUE}).")
+    Duration recordMaxAge;
+
+    @Option(names = "--record-max-bytes-per-stream", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_MAX_BYTES_PER_STREAM:-0}",
+            description = "Keep only the newest segments of a stream that fit; 0: no limit [TUNNELCAST_RECORD_MAX_BYTES_PER_STREAM].")
+    long recordMaxBytesPerStream;
+
+    @Option(names = "--record-max-bytes", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_MAX_BYTES:-0}",
+            description = "Keep only the newest segments of all streams that fit, even if not handed off yet; 0: no limit [TUNNELCAST_RECORD_MAX_BYTES].")
+    long recordMaxBytes;
+
+    @Option(names = "--record-min-free", paramLabel = "SIZE", converter = Units.Bytes.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_MIN_FREE:-256MiB}",
+            description = "Pause recording while the disk has less free space [TUNNELCAST_RECORD_MIN_FREE] (default: ${DEFAULT-VALUE}).")
+    long recordMinFree;
+
+    @Option(names = "--record-queue", paramLabel = "EVENTS", defaultValue = "${env:TUNNELCAST_RECORD_QUEUE:-4096}",
+            description = "Bound of the queue between the relay and the recorder [TUNNELCAST_RECORD_QUEUE] (default: ${DEFAULT-VALUE}).")
+    int recordQueue;
+
+    @Option(names = "--record-hook-command", paramLabel = "COMMAND", defaultValue = "${env:TUNNELCAST_RECORD_HOOK_COMMAND}",
+            description = "Shell command run for every finished segment: path in $1 and $TUNNELCAST_SEGMENT_PATH, "
+                    + "metadata in $TUNNELCAST_* [TUNNELCAST_RECORD_HOOK_COMMAND].")
+    String recordHookCommand;
+
+    @Option(names = "--record-webhook", paramLabel = "URL", defaultValue = "${env:TUNNELCAST_RECORD_WEBHOOK}",
+            description = "URL that gets a JSON POST for every finished segment [TUNNELCAST_RECORD_WEBHOOK].")
+    java.net.URI recordWebhook;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:TUNNELCAST_LOG_LEVEL:-info}",
             description = "error, warn, info, debug or trace [TUNNELCAST_LOG_LEVEL] (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -124,7 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .tokenSecret(tokenSecret)
                 .maxMessageBytes((int) maxMessageBytes)
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
-                .playerQueueBytes(playerQueueBytes).playerQueueAge(playerQueueAge)
+                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer)).playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
@@ -137,7 +192,23 @@ public final class ServeCommand implements Callable<Integer> {
             b.ioThreads(ioThreads);
         }
         b.workerThreads(workerThreads);
+        if (recordDir != null) {
+            b.archive(archiveConfig());
+        }
         return b.build();
+    }
+
+    ArchiveConfig archiveConfig() {
+        // the hook runs as `sh -c COMMAND tunnelcast-hook PATH`, so PATH is $1 in COMMAND
+        List<String> hook = recordHookCommand == null || recordHookCommand.isBlank() ? List.of()
+                : List.of("sh", "-c", recordHookCommand, "tunnelcast-hook");
+        ArchiveConfig defaults = ArchiveConfig.defaults(recordDir);
+        return defaults.withStreamGlob(recordStreams)
+                .withSegmentDuration(recordSegment)
+                .withRetention(recordMaxAge, recordMaxBytesPerStream, recordMaxBytes)
+                .withMinFreeBytes(recordMinFree)
+                .withQueuePackets(recordQueue)
+                .withHook(hook, recordWebhook, defaults.hookInitialBackoff(), defaults.hookMaxBackoff());
     }
 
     @Override

@@ -83,8 +83,24 @@ public final class Stream {
     /** A queue for a new player of this stream, bounded as configured. */
     PlayerSession newPlayer(Connection connection) {
         var config = context.config();
+        limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
         return new PlayerSession(connection, context.clock(), context.metrics(), stats, config.playerQueueBytes(),
                 config.playerQueueAge().toNanos(), config.slowPlayerTimeout().toNanos(), droppedNotice);
+    }
+
+    /**
+     * A small kernel send buffer keeps a slow player's backlog in its relay queue, where
+     * age and drop-to-keyframe apply; an autotuned one can hide many seconds of video.
+     */
+    private static void limitSocketSendBuffer(Connection connection, int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        try {
+            connection.channel().setOption(org.xnio.Options.SEND_BUFFER, bytes);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            log.debug("cannot set the send buffer of {}: {}", connection, e.toString());
+        }
     }
 
     public String name() {
@@ -391,10 +407,11 @@ public final class Stream {
     public StreamInfo info() {
         synchronized (lock) {
             List<TrackConfig> configs = tracks.values().stream().map(t -> t.config).toList();
-            long uptimeSeconds = publisher == null ? 0
-                    : TimeUnit.NANOSECONDS.toSeconds(context.clock().monotonicNanos() - publisherSinceNanos);
+            long nowNanos = context.clock().monotonicNanos();
+            long uptimeSeconds = publisher == null ? 0 : TimeUnit.NANOSECONDS.toSeconds(nowNanos - publisherSinceNanos);
             return new StreamInfo(name, state, configs, publisher == null ? null : publisher.remoteAddress(),
-                    uptimeSeconds, players.length, stats.bitrateInBitsPerSecond(), stats.bitrateOutBitsPerSecond(),
+                    uptimeSeconds, players.length, stats.bitrateInBitsPerSecond(nowNanos),
+                    stats.bitrateOutBitsPerSecond(nowNanos),
                     stats.drops());
         }
     }

@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Byte counters of one stream and the bitrates derived from them once per second by the
- * relay's housekeeping. Counters are adders: the publisher's and players' threads add
- * without contention.
+ * Byte counters of one stream and the bitrates derived from them. The relay's housekeeping
+ * samples the counters about once a second; a rate is read over the span from the oldest
+ * kept sample to now (at most {@value #WINDOW} samples back), so it does not depend on when
+ * the last sample happened to run. Counters are adders: the publisher's and players'
+ * threads add without contention.
  */
 final class StreamStats {
 
@@ -15,12 +17,10 @@ final class StreamStats {
     private final Counter drops;
     /** Cumulative counts at the last {@link #WINDOW} samples (a ring), for rates over a few seconds. */
     private static final int WINDOW = 5;
-    private final long[] sampleNanos = new long[WINDOW + 1];
-    private final long[] sampleIn = new long[WINDOW + 1];
-    private final long[] sampleOut = new long[WINDOW + 1];
+    private final long[] sampleNanos = new long[WINDOW];
+    private final long[] sampleIn = new long[WINDOW];
+    private final long[] sampleOut = new long[WINDOW];
     private int samples;
-    private volatile long bitrateInBitsPerSecond;
-    private volatile long bitrateOutBitsPerSecond;
 
     /** @param createdAtNanos the stream's creation: the first rate is measured from it */
     StreamStats(Counter drops, long createdAtNanos) {
@@ -45,29 +45,26 @@ final class StreamStats {
         return (long) drops.count();
     }
 
-    long bitrateInBitsPerSecond() {
-        return bitrateInBitsPerSecond;
+    synchronized long bitrateInBitsPerSecond(long nowNanos) {
+        return rate(sampleIn, bytesIn.sum(), nowNanos);
     }
 
-    long bitrateOutBitsPerSecond() {
-        return bitrateOutBitsPerSecond;
+    synchronized long bitrateOutBitsPerSecond(long nowNanos) {
+        return rate(sampleOut, bytesOut.sum(), nowNanos);
     }
 
-    /** Called about once a second by the one housekeeping thread: rates over the last {@value #WINDOW} samples. */
-    void sample(long nowNanos) {
-        int slot = samples % sampleNanos.length;
+    /** Called about once a second by the one housekeeping thread. */
+    synchronized void sample(long nowNanos) {
+        int slot = samples % WINDOW;
         sampleNanos[slot] = nowNanos;
         sampleIn[slot] = bytesIn.sum();
         sampleOut[slot] = bytesOut.sum();
         samples++;
-        if (samples < 2) {
-            return;
-        }
-        int oldest = samples <= sampleNanos.length ? 0 : samples % sampleNanos.length;
+    }
+
+    private long rate(long[] sampled, long current, long nowNanos) {
+        int oldest = samples <= WINDOW ? 0 : samples % WINDOW;
         double seconds = (nowNanos - sampleNanos[oldest]) / 1e9;
-        if (seconds > 0) {
-            bitrateInBitsPerSecond = Math.round((sampleIn[slot] - sampleIn[oldest]) * 8 / seconds);
-            bitrateOutBitsPerSecond = Math.round((sampleOut[slot] - sampleOut[oldest]) * 8 / seconds);
-        }
+        return seconds <= 0 ? 0 : Math.round((current - sampled[oldest]) * 8 / seconds);
     }
 }

@@ -1,0 +1,170 @@
+package dev.tunnelcast.server.archive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.resource.PathResourceManager;
+import io.undertow.server.handlers.resource.ResourceHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.MimeMappings;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Deque;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The archive's HTTP API, as Undertow handlers for the relay's routing table:
+ * <ul>
+ *   <li>{@code GET /api/streams/{stream}/recordings?from=&to=}: JSON list of segments;</li>
+ *   <li>{@code GET /api/streams/{stream}/recordings/{id}} (optionally {@code {id}.mp4}): the
+ *       MP4 file, with HTTP Range and HEAD;</li>
+ *   <li>{@code GET /api/streams/{stream}/archive.m3u8?from=&to=}: an HLS VOD playlist whose
+ *       media segments are byte ranges of the fMP4 files (CMAF).</li>
+ * </ul>
+ * {@code from}/{@code to} are ISO-8601 instants or epoch milliseconds; both optional.
+ */
+public final class ArchiveHandlers {
+
+    public static final String LIST_PATH = "/api/streams/{stream}/recordings";
+    public static final String DOWNLOAD_PATH = "/api/streams/{stream}/recordings/{id}";
+    public static final String PLAYLIST_PATH = "/api/streams/{stream}/archive.m3u8";
+
+    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z(-[0-9]{1,4})?");
+
+    private final SegmentIndex index;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ResourceHandler files;
+
+    ArchiveHandlers(SegmentIndex index) {
+        this.index = index;
+        this.files = new ResourceHandler(new PathResourceManager(index.directory(), 1024))
+                .setMimeMappings(MimeMappings.builder(true).addMapping("mp4", "video/mp4").build())
+                .setDirectoryListingEnabled(false);
+    }
+
+    /** Adds the three routes to {@code routing}. */
+    public RoutingHandler register(RoutingHandler routing) {
+        return routing.get(LIST_PATH, list()).get(DOWNLOAD_PATH, download())
+                .add("HEAD", DOWNLOAD_PATH, download()).get(PLAYLIST_PATH, playlist());
+    }
+
+    /** A routing handler with only the archive's routes (tests, or to nest elsewhere). */
+    public RoutingHandler routes() {
+        return register(Handlers.routing());
+    }
+
+    public HttpHandler list() {
+        return exchange -> {
+            String stream = stream(exchange);
+            long[] range = timeRange(exchange);
+            if (stream == null || range == null) {
+                return;
+            }
+            ArrayNode out = json.createArrayNode();
+            for (SegmentInfo s : index.list(stream, range[0], range[1])) {
+                ObjectNode node = json.valueToTree(s);
+                node.put("url", "/api/streams/" + stream + "/recordings/" + s.id());
+                out.add(node);
+            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            exchange.getResponseSender().send(json.writeValueAsString(out));
+        };
+    }
+
+    public HttpHandler download() {
+        return exchange -> {
+            String stream = stream(exchange);
+            String id = param(exchange, "id");
+            if (id != null && id.endsWith(".mp4")) {
+                id = id.substring(0, id.length() - 4);
+            }
+            if (stream == null) {
+                return;
+            }
+            if (id == null || !ID.matcher(id).matches() || index.get(stream, id).isEmpty()) {
+                error(exchange, StatusCodes.NOT_FOUND, "no recording '" + id + "' of stream " + stream);
+                return;
+            }
+            exchange.setRelativePath("/" + stream + "/" + id + ".mp4");
+            files.handleRequest(exchange);
+        };
+    }
+
+    public HttpHandler playlist() {
+        return exchange -> {
+            String stream = stream(exchange);
+            long[] range = timeRange(exchange);
+            if (stream == null || range == null) {
+                return;
+            }
+            List<SegmentInfo> segments = index.list(stream, range[0], range[1]).stream()
+                    .filter(SegmentInfo::finished).toList();
+            if (segments.isEmpty()) {
+                error(exchange, StatusCodes.NOT_FOUND, "no finished recordings of stream " + stream + " in that range");
+                return;
+            }
+            if (exchange.isInIoThread()) { // reads file headers: not on the I/O thread
+                exchange.dispatch(this.playlist());
+                return;
+            }
+            String body = HlsPlaylist.render(segments, index::mediaFile, s -> "recordings/" + s.id() + ".mp4");
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/vnd.apple.mpegurl");
+            exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+        };
+    }
+
+    private String stream(HttpServerExchange exchange) {
+        String stream = param(exchange, "stream");
+        if (stream == null || !STREAM.matcher(stream).matches()) {
+            error(exchange, StatusCodes.BAD_REQUEST, "invalid stream name");
+            return null;
+        }
+        return stream;
+    }
+
+    /** [from, to] in epoch microseconds, or null after answering 400. */
+    private long[] timeRange(HttpServerExchange exchange) {
+        try {
+            return new long[] {time(param(exchange, "from"), Long.MIN_VALUE), time(param(exchange, "to"), Long.MAX_VALUE)};
+        } catch (IllegalArgumentException e) {
+            error(exchange, StatusCodes.BAD_REQUEST, "from/to must be ISO-8601 instants or epoch milliseconds: " + e.getMessage());
+            return null;
+        }
+    }
+
+    static long time(String value, long missing) {
+        if (value == null || value.isBlank()) {
+            return missing;
+        }
+        if (value.chars().allMatch(Character::isDigit)) {
+            return Math.multiplyExact(Long.parseLong(value), 1000L);
+        }
+        try {
+            Instant instant = Instant.parse(value);
+            return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + value + "'", e);
+        }
+    }
+
+    private static String param(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null ? null : values.peekFirst();
+    }
+
+    private static void error(HttpServerExchange exchange, int status, String message) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(message + "\n");
+    }
+
+}

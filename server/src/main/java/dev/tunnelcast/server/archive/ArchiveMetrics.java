@@ -1,0 +1,57 @@
+package dev.tunnelcast.server.archive;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The archive's meters, all under {@code tunnelcast.archive.*} (Prometheus: {@code tunnelcast_archive_*}). */
+final class ArchiveMetrics {
+
+    private final MeterRegistry registry;
+    final Counter queueDropped;
+    final Counter packetsWritten;
+    final Counter bytesWritten;
+    final Counter segmentsOpened;
+    final Counter segmentsClosed;
+    final Counter segmentsRecovered;
+    final Counter writeFaults;
+    final Counter hookSucceeded;
+    final Counter hookFailed;
+    final AtomicInteger faultedStreams = new AtomicInteger();
+    final AtomicInteger hookPending = new AtomicInteger();
+
+    ArchiveMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        queueDropped = Counter.builder("tunnelcast.archive.queue.dropped")
+                .description("Events dropped because the recorder's queue was full").register(registry);
+        packetsWritten = Counter.builder("tunnelcast.archive.packets.written").register(registry);
+        bytesWritten = Counter.builder("tunnelcast.archive.bytes.written").baseUnit("bytes").register(registry);
+        segmentsOpened = Counter.builder("tunnelcast.archive.segments.opened").register(registry);
+        segmentsClosed = Counter.builder("tunnelcast.archive.segments.closed").register(registry);
+        segmentsRecovered = Counter.builder("tunnelcast.archive.segments.recovered")
+                .description("Unfinished segments repaired at startup").register(registry);
+        writeFaults = Counter.builder("tunnelcast.archive.write.faults")
+                .description("Times recording of a stream stopped on a disk error").register(registry);
+        hookSucceeded = Counter.builder("tunnelcast.archive.hook.attempts").tag("result", "success").register(registry);
+        hookFailed = Counter.builder("tunnelcast.archive.hook.attempts").tag("result", "failure").register(registry);
+        Gauge.builder("tunnelcast.archive.streams.faulted", faultedStreams, AtomicInteger::get)
+                .description("Streams whose recording is stopped by a disk fault").register(registry);
+        Gauge.builder("tunnelcast.archive.hook.pending", hookPending, AtomicInteger::get)
+                .description("Closed segments not yet handed off").register(registry);
+    }
+
+    void queueDepth(Supplier<Number> depth) {
+        Gauge.builder("tunnelcast.archive.queue.depth", depth).register(registry);
+    }
+
+    void discarded(String reason) {
+        registry.counter("tunnelcast.archive.packets.discarded", "reason", reason).increment();
+    }
+
+    void deleted(String reason, boolean forced) {
+        registry.counter("tunnelcast.archive.retention.deleted", "reason", reason,
+                "forced", Boolean.toString(forced)).increment();
+    }
+}
