@@ -133,7 +133,8 @@ export class Player {
         this.stats.audioDecodeErrors = message.decodeErrors;
         this.received.push([performance.now(), message.bytes]);
         this.stats.audioCaptureMinusPtsMs = message.audioCaptureMinusPtsMs;
-        if (message.unsupported) this.setState('unsupported', message.unsupported);
+        // Video can still play without audio: say so, and keep the state for the video.
+        this.stats.audioUnsupported = message.unsupported;
         break;
       default: {
         /** @type {never} */

@@ -27,6 +27,7 @@ export function mountPlayerView(root, options, onPlayer) {
   const messageLayer = h('div.tc-message', null, spinner, message);
   const unmute = h('button.tc-unmute', { type: 'button', onclick: () => void player.unmute() },
     h('span.tc-icon', { text: '🔇' }), 'Click to unmute');
+  const unsupportedAudio = h('div.tc-note-bar');
   const statsShown = localStorage.getItem('tunnelcast.stats') !== 'hidden';
   overlay.element.hidden = !statsShown;
   const statsButton = h('button.tc-tool', { type: 'button', title: 'Statistics', text: 'Stats',
@@ -34,7 +35,7 @@ export function mountPlayerView(root, options, onPlayer) {
       overlay.element.hidden = !overlay.element.hidden;
       localStorage.setItem('tunnelcast.stats', overlay.element.hidden ? 'hidden' : 'shown');
     } });
-  const stage = h('div.tc-stage', null, player.element, messageLayer, unmute, overlay.element);
+  const stage = h('div.tc-stage', null, player.element, messageLayer, unmute, unsupportedAudio, overlay.element);
   const fullscreenButton = h('button.tc-tool', { type: 'button', title: 'Fullscreen', text: 'Fullscreen',
     onclick: () => (document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen()) });
   stage.addEventListener('dblclick', () => fullscreenButton.click());
@@ -58,7 +59,9 @@ export function mountPlayerView(root, options, onPlayer) {
     message.textContent = s.message;
     messageLayer.hidden = s.state === 'playing';
     spinner.hidden = !['connecting', 'waiting', 'reconnecting'].includes(s.state);
-    unmute.hidden = s.audioRunning || s.state !== 'playing';
+    unmute.hidden = s.audioRunning || s.state !== 'playing' || Boolean(s.audioUnsupported);
+    unsupportedAudio.textContent = s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '';
+    unsupportedAudio.hidden = !s.audioUnsupported || s.state !== 'playing';
     // Figures only mean something while media flows.
     overlay.element.classList.toggle('tc-stats-idle', s.state !== 'playing');
     if (!overlay.element.hidden) overlay.update(s);
