@@ -19,8 +19,17 @@ test('video well ahead needs no extra audio delay', () => {
   assert.equal(sync.floorMs, 0);
 });
 
+test('a momentary spike does not delay the audio; persistent lateness does', () => {
+  const sync = new SyncDelay({ headroomMs: 45 });
+  sync.update(40, -300); // one very late video frame
+  for (let i = 0; i < 19; i++) sync.update(40, 200);
+  assert.equal(sync.floorMs, 0);
+  for (let i = 0; i < 20; i++) sync.update(40, -20);
+  assert.equal(Math.round(sync.floorMs), 105);
+});
+
 test('small changes are not applied (no churn), missing figures are ignored', () => {
-  const sync = new SyncDelay({ stepMs: 8 });
+  const sync = new SyncDelay({ stepMs: 8, minSamples: 1 });
   assert.equal(sync.update(50, 0), true);
   const floor = sync.floorMs;
   assert.equal(sync.update(50, 3), false);

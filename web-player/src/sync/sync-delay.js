@@ -9,12 +9,16 @@
 import { Recent } from '../stats/recent.js';
 
 export class SyncDelay {
-  /** @param {{ headroomMs?: number, samples?: number, stepMs?: number }} [options] */
+  /** @param {{ headroomMs?: number, samples?: number, minSamples?: number, percentile?: number, stepMs?: number }} [options] */
   constructor(options = {}) {
     /** video that should be buffered ahead of the audio heard: one frame plus decoding */
     this.headroomMs = options.headroomMs ?? 45;
     this.stepMs = options.stepMs ?? 8;
     this.required = new Recent(options.samples ?? 20);
+    // Lateness that persists, not a momentary spike (a slow first keyframe, one late frame):
+    // a few seconds of samples, and a percentile that ignores the worst quarter.
+    this.minSamples = options.minSamples ?? 8;
+    this.percentile = options.percentile ?? 0.75;
     this.floorMs = 0;
   }
 
@@ -27,7 +31,8 @@ export class SyncDelay {
     if (!Number.isFinite(audioTargetMs) || !Number.isFinite(videoAheadMs)) return false;
     // The audio depth that would leave exactly headroomMs of video ahead of it.
     this.required.add(audioTargetMs + (this.headroomMs - videoAheadMs));
-    const wanted = Math.max(0, this.required.percentile(0.95));
+    if (this.required.count < this.minSamples) return false;
+    const wanted = Math.max(0, this.required.percentile(this.percentile));
     if (Math.abs(wanted - this.floorMs) < this.stepMs) return false;
     this.floorMs = wanted;
     return true;
