@@ -1,0 +1,180 @@
+package dev.tunnelcast.bench.latency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The web player in real headless Chromium, through {@code web-player/e2e/driver.mjs}
+ * (playwright-core driving Debian's /usr/bin/chromium): one JSON command per line in, one
+ * JSON answer per line out. Every call is bounded in time.
+ */
+public final class ChromiumPlayer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process node;
+    private final BufferedReader answers;
+    private final OutputStream commands;
+
+    private ChromiumPlayer(Process node) {
+        this.node = node;
+        this.answers = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+        this.commands = node.getOutputStream();
+    }
+
+    /**
+     * Starts the driver. {@code webPlayerDir} is the web-player module (its node_modules are
+     * installed by its build); Chromium's stderr and the driver's logs go to {@code logFile}.
+     */
+    public static ChromiumPlayer launch(Path webPlayerDir, Path logFile) throws IOException {
+        return launch(webPlayerDir, logFile, true);
+    }
+
+    /**
+     * As {@link #launch(Path, Path)}; with {@code autoplayAllowed} false Chromium keeps its
+     * default policy: audio starts only after a user gesture (a click).
+     */
+    public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed) throws IOException {
+        Path driver = webPlayerDir.resolve("e2e/driver.mjs");
+        if (!Files.isRegularFile(driver) || !Files.isDirectory(webPlayerDir.resolve("node_modules/playwright-core"))) {
+            throw new IllegalStateException("build web-player first (npm ci): " + driver);
+        }
+        Files.createDirectories(logFile.getParent());
+        ProcessBuilder pb = new ProcessBuilder("node", driver.toString()).directory(webPlayerDir.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().put("TUNNELCAST_AUTOPLAY", autoplayAllowed ? "allowed" : "blocked");
+        return new ChromiumPlayer(pb.start());
+    }
+
+    /** Sends one command and waits for its answer; a failed command throws with the driver's error. */
+    public JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
+        send(cmd, args);
+        return answer(cmd, timeout);
+    }
+
+    private void send(String cmd, Map<String, ?> args) {
+        ObjectNode message = JSON.valueToTree(args);
+        message.put("cmd", cmd);
+        try {
+            commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode answer(String cmd, Duration timeout) {
+        try {
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return answers.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                throw new IllegalStateException("the Chromium driver exited (see its log)");
+            }
+            JsonNode answer = JSON.readTree(line);
+            if (!answer.path("ok").asBoolean()) {
+                throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(cmd + " got no answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(cmd + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    public void open(String url) {
+        call("open", Map.of("url", url), Duration.ofSeconds(30));
+    }
+
+    /** Waits until the player's state is one of {@code states} with at least {@code minFrames} shown. */
+    public JsonNode waitFor(java.util.List<String> states, int minFrames, Duration timeout) {
+        return call("waitFor", Map.of("states", states, "timeoutMs", timeout.toMillis(), "minFrames", minFrames),
+                timeout.plusSeconds(10)).path("stats");
+    }
+
+    /**
+     * Records every state change for {@code duration} while {@code action} runs (after a short
+     * delay, so that the recording has started). The answer has {@code changes} and {@code last}.
+     */
+    public JsonNode watchWhile(Duration duration, Runnable action) throws InterruptedException {
+        send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
+        Thread.sleep(300);
+        action.run();
+        return answer("watch", duration.plusSeconds(20));
+    }
+
+    /** Clears the player's latency and A/V windows: the percentiles cover what follows. */
+    public void resetMeasurements() {
+        call("reset", Map.of(), Duration.ofSeconds(10));
+    }
+
+    public JsonNode stats() {
+        return call("stats", Map.of(), Duration.ofSeconds(10)).path("stats");
+    }
+
+    /** Plays for a while; the answer has {@code first}, {@code last} and {@code samples}. */
+    public JsonNode collect(Duration duration) {
+        return call("collect", Map.of("durationMs", duration.toMillis()), duration.plusSeconds(20));
+    }
+
+    public void screenshot(Path file) {
+        call("screenshot", Map.of("path", file.toAbsolutePath().toString()), Duration.ofSeconds(30));
+    }
+
+    /** A real click on the first element matching {@code selector} (a user gesture). */
+    public void click(String selector) {
+        call("click", Map.of("selector", selector), Duration.ofSeconds(10));
+    }
+
+    public boolean visible(String selector) {
+        return call("visible", Map.of("selector", selector), Duration.ofSeconds(10)).path("visible").asBoolean();
+    }
+
+    public String text(String selector) {
+        return call("text", Map.of("selector", selector), Duration.ofSeconds(10)).path("text").asText();
+    }
+
+    @Override
+    public void close() {
+        try {
+            commands.write("{\"cmd\":\"quit\"}\n".getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            if (!node.waitFor(15, TimeUnit.SECONDS)) {
+                node.descendants().forEach(ProcessHandle::destroyForcibly);
+                node.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            node.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tunnelcast.bench.latency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tunnelcast.server.auth.Action;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Capture→display latency of the whole pipeline on loopback: relay and capture agent in
+ * this JVM (synthetic source, frame stamp on), the web player in headless Chromium. For
+ * each video path (MSE, WebCodecs): play, let the start-up backlog pass, clear the
+ * player's windows, then measure for {@code --seconds}; report pixel latency (the stamp
+ * read from the frames actually shown), metadata latency (capture time vs display time on
+ * the relay clock) and the A/V offset, as p50/p95/p99.
+ */
+@Command(name = "latency-bench", mixinStandardHelpOptions = true,
+        description = "Measures capture-to-display latency in headless Chromium (MSE and WebCodecs).")
+public final class LatencyBench implements Callable<Integer> {
+
+    @Option(names = "--seconds", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int seconds;
+
+    @Option(names = "--size", description = "Video size WxH (default: ${DEFAULT-VALUE}).", defaultValue = "1280x720")
+    String size;
+
+    @Option(names = "--bitrate", description = "Video bitrate, b/s (default: ${DEFAULT-VALUE}).", defaultValue = "2500000")
+    int bitrate;
+
+    @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
+    Path out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LatencyBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String[] wh = size.toLowerCase(Locale.ROOT).split("x");
+        int width = Integer.parseInt(wh[0]);
+        int height = Integer.parseInt(wh[1]);
+        String command = "bench/run latency --seconds " + seconds + " --size " + size + " --bitrate " + bitrate;
+        Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
+        Files.createDirectories(results);
+        Path webPlayer = Path.of("web-player").toAbsolutePath();
+
+        List<Map<String, Object>> paths = new ArrayList<>();
+        try (LiveStack stack = LiveStack.start(new LiveStack.Options(width, height, 30, bitrate, Duration.ofSeconds(15)));
+             ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "latency-chromium.log"))) {
+            stack.publish("bench");
+            for (String path : List.of("mse", "webcodecs")) {
+                String query = path.equals("webcodecs") ? "video=webcodecs" : "";
+                browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), query).toString());
+                browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+                browser.collect(Duration.ofSeconds(5));
+                browser.resetMeasurements();
+                ForeignCpu foreign = ForeignCpu.start();
+                JsonNode run = browser.collect(Duration.ofSeconds(seconds));
+                double foreignCores = foreign.coresUsed();
+                browser.screenshot(Path.of("bench", "target", "latency-" + path + ".png"));
+                Map<String, Object> summary = summary(path, run);
+                summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
+                paths.add(summary);
+                System.out.printf(Locale.ROOT, "%-9s pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms%n",
+                        path, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
+                        num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
+                        num(run, "avOffsetMs", "p50"));
+            }
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("benchmark", "latency");
+        report.put("command", command);
+        report.put("date", Instant.now().toString());
+        report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
+                "loadAverage", Files.readString(Path.of("/proc/loadavg")).trim(),
+                "note", "otherProcessesCores per path: CPU that processes outside the benchmark took while it measured"));
+        report.put("source", Map.of("size", size, "fps", 30, "videoBitrateBps", bitrate, "audio", "Opus 20 ms stereo"));
+        report.put("measuredSecondsPerPath", seconds);
+        report.put("paths", paths);
+        Path file = results.resolve("latency.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+        System.out.println("wrote " + file + "\ncommand: " + command);
+        return 0;
+    }
+
+    private static double num(JsonNode run, String figure, String percentile) {
+        return run.path("last").path(figure).path(percentile).asDouble(Double.NaN);
+    }
+
+    private static Map<String, Object> summary(String path, JsonNode run) {
+        JsonNode first = run.path("first");
+        JsonNode last = run.path("last");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", path);
+        for (String figure : List.of("latencyPixelMs", "latencyMetadataMs", "avOffsetMs")) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            for (String q : List.of("p05", "p50", "p95", "p99", "samples")) {
+                p.put(q, last.path(figure).path(q).asDouble());
+            }
+            m.put(figure, p);
+        }
+        m.put("framesShown", last.path("framesShown").asLong() - first.path("framesShown").asLong());
+        m.put("framesDropped", last.path("framesDropped").asLong() - first.path("framesDropped").asLong());
+        double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
+        double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
+        m.put("audioConcealedPercent", played > 0 ? 100 * concealed / played : Double.NaN);
+        m.put("jitterBufferTargetMs", last.path("jitterBufferTargetMs").asDouble());
+        m.put("jitterMs", last.path("jitterMs").asDouble());
+        m.put("audioOutputLatencyMs", last.path("audioOutputLatencyMs").asDouble());
+        m.put("videoBufferMs", last.path("videoBufferMs").asDouble());
+        return m;
+    }
+}

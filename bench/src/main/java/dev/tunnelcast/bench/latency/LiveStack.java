@@ -1,0 +1,116 @@
+package dev.tunnelcast.bench.latency;
+
+import dev.tunnelcast.agent.Agent;
+import dev.tunnelcast.agent.AgentConfig;
+import dev.tunnelcast.agent.encode.OpusSettings;
+import dev.tunnelcast.agent.encode.VideoEncoderSettings;
+import dev.tunnelcast.agent.publish.PublisherConfig;
+import dev.tunnelcast.agent.publish.TlsSettings;
+import dev.tunnelcast.server.Relay;
+import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.TokenAuthority;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A live pipeline in this JVM for end-to-end tests and the latency benchmark: a relay on
+ * loopback (a free port, kept across {@link #restartRelay()}) with tokens required, and
+ * capture agents publishing the synthetic camera and microphone (frame stamp on).
+ */
+public final class LiveStack implements AutoCloseable {
+
+    /** The synthetic source's encoding and the relay's grace period. */
+    public record Options(int width, int height, int frameRate, int videoBitrateBps, Duration gracePeriod) {
+        public static Options of720p() {
+            return new Options(1280, 720, 30, 2_500_000, Duration.ofSeconds(15));
+        }
+    }
+
+    private final Options options;
+    private final String secret = "tunnelcast-e2e-" + System.nanoTime();
+    private final TokenAuthority tokens = new TokenAuthority(secret);
+    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private Relay relay;
+    private int port;
+
+    private LiveStack(Options options) {
+        this.options = options;
+    }
+
+    public static LiveStack start(Options options) {
+        LiveStack stack = new LiveStack(options);
+        stack.relay = Relay.start(stack.relayConfig(0));
+        stack.port = stack.relay.port();
+        return stack;
+    }
+
+    private RelayConfig relayConfig(int bindPort) {
+        return RelayConfig.builder().bindAddress("127.0.0.1").port(bindPort).tokenSecret(secret)
+                .gracePeriod(options.gracePeriod()).build();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    /** A token for one action on one stream, valid for an hour. */
+    public String token(Action action, String stream) {
+        return tokens.mint(action, stream, Instant.now().plus(Duration.ofHours(1)));
+    }
+
+    /** The player page for a stream, with a play token and extra query parameters ("video=webcodecs"). */
+    public URI playerUrl(String stream, String token, String extraQuery) {
+        String query = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
+        return URI.create("http://127.0.0.1:" + port + "/?" + query + "#/play/" + stream);
+    }
+
+    /** Starts an agent publishing the synthetic source to a stream. */
+    public Agent publish(String stream) {
+        PublisherConfig publisher = new PublisherConfig(URI.create("ws://127.0.0.1:" + port), stream,
+                token(Action.PUBLISH, stream), null, TlsSettings.defaults(), 8L << 20, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
+                "tunnelcast-bench");
+        VideoEncoderSettings defaults = VideoEncoderSettings.defaults();
+        VideoEncoderSettings video = new VideoEncoderSettings(defaults.encoder(), options.width(), options.height(),
+                options.frameRate(), options.videoBitrateBps(), 0, defaults.preset(), defaults.profile(), defaults.level(),
+                2 * options.frameRate(), 0);
+        Agent agent = new Agent(AgentConfig.builder(publisher).videoEncoder(video).opus(OpusSettings.defaults())
+                .stampFrames(true).build()).start();
+        agents.put(stream, agent);
+        return agent;
+    }
+
+    /** Stops a stream's agent (it sends EndOfStream). */
+    public void stopPublishing(String stream) {
+        Agent agent = agents.remove(stream);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    /** Stops the relay (clients see 1001) and starts a new one on the same port. */
+    public void restartRelay() {
+        relay.close();
+        relay = Relay.start(relayConfig(port));
+    }
+
+    @Override
+    public void close() {
+        agents.values().forEach(Agent::close);
+        agents.clear();
+        if (relay != null) {
+            relay.close();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+// Bundles the player (app.js), the AudioWorklet (playout-worklet.js) and the transport worker with esbuild into the
+// folder the relay serves from its classpath (tunnelcast/player/), next to static/.
+import { build } from 'esbuild';
+import { cpSync } from 'node:fs';
+
+const outdir = process.argv[2] ?? 'target/classes/tunnelcast/player';
+const common = { bundle: true, format: 'esm', target: 'chrome110', sourcemap: true, minify: true, logLevel: 'warning' };
+await build({ ...common, entryPoints: { app: 'src/main.js' }, outdir });
+await build({ ...common, entryPoints: { 'playout-worklet': 'src/audio/playout-worklet.js' }, outdir });
+await build({ ...common, entryPoints: { 'transport-worker': 'src/worker/transport-worker.js' }, outdir });
+cpSync('static', outdir, { recursive: true });
+console.log(`tunnelcast web player built into ${outdir}`);

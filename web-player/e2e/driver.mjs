@@ -1,0 +1,156 @@
+// Drives the player in real headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core; never a downloaded browser) for the end-to-end tests and the latency
+// benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
+// line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
+//
+// Commands: open {url} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
+//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
+//           · video · trace {expression, durationMs} · console · quit
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const CHROMIUM = process.env.TUNNELCAST_CHROMIUM ?? '/usr/bin/chromium';
+// TUNNELCAST_AUTOPLAY=blocked keeps Chromium's default autoplay policy (audio needs a click).
+const autoplayBlocked = process.env.TUNNELCAST_AUTOPLAY === 'blocked';
+const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
+const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
+
+const context = await chromium.launchPersistentContext(join(home, 'profile'), {
+  executablePath: CHROMIUM,
+  headless: true,
+  env,
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
+});
+/** @type {import('playwright-core').Page | null} */
+let page = null;
+const consoleLines = [];
+
+const stats = () => page.evaluate(() => {
+  const s = window.tunnelcast?.stats;
+  return s ? JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) : null;
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const commands = {
+  async open({ url }) {
+    if (page) await page.close();
+    page = await context.newPage();
+    page.on('console', (m) => {
+      consoleLines.push(`[${m.type()}] ${m.text()}`);
+      if (consoleLines.length > 200) consoleLines.shift();
+    });
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+    return {};
+  },
+  async waitFor({ states, timeoutMs, minFrames = 0 }) {
+    const start = Date.now();
+    let last = null;
+    while (Date.now() - start < timeoutMs) {
+      last = await stats();
+      if (last && states.includes(last.state) && last.framesShown >= minFrames) return { elapsedMs: Date.now() - start, stats: last };
+      await sleep(50);
+    }
+    throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
+  },
+  async stats() {
+    return { stats: await stats() };
+  },
+  /** Clears the player's latency and A/V windows: percentiles from now on. */
+  async reset() {
+    await page.evaluate(() => window.tunnelcast.player.resetMeasurements());
+    return {};
+  },
+  /** Samples for a while; returns the first and last snapshots and every sample's key figures. */
+  async collect({ durationMs }) {
+    const first = await stats();
+    const samples = [];
+    const start = Date.now();
+    while (Date.now() - start < durationMs) {
+      await sleep(500);
+      const s = await stats();
+      samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
+        latencyPixelMs: s.latencyPixelMs.last, jitterBufferDepthMs: s.jitterBufferDepthMs });
+    }
+    return { first, last: await stats(), samples };
+  },
+  /** Polls the state often (for the restart test): every change with its time and frames shown. */
+  async watch({ durationMs, intervalMs = 25 }) {
+    const changes = [];
+    const start = Date.now();
+    let previous = '';
+    while (Date.now() - start < durationMs) {
+      const s = await stats();
+      const key = `${s.state}`;
+      if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
+      previous = key;
+      await sleep(intervalMs);
+    }
+    return { changes, last: await stats() };
+  },
+  async screenshot({ path }) {
+    mkdirSync(dirname(path), { recursive: true });
+    await page.screenshot({ path });
+    return { path };
+  },
+  /** A real click (a user gesture for the autoplay policy). */
+  async click({ selector }) {
+    await page.locator(selector).first().click({ timeout: 5000 });
+    return {};
+  },
+  async visible({ selector }) {
+    return { visible: await page.locator(selector).first().isVisible() };
+  },
+  async text({ selector }) {
+    return { text: await page.locator(selector).first().innerText({ timeout: 5000 }) };
+  },
+  /** The <video> element's own view (MSE path): buffered ranges, playhead, readiness. */
+  async video() {
+    return page.evaluate(() => {
+      const v = document.querySelector('video');
+      if (!v) return { video: null };
+      const ranges = [];
+      for (let i = 0; i < v.buffered.length; i++) ranges.push([v.buffered.start(i), v.buffered.end(i)]);
+      return { video: { ranges, currentTime: v.currentTime, readyState: v.readyState, paused: v.paused, rate: v.playbackRate,
+        seeking: v.seeking, error: v.error?.message ?? null } };
+    });
+  },
+  /** Samples an expression every intervalMs (diagnostics). */
+  async trace({ expression, durationMs, intervalMs = 100 }) {
+    const values = [];
+    const start = Date.now();
+    while (Date.now() - start < durationMs) {
+      values.push(await page.evaluate(expression));
+      await sleep(intervalMs);
+    }
+    return { values };
+  },
+  async console() {
+    return { lines: consoleLines.slice(-50) };
+  },
+};
+
+const quit = async () => {
+  await context.close().catch(() => {});
+  rmSync(home, { recursive: true, force: true });
+};
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  const { cmd, ...args } = JSON.parse(line);
+  if (cmd === 'quit') break;
+  try {
+    const handler = commands[cmd];
+    if (!handler) throw new Error(`unknown command ${cmd}`);
+    process.stdout.write(JSON.stringify({ ok: true, ...(await handler(args)) }) + '\n');
+  } catch (e) {
+    process.stdout.write(JSON.stringify({ ok: false, error: String(e?.stack ?? e) }) + '\n');
+  }
+}
+await quit();

@@ -1,0 +1,359 @@
+// @ts-check
+/**
+ * The adaptive audio jitter buffer: decoded PCM goes in as it arrives, the playout pulls
+ * fixed-size blocks at the output's pace.
+ *
+ * Target delay: each packet's lateness is its (arrival − media time) above the fastest
+ * packet of the sliding window; the target is the chosen percentile (95th) of lateness,
+ * plus one packet and a small margin, clamped to [floor, ceiling]. The window is cut into
+ * buckets of arrival time, and a bucket counts no more packets than its duration should
+ * bring: the backlog of a single stall arrives as one burst in one bucket, so it barely
+ * moves the percentile, while jitter that recurs does.
+ *
+ * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
+ * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above skipAboveMs
+ * (after a stall) is dropped at once with a short crossfade. An underrun fades out,
+ * plays silence (concealment, counted) and resumes with a fade-in at half the target.
+ *
+ * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
+ * AudioWorklet and under node's test runner alike.
+ */
+
+/**
+ * @typedef {object} JitterBufferOptions
+ * @property {number} sampleRate        output sample rate, Hz
+ * @property {number} channels
+ * @property {number} [floorMs]         the lowest target delay
+ * @property {number} [ceilingMs]       the highest target delay
+ * @property {number} [windowMs]        the sliding window of arrival statistics
+ * @property {number} [bucketMs]        bucket length inside the window
+ * @property {number} [percentile]      0..1, of per-bucket peak lateness
+ * @property {number} [marginMs]        added to the percentile (scheduling slack)
+ * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
+ * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
+ * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
+ * @property {number} [pacedPackets]    statistics start after this many packets in a row arrive
+ *                                      paced (not as a backlog burst)
+ * @property {number} [warmupMaxMs]     ... or at the latest this long after the first arrival
+ */
+
+/**
+ * @typedef {object} JitterBufferStats
+ * @property {number} targetMs          current target delay
+ * @property {number} depthMs           audio buffered now
+ * @property {number} jitterMs          the percentile of lateness (before floor/ceiling)
+ * @property {number} rate              current playout rate (1 = nominal)
+ * @property {number} underruns         times the buffer ran dry while playing
+ * @property {number} renderedSamples   samples handed to the output while playing or concealing
+ * @property {number} concealedSamples  samples of silence played instead of audio
+ * @property {number} skippedSamples    samples dropped to catch up after a burst
+ * @property {number} gapSamples        silence inserted for packets that never arrived
+ * @property {number} overflowSamples   samples dropped because the ring was full
+ * @property {boolean} playing          false while (re)buffering
+ * @property {number} playoutMediaTimeMs media time of the next sample to play (NaN before audio)
+ */
+
+const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
+
+export class JitterBuffer {
+  /** @param {JitterBufferOptions} options */
+  constructor(options) {
+    this.sampleRate = options.sampleRate;
+    this.channels = options.channels;
+    this.floorMs = options.floorMs ?? 30;
+    this.ceilingMs = options.ceilingMs ?? 1000;
+    this.windowMs = options.windowMs ?? 10_000;
+    this.bucketMs = options.bucketMs ?? 250;
+    this.percentile = options.percentile ?? 0.95;
+    this.marginMs = options.marginMs ?? 10;
+    this.deadbandMs = options.deadbandMs ?? 8;
+    this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
+    this.skipAboveMs = options.skipAboveMs ?? 150;
+    // A (re)connection starts with the relay's GOP cache: a backlog that arrives faster than
+    // real time and says nothing about the network's jitter (it is played from its live end,
+    // see catch-up). In a backlog each packet's (arrival − media time) drops by about a
+    // packet; statistics start once a few packets in a row no longer do.
+    this.pacedPackets = options.pacedPackets ?? 3;
+    // Arrivals that are bursty by nature never look paced: start anyway after this long.
+    this.warmupMaxMs = options.warmupMaxMs ?? 1500;
+    if (!(this.floorMs >= 0 && this.ceilingMs >= this.floorMs)) {
+      throw new RangeError(`jitter buffer floor/ceiling must satisfy 0 ≤ floor ≤ ceiling, got ${this.floorMs}-${this.ceilingMs}`);
+    }
+    // Ring big enough for the ceiling plus one second of burst.
+    this.capacity = Math.ceil(((this.ceilingMs + 1000) / 1000) * this.sampleRate) + 1024;
+    this.ring = Array.from({ length: this.channels }, () => new Float32Array(this.capacity));
+    this.writeIndex = 0; // total samples written (monotonic)
+    this.readIndex = 0; // total samples read, fractional
+    /** media time (ms) of the sample at writeIndex */
+    this.writeMediaTimeMs = NaN;
+    /** @type {{ startMs: number, delaysMs: number[], minDelayMs: number }[]} */
+    this.buckets = [];
+    this.packetMs = 20;
+    this.pacedRun = 0;
+    this.previousDelayMs = NaN;
+    this.firstArrivalMs = NaN;
+    this.playing = false;
+    /** true once playing has begun: silence while rebuffering after that is concealment */
+    this.started = false;
+    this.fadeIn = 0;
+    this.rate = 1;
+    /** smoothed depth, ms: what the rate control steers */
+    this.levelMs = 0;
+    this.jitterMs = 0;
+    this.targetMs = this.floorMs;
+    this.underruns = 0;
+    this.renderedSamples = 0;
+    this.concealedSamples = 0;
+    this.skippedSamples = 0;
+    this.gapSamples = 0;
+    this.overflowSamples = 0;
+  }
+
+  /** Forgets all audio and statistics except the counters (a reconnect, a new track). */
+  reset() {
+    this.writeIndex = 0;
+    this.readIndex = 0;
+    this.writeMediaTimeMs = NaN;
+    this.buckets = [];
+    this.pacedRun = 0;
+    this.previousDelayMs = NaN;
+    this.firstArrivalMs = NaN;
+    this.playing = false;
+    this.started = false;
+    this.fadeIn = 0;
+    this.rate = 1;
+    this.levelMs = 0;
+    this.jitterMs = 0;
+    this.targetMs = this.floorMs;
+  }
+
+  /**
+   * Sets the viewer's floor and ceiling (ms).
+   * @param {number} floorMs @param {number} ceilingMs
+   */
+  setLimits(floorMs, ceilingMs) {
+    if (!(floorMs >= 0 && ceilingMs >= floorMs && ceilingMs <= this.capacity / this.sampleRate * 1000 - 1000)) {
+      throw new RangeError(`bad jitter buffer limits ${floorMs}-${ceilingMs}`);
+    }
+    this.floorMs = floorMs;
+    this.ceilingMs = ceilingMs;
+    this.updateTarget();
+  }
+
+  get depthSamples() {
+    return this.writeIndex - this.readIndex;
+  }
+
+  get depthMs() {
+    return (this.depthSamples / this.sampleRate) * 1000;
+  }
+
+  /**
+   * Records a packet's arrival (for the target) and enqueues its decoded samples.
+   * @param {number} mediaTimeMs  the packet's presentation time, ms
+   * @param {number} arrivalMs    when it arrived, ms on any steady clock
+   * @param {Float32Array[]} planes one array per channel, equal lengths
+   */
+  push(mediaTimeMs, arrivalMs, planes) {
+    const frames = planes[0].length;
+    this.noteArrival(mediaTimeMs, arrivalMs, (frames / this.sampleRate) * 1000);
+    if (!Number.isNaN(this.writeMediaTimeMs)) {
+      const gapMs = mediaTimeMs - this.writeMediaTimeMs;
+      if (gapMs < -1) return; // late duplicate or reordered packet that was already concealed
+      if (gapMs > 1 && gapMs <= 200) this.writeSilence(Math.round((gapMs / 1000) * this.sampleRate));
+      // Larger gaps are a discontinuity (publisher restart): continue without filling.
+    }
+    this.writePlanes(planes, frames);
+    this.writeMediaTimeMs = mediaTimeMs + (frames / this.sampleRate) * 1000;
+  }
+
+  /**
+   * @param {number} mediaTimeMs @param {number} arrivalMs
+   * @param {number} [packetMs] the packet's duration
+   */
+  noteArrival(mediaTimeMs, arrivalMs, packetMs = 20) {
+    this.packetMs = packetMs;
+    const delayMs = arrivalMs - mediaTimeMs;
+    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
+    if (this.pacedRun < this.pacedPackets && arrivalMs - this.firstArrivalMs < this.warmupMaxMs) {
+      const paced = delayMs >= this.previousDelayMs - packetMs / 2;
+      this.pacedRun = paced ? this.pacedRun + 1 : 0;
+      this.previousDelayMs = delayMs;
+      if (this.pacedRun < this.pacedPackets) return;
+    }
+    this.pacedRun = this.pacedPackets;
+    const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
+    let bucket = this.buckets[this.buckets.length - 1];
+    if (!bucket || bucket.startMs !== bucketStart) {
+      bucket = { startMs: bucketStart, delaysMs: [], minDelayMs: delayMs };
+      this.buckets.push(bucket);
+      while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
+    }
+    bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
+    // A bucket keeps at most the packets its duration should bring, the latest ones: the
+    // backlog of a stall arrives in one bucket and must not outweigh the rest of the window.
+    const cap = Math.ceil(this.bucketMs / packetMs);
+    bucket.delaysMs.push(delayMs);
+    if (bucket.delaysMs.length > cap) {
+      bucket.delaysMs.sort((a, b) => b - a);
+      bucket.delaysMs.length = cap;
+    }
+    this.updateTarget();
+  }
+
+  updateTarget() {
+    if (this.buckets.length === 0) return;
+    let base = Infinity;
+    for (const b of this.buckets) base = Math.min(base, b.minDelayMs);
+    const lateness = [];
+    for (const b of this.buckets) for (const d of b.delaysMs) lateness.push(d - base);
+    lateness.sort((a, b) => a - b);
+    const rank = Math.min(lateness.length - 1, Math.max(0, Math.ceil(this.percentile * lateness.length) - 1));
+    this.jitterMs = lateness[rank];
+    const wanted = this.jitterMs + this.packetMs + this.marginMs;
+    this.targetMs = Math.min(this.ceilingMs, Math.max(this.floorMs, wanted));
+  }
+
+  /** @param {number} frames */
+  writeSilence(frames) {
+    const n = Math.min(frames, this.capacity - this.depthSamples - 1);
+    for (let i = 0; i < n; i++) {
+      const at = (this.writeIndex + i) % this.capacity;
+      for (const plane of this.ring) plane[at] = 0;
+    }
+    this.writeIndex += n;
+    this.gapSamples += n;
+  }
+
+  /** @param {Float32Array[]} planes @param {number} frames */
+  writePlanes(planes, frames) {
+    const room = this.capacity - Math.ceil(this.depthSamples) - 2;
+    if (frames > room) {
+      // Full: drop the oldest audio rather than the newest (latency must not grow unbounded).
+      const drop = frames - room;
+      this.readIndex += drop;
+      this.overflowSamples += drop;
+    }
+    for (let c = 0; c < this.channels; c++) {
+      const src = planes[Math.min(c, planes.length - 1)];
+      const dst = this.ring[c];
+      for (let i = 0; i < frames; i++) dst[(this.writeIndex + i) % this.capacity] = src[i];
+    }
+    this.writeIndex += frames;
+  }
+
+  /**
+   * Fills `out` (one array per channel) with the next block of audio.
+   * @param {Float32Array[]} out
+   */
+  render(out) {
+    const frames = out[0].length;
+    if (!this.playing) {
+      for (const plane of out) plane.fill(0);
+      if (this.started) {
+        // Rebuffering after an underrun: this silence is concealment.
+        this.renderedSamples += frames;
+        this.concealedSamples += frames;
+      }
+      // First start: fill to the target. After an underrun, resume at half of it, so that a
+      // late packet costs only its lateness; the rate control refills the rest.
+      const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs;
+      if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
+        this.playing = true;
+        this.started = true;
+        this.fadeIn = FADE_SAMPLES;
+        this.levelMs = this.depthMs;
+      }
+      return;
+    }
+    this.catchUpIfFarAhead();
+    // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
+    const alpha = frames / (this.sampleRate * 0.3);
+    this.levelMs += (this.depthMs - this.levelMs) * alpha;
+    this.rate = this.rateFor(this.levelMs - this.targetMs);
+    this.renderedSamples += frames;
+    for (let i = 0; i < frames; i++) {
+      if (this.depthSamples < 2) {
+        this.underrun(out, i);
+        return;
+      }
+      const gain = this.fadeIn > 0 ? 1 - this.fadeIn-- / FADE_SAMPLES : this.fadeOutGain();
+      this.readSample(out, i, gain);
+      this.readIndex += this.rate;
+    }
+  }
+
+  /** How much to stretch for a given excess over the target (ms). @param {number} excessMs */
+  rateFor(excessMs) {
+    if (Math.abs(excessMs) <= this.deadbandMs) return 1;
+    const beyond = excessMs - Math.sign(excessMs) * this.deadbandMs;
+    // Full adjustment at 100 ms beyond the deadband: drift of ±0.1 % needs only a tiny nudge.
+    const adjust = Math.max(-this.maxRateAdjust, Math.min(this.maxRateAdjust, (beyond / 100) * this.maxRateAdjust));
+    return 1 + adjust;
+  }
+
+  /** Near the end of the buffer, fade out so an underrun does not click. */
+  fadeOutGain() {
+    const left = this.depthSamples / this.rate - 2; // render() stops 2 samples before empty
+    return left < FADE_SAMPLES ? Math.max(0, left / FADE_SAMPLES) : 1;
+  }
+
+  /** @param {Float32Array[]} out @param {number} i @param {number} gain */
+  readSample(out, i, gain) {
+    const whole = Math.floor(this.readIndex);
+    const frac = this.readIndex - whole;
+    const a = whole % this.capacity;
+    const b = (whole + 1) % this.capacity;
+    for (let c = 0; c < out.length; c++) {
+      const plane = this.ring[Math.min(c, this.channels - 1)];
+      out[c][i] = (plane[a] + (plane[b] - plane[a]) * frac) * gain;
+    }
+  }
+
+  /** @param {Float32Array[]} out @param {number} from */
+  underrun(out, from) {
+    for (const plane of out) plane.fill(0, from);
+    this.concealedSamples += out[0].length - from;
+    this.underruns++;
+    this.playing = false;
+  }
+
+  /** After a burst, drop the excess at once, crossfading over FADE_SAMPLES. */
+  catchUpIfFarAhead() {
+    const excessMs = this.depthMs - this.targetMs;
+    if (excessMs <= this.skipAboveMs) return;
+    const skip = Math.floor(((excessMs) / 1000) * this.sampleRate);
+    // Crossfade: blend the samples at the old position into the new one in place.
+    const from = Math.floor(this.readIndex);
+    const to = from + skip;
+    for (let k = 0; k < FADE_SAMPLES && to + k < this.writeIndex; k++) {
+      const w = k / FADE_SAMPLES;
+      for (const plane of this.ring) {
+        const oldSample = plane[(from + k) % this.capacity];
+        const at = (to + k) % this.capacity;
+        plane[at] = oldSample * (1 - w) + plane[at] * w;
+      }
+    }
+    this.readIndex += skip;
+    this.skippedSamples += skip;
+    this.levelMs = this.depthMs;
+  }
+
+  /** @returns {JitterBufferStats} */
+  stats() {
+    return {
+      targetMs: this.targetMs,
+      depthMs: this.depthMs,
+      jitterMs: this.jitterMs,
+      rate: this.rate,
+      underruns: this.underruns,
+      renderedSamples: this.renderedSamples,
+      concealedSamples: this.concealedSamples,
+      skippedSamples: this.skippedSamples,
+      gapSamples: this.gapSamples,
+      overflowSamples: this.overflowSamples,
+      playing: this.playing,
+      playoutMediaTimeMs: this.writeMediaTimeMs - this.depthMs,
+    };
+  }
+}

@@ -1,0 +1,61 @@
+// @ts-check
+/**
+ * The AudioWorklet processor: plays decoded PCM out of the jitter buffer, one 128-sample
+ * block per callback, and reports the buffer's figures to the main thread.
+ * Bundled on its own (esbuild) and loaded with audioWorklet.addModule().
+ */
+/// <reference path="./worklet-globals.d.ts" />
+import { JitterBuffer } from './jitter-buffer.js';
+
+const REPORT_EVERY_BLOCKS = 8; // ~21 ms at 48 kHz
+
+class PlayoutProcessor extends AudioWorkletProcessor {
+  /** @param {{ processorOptions: { channels: number, floorMs: number, ceilingMs: number } }} options */
+  constructor(options) {
+    super();
+    const { channels, floorMs, ceilingMs } = options.processorOptions;
+    this.buffer = new JitterBuffer({ sampleRate, channels, floorMs, ceilingMs });
+    this.blocks = 0;
+    this.port.onmessage = (/** @type {MessageEvent<import('./worklet-messages.js').ToWorklet>} */ event) => this.receive(event.data);
+  }
+
+  /** @param {import('./worklet-messages.js').ToWorklet} message */
+  receive(message) {
+    try {
+      switch (message.type) {
+        case 'pcm':
+          this.buffer.push(message.mediaTimeMs, message.arrivalMs, message.planes);
+          break;
+        case 'limits':
+          this.buffer.setLimits(message.floorMs, message.ceilingMs);
+          break;
+        case 'reset':
+          this.buffer.reset();
+          break;
+        case 'pcmPort':
+          // PCM straight from the decoder's thread.
+          message.port.onmessage = (/** @type {MessageEvent<import('./worklet-messages.js').ToWorklet>} */ event) => this.receive(event.data);
+          break;
+        default: {
+          /** @type {never} */
+          const unknown = message;
+          throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+        }
+      }
+    } catch (e) {
+      this.port.postMessage({ type: 'error', message: String(e) });
+    }
+  }
+
+  /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */
+  process(_inputs, outputs) {
+    const contextTime = currentTime; // before rendering: the block's first sample
+    this.buffer.render(outputs[0]);
+    if (++this.blocks % REPORT_EVERY_BLOCKS === 0) {
+      this.port.postMessage({ type: 'stats', contextTime, stats: this.buffer.stats() });
+    }
+    return true;
+  }
+}
+
+registerProcessor('tunnelcast-playout', PlayoutProcessor);

@@ -1,0 +1,70 @@
+// @ts-check
+/**
+ * The page's entry: routes `#/` to the stream list and `#/play/{stream}` to the player, reads
+ * the options from the query string (?token=…&video=webcodecs&latency=40-400) and exposes
+ * the running player on `window.tunnelcast` for tests and benchmarks.
+ */
+import { mountStreamList } from './ui/stream-list.js';
+import { mountPlayerView } from './ui/player-view.js';
+
+/** @typedef {import('./player.js').Player} Player */
+/** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
+
+/**
+ * @typedef {object} TunnelcastGlobal
+ * @property {PlayerStats | null} stats   the running player's figures
+ * @property {Player | null} player
+ */
+
+const DEFAULT_LATENCY = { floorMs: 30, ceilingMs: 1000 };
+
+/**
+ * Parses `?latency=min-max` (ms).
+ * @param {string | null} value
+ */
+export function parseLatency(value) {
+  const match = /^(\d+)-(\d+)$/.exec(value ?? '');
+  if (!match) return DEFAULT_LATENCY;
+  const floorMs = Number(match[1]);
+  const ceilingMs = Number(match[2]);
+  return floorMs <= ceilingMs && ceilingMs <= 5000 ? { floorMs, ceilingMs } : DEFAULT_LATENCY;
+}
+
+/** @type {TunnelcastGlobal} */
+const global = { stats: null, player: null };
+/** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast = global;
+
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+/** @type {(() => void) | null} */
+let unmount = null;
+
+function route() {
+  unmount?.();
+  global.stats = null;
+  global.player = null;
+  const params = new URLSearchParams(location.search);
+  const play = /^#\/play\/(.+)$/.exec(location.hash);
+  if (play) {
+    const stream = decodeURIComponent(play[1]);
+    document.title = `${stream} · Tunnelcast`;
+    const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+    unmount = mountPlayerView(root, {
+      stream,
+      token: params.get('token') ?? '',
+      videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
+      ...parseLatency(params.get('latency')),
+      wsBase,
+      workletUrl: new URL('playout-worklet.js', location.href).href,
+      workerUrl: new URL('transport-worker.js', location.href).href,
+    }, (player) => {
+      global.player = player;
+      global.stats = player.stats;
+    });
+  } else {
+    document.title = 'Tunnelcast';
+    unmount = mountStreamList(root, location.search);
+  }
+}
+
+window.addEventListener('hashchange', route);
+route();

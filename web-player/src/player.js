@@ -1,0 +1,325 @@
+// @ts-check
+/**
+ * One player session, wired in one place: the transport worker (WebSocket, clock sync, Opus
+ * decoding → the playout worklet) feeds the video path (MSE or WebCodecs) on this page;
+ * every animation frame the audio clock (the master) steers the video; every shown frame is
+ * measured (metadata and pixel latency, A/V offset) into `stats`.
+ */
+import { localNowMicros } from './transport/clock-sync.js';
+import { AudioEngine } from './audio/audio-engine.js';
+import { MseRenderer } from './video/mse-renderer.js';
+import { WebCodecsRenderer } from './video/webcodecs-renderer.js';
+import { UnsupportedCodecError } from './video/renderer.js';
+import { PixelProbe } from './stats/pixel-probe.js';
+import { stampLatencyMs } from './stats/frame-stamp.js';
+import { Recent } from './stats/recent.js';
+import { SyncDelay } from './sync/sync-delay.js';
+import { initialStats, percentilesOf } from './stats/player-stats.js';
+import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
+
+/** @typedef {import('./worker/messages.js').FromWorker} FromWorker */
+/** @typedef {import('./worker/messages.js').ToWorker} ToWorker */
+/** @typedef {import('./worker/messages.js').VideoPacket} VideoPacket */
+
+/** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
+/** @typedef {import('./transport/close-codes.js').PlayerState} PlayerState */
+/** @typedef {import('./transport/wire.js').Envelope} Envelope */
+/** @typedef {import('./video/renderer.js').ShownFrame} ShownFrame */
+
+/**
+ * @typedef {object} PlayerOptions
+ * @property {string} stream
+ * @property {string} token
+ * @property {'mse'|'webcodecs'} videoPath
+ * @property {number} floorMs          jitter buffer floor
+ * @property {number} ceilingMs        jitter buffer ceiling
+ * @property {string} wsBase           ws(s)://host
+ * @property {string} workletUrl
+ * @property {string} workerUrl        the transport worker's script
+ */
+
+const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
+const CAPTURE_TIMES_KEPT = 600;
+/** Video later than this behind its audio is given up on (out of sync) rather than delaying audio more. */
+const MAX_SYNC_FLOOR_MS = 400;
+
+export class Player {
+  /** @param {PlayerOptions} options */
+  constructor(options) {
+    this.options = options;
+    /** @type {PlayerStats} */
+    this.stats = initialStats(options.stream, options.videoPath);
+    this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
+    this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl });
+    this.url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** the relay clock as the worker estimates it */
+    this.clock = { synced: false, offsetMicros: 0, rttMicros: NaN };
+    /** @type {{ ptsMicros: number, captureMicros: number }[]} recent video packets, in order */
+    this.captureTimes = [];
+    this.probe = new PixelProbe();
+    this.latencyMetadata = new Recent(WINDOW);
+    this.latencyPixel = new Recent(WINDOW);
+    this.avOffset = new Recent(WINDOW);
+    this.syncDelay = new SyncDelay();
+    /** [perfMs, total bytes] reported by the worker, for the bitrate */
+    /** @type {[number, number][]} */
+    this.received = [];
+    /** @type {number[]} perf times of recent shown frames, for fps */
+    this.shownTimes = [];
+    this.videoTrackId = -1;
+    this.running = false;
+    this.video.onFrameShown((frame) => this.frameShown(frame));
+  }
+
+  get element() {
+    return this.video.element;
+  }
+
+  start() {
+    this.running = true;
+    const worker = new Worker(this.options.workerUrl, { type: 'module' });
+    this.worker = worker;
+    worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ e) => this.fromWorker(e.data);
+    this.toWorker({ type: 'start', url: this.url });
+    void this.audio.outputPort()
+      .then((port) => this.toWorker({ type: 'audioPort', port }, [port]))
+      .catch((e) => console.warn('tunnelcast: audio unavailable', e));
+    const loop = () => {
+      if (!this.running) return;
+      this.tick();
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+    // rAF stops in hidden tabs; keep the figures alive there too.
+    this.timer = setInterval(() => this.updateFigures(performance.now()), 250);
+  }
+
+  stop() {
+    this.running = false;
+    clearInterval(this.timer);
+    this.toWorker({ type: 'stop' });
+    this.video.destroy();
+    void this.audio.context?.close();
+  }
+
+  /** @param {ToWorker} message @param {Transferable[]} [transfer] */
+  toWorker(message, transfer = []) {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  /** @param {FromWorker} message */
+  fromWorker(message) {
+    switch (message.type) {
+      case 'open':
+        this.welcomed();
+        break;
+      case 'close':
+        if (message.verdict.retry) this.stats.reconnects = message.attempt;
+        this.setState(message.verdict.state, message.verdict.message);
+        break;
+      case 'envelope':
+        this.receive(message.envelope);
+        break;
+      case 'video':
+        this.media(message.packet);
+        break;
+      case 'clock':
+        this.clock = { synced: true, offsetMicros: message.offsetMicros, rttMicros: message.rttMicros };
+        break;
+      case 'audio':
+        this.stats.audioPacketsDecoded = message.packetsDecoded;
+        this.stats.audioDecodeErrors = message.decodeErrors;
+        this.received.push([performance.now(), message.bytes]);
+        this.stats.audioCaptureMinusPtsMs = message.audioCaptureMinusPtsMs;
+        // Video can still play without audio: say so, and keep the state for the video.
+        this.stats.audioUnsupported = message.unsupported;
+        break;
+      default: {
+        /** @type {never} */
+        const unknown = message;
+        throw new Error(`unknown message from the transport worker ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Click-to-unmute. */
+  async unmute() {
+    await this.audio.resume();
+  }
+
+  /** Starts the latency and A/V windows afresh (benchmarks and tests measure from here). */
+  resetMeasurements() {
+    this.latencyMetadata.clear();
+    this.latencyPixel.clear();
+    this.avOffset.clear();
+  }
+
+  /** @param {PlayerState} state @param {string} message */
+  setState(state, message) {
+    this.stats.state = state;
+    this.stats.message = message;
+  }
+
+  welcomed() {
+    // A (re)connection starts over at a keyframe with fresh buffers.
+    this.video.reset();
+    this.audio.reset();
+    this.syncDelay.reset();
+    this.audio.setLimits(this.options.floorMs, this.options.ceilingMs);
+    this.captureTimes = [];
+    if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
+  }
+
+  /** @param {Envelope} env */
+  receive(env) {
+    switch (env.kind.case) {
+      case 'status':
+        this.status(env.kind.value.code, env.kind.value.message);
+        break;
+      case 'trackConfig':
+        void this.trackConfig(env.kind.value);
+        break;
+      case 'endOfStream':
+        this.setState('offline', 'The stream has ended; it is offline.');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {StatusCode} code @param {string} message */
+  status(code, message) {
+    switch (code) {
+      case StatusCode.STREAM_ONLINE:
+        if (this.stats.state !== 'playing') this.setState('connecting', 'The stream is live; starting…');
+        break;
+      case StatusCode.STREAM_WAITING:
+        this.setState('waiting', 'Waiting for the stream to start…');
+        break;
+      case StatusCode.STREAM_OFFLINE:
+        this.setState('offline', 'The stream is offline. Playback resumes when it is back.');
+        break;
+      case StatusCode.DROPPED:
+        this.stats.relayDrops++;
+        break;
+      case StatusCode.REFUSED:
+        console.warn('tunnelcast: refused by the relay:', message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {import('./transport/wire.js').TrackConfig} config */
+  async trackConfig(config) {
+    try {
+      if (config.kind === TrackKind.VIDEO) {
+        this.videoTrackId = config.trackId;
+        await this.video.configure(config);
+      }
+    } catch (e) {
+      if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
+      else throw e;
+    }
+  }
+
+  /** @param {VideoPacket} packet */
+  media(packet) {
+    if (packet.trackId !== this.videoTrackId) return;
+    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
+    this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
+    if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
+    this.video.push(packet);
+  }
+
+  tick() {
+    const now = performance.now();
+    this.video.tick(this.audio.heardMediaTimeMs(now), now);
+  }
+
+  /** @param {ShownFrame} frame */
+  frameShown(frame) {
+    const clock = this.clock;
+    // Only frames of the current connection count (not those left from before a drop).
+    if (this.stats.state === 'connecting') this.setState('playing', 'Live');
+    this.stats.framesShown++;
+    this.shownTimes.push(frame.displayPerfMs);
+    // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
+    const displayRelayMicros = localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000 + clock.offsetMicros;
+    const capture = this.captureTimeOf(frame.ptsMicros);
+    if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
+    const stamp = this.probe.read(frame.source, frame.width);
+    if (stamp !== null && clock.synced) {
+      this.stats.pixelStampsRead++;
+      this.latencyPixel.add(stampLatencyMs(stamp, displayRelayMicros / 1000));
+    }
+    const heard = this.audio.heardMediaTimeMs(frame.displayPerfMs);
+    if (Number.isFinite(heard)) this.avOffset.add(frame.ptsMicros / 1000 - heard);
+  }
+
+  /**
+   * Audio is the master; when video arrives later than its audio, the audio waits for it.
+   * @param {number} now @param {number} newestVideoPtsMs
+   */
+  keepLipSync(now, newestVideoPtsMs) {
+    const jb = this.audio.bufferStats();
+    const heard = this.audio.heardMediaTimeMs(now);
+    if (!jb || !this.syncDelay.update(jb.targetMs, newestVideoPtsMs - heard)) return;
+    const { floorMs, ceilingMs } = this.options;
+    const syncFloorMs = Math.min(MAX_SYNC_FLOOR_MS, this.syncDelay.floorMs);
+    this.audio.setLimits(Math.min(ceilingMs, Math.max(floorMs, syncFloorMs)), ceilingMs);
+  }
+
+  /**
+   * The capture time of the video packet with this pts (MSE reports pts at 90 kHz precision).
+   * @param {number} ptsMicros
+   */
+  captureTimeOf(ptsMicros) {
+    for (let i = this.captureTimes.length - 1; i >= 0; i--) {
+      const entry = this.captureTimes[i];
+      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry.captureMicros;
+    }
+    return undefined;
+  }
+
+  /** @param {number} now */
+  updateFigures(now) {
+    const s = this.stats;
+    while (this.received.length > 2 && this.received[1][0] < now - 1000) this.received.shift();
+    while (this.shownTimes.length && this.shownTimes[0] < now - 1000) this.shownTimes.shift();
+    const [oldest, newest] = [this.received[0], this.received[this.received.length - 1]];
+    s.bitrateKbps = oldest && newest[0] > oldest[0] ? ((newest[1] - oldest[1]) * 8) / (newest[0] - oldest[0]) : 0;
+    s.fps = this.shownTimes.length;
+    s.latencyMetadataMs = percentilesOf(this.latencyMetadata);
+    s.latencyPixelMs = percentilesOf(this.latencyPixel);
+    s.avOffsetMs = percentilesOf(this.avOffset);
+    const v = this.video.figures();
+    s.videoBufferMs = v.bufferMs;
+    s.videoPlaybackRate = v.playbackRate;
+    s.framesDecoded = v.framesDecoded;
+    s.framesDropped = v.framesDropped;
+    s.videoDecodeErrors = v.decodeErrors;
+    s.audioRunning = this.audio.running;
+    const jb = this.audio.bufferStats();
+    if (jb) {
+      s.jitterMs = jb.jitterMs;
+      s.jitterBufferTargetMs = jb.targetMs;
+      s.jitterBufferDepthMs = jb.depthMs;
+      s.audioRate = jb.rate;
+      s.audioUnderruns = jb.underruns;
+      s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
+      s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
+      s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
+    }
+    s.videoResyncs = v.resyncs;
+    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs);
+    s.syncFloorMs = this.syncDelay.floorMs;
+    const context = this.audio.context;
+    if (context) s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    s.clockOffsetMs = this.clock.offsetMicros / 1000;
+    s.rttMs = this.clock.rttMicros / 1000;
+    s.updatedAtMs = now;
+  }
+}

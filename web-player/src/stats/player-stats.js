@@ -1,0 +1,78 @@
+// @ts-check
+/**
+ * The figures the overlay shows and tests and benchmarks read, as `window.tunnelcast.stats`.
+ *
+ * @typedef {import('../transport/close-codes.js').PlayerState} PlayerState
+ *
+ * @typedef {object} Percentiles
+ * @property {number} last
+ * @property {number} p05
+ * @property {number} p50
+ * @property {number} p95
+ * @property {number} p99
+ * @property {number} samples   how many values the percentiles are over (the recent window)
+ *
+ * @typedef {object} PlayerStats
+ * @property {PlayerState} state
+ * @property {string} message               what the viewer is told
+ * @property {string} stream
+ * @property {'mse'|'webcodecs'} videoPath
+ * @property {boolean} audioRunning          false while autoplay rules keep audio off
+ * @property {string} audioUnsupported       why audio cannot be decoded here ('' when it can)
+ * @property {Percentiles} latencyMetadataMs capture (relay clock) → display, from packet metadata
+ * @property {Percentiles} latencyPixelMs    capture → display, from the frame stamp in the pixels shown
+ * @property {number} pixelStampsRead        frames whose stamp was read
+ * @property {number} jitterMs               audio arrival jitter (95th pct of bucket peaks)
+ * @property {number} jitterBufferTargetMs
+ * @property {number} jitterBufferDepthMs
+ * @property {number} audioRate              playout rate (time-stretch), 1 = nominal
+ * @property {number} syncFloorMs            audio buffer floor that lets late video keep lip sync
+ * @property {number} videoCaptureMinusPtsMs capture time minus pts, video: equal to audio's when the
+ *                                           publisher stamps both tracks on one timeline
+ * @property {number} audioCaptureMinusPtsMs
+ * @property {number} audioOutputLatencyMs   the audio device's own delay (base + output latency)
+ * @property {number} audioUnderruns
+ * @property {number} audioConcealedPercent  of samples played while audio was on
+ * @property {number} audioPlayedMs          audio played (or concealed) since the start
+ * @property {number} audioConcealedMs       of which concealment (silence for missing audio)
+ * @property {number} audioPacketsDecoded
+ * @property {number} audioDecodeErrors
+ * @property {number} videoBufferMs
+ * @property {number} videoPlaybackRate
+ * @property {number} bitrateKbps            received, all tracks, over the last second
+ * @property {number} fps                    frames shown over the last second
+ * @property {number} framesShown
+ * @property {number} framesDecoded
+ * @property {number} framesDropped
+ * @property {number} videoDecodeErrors
+ * @property {number} videoResyncs           MSE seeks, quota or decode recoveries
+ * @property {Percentiles} avOffsetMs        shown video minus heard audio (positive: video ahead)
+ * @property {number} clockOffsetMs          relay clock minus this browser's
+ * @property {number} rttMs
+ * @property {number} reconnects
+ * @property {number} relayDrops             Status{DROPPED} received
+ * @property {number} updatedAtMs            performance.now() of the last update
+ */
+
+/** @returns {Percentiles} */
+export function emptyPercentiles() {
+  return { last: NaN, p05: NaN, p50: NaN, p95: NaN, p99: NaN, samples: 0 };
+}
+
+/** @param {import('./recent.js').Recent} recent @returns {Percentiles} */
+export function percentilesOf(recent) {
+  return { last: recent.last(), p05: recent.percentile(0.05), p50: recent.percentile(0.5), p95: recent.percentile(0.95), p99: recent.percentile(0.99), samples: recent.count };
+}
+
+/** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
+export function initialStats(stream, videoPath) {
+  return {
+    state: 'connecting', message: 'Connecting…', stream, videoPath, audioRunning: false, audioUnsupported: '',
+    latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
+    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
+    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
+    videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0,
+    avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
+  };
+}

@@ -1,0 +1,45 @@
+// @ts-check
+/**
+ * Lip sync when video arrives later than audio: audio is the master clock, so if the audio
+ * being heard is already at (or past) the newest video received, the video cannot keep up
+ * and the audio must wait. This decides how deep the audio buffer must be for the video to
+ * have `headroomMs` of frames ahead of the audio, and turns it into a floor for the jitter
+ * buffer. Pure; fed every ~250 ms.
+ */
+import { Recent } from '../stats/recent.js';
+
+export class SyncDelay {
+  /** @param {{ headroomMs?: number, samples?: number, minSamples?: number, percentile?: number, stepMs?: number }} [options] */
+  constructor(options = {}) {
+    /** video that should be buffered ahead of the audio heard: one frame plus decoding */
+    this.headroomMs = options.headroomMs ?? 45;
+    this.stepMs = options.stepMs ?? 8;
+    this.required = new Recent(options.samples ?? 20);
+    // Lateness that persists, not a momentary spike (a slow first keyframe, one late frame):
+    // a few seconds of samples, and a percentile that ignores the worst quarter.
+    this.minSamples = options.minSamples ?? 8;
+    this.percentile = options.percentile ?? 0.75;
+    this.floorMs = 0;
+  }
+
+  /**
+   * @param {number} audioTargetMs  the jitter buffer's current target
+   * @param {number} videoAheadMs   newest video received minus the audio heard now
+   * @returns {boolean} whether floorMs changed enough to be applied
+   */
+  update(audioTargetMs, videoAheadMs) {
+    if (!Number.isFinite(audioTargetMs) || !Number.isFinite(videoAheadMs)) return false;
+    // The audio depth that would leave exactly headroomMs of video ahead of it.
+    this.required.add(audioTargetMs + (this.headroomMs - videoAheadMs));
+    if (this.required.count < this.minSamples) return false;
+    const wanted = Math.max(0, this.required.percentile(this.percentile));
+    if (Math.abs(wanted - this.floorMs) < this.stepMs) return false;
+    this.floorMs = wanted;
+    return true;
+  }
+
+  reset() {
+    this.required.clear();
+    this.floorMs = 0;
+  }
+}

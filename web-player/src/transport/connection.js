@@ -1,0 +1,131 @@
+// @ts-check
+/**
+ * The player's WebSocket to the relay: Hello on open, ping/pong clock sync, and reconnect
+ * with exponential backoff (with jitter) for as long as the close code says it can help.
+ * Every other Envelope goes to the listener with its arrival time.
+ */
+import { decodeEnvelope, helloBytes, pingBytes, pongBytes } from './wire.js';
+import { ClockSync, localNowMicros } from './clock-sync.js';
+import { closeVerdict } from './close-codes.js';
+
+/** @typedef {import('./wire.js').Envelope} Envelope */
+/** @typedef {import('./close-codes.js').CloseVerdict} CloseVerdict */
+
+/**
+ * @typedef {object} ConnectionListener
+ * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
+ * @property {() => void} onOpen                     a (re)connection was welcomed
+ * @property {(verdict: CloseVerdict, code: number, attempt: number) => void} onClose
+ */
+
+const PING_INTERVAL_MS = 2000;
+const BACKOFF_MIN_MS = 200;
+const BACKOFF_MAX_MS = 5000;
+
+export class RelayConnection {
+  /**
+   * @param {string} url   ws(s)://host/ws/play/{stream}?token=…
+   * @param {ConnectionListener} listener
+   */
+  constructor(url, listener) {
+    this.url = url;
+    this.listener = listener;
+    this.clock = new ClockSync();
+    this.attempt = 0;
+    this.pingId = 0;
+    this.closed = false;
+    /** @type {WebSocket | null} */
+    this.socket = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pingTimer = undefined;
+    /** Status{REFUSED} text received before a close, shown instead of the generic one. */
+    this.refusal = '';
+    this.bytesReceived = 0;
+  }
+
+  start() {
+    this.closed = false;
+    this.open();
+  }
+
+  /** Closes for good (the viewer left). */
+  stop() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
+    this.socket?.close(1000, 'viewer left');
+    this.socket = null;
+  }
+
+  open() {
+    const socket = new WebSocket(this.url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    this.refusal = '';
+    socket.onopen = () => socket.send(helloBytes('0.1.0'));
+    socket.onmessage = (event) => this.receive(socket, event);
+    socket.onclose = (event) => this.closedBy(socket, event.code, event.reason);
+  }
+
+  /** @param {WebSocket} socket @param {MessageEvent} event */
+  receive(socket, event) {
+    const arrivalMs = performance.now();
+    if (!(event.data instanceof ArrayBuffer)) return; // the relay sends binary only
+    this.bytesReceived += event.data.byteLength;
+    let env;
+    try {
+      env = decodeEnvelope(event.data);
+    } catch (e) {
+      console.warn('tunnelcast: undecodable message from the relay', e);
+      return;
+    }
+    switch (env.kind.case) {
+      case 'welcome':
+        this.attempt = 0;
+        this.startPinging(socket);
+        this.listener.onOpen();
+        break;
+      case 'ping':
+        socket.send(pongBytes(env.kind.value.id, env.kind.value.sendTimeMicros, localNowMicros(), localNowMicros()));
+        return;
+      case 'pong': {
+        const p = env.kind.value;
+        this.clock.addExchange(Number(p.pingSendTimeMicros), Number(p.receiveTimeMicros), Number(p.sendTimeMicros), localNowMicros());
+        return;
+      }
+      case 'status':
+        if (env.kind.value.closeCode) this.refusal = env.kind.value.message;
+        break;
+      default:
+        break;
+    }
+    this.listener.onEnvelope(env, arrivalMs);
+  }
+
+  /** A burst of pings right away for a first good sample, then one every 2 s. @param {WebSocket} socket */
+  startPinging(socket) {
+    clearInterval(this.pingTimer);
+    const ping = () => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(pingBytes(++this.pingId, localNowMicros()));
+    };
+    for (let i = 0; i < 5; i++) setTimeout(ping, i * 50);
+    this.pingTimer = setInterval(ping, PING_INTERVAL_MS);
+  }
+
+  /** @param {WebSocket} socket @param {number} code @param {string} reason */
+  closedBy(socket, code, reason) {
+    if (socket !== this.socket) return;
+    clearInterval(this.pingTimer);
+    this.socket = null;
+    if (this.closed) return;
+    const verdict = closeVerdict(code, reason);
+    const shown = this.refusal && !verdict.retry ? { ...verdict, message: `${verdict.message} (${this.refusal})` } : verdict;
+    this.attempt++;
+    this.listener.onClose(shown, code, this.attempt);
+    if (!verdict.retry) return;
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (this.attempt - 1));
+    this.retryTimer = setTimeout(() => this.open(), base * (0.75 + Math.random() * 0.5));
+  }
+}

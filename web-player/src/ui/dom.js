@@ -1,0 +1,25 @@
+// @ts-check
+/**
+ * A tiny element builder: h('div.card', { onclick }, child, 'text').
+ * @param {string} tagAndClasses  tag, then .class parts
+ * @param {Record<string, any> | null} [props]
+ * @param {...(Node | string | null | undefined | false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tagAndClasses, props, ...children) {
+  const [tag, ...classes] = tagAndClasses.split('.');
+  const el = document.createElement(tag || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'text') el.textContent = value;
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+
+/** Formats a number of ms for the overlay. @param {number} v @param {number} [digits] */
+export function ms(v, digits = 0) {
+  return Number.isFinite(v) ? `${v.toFixed(digits)} ms` : '–';
+}

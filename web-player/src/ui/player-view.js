@@ -1,0 +1,74 @@
+// @ts-check
+/** The player page: the video, its state messages, unmute, fullscreen and the stats overlay. */
+import { h, ms } from './dom.js';
+import { StatsOverlay } from './stats-overlay.js';
+import { Player } from '../player.js';
+
+/** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
+
+const STATE_LABELS = {
+  connecting: 'Connecting', waiting: 'Waiting', playing: 'Live', offline: 'Offline',
+  reconnecting: 'Reconnecting', unauthorized: 'Unauthorized', unsupported: 'Unsupported', error: 'Error',
+};
+
+/**
+ * Mounts a player for `options.stream` into `root`; returns a function that tears it down.
+ * @param {HTMLElement} root @param {PlayerOptions} options
+ * @param {(player: Player) => void} onPlayer  exposes the player (window.tunnelcast)
+ */
+export function mountPlayerView(root, options, onPlayer) {
+  const player = new Player(options);
+  onPlayer(player);
+  const overlay = new StatsOverlay();
+  const badge = h('span.tc-badge');
+  const latencyChip = h('span.tc-chip');
+  const message = h('div.tc-message-text');
+  const spinner = h('div.tc-spinner');
+  const messageLayer = h('div.tc-message', null, spinner, message);
+  const unmute = h('button.tc-unmute', { type: 'button', onclick: () => void player.unmute() },
+    h('span.tc-icon', { text: '🔇' }), 'Click to unmute');
+  const unsupportedAudio = h('div.tc-note-bar');
+  const statsShown = localStorage.getItem('tunnelcast.stats') !== 'hidden';
+  overlay.element.hidden = !statsShown;
+  const statsButton = h('button.tc-tool', { type: 'button', title: 'Statistics', text: 'Stats',
+    onclick: () => {
+      overlay.element.hidden = !overlay.element.hidden;
+      localStorage.setItem('tunnelcast.stats', overlay.element.hidden ? 'hidden' : 'shown');
+    } });
+  const stage = h('div.tc-stage', null, player.element, messageLayer, unmute, unsupportedAudio, overlay.element);
+  const fullscreenButton = h('button.tc-tool', { type: 'button', title: 'Fullscreen', text: 'Fullscreen',
+    onclick: () => (document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen()) });
+  stage.addEventListener('dblclick', () => fullscreenButton.click());
+  const bar = h('header.tc-bar', null,
+    h('a.tc-back', { href: '#/', text: '← Streams' }),
+    h('h1.tc-title', { text: options.stream }),
+    badge, latencyChip,
+    h('div.tc-spacer'),
+    statsButton, fullscreenButton);
+  const view = h('main.tc-player', null, bar, stage);
+  root.replaceChildren(view);
+  player.start();
+
+  const refresh = setInterval(() => {
+    const s = player.stats;
+    badge.textContent = STATE_LABELS[s.state] ?? s.state;
+    badge.dataset.state = s.state;
+    stage.dataset.state = s.state;
+    const latency = Number.isFinite(s.latencyPixelMs.p50) ? s.latencyPixelMs.p50 : s.latencyMetadataMs.p50;
+    latencyChip.textContent = Number.isFinite(latency) ? `${ms(latency)} glass-to-glass` : '';
+    message.textContent = s.message;
+    messageLayer.hidden = s.state === 'playing';
+    spinner.hidden = !['connecting', 'waiting', 'reconnecting'].includes(s.state);
+    unmute.hidden = s.audioRunning || s.state !== 'playing' || Boolean(s.audioUnsupported);
+    unsupportedAudio.textContent = s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '';
+    unsupportedAudio.hidden = !s.audioUnsupported || s.state !== 'playing';
+    // Figures only mean something while media flows.
+    overlay.element.classList.toggle('tc-stats-idle', s.state !== 'playing');
+    if (!overlay.element.hidden) overlay.update(s);
+  }, 250);
+
+  return () => {
+    clearInterval(refresh);
+    player.stop();
+  };
+}

@@ -1,0 +1,50 @@
+// @ts-check
+/** The stats overlay over the video: the live figures and a chart of latency and buffer. */
+import { h, ms } from './dom.js';
+import { LiveChart } from './chart.js';
+
+/** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
+
+/** @type {[string, (s: PlayerStats) => string][]} */
+const ROWS = [
+  ['Latency (pixels)', (s) => `${ms(s.latencyPixelMs.p50)} · p95 ${ms(s.latencyPixelMs.p95)}`],
+  ['Latency (metadata)', (s) => `${ms(s.latencyMetadataMs.p50)} · p95 ${ms(s.latencyMetadataMs.p95)}`],
+  ['A/V offset', (s) => ms(s.avOffsetMs.p50)],
+  ['Jitter', (s) => ms(s.jitterMs)],
+  ['Jitter buffer', (s) => `${ms(s.jitterBufferDepthMs)} / target ${ms(s.jitterBufferTargetMs)}`],
+  ['Video buffer', (s) => ms(s.videoBufferMs)],
+  ['Bitrate', (s) => `${(s.bitrateKbps / 1000).toFixed(2)} Mbit/s`],
+  ['Frames', (s) => `${s.fps} fps · ${s.framesDecoded} decoded · ${s.framesDropped} dropped`],
+  ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
+  ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],
+];
+
+export class StatsOverlay {
+  constructor() {
+    this.chart = new LiveChart([
+      { label: 'latency', color: '#4cc9f0' },
+      { label: 'jitter buffer', color: '#f72585' },
+    ]);
+    /** @type {HTMLElement[]} */
+    this.cells = [];
+    const table = h('dl.tc-stats-table');
+    for (const [label] of ROWS) {
+      const value = h('dd', { 'data-stat': label });
+      this.cells.push(value);
+      table.append(h('dt', { text: label }), value);
+    }
+    const legend = h('div.tc-legend', null,
+      h('span.tc-key', { style: 'color:#4cc9f0', text: '● latency' }),
+      h('span.tc-key', { style: 'color:#f72585', text: '● jitter buffer' }));
+    this.element = h('div.tc-stats', null, table, this.chart.canvas, legend);
+  }
+
+  /** @param {PlayerStats} s */
+  update(s) {
+    ROWS.forEach(([, format], i) => {
+      this.cells[i].textContent = format(s);
+    });
+    const latency = Number.isFinite(s.latencyPixelMs.last) ? s.latencyPixelMs.last : s.latencyMetadataMs.last;
+    this.chart.add([latency, s.jitterBufferDepthMs]);
+  }
+}

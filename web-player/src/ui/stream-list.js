@@ -1,0 +1,52 @@
+// @ts-check
+/** The home page: the live streams from /api/streams, refreshed every few seconds. */
+import { h } from './dom.js';
+
+/**
+ * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
+ * read leniently: a bare array is accepted too.
+ * @param {any} body
+ * @returns {{ name: string, players: number, online: boolean, detail: string }[]}
+ */
+export function parseStreams(body) {
+  const list = Array.isArray(body) ? body : Array.isArray(body?.streams) ? body.streams : [];
+  return list
+    .map((s) => {
+      const tracks = Array.isArray(s.tracks) ? s.tracks : [];
+      const detail = tracks.map((t) => [t.codec, t.width && t.height ? `${t.width}×${t.height}` : ''].filter(Boolean).join(' ')).join(' · ');
+      const online = typeof s.state === 'string' ? s.state === 'live' : Boolean(s.publisher ?? true);
+      return { name: String(s.name ?? s.stream ?? s.id ?? ''), players: Number(s.players ?? s.playerCount ?? 0) || 0, online: Boolean(online), detail };
+    })
+    .filter((s) => s.name);
+}
+
+/** @param {HTMLElement} root @param {string} search the page's query string, kept on links */
+export function mountStreamList(root, search) {
+  const grid = h('div.tc-grid');
+  const note = h('p.tc-note', { text: 'Loading streams…' });
+  root.replaceChildren(h('main.tc-home', null,
+    h('header.tc-hero', null, h('div.tc-logo', { text: 'Tunnelcast' }),
+      h('p.tc-tagline', { text: 'Live video and audio over nothing but a WebSocket.' })),
+    h('h2.tc-section', { text: 'Live streams' }), note, grid));
+
+  const load = async () => {
+    try {
+      const response = await fetch('/api/streams', { cache: 'no-store' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const streams = parseStreams(await response.json());
+      note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
+      note.hidden = streams.length > 0;
+      grid.replaceChildren(...streams.map((s) => h('a.tc-card', { href: `${search}#/play/${encodeURIComponent(s.name)}` },
+        h('div.tc-card-thumb', null, h('span.tc-play', { text: '▶' })),
+        h('div.tc-card-body', null,
+          h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }), s.name),
+          h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
+    } catch (e) {
+      note.hidden = false;
+      note.textContent = `Cannot reach the relay (${e instanceof Error ? e.message : e}).`;
+    }
+  };
+  void load();
+  const timer = setInterval(load, 3000);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,30 @@
+// @ts-check
+/**
+ * The messages between the page and the transport worker (which owns the WebSocket, the
+ * clock sync and the audio decoder, so that a busy page cannot delay audio).
+ *
+ * @typedef {import('../transport/close-codes.js').CloseVerdict} CloseVerdict
+ * @typedef {import('../transport/wire.js').TrackConfig} TrackConfig
+ * @typedef {import('../transport/wire.js').Envelope} Envelope
+ *
+ * @typedef {object} VideoPacket  a MediaPacket of the video track, with plain numbers
+ * @property {number} trackId
+ * @property {number} ptsMicros
+ * @property {number} durationMicros
+ * @property {boolean} keyframe
+ * @property {number} captureTimeMicros
+ * @property {Uint8Array} payload
+ *
+ * @typedef {{ type: 'start', url: string }
+ *   | { type: 'audioPort', port: MessagePort }
+ *   | { type: 'stop' }} ToWorker
+ *
+ * @typedef {{ type: 'open' }
+ *   | { type: 'close', verdict: CloseVerdict, code: number, attempt: number }
+ *   | { type: 'envelope', envelope: Envelope }
+ *   | { type: 'video', packet: VideoPacket }
+ *   | { type: 'clock', offsetMicros: number, rttMicros: number }
+ *   | { type: 'audio', packetsDecoded: number, decodeErrors: number, unsupported: string, bytes: number,
+ *       audioCaptureMinusPtsMs: number }} FromWorker
+ */
+export {};

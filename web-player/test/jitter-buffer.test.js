@@ -1,0 +1,195 @@
+// The jitter buffer driven by synthetic arrival traces, in simulated time: packets of 20 ms
+// of audio arrive per the trace (in order, as over TCP), the output pulls 128-sample blocks
+// at 48 kHz. Each case asserts the target delay, the underrun rate and convergence.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JitterBuffer } from '../src/audio/jitter-buffer.js';
+
+const RATE = 48_000;
+const PACKET_MS = 20;
+const PACKET_FRAMES = (RATE * PACKET_MS) / 1000;
+const BLOCK = 128;
+
+/** A deterministic PRNG so that failures reproduce. */
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Arrival times (ms, receiver clock) of packets sent every 20 ms of media time.
+ * @param {number} seconds
+ * @param {(sendMs: number, i: number) => number} arrivalOf  unordered arrival
+ */
+function trace(seconds, arrivalOf) {
+  const arrivals = [];
+  let last = -Infinity;
+  for (let i = 0; i < (seconds * 1000) / PACKET_MS; i++) {
+    last = Math.max(last, arrivalOf(i * PACKET_MS, i)); // TCP: in order, head-of-line blocked
+    arrivals.push(last);
+  }
+  return arrivals;
+}
+
+/**
+ * Plays a trace through a buffer; samples the buffer every block.
+ * @returns {{ jb: JitterBuffer, samples: { tMs: number, targetMs: number, depthMs: number, playing: boolean }[] }}
+ */
+function simulate(arrivals, options = {}) {
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1, ...options });
+  const out = [new Float32Array(BLOCK)];
+  const samples = [];
+  let next = 0;
+  const endMs = arrivals[arrivals.length - 1]; // stop with the trace: its end is not an underrun
+  for (let block = 0; ; block++) {
+    const tMs = (block * BLOCK * 1000) / RATE;
+    if (tMs > endMs) break;
+    while (next < arrivals.length && arrivals[next] <= tMs) {
+      const planes = [new Float32Array(PACKET_FRAMES).fill(0.5)];
+      jb.push(next * PACKET_MS, arrivals[next], planes);
+      next++;
+    }
+    jb.render(out);
+    samples.push({ tMs, targetMs: jb.targetMs, depthMs: jb.depthMs, playing: jb.playing });
+  }
+  return { jb, samples };
+}
+
+/** Fraction of output samples concealed, between two times. */
+function underrunRate(jb) {
+  return jb.concealedSamples / Math.max(1, jb.renderedSamples);
+}
+
+/** The first time after `fromMs` from which |depth − target| stays ≤ tolMs until `untilMs`. */
+function convergedAt(samples, fromMs, untilMs, tolMs) {
+  let since = null;
+  for (const s of samples) {
+    if (s.tMs < fromMs || s.tMs > untilMs) continue;
+    const ok = s.playing && Math.abs(s.depthMs - s.targetMs) <= tolMs;
+    if (ok && since === null) since = s.tMs;
+    if (!ok) since = null;
+  }
+  return since;
+}
+
+test('constant delay: target sits at the floor, no underruns, depth stays on target', () => {
+  const { jb, samples } = simulate(trace(30, (send) => send + 50));
+  assert.equal(jb.targetMs, 30);
+  assert.equal(jb.underruns, 0);
+  assert.equal(jb.skippedSamples, 0);
+  // Depth oscillates by one packet (20 ms) around the target, never more.
+  const late = samples.filter((s) => s.tMs > 5000 && s.tMs < 29_000);
+  for (const s of late) assert.ok(s.depthMs > 5 && s.depthMs < 30 + PACKET_MS + 10, `depth ${s.depthMs} at ${s.tMs}`);
+});
+
+test('uniform 0-100 ms jitter: target follows the 95th percentile, underruns < 1 %, converges fast', () => {
+  const rnd = mulberry32(7);
+  const { jb, samples } = simulate(trace(60, (send) => send + 40 + rnd() * 100));
+  // Peak lateness per bucket is ~90-100 ms; plus packet and margin.
+  assert.ok(jb.jitterMs > 80 && jb.jitterMs <= 100, `jitter ${jb.jitterMs}`);
+  assert.ok(jb.targetMs > 110 && jb.targetMs <= 130, `target ${jb.targetMs}`);
+  assert.ok(underrunRate(jb) < 0.01, `underrun rate ${underrunRate(jb)}`);
+  // Convergence of the target: within 15 % of its final value from 3 s on.
+  const final = jb.targetMs;
+  const off = samples.filter((s) => s.tMs > 3000 && Math.abs(s.targetMs - final) > 0.15 * final);
+  assert.equal(off.length, 0, `target off after 3 s at ${off[0]?.tMs} ms: ${off[0]?.targetMs}`);
+});
+
+test('bursts of five packets every 100 ms: target covers the burst period, no underruns', () => {
+  const { jb } = simulate(trace(30, (send) => Math.ceil((send + 1) / 100) * 100 + 30));
+  assert.ok(jb.jitterMs >= 75 && jb.jitterMs <= 100, `jitter ${jb.jitterMs}`);
+  assert.ok(jb.targetMs >= 105 && jb.targetMs <= 130, `target ${jb.targetMs}`);
+  assert.ok(underrunRate(jb) < 0.01, `underrun rate ${underrunRate(jb)}`);
+});
+
+test('a 1 s stall: conceals about the stall, does not raise the target, converges back within 3 s', () => {
+  const rnd = mulberry32(11);
+  const stallStart = 10_000;
+  const stallEnd = 11_000;
+  const arrivals = trace(30, (send) => {
+    const normal = send + 40 + rnd() * 20;
+    return normal >= stallStart && normal < stallEnd ? stallEnd : normal;
+  });
+  const { jb, samples } = simulate(arrivals);
+  const beforeTarget = samples.find((s) => s.tMs >= stallStart - 100).targetMs;
+  const after = samples.filter((s) => s.tMs > stallEnd && s.tMs < stallEnd + 10_000);
+  const maxTargetAfter = Math.max(...after.map((s) => s.targetMs));
+  assert.ok(maxTargetAfter <= beforeTarget + 15, `target raised from ${beforeTarget} to ${maxTargetAfter}`);
+  assert.equal(jb.underruns, 1);
+  const concealedMs = (jb.concealedSamples / RATE) * 1000;
+  assert.ok(concealedMs > 900 && concealedMs < 1100, `concealed ${concealedMs} ms`);
+  assert.ok(jb.skippedSamples > 0, 'the backlog of the burst was dropped, not played late');
+  const back = convergedAt(samples, stallEnd, 29_000, 25);
+  assert.ok(back !== null && back - stallEnd <= 3000, `converged ${back === null ? 'never' : back - stallEnd + ' ms'} after the stall`);
+});
+
+test('a GOP-cache backlog at start (2 s at once) does not raise the target and is played from its live end', () => {
+  const rnd = mulberry32(5);
+  // Packets 0..99 (2 s of media) are already waiting and arrive in one burst at 2000 ms.
+  const { jb, samples } = simulate(trace(20, (send) => Math.max(2000, send + 5 + rnd() * 10)));
+  const after = samples.filter((s) => s.tMs > 2600);
+  assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
+  const back = convergedAt(samples, 2000, 19_000, 25);
+  assert.ok(back !== null && back - 2000 <= 1000, `reached the live edge ${back === null ? 'never' : back - 2000 + ' ms'} after the burst`);
+  assert.equal(jb.underruns, 0);
+});
+
+test('a backlog that trickles in over 800 ms (slow link) is not taken for jitter either', () => {
+  const rnd = mulberry32(9);
+  // Packets 0..99 are queued at 2000 ms and arrive 8 ms apart; then the stream is live.
+  const { jb, samples } = simulate(trace(20, (send, i) => (i < 100 ? 2000 + i * 8 : send + 5 + rnd() * 10)));
+  const after = samples.filter((s) => s.tMs > 3500);
+  assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
+  assert.equal(jb.underruns, 0);
+});
+
+for (const drift of [+0.001, -0.001]) {
+  test(`clock drift ${drift > 0 ? '+' : ''}${drift * 100} %: depth held on target by time-stretch, no underruns`, () => {
+    // The sender's clock runs fast or slow: packets arrive every 20 ms × (1 − drift).
+    const { jb, samples } = simulate(trace(120, (send) => send * (1 - drift) + 40));
+    assert.equal(jb.underruns, 0);
+    assert.equal(jb.skippedSamples, 0);
+    // Without correction the depth would move by 120 ms over the run.
+    const late = samples.filter((s) => s.tMs > 20_000 && s.tMs < 115_000);
+    const worst = Math.max(...late.map((s) => Math.abs(s.depthMs - s.targetMs)));
+    assert.ok(worst < 30, `depth strayed ${worst} ms from target`);
+    assert.ok(Math.abs(jb.rate - 1) < 0.01, `rate ${jb.rate}`);
+  });
+}
+
+test('floor and ceiling bound the target', () => {
+  const rnd = mulberry32(3);
+  const { jb } = simulate(trace(20, (send) => send + rnd() * 100), { floorMs: 10, ceilingMs: 60 });
+  assert.equal(jb.targetMs, 60);
+  const quiet = simulate(trace(20, (send) => send + 5), { floorMs: 200, ceilingMs: 400 }).jb;
+  assert.equal(quiet.targetMs, 200);
+  assert.throws(() => new JitterBuffer({ sampleRate: RATE, channels: 1, floorMs: 100, ceilingMs: 50 }), RangeError);
+});
+
+test('output never jumps: sample-to-sample steps stay small through underrun and catch-up', () => {
+  // A 1 kHz-free signal (constant 0.5) must leave the buffer without steps larger than the fades allow.
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
+  const out = [new Float32Array(BLOCK)];
+  let prev = 0;
+  let worst = 0;
+  let media = 0;
+  for (let block = 0; block < 3000; block++) {
+    const tMs = (block * BLOCK * 1000) / RATE;
+    const stalled = tMs > 2000 && tMs < 3000;
+    while (!stalled && media <= tMs + 40) {
+      jb.push(media, tMs, [new Float32Array(PACKET_FRAMES).fill(0.5)]);
+      media += PACKET_MS;
+    }
+    jb.render(out);
+    for (const v of out[0]) {
+      worst = Math.max(worst, Math.abs(v - prev));
+      prev = v;
+    }
+  }
+  assert.ok(jb.underruns >= 1 && jb.skippedSamples > 0, 'the scenario must exercise underrun and catch-up');
+  assert.ok(worst < 0.5 / 50, `largest step ${worst}`);
+});
