@@ -238,8 +238,17 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
      * microseconds, whatever the number of players.
      */
     private void kick(boolean kick) {
-        if (kick) {
+        if (!kick) {
+            return;
+        }
+        try {
             ioThread.execute(this);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The I/O thread is terminating (relay shutdown): the connection goes with it,
+            // so there is nothing left to send.
+            synchronized (this) {
+                pumpScheduled = false;
+            }
         }
     }
 
