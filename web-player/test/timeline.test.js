@@ -70,18 +70,18 @@ test('a time plays in its segment at its offset; in a gap from the next segment;
 });
 
 test('ticks: round times, spaced enough, labelled on whole minutes/hours in the viewer zone', () => {
-  // 13:59:50 – 14:01:50 UTC over 600 px: 5 s ticks (2 s would be 10 px apart, under 12 px), labels every 30 s.
+  // 13:59:50 – 14:01:50 UTC over 600 px: 5 s ticks (2 s would be 10 px apart, under 12 px), labels every 15 s (70 px apart at least).
   const utc = ticks(T0, T0 + 120 * S, 600);
   const steps = new Set(utc.slice(1).map((t, i) => t.micros - utc[i].micros));
   assert.deepEqual([...steps], [5 * S]);
   assert.ok(utc.every((t) => t.micros % (5 * S) === 0));
-  assert.deepEqual(utc.filter((t) => t.major).map((t) => t.label), ['14:00:00', '14:00:30', '14:01:00', '14:01:30']);
-  // Ten hours over 600 px: hourly ticks, labelled every 6 h of the viewer's (UTC+2) clock.
+  assert.deepEqual(utc.filter((t) => t.major).map((t) => t.label), ['14:00:00', '14:00:15', '14:00:30', '14:00:45', '14:01:00', '14:01:15', '14:01:30', '14:01:45']);
+  // Ten hours over 600 px: hourly ticks, labelled every 2 h of the viewer's (UTC+2) clock.
   const day = ticks(T0, T0 + 10 * 3600 * S, 600, { minSpacingPx: 40, utcOffsetMinutes: 120 });
   assert.equal(day[1].micros - day[0].micros, 3600 * S);
   // 15:59:50 – 01:59:50 local.
-  assert.deepEqual(day.filter((t) => t.major).map((t) => t.label), ['18:00', '00:00']);
-  assert.equal(day[0].label, '');
+  assert.deepEqual(day.filter((t) => t.major).map((t) => t.label), ['16:00', '18:00', '20:00', '22:00', '00:00']);
+  assert.equal(day[1].label, '', '17:00 is a tick without a label');
   assert.deepEqual(ticks(T0, T0, 600), []);
 });
 

@@ -124,28 +124,23 @@ export function nextPlayable(segments, segment) {
 const SECOND = 1_000_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-/** Tick steps, finest first; every fifth-ish step apart is a labelled (major) tick. */
+/** Tick steps, finest first; labelled ticks use a coarser step of the same list. */
 const STEPS = [1, 2, 5, 10, 15, 30].map((s) => s * SECOND)
   .concat([1, 2, 5, 10, 15, 30].map((m) => m * MINUTE), [1, 2, 3, 6, 12, 24].map((h) => h * HOUR));
-/** For each step, the step of the labelled ticks. */
-const MAJOR = new Map([[SECOND, 10 * SECOND], [2 * SECOND, 10 * SECOND], [5 * SECOND, 30 * SECOND], [10 * SECOND, MINUTE],
-  [15 * SECOND, MINUTE], [30 * SECOND, 5 * MINUTE], [MINUTE, 5 * MINUTE], [2 * MINUTE, 10 * MINUTE], [5 * MINUTE, 30 * MINUTE],
-  [10 * MINUTE, HOUR], [15 * MINUTE, HOUR], [30 * MINUTE, 3 * HOUR], [HOUR, 6 * HOUR], [2 * HOUR, 12 * HOUR], [3 * HOUR, 12 * HOUR],
-  [6 * HOUR, 24 * HOUR], [12 * HOUR, 24 * HOUR], [24 * HOUR, 24 * HOUR]]);
 
 /**
  * Tick marks on round times: the finest step that keeps ticks `minSpacingPx` apart, labelled
- * on coarser round times (whole minutes, hours…). `utcOffsetMinutes` shifts what "round"
- * means to the viewer's zone (local midnight, local hours).
+ * on the finest multiple of it that keeps labels `minLabelSpacingPx` apart (whole minutes,
+ * hours…). `utcOffsetMinutes` shifts what "round" means to the viewer's zone (local hours).
  * @param {number} fromMicros @param {number} toMicros @param {number} widthPx
- * @param {{ minSpacingPx?: number, utcOffsetMinutes?: number }} [options]
+ * @param {{ minSpacingPx?: number, minLabelSpacingPx?: number, utcOffsetMinutes?: number }} [options]
  * @returns {Tick[]}
  */
-export function ticks(fromMicros, toMicros, widthPx, { minSpacingPx = 12, utcOffsetMinutes = 0 } = {}) {
+export function ticks(fromMicros, toMicros, widthPx, { minSpacingPx = 12, minLabelSpacingPx = 70, utcOffsetMinutes = 0 } = {}) {
   const span = toMicros - fromMicros;
   if (!(span > 0) || !(widthPx > 0)) return [];
   const step = STEPS.find((s) => (s / span) * widthPx >= minSpacingPx) ?? STEPS[STEPS.length - 1];
-  const major = /** @type {number} */ (MAJOR.get(step));
+  const major = STEPS.find((s) => s % step === 0 && (s / span) * widthPx >= minLabelSpacingPx) ?? STEPS[STEPS.length - 1];
   const shift = utcOffsetMinutes * MINUTE;
   /** @type {Tick[]} */
   const out = [];
