@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.bench.latency.ChromiumPlayer;
 import dev.tunnelcast.bench.latency.LiveStack;
+import dev.tunnelcast.server.auth.Action;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The player's archive view in real headless Chromium against a real relay recording a real
- * capture agent: ~6 s are recorded, the agent stops (the segment closes), the timeline at
+ * capture agent: the stream list and the live player link to the archive, which draws the
+ * segment being recorded; ~6 s are recorded, the agent stops (the segment closes), the timeline at
  * {@code #/archive/{stream}} shows exactly that span, a click plays it (native HLS in a
  * {@code <video>}), the wall-clock time shown matches the frame shown (the synthetic source's
  * frame stamp), and a click further right seeks. Screenshot: target/e2e/archive-view.png.
@@ -67,15 +69,31 @@ class ArchiveViewE2ETest {
         Files.createDirectories(ARTIFACTS);
         try (LiveStack stack = LiveStack.start(new LiveStack.Options(640, 360, 30, 1_000_000, Duration.ofSeconds(3)), recordDir)) {
             stack.publish(STREAM);
-            Thread.sleep(6_000);
-            stack.stopPublishing(STREAM); // EndOfStream: the segment closes
-            JsonNode segment = awaitClosedSegment(stack.port());
-            long startMicros = segment.path("startWallMicros").asLong();
-            long endMicros = segment.path("endWallMicros").asLong();
-            System.out.println("recorded: " + segment);
-            assertThat(endMicros - startMicros).as("recorded span, µs").isBetween(4_000_000L, 8_000_000L);
-
+            long publishedAt = System.nanoTime();
             try (ChromiumPlayer browser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-archive.log"))) {
+                // Reachable from the stream list ("recordings" per stream) and from the live player.
+                browser.open("http://127.0.0.1:" + stack.port() + "/");
+                JsonNode link = await(browser, "[...document.querySelectorAll('.tc-card-recordings')].map(a => a.getAttribute('href'))",
+                        v -> v.size() > 0, Duration.ofSeconds(10));
+                assertThat(link.get(0).asText()).isEqualTo("#/archive/" + STREAM);
+                browser.screenshot(ARTIFACTS.resolve("archive-stream-list.png"));
+                browser.click(".tc-card-recordings");
+                assertThat(browser.evaluate("location.hash").asText()).isEqualTo("#/archive/" + STREAM);
+                JsonNode recordingSpans = await(browser, "document.querySelectorAll('.tc-span.tc-span-recording').length",
+                        v -> v.asInt() > 0, Duration.ofSeconds(10));
+                assertThat(recordingSpans.asInt()).as("the segment being recorded, drawn as such").isEqualTo(1);
+                browser.open(stack.playerUrl(STREAM, stack.token(Action.PLAY, STREAM), "").toString());
+                assertThat(browser.evaluate("document.querySelectorAll('.tc-bar a[href$=\"#/archive/" + STREAM + "\"]').length")
+                        .asInt()).as("Recordings link in the live player").isEqualTo(1);
+
+                Thread.sleep(Math.max(0, 6_000 - (System.nanoTime() - publishedAt) / 1_000_000));
+                stack.stopPublishing(STREAM); // EndOfStream: the segment closes
+                JsonNode segment = awaitClosedSegment(stack.port());
+                long startMicros = segment.path("startWallMicros").asLong();
+                long endMicros = segment.path("endWallMicros").asLong();
+                System.out.println("recorded: " + segment);
+                assertThat(endMicros - startMicros).as("recorded span, µs").isBetween(4_000_000L, 8_000_000L);
+
                 browser.open(stack.archiveUrl(STREAM).toString());
                 assertThat(browser.evaluate("document.querySelector('video').canPlayType('application/vnd.apple.mpegurl')").asText())
                         .as("Chromium plays HLS natively").isNotEmpty();
