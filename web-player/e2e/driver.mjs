@@ -5,7 +5,7 @@
 //
 // Commands: open {url} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
-//           · video · trace {expression, durationMs} · console · quit
+//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,17 @@ const commands = {
   async click({ selector }) {
     await page.locator(selector).first().click({ timeout: 5000 });
     return {};
+  },
+  /** A real click at xFraction of the element's width, half its height (the archive timeline). */
+  async clickAt({ selector, xFraction }) {
+    const target = page.locator(selector).first();
+    const box = await target.boundingBox({ timeout: 5000 });
+    if (!box) throw new Error(`${selector} is not visible`);
+    await target.click({ position: { x: box.width * xFraction, y: box.height / 2 }, timeout: 5000 });
+    return {};
+  },
+  async eval({ expression }) {
+    return { value: await page.evaluate(expression) };
   },
   async visible({ selector }) {
     return { visible: await page.locator(selector).first().isVisible() };

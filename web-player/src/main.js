@@ -1,11 +1,13 @@
 // @ts-check
 /**
- * The page's entry: routes `#/` to the stream list and `#/play/{stream}` to the player, reads
+ * The page's entry: routes `#/` to the stream list, `#/play/{stream}` to the player and
+ * `#/archive/{stream}` to the stream's recordings; reads
  * the options from the query string (?token=…&video=webcodecs&latency=40-400) and exposes
  * the running player on `window.tunnelcast` for tests and benchmarks.
  */
 import { mountStreamList } from './ui/stream-list.js';
 import { mountPlayerView } from './ui/player-view.js';
+import { mountArchiveView } from './ui/archive-view.js';
 
 /** @typedef {import('./player.js').Player} Player */
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
@@ -44,7 +46,12 @@ function route() {
   global.player = null;
   const params = new URLSearchParams(location.search);
   const play = /^#\/play\/(.+)$/.exec(location.hash);
-  if (play) {
+  const archive = /^#\/archive\/(.+)$/.exec(location.hash);
+  if (archive) {
+    const stream = decodeURIComponent(archive[1]);
+    document.title = `${stream} · recordings · Tunnelcast`;
+    unmount = mountArchiveView(root, stream, location.search);
+  } else if (play) {
     const stream = decodeURIComponent(play[1]);
     document.title = `${stream} · Tunnelcast`;
     const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;

@@ -44,6 +44,7 @@ export function mountPlayerView(root, options, onPlayer) {
     h('h1.tc-title', { text: options.stream }),
     badge, latencyChip,
     h('div.tc-spacer'),
+    h('a.tc-tool', { href: `${location.search}#/archive/${encodeURIComponent(options.stream)}`, title: 'Recorded archive', text: 'Recordings' }),
     statsButton, fullscreenButton);
   const view = h('main.tc-player', null, bar, stage);
   root.replaceChildren(view);

@@ -36,10 +36,12 @@ export function mountStreamList(root, search) {
       const streams = parseStreams(await response.json());
       note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
       note.hidden = streams.length > 0;
-      grid.replaceChildren(...streams.map((s) => h('a.tc-card', { href: `${search}#/play/${encodeURIComponent(s.name)}` },
-        h('div.tc-card-thumb', null, h('span.tc-play', { text: '▶' })),
+      grid.replaceChildren(...streams.map((s) => h('div.tc-card', null,
+        h('a.tc-card-thumb', { href: `${search}#/play/${encodeURIComponent(s.name)}`, title: 'Watch live' }, h('span.tc-play', { text: '▶' })),
         h('div.tc-card-body', null,
-          h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }), s.name),
+          h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }),
+            h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
+            h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
     } catch (e) {
       note.hidden = false;

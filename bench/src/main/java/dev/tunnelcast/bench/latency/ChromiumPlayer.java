@@ -151,6 +151,19 @@ public final class ChromiumPlayer implements AutoCloseable {
         call("click", Map.of("selector", selector), Duration.ofSeconds(10));
     }
 
+    /**
+     * A real click at a point of the first element matching {@code selector}: {@code xFraction}
+     * of its width from the left, at half its height.
+     */
+    public void clickAt(String selector, double xFraction) {
+        call("clickAt", Map.of("selector", selector, "xFraction", xFraction), Duration.ofSeconds(10));
+    }
+
+    /** The value of a JavaScript expression in the page (JSON-serializable). */
+    public JsonNode evaluate(String expression) {
+        return call("eval", Map.of("expression", expression), Duration.ofSeconds(10)).path("value");
+    }
+
     public boolean visible(String selector) {
         return call("visible", Map.of("selector", selector), Duration.ofSeconds(10)).path("visible").asBoolean();
     }

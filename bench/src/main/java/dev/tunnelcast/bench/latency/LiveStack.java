@@ -8,11 +8,13 @@ import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,7 +23,8 @@ import java.util.Map;
 /**
  * A live pipeline in this JVM for end-to-end tests and the latency benchmark: a relay on
  * loopback (a free port, kept across {@link #restartRelay()}) with tokens required, and
- * capture agents publishing the synthetic camera and microphone (frame stamp on).
+ * capture agents publishing the synthetic camera and microphone (frame stamp on); optionally
+ * recording every stream into a directory.
  */
 public final class LiveStack implements AutoCloseable {
 
@@ -33,18 +36,26 @@ public final class LiveStack implements AutoCloseable {
     }
 
     private final Options options;
+    /** Where the relay records (docs/recording.md), or null: no recording. */
+    private final Path recordDir;
     private final String secret = "tunnelcast-e2e-" + System.nanoTime();
     private final TokenAuthority tokens = new TokenAuthority(secret);
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private Relay relay;
     private int port;
 
-    private LiveStack(Options options) {
+    private LiveStack(Options options, Path recordDir) {
         this.options = options;
+        this.recordDir = recordDir;
     }
 
     public static LiveStack start(Options options) {
-        LiveStack stack = new LiveStack(options);
+        return start(options, null);
+    }
+
+    /** As {@link #start(Options)}, with the relay recording every stream into {@code recordDir} (null: off). */
+    public static LiveStack start(Options options, Path recordDir) {
+        LiveStack stack = new LiveStack(options, recordDir);
         stack.relay = Relay.start(stack.relayConfig(0));
         stack.port = stack.relay.port();
         return stack;
@@ -52,7 +63,8 @@ public final class LiveStack implements AutoCloseable {
 
     private RelayConfig relayConfig(int bindPort) {
         return RelayConfig.builder().bindAddress("127.0.0.1").port(bindPort).tokenSecret(secret)
-                .gracePeriod(options.gracePeriod()).build();
+                .gracePeriod(options.gracePeriod())
+                .archive(recordDir == null ? null : ArchiveConfig.defaults(recordDir)).build();
     }
 
     public int port() {
@@ -73,6 +85,11 @@ public final class LiveStack implements AutoCloseable {
         String query = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
                 + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
         return URI.create("http://127.0.0.1:" + port + "/?" + query + "#/play/" + stream);
+    }
+
+    /** The player's archive page of a stream (the archive API needs no token). */
+    public URI archiveUrl(String stream) {
+        return URI.create("http://127.0.0.1:" + port + "/#/archive/" + stream);
     }
 
     /** Starts an agent publishing the synthetic source to a stream. */
