@@ -7,6 +7,8 @@ const outdir = process.argv[2] ?? 'target/classes/tunnelcast/player';
 const common = { bundle: true, format: 'esm', target: 'chrome110', sourcemap: true, minify: true, logLevel: 'warning' };
 await build({ ...common, entryPoints: { app: 'src/main.js' }, outdir });
 await build({ ...common, entryPoints: { 'playout-worklet': 'src/audio/playout-worklet.js' }, outdir });
-await build({ ...common, entryPoints: { 'transport-worker': 'src/worker/transport-worker.js' }, outdir });
+// splitting: the WASM Opus decoder (~90 kB, only where WebCodecs cannot decode Opus) is a chunk the worker imports on demand.
+await build({ ...common, entryPoints: { 'transport-worker': 'src/worker/transport-worker.js' }, outdir, splitting: true,
+  chunkNames: 'chunks/[name]-[hash]' });
 cpSync('static', outdir, { recursive: true });
 console.log(`tunnelcast web player built into ${outdir}`);

@@ -3,7 +3,7 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
+// Commands: open {url, withoutWebCodecsAudio?} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
@@ -37,16 +37,26 @@ const stats = () => page.evaluate(() => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const commands = {
-  async open({ url }) {
+  /**
+   * withoutWebCodecsAudio: the page's WebCodecs audio classes are deleted before any script
+   * runs (as in a browser without them); workers keep their own globals, so the player must
+   * notice on the main thread.
+   */
+  async open({ url, withoutWebCodecsAudio = false }) {
     if (page) await page.close();
     page = await context.newPage();
+    if (withoutWebCodecsAudio) {
+      await page.addInitScript(() => {
+        for (const name of ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk']) delete globalThis[name];
+      });
+    }
     page.on('console', (m) => {
       consoleLines.push(`[${m.type()}] ${m.text()}`);
       if (consoleLines.length > 200) consoleLines.shift();
     });
     page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
     await page.goto(url, { waitUntil: 'load' });
-    return {};
+    return { audioDecoderInPage: await page.evaluate(() => typeof globalThis.AudioDecoder) };
   },
   async waitFor({ states, timeoutMs, minFrames = 0 }) {
     const start = Date.now();

@@ -59,6 +59,7 @@ function route() {
       stream,
       token: params.get('token') ?? '',
       videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
+      audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
       ...parseLatency(params.get('latency')),
       wsBase,
       workletUrl: new URL('playout-worklet.js', location.href).href,

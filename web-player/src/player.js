@@ -36,6 +36,7 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {string} wsBase           ws(s)://host
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
+ * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
  */
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
@@ -82,7 +83,8 @@ export class Player {
     const worker = new Worker(this.options.workerUrl, { type: 'module' });
     this.worker = worker;
     worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ e) => this.fromWorker(e.data);
-    this.toWorker({ type: 'start', url: this.url });
+    const preferWasmAudio = this.options.audioDecoder === 'wasm' || typeof AudioDecoder === 'undefined';
+    this.toWorker({ type: 'start', url: this.url, preferWasmAudio });
     void this.audio.outputPort()
       .then((port) => this.toWorker({ type: 'audioPort', port }, [port]))
       .catch((e) => console.warn('tunnelcast: audio unavailable', e));
@@ -135,6 +137,7 @@ export class Player {
         this.stats.audioCaptureMinusPtsMs = message.audioCaptureMinusPtsMs;
         // Video can still play without audio: say so, and keep the state for the video.
         this.stats.audioUnsupported = message.unsupported;
+        this.stats.audioDecoder = message.decoder;
         break;
       default: {
         /** @type {never} */

@@ -1,23 +1,46 @@
 // @ts-check
 /**
- * Opus packets → WebCodecs AudioDecoder → PCM planes posted to the playout worklet's port,
- * each with its packet's arrival time (for the jitter statistics). Runs in the transport
- * worker. Opus packets are independent, so a decode error only restarts the decoder.
+ * Opus packets → PCM planes posted to the playout worklet's port, each with its packet's
+ * arrival time (for the jitter statistics). Runs in the transport worker. Decodes with
+ * WebCodecs `AudioDecoder` where it can, else with libopus in WASM (loaded on demand):
+ * both give the worklet the same { mediaTimeMs, arrivalMs, planes }. Opus packets are
+ * independent, so a decode error only restarts the decoder.
  */
+import { parseOpusHead, defaultOpusHead } from './opus-head.js';
 
 /** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
 /** @typedef {import('../transport/wire.js').MediaPacket} MediaPacket */
+/** @typedef {import('./wasm-opus-decoder.js').WasmOpusDecoder} WasmOpusDecoder */
+/** @typedef {'' | 'webcodecs' | 'wasm'} AudioDecoderKind  '' until a track is configured */
+
+/** @param {AudioDecoderConfig} config */
+async function webCodecsDecodes(config) {
+  if (typeof AudioDecoder === 'undefined') return false;
+  try {
+    return (await AudioDecoder.isConfigSupported(config)).supported === true;
+  } catch {
+    return false;
+  }
+}
 
 export class OpusDecoder {
-  constructor() {
+  /** @param {{ preferWasm?: boolean }} [options] preferWasm: skip WebCodecs (`?audio=wasm`, or the page has none) */
+  constructor(options = {}) {
+    this.preferWasm = options.preferWasm ?? false;
+    /** @type {AudioDecoderKind} */
+    this.kind = '';
     /** @type {AudioDecoder | null} */
     this.decoder = null;
     /** @type {AudioDecoderConfig | null} */
     this.config = null;
+    /** @type {WasmOpusDecoder | null} */
+    this.wasm = null;
     /** @type {MessagePort | null} where PCM goes (the worklet) */
     this.port = null;
     /** pts (µs) → arrival time (ms) of packets inside the decoder */
     this.arrivals = new Map();
+    /** bumped by every configure: a slow WASM load for an older track is dropped */
+    this.generation = 0;
     this.packetsDecoded = 0;
     this.decodeErrors = 0;
     this.droppedNoOutput = 0;
@@ -26,18 +49,65 @@ export class OpusDecoder {
 
   /** @param {TrackConfig} track */
   async configure(track) {
+    const generation = ++this.generation;
+    this.closeDecoders();
     const config = { codec: track.codec, sampleRate: track.sampleRate || 48_000, numberOfChannels: Math.max(1, track.channels || 1),
       description: track.decoderConfig.length ? track.decoderConfig : undefined };
-    if (typeof AudioDecoder === 'undefined' || !(await AudioDecoder.isConfigSupported(config)).supported) {
+    if (!this.preferWasm && (await webCodecsDecodes(config))) {
+      if (generation !== this.generation) return;
+      this.unsupported = '';
+      this.kind = 'webcodecs';
+      this.config = config;
+      this.restart();
+      return;
+    }
+    if (track.codec !== 'opus') {
       this.unsupported = `audio codec ${track.codec} cannot be decoded by this browser`;
       return;
     }
-    this.unsupported = '';
-    this.config = config;
-    this.restart();
+    try {
+      const head = track.decoderConfig.length ? parseOpusHead(track.decoderConfig) : defaultOpusHead(config.numberOfChannels);
+      const { WasmOpusDecoder } = await import('./wasm-opus-decoder.js');
+      const wasm = await WasmOpusDecoder.create(head);
+      if (generation !== this.generation) {
+        wasm.close();
+        return;
+      }
+      this.unsupported = '';
+      this.kind = 'wasm';
+      this.wasm = wasm;
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.unsupported = `audio codec ${track.codec} cannot be decoded by this browser (WASM decoder: ${e instanceof Error ? e.message : e})`;
+      console.warn('tunnelcast: WASM Opus decoder unavailable', e);
+    }
   }
 
+  closeDecoders() {
+    if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
+    this.decoder = null;
+    this.config = null;
+    this.wasm?.close();
+    this.wasm = null;
+    this.kind = '';
+    this.arrivals.clear();
+  }
+
+  /** A fresh decoder state (after a reconnect: the stream resumes elsewhere). */
   restart() {
+    if (this.wasm) {
+      const generation = this.generation;
+      const stale = this.wasm;
+      void import('./wasm-opus-decoder.js')
+        .then(({ WasmOpusDecoder }) => WasmOpusDecoder.create(stale.head))
+        .then((fresh) => {
+          if (generation !== this.generation || this.wasm !== stale) return fresh.close();
+          stale.close();
+          this.wasm = fresh;
+        })
+        .catch((e) => console.warn('tunnelcast: WASM Opus decoder restart failed', e));
+      return;
+    }
     if (!this.config) return;
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.arrivals.clear();
@@ -54,6 +124,16 @@ export class OpusDecoder {
 
   /** @param {MediaPacket} packet @param {number} arrivalMs */
   push(packet, arrivalMs) {
+    if (this.wasm) {
+      const pcm = this.wasm.decode(packet.payload, Number(packet.ptsMicros), packet.durationMicros || 20_000);
+      if (!pcm) {
+        this.decodeErrors++;
+        return;
+      }
+      this.packetsDecoded++;
+      this.emit(pcm.mediaTimeMs, arrivalMs, pcm.planes);
+      return;
+    }
     if (!this.decoder || this.decoder.state !== 'configured') return;
     const timestamp = Number(packet.ptsMicros);
     this.arrivals.set(timestamp, arrivalMs);
@@ -78,6 +158,15 @@ export class OpusDecoder {
     }
     const mediaTimeMs = data.timestamp / 1000;
     data.close();
+    this.emit(mediaTimeMs, arrivalMs, planes);
+  }
+
+  /** @param {number} mediaTimeMs @param {number} arrivalMs @param {Float32Array[]} planes */
+  emit(mediaTimeMs, arrivalMs, planes) {
+    if (!this.port) {
+      this.droppedNoOutput++;
+      return;
+    }
     this.port.postMessage({ type: 'pcm', mediaTimeMs, arrivalMs, planes }, planes.map((p) => p.buffer));
   }
 }

@@ -5,6 +5,9 @@ import { LiveChart } from './chart.js';
 
 /** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
 
+/** @type {Record<string, string>} */
+const AUDIO_DECODERS = { webcodecs: 'Opus · WebCodecs', wasm: 'Opus · WASM (libopus)' };
+
 /** @type {[string, (s: PlayerStats) => string][]} */
 const ROWS = [
   ['Latency (pixels)', (s) => `${ms(s.latencyPixelMs.p50)} · p95 ${ms(s.latencyPixelMs.p95)}`],
@@ -16,6 +19,7 @@ const ROWS = [
   ['Bitrate', (s) => `${(s.bitrateKbps / 1000).toFixed(2)} Mbit/s`],
   ['Frames', (s) => `${s.fps} fps · ${s.framesDecoded} decoded · ${s.framesDropped} dropped`],
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
+  ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
   ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],
 ];
 

@@ -15,7 +15,7 @@
  * @property {number} captureTimeMicros
  * @property {Uint8Array} payload
  *
- * @typedef {{ type: 'start', url: string }
+ * @typedef {{ type: 'start', url: string, preferWasmAudio: boolean }
  *   | { type: 'audioPort', port: MessagePort }
  *   | { type: 'stop' }} ToWorker
  *
@@ -24,7 +24,7 @@
  *   | { type: 'envelope', envelope: Envelope }
  *   | { type: 'video', packet: VideoPacket }
  *   | { type: 'clock', offsetMicros: number, rttMicros: number }
- *   | { type: 'audio', packetsDecoded: number, decodeErrors: number, unsupported: string, bytes: number,
+ *   | { type: 'audio', packetsDecoded: number, decodeErrors: number, unsupported: string, decoder: import('../audio/opus-decoder.js').AudioDecoderKind, bytes: number,
  *       audioCaptureMinusPtsMs: number }} FromWorker
  */
 export {};

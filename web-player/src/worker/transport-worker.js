@@ -31,6 +31,9 @@ scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ event) => {
   const message = event.data;
   switch (message.type) {
     case 'start':
+      // The page asks for WASM (?audio=wasm, or it has no WebCodecs audio itself); else the
+      // decoder still falls back on its own when this worker's WebCodecs cannot do Opus.
+      audio.preferWasm = message.preferWasmAudio;
       connection = new RelayConnection(message.url, {
         onOpen: () => post({ type: 'open' }),
         onClose: (verdict, code, attempt) => post({ type: 'close', verdict, code, attempt }),
@@ -87,6 +90,6 @@ function report() {
   if (clock?.synced) {
     post({ type: 'clock', offsetMicros: clock.offsetMicros, rttMicros: clock.rttMicros });
   }
-  post({ type: 'audio', packetsDecoded: audio.packetsDecoded, decodeErrors: audio.decodeErrors, unsupported: audio.unsupported, bytes,
+  post({ type: 'audio', packetsDecoded: audio.packetsDecoded, decodeErrors: audio.decodeErrors, unsupported: audio.unsupported, decoder: audio.kind, bytes,
     audioCaptureMinusPtsMs });
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * The web player in real headless Chromium against a real relay and a real capture agent on
  * the synthetic source (frame stamp on), all on loopback: video frames decode and advance,
  * audio reaches the worklet without underruns, pixel-measured latency and lip sync are within
- * the issue's bounds on both video paths, the overlay is live, a relay restart is survived,
+ * the issue's bounds on both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live, a relay restart is survived,
  * and offline / waiting / unauthorized streams say so. Screenshots go to target/e2e/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,6 +70,10 @@ class PlayerE2ETest {
     /** Plays, then measures over MEASURE with fresh windows; returns {first, last}. */
     private static JsonNode playAndMeasure(String extraQuery) {
         browser.open(playUrl(STREAM, extraQuery));
+        return measure();
+    }
+
+    private static JsonNode measure() {
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
         browser.collect(Duration.ofSeconds(3)); // settle: the GOP backlog is behind us
         browser.resetMeasurements();
@@ -132,6 +136,7 @@ class PlayerE2ETest {
         JsonNode run = playAndMeasure("");
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo("mse");
         assertThat(run.path("last").path("videoDecodeErrors").asInt()).isZero();
+        assertThat(run.path("last").path("audioDecoder").asText()).isEqualTo("webcodecs");
 
         // The overlay shows live figures: they change from one refresh to the next.
         String framesBefore = browser.text("[data-stat=\"Frames\"]");
@@ -154,6 +159,35 @@ class PlayerE2ETest {
 
     @Test
     @Order(3)
+    void withoutWebCodecsAudioTheWasmOpusDecoderPlaysInSync() {
+        // The page has no AudioDecoder (its worker still would): the player notices and decodes with WASM.
+        assertThat(browser.openWithoutWebCodecsAudio(playUrl(STREAM, ""))).isEqualTo("undefined");
+        JsonNode run = measure();
+        JsonNode last = run.path("last");
+        assertThat(last.path("audioDecoder").asText()).isEqualTo("wasm");
+        assertThat(last.path("audioUnsupported").asText()).isEmpty();
+        assertThat(last.path("audioDecodeErrors").asInt()).isZero();
+        assertThat(browser.text("[data-stat=\"Audio decoder\"]")).contains("WASM");
+        browser.screenshot(ARTIFACTS.resolve("player-wasm-audio.png"));
+        assertPlaysLiveAndInSync(run, true);
+    }
+
+    @Test
+    @Order(4)
+    void audioWasmQueryForcesTheWasmOpusDecoder() {
+        browser.open(playUrl(STREAM, "audio=wasm"));
+        browser.waitFor(List.of("playing"), 10, Duration.ofSeconds(30));
+        JsonNode run = browser.collect(Duration.ofSeconds(2));
+        JsonNode last = run.path("last");
+        assertThat(last.path("audioDecoder").asText()).isEqualTo("wasm");
+        assertThat(last.path("audioPacketsDecoded").asLong() - run.path("first").path("audioPacketsDecoded").asLong())
+                .as("Opus packets decoded in 2 s").isGreaterThan(80);
+        assertThat(last.path("audioPlayedMs").asDouble() - run.path("first").path("audioPlayedMs").asDouble())
+                .as("audio played through the worklet in 2 s, ms").isGreaterThan(1500);
+    }
+
+    @Test
+    @Order(5)
     void withoutAutoplayVideoPlaysAndAClickUnmutesTheAudio() throws Exception {
         try (ChromiumPlayer strict = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-strict.log"), false)) {
             strict.open(playUrl(STREAM, ""));
@@ -176,7 +210,7 @@ class PlayerE2ETest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void badTokenShowsUnauthorized() {
         browser.open(stack.playerUrl(STREAM, "not-a-token", "").toString());
         JsonNode stats = browser.waitFor(List.of("unauthorized"), 0, Duration.ofSeconds(15));
@@ -188,7 +222,7 @@ class PlayerE2ETest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void streamWithoutPublisherWaitsAndEndedStreamShowsOffline() {
         browser.open(playUrl("nobody", ""));
         JsonNode waiting = browser.waitFor(List.of("waiting"), 0, Duration.ofSeconds(15));
@@ -206,7 +240,7 @@ class PlayerE2ETest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void relayRestartShowsReconnectingAndResumesWithinThreeSeconds() throws Exception {
         browser.open(playUrl(STREAM, ""));
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));

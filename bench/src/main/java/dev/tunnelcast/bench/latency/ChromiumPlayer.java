@@ -111,6 +111,17 @@ public final class ChromiumPlayer implements AutoCloseable {
         call("open", Map.of("url", url), Duration.ofSeconds(30));
     }
 
+    /**
+     * Opens {@code url} in a page whose WebCodecs audio classes ({@code AudioDecoder} and
+     * friends) are deleted before any script runs, as in a browser without them.
+     *
+     * @return {@code typeof AudioDecoder} in the loaded page ({@code "undefined"} when removed)
+     */
+    public String openWithoutWebCodecsAudio(String url) {
+        return call("open", Map.of("url", url, "withoutWebCodecsAudio", true), Duration.ofSeconds(30))
+                .path("audioDecoderInPage").asText();
+    }
+
     /** Waits until the player's state is one of {@code states} with at least {@code minFrames} shown. */
     public JsonNode waitFor(java.util.List<String> states, int minFrames, Duration timeout) {
         return call("waitFor", Map.of("states", states, "timeoutMs", timeout.toMillis(), "minFrames", minFrames),
