@@ -109,8 +109,8 @@ public final class FanoutBench implements Callable<Integer> {
                 var latency0 = PrometheusText.buckets(metrics0, RELAY_LATENCY);
                 var latency1 = PrometheusText.buckets(metrics1, RELAY_LATENCY);
                 publisher.stopSending();
+                Thread.sleep(2000); // drain what is in flight (the pacer may finish one last send)
                 long sent = (publisher.nextVideoSequence() - firstVideo) + (publisher.nextAudioSequence() - firstAudio);
-                Thread.sleep(2000); // drain what is in flight
                 swarm.stopMeasuring();
                 long heapWith = relay.heapUsedAfterGcBytes();
                 long rss = relay.residentBytes();
