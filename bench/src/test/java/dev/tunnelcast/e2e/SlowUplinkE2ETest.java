@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tunnelcast.agent.Agent;
 import dev.tunnelcast.agent.AgentConfig;
 import dev.tunnelcast.agent.AgentStats;
+import dev.tunnelcast.bench.impair.ImpairmentProxy;
+import dev.tunnelcast.bench.impair.LinkProfile;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.server.Relay;
 import java.net.URI;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The uplink (a throttled TCP hop to the real relay) carries 600 kb/s; the encoder makes
+ * The uplink (an {@link ImpairmentProxy} capping the TCP hop to the real relay) carries 600 kb/s; the encoder makes
  * 2 Mb/s. Capture must not slow down, video must be dropped up to keyframes (what the
  * relay gets resumes at a keyframe after every gap), audio must get through, and
  * {@code --adaptive} must lower the encoder's bitrate.
@@ -26,7 +28,8 @@ class SlowUplinkE2ETest {
         RelayRecorder recorder = new RelayRecorder();
         AgentStats stats;
         try (Relay relay = Relay.start(AgentFixtures.relay().build());
-             ThrottledLink link = new ThrottledLink(relay.port(), 600_000 / 8)) {
+             ImpairmentProxy link = ImpairmentProxy.start(relay.port(), LinkProfile.clean().withCap(600_000),
+                     LinkProfile.clean(), 8 * 1024, 1)) {
             relay.addObserver(recorder);
             AgentConfig base = AgentFixtures.agent(URI.create("ws://127.0.0.1:" + link.port()), "slow", null, null);
             AgentConfig config = new AgentConfig(base.video(), base.audio(), base.input(),
