@@ -22,4 +22,13 @@ public final class MachineInfo {
                         .getOperatingSystemMXBean()).getTotalMemorySize() / 1073741824.0,
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
     }
+
+    /** /proc/loadavg as it reads now ("1.20 0.95 0.80 2/345 6789"), or "unknown". */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 }

@@ -94,7 +94,15 @@ public final class LiveStack implements AutoCloseable {
 
     /** Starts an agent publishing the synthetic source to a stream. */
     public Agent publish(String stream) {
-        PublisherConfig publisher = new PublisherConfig(URI.create("ws://127.0.0.1:" + port), stream,
+        return publish(stream, port, false);
+    }
+
+    /**
+     * As {@link #publish(String)}, connecting to {@code relayPort} on loopback (a proxy in
+     * front of the relay, say), with {@code --adaptive} bitrate on or off.
+     */
+    public Agent publish(String stream, int relayPort, boolean adaptive) {
+        PublisherConfig publisher = new PublisherConfig(URI.create("ws://127.0.0.1:" + relayPort), stream,
                 token(Action.PUBLISH, stream), null, TlsSettings.defaults(), 8L << 20, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
                 "tunnelcast-bench");
@@ -103,7 +111,7 @@ public final class LiveStack implements AutoCloseable {
                 options.frameRate(), options.videoBitrateBps(), 0, defaults.preset(), defaults.profile(), defaults.level(),
                 2 * options.frameRate(), 0);
         Agent agent = new Agent(AgentConfig.builder(publisher).videoEncoder(video).opus(OpusSettings.defaults())
-                .stampFrames(true).build()).start();
+                .stampFrames(true).adaptive(adaptive).build()).start();
         agents.put(stream, agent);
         return agent;
     }
