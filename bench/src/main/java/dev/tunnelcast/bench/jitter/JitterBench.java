@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jitter", mixinStandardHelpOptions = true,
         description = {"Jitter-buffer floor/ceiling settings x network impairments, measured in headless Chromium.",
-                "Default run: 5 profiles x 4 settings x (5 s settle + 2 windows of 8 s), about 9 minutes."})
+                "Default run: 5 profiles x 3 settings x (page start + 5 s settle + 2 windows of 8 s), about 7-8 minutes."})
 public final class JitterBench implements Callable<Integer> {
 
     /** The player's own setting when the page has no {@code latency} parameter (web-player/src/main.js). */
@@ -46,7 +46,7 @@ public final class JitterBench implements Callable<Integer> {
             description = "Network profiles (of: clean, jitter20, tail50, stall, cap4; default: ${DEFAULT-VALUE}).")
     List<String> profiles;
 
-    @Option(names = "--settings", split = ",", defaultValue = "default,20-60,60-200,150-400",
+    @Option(names = "--settings", split = ",", defaultValue = "default,20-60,150-400",
             description = "Jitter buffer floor-ceiling in ms; 'default' is the player's own, 30-1000 adaptive (default: ${DEFAULT-VALUE}).")
     List<String> settings;
 

@@ -135,6 +135,7 @@ public final class UplinkBench implements Callable<Integer> {
         ForeignCpu foreign = ForeignCpu.start();
         List<UplinkSecond> seconds = new ArrayList<>();
         List<Double> allLatencies = new ArrayList<>();
+        List<Double> lastThird = new ArrayList<>();
         subscriber.drain();
         long dropped0 = agent.stats().videoDropped();
         long droppedBefore = dropped0;
@@ -149,6 +150,9 @@ public final class UplinkBench implements Callable<Integer> {
             AgentStats s = agent.stats();
             LatencySubscriber.Window w = subscriber.drain();
             allLatencies.addAll(w.latenciesMs());
+            if (t >= schedule.seconds() * 2 / 3) {
+                lastThird.addAll(w.latenciesMs());
+            }
             seconds.add(new UplinkSecond(t + 1, cap / 1000.0, s.sendBitrateBps() / 1000.0, s.videoEncoderBitrateBps() / 1000.0,
                     s.videoDropped() - droppedBefore, s.queueBytes() / 1024.0, s.rttMicros() / 1000.0,
                     w.videoBytes() * 8 / 1000.0, w.percentile(0.5), w.percentile(1.0), w.latenciesMs().size()));
@@ -157,9 +161,11 @@ public final class UplinkBench implements Callable<Integer> {
         double runSeconds = (System.nanoTime() - t0) / 1e9;
         LatencySubscriber.Window all = new LatencySubscriber.Window(
                 seconds.stream().mapToLong(x -> (long) (x.videoReceivedKbps() * 1000 / 8)).sum(), allLatencies);
+        LatencySubscriber.Window end = new LatencySubscriber.Window(0, lastThird);
         double cores = Math.round(foreign.coresUsed() * 100) / 100.0;
         return new UplinkRun(schedule.name(), adaptive, repeat, all.videoBytes() * 8 / 1000.0 / runSeconds,
                 droppedBefore - dropped0, all.percentile(0.5), all.percentile(0.95), all.percentile(1.0),
+                end.percentile(0.5), end.percentile(0.95),
                 seconds.stream().mapToDouble(UplinkSecond::encoderKbps).min().orElse(Double.NaN),
                 seconds.get(seconds.size() - 1).encoderKbps(), cores, load, seconds);
     }

@@ -45,7 +45,7 @@ class CapScheduleTest {
     }
 
     private static UplinkRun run(double latencySecond1, double latencySecond2) {
-        return new UplinkRun("cap", false, 1, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(
+        return new UplinkRun("cap", false, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(
                 new UplinkSecond(1, 1500, 0, 0, 0, 0, 0, 0, latencySecond1, 0, 0),
                 new UplinkSecond(2, 1500, 0, 0, 0, 0, 0, 0, latencySecond2, 0, 0)));
     }
