@@ -136,11 +136,12 @@ final class JitterReport {
         }
         b.append("""
 
-                A higher floor buys fewer audio gaps with latency, one for one; the ceiling only matters once the
-                network's jitter exceeds it. Stalls longer than any buffer (the `stall` profile) cost concealment
-                whatever the setting; the buffer then decides how fast latency comes back down. A rate cap above the
-                stream's bitrate mostly delays keyframes (the bursts queue at the bottleneck), which shows as p95
-                rather than p50.
+                How to read it: each point is one setting under one network; down and to the left is better. The
+                floor is the least audio the buffer holds, so raising it adds latency one for one and leaves more
+                room for late packets; the ceiling bounds how far the adaptive target may grow with measured jitter.
+                A stall longer than the buffer is concealed whatever the setting — the setting then decides how
+                much latency stays after it. Video stalls count the moments the picture froze, whatever the cause
+                (frames late from the network, a resync); audio is the master clock and video follows it.
                 """);
         return b.toString();
     }
