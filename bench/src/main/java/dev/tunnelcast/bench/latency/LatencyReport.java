@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.StreamSupport;
 
@@ -30,6 +31,7 @@ public final class LatencyReport {
                 |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
                 """);
         StringBuilder verdict = new StringBuilder();
+        List<String> headline = new java.util.ArrayList<>();
         for (JsonNode path : root.path("paths")) {
             List<JsonNode> runs = StreamSupport.stream(path.path("runs").spliterator(), false).toList();
             String name = path.path("path").asText();
@@ -57,8 +59,9 @@ public final class LatencyReport {
             }
             plot.series(name, PERCENTILES, medians, spreads);
             boolean met = p50.median() <= GOAL_P50_MS && p95.median() <= GOAL_P95_MS;
-            verdict.append(String.format(java.util.Locale.ROOT, "- %s: pixel p50 %.0f ms, p95 %.0f ms: goal %s.%n",
+            verdict.append(String.format(Locale.ROOT, "- %s: pixel p50 %.0f ms, p95 %.0f ms: goal %s.%n",
                     name, p50.median(), p95.median(), met ? "met" : "**not met**"));
+            headline.add(String.format(Locale.ROOT, "%s %.0f/%.0f ms", name, p50.median(), p95.median()));
         }
         plot.series("goal", new double[] {50, 95}, new double[] {GOAL_P50_MS, GOAL_P95_MS});
         plot.save(results.resolve("latency-percentiles.png"));
@@ -77,6 +80,8 @@ public final class LatencyReport {
 
                 Command: `%s` · machine: %s · load average at the end: %s
 
+                **Headline:** capture → display by pixels, p50/p95: %s (goal %.0f/%.0f ms, loopback, 720p30).
+
                 %s
                 %s
                 ![latency percentiles](latency-percentiles.png)
@@ -84,7 +89,8 @@ public final class LatencyReport {
                 source.path("videoBitrateBps").asDouble() / 1e6, source.path("audio").asText(),
                 root.path("measuredSecondsPerRun").asInt(), root.path("repeats").asInt(), GOAL_P50_MS, GOAL_P95_MS,
                 root.path("command").asText(), root.path("machine").path("description").asText(),
-                root.path("machine").path("loadAverage").asText(), table, verdict);
+                root.path("machine").path("loadAverage").asText(), String.join(", ", headline), GOAL_P50_MS, GOAL_P95_MS,
+                table, verdict);
         Path file = results.resolve("latency.md");
         Files.writeString(file, md);
         return file;
