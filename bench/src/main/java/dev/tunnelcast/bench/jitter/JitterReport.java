@@ -31,8 +31,8 @@ final class JitterReport {
     }
 
     List<Cell> cells() {
-        return profiles.stream().flatMap(p -> settings.stream().map(s -> cell(p, s))).filter(c -> c.pixelP50().samples() > 0
-                || c.concealed().samples() > 0).toList();
+        return profiles.stream().flatMap(p -> settings.stream().map(s -> cell(p, s))).filter(c -> c.pixelP50().runs() > 0
+                || c.concealed().runs() > 0).toList();
     }
 
     private Cell cell(String profile, String setting) {
@@ -76,10 +76,10 @@ final class JitterReport {
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
             md.append("| ").append(c.profile()).append(" | ").append(c.setting()).append(" | ")
-                    .append(c.pixelP50().format("%.0f")).append(" | ").append(c.pixelP95().format("%.0f")).append(" | ")
-                    .append(c.concealed().format("%.2f")).append(" | ").append(c.stallsPerMinute().format("%.1f")).append(" | ")
-                    .append(c.frozenMs().format("%.0f")).append(" | ").append(c.avOffset().format("%+.0f")).append(" | ")
-                    .append(c.target().format("%.0f")).append(" |\n");
+                    .append(c.pixelP50().format(0)).append(" | ").append(c.pixelP95().format(0)).append(" | ")
+                    .append(c.concealed().format(2)).append(" | ").append(c.stallsPerMinute().format(1)).append(" | ")
+                    .append(c.frozenMs().format(0)).append(" | ").append(c.avOffset().format(0)).append(" | ")
+                    .append(c.target().format(0)).append(" |\n");
         }
         for (Map<String, String> f : failures) {
             md.append("\nFailed: ").append(f.get("profile")).append(" × ").append(f.get("setting")).append(": ").append(f.get("error"));
@@ -91,7 +91,7 @@ final class JitterReport {
                     .save(dir.resolve("jitter-stalls.png"));
             md.append("\n![latency vs concealment](jitter-tradeoff.png)\n\n![latency vs video stalls](jitter-stalls.png)\n");
         }
-        md.append("\n### What this shows\n\n").append(findings(cells)).append('\n');
+        md.append("\n### What this shows\n\n").append(headline(cells)).append("\n\n").append(findings(cells)).append('\n');
         Files.writeString(dir.resolve("jitter.md"), md);
     }
 
@@ -109,6 +109,23 @@ final class JitterReport {
             mine.forEach(c -> plot.label(c.setting(), c.pixelP50().median(), y.apply(c).median()));
         }
         return plot;
+    }
+
+    /** One line for the report's front: the player's default setting (or the first) under every profile. */
+    String headline(List<Cell> cells) {
+        String setting = settings.contains(JitterBench.PLAYER_DEFAULT) ? JitterBench.PLAYER_DEFAULT : settings.get(0);
+        StringBuilder b = new StringBuilder("**Headline:** jitter buffer `").append(setting)
+                .append(setting.equals(JitterBench.PLAYER_DEFAULT) ? "` (30–1000 ms adaptive)" : "`")
+                .append(", audio concealed / pixel latency p50 by network:");
+        String sep = " ";
+        for (Cell c : cells) {
+            if (c.setting().equals(setting)) {
+                b.append(sep).append(String.format(Locale.ROOT, "%s %.1f %% / %.0f ms", c.profile(), c.concealed().median(),
+                        c.pixelP50().median()));
+                sep = ", ";
+            }
+        }
+        return b.append('.').toString();
     }
 
     /** Per profile: the lowest-latency setting against the one that conceals least, in figures. */

@@ -3,29 +3,34 @@ package dev.tunnelcast.bench.report;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The median of repeated runs and their range, as a report writes it: "42 (38–47)". NaN samples are left out. */
-public record Spread(double median, double min, double max, int samples) {
+/** The median of repeated runs and their range: how every figure in a report is quoted. */
+public record Spread(double median, double min, double max, int runs) {
 
     public static Spread of(double... values) {
         double[] v = Arrays.stream(values).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
             return new Spread(Double.NaN, Double.NaN, Double.NaN, 0);
         }
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        return new Spread(median, v[0], v[v.length - 1], v.length);
+        int n = v.length;
+        double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return new Spread(median, v[0], v[n - 1], n);
     }
 
-    /** Half the range: an error bar around the median. */
+    /** Half the range, for symmetric error bars around the median. */
     public double halfRange() {
-        return samples == 0 ? 0 : (max - min) / 2;
+        return (max - min) / 2;
     }
 
-    /** "median (min–max)" with {@code format} for each figure ("%.0f"); "–" when there is none. */
-    public String format(String format) {
-        if (samples == 0) {
-            return "–";
+    /** "87 (85–92)" with the given decimals; just the value for a single run; "—" for none. */
+    public String format(int decimals) {
+        if (runs == 0) {
+            return "—";
         }
-        String m = String.format(Locale.ROOT, format, median);
-        return samples == 1 ? m : m + " (" + String.format(Locale.ROOT, format, min) + "–" + String.format(Locale.ROOT, format, max) + ")";
+        String f = "%." + decimals + "f";
+        String median = String.format(Locale.ROOT, f, this.median);
+        if (runs == 1 || min == max) {
+            return median;
+        }
+        return median + String.format(Locale.ROOT, " (" + f + "–" + f + ")", min, max);
     }
 }

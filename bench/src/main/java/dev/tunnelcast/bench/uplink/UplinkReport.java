@@ -52,15 +52,15 @@ final class UplinkReport {
                     continue;
                 }
                 md.append("| ").append(s.name()).append(" | ").append(adaptive ? "on" : "off").append(" | ")
-                        .append(spread(mine, UplinkRun::receivedVideoKbps).format("%.0f")).append(" | ")
-                        .append(spread(mine, r -> r.videoDropped()).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::latencyP50Ms).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::latencyP95Ms).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::latencyMaxMs).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::lastThirdLatencyP50Ms).format("%.0f")).append(" / ")
-                        .append(spread(mine, UplinkRun::lastThirdLatencyP95Ms).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::minEncoderKbps).format("%.0f")).append(" | ")
-                        .append(spread(mine, UplinkRun::lastEncoderKbps).format("%.0f")).append(" |\n");
+                        .append(spread(mine, UplinkRun::receivedVideoKbps).format(0)).append(" | ")
+                        .append(spread(mine, r -> r.videoDropped()).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::latencyP50Ms).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::latencyP95Ms).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::latencyMaxMs).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::lastThirdLatencyP50Ms).format(0)).append(" / ")
+                        .append(spread(mine, UplinkRun::lastThirdLatencyP95Ms).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::minEncoderKbps).format(0)).append(" | ")
+                        .append(spread(mine, UplinkRun::lastEncoderKbps).format(0)).append(" |\n");
             }
         }
         md.append('\n');
@@ -73,7 +73,7 @@ final class UplinkReport {
             md.append("![").append(s.name()).append(": bitrate and latency](uplink-").append(s.name()).append("-bitrate.png)\n\n")
                     .append("![").append(s.name()).append(": drops and send queue](uplink-").append(s.name()).append("-drops.png)\n\n");
         }
-        md.append("### What this shows\n\n").append(findings()).append('\n');
+        md.append("### What this shows\n\n").append(headline()).append("\n\n").append(findings()).append('\n');
         Files.writeString(dir.resolve("uplink.md"), md);
     }
 
@@ -132,6 +132,23 @@ final class UplinkReport {
 
     private static Spread spread(List<UplinkRun> runs, ToDoubleFunction<UplinkRun> figure) {
         return Spread.of(runs.stream().mapToDouble(figure).toArray());
+    }
+
+    /** One line for the report's front, from the first scenario run in both modes. */
+    String headline() {
+        for (CapSchedule s : schedules) {
+            List<UplinkRun> fixed = runsOf(s.name(), false);
+            List<UplinkRun> adaptive = runsOf(s.name(), true);
+            if (!fixed.isEmpty() && !adaptive.isEmpty()) {
+                return String.format(Locale.ROOT, "**Headline:** %.1f Mbit/s of video through an uplink capped at %s: at a fixed "
+                                + "bitrate the subscriber sees p50 %.0f ms (%.0f frames dropped to keyframes); with `--adaptive` "
+                                + "p50 %.0f ms over the run's last third (encoder at %.0f kb/s, %.0f frames dropped).",
+                        bitrate / 1e6, s.describe(), median(fixed, UplinkRun::latencyP50Ms), median(fixed, r -> r.videoDropped()),
+                        median(adaptive, UplinkRun::lastThirdLatencyP50Ms), median(adaptive, UplinkRun::lastEncoderKbps),
+                        median(adaptive, r -> r.videoDropped()));
+            }
+        }
+        return "";
     }
 
     private String findings() {

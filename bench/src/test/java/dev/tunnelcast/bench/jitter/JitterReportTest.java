@@ -20,6 +20,7 @@ class JitterReportTest {
         report.write(dir, "bench/run jitter", "test machine", "0.1 0.1 0.1");
         String md = Files.readString(dir.resolve("jitter.md"));
         assertThat(md).startsWith("## ").contains("| stall | 20-60 | 85 (80–90) |").contains("| 10.00 (9.00–11.00) |")
+                .contains("**Headline:** jitter buffer `20-60`, audio concealed / pixel latency p50 by network: stall 10.0 % / 85 ms.")
                 .contains("bench/run jitter").contains("![latency vs concealment](jitter-tradeoff.png)");
         assertThat(md).contains("- `stall`: lowest latency with `20-60` (p50 85 ms, 10.00 % concealed")
                 .contains("least concealment with `150-400` (5.00 % at p50 250 ms, +165 ms)");

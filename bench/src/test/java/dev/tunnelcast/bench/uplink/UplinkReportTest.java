@@ -19,10 +19,12 @@ class UplinkReportTest {
         new UplinkReport(List.of(cap), runs, 2_500_000).write(dir, "bench/run uplink", "test machine", "0.1");
         String md = Files.readString(dir.resolve("uplink.md"));
         assertThat(md).startsWith("## ").contains("bench/run uplink")
-                .contains("| cap | off | 1150 (1150–1150) | 100 (90–110) | 1300 (1200–1400) |")
-                .contains("| cap | on | 1150 (1150–1150) | 30 (20–40) | 250 (200–300) |")
+                .contains("| cap | off | 1150 | 100 (90–110) | 1300 (1200–1400) |")
+                .contains("| cap | on | 1150 | 30 (20–40) | 250 (200–300) |")
                 .contains("- `cap`: fixed bitrate: 100 video frames dropped, latency p50 1300")
-                .contains("`--adaptive`: 30 dropped, p50 250");
+                .contains("`--adaptive`: 30 dropped, p50 250")
+                .contains("**Headline:** 2.5 Mbit/s of video through an uplink capped at 1.5 Mbit/s for 3 s: at a fixed bitrate "
+                        + "the subscriber sees p50 1300 ms (100 frames dropped to keyframes); with `--adaptive` p50 250 ms");
         assertThat(dir.resolve("uplink-cap-bitrate.png")).isNotEmptyFile();
         assertThat(dir.resolve("uplink-cap-drops.png")).isNotEmptyFile();
     }
