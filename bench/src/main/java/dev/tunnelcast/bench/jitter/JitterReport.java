@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.jitter;
 
+import dev.tunnelcast.bench.report.Conditions;
 import dev.tunnelcast.bench.report.Plot;
 import dev.tunnelcast.bench.report.Spread;
 import java.io.IOException;
@@ -67,11 +68,8 @@ final class JitterReport {
                 """.formatted(StallWatch.THRESHOLD_MS));
         md.append("Profiles (each direction):\n\n");
         profiles.forEach(p -> md.append("- `").append(p).append("`: ").append(NetworkProfiles.named(p).describe()).append('\n'));
-        md.append("\nCommand: `").append(command).append("`  \nMachine: ").append(machine)
-                .append("  \nLoad average at start: ").append(loadAtStart);
-        double maxOthers = runs.stream().mapToDouble(CellRun::otherProcessesCores).max().orElse(0);
-        md.append(String.format(Locale.ROOT, "  \nOther processes used up to %.2f cores during a window%s.%n%n", maxOthers,
-                maxOthers > 0.3 ? " — a noisy machine: treat small differences with care" : ""));
+        md.append('\n').append(Conditions.markdown(command, machine, loadAtStart,
+                runs.stream().mapToDouble(CellRun::otherProcessesCores).max().orElse(0), "window"));
         md.append("| profile | setting | pixel p50 ms | pixel p95 ms | audio concealed % | video stalls /min | frozen ms/window | A/V p50 ms | buffer target ms |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {

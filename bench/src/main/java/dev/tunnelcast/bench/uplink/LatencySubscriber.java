@@ -1,23 +1,15 @@
 package dev.tunnelcast.bench.uplink;
 
+import dev.tunnelcast.bench.harness.PlayerSocket;
 import dev.tunnelcast.proto.v1.Envelope;
-import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.MediaPacket;
-import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.TrackKind;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A player as the wire sees it (a real WebSocket to the relay, straight, not through the
@@ -38,31 +30,13 @@ final class LatencySubscriber implements AutoCloseable {
         }
     }
 
-    private final WebSocket ws;
+    private final PlayerSocket socket;
     private final Set<Integer> videoTracks = new HashSet<>();
     private long videoBytes;
     private List<Double> latencies = new ArrayList<>();
 
     private LatencySubscriber(URI playUri) throws Exception {
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-            @Override
-            public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                byte[] chunk = new byte[data.remaining()];
-                data.get(chunk);
-                partial.writeBytes(chunk);
-                if (last) {
-                    received(partial.toByteArray(), System.currentTimeMillis() * 1000);
-                    partial.reset();
-                }
-                webSocket.request(1);
-                return null;
-            }
-        };
-        ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(playUri, listener).get(10, TimeUnit.SECONDS);
-        ws.sendBinary(ByteBuffer.wrap(Envelope.newBuilder().setHello(Hello.newBuilder().setRole(Role.ROLE_PLAYER)
-                .setProtocolVersion(1).setClientName("uplink-bench")).build().toByteArray()), true).get(10, TimeUnit.SECONDS);
+        socket = PlayerSocket.connect(playUri, "uplink-bench", this::received);
     }
 
     /** Connects to {@code ws://…/ws/play/{stream}?token=…}. */
@@ -70,13 +44,7 @@ final class LatencySubscriber implements AutoCloseable {
         return new LatencySubscriber(playUri);
     }
 
-    private synchronized void received(byte[] bytes, long arrivedMicros) {
-        Envelope e;
-        try {
-            e = Envelope.parseFrom(bytes);
-        } catch (IOException bad) {
-            throw new IllegalStateException("the relay sent something that is not an Envelope", bad);
-        }
+    private synchronized void received(Envelope e, long arrivedMicros) {
         if (e.hasTrackConfig() && e.getTrackConfig().getKind() == TrackKind.TRACK_KIND_VIDEO) {
             videoTracks.add(e.getTrackConfig().getTrackId());
         } else if (e.hasMediaPacket() && videoTracks.contains(e.getMediaPacket().getTrackId())) {
@@ -96,6 +64,6 @@ final class LatencySubscriber implements AutoCloseable {
 
     @Override
     public void close() {
-        ws.abort();
+        socket.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.uplink;
 
+import dev.tunnelcast.bench.report.Conditions;
 import dev.tunnelcast.bench.report.Plot;
 import dev.tunnelcast.bench.report.Spread;
 import java.io.IOException;
@@ -38,11 +39,8 @@ final class UplinkReport {
                 """, bitrate / 1e6));
         md.append("Scenarios:\n\n");
         schedules.forEach(s -> md.append("- `").append(s.name()).append("`: ").append(s.describe()).append('\n'));
-        md.append("\nCommand: `").append(command).append("`  \nMachine: ").append(machine)
-                .append("  \nLoad average at start: ").append(loadAtStart);
-        double maxOthers = runs.stream().mapToDouble(UplinkRun::otherProcessesCores).max().orElse(0);
-        md.append(String.format(Locale.ROOT, "  \nOther processes used up to %.2f cores during a run%s.%n%n", maxOthers,
-                maxOthers > 0.3 ? " — a noisy machine: treat small differences with care" : ""));
+        md.append('\n').append(Conditions.markdown(command, machine, loadAtStart,
+                runs.stream().mapToDouble(UplinkRun::otherProcessesCores).max().orElse(0), "run"));
         md.append("| scenario | adaptive | video received kb/s | video frames dropped | latency p50 ms | latency p95 ms | latency max ms | last third p50 / p95 ms | lowest encoder target kb/s | last encoder target kb/s |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (CapSchedule s : schedules) {
