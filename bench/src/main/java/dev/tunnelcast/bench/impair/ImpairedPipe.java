@@ -65,7 +65,7 @@ final class ImpairedPipe {
         try (InputStream in = from.getInputStream()) {
             while (true) {
                 LinkProfile p = profile.get();
-                int max = p.capBitsPerSecond() > 0 ? Math.min(READ_BYTES, TokenBucket.burstBytes(p.capBitsPerSecond())) : READ_BYTES;
+                int max = p.capBitsPerSecond() > 0 ? Math.min(READ_BYTES, TokenBucket.sliceBytes(p.capBitsPerSecond())) : READ_BYTES;
                 byte[] buf = new byte[max];
                 int n = in.read(buf);
                 if (n < 0) {

@@ -75,9 +75,11 @@ class ImpairmentProxyTest {
              Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             OutputStream out = client.getOutputStream();
             long start = System.nanoTime();
+            long sent = 0;
             while (System.nanoTime() - start < 1_000_000_000L) {
                 out.write(new byte[50]);
                 out.flush();
+                sent += 50;
                 Thread.sleep(5);
             }
             client.shutdownOutput();
@@ -87,9 +89,10 @@ class ImpairmentProxyTest {
             for (int i = 1; i < reads.size(); i++) {
                 longestGapMs = Math.max(longestGapMs, (reads.get(i).atNanos() - reads.get(i - 1).atNanos()) / 1e6);
             }
-            assertThat(longestGapMs).as("longest silence at the receiver").isBetween(250.0, 400.0);
+            // Without the stall the longest gap is the sender's 5 ms pace (plus scheduling noise).
+            assertThat(longestGapMs).as("longest silence at the receiver").isBetween(250.0, 500.0);
             assertThat(proxy.stats(Direction.UPSTREAM).stalls()).isPositive();
-            assertThat(sink.bytes()).as("nothing lost in the stall").hasSizeGreaterThan(100 * 50);
+            assertThat((long) sink.bytes().length).as("nothing lost in the stall").isEqualTo(sent);
         }
     }
 
