@@ -49,6 +49,12 @@ class VideoCodecEncodersTest {
                 for (EncodedPacket p : out) {
                     assertThat(p.captureTimeMicros()).isEqualTo(1000L + p.ptsMicros() / 33_333L);
                     keyframes.add(p.keyframe());
+                    if (codecString.startsWith("av01")) { // the MP4 sample form: no temporal delimiters
+                        List<Integer> types = Av1Bitstream.split(p.payload()).stream().map(Av1Bitstream.Obu::type).toList();
+                        assertThat(types).doesNotContain(Av1Bitstream.OBU_TEMPORAL_DELIMITER);
+                        assertThat(types.contains(Av1Bitstream.OBU_SEQUENCE_HEADER)).as("sequence header in band")
+                                .isEqualTo(p.keyframe());
+                    }
                     for (FFmpegDecoder.Picture pic : decoder.decodeVideo(p.payload(), p.ptsMicros())) {
                         assertThat(pic.width()).isEqualTo(W);
                         assertThat(pic.height()).isEqualTo(H);
