@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = {"Fan-out side by side: Tunnelcast vs a Node ws broadcast relay (delivery, latency, CPU, RSS per N),",
                 "then one stalled subscriber among K readers (RSS over time, the others' p99).",
-                "The default run takes about 9-10 minutes on 2 cores (less when a relay collapses early)."})
+                "The default run takes about 9-10 minutes on 2 cores: 5 counts x 3 repeats x 2 relays x ~15 s, then 4 slow runs of ~30 s."})
 public final class FanoutBench implements Callable<Integer> {
 
     @Option(names = "--relays", split = ",", defaultValue = "tunnelcast,node-ws",
@@ -32,10 +32,10 @@ public final class FanoutBench implements Callable<Integer> {
             description = "Player counts to sweep (default: ${DEFAULT-VALUE}).")
     List<Integer> playerCounts;
 
-    @Option(names = "--seconds", defaultValue = "8", description = "Measured window per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "6", description = "Measured window per run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Seconds before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "4", description = "Seconds before measuring (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--repeats", defaultValue = "3", description = "Runs per relay and player count (default: ${DEFAULT-VALUE}).")
@@ -49,11 +49,11 @@ public final class FanoutBench implements Callable<Integer> {
             description = "Slow-subscriber case: players that keep reading beside the stalled one; 0 skips the case (default: ${DEFAULT-VALUE}).")
     int slowReadingPlayers;
 
-    @Option(names = "--slow-seconds", defaultValue = "20",
+    @Option(names = "--slow-seconds", defaultValue = "25",
             description = "Slow-subscriber case: how long the stalled player does not read (default: ${DEFAULT-VALUE}).")
     int slowSeconds;
 
-    @Option(names = "--slow-repeats", defaultValue = "3", description = "Slow-subscriber runs per relay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slow-repeats", defaultValue = "2", description = "Slow-subscriber runs per relay (default: ${DEFAULT-VALUE}).")
     int slowRepeats;
 
     @Option(names = "--relay-jar", defaultValue = "server/target/tunnelcast-relay.jar")

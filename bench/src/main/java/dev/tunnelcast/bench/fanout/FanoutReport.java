@@ -108,6 +108,7 @@ final class FanoutReport {
         md.append("\nLoad average (1 min) at the start of the runs: ")
                 .append(Spread.of(runs, RunResult::loadAverage1m).format("%.2f")).append(".\n\n");
         if (!slow.isEmpty()) md.append(slowSection(slow));
+        md.append(whatThisShows(runs, slow));
         md.append(NODE_MEDIA_SERVER);
         return md.toString();
     }
@@ -125,6 +126,32 @@ final class FanoutReport {
                 bound.isEmpty() ? "" : ", a lower bound because Tunnelcast cleared the largest count measured");
     }
 
+    /** The headline in words, from the figures (the lead may sharpen it by hand). */
+    private String whatThisShows(List<RunResult> runs, List<SlowSubscriberRun.Result> slow) {
+        StringBuilder md = new StringBuilder("**What this shows.** ");
+        for (RelayKind k : kinds) {
+            OptionalInt n = largest(runs, k);
+            md.append(k.label).append(n.isPresent() ? " sustains " + n.getAsInt() + " players" : " sustains none of the counts").append("; ");
+        }
+        md.append(ratioSentence(runs)).append(" ");
+        for (RelayKind k : kinds) {
+            List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
+            if (rs.isEmpty()) continue;
+            Spread growth = Spread.of(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB);
+            Spread closed = Spread.of(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
+            md.append(String.format("With one subscriber stalled for %.0f s, %s's RSS grew by %s MiB and the others' p99 was %s ms",
+                    rs.get(0).stallSeconds(), k.label, growth.format("%.1f"),
+                    Spread.of(rs, r -> r.othersP99Micros() / 1000.0).format("%.1f")));
+            md.append(closed.measured() ? String.format("; it closed the stalled player (4408) after %s s. ", closed.format("%.1f")) : ". ");
+        }
+        double load = Spread.of(runs, RunResult::loadAverage1m).max();
+        if (load > 1.0) {
+            md.append(String.format("Noisy: the 1-minute load average reached %.1f during the runs (2 cores), so other work"
+                    + " competed with both the relays and the load generator.", load));
+        }
+        return md.append("\n\n").toString();
+    }
+
     private String slowSection(List<SlowSubscriberRun.Result> slow) {
         StringBuilder md = new StringBuilder("### One stalled subscriber\n\n");
         SlowSubscriberRun.Result first = slow.get(0);
@@ -132,7 +159,9 @@ final class FanoutReport {
                 .append(" s while ").append(first.readingPlayers()).append(" others read on; the relay's RSS is sampled every 0.5 s.")
                 .append(" Ours bounds each player's queue (2 s of media by age, then drops to the next keyframe) and closes a player that")
                 .append(" stays behind for 10 s with 4408 (seen in its `tunnelcast_refusals_total{code=\"4408\"}`); the Node relay has no bound,")
-                .append(" so what the stalled socket cannot take stays in its `bufferedAmount` (after the kernel's socket buffers fill).\n\n")
+                .append(" so what the stalled socket cannot take stays in its `bufferedAmount` once the kernel's socket buffers")
+                .append(" (here up to ").append(KERNEL_BUFFERS).append(") are full; `ws` shares one buffer per message among all subscribers,")
+                .append(" so a stalled subscriber costs about the stream's bitrate (~0.3 MiB/s) for as long as it stalls.\n\n")
                 .append("| relay | others delivered % | others p50 ms | others p99 ms | RSS at start MiB | RSS max MiB | RSS growth MiB | closed 4408 after s |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RelayKind k : kinds) {
@@ -149,6 +178,17 @@ final class FanoutReport {
                     .append(" |\n");
         }
         return md.append("\n").toString();
+    }
+
+    private static final String KERNEL_BUFFERS = sysctl("net/ipv4/tcp_wmem") + " send, " + sysctl("net/ipv4/tcp_rmem")
+            + " receive (tcp_wmem/tcp_rmem min default max)";
+
+    private static String sysctl(String name) {
+        try {
+            return "`" + Files.readString(Path.of("/proc/sys", name)).trim().replaceAll("\\s+", " ") + "`";
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static final String NODE_MEDIA_SERVER = """

@@ -29,7 +29,7 @@ final class FanoutRun {
         Path log = settings.logDir().resolve(kind.label + "-" + players + "-" + repeat + ".log");
         try (BenchRelay relay = kind.start(settings.relayJar(), log);
              SyntheticPublisher publisher = publisherFor(relay)) {
-            Thread.sleep(1000);
+            Thread.sleep(500); // the publisher's Hello and track configs reach the relay
             long heapBefore = relay.heapUsedAfterGcBytes();
             try (SubscriberSwarm swarm = swarmFor(relay, players, stalledPlayers)) {
                 Thread.sleep(settings.warmupSeconds() * 1000L);
