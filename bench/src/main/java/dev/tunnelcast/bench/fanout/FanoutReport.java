@@ -192,15 +192,22 @@ final class FanoutReport {
     }
 
     private static final String NODE_MEDIA_SERVER = """
-            ### Node-Media-Server (WS-FLV): not measured
+            ### Node-Media-Server (WS-FLV): runs here, not measured
 
-            Issue #6 also names Node-Media-Server's WebSocket-FLV output. It is not in this comparison: it ingests RTMP
-            (so the publisher would be an FFmpeg x264 + AAC encode sharing the same two cores, not the synthetic packet stream),
-            and its output is FLV tags without our capture timestamps, so neither "the same publisher" nor "the same client" nor
-            one-clock latency holds without a separate FLV client and a timestamp side channel. That was not built in the time
-            this benchmark had; the comparison above is against the `ws` broadcast relay only.
+            Issue #6 also names Node-Media-Server's WebSocket-FLV output. It does run on this machine: npm
+            `node-media-server` 4.4.3 (`bin/app.js -b 127.0.0.1 --rtmp-port … --http-port …`) took an RTMP publish from
+            Debian's `ffmpeg` (x264 720p30 2.5 Mbit/s + AAC) and served `ws://127.0.0.1:…/live/s.flv` to a `ws` client
+            (392 FLV tags, 1.68 MB in 5 s). Its fan-out is the same loop as the baseline above: `broadcast_server.js` calls
+            `ws.send()` for every FLV tag on every subscriber (plus a GOP cache for joiners), with no backpressure and no
+            bound, so its per-subscriber cost and its slow-subscriber behaviour are those of the `ws` baseline plus FLV muxing
+            once per tag. It is not in the table because it cannot be measured the same way: it ingests RTMP, so the
+            publisher is not our synthetic stream, and its FLV tags carry stream-relative millisecond timestamps, not a capture
+            time, so the one-clock publisher-send → player-receive latency would need a separate FLV client and an
+            estimated publish start (ffmpeg start-up and the RTMP handshake are not on our clock). That FLV mode was not
+            built in the time this benchmark had.
 
             """;
+
 
     private String plots(List<RunResult> runs, List<SlowSubscriberRun.Result> slow) throws IOException {
         StringBuilder md = new StringBuilder();
