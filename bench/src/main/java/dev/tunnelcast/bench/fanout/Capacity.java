@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.fanout;
 
+import dev.tunnelcast.bench.report.Spread;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -13,8 +14,8 @@ record Capacity(double minDeliveredPercent, double maxP99Millis) {
 
     boolean sustains(List<RunResult> runsAtOneCount) {
         if (runsAtOneCount.isEmpty()) return false;
-        Spread delivered = Spread.of(runsAtOneCount, RunResult::deliveredPercent);
-        Spread p99 = Spread.of(runsAtOneCount, r -> r.latencyP99Micros() / 1000.0);
+        Spread delivered = FanoutReport.spread(runsAtOneCount, RunResult::deliveredPercent);
+        Spread p99 = FanoutReport.spread(runsAtOneCount, r -> r.latencyP99Micros() / 1000.0);
         return delivered.median() >= minDeliveredPercent && p99.median() <= maxP99Millis;
     }
 

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.bench.report.Plot;
+import dev.tunnelcast.bench.report.Spread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ final class FanoutReport {
         doc.put("slowSubscriber", slow);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("fanout.json").toFile(), doc);
 
-        String md = markdown(runs, slow) + plots(runs, slow);
+        String md = markdown(runs, slow) + plots(runs, slow) + NODE_MEDIA_SERVER;
         Files.writeString(out.resolve("fanout.md"), md);
         System.out.println();
         System.out.print(md);
@@ -81,12 +83,7 @@ final class FanoutReport {
                 .append(" s each, runs interleaved between the relays (min–max in brackets); a relay's sweep stops one player count after it")
                 .append(" first fails the bar. Raw runs: `fanout.json`.\n\n");
 
-        md.append("**Capacity** (largest N with ").append(bar.describe()).append("): ");
-        for (RelayKind k : kinds) {
-            OptionalInt n = largest(runs, k);
-            md.append(k.label).append(" ").append(n.isPresent() ? Integer.toString(n.getAsInt()) : "none of the counts").append("; ");
-        }
-        md.append(ratioSentence(runs)).append("\n\n");
+        md.append(whatThisShows(runs, slow));
 
         md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
                 .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -95,21 +92,19 @@ final class FanoutReport {
                 List<RunResult> at = at(runs, k, players);
                 if (at.isEmpty()) continue;
                 md.append("| ").append(players).append(" | ").append(k.label)
-                        .append(" | ").append(Spread.of(at, RunResult::deliveredPercent).format("%.3f"))
-                        .append(" | ").append(Spread.of(at, r -> r.latencyP50Micros() / 1000.0).format("%.2f"))
-                        .append(" | ").append(Spread.of(at, r -> r.latencyP99Micros() / 1000.0).format("%.2f"))
-                        .append(" | ").append(Spread.of(at, RunResult::relayCpuPercentOfCore).format("%.0f"))
-                        .append(" | ").append(Spread.of(at, RunResult::benchCpuPercentOfCore).format("%.0f"))
-                        .append(" | ").append(Spread.of(at, r -> r.relayResidentBytes() / MIB).format("%.0f"))
-                        .append(" | ").append(Spread.of(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format("%.0f"))
-                        .append(" | ").append(Spread.of(at, RunResult::relayDrops).format("%.0f")).append(" |\n");
+                        .append(" | ").append(spread(at, RunResult::deliveredPercent).format(3))
+                        .append(" | ").append(spread(at, r -> r.latencyP50Micros() / 1000.0).format(2))
+                        .append(" | ").append(spread(at, r -> r.latencyP99Micros() / 1000.0).format(2))
+                        .append(" | ").append(spread(at, RunResult::relayCpuPercentOfCore).format(0))
+                        .append(" | ").append(spread(at, RunResult::benchCpuPercentOfCore).format(0))
+                        .append(" | ").append(spread(at, r -> r.relayResidentBytes() / MIB).format(0))
+                        .append(" | ").append(spread(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format(0))
+                        .append(" | ").append(spread(at, RunResult::relayDrops).format(0)).append(" |\n");
             }
         }
         md.append("\nLoad average (1 min) at the start of the runs: ")
-                .append(Spread.of(runs, RunResult::loadAverage1m).format("%.2f")).append(".\n\n");
+                .append(spread(runs, RunResult::loadAverage1m).format(2)).append(".\n\n");
         if (!slow.isEmpty()) md.append(slowSection(slow));
-        md.append(whatThisShows(runs, slow));
-        md.append(NODE_MEDIA_SERVER);
         return md.toString();
     }
 
@@ -126,30 +121,36 @@ final class FanoutReport {
                 bound.isEmpty() ? "" : ", a lower bound because Tunnelcast cleared the largest count measured");
     }
 
-    /** The headline in words, from the figures (the lead may sharpen it by hand). */
+    /** The findings in words, from the figures; the report lists the headline lines up front. */
     private String whatThisShows(List<RunResult> runs, List<SlowSubscriberRun.Result> slow) {
-        StringBuilder md = new StringBuilder("**What this shows.** ");
+        StringBuilder md = new StringBuilder("**Headline:** capacity on 2 cores, load generator included (largest N with ")
+                .append(bar.describe()).append("): ");
         for (RelayKind k : kinds) {
             OptionalInt n = largest(runs, k);
-            md.append(k.label).append(n.isPresent() ? " sustains " + n.getAsInt() + " players" : " sustains none of the counts").append("; ");
+            md.append(k.label).append(n.isPresent() ? " " + n.getAsInt() : " none of the counts").append(", ");
         }
-        md.append(ratioSentence(runs)).append(" ");
-        for (RelayKind k : kinds) {
-            List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
-            if (rs.isEmpty()) continue;
-            Spread growth = Spread.of(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB);
-            Spread closed = Spread.of(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
-            md.append(String.format("With one subscriber stalled for %.0f s, %s's RSS grew by %s MiB and the others' p99 was %s ms",
-                    rs.get(0).stallSeconds(), k.label, growth.format("%.1f"),
-                    Spread.of(rs, r -> r.othersP99Micros() / 1000.0).format("%.1f")));
-            md.append(closed.measured() ? String.format("; it closed the stalled player (4408) after %s s. ", closed.format("%.1f")) : ". ");
+        md.append(ratioSentence(runs)).append("\n\n");
+        if (!slow.isEmpty()) {
+            md.append(String.format("**Headline:** one subscriber stalled for %.0f s beside %d readers: ",
+                    slow.get(0).stallSeconds(), slow.get(0).readingPlayers()));
+            for (RelayKind k : kinds) {
+                List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
+                if (rs.isEmpty()) continue;
+                Spread closed = spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
+                md.append(k.label).append(" RSS +").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
+                        .append(" MiB, the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
+                        .append(closed.runs() > 0 ? ", stalled player closed with 4408 after " + closed.format(1) + " s" : ", stalled player kept")
+                        .append("; ");
+            }
+            md.setLength(md.length() - 2);
+            md.append(".\n\n");
         }
-        double load = Spread.of(runs, RunResult::loadAverage1m).max();
+        double load = spread(runs, RunResult::loadAverage1m).max();
         if (load > 1.0) {
             md.append(String.format("Noisy: the 1-minute load average reached %.1f during the runs (2 cores), so other work"
-                    + " competed with both the relays and the load generator.", load));
+                    + " competed with both the relays and the load generator.%n%n", load));
         }
-        return md.append("\n\n").toString();
+        return md.toString();
     }
 
     private String slowSection(List<SlowSubscriberRun.Result> slow) {
@@ -168,13 +169,13 @@ final class FanoutReport {
             List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
             if (rs.isEmpty()) continue;
             md.append("| ").append(k.label)
-                    .append(" | ").append(Spread.of(rs, SlowSubscriberRun.Result::othersDeliveredPercent).format("%.3f"))
-                    .append(" | ").append(Spread.of(rs, r -> r.othersP50Micros() / 1000.0).format("%.2f"))
-                    .append(" | ").append(Spread.of(rs, r -> r.othersP99Micros() / 1000.0).format("%.2f"))
-                    .append(" | ").append(Spread.of(rs, r -> r.residentStartBytes() / MIB).format("%.0f"))
-                    .append(" | ").append(Spread.of(rs, r -> r.residentMaxBytes() / MIB).format("%.0f"))
-                    .append(" | ").append(Spread.of(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format("%.1f"))
-                    .append(" | ").append(Spread.of(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds).format("%.1f"))
+                    .append(" | ").append(spread(rs, SlowSubscriberRun.Result::othersDeliveredPercent).format(3))
+                    .append(" | ").append(spread(rs, r -> r.othersP50Micros() / 1000.0).format(2))
+                    .append(" | ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(2))
+                    .append(" | ").append(spread(rs, r -> r.residentStartBytes() / MIB).format(0))
+                    .append(" | ").append(spread(rs, r -> r.residentMaxBytes() / MIB).format(0))
+                    .append(" | ").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
+                    .append(" | ").append(spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds).format(1))
                     .append(" |\n");
         }
         return md.append("\n").toString();
@@ -239,15 +240,20 @@ final class FanoutReport {
             double[] y = new double[x.length];
             double[] spread = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                Spread s = Spread.of(at(runs, k, counts.get(i)), figure);
+                Spread s = spread(at(runs, k, counts.get(i)), figure);
                 y[i] = s.median();
-                spread[i] = (s.max() - s.min()) / 2;
+                spread[i] = s.halfRange();
             }
             plot.series(k.label, x, y, spread);
         }
         String file = "fanout-" + name + ".png";
         plot.save(out.resolve(file));
         return "![" + title + "](" + file + ")\n\n";
+    }
+
+    /** The spread of one figure over runs, leaving out runs where it was not measured (-1). */
+    static <T> Spread spread(Collection<T> runs, ToDoubleFunction<T> figure) {
+        return Spread.of(runs.stream().mapToDouble(figure).map(v -> v < 0 ? Double.NaN : v).toArray());
     }
 
     private static List<RunResult> at(List<RunResult> runs, RelayKind k, int players) {

@@ -13,14 +13,11 @@ class CapacityTest {
     }
 
     @Test
-    void spreadIsTheMedianAndRangeAndLeavesOutUnmeasured() {
-        Spread s = Spread.of(3, 1, 2, -1);
+    void spreadLeavesOutFiguresARelayCannotGive() {
+        var s = FanoutReport.spread(List.of(3.0, 1.0, -1.0, 2.0), Double::doubleValue);
         assertThat(s.median()).isEqualTo(2);
-        assertThat(s.min()).isEqualTo(1);
-        assertThat(s.max()).isEqualTo(3);
-        assertThat(s.format("%.1f")).isEqualTo("2.0 (1.0–3.0)");
-        assertThat(Spread.of(4, 1).median()).isEqualTo(2.5);
-        assertThat(Spread.of(-1).format("%.1f")).isEqualTo("–");
+        assertThat(s.runs()).isEqualTo(3);
+        assertThat(FanoutReport.spread(List.of(-1.0), Double::doubleValue).runs()).isZero();
     }
 
     @Test
