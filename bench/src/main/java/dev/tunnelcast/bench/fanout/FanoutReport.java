@@ -138,7 +138,7 @@ final class FanoutReport {
                 if (rs.isEmpty()) continue;
                 Spread closed = spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
                 md.append(k.label).append(" RSS +").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
-                        .append(" MiB, the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
+                        .append(" MiB (still growing at ").append(slope(rs).format(2)).append(" MiB/s at the end), the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
                         .append(closed.runs() > 0 ? ", stalled player closed with 4408 after " + closed.format(1) + " s" : ", stalled player kept")
                         .append("; ");
             }
@@ -162,9 +162,11 @@ final class FanoutReport {
                 .append(" stays behind for 10 s with 4408 (seen in its `tunnelcast_refusals_total{code=\"4408\"}`); the Node relay has no bound,")
                 .append(" so what the stalled socket cannot take stays in its `bufferedAmount` once the kernel's socket buffers")
                 .append(" (here up to ").append(KERNEL_BUFFERS).append(") are full; `ws` shares one buffer per message among all subscribers,")
-                .append(" so a stalled subscriber costs about the stream's bitrate (~0.3 MiB/s) for as long as it stalls.\n\n")
-                .append("| relay | others delivered % | others p50 ms | others p99 ms | RSS at start MiB | RSS max MiB | RSS growth MiB | closed 4408 after s |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append(" so a stalled subscriber costs about the stream's bitrate (~0.3 MiB/s) for as long as it stalls.")
+                .append(" The slope over the second half of the stall says whether memory is still growing; our JVM's RSS also moves")
+                .append(" with heap sizing (G1 growing or returning regions), which is not queued media.\n\n")
+                .append("| relay | others delivered % | others p50 ms | others p99 ms | RSS at start MiB | RSS max MiB | RSS growth MiB | RSS slope, 2nd half MiB/s | closed 4408 after s |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RelayKind k : kinds) {
             List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
             if (rs.isEmpty()) continue;
@@ -175,6 +177,7 @@ final class FanoutReport {
                     .append(" | ").append(spread(rs, r -> r.residentStartBytes() / MIB).format(0))
                     .append(" | ").append(spread(rs, r -> r.residentMaxBytes() / MIB).format(0))
                     .append(" | ").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
+                    .append(" | ").append(slope(rs).format(2))
                     .append(" | ").append(spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds).format(1))
                     .append(" |\n");
         }
@@ -249,6 +252,11 @@ final class FanoutReport {
         String file = "fanout-" + name + ".png";
         plot.save(out.resolve(file));
         return "![" + title + "](" + file + ")\n\n";
+    }
+
+    /** RSS slope over the second half of the stall, MiB/s; may be negative (a GC shrinking the heap). */
+    private static Spread slope(List<SlowSubscriberRun.Result> rs) {
+        return Spread.of(rs.stream().mapToDouble(r -> r.residentSlopeLastHalfBytesPerSecond() / MIB).toArray());
     }
 
     /** The spread of one figure over runs, leaving out runs where it was not measured (-1). */

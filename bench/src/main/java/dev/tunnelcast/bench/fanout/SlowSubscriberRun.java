@@ -25,7 +25,26 @@ final class SlowSubscriberRun {
     record Result(String relay, int readingPlayers, int repeat, double loadAverage1m, double stallSeconds,
                   double othersDeliveredPercent, long othersP50Micros, long othersP99Micros,
                   long residentStartBytes, long residentMaxBytes, long residentEndBytes,
-                  double stalledClosedAfterSeconds, List<Sample> samples) {}
+                  double residentSlopeLastHalfBytesPerSecond, double stalledClosedAfterSeconds, List<Sample> samples) {}
+
+    /**
+     * Least-squares slope of RSS over the second half of the stall: by then the kernel's socket
+     * buffers are full, so a relay without a bound grows at about the stream's bitrate.
+     */
+    static double slopeLastHalf(List<Sample> samples) {
+        double half = samples.get(samples.size() - 1).seconds() / 2;
+        List<Sample> late = samples.stream().filter(x -> x.seconds() >= half).toList();
+        if (late.size() < 2) return 0;
+        double meanT = late.stream().mapToDouble(Sample::seconds).average().orElse(0);
+        double meanR = late.stream().mapToDouble(Sample::residentBytes).average().orElse(0);
+        double num = 0;
+        double den = 0;
+        for (Sample x : late) {
+            num += (x.seconds() - meanT) * (x.residentBytes() - meanR);
+            den += (x.seconds() - meanT) * (x.seconds() - meanT);
+        }
+        return den == 0 ? 0 : num / den;
+    }
 
     static Result measure(RelayKind kind, int readingPlayers, int stallSeconds, int repeat, FanoutRun.Settings settings)
             throws Exception {
@@ -61,7 +80,7 @@ final class SlowSubscriberRun {
                         100.0 * delivered / ((double) readingPlayers * sent),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                         samples.get(0).residentBytes(), max, samples.get(samples.size() - 1).residentBytes(),
-                        closedAfter, samples);
+                        slopeLastHalf(samples), closedAfter, samples);
             }
         }
     }

@@ -43,6 +43,18 @@ class CapacityTest {
     }
 
     @Test
+    void rssSlopeIsFittedOverTheSecondHalfOfTheStall() {
+        var samples = new java.util.ArrayList<SlowSubscriberRun.Sample>();
+        for (int i = 0; i <= 20; i++) {
+            double t = i;
+            long rss = (50L << 20) + (i < 10 ? 0 : (long) ((t - 10) * 300_000)); // flat, then 300 kB/s
+            samples.add(new SlowSubscriberRun.Sample(t, rss, 0));
+        }
+        assertThat(SlowSubscriberRun.slopeLastHalf(samples)).isCloseTo(300_000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(SlowSubscriberRun.slopeLastHalf(samples.subList(0, 10))).isZero();
+    }
+
+    @Test
     void slowClosesReadsOnlyThe4408Counter() {
         String metrics = """
                 tunnelcast_refusals_total{code="4400",name="bad_message"} 7.0
