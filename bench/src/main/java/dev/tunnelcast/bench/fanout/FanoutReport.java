@@ -138,7 +138,9 @@ final class FanoutReport {
                 if (rs.isEmpty()) continue;
                 Spread closed = spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
                 md.append(k.label).append(" RSS +").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
-                        .append(" MiB (still growing at ").append(slope(rs).format(2)).append(" MiB/s at the end), the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
+                        .append(" MiB (still growing at ").append(slope(rs).format(2)).append(" MiB/s at the end")
+                        .append(heapGrowth(rs).runs() > 0 ? "; heap after GC +" + heapGrowth(rs).format(1) + " MiB" : "")
+                        .append("), the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
                         .append(closed.runs() > 0 ? ", stalled player closed with 4408 after " + closed.format(1) + " s" : ", stalled player kept")
                         .append("; ");
             }
@@ -164,9 +166,9 @@ final class FanoutReport {
                 .append(" (here up to ").append(KERNEL_BUFFERS).append(") are full; `ws` shares one buffer per message among all subscribers,")
                 .append(" so a stalled subscriber costs about the stream's bitrate (~0.3 MiB/s) for as long as it stalls.")
                 .append(" The slope over the second half of the stall says whether memory is still growing; our JVM's RSS also moves")
-                .append(" with heap sizing (G1 growing or returning regions), which is not queued media.\n\n")
-                .append("| relay | others delivered % | others p50 ms | others p99 ms | RSS at start MiB | RSS max MiB | RSS growth MiB | RSS slope, 2nd half MiB/s | closed 4408 after s |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append(" with heap sizing (G1 growing or returning regions), which is not queued media: its heap after a full GC, at the end of the stall against before the players joined, is what it really holds.\n\n")
+                .append("| relay | others delivered % | others p50 ms | others p99 ms | RSS at start MiB | RSS max MiB | RSS growth MiB | RSS slope, 2nd half MiB/s | heap after GC, end − start MiB | closed 4408 after s |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RelayKind k : kinds) {
             List<SlowSubscriberRun.Result> rs = slow.stream().filter(r -> r.relay().equals(k.label)).toList();
             if (rs.isEmpty()) continue;
@@ -178,6 +180,7 @@ final class FanoutReport {
                     .append(" | ").append(spread(rs, r -> r.residentMaxBytes() / MIB).format(0))
                     .append(" | ").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
                     .append(" | ").append(slope(rs).format(2))
+                    .append(" | ").append(heapGrowth(rs).format(1))
                     .append(" | ").append(spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds).format(1))
                     .append(" |\n");
         }
@@ -252,6 +255,12 @@ final class FanoutReport {
         String file = "fanout-" + name + ".png";
         plot.save(out.resolve(file));
         return "![" + title + "](" + file + ")\n\n";
+    }
+
+    /** Heap after a full GC at the end of the stall minus before the players joined, MiB; none for Node. */
+    private static Spread heapGrowth(List<SlowSubscriberRun.Result> rs) {
+        return spread(rs, r -> r.heapAfterGcStartBytes() < 0 ? -1
+                : Math.max(0, r.heapAfterGcEndBytes() - r.heapAfterGcStartBytes()) / MIB);
     }
 
     /** RSS slope over the second half of the stall, MiB/s; may be negative (a GC shrinking the heap). */

@@ -25,7 +25,7 @@ final class SlowSubscriberRun {
     record Result(String relay, int readingPlayers, int repeat, double loadAverage1m, double stallSeconds,
                   double othersDeliveredPercent, long othersP50Micros, long othersP99Micros,
                   long residentStartBytes, long residentMaxBytes, long residentEndBytes,
-                  double residentSlopeLastHalfBytesPerSecond, double stalledClosedAfterSeconds, List<Sample> samples) {}
+                  double residentSlopeLastHalfBytesPerSecond, long heapAfterGcStartBytes, long heapAfterGcEndBytes, double stalledClosedAfterSeconds, List<Sample> samples) {}
 
     /**
      * Least-squares slope of RSS over the second half of the stall: by then the kernel's socket
@@ -53,6 +53,7 @@ final class SlowSubscriberRun {
         try (BenchRelay relay = kind.start(settings.relayJar(), log);
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay)) {
             Thread.sleep(1000);
+            long heapStart = relay.heapUsedAfterGcBytes(); // -1 for a relay without a heap figure
             try (SubscriberSwarm swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1)) {
                 long firstVideo = publisher.nextVideoSequence();
                 long firstAudio = publisher.nextAudioSequence();
@@ -68,6 +69,7 @@ final class SlowSubscriberRun {
                     if (t >= stallSeconds) break;
                     Thread.sleep(SAMPLE_MILLIS);
                 }
+                long heapEnd = relay.heapUsedAfterGcBytes(); // what is really held, JVM heap sizing aside
                 publisher.stopSending();
                 Thread.sleep(2000);
                 long sent = (publisher.nextVideoSequence() - firstVideo) + (publisher.nextAudioSequence() - firstAudio);
@@ -80,7 +82,7 @@ final class SlowSubscriberRun {
                         100.0 * delivered / ((double) readingPlayers * sent),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                         samples.get(0).residentBytes(), max, samples.get(samples.size() - 1).residentBytes(),
-                        slopeLastHalf(samples), closedAfter, samples);
+                        slopeLastHalf(samples), heapStart, heapEnd, closedAfter, samples);
             }
         }
     }

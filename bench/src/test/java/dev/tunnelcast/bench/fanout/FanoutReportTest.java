@@ -20,8 +20,8 @@ class FanoutReportTest {
                 CapacityTest.run("node-ws", 100, 1, 100, 9), CapacityTest.run("node-ws", 500, 1, 95, 400));
         var samples = List.of(new SlowSubscriberRun.Sample(0, 100L << 20, 0), new SlowSubscriberRun.Sample(12, 101L << 20, 1));
         List<SlowSubscriberRun.Result> slow = List.of(
-                new SlowSubscriberRun.Result("tunnelcast", 100, 1, 0.4, 20, 100, 1500, 9000, 100L << 20, 101L << 20, 101L << 20, 0, 12, samples),
-                new SlowSubscriberRun.Result("node-ws", 100, 1, 0.4, 20, 100, 1500, 9000, 50L << 20, 58L << 20, 58L << 20, 0.3 * (1 << 20), -1, samples));
+                new SlowSubscriberRun.Result("tunnelcast", 100, 1, 0.4, 20, 100, 1500, 9000, 100L << 20, 101L << 20, 101L << 20, 0, 10L << 20, 12L << 20, 12, samples),
+                new SlowSubscriberRun.Result("node-ws", 100, 1, 0.4, 20, 100, 1500, 9000, 50L << 20, 58L << 20, 58L << 20, 0.3 * (1 << 20), -1, -1, -1, samples));
 
         new FanoutReport(dir, List.of(RelayKind.TUNNELCAST, RelayKind.NODE_WS), List.of(100, 500, 1000), Capacity.ISSUE_6,
                 List.of("--players", "100,500,1000"), 0.3, 8, 1).write(runs, slow);
@@ -31,10 +31,10 @@ class FanoutReportTest {
         assertThat(md).contains("bench/run fanout --players 100,500,1000");
         assertThat(md).contains("**Headline:** capacity").contains("tunnelcast 500, node-ws 100, ratio 5.00×");
         assertThat(md).contains("node-ws RSS +8.0 MiB (still growing at 0.30 MiB/s at the end), the others' p99 9.0 ms, stalled player kept");
-        assertThat(md).contains("tunnelcast RSS +1.0 MiB (still growing at 0.00 MiB/s at the end), the others' p99 9.0 ms, stalled player closed with 4408 after 12.0 s");
+        assertThat(md).contains("tunnelcast RSS +1.0 MiB (still growing at 0.00 MiB/s at the end; heap after GC +2.0 MiB), the others' p99 9.0 ms, stalled player closed with 4408 after 12.0 s");
         assertThat(md).contains("| 500 | node-ws | 95.000 | 1.00 | 400.00 |");
-        assertThat(md).contains("| node-ws | 100.000 | 1.50 | 9.00 | 50 | 58 | 8.0 | 0.30 | — |");
-        assertThat(md).contains("| tunnelcast | 100.000 | 1.50 | 9.00 | 100 | 101 | 1.0 | 0.00 | 12.0 |");
+        assertThat(md).contains("| node-ws | 100.000 | 1.50 | 9.00 | 50 | 58 | 8.0 | 0.30 | — | — |");
+        assertThat(md).contains("| tunnelcast | 100.000 | 1.50 | 9.00 | 100 | 101 | 1.0 | 0.00 | 2.0 | 12.0 |");
         for (String plot : List.of("delivered", "p99", "cpu", "rss", "slow-rss")) {
             assertThat(dir.resolve("fanout-" + plot + ".png")).isNotEmptyFile();
             assertThat(md).contains("(fanout-" + plot + ".png)");
