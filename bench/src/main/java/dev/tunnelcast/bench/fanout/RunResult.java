@@ -1,17 +1,22 @@
 package dev.tunnelcast.bench.fanout;
 
 /**
- * One measured run at one player count.
+ * One measured run of one relay at one player count. Figures a relay cannot give (the Node
+ * baseline has no heap, no histogram, no drop counter) are -1.
  *
+ * @param relay                  which relay ({@link RelayKind#label})
+ * @param loadAverage1m          /proc/loadavg (1 min) when the run started
  * @param deliveredPercent       packets received by healthy players / packets they should have got
  * @param latencyP50Micros       publisher send → player receive (same clock), all healthy players
  * @param relayOwnP99Micros      the relay's histogram (receive → write completed), bucket upper bound
  * @param relayCpuPercentOfCore  relay process CPU over the window, 100 = one full core
+ * @param benchCpuPercentOfCore  the load generator's CPU (publisher + players, this JVM) over the window
  * @param heapPerPlayerBytes     (relay heap after GC with the players − before them) / players
+ * @param relayResidentBytes     relay RSS at the end of the window
  * @param relayDrops             video packets the relay dropped for players (its own counter)
  */
-record RunResult(int players, int stalledPlayers, int repeat, double windowSeconds, long packetsSent,
-                 double deliveredPercent, long latencyP50Micros, long latencyP95Micros, long latencyP99Micros,
-                 long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros, double relayCpuPercentOfCore, double benchCpuPercentOfCore,
-                 long heapPerPlayerBytes, long relayHeapBytes, long relayResidentBytes, double relayDrops,
-                 String closeCodes) {}
+record RunResult(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m, double windowSeconds,
+                 long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
+                 long latencyP99Micros, long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros,
+                 double relayCpuPercentOfCore, double benchCpuPercentOfCore, long heapPerPlayerBytes,
+                 long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes) {}

@@ -25,6 +25,8 @@ import org.HdrHistogram.Histogram;
  * N WebSocket players on one selector thread, each a real TCP connection doing a real
  * handshake and sending a real Hello. Each media packet's header is decoded (not its
  * payload) to count delivery per player and record latency against {@link BenchClock}.
+ * A player is ready when the relay welcomes it, or, for a relay that sends no Welcome (the
+ * Node baseline), as soon as its upgrade is accepted.
  */
 final class SubscriberSwarm implements AutoCloseable {
     private final Selector selector = Selector.open();
@@ -33,14 +35,17 @@ final class SubscriberSwarm implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
     private final Map<Integer, Integer> closeCodes = new ConcurrentHashMap<>();
-    private final CountDownLatch allWelcomed;
+    private final CountDownLatch allReady;
+    private final boolean awaitWelcome;
     private volatile boolean running = true;
     private volatile boolean measuring;
     private volatile long firstVideoSequence = Long.MAX_VALUE;
     private volatile long firstAudioSequence = Long.MAX_VALUE;
 
-    SubscriberSwarm(InetSocketAddress relay, String stream, int count, int stalledPlayers) throws IOException {
-        allWelcomed = new CountDownLatch(count);
+    SubscriberSwarm(InetSocketAddress relay, String stream, int count, int stalledPlayers, boolean awaitWelcome)
+            throws IOException {
+        this.awaitWelcome = awaitWelcome;
+        allReady = new CountDownLatch(count);
         for (int i = 0; i < count; i++) {
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
@@ -55,7 +60,7 @@ final class SubscriberSwarm implements AutoCloseable {
     }
 
     boolean awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
-        return allWelcomed.await(timeout, unit);
+        return allReady.await(timeout, unit);
     }
 
     /** From now on, count packets at or after these sequence numbers and record latency. */
@@ -107,7 +112,7 @@ final class SubscriberSwarm implements AutoCloseable {
                 if (n < 0) { key.cancel(); p.channel.close(); return; }
                 readBuffer.flip();
                 p.consume(readBuffer);
-                if (p.stalled && p.welcomed) key.interestOps(0); // stops reading: the slow player
+                if (p.stalled && p.ready) key.interestOps(0); // stops reading: the slow player
             }
         } catch (IOException e) {
             key.cancel();
@@ -139,7 +144,7 @@ final class SubscriberSwarm implements AutoCloseable {
         final WsFrameParser parser = new WsFrameParser();
         final StringBuilder handshake = new StringBuilder();
         boolean upgraded;
-        boolean welcomed;
+        boolean ready;
         long measuredPackets;
 
         Player(SocketChannel channel, String stream, boolean stalled) {
@@ -168,6 +173,7 @@ final class SubscriberSwarm implements AutoCloseable {
                         byte[] hello = Envelope.newBuilder().setHello(Hello.newBuilder().setRole(Role.ROLE_PLAYER)
                                 .setProtocolVersion(1).setClientName("tunnelcast-bench")).build().toByteArray();
                         writeFully(channel, clientFrame(2, hello));
+                        if (!awaitWelcome) becomeReady();
                     }
                 }
             }
@@ -180,10 +186,7 @@ final class SubscriberSwarm implements AutoCloseable {
                 CodedInputStream in = CodedInputStream.newInstance(prefix, 0, length);
                 int tag = in.readTag();
                 int field = tag >>> 3;
-                if (field == Envelope.WELCOME_FIELD_NUMBER && !welcomed) {
-                    welcomed = true;
-                    allWelcomed.countDown();
-                }
+                if (field == Envelope.WELCOME_FIELD_NUMBER) becomeReady();
                 if (field != Envelope.MEDIA_PACKET_FIELD_NUMBER) return;
                 in.readRawVarint32();
                 int track = 0;
@@ -209,6 +212,12 @@ final class SubscriberSwarm implements AutoCloseable {
             } catch (IOException e) {
                 closeCodes.merge(-2, 1, Integer::sum); // a prefix we could not decode
             }
+        }
+
+        void becomeReady() {
+            if (ready) return;
+            ready = true;
+            allReady.countDown();
         }
 
         @Override

@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class RelayProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Process process;
     private final int port;
@@ -50,10 +49,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** utime + stime of the relay process, in seconds. */
     public double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After "pid (comm) ", field 3 (state) is index 0: utime is field 14, stime field 15.
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        return ProcStat.cpuSeconds(process.pid());
     }
 
     /** Heap in use right after a full GC, in bytes: what the relay really holds. */
@@ -65,10 +61,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     public long residentBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-        return -1;
+        return ProcStat.residentBytes(process.pid());
     }
 
     public String metrics() throws Exception {

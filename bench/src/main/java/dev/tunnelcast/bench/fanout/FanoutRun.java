@@ -1,0 +1,104 @@
+package dev.tunnelcast.bench.fanout;
+
+import dev.tunnelcast.bench.harness.PrometheusText;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One run: a fresh relay process, the synthetic publisher, N players; warm up, then measure
+ * delivery and latency over a window. Both relays go through exactly this code.
+ */
+final class FanoutRun {
+    /** The relay's own histogram: relay receive → socket write completed, per message and player. */
+    private static final String RELAY_LATENCY = "tunnelcast_relay_latency_seconds";
+    static final String STREAM = "bench";
+
+    private FanoutRun() {}
+
+    record Settings(Path relayJar, Path logDir, int warmupSeconds, int seconds) {}
+
+    static RunResult measure(RelayKind kind, int players, int stalledPlayers, int repeat, Settings settings)
+            throws Exception {
+        double load = loadAverage();
+        Path log = settings.logDir().resolve(kind.label + "-" + players + "-" + repeat + ".log");
+        try (BenchRelay relay = kind.start(settings.relayJar(), log);
+             SyntheticPublisher publisher = publisherFor(relay)) {
+            Thread.sleep(500); // the publisher's Hello and track configs reach the relay
+            long heapBefore = relay.heapUsedAfterGcBytes();
+            try (SubscriberSwarm swarm = swarmFor(relay, players, stalledPlayers)) {
+                Thread.sleep(settings.warmupSeconds() * 1000L);
+                long firstVideo = publisher.nextVideoSequence();
+                long firstAudio = publisher.nextAudioSequence();
+                swarm.startMeasuring(firstVideo, firstAudio);
+                String metrics0 = relay.metrics();
+                double relayCpu0 = relay.cpuSeconds();
+                double benchCpu0 = benchCpuSeconds();
+                long t0 = System.nanoTime();
+                Thread.sleep(settings.seconds() * 1000L);
+                double window = (System.nanoTime() - t0) / 1e9;
+                double relayCpu = relay.cpuSeconds() - relayCpu0;
+                double benchCpu = benchCpuSeconds() - benchCpu0;
+                long rss = relay.residentBytes();
+                String metrics1 = relay.metrics();
+                publisher.stopSending();
+                Thread.sleep(2000); // drain what is in flight (the pacer may finish one last send)
+                long sent = (publisher.nextVideoSequence() - firstVideo) + (publisher.nextAudioSequence() - firstAudio);
+                swarm.stopMeasuring();
+                long heapWith = relay.heapUsedAfterGcBytes();
+                SubscriberSwarm.Snapshot s = swarm.snapshot();
+                long delivered = s.deliveredPerHealthyPlayer().stream().mapToLong(Long::longValue).sum();
+                int healthy = s.deliveredPerHealthyPlayer().size();
+                Histogram h = s.latencyMicros();
+                boolean hasMetrics = !metrics1.isEmpty();
+                var latency0 = hasMetrics ? PrometheusText.buckets(metrics0, RELAY_LATENCY) : null;
+                var latency1 = hasMetrics ? PrometheusText.buckets(metrics1, RELAY_LATENCY) : null;
+                return new RunResult(kind.label, players, stalledPlayers, repeat, load, window, sent,
+                        healthy == 0 ? 0 : 100.0 * delivered / ((double) healthy * sent),
+                        h.getValueAtPercentile(50), h.getValueAtPercentile(95), h.getValueAtPercentile(99),
+                        h.getMaxValue(),
+                        hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 50) * 1e6) : -1,
+                        hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 99) * 1e6) : -1,
+                        100 * relayCpu / window, 100 * benchCpu / window,
+                        heapWith < 0 ? -1 : (heapWith - heapBefore) / players, heapWith, rss,
+                        hasMetrics ? PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total") : -1,
+                        s.closeCodes().toString());
+            }
+        }
+    }
+
+    static SyntheticPublisher publisherFor(BenchRelay relay) throws Exception {
+        return new SyntheticPublisher(URI.create("ws://127.0.0.1:" + relay.port() + "/ws/publish/" + STREAM),
+                StreamProfile.hd720p30());
+    }
+
+    /** The players, all connected (and welcomed, where the relay welcomes). */
+    static SubscriberSwarm swarmFor(BenchRelay relay, int players, int stalledPlayers) throws Exception {
+        SubscriberSwarm swarm = new SubscriberSwarm(new InetSocketAddress("127.0.0.1", relay.port()), STREAM,
+                players, stalledPlayers, relay.sendsWelcome());
+        if (!swarm.awaitConnected(60, TimeUnit.SECONDS)) {
+            swarm.close();
+            throw new IllegalStateException("players did not all connect");
+        }
+        return swarm;
+    }
+
+    static double benchCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** The 1-minute load average, or -1 off Linux. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tunnelcast.bench.fanout;
+
+import dev.tunnelcast.bench.harness.ProcStat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Node baseline ({@code bench/node-relay/relay.js}) in its own process on 127.0.0.1 and
+ * a free port. Its {@code node_modules} come from {@code npm ci} against the committed lock
+ * file, run once when missing.
+ */
+final class NodeWsRelay implements BenchRelay {
+    private static final String NODE = "/usr/bin/node";
+
+    private final Process process;
+    private final int port;
+
+    NodeWsRelay(Path dir, Path logFile) throws Exception {
+        installOnce(dir);
+        Files.createDirectories(logFile.getParent());
+        process = new ProcessBuilder(NODE, "relay.js", "0", "127.0.0.1").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        port = awaitPort(logFile);
+    }
+
+    private static void installOnce(Path dir) throws Exception {
+        if (Files.isDirectory(dir.resolve("node_modules").resolve("ws"))) return;
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
+                .inheritIO().start();
+        if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+            npm.destroyForcibly();
+            throw new IllegalStateException("npm ci failed in " + dir);
+        }
+    }
+
+    /** Reads "listening PORT" from the script, then copies the rest of its output to the log. */
+    private int awaitPort(Path logFile) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(15, TimeUnit.SECONDS);
+        if (first == null || !first.startsWith("listening ")) {
+            throw new IllegalStateException("node relay did not start: " + first);
+        }
+        Thread copier = new Thread(() -> {
+            try (var log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+                log.write(first + "\n");
+                out.transferTo(log);
+            } catch (IOException ignored) {
+                // the relay went away: nothing more to log
+            }
+        }, "node-relay-log");
+        copier.setDaemon(true);
+        copier.start();
+        return Integer.parseInt(first.substring("listening ".length()).trim());
+    }
+
+    @Override public int port() { return port; }
+
+    @Override public boolean sendsWelcome() { return false; }
+
+    @Override public double cpuSeconds() throws IOException { return ProcStat.cpuSeconds(process.pid()); }
+
+    @Override public long residentBytes() throws IOException { return ProcStat.residentBytes(process.pid()); }
+
+    @Override public long heapUsedAfterGcBytes() { return -1; }
+
+    @Override public String metrics() { return ""; }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tunnelcast.bench.fanout;
+
+import dev.tunnelcast.bench.harness.RelayProcess;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The relays this benchmark can put side by side, and how each is started. */
+enum RelayKind {
+    /** Ours: the shaded relay jar in its own JVM (-Xmx1g). */
+    TUNNELCAST("tunnelcast") {
+        @Override
+        BenchRelay start(Path relayJar, Path log) throws Exception {
+            RelayProcess relay = new RelayProcess(relayJar, log, List.of(), List.of());
+            return new BenchRelay() {
+                @Override public int port() { return relay.port(); }
+                @Override public boolean sendsWelcome() { return true; }
+                @Override public double cpuSeconds() throws java.io.IOException { return relay.cpuSeconds(); }
+                @Override public long residentBytes() throws java.io.IOException { return relay.residentBytes(); }
+                @Override public long heapUsedAfterGcBytes() throws Exception { return relay.heapUsedAfterGcBytes(); }
+                @Override public String metrics() throws Exception { return relay.metrics(); }
+                @Override public void close() throws InterruptedException { relay.close(); }
+            };
+        }
+    },
+    /** The baseline: bench/node-relay/relay.js, a JSMpeg-style Node ws broadcast relay. */
+    NODE_WS("node-ws") {
+        @Override
+        BenchRelay start(Path relayJar, Path log) throws Exception {
+            return new NodeWsRelay(Path.of("bench", "node-relay"), log);
+        }
+    };
+
+    final String label;
+
+    RelayKind(String label) {
+        this.label = label;
+    }
+
+    abstract BenchRelay start(Path relayJar, Path log) throws Exception;
+
+    static RelayKind byLabel(String label) {
+        for (RelayKind k : values()) if (k.label.equals(label)) return k;
+        throw new IllegalArgumentException("unknown relay '" + label + "' (tunnelcast or node-ws)");
+    }
+}
