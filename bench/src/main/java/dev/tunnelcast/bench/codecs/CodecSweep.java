@@ -53,7 +53,7 @@ public final class CodecSweep implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--paced-seconds", description = "Video seconds per real-time-paced CPU run (default: ${DEFAULT-VALUE}).",
-            defaultValue = "4")
+            defaultValue = "3")
     int pacedSeconds;
 
     @Option(names = "--encoders", split = ",", description = "Only these encoder configs, by name (default: all: x264 ultrafast/superfast/veryfast, openh264, VP8 rt, VP9 rt, SVT-AV1 p10/p12).")

@@ -130,6 +130,16 @@ final class SweepReport {
                         SMALL_CPU_BUDGET_PERCENT)));
         cheapest.ifPresent(c -> s.append("Cheapest: ").append(c.encoder()).append(" (").append(describe(c, source)).append("). "));
         best.ifPresent(b -> s.append("Best quality: ").append(b.encoder()).append(" (").append(describe(b, source)).append(")."));
+        List<String> noMse = r.browser().stream().filter(b -> !b.verdict().mseMp4())
+                .map(b -> b.encoder() + " (`" + b.verdict().codecString() + "`)").toList();
+        if (!noMse.isEmpty()) {
+            s.append(" Chromium's MSE refuses in fMP4 (the player's container): ").append(String.join(", ", noMse))
+                    .append(": the player can show those only through WebCodecs.");
+        }
+        List<String> noDecode = r.browser().stream().filter(b -> !b.webCodecsDecodes()).map(SweepResults.Browser::encoder).toList();
+        if (!noDecode.isEmpty()) {
+            s.append(" WebCodecs did not decode every packet of: ").append(String.join(", ", noDecode)).append(".");
+        }
         return s.append("\n").toString();
     }
 
