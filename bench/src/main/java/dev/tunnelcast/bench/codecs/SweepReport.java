@@ -43,7 +43,8 @@ final class SweepReport {
                 motion and noise, which the synthetic pattern lacks), %d s each.
 
                 - *encode fps*: unpaced, FFmpeg's default threads, frames / wall time of the transcode (median of %d runs, min-max);
-                  *1 thread*: the same with `-threads 1` (natural clip).
+                  *1 thread*: `-threads 1` on the natural clip's first %d s, unpaced: fps, and CPU per video second (one \
+                thread has nothing to wait or spin for, so paced or not costs the same).
                 - *CPU at pace*: the clip fed at real time (`-re`, %d s), CPU seconds of the ffmpeg process per second of \
                 video, %% of one core (median of %d runs). The pipeline without an encoder costs the baseline below.
                 - *rate*: achieved / target bitrate over the clip. PSNR (dB, all planes) and SSIM (All) from FFmpeg's \
@@ -53,7 +54,7 @@ final class SweepReport {
                 would announce (fMP4 as the player uses, and WebM), `VideoDecoder.isConfigSupported`, and a real \
                 WebCodecs decode of the first second of packets (frames out / packets in).
 
-                """, size, fps, EncoderConfig.KEYFRAME_INTERVAL_FRAMES, seconds, repeats, pacedSeconds, repeats));
+                """, size, fps, EncoderConfig.KEYFRAME_INTERVAL_FRAMES, seconds, repeats, pacedSeconds, pacedSeconds, repeats));
         md.append("Machine: ").append(machine).append(". Load average at start: ").append(loadAtStart).append(".  \n");
         double foreign = r.timing().stream().flatMapToDouble(t -> java.util.Arrays.stream(t.foreignCores())).max().orElse(0);
         md.append(String.format(Locale.ROOT, "Other processes used up to %.2f cores during a timing run%s.  \n", foreign,
@@ -62,7 +63,7 @@ final class SweepReport {
         md.append(whatThisShows());
         for (String source : sources()) {
             md.append("\n### ").append(source).append(" clip at ").append(mbps(referenceBitrate)).append(" Mbit/s\n\n");
-            md.append("| encoder | encode fps | CPU at pace, % of a core | process threads | 1 thread: fps | 1 thread: CPU at pace | rate | PSNR dB | SSIM | keyframe kB mean / max |\n");
+            md.append("| encoder | encode fps | CPU at pace, % of a core | process threads | 1 thread: fps | 1 thread: CPU, % of a core | rate | PSNR dB | SSIM | keyframe kB mean / max |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (SweepResults.Timing t : r.timing()) {
                 if (!t.source().equals(source)) {

@@ -23,7 +23,7 @@ final class SweepResults {
      *
      * @param encodeFps             unpaced encode speed with FFmpeg's default threads (frames / wall second)
      * @param encodeFpsOneThread    the same with {@code -threads 1} (null when not measured for this source)
-     * @param cpuPercentOneThread   CPU at pace with {@code -threads 1} (null when not measured for this source)
+     * @param cpuPercentOneThread   CPU per video second with {@code -threads 1}, from unpaced runs (null when not measured)
      * @param cpuPercentOfCoreAtPace CPU seconds per second of video, fed at real time (-re), in % of one core
      * @param processThreads        most threads the ffmpeg process had (its own pipeline threads included)
      * @param foreignCores          cores used by other processes meanwhile, per run: the machine's noise

@@ -60,25 +60,25 @@ record TestClip(String name, String description, Path file, int width, int heigh
     }
 
     /**
-     * Camera-like natural motion from lavfi: evolving multi-octave Perlin noise (cloud/water-like
-     * texture at several scales, rendered small and upscaled as optics would blur it), a slow
-     * camera pan, a warm tint so chroma carries detail, and temporal sensor grain, which real
-     * cameras have and encoders must spend bits on. Cheap to render, unlike mandelbrot.
+     * Camera-like natural motion from lavfi: evolving 6-octave Perlin noise (a sandstone/cloud
+     * texture with detail down to a few pixels, rendered at half size and upscaled as optics
+     * would soften it), a slow camera pan (motion search matters), a warm tint so chroma
+     * carries detail, and light temporal sensor grain. Cheap to render, unlike mandelbrot.
      */
     static TestClip natural(FfmpegTool ffmpeg, Path dir, int width, int height, int fps, int frames)
             throws IOException, InterruptedException {
         Path file = dir.resolve("natural.yuv");
         int padW = width * 9 / 8;
         int padH = height * 9 / 8;
-        String graph = "perlin=size=" + width / 4 + "x" + height / 4 + ":rate=" + fps
-                + ":octaves=4:persistence=0.6:tscale=0.5:random_mode=seed:seed=7"
+        String graph = "perlin=size=" + width / 2 + "x" + height / 2 + ":rate=" + fps
+                + ":octaves=6:persistence=0.7:xscale=6:yscale=6:tscale=0.3:random_mode=seed:seed=7"
                 + ",scale=" + padW + ":" + padH + ":flags=bicubic"
                 + ",crop=" + width + ":" + height + ":x='(iw-ow)/2*(1+sin(t/2))':y='(ih-oh)/2*(1+cos(t/3))'"
-                + ",format=rgb24,colorchannelmixer=rr=1:gg=0.85:bb=0.6,noise=alls=4:allf=t,format=yuv420p";
+                + ",format=rgb24,colorchannelmixer=rr=1:gg=0.85:bb=0.6,noise=alls=2:allf=t,format=yuv420p";
         List<String> args = new ArrayList<>(List.of("-loglevel", "error", "-f", "lavfi", "-i", graph,
                 "-frames:v", Integer.toString(frames), "-f", "rawvideo", "-y", file.toString()));
         ffmpeg.run(args, Duration.ofMinutes(5)).requireSuccess("rendering the natural clip");
-        return new TestClip("natural", "natural-ish motion: lavfi perlin texture, upscaled, panned, tinted, with sensor grain",
+        return new TestClip("natural", "natural-ish motion: lavfi 6-octave perlin texture, panned, tinted, with light sensor grain",
                 file, width, height, fps, frames);
     }
 }
