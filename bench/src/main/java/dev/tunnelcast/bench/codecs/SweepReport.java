@@ -173,7 +173,7 @@ final class SweepReport {
             Plot psnr = Plot.lines("Rate-quality, " + source + " clip (" + size + "@" + fps + ")", "achieved bitrate (Mbit/s)", "PSNR (dB)");
             Plot ssim = Plot.lines("Rate-SSIM, " + source + " clip (" + size + "@" + fps + ")", "achieved bitrate (Mbit/s)", "SSIM (All)");
             Plot speed = Plot.scatter("Speed-quality at " + mbps(referenceBitrate) + " Mbit/s, " + source + " clip",
-                    "CPU at real-time pace (% of one core, median; cheaper thread setting)", "PSNR (dB)").yFromZero();
+                    "CPU at real-time pace (% of one core, median; cheaper thread setting)", "PSNR (dB)");
             for (String encoder : encoders()) {
                 List<SweepResults.QualityPoint> ps = r.quality().stream()
                         .filter(q -> q.source().equals(source) && q.encoder().equals(encoder))
@@ -188,7 +188,7 @@ final class SweepReport {
                     double q = point(source, encoder, referenceBitrate).orElseThrow().psnrDb();
                     Cost c = cost(t);
                     speed.series(encoder, new double[] {c.cpuPercent()}, new double[] {q});
-                    speed.label(String.format(Locale.ROOT, "%s (%.0f fps%s)", encoder, c.medianFps(), c.oneThread() ? ", 1 thread" : ""),
+                    speed.label(String.format(Locale.ROOT, "%.0f fps%s", c.medianFps(), c.oneThread() ? " (1 thread)" : ""),
                             c.cpuPercent(), q);
                 });
             }
