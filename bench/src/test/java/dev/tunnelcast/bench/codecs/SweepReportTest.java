@@ -53,10 +53,11 @@ class SweepReportTest {
     }
 
     @Test
-    void cheaperThreadSettingIsTheCost() {
-        assertThat(SweepReport.cost(timing("good", 120, 80, 40.0)).oneThread()).isTrue();
-        assertThat(SweepReport.cost(timing("good", 120, 30, 40.0)).oneThread()).isFalse();
-        assertThat(SweepReport.cost(timing("fast", 300, 15, null)).cpuPercent()).isEqualTo(15);
+    void cheaperThreadSettingIsTheCostWhenItKeepsUp() {
+        assertThat(SweepReport.cost(timing("good", 120, 80, 40.0), 30).oneThread()).isTrue(); // 60 fps on one thread
+        assertThat(SweepReport.cost(timing("good", 120, 30, 40.0), 30).oneThread()).isFalse(); // one thread costs more
+        assertThat(SweepReport.cost(timing("good", 50, 80, 40.0), 30).oneThread()).isFalse(); // 25 fps: not real time
+        assertThat(SweepReport.cost(timing("fast", 300, 15, null), 30).cpuPercent()).isEqualTo(15);
     }
 
     @Test
