@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.codecs;
 
+import dev.tunnelcast.bench.report.Spread;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.bench.harness.MachineInfo;

@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.codecs;
 
+import dev.tunnelcast.bench.report.Spread;
 import dev.tunnelcast.bench.report.Plot;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,14 +72,14 @@ final class SweepReport {
                 }
                 SweepResults.QualityPoint q = point(source, t.encoder(), referenceBitrate).orElseThrow();
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %.2f | %.2f | %.4f | %.0f / %.0f |%n", t.encoder(),
-                        spread(t.encodeFps(), "%.0f"), spread(t.cpuPercentOfCoreAtPace(), "%.0f"), t.processThreads(),
-                        t.encodeFpsOneThread() == null ? "" : spread(t.encodeFpsOneThread(), "%.0f"),
-                        t.cpuPercentOneThread() == null ? "" : spread(t.cpuPercentOneThread(), "%.0f"),
+                        t.encodeFps().format(0), t.cpuPercentOfCoreAtPace().format(0), t.processThreads(),
+                        t.encodeFpsOneThread() == null ? "" : t.encodeFpsOneThread().format(0),
+                        t.cpuPercentOneThread() == null ? "" : t.cpuPercentOneThread().format(0),
                         q.bitrateAccuracy(), q.psnrDb(), q.ssim(), q.meanKeyframeBytes() / 1000, q.maxKeyframeBytes() / 1000.0));
             }
             r.baseline().stream().filter(b -> b.source().equals(source)).forEach(b -> md.append(String.format(Locale.ROOT,
                     "%nBaseline (ffmpeg reading the clip at pace, no encoder): %s %% of a core, %d threads.%n",
-                    spread(b.cpuPercentOfCoreAtPace(), "%.1f"), b.processThreads())));
+                    b.cpuPercentOfCoreAtPace().format(1), b.processThreads())));
             md.append("\n![rate-quality ").append(source).append("](codecs-rate-psnr-").append(source).append(".png)\n");
             md.append("![rate-SSIM ").append(source).append("](codecs-rate-ssim-").append(source).append(".png)\n");
             md.append("![speed-quality ").append(source).append("](codecs-speed-quality-").append(source).append(".png)\n");
@@ -121,8 +122,8 @@ final class SweepReport {
                 .max(Comparator.comparingDouble(t -> point(source, t.encoder(), referenceBitrate).orElseThrow().psnrDb()));
         Optional<SweepResults.Timing> best = ts.stream()
                 .max(Comparator.comparingDouble(t -> point(source, t.encoder(), referenceBitrate).orElseThrow().psnrDb()));
-        StringBuilder s = new StringBuilder("**What this shows** (").append(source).append(" clip, ")
-                .append(mbps(referenceBitrate)).append(" Mbit/s): ");
+        StringBuilder s = new StringBuilder("**Headline:** codecs, ").append(source).append(" clip at ")
+                .append(mbps(referenceBitrate)).append(" Mbit/s: ");
         pick.ifPresentOrElse(p -> s.append(String.format(Locale.ROOT,
                         "for %s@%d on a small CPU, pick **%s**: %s; the best quality among encoders that cost at most %.0f %% of one core "
                                 + "at real-time pace, encode faster than real time (median), and decode in Chromium through both "
@@ -214,10 +215,6 @@ final class SweepReport {
     private Optional<SweepResults.QualityPoint> point(String source, String encoder, int bitrate) {
         return r.quality().stream().filter(q -> q.source().equals(source) && q.encoder().equals(encoder)
                 && q.targetBitrateBps() == bitrate).findFirst();
-    }
-
-    private static String spread(Spread s, String format) {
-        return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", s.median(), s.min(), s.max());
     }
 
     private static String mbps(int bps) {

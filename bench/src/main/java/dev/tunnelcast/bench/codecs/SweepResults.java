@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.codecs;
 
+import dev.tunnelcast.bench.report.Spread;
 import java.util.List;
 
 /** What the sweep measured, as written to {@code codecs.json}. */

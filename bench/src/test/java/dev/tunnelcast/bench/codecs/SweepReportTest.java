@@ -65,7 +65,7 @@ class SweepReportTest {
         SweepReport report = new SweepReport(results(), 2_500_000, 30, "1280x720", 10, 3, 4);
         String md = report.markdown("bench/run codecs", "2 cores", "0.10 0.20 0.30 1/100 1");
         assertThat(md).startsWith("## ").contains("Command: `bench/run codecs`").contains("(quiet)")
-                .contains("| good | 120 (115-125) | 80 (79-81) | 12 | 60 (60-60) | 40 (40-40) |")
+                .contains("| good | 120 (115–125) | 80 (79–81) | 12 | 60 | 40 |")
                 .contains("](codecs-rate-psnr-natural.png)").contains("](codecs-speed-quality-natural.png)")
                 .contains("| webm-only | `avc1.64001F` | no | no | yes | yes 30/30 |");
         report.plots(dir);
