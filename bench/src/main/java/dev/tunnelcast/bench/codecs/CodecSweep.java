@@ -230,8 +230,8 @@ public final class CodecSweep implements Callable<Integer> {
             for (EncoderConfig config : configs) {
                 EncodedStream stream = EncodedStream.read(samples.get(config.name()), clip.seconds());
                 byte[] description = config.family().equals("h264") ? stream.decoderConfig() : new byte[0];
-                ChromiumDecodeCheck.Verdict v = chromium.check(stream.codecString(config.family()), description,
-                        stream.head(fps), clip.width(), clip.height());
+                String codec = stream.codecString(config.family(), clip.width(), clip.height(), fps);
+                ChromiumDecodeCheck.Verdict v = chromium.check(codec, description, stream.head(fps), clip.width(), clip.height());
                 verdicts.add(new SweepResults.Browser(config.name(), config.family(), v, v.webCodecsDecodes()));
                 log(String.format(Locale.ROOT, "%-18s %-16s MSE mp4 %s, webm %s; WebCodecs config %s, decoded %d/%d frames%s",
                         config.name(), v.codecString(), v.mseMp4(), v.mseWebm(), v.webCodecsConfigSupported(), v.framesDecoded(),

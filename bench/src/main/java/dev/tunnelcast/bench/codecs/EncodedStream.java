@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.codecs;
 
+import dev.tunnelcast.agent.encode.VpxConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,16 +74,16 @@ record EncodedStream(List<Packet> packets, byte[] decoderConfig, double seconds)
 
     /**
      * The RFC 6381 / WebM codec string the agent would announce: avc1 from the avcC header,
-     * av01 from the av1C header, VP9 profile 0 level 3.1 8-bit (720p30), vp8.
+     * av01 from the av1C header, VP8/VP9 as the agent's {@link VpxConfig} names them for the size and rate.
      */
-    String codecString(String family) {
+    String codecString(String family, int width, int height, int fps) {
         return switch (family) {
             case "h264" -> decoderConfig.length >= 4
                     ? String.format("avc1.%02X%02X%02X", decoderConfig[1] & 0xFF, decoderConfig[2] & 0xFF, decoderConfig[3] & 0xFF)
                     : "avc1.64001F";
             case "av1" -> av1CodecString(decoderConfig);
-            case "vp9" -> "vp09.00.31.08";
-            case "vp8" -> "vp8";
+            case "vp9" -> VpxConfig.vp9(width, height, fps).codecString();
+            case "vp8" -> VpxConfig.vp8().codecString();
             default -> throw new IllegalArgumentException("unknown codec family " + family);
         };
     }

@@ -36,7 +36,7 @@ class EncodedStreamTest {
     @Test
     void h264CodecStringComesFromTheAvcCHeader() {
         byte[] avcC = {1, 0x64, 0x00, 0x1F, (byte) 0xFF};
-        assertEquals("avc1.64001F", new EncodedStream(List.of(), avcC, 1).codecString("h264"));
+        assertEquals("avc1.64001F", new EncodedStream(List.of(), avcC, 1).codecString("h264", 1280, 720, 30));
     }
 
     @Test
@@ -51,7 +51,8 @@ class EncodedStreamTest {
     @Test
     void vpxCodecStrings() {
         EncodedStream s = new EncodedStream(List.of(), new byte[0], 1);
-        assertEquals("vp8", s.codecString("vp8"));
-        assertEquals("vp09.00.31.08", s.codecString("vp9"));
+        assertEquals("vp8", s.codecString("vp8", 1280, 720, 30));
+        assertEquals("vp09.00.31.08", s.codecString("vp9", 1280, 720, 30));
+        assertEquals("vp09.00.40.08", s.codecString("vp9", 1920, 1080, 30));
     }
 }

@@ -40,6 +40,6 @@ class QualityMeasurementTest {
         EncodedStream stream = EncodedStream.read(lossless, clip.seconds());
         assertThat(stream.packets()).hasSize(15);
         assertThat(stream.packets().get(0).key()).isTrue();
-        assertThat(stream.codecString("h264")).startsWith("avc1.");
+        assertThat(stream.codecString("h264", 320, 180, 30)).startsWith("avc1.");
     }
 }
