@@ -31,15 +31,20 @@ record EncoderConfig(String name, String family, String encoder, List<String> op
         // Like the agent: bitrate rate control, never skip frames.
         configs.add(new EncoderConfig("openh264", "h264", "libopenh264",
                 List.of("-rc_mode", "bitrate", "-allow_skip_frames", "0"), true));
-        List<String> vpxRealtime = List.of("-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0");
-        configs.add(new EncoderConfig("VP8 rt", "vp8", "libvpx", vpxRealtime, true));
-        List<String> vp9 = new ArrayList<>(vpxRealtime);
-        vp9.addAll(List.of("-row-mt", "1", "-tile-columns", "1"));
+        // libvpx and SVT-AV1 exactly as the agent's VpxEncoder / Av1Encoder set them up.
+        List<String> vpxRealtime = List.of("-deadline", "realtime", "-lag-in-frames", "0", "-error-resilient", "default",
+                "-auto-alt-ref", "0", "-max-intra-rate", "300");
+        List<String> vp8 = new ArrayList<>(List.of("-cpu-used", "12"));
+        vp8.addAll(vpxRealtime);
+        configs.add(new EncoderConfig("VP8 rt", "vp8", "libvpx", vp8, true));
+        List<String> vp9 = new ArrayList<>(List.of("-cpu-used", "8"));
+        vp9.addAll(vpxRealtime);
+        vp9.addAll(List.of("-row-mt", "1", "-aq-mode", "3", "-tile-columns", "1"));
         configs.add(new EncoderConfig("VP9 rt", "vp9", "libvpx-vp9", vp9, true));
-        // SVT-AV1: CBR needs the low-delay prediction structure (pred-struct=1), which is also what live
-        // needs. Preset 10 is its fastest there: SVT-AV1 3.1 maps 11-13 to 10 in low delay.
-        configs.add(new EncoderConfig("SVT-AV1 p10", "av1", "libsvtav1",
-                List.of("-preset", "10", "-svtav1-params", "rc=2:pred-struct=1"), false));
+        // Low delay (pred-struct=1, no lookahead, no scene-cut keyframes). Preset 10 is SVT-AV1's
+        // fastest there: 3.1 maps 11-13 to 10 in low delay.
+        configs.add(new EncoderConfig("SVT-AV1 p10", "av1", "libsvtav1", List.of("-preset", "10", "-qmin", "1", "-qmax", "63",
+                "-svtav1-params", "pred-struct=1:scd=0:lookahead=0"), true));
         return configs;
     }
 

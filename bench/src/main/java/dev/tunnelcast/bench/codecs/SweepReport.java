@@ -36,8 +36,8 @@ final class SweepReport {
         StringBuilder md = new StringBuilder("## Codec sweep: speed, CPU, rate accuracy and quality of realtime encoders\n\n");
         md.append(String.format(Locale.ROOT, """
                 Each encoder runs in JavaCV's bundled FFmpeg 8.0.1 (the libraries the agent links) through its `ffmpeg` \
-                executable, with realtime settings: x264 `zerolatency`, no B-frames; libvpx `deadline=realtime cpu-used=8 \
-                lag-in-frames=0` (VP9 with row-mt); SVT-AV1 low-delay CBR. %s@%d, a keyframe every %d frames, target = \
+                executable, with the agent's realtime settings: x264 `zerolatency`, no B-frames; libvpx `deadline=realtime \
+                lag-in-frames=0`, cpu-used 12 (VP8) / 8 (VP9, row-mt, aq-mode 3); SVT-AV1 preset 10, low delay, no lookahead. %s@%d, a keyframe every %d frames, target = \
                 max rate with half a second of VBV (libvpx: min = max rate). Sources, rendered once to raw I420 so every \
                 encoder sees the same frames: **synthetic** (the agent's camera: testsrc2 + its frame stamp and clock) and \
                 **natural** (lavfi Perlin texture upscaled, panned, tinted, with temporal sensor grain: camera-like \

@@ -50,10 +50,11 @@ class EncoderConfigTest {
     }
 
     @Test
-    void svtAv1RunsLowDelayCbr() {
+    void svtAv1RunsLowDelayWithAMaxRate() {
         List<String> args = named("SVT-AV1 p10").outputArgs(1_000_000, 0);
-        assertTrue(value(args, "-svtav1-params").contains("rc=2"));
         assertTrue(value(args, "-svtav1-params").contains("pred-struct=1"));
+        assertTrue(value(args, "-svtav1-params").contains("lookahead=0"));
+        assertEquals("1000000", value(args, "-maxrate"));
     }
 
     @Test
