@@ -2,6 +2,7 @@ package dev.tunnelcast.bench.codecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.bench.report.Spread;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
