@@ -37,6 +37,8 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
+ * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
+ *                                          received gets an invalid NAL length, to exercise error recovery
  */
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
@@ -70,6 +72,8 @@ export class Player {
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
+    this.videoPacketsReceived = 0;
+    this.corrupted = false;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
   }
@@ -234,6 +238,12 @@ export class Player {
     this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
     this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
     if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
+    const corruptAt = this.options.corruptVideoPacket ?? 0;
+    if (++this.videoPacketsReceived >= corruptAt && corruptAt > 0 && !this.corrupted && !packet.keyframe && packet.payload.length > 4) {
+      this.corrupted = true;
+      packet.payload.fill(0xff, 0, 4); // the first NAL claims 4 GB: the demuxer/decoder must reject it
+      console.warn(`tunnelcast: test-corrupt-video: corrupted video packet ${this.videoPacketsReceived}`);
+    }
     this.video.push(packet);
   }
 
@@ -317,6 +327,8 @@ export class Player {
       s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
     }
     s.videoResyncs = v.resyncs;
+    s.videoRecoveries = v.recoveries;
+    s.videoQuotaErrors = v.quotaErrors;
     if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs);
     s.syncFloorMs = this.syncDelay.floorMs;
     const context = this.audio.context;

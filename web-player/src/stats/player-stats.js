@@ -47,6 +47,8 @@
  * @property {number} framesDropped
  * @property {number} videoDecodeErrors
  * @property {number} videoResyncs           MSE seeks, quota or decode recoveries
+ * @property {number} videoRecoveries        restarts at a keyframe after an error: decode error, quota exceeded, stall
+ * @property {number} videoQuotaErrors       QuotaExceededError on MSE append
  * @property {Percentiles} avOffsetMs        shown video minus heard audio (positive: video ahead)
  * @property {number} clockOffsetMs          relay clock minus this browser's
  * @property {number} rttMs
@@ -73,7 +75,7 @@ export function initialStats(stream, videoPath) {
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
-    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
   };
 }

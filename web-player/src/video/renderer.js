@@ -22,6 +22,8 @@
  * @property {number} newestPtsMs        the newest frame received (NaN before any)
  * @property {boolean} waitingForKeyframe frames are being skipped until the next keyframe
  * @property {number} resyncs            times the path restarted at a keyframe (errors, quota, relay drops)
+ * @property {number} recoveries         of which recoveries from an error (decode error, quota, stall)
+ * @property {number} quotaErrors        QuotaExceededError on append (MSE)
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element
