@@ -325,14 +325,19 @@ export class Player {
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
       s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
+      // The clock of the same report: a report can reach this thread late on a busy page.
+      s.audioContextTimeMs = (this.audio.report?.contextTime ?? 0) * 1000;
     }
     s.videoResyncs = v.resyncs;
     s.videoRecoveries = v.recoveries;
     s.videoQuotaErrors = v.quotaErrors;
-    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs);
+    // The video plays leadMs ahead of the audio: that much less of it is ahead.
+    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs - v.leadMs);
     s.syncFloorMs = this.syncDelay.floorMs;
     const context = this.audio.context;
-    if (context) s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    if (context) {
+      s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    }
     s.clockOffsetMs = this.clock.offsetMicros / 1000;
     s.rttMs = this.clock.rttMicros / 1000;
     s.updatedAtMs = now;

@@ -14,8 +14,11 @@ import { AppendQueue } from './append-queue.js';
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
 
-/** Without audio, how far behind the newest frame to play (one frame and a little slack). */
-const VIDEO_ONLY_TARGET_MS = 50;
+/**
+ * Without audio, how far behind the newest frame to play: three frames. Closer, a frame that
+ * arrives a little late (arrival jitter) is already behind the playhead and dropped.
+ */
+const VIDEO_ONLY_TARGET_MS = 100;
 /**
  * Each frame is declared this many frame durations long. Live sources' timestamps are
  * irregular (a late or dropped frame); MSE treats a jump over 2 frame durations as a
@@ -62,6 +65,7 @@ export class MseRenderer {
     /** performance.now() of the last frame shown, or of the (re)start */
     this.lastFrameShownMs = -Infinity;
     this.seekedAtStart = false;
+    this.frameMicros = 33_333;
     /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
     this.keyframeTimes = [];
     /** @type {(frame: ShownFrame) => void} */
@@ -143,6 +147,7 @@ export class MseRenderer {
     const pts = Number(packet.ptsMicros);
     if (!Number.isFinite(this.baseMicros)) this.baseMicros = pts;
     const nominal = packet.durationMicros || Math.round(1e6 / (this.config.frameRate || 30));
+    this.frameMicros = nominal;
     this.newestPtsMicros = pts;
     if (packet.keyframe) {
       this.keyframeTimes.push((pts - this.baseMicros) / 1e6);
@@ -180,8 +185,11 @@ export class MseRenderer {
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
     if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 1) return;
     const start = v.buffered.start(0);
+    // The element shows the newest frame at or before currentTime: on average half a frame
+    // older than currentTime. Playing half a frame ahead of the master centres what is seen
+    // on what is heard (and takes that half frame off the latency).
     const master = Number.isFinite(masterMediaMs)
-      ? (masterMediaMs * 1000 - this.baseMicros) / 1e6
+      ? (masterMediaMs * 1000 - this.baseMicros + this.frameMicros / 2) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;
     if (!this.seekedAtStart) {
       // Join: the relay sent the current GOP at once. Seek straight to the master clock (the
@@ -245,6 +253,7 @@ export class MseRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
       newestPtsMs: this.newestPtsMicros / 1000,
+      leadMs: this.frameMicros / 2000,
       waitingForKeyframe: this.needKeyframe || (this.appends?.waitingForKeyframe ?? false),
       resyncs: this.quotaErrors + this.decodeErrors + this.seeks + this.stalls,
       recoveries: this.quotaErrors + this.decodeErrors + this.stalls,

@@ -157,6 +157,7 @@ export class WebCodecsRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
       newestPtsMs: this.newestPtsMicros / 1000,
+      leadMs: 0,
       waitingForKeyframe: this.needKeyframe,
       resyncs: this.decodeErrors,
       recoveries: this.decodeErrors,
