@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.bench.harness.PrometheusText;
 import dev.tunnelcast.bench.harness.RelayProcess;
+import dev.tunnelcast.bench.report.Plot;
+import dev.tunnelcast.bench.report.Spread;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,10 @@ public final class ArchiveBench implements Callable<Integer> {
     @Option(names = "--streams", split = ",", defaultValue = "1,10,50", description = "Stream counts (default: ${DEFAULT-VALUE}).")
     List<Integer> streamCounts;
 
-    @Option(names = "--seconds", defaultValue = "15", description = "Measured window per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "3", description = "Runs per stream count and mode (default: ${DEFAULT-VALUE}); about 5 min in all with the defaults.")
+    int repeats;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured window per run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--warmup", defaultValue = "4", description = "Seconds before measuring (default: ${DEFAULT-VALUE}).")
@@ -68,13 +73,15 @@ public final class ArchiveBench implements Callable<Integer> {
         Files.createDirectories(out.resolve("raw"));
         EncodedMedia media = EncodedMedia.encode(out.resolve("raw").resolve("archive-media"), 10);
         List<Run> runs = new ArrayList<>();
-        for (int streams : streamCounts) {
-            for (boolean recording : List.of(false, true)) {
-                Run run = runOnce(media, streams, recording);
-                runs.add(run);
-                System.out.printf("streams=%d recording=%s relayCpu=%.1f%% archive=%.2f MB/s dropped=%.0f%n",
-                        streams, recording, run.relayCpuPercentOfCore(), run.archiveMegabytesPerSecond(),
-                        run.archiveQueueDropped());
+        for (int repeat = 0; repeat < repeats; repeat++) {
+            for (int streams : streamCounts) {
+                for (boolean recording : List.of(false, true)) {
+                    Run run = runOnce(media, streams, recording);
+                    runs.add(run);
+                    System.out.printf("streams=%d recording=%s relayCpu=%.1f%% archive=%.2f MB/s dropped=%.0f%n",
+                            streams, recording, run.relayCpuPercentOfCore(), run.archiveMegabytesPerSecond(),
+                            run.archiveQueueDropped());
+                }
             }
         }
         write(runs);
@@ -129,29 +136,54 @@ public final class ArchiveBench implements Callable<Integer> {
 
     private void write(List<Run> runs) throws IOException {
         String commandLine = "bench/run archive --streams " + String.join(",", streamCounts.stream().map(String::valueOf).toList())
-                + " --seconds " + seconds;
+                + " --seconds " + seconds + " --warmup " + warmupSeconds + " --repeats " + repeats;
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "archive");
         doc.put("command", commandLine);
         doc.put("machine", MachineInfo.describe());
+        doc.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
         doc.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("archive.json").toFile(), doc);
-        StringBuilder md = new StringBuilder("# Relay CPU with and without recording\n\n")
-                .append("Command: `").append(commandLine).append("`  \nMachine: ").append(doc.get("machine"))
-                .append("\n\nN publishers, each real H.264 640x360 30 fps (x264 ultrafast, 2 s GOP) + Opus 48 kbit/s,")
+
+        double[] x = streamCounts.stream().mapToDouble(Integer::doubleValue).toArray();
+        Plot plot = Plot.lines("Relay CPU with and without recording (median of runs; bars: half the range)",
+                "publishers", "relay CPU, % of one core").logX().yFromZero();
+        StringBuilder md = new StringBuilder("## Recording: relay CPU with and without the archive\n\n")
+                .append("N publishers, each real H.264 640x360 30 fps (x264 ultrafast, 2 s GOP) + Opus 48 kbit/s,")
                 .append(" sent in real time over WebSockets from the benchmark's JVM; the relay in its own JVM, no players.")
-                .append(" CPU is the relay process's utime+stime over ").append(seconds).append(" s (100 % = one core).\n\n")
+                .append(" CPU is the relay process's utime+stime over ").append(seconds).append(" s (100 % = one core).")
+                .append(" Cells: median of ").append(repeats).append(" runs (min–max).\n\n")
+                .append("Command: `").append(commandLine).append("` · machine: ").append(doc.get("machine"))
+                .append(" · load average at the end: ").append(doc.get("loadAverageAtEnd")).append("\n\n")
                 .append("| streams | relay CPU % without | relay CPU % recording | archive MB/s written | queue drops |\n")
                 .append("|---:|---:|---:|---:|---:|\n");
-        for (int streams : streamCounts) {
-            Run off = runs.stream().filter(r -> r.streams() == streams && !r.recording()).findFirst().orElseThrow();
-            Run on = runs.stream().filter(r -> r.streams() == streams && r.recording()).findFirst().orElseThrow();
-            md.append(String.format("| %d | %.1f | %.1f | %.2f | %.0f |%n", streams, off.relayCpuPercentOfCore(),
-                    on.relayCpuPercentOfCore(), on.archiveMegabytesPerSecond(), on.archiveQueueDropped()));
+        for (boolean recording : List.of(false, true)) {
+            double[] median = new double[x.length];
+            double[] spread = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                Spread cpu = cpu(runs, streamCounts.get(i), recording);
+                median[i] = cpu.median();
+                spread[i] = cpu.halfRange();
+            }
+            plot.series(recording ? "recording" : "not recording", x, median, spread);
         }
+        for (int streams : streamCounts) {
+            List<Run> on = runs.stream().filter(r -> r.streams() == streams && r.recording()).toList();
+            md.append(String.format("| %d | %s | %s | %s | %s |%n", streams, cpu(runs, streams, false).format(1),
+                    cpu(runs, streams, true).format(1),
+                    Spread.of(on.stream().mapToDouble(Run::archiveMegabytesPerSecond).toArray()).format(2),
+                    Spread.of(on.stream().mapToDouble(Run::archiveQueueDropped).toArray()).format(0)));
+        }
+        plot.save(out.resolve("archive-cpu.png"));
+        md.append("\n![relay CPU with and without recording](archive-cpu.png)\n");
         Files.writeString(out.resolve("archive.md"), md);
         System.out.println();
         System.out.print(md);
         System.out.println("\nWrote " + out.resolve("archive.json") + " and " + out.resolve("archive.md"));
+    }
+
+    private static Spread cpu(List<Run> runs, int streams, boolean recording) {
+        return Spread.of(runs.stream().filter(r -> r.streams() == streams && r.recording() == recording)
+                .mapToDouble(Run::relayCpuPercentOfCore).toArray());
     }
 }

@@ -3,6 +3,7 @@ package dev.tunnelcast.bench.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.server.auth.Action;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
  * each video path (MSE, WebCodecs): play, let the start-up backlog pass, clear the
  * player's windows, then measure for {@code --seconds}; report pixel latency (the stamp
  * read from the frames actually shown), metadata latency (capture time vs display time on
- * the relay clock) and the A/V offset, as p50/p95/p99.
+ * the relay clock) and the A/V offset, as p50/p95/p99. Each path is measured
+ * {@code --repeats} times, each time in a freshly opened page, so the report can give
+ * medians and their spread rather than one sample.
  */
 @Command(name = "latency-bench", mixinStandardHelpOptions = true,
         description = "Measures capture-to-display latency in headless Chromium (MSE and WebCodecs).")
@@ -33,6 +36,9 @@ public final class LatencyBench implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).", defaultValue = "20")
     int seconds;
+
+    @Option(names = "--repeats", description = "Runs per path, each in a new page (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    int repeats;
 
     @Option(names = "--size", description = "Video size WxH (default: ${DEFAULT-VALUE}).", defaultValue = "1280x720")
     String size;
@@ -52,7 +58,7 @@ public final class LatencyBench implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int width = Integer.parseInt(wh[0]);
         int height = Integer.parseInt(wh[1]);
-        String command = "bench/run latency --seconds " + seconds + " --size " + size + " --bitrate " + bitrate;
+        String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate;
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
@@ -62,22 +68,11 @@ public final class LatencyBench implements Callable<Integer> {
              ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "latency-chromium.log"))) {
             stack.publish("bench");
             for (String path : List.of("mse", "webcodecs")) {
-                String query = path.equals("webcodecs") ? "video=webcodecs" : "";
-                browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), query).toString());
-                browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
-                browser.collect(Duration.ofSeconds(5));
-                browser.resetMeasurements();
-                ForeignCpu foreign = ForeignCpu.start();
-                JsonNode run = browser.collect(Duration.ofSeconds(seconds));
-                double foreignCores = foreign.coresUsed();
-                browser.screenshot(Path.of("bench", "target", "latency-" + path + ".png"));
-                Map<String, Object> summary = summary(path, run);
-                summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
-                paths.add(summary);
-                System.out.printf(Locale.ROOT, "%-9s pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms%n",
-                        path, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
-                        num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
-                        num(run, "avOffsetMs", "p50"));
+                List<Map<String, Object>> runs = new ArrayList<>();
+                for (int r = 0; r < repeats; r++) {
+                    runs.add(measure(stack, browser, path, r));
+                }
+                paths.add(Map.of("path", path, "runs", runs));
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -85,26 +80,48 @@ public final class LatencyBench implements Callable<Integer> {
         report.put("command", command);
         report.put("date", Instant.now().toString());
         report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(),
+                "description", MachineInfo.describe(),
                 "loadAverage", Files.readString(Path.of("/proc/loadavg")).trim(),
                 "note", "otherProcessesCores per path: CPU that processes outside the benchmark took while it measured"));
         report.put("source", Map.of("size", size, "fps", 30, "videoBitrateBps", bitrate, "audio", "Opus 20 ms stereo"));
-        report.put("measuredSecondsPerPath", seconds);
+        report.put("measuredSecondsPerRun", seconds);
+        report.put("repeats", repeats);
         report.put("paths", paths);
         Path file = results.resolve("latency.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
-        System.out.println("wrote " + file + "\ncommand: " + command);
+        Path section = LatencyReport.write(results);
+        System.out.println("wrote " + file + " and " + section + "\ncommand: " + command);
         return 0;
+    }
+
+    /** One measured window of one path in a newly opened page. */
+    private Map<String, Object> measure(LiveStack stack, ChromiumPlayer browser, String path, int repeat) {
+        String query = path.equals("webcodecs") ? "video=webcodecs" : "";
+        browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), query).toString());
+        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+        browser.collect(Duration.ofSeconds(5));
+        browser.resetMeasurements();
+        ForeignCpu foreign = ForeignCpu.start();
+        JsonNode run = browser.collect(Duration.ofSeconds(seconds));
+        double foreignCores = foreign.coresUsed();
+        browser.screenshot(Path.of("bench", "target", "latency-" + path + "-" + repeat + ".png"));
+        Map<String, Object> summary = summary(run);
+        summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
+        System.out.printf(Locale.ROOT, "%-9s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
+                path, repeat + 1, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
+                num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
+                num(run, "avOffsetMs", "p50"), foreignCores);
+        return summary;
     }
 
     private static double num(JsonNode run, String figure, String percentile) {
         return run.path("last").path(figure).path(percentile).asDouble(Double.NaN);
     }
 
-    private static Map<String, Object> summary(String path, JsonNode run) {
+    private static Map<String, Object> summary(JsonNode run) {
         JsonNode first = run.path("first");
         JsonNode last = run.path("last");
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", path);
         for (String figure : List.of("latencyPixelMs", "latencyMetadataMs", "avOffsetMs")) {
             Map<String, Object> p = new LinkedHashMap<>();
             for (String q : List.of("p05", "p50", "p95", "p99", "samples")) {

@@ -1,0 +1,102 @@
+package dev.tunnelcast.bench.latency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelcast.bench.report.Plot;
+import dev.tunnelcast.bench.report.Spread;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.StreamSupport;
+
+/** Turns {@code latency.json} into the report's latency section and its plot. */
+public final class LatencyReport {
+    private static final double GOAL_P50_MS = 80;
+    private static final double GOAL_P95_MS = 120;
+    private static final double[] PERCENTILES = {5, 50, 95, 99};
+    private static final List<String> PERCENTILE_KEYS = List.of("p05", "p50", "p95", "p99");
+
+    private LatencyReport() {}
+
+    /** Writes {@code latency.md} and {@code latency-percentiles.png} next to {@code latency.json}. */
+    public static Path write(Path results) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(results.resolve("latency.json").toFile());
+        Plot plot = Plot.lines("Capture → display latency by pixels (median of runs; bars: half the range)",
+                "percentile", "ms").yFromZero();
+        StringBuilder table = new StringBuilder("""
+                | path | pixel p50 | pixel p95 | pixel p99 | metadata p50 | A/V offset p50 | audio concealed % | frames dropped | video buffer ms | jitter target ms | other processes, cores |
+                |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+                """);
+        StringBuilder verdict = new StringBuilder();
+        List<String> headline = new java.util.ArrayList<>();
+        for (JsonNode path : root.path("paths")) {
+            List<JsonNode> runs = StreamSupport.stream(path.path("runs").spliterator(), false).toList();
+            String name = path.path("path").asText();
+            Spread p50 = spread(runs, r -> r.path("latencyPixelMs").path("p50").asDouble(Double.NaN));
+            Spread p95 = spread(runs, r -> r.path("latencyPixelMs").path("p95").asDouble(Double.NaN));
+            table.append("| ").append(name)
+                    .append(" | ").append(p50.format(0))
+                    .append(" | ").append(p95.format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("latencyPixelMs").path("p99").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("latencyMetadataMs").path("p50").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("avOffsetMs").path("p50").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("audioConcealedPercent").asDouble(Double.NaN)).format(2))
+                    .append(" | ").append(spread(runs, r -> r.path("framesDropped").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("videoBufferMs").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("jitterBufferTargetMs").asDouble(Double.NaN)).format(0))
+                    .append(" | ").append(spread(runs, r -> r.path("otherProcessesCores").asDouble(Double.NaN)).format(2))
+                    .append(" |\n");
+            double[] medians = new double[PERCENTILES.length];
+            double[] spreads = new double[PERCENTILES.length];
+            for (int i = 0; i < PERCENTILES.length; i++) {
+                String key = PERCENTILE_KEYS.get(i);
+                Spread s = spread(runs, r -> r.path("latencyPixelMs").path(key).asDouble(Double.NaN));
+                medians[i] = s.median();
+                spreads[i] = s.halfRange();
+            }
+            plot.series(name, PERCENTILES, medians, spreads);
+            boolean met = p50.median() <= GOAL_P50_MS && p95.median() <= GOAL_P95_MS;
+            verdict.append(String.format(Locale.ROOT, "- %s: pixel p50 %.0f ms, p95 %.0f ms: goal %s.%n",
+                    name, p50.median(), p95.median(), met ? "met" : "**not met**"));
+            headline.add(String.format(Locale.ROOT, "%s %.0f/%.0f ms", name, p50.median(), p95.median()));
+        }
+        plot.series("goal", new double[] {50, 95}, new double[] {GOAL_P50_MS, GOAL_P95_MS});
+        plot.save(results.resolve("latency-percentiles.png"));
+
+        JsonNode source = root.path("source");
+        String md = """
+                ## End-to-end latency (capture → display)
+
+                The relay and the capture agent run in one JVM on loopback (synthetic source %s at %d fps,
+                %.1f Mbit/s H.264 + %s); the real web player runs in headless Chromium. Per path, each run
+                opens the page anew, lets the start-up pass (5 s), then measures %d s. **Pixel** latency
+                reads the frame stamp from the frame actually shown (canvas read-back) and compares it with
+                the relay clock; **metadata** latency compares the packet's capture time with its display
+                time. Cells: median of %d runs (min–max). Goal on loopback: p50 ≤ %.0f ms, p95 ≤ %.0f ms,
+                A/V within ±40 ms.
+
+                Command: `%s` · machine: %s · load average at the end: %s
+
+                **Headline:** capture → display by pixels, p50/p95: %s (goal %.0f/%.0f ms, loopback, 720p30).
+
+                %s
+                %s
+                ![latency percentiles](latency-percentiles.png)
+                """.formatted(source.path("size").asText(), source.path("fps").asInt(),
+                source.path("videoBitrateBps").asDouble() / 1e6, source.path("audio").asText(),
+                root.path("measuredSecondsPerRun").asInt(), root.path("repeats").asInt(), GOAL_P50_MS, GOAL_P95_MS,
+                root.path("command").asText(), root.path("machine").path("description").asText(),
+                root.path("machine").path("loadAverage").asText(), String.join(", ", headline), GOAL_P50_MS, GOAL_P95_MS,
+                table, verdict);
+        Path file = results.resolve("latency.md");
+        Files.writeString(file, md);
+        return file;
+    }
+
+    private static Spread spread(List<JsonNode> runs, ToDoubleFunction<JsonNode> figure) {
+        return Spread.of(runs.stream().mapToDouble(figure).toArray());
+    }
+}
