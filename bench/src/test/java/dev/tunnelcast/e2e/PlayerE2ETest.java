@@ -213,6 +213,8 @@ class PlayerE2ETest {
     @Test
     @Order(5)
     void withoutAutoplayVideoPlaysAndAClickUnmutesTheAudio() throws Exception {
+        // The shared browser would otherwise go on playing the previous test's stream beside this one.
+        browser.open("about:blank");
         try (ChromiumPlayer strict = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-strict.log"), false)) {
             strict.open(playUrl(STREAM, ""));
             JsonNode muted = strict.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
