@@ -108,3 +108,22 @@ test('steady state: a due frame is drawn even with newer packets a little ahead'
   r.tick((5 * 33_333) / 1000, 16);
   assert.deepEqual(drawn, [0, 5 * 33_333]);
 });
+
+test('a decoder slower than real time starts over at the next keyframe instead of falling further behind', async () => {
+  const r = new WebCodecsRenderer();
+  await r.configure(config);
+  for (let i = 0; i < 30; i++) r.push(packet(i));
+  decoders[0].output({ timestamp: 0, close() {} }); // only the first frame came out in a whole GOP
+  r.push(packet(30)); // the next keyframe, 1 s after the newest frame decoded
+  assert.equal(decoders.length, 2, 'a new decoder');
+  assert.deepEqual(decoders[1].chunks.map((c) => [c.type, c.timestamp]), [['key', 30 * 33_333]]);
+  assert.equal(r.figures().resyncs, 1);
+  assert.equal(r.figures().decodeErrors, 0);
+  // A decoder that keeps up is left alone at keyframes.
+  decoders[1].flushAll();
+  for (let i = 31; i <= 60; i++) {
+    r.push(packet(i));
+    decoders[1].flushAll();
+  }
+  assert.equal(decoders.length, 2);
+});

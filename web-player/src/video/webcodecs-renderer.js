@@ -19,6 +19,11 @@ const JOIN_STALE_MICROS = 100_000;
 const JOIN_PENDING_FRAMES = 2;
 /** ...for at most this long after the first decoded frame (a decoder slower than real time must still show something). */
 const JOIN_SKIP_MAX_MS = 1500;
+/**
+ * A decoder this far behind the newest packet (slower than real time: a busy machine) starts
+ * over at the next keyframe rather than falling further behind: P-frames cannot be skipped.
+ */
+const LAG_RESTART_MICROS = 500_000;
 
 /** @implements {VideoRenderer} */
 export class WebCodecsRenderer {
@@ -42,6 +47,9 @@ export class WebCodecsRenderer {
     this.decodeErrors = 0;
     this.framesSkippedAtJoin = 0;
     this.framesSubmitted = 0;
+    this.newestDecodedMicros = NaN;
+    /** restarts at a keyframe because decoding fell behind */
+    this.lagRestarts = 0;
     this.newestPtsMicros = NaN;
     this.shownPtsMicros = NaN;
     /** @type {(frame: ShownFrame) => void} */
@@ -76,6 +84,7 @@ export class WebCodecsRenderer {
     this.joined = false;
     this.joinUntilMs = NaN;
     this.framesSubmitted = this.framesDecoded; // what the old decoder still held is gone
+    this.newestDecodedMicros = NaN;
     this.decoder = new VideoDecoder({
       output: (frame) => this.decoded(frame),
       error: (e) => {
@@ -90,6 +99,10 @@ export class WebCodecsRenderer {
   /** @param {import('./renderer.js').MediaPacket} packet */
   push(packet) {
     if (!this.decoder || this.decoder.state !== 'configured') return;
+    if (packet.keyframe && Number(packet.ptsMicros) - this.newestDecodedMicros > LAG_RESTART_MICROS) {
+      this.lagRestarts++;
+      this.reset();
+    }
     if (this.needKeyframe && !packet.keyframe) return;
     this.needKeyframe = false;
     this.newestPtsMicros = Number(packet.ptsMicros);
@@ -101,6 +114,7 @@ export class WebCodecsRenderer {
   /** @param {VideoFrame} frame */
   decoded(frame) {
     this.framesDecoded++;
+    this.newestDecodedMicros = frame.timestamp;
     this.held.push(frame);
     while (this.held.length > MAX_HELD_FRAMES) {
       /** @type {VideoFrame} */ (this.held.shift()).close();
@@ -159,7 +173,7 @@ export class WebCodecsRenderer {
       newestPtsMs: this.newestPtsMicros / 1000,
       leadMs: 0,
       waitingForKeyframe: this.needKeyframe,
-      resyncs: this.decodeErrors,
+      resyncs: this.decodeErrors + this.lagRestarts,
       recoveries: this.decodeErrors,
       quotaErrors: 0,
     };
