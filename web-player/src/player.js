@@ -224,6 +224,7 @@ export class Player {
     try {
       if (config.kind === TrackKind.VIDEO) {
         this.videoTrackId = config.trackId;
+        this.stats.videoCodec = config.codec;
         await this.video.configure(config);
       }
     } catch (e) {

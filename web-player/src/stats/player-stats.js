@@ -17,6 +17,7 @@
  * @property {string} message               what the viewer is told
  * @property {string} stream
  * @property {'mse'|'webcodecs'} videoPath
+ * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
  * @property {string} audioUnsupported       why audio cannot be decoded here ('' when it can)
  * @property {import('../audio/opus-decoder.js').AudioDecoderKind} audioDecoder  Opus decoder in use: 'webcodecs', 'wasm' (libopus fallback), '' none yet
@@ -73,7 +74,7 @@ export function percentilesOf(recent) {
 /** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, audioRunning: false, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,

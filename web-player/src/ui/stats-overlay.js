@@ -21,6 +21,7 @@ const ROWS = [
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
   ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],
+  ['Video codec', (s) => s.videoCodec || '—'],
 ];
 
 export class StatsOverlay {

@@ -6,16 +6,25 @@
  * which puts Chromium's MSE into its low-delay rendering mode.
  *
  * The sample entry and its configuration box come from the RFC 6381 codec string:
- * avc1/avc3 + avcC (H.264), hvc1/hev1 + hvcC, vp09 + vpcC, av01 + av1C. The TrackConfig's
- * decoder_config is the configuration box's body (for vpcC, a full box, including its
- * version and flags).
+ * avc1/avc3 + avcC (H.264), hvc1/hev1 + hvcC, vp08 ("vp8") / vp09 + vpcC, av01 + av1C.
+ * The TrackConfig's decoder_config is the configuration box's body (for vpcC, a full box,
+ * including its version and flags).
  */
 
 /** Media timescale of the track: 90 kHz, the usual video clock. */
 export const TIMESCALE = 90_000;
 
 /** @type {Record<string, string>} sample entry type → configuration box type */
-const CONFIG_BOX = { avc1: 'avcC', avc3: 'avcC', hvc1: 'hvcC', hev1: 'hvcC', vp09: 'vpcC', av01: 'av1C' };
+const CONFIG_BOX = { avc1: 'avcC', avc3: 'avcC', hvc1: 'hvcC', hev1: 'hvcC', vp08: 'vpcC', vp09: 'vpcC', av01: 'av1C' };
+
+/**
+ * The MP4 sample entry type for a codec string: its first four characters, except VP8,
+ * whose WebCodecs/WebM string "vp8" maps to the VP codec binding's vp08.
+ * @param {string} codec
+ */
+export function sampleEntryType(codec) {
+  return codec === 'vp8' ? 'vp08' : codec.slice(0, 4);
+}
 
 /**
  * @typedef {object} VideoTrackInfo
@@ -28,7 +37,7 @@ const CONFIG_BOX = { avc1: 'avcC', avc3: 'avcC', hvc1: 'hvcC', hev1: 'hvcC', vp0
 
 /** @param {string} codec */
 export function isSupportedSampleEntry(codec) {
-  return Object.hasOwn(CONFIG_BOX, codec.slice(0, 4));
+  return Object.hasOwn(CONFIG_BOX, sampleEntryType(codec));
 }
 
 /** @param {string} type @param {...Uint8Array} payloads */
@@ -95,7 +104,7 @@ const MATRIX = u32(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);
  * @returns {Uint8Array}
  */
 export function initSegment(track) {
-  const entryType = track.codec.slice(0, 4);
+  const entryType = sampleEntryType(track.codec);
   const configType = CONFIG_BOX[entryType];
   if (!configType) throw new Error(`no MP4 sample entry for codec "${track.codec}"`);
   const { width, height, trackId } = track;
@@ -132,7 +141,8 @@ export function initSegment(track) {
  * @property {number} decodeTimeMicros the sample's decode (= presentation, no B-frames) time
  * @property {number} durationMicros
  * @property {boolean} keyframe
- * @property {Uint8Array} data         the access unit as the codec's MP4 sample (AVCC for H.264)
+ * @property {Uint8Array} data         the access unit as the codec's MP4 sample (AVCC for H.264, a VP8/VP9
+ *                                     frame, an AV1 temporal unit without temporal delimiters)
  */
 
 /**

@@ -25,6 +25,16 @@ const JOIN_SKIP_MAX_MS = 1500;
  */
 const LAG_RESTART_MICROS = 500_000;
 
+/**
+ * The VideoDecoderConfig description for a TrackConfig: avcC / hvcC for H.264 / HEVC, the
+ * av1C for AV1; VP8 and VP9 take none (their vpcC is MP4 metadata, the frames say it all).
+ * @param {import('./renderer.js').TrackConfig} config
+ */
+export function webCodecsDescription(config) {
+  if (!config.decoderConfig.length || config.codec === 'vp8' || config.codec.startsWith('vp09')) return undefined;
+  return config.decoderConfig;
+}
+
 /** @implements {VideoRenderer} */
 export class WebCodecsRenderer {
   constructor() {
@@ -63,7 +73,7 @@ export class WebCodecsRenderer {
 
   /** @param {import('./renderer.js').TrackConfig} config */
   async configure(config) {
-    const decoderConfig = { codec: config.codec, description: config.decoderConfig.length ? config.decoderConfig : undefined,
+    const decoderConfig = { codec: config.codec, description: webCodecsDescription(config),
       codedWidth: config.width, codedHeight: config.height, optimizeForLatency: true };
     if (typeof VideoDecoder === 'undefined' || !(await VideoDecoder.isConfigSupported(decoderConfig)).supported) {
       throw new UnsupportedCodecError(`This browser cannot decode ${config.codec} video with WebCodecs.`);

@@ -6,6 +6,7 @@ import dev.tunnelcast.agent.capture.SourceSpec;
 import dev.tunnelcast.agent.encode.EncoderException;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
+import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.publish.ProxySettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
@@ -79,10 +80,13 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--fps", paramLabel = "N", description = "Frame rate (default: ${DEFAULT-VALUE}).", defaultValue = "30")
     int fps;
 
-    @Option(names = "--encoder", paramLabel = "NAME", description = "FFmpeg video encoder: libx264 or libopenh264 (default: ${DEFAULT-VALUE}).", defaultValue = "libx264")
+    @Option(names = "--codec", paramLabel = "NAME", description = "Video codec: h264, vp8, vp9, av1 (default: h264, or the --encoder's codec).")
+    String codec;
+
+    @Option(names = "--encoder", paramLabel = "NAME", description = "FFmpeg video encoder: libx264, libopenh264 (h264), libvpx (vp8), libvpx-vp9 (vp9), libsvtav1 (av1) (default: the codec's first).")
     String encoder;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "x264 preset, e.g. ultrafast, veryfast (default: ${DEFAULT-VALUE}).", defaultValue = "ultrafast")
+    @Option(names = "--preset", paramLabel = "NAME", description = "x264 preset, e.g. ultrafast, veryfast; for vp8/vp9 the libvpx cpu-used, for av1 the SVT-AV1 preset, as a number (default: ${DEFAULT-VALUE}; a name means the encoder's realtime default).", defaultValue = "ultrafast")
     String preset;
 
     @Option(names = "--profile", paramLabel = "NAME", description = "H.264 profile: baseline, main, high (default: ${DEFAULT-VALUE}).", defaultValue = "high")
@@ -218,7 +222,14 @@ public final class AgentMain implements Callable<Integer> {
         if (wh.length != 2) {
             throw new IllegalArgumentException("--size must be WxH, e.g. 1280x720, got '" + size + "'");
         }
-        VideoEncoderSettings videoSettings = new VideoEncoderSettings(encoder, wh[0], wh[1], fps,
+        VideoEncoders.Codec videoCodec = codec != null ? VideoEncoders.Codec.parse(codec)
+                : encoder != null ? VideoEncoders.Codec.ofEncoder(encoder) : VideoEncoders.Codec.H264;
+        String encoderName = encoder != null ? encoder : videoCodec.defaultEncoder();
+        if (!videoCodec.encoders().contains(encoderName)) {
+            throw new IllegalArgumentException("--encoder " + encoderName + " does not produce " + videoCodec.name().toLowerCase(java.util.Locale.ROOT) + " (use one of "
+                    + videoCodec.encoders() + ")");
+        }
+        VideoEncoderSettings videoSettings = new VideoEncoderSettings(encoderName, wh[0], wh[1], fps,
                 crf > 0 ? 0 : Units.bitrate(bitrate), crf, preset, profile, level,
                 keyframeInterval != null ? keyframeInterval : 2 * fps, 0);
         OpusSettings opus = new OpusSettings(audioChannels, audioFrameMillis, Units.bitrate(audioBitrate),

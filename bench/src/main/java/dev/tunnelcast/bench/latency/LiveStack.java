@@ -94,12 +94,17 @@ public final class LiveStack implements AutoCloseable {
 
     /** Starts an agent publishing the synthetic source to a stream. */
     public Agent publish(String stream) {
+        return publish(stream, VideoEncoderSettings.defaults().encoder(), options.width(), options.height());
+    }
+
+    /** As {@link #publish(String)}, with another FFmpeg video encoder (libvpx, libvpx-vp9, libsvtav1, ...) and size. */
+    public Agent publish(String stream, String encoder, int width, int height) {
         PublisherConfig publisher = new PublisherConfig(URI.create("ws://127.0.0.1:" + port), stream,
                 token(Action.PUBLISH, stream), null, TlsSettings.defaults(), 8L << 20, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
                 "tunnelcast-bench");
         VideoEncoderSettings defaults = VideoEncoderSettings.defaults();
-        VideoEncoderSettings video = new VideoEncoderSettings(defaults.encoder(), options.width(), options.height(),
+        VideoEncoderSettings video = new VideoEncoderSettings(encoder, width, height,
                 options.frameRate(), options.videoBitrateBps(), 0, defaults.preset(), defaults.profile(), defaults.level(),
                 2 * options.frameRate(), 0);
         Agent agent = new Agent(AgentConfig.builder(publisher).videoEncoder(video).opus(OpusSettings.defaults())

@@ -2,9 +2,11 @@ package dev.tunnelcast.agent.encode;
 
 /**
  * How to encode video. {@code encoder} is an FFmpeg encoder name ({@code libx264},
- * {@code libopenh264}); {@code crf} > 0 selects constant quality instead of the bitrate
- * (x264 only); {@code keyframeIntervalFrames} is a fixed GOP (scene-cut keyframes are off);
- * {@code threads} 0 lets the encoder choose.
+ * {@code libopenh264}, {@code libvpx}, {@code libvpx-vp9}, {@code libsvtav1}: see
+ * {@link VideoEncoders}); {@code crf} > 0 selects constant quality instead of the bitrate
+ * (not libopenh264); {@code preset} is x264's preset name, or for libvpx/SVT-AV1 a speed
+ * number (anything else: the encoder's realtime default); {@code keyframeIntervalFrames} is
+ * a fixed GOP (scene-cut keyframes are off); {@code threads} 0 lets the encoder choose.
  */
 public record VideoEncoderSettings(String encoder, int width, int height, int frameRate, int bitrateBps, int crf,
                                    String preset, String profile, String level, int keyframeIntervalFrames,

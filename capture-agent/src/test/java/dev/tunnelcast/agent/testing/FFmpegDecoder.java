@@ -22,7 +22,19 @@ public final class FFmpegDecoder implements AutoCloseable {
     private final AVFrame frame = av_frame_alloc();
 
     public FFmpegDecoder(int codecId, byte[] extradata) {
-        AVCodec codec = avcodec_find_decoder(codecId);
+        this(avcodec_find_decoder(codecId), extradata);
+    }
+
+    /** A decoder by FFmpeg name, e.g. {@code libdav1d}, {@code vp9}. */
+    public static FFmpegDecoder named(String name, byte[] extradata) {
+        AVCodec codec = avcodec_find_decoder_by_name(name);
+        if (codec == null) {
+            throw new IllegalStateException("this FFmpeg build has no decoder '" + name + "'");
+        }
+        return new FFmpegDecoder(codec, extradata);
+    }
+
+    private FFmpegDecoder(AVCodec codec, byte[] extradata) {
         ctx = avcodec_alloc_context3(codec);
         int size = extradata.length + AV_INPUT_BUFFER_PADDING_SIZE;
         BytePointer extra = new BytePointer(av_mallocz(size)).capacity(size);

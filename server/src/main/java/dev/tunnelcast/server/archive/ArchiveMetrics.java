@@ -50,6 +50,14 @@ final class ArchiveMetrics {
         registry.counter("tunnelcast.archive.packets.discarded", "reason", reason).increment();
     }
 
+    /** A track announced with a codec the MP4 recorder cannot hold (its packets count as discarded too). */
+    void unrecordedTrack(String codec) {
+        String family = codec.split("\\.", 2)[0]; // the codec family keeps the label set small
+        Counter.builder("tunnelcast.archive.tracks.unrecorded").tag("codec", family.substring(0, Math.min(16, family.length())))
+                .description("Tracks left out of recordings because MP4 cannot hold their codec")
+                .register(registry).increment();
+    }
+
     void deleted(String reason, boolean forced) {
         registry.counter("tunnelcast.archive.retention.deleted", "reason", reason,
                 "forced", Boolean.toString(forced)).increment();

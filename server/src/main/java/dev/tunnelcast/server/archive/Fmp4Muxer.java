@@ -1,6 +1,13 @@
 package dev.tunnelcast.server.archive;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
+import static org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_EXPERIMENTAL;
+import static org.bytedeco.ffmpeg.global.avformat.av_guess_format;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_query_codec;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -39,6 +46,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVOutputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -46,7 +54,9 @@ import org.bytedeco.javacpp.BytePointer;
 
 /**
  * Writes one fragmented MP4 file through FFmpeg's mp4 muxer: packets in, no re-encode.
- * H.264 arrives in AVCC form with its avcC as extradata, Opus as raw packets with OpusHead.
+ * H.264 arrives in AVCC form with its avcC as extradata, VP8/VP9 as raw frames (FFmpeg
+ * builds the vpcC), AV1 as temporal units with the av1C as extradata, Opus as raw packets
+ * with OpusHead.
  *
  * <p>Crash safety comes from the layout: {@code empty_moov} puts the complete track
  * description first, then every ~{@code fragmentDuration} (and at every video keyframe) a
@@ -61,8 +71,35 @@ final class Fmp4Muxer implements AutoCloseable {
 
     /** Codecs the recorder can put into MP4 (others are left out of the segment). */
     static boolean supported(TrackConfig config) {
-        return (config.getKind() == TrackKind.TRACK_KIND_VIDEO && config.getCodec().startsWith("avc1"))
-                || (config.getKind() == TrackKind.TRACK_KIND_AUDIO && config.getCodec().equals("opus"));
+        int id = codecId(config);
+        return id != AV_CODEC_ID_NONE && avformat_query_codec(MP4, id, FF_COMPLIANCE_EXPERIMENTAL) == 1;
+    }
+
+    private static final AVOutputFormat MP4 = av_guess_format("mp4", null, null);
+
+    /**
+     * FFmpeg's codec for a TrackConfig's codec string: avc1/avc3 (H.264), vp8, vp09, av01,
+     * opus; anything else is NONE. The MP4 muxer then says whether it can hold it.
+     */
+    static int codecId(TrackConfig config) {
+        String codec = config.getCodec();
+        if (config.getKind() == TrackKind.TRACK_KIND_VIDEO) {
+            if (codec.startsWith("avc1.") || codec.startsWith("avc3.")) {
+                return AV_CODEC_ID_H264;
+            }
+            if (codec.equals("vp8")) {
+                return AV_CODEC_ID_VP8;
+            }
+            if (codec.startsWith("vp09.")) {
+                return AV_CODEC_ID_VP9;
+            }
+            if (codec.startsWith("av01.")) {
+                return AV_CODEC_ID_AV1;
+            }
+        } else if (config.getKind() == TrackKind.TRACK_KIND_AUDIO && codec.equals("opus")) {
+            return AV_CODEC_ID_OPUS;
+        }
+        return AV_CODEC_ID_NONE;
     }
 
     private final Path file;
@@ -123,9 +160,18 @@ final class Fmp4Muxer implements AutoCloseable {
         byte[] extra = track.getDecoderConfig().toByteArray();
         if (track.getKind() == TrackKind.TRACK_KIND_VIDEO) {
             par.codec_type(AVMEDIA_TYPE_VIDEO);
-            par.codec_id(AV_CODEC_ID_H264);
+            par.codec_id(codecId(track));
             par.width(track.getWidth());
             par.height(track.getHeight());
+            if (par.codec_id() == AV_CODEC_ID_VP8 || par.codec_id() == AV_CODEC_ID_VP9) {
+                // The wire's vpcC is not codec extradata: FFmpeg writes its own vpcC from the
+                // parameters (and the first frame), so hand it the profile and level instead.
+                if (extra.length >= 6) {
+                    par.profile(extra[4]);
+                    par.level(extra[5]);
+                }
+                extra = new byte[0];
+            }
         } else {
             par.codec_type(AVMEDIA_TYPE_AUDIO);
             par.codec_id(AV_CODEC_ID_OPUS);

@@ -79,6 +79,11 @@ final class StreamRecording {
 
     void trackConfig(TrackConfig config) {
         TrackConfig previous = tracks.put(config.getTrackId(), config);
+        if (!Fmp4Muxer.supported(config) && (previous == null || !previous.getCodec().equals(config.getCodec()))) {
+            log.warn("Stream {}: track {} ({}) is not recorded: the MP4 recorder cannot hold this codec; "
+                    + "its other tracks are", stream, config.getTrackId(), config.getCodec());
+            metrics.unrecordedTrack(config.getCodec());
+        }
         if (previous == null || !sameInContainer(previous, config)) {
             closeSegment("track-config-change");
         }

@@ -1,5 +1,9 @@
 package dev.tunnelcast.server.archive;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AV1;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
+
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -45,27 +49,48 @@ record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
 
     private static final Map<String, MediaFixture> CACHE = new HashMap<>();
 
-    /** {@code seconds} of media with a keyframe every {@code gopFrames} frames. */
-    static synchronized MediaFixture generate(int seconds, int gopFrames) throws Exception {
-        String key = seconds + "s-" + gopFrames;
+    /** {@code seconds} of H.264 + Opus with a keyframe every {@code gopFrames} frames. */
+    static MediaFixture generate(int seconds, int gopFrames) throws Exception {
+        return generate(seconds, gopFrames, "h264");
+    }
+
+    /**
+     * {@code seconds} of media with a keyframe every {@code gopFrames} frames; video in
+     * {@code codec}: h264 (through MP4), or vp8, vp9, av1 (through Matroska, which carries
+     * VP frames and AV1 temporal units without temporal delimiters, as the agent sends them).
+     */
+    static synchronized MediaFixture generate(int seconds, int gopFrames, String codec) throws Exception {
+        String key = seconds + "s-" + gopFrames + (codec.equals("h264") ? "" : "-" + codec);
+        String extension = codec.equals("h264") ? ".mp4" : ".mkv";
+        List<String> videoCodec = switch (codec) {
+            case "h264" -> List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0");
+            case "vp8" -> List.of("-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0",
+                    "-b:v", "300k");
+            case "vp9" -> List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+                    "-lag-in-frames", "0", "-b:v", "300k");
+            case "av1" -> List.of("-c:v", "libsvtav1", "-preset", "10", "-svtav1-params", "pred-struct=1:scd=0",
+                    "-b:v", "300k");
+            default -> throw new IllegalArgumentException(codec);
+        };
         MediaFixture cached = CACHE.get(key);
         if (cached != null) {
             return cached;
         }
         Path dir = Path.of("target", "archive-fixtures");
         Files.createDirectories(dir);
-        Path file = dir.resolve("fixture-" + key + ".mp4");
+        Path file = dir.resolve("fixture-" + key + extension);
         if (!Files.exists(file)) {
-            Path tmp = dir.resolve("tmp-" + key + ".mp4");
-            Tools.run(List.of("ffmpeg", "-y", "-v", "error",
+            Path tmp = dir.resolve("tmp-" + key + extension);
+            List<String> command = new ArrayList<>(List.of("ffmpeg", "-y", "-v", "error",
                     "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
                     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                    "-t", Integer.toString(seconds),
-                    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-bf", "0",
-                    "-g", Integer.toString(gopFrames), "-keyint_min", Integer.toString(gopFrames),
+                    "-t", Integer.toString(seconds), "-threads", "1"));
+            command.addAll(videoCodec);
+            command.addAll(List.of("-g", Integer.toString(gopFrames), "-keyint_min", Integer.toString(gopFrames),
                     "-pix_fmt", "yuv420p",
                     "-c:a", "libopus", "-b:a", "48k", "-frame_duration", "20",
-                    tmp.toString()), 60);
+                    tmp.toString()));
+            Tools.run(command, 60);
             Files.move(tmp, file);
         }
         MediaFixture fixture = demux(file);
@@ -82,15 +107,22 @@ record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
         for (int i = 0; i < context.nb_streams(); i++) {
             AVCodecParameters par = context.streams(i).codecpar();
             byte[] extra = new byte[par.extradata_size()];
-            par.extradata().get(extra);
+            if (extra.length > 0) {
+                par.extradata().get(extra);
+            }
             boolean video = par.codec_type() == AVMEDIA_TYPE_VIDEO;
             TrackConfig.Builder config = TrackConfig.newBuilder()
                     .setTrackId(video ? 1 : 2)
                     .setKind(video ? TrackKind.TRACK_KIND_VIDEO : TrackKind.TRACK_KIND_AUDIO)
                     .setDecoderConfig(ByteString.copyFrom(extra));
             if (video) {
-                config.setCodec(String.format("avc1.%02X%02X%02X", extra[1], extra[2], extra[3]))
+                config.setCodec(wireCodec(par.codec_id(), extra))
                         .setWidth(par.width()).setHeight(par.height()).setFrameRate(FPS);
+                if (par.codec_id() == AV_CODEC_ID_VP8 || par.codec_id() == AV_CODEC_ID_VP9) {
+                    // the agent's vpcC: version 1, profile 0, level 2.0 (320x240@30), 8-bit 4:2:0, colour unspecified
+                    config.setDecoderConfig(ByteString.copyFrom(new byte[] {1, 0, 0, 0, 0,
+                            (byte) (par.codec_id() == AV_CODEC_ID_VP9 ? 20 : 0), (byte) 0x82, 2, 2, 2, 0, 0}));
+                }
             } else {
                 config.setCodec("opus").setSampleRate(48_000).setChannels(par.ch_layout().nb_channels());
             }
@@ -123,6 +155,20 @@ record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
         packets.sort(Comparator.comparingLong(MediaPacket::getPtsMicros));
         tracks.sort(Comparator.comparingInt(TrackConfig::getTrackId));
         return new MediaFixture(List.copyOf(tracks), List.copyOf(packets));
+    }
+
+    /** The codec string the agent would announce. */
+    private static String wireCodec(int codecId, byte[] extra) {
+        if (codecId == AV_CODEC_ID_VP8) {
+            return "vp8";
+        }
+        if (codecId == AV_CODEC_ID_VP9) {
+            return "vp09.00.20.08";
+        }
+        if (codecId == AV_CODEC_ID_AV1) { // extra is the av1C
+            return String.format("av01.%d.%02d%s.08", (extra[1] >> 5) & 7, extra[1] & 0x1F, (extra[2] & 0x80) != 0 ? "H" : "M");
+        }
+        return String.format("avc1.%02X%02X%02X", extra[1], extra[2], extra[3]);
     }
 
     /** Publishes the fixture to {@code observer} as a relay would, receive times following the pts. */

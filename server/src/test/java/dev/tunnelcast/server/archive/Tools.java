@@ -68,4 +68,11 @@ final class Tools {
         }
         return new Probe(streams);
     }
+
+    /** How many video frames ffprobe decodes (every frame, not only the packets it reads). */
+    static long decodedFrames(String input) throws IOException, InterruptedException {
+        String out = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", input), 60);
+        return Long.parseLong(out.trim());
+    }
 }
