@@ -313,11 +313,12 @@ class PlayerE2ETest {
         }
         assertThat(stats.path("videoRecoveries").asInt()).as("recoveries after the corrupt packet").isEqualTo(1);
         assertThat(stats.path("videoDecodeErrors").asInt()).isEqualTo(1);
-        // Frames advance again (from the next keyframe, at most one GOP later) in the same page.
+        // Frames advance again (from the next keyframe, at most one GOP later) in the same page:
+        // a stuck picture shows none; the bound leaves room for a busy machine's frame rate.
         browser.collect(Duration.ofSeconds(3));
         JsonNode after = browser.collect(Duration.ofSeconds(2));
         assertThat(after.path("last").path("framesShown").asLong() - after.path("first").path("framesShown").asLong())
-                .as("frames shown in 2 s after the recovery").isGreaterThan(30);
+                .as("frames shown in 2 s after the recovery").isGreaterThan(10);
         assertThat(after.path("last").path("state").asText()).isEqualTo("playing");
         assertThat(after.path("last").path("videoRecoveries").asInt()).as("one corrupt packet, one recovery").isEqualTo(1);
         assertThat(after.path("last").path("latencyPixelMs").path("last").asDouble()).as("back at the live edge, ms")
