@@ -117,7 +117,7 @@ class PlayerE2ETest {
                 MEASURE, foreignCores, loadAverage(), last.toPrettyString());
         assertThat(last.path("state").asText()).isEqualTo("playing");
         long frames = last.path("framesShown").asLong() - first.path("framesShown").asLong();
-        assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
+        assertThat(frames / seconds).as("frames shown per second (video advances)").isGreaterThan(5);
         JsonNode pixel = last.path("latencyPixelMs");
         assertThat(pixel.path("samples").asInt()).as("frames whose stamp was read").isGreaterThan((int) (frames * 0.8));
         JsonNode metadata = last.path("latencyMetadataMs");
@@ -148,6 +148,7 @@ class PlayerE2ETest {
         // with other heavy work (two cores: the agent's encoder and Chromium need them).
         assumeTrue(foreignCores <= MAX_FOREIGN_CORES, String.format(
                 "timing bounds not judged: other processes used %.2f cores during the measurement", foreignCores));
+        assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
         assertThat(pixel.path("p50").asDouble()).as("pixel latency p50").isBetween(1.0, 150.0);
         assertThat(pixel.path("p95").asDouble()).as("pixel latency p95").isLessThanOrEqualTo(250.0);
         if (checkAudio) {
@@ -209,8 +210,11 @@ class PlayerE2ETest {
         assertThat(last.path("audioDecoder").asText()).isEqualTo("wasm");
         assertThat(last.path("audioPacketsDecoded").asLong() - run.path("first").path("audioPacketsDecoded").asLong())
                 .as("Opus packets decoded in 2 s").isGreaterThan(80);
+        // Against the AudioContext's clock, which a busy machine's fake output device lets fall behind wall time.
+        double deviceMs = last.path("audioContextTimeMs").asDouble() - run.path("first").path("audioContextTimeMs").asDouble();
+        assertThat(deviceMs).as("AudioContext clock advanced in 2 s, ms").isGreaterThan(1000);
         assertThat(last.path("audioPlayedMs").asDouble() - run.path("first").path("audioPlayedMs").asDouble())
-                .as("audio played through the worklet in 2 s, ms").isGreaterThan(1500);
+                .as("audio played through the worklet in 2 s vs the AudioContext clock, ms").isGreaterThan(deviceMs * 0.75);
     }
 
     @Test
@@ -232,7 +236,11 @@ class PlayerE2ETest {
             JsonNode heard = strict.collect(Duration.ofSeconds(3));
             JsonNode last = heard.path("last");
             assertThat(last.path("audioRunning").asBoolean()).isTrue();
-            assertThat(last.path("audioPlayedMs").asDouble()).as("audio played after the click, ms").isGreaterThan(2000);
+            // The context's clock starts at the click (it was suspended); judge what played against it.
+            double deviceMs = last.path("audioContextTimeMs").asDouble();
+            assertThat(deviceMs).as("AudioContext clock advanced in the 3 s after the click, ms").isGreaterThan(1500);
+            assertThat(last.path("audioPlayedMs").asDouble()).as("audio played after the click vs the AudioContext clock, ms")
+                    .isGreaterThan(deviceMs * 0.75);
             assertThat(last.path("avOffsetMs").path("samples").asInt()).as("video follows the audio clock").isGreaterThan(30);
             assertThat(strict.visible(".tc-unmute")).isFalse();
         }
