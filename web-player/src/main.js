@@ -60,6 +60,7 @@ function route() {
       token: params.get('token') ?? '',
       videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
       audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
+      corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
       ...parseLatency(params.get('latency')),
       wsBase,
       workletUrl: new URL('playout-worklet.js', location.href).href,

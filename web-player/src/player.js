@@ -37,6 +37,8 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
+ * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
+ *                                          received gets an invalid NAL length, to exercise error recovery
  */
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
@@ -70,6 +72,8 @@ export class Player {
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
+    this.videoPacketsReceived = 0;
+    this.corrupted = false;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
   }
@@ -235,6 +239,12 @@ export class Player {
     this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
     this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
     if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
+    const corruptAt = this.options.corruptVideoPacket ?? 0;
+    if (++this.videoPacketsReceived >= corruptAt && corruptAt > 0 && !this.corrupted && !packet.keyframe && packet.payload.length > 4) {
+      this.corrupted = true;
+      packet.payload.fill(0xff, 0, 4); // the first NAL claims 4 GB: the demuxer/decoder must reject it
+      console.warn(`tunnelcast: test-corrupt-video: corrupted video packet ${this.videoPacketsReceived}`);
+    }
     this.video.push(packet);
   }
 
@@ -316,12 +326,19 @@ export class Player {
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
       s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;
+      // The clock of the same report: a report can reach this thread late on a busy page.
+      s.audioContextTimeMs = (this.audio.report?.contextTime ?? 0) * 1000;
     }
     s.videoResyncs = v.resyncs;
-    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs);
+    s.videoRecoveries = v.recoveries;
+    s.videoQuotaErrors = v.quotaErrors;
+    // The video plays leadMs ahead of the audio: that much less of it is ahead.
+    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs - v.leadMs);
     s.syncFloorMs = this.syncDelay.floorMs;
     const context = this.audio.context;
-    if (context) s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    if (context) {
+      s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    }
     s.clockOffsetMs = this.clock.offsetMicros / 1000;
     s.rttMs = this.clock.rttMicros / 1000;
     s.updatedAtMs = now;

@@ -7,6 +7,7 @@
  * independent, so a decode error only restarts the decoder.
  */
 import { parseOpusHead, defaultOpusHead } from './opus-head.js';
+import { ArrivalTimes } from './arrival-times.js';
 
 /** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
 /** @typedef {import('../transport/wire.js').MediaPacket} MediaPacket */
@@ -37,8 +38,8 @@ export class OpusDecoder {
     this.wasm = null;
     /** @type {MessagePort | null} where PCM goes (the worklet) */
     this.port = null;
-    /** pts (µs) → arrival time (ms) of packets inside the decoder */
-    this.arrivals = new Map();
+    /** arrival times (ms) of the packets inside the decoder */
+    this.arrivals = new ArrivalTimes();
     /** bumped by every configure: a slow WASM load for an older track is dropped */
     this.generation = 0;
     this.packetsDecoded = 0;
@@ -136,14 +137,13 @@ export class OpusDecoder {
     }
     if (!this.decoder || this.decoder.state !== 'configured') return;
     const timestamp = Number(packet.ptsMicros);
-    this.arrivals.set(timestamp, arrivalMs);
+    this.arrivals.note(timestamp, arrivalMs);
     this.decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp, duration: packet.durationMicros || 20_000, data: packet.payload }));
   }
 
   /** @param {AudioData} data */
   decoded(data) {
-    const arrivalMs = this.arrivals.get(data.timestamp) ?? performance.now();
-    this.arrivals.delete(data.timestamp);
+    const arrivalMs = this.arrivals.take(data.timestamp) ?? performance.now();
     this.packetsDecoded++;
     if (!this.port) {
       this.droppedNoOutput++;

@@ -36,6 +36,9 @@
  * @property {number} audioUnderruns
  * @property {number} audioConcealedPercent  of samples played while audio was on
  * @property {number} audioPlayedMs          audio played (or concealed) since the start
+ * @property {number} audioContextTimeMs     the AudioContext's clock (currentTime) when audioPlayedMs was counted: the device's
+ *                                           pace, which a busy machine's fake/headless device can let fall
+ *                                           behind wall time; compare audioPlayedMs with it, not with wall time
  * @property {number} audioConcealedMs       of which concealment (silence for missing audio)
  * @property {number} audioPacketsDecoded
  * @property {number} audioDecodeErrors
@@ -48,6 +51,8 @@
  * @property {number} framesDropped
  * @property {number} videoDecodeErrors
  * @property {number} videoResyncs           MSE seeks, quota or decode recoveries
+ * @property {number} videoRecoveries        restarts at a keyframe after an error: decode error, quota exceeded, stall
+ * @property {number} videoQuotaErrors       QuotaExceededError on MSE append
  * @property {Percentiles} avOffsetMs        shown video minus heard audio (positive: video ahead)
  * @property {number} clockOffsetMs          relay clock minus this browser's
  * @property {number} rttMs
@@ -72,9 +77,9 @@ export function initialStats(stream, videoPath) {
     state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
-    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
+    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
-    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
   };
 }

@@ -1,20 +1,24 @@
 // @ts-check
 /**
  * Video through Media Source Extensions: an init segment from the TrackConfig, then one
- * fMP4 fragment per packet, appended in order. Keeps the buffer behind the playhead short,
- * recovers from QuotaExceededError (trim, then skip to the next keyframe) and from decode
- * errors (a new MediaSource, from the next keyframe). Held on the master clock by
- * playbackRate nudges and, past SEEK_ABOVE_MS, a seek.
+ * fMP4 fragment per packet, appended in order (append-queue.js: keeps the buffer behind
+ * the playhead short, recovers from QuotaExceededError at the next keyframe). A decode
+ * error starts over with a new MediaSource from the next keyframe. A join seeks straight
+ * to the master clock (the live edge) through the GOP backlog; after that video is held on
+ * the master clock by playbackRate nudges and, past SEEK_ABOVE_MS, a seek.
  */
 import { initSegment, fragment, isSupportedSampleEntry } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
+import { AppendQueue } from './append-queue.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
 
-const KEEP_BEHIND_S = 2;
-/** Without audio, how far behind the newest frame to play (one frame and a little slack). */
-const VIDEO_ONLY_TARGET_MS = 50;
+/**
+ * Without audio, how far behind the newest frame to play: three frames. Closer, a frame that
+ * arrives a little late (arrival jitter) is already behind the playhead and dropped.
+ */
+const VIDEO_ONLY_TARGET_MS = 100;
 /**
  * Each frame is declared this many frame durations long. Live sources' timestamps are
  * irregular (a late or dropped frame); MSE treats a jump over 2 frame durations as a
@@ -25,6 +29,8 @@ const VIDEO_ONLY_TARGET_MS = 50;
 const DURATION_STRETCH = 4;
 /** Closer than this to the buffered end, video does not play faster than real time. */
 const EDGE_MARGIN_S = 0.05;
+/** At a join, a backlog longer than this is skipped by a seek (shorter: caught up by rate). */
+const JOIN_SEEK_ABOVE_S = 0.1;
 /** No frame shown for this long while video is buffered: the pipeline stalled. */
 const STALL_MS = 2000;
 
@@ -40,17 +46,18 @@ export class MseRenderer {
     this.config = null;
     /** @type {MediaSource | null} */
     this.mediaSource = null;
-    /** @type {SourceBuffer | null} */
-    this.sourceBuffer = null;
-    /** @type {Uint8Array[]} */
-    this.queue = [];
+    /** @type {AppendQueue | null} */
+    this.appends = null;
+    /** @type {[Uint8Array, boolean][]} fragments that came before the MediaSource opened */
+    this.early = [];
     this.needKeyframe = true;
     this.baseMicros = NaN;
     this.sequence = 0;
     /** the newest video received (for the A/V sync delay) */
     this.newestPtsMicros = NaN;
     this.decodeErrors = 0;
-    this.quotaErrors = 0;
+    /** quota errors of MediaSources already replaced */
+    this.quotaErrorsBefore = 0;
     this.started = false;
     this.lastSeekMs = -Infinity;
     this.seeks = 0;
@@ -58,11 +65,12 @@ export class MseRenderer {
     /** performance.now() of the last frame shown, or of the (re)start */
     this.lastFrameShownMs = -Infinity;
     this.seekedAtStart = false;
+    this.frameMicros = 33_333;
     /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
     this.keyframeTimes = [];
     /** @type {(frame: ShownFrame) => void} */
     this.listener = () => {};
-    this.video.addEventListener('error', () => this.recoverFromError());
+    this.video.addEventListener('error', () => this.recoverFromError(this.video.error));
     this.watchFrames();
   }
 
@@ -96,7 +104,9 @@ export class MseRenderer {
   reset() {
     if (!this.config) return;
     const config = this.config;
-    this.queue = [];
+    this.quotaErrorsBefore += this.appends?.quotaErrors ?? 0;
+    this.appends = null;
+    this.early = [];
     this.needKeyframe = true;
     this.baseMicros = NaN;
     this.sequence = 0;
@@ -104,7 +114,6 @@ export class MseRenderer {
     this.seekedAtStart = false;
     this.keyframeTimes = [];
     this.lastFrameShownMs = performance.now();
-    this.sourceBuffer = null;
     const mediaSource = new MediaSource();
     this.mediaSource = mediaSource;
     if (this.video.src) URL.revokeObjectURL(this.video.src);
@@ -113,11 +122,20 @@ export class MseRenderer {
       if (mediaSource !== this.mediaSource) return;
       const sb = mediaSource.addSourceBuffer(`video/mp4; codecs="${config.codec}"`);
       sb.mode = 'segments';
-      sb.addEventListener('updateend', () => this.appendNext());
-      this.sourceBuffer = sb;
-      this.queue.unshift(initSegment({ trackId: config.trackId, codec: config.codec, decoderConfig: config.decoderConfig,
+      const appends = new AppendQueue(sb, {
+        playheadS: () => this.video.currentTime,
+        canAppend: () => mediaSource.readyState === 'open',
+        onError: (e) => this.recoverFromError(e),
+      });
+      sb.addEventListener('updateend', () => {
+        appends.pump();
+        this.startIfReady();
+      });
+      this.appends = appends;
+      appends.pushInit(initSegment({ trackId: config.trackId, codec: config.codec, decoderConfig: config.decoderConfig,
         width: config.width, height: config.height }));
-      this.appendNext();
+      for (const [bytes, keyframe] of this.early) appends.push(bytes, keyframe);
+      this.early = [];
     }, { once: true });
   }
 
@@ -129,62 +147,33 @@ export class MseRenderer {
     const pts = Number(packet.ptsMicros);
     if (!Number.isFinite(this.baseMicros)) this.baseMicros = pts;
     const nominal = packet.durationMicros || Math.round(1e6 / (this.config.frameRate || 30));
+    this.frameMicros = nominal;
     this.newestPtsMicros = pts;
     if (packet.keyframe) {
       this.keyframeTimes.push((pts - this.baseMicros) / 1e6);
       if (this.keyframeTimes.length > 10) this.keyframeTimes.shift();
     }
-    this.queue.push(fragment(this.config.trackId, {
+    const bytes = fragment(this.config.trackId, {
       sequence: ++this.sequence, decodeTimeMicros: pts - this.baseMicros, durationMicros: nominal * DURATION_STRETCH,
       keyframe: packet.keyframe, data: packet.payload,
-    }));
-    this.appendNext();
-  }
-
-  appendNext() {
-    const sb = this.sourceBuffer;
-    if (!sb || sb.updating || this.queue.length === 0 || this.mediaSource?.readyState !== 'open') return;
-    if (this.trimBehind(sb)) return; // updateend continues
-    const next = /** @type {Uint8Array} */ (this.queue.shift());
-    try {
-      sb.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next));
-    } catch (e) {
-      if (e instanceof DOMException && e.name === 'QuotaExceededError') {
-        this.quotaErrors++;
-        // Trim harder and resume at the next keyframe: the fragments in between depend on this one.
-        this.queue = [];
-        this.needKeyframe = true;
-        const end = this.video.currentTime - 0.1;
-        if (end > 0 && !sb.updating) sb.remove(0, end);
-      } else {
-        this.recoverFromError();
-      }
-      return;
-    }
-    this.startIfReady();
-  }
-
-  /** Removes what is more than KEEP_BEHIND_S behind the playhead; true when a removal started. @param {SourceBuffer} sb */
-  trimBehind(sb) {
-    if (sb.buffered.length === 0) return false;
-    const start = sb.buffered.start(0);
-    const upTo = this.video.currentTime - KEEP_BEHIND_S;
-    if (upTo - start < 1) return false;
-    sb.remove(start, upTo);
-    return true;
+    });
+    // Before the MediaSource opens, fragments wait; after, the queue takes them.
+    if (this.appends) this.appends.push(bytes, packet.keyframe);
+    else this.early.push([bytes, packet.keyframe]);
   }
 
   startIfReady() {
-    if (this.started) return;
+    if (this.started || !this.appends?.appended) return;
     this.video.addEventListener('loadeddata', () => {
       void this.video.play().catch((e) => console.warn('tunnelcast: video.play()', e));
     }, { once: true });
     this.started = true;
   }
 
-  recoverFromError() {
+  /** A decode or append error: a new MediaSource, from the next keyframe. @param {unknown} error */
+  recoverFromError(error) {
     this.decodeErrors++;
-    console.warn('tunnelcast: video decode error; restarting at the next keyframe', this.video.error);
+    console.warn('tunnelcast: video decode error; restarting at the next keyframe', error);
     this.reset();
   }
 
@@ -194,24 +183,31 @@ export class MseRenderer {
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
-    if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 2) return;
+    if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 1) return;
     const start = v.buffered.start(0);
+    // The element shows the newest frame at or before currentTime: on average half a frame
+    // older than currentTime. Playing half a frame ahead of the master centres what is seen
+    // on what is heard (and takes that half frame off the latency).
     const master = Number.isFinite(masterMediaMs)
-      ? (masterMediaMs * 1000 - this.baseMicros) / 1e6
+      ? (masterMediaMs * 1000 - this.baseMicros + this.frameMicros / 2) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;
+    if (!this.seekedAtStart) {
+      // Join: the relay sent the current GOP at once. Seek straight to the master clock (the
+      // live edge): the decoder decodes the GOP from its keyframe without showing it.
+      this.seekedAtStart = true;
+      const to = Math.min(end, Math.max(start, master));
+      if (to - v.currentTime > JOIN_SEEK_ABOVE_S) this.seek(to, nowMs);
+      return;
+    }
+    if (v.readyState < 2) return;
     const leadMs = (v.currentTime - master) * 1000;
-    // Seeks cost a decoder flush and a decode from the previous keyframe: one seek to the
-    // master at start (out of the GOP backlog), later only forward onto a keyframe that the
-    // master has passed, at most once a second. Everything else is a rate nudge.
+    // Seeks cost a decoder flush and a decode from the previous keyframe: after the join,
+    // only forward onto a keyframe that the master has passed, at most once a second.
+    // Everything else is a rate nudge.
     if (leadMs < -SEEK_ABOVE_MS && master <= end && nowMs - this.lastSeekMs > 1000) {
       const keyframe = this.keyframeTimes.filter((t) => t > v.currentTime && t <= master).pop();
-      const to = !this.seekedAtStart && v.currentTime > start ? Math.max(start, master) : keyframe;
-      if (to !== undefined) {
-        this.seekedAtStart = true;
-        this.lastSeekMs = nowMs;
-        this.seeks++;
-        v.currentTime = to;
-        v.playbackRate = 1;
+      if (keyframe !== undefined) {
+        this.seek(keyframe, nowMs);
         return;
       }
     }
@@ -219,6 +215,14 @@ export class MseRenderer {
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
     if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;
+  }
+
+  /** @param {number} toS @param {number} nowMs */
+  seek(toS, nowMs) {
+    this.lastSeekMs = nowMs;
+    this.seeks++;
+    this.video.currentTime = toS;
+    this.video.playbackRate = 1;
   }
 
   /**
@@ -234,6 +238,10 @@ export class MseRenderer {
     return true;
   }
 
+  get quotaErrors() {
+    return this.quotaErrorsBefore + (this.appends?.quotaErrors ?? 0);
+  }
+
   figures() {
     const v = this.video;
     const q = v.getVideoPlaybackQuality();
@@ -245,8 +253,11 @@ export class MseRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
       newestPtsMs: this.newestPtsMicros / 1000,
-      waitingForKeyframe: this.needKeyframe,
+      leadMs: this.frameMicros / 2000,
+      waitingForKeyframe: this.needKeyframe || (this.appends?.waitingForKeyframe ?? false),
       resyncs: this.quotaErrors + this.decodeErrors + this.seeks + this.stalls,
+      recoveries: this.quotaErrors + this.decodeErrors + this.stalls,
+      quotaErrors: this.quotaErrors,
     };
   }
 

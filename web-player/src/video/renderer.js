@@ -20,8 +20,12 @@
  * @property {number} decodeErrors
  * @property {number} playbackRate
  * @property {number} newestPtsMs        the newest frame received (NaN before any)
+ * @property {number} leadMs             how far ahead of the master clock the path plays (MSE: half a
+ *                                       frame, so that the frame seen is centred on the audio heard)
  * @property {boolean} waitingForKeyframe frames are being skipped until the next keyframe
  * @property {number} resyncs            times the path restarted at a keyframe (errors, quota, relay drops)
+ * @property {number} recoveries         of which recoveries from an error (decode error, quota, stall)
+ * @property {number} quotaErrors        QuotaExceededError on append (MSE)
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element

@@ -2,6 +2,8 @@
 /**
  * Video through WebCodecs: VideoDecoder → frames held until the master clock reaches them →
  * canvas. Without audio it shows each frame as soon as it is decoded (the lowest latency).
+ * A join (or a restart after a decode error) decodes the relay's GOP backlog without drawing
+ * it: frames that newer packets have overtaken are closed until the live edge is reached.
  */
 import { UnsupportedCodecError } from './renderer.js';
 
@@ -11,6 +13,17 @@ import { UnsupportedCodecError } from './renderer.js';
 const MAX_HELD_FRAMES = 60;
 /** A frame is due when the master clock is within half a frame of it. */
 const DUE_SLACK_MS = 16;
+/** At a join, a decoded frame this far behind the newest packet received is not drawn while
+ * more than JOIN_PENDING_FRAMES are still in the decoder... */
+const JOIN_STALE_MICROS = 100_000;
+const JOIN_PENDING_FRAMES = 2;
+/** ...for at most this long after the first decoded frame (a decoder slower than real time must still show something). */
+const JOIN_SKIP_MAX_MS = 1500;
+/**
+ * A decoder this far behind the newest packet (slower than real time: a busy machine) starts
+ * over at the next keyframe rather than falling further behind: P-frames cannot be skipped.
+ */
+const LAG_RESTART_MICROS = 500_000;
 
 /**
  * The VideoDecoderConfig description for a TrackConfig: avcC / hvcC for H.264 / HEVC, the
@@ -36,9 +49,17 @@ export class WebCodecsRenderer {
     /** @type {VideoFrame[]} */
     this.held = [];
     this.needKeyframe = true;
+    /** performance.now() until which stale frames of the join backlog are skipped (NaN: not yet decoding) */
+    this.joinUntilMs = NaN;
+    this.joined = false;
     this.framesDecoded = 0;
     this.framesDropped = 0;
     this.decodeErrors = 0;
+    this.framesSkippedAtJoin = 0;
+    this.framesSubmitted = 0;
+    this.newestDecodedMicros = NaN;
+    /** restarts at a keyframe because decoding fell behind */
+    this.lagRestarts = 0;
     this.newestPtsMicros = NaN;
     this.shownPtsMicros = NaN;
     /** @type {(frame: ShownFrame) => void} */
@@ -70,6 +91,10 @@ export class WebCodecsRenderer {
     for (const f of this.held) f.close();
     this.held = [];
     this.needKeyframe = true;
+    this.joined = false;
+    this.joinUntilMs = NaN;
+    this.framesSubmitted = this.framesDecoded; // what the old decoder still held is gone
+    this.newestDecodedMicros = NaN;
     this.decoder = new VideoDecoder({
       output: (frame) => this.decoded(frame),
       error: (e) => {
@@ -84,9 +109,14 @@ export class WebCodecsRenderer {
   /** @param {import('./renderer.js').MediaPacket} packet */
   push(packet) {
     if (!this.decoder || this.decoder.state !== 'configured') return;
+    if (packet.keyframe && Number(packet.ptsMicros) - this.newestDecodedMicros > LAG_RESTART_MICROS) {
+      this.lagRestarts++;
+      this.reset();
+    }
     if (this.needKeyframe && !packet.keyframe) return;
     this.needKeyframe = false;
     this.newestPtsMicros = Number(packet.ptsMicros);
+    this.framesSubmitted++;
     this.decoder.decode(new EncodedVideoChunk({ type: packet.keyframe ? 'key' : 'delta', timestamp: Number(packet.ptsMicros),
       duration: packet.durationMicros || undefined, data: packet.payload }));
   }
@@ -94,6 +124,7 @@ export class WebCodecsRenderer {
   /** @param {VideoFrame} frame */
   decoded(frame) {
     this.framesDecoded++;
+    this.newestDecodedMicros = frame.timestamp;
     this.held.push(frame);
     while (this.held.length > MAX_HELD_FRAMES) {
       /** @type {VideoFrame} */ (this.held.shift()).close();
@@ -110,17 +141,35 @@ export class WebCodecsRenderer {
       if (!Number.isFinite(masterMediaMs) || this.held[i].timestamp / 1000 <= masterMediaMs + DUE_SLACK_MS) due = i;
     }
     if (due < 0) return;
+    if (!this.joined && this.skipJoinBacklog(due, nowMs)) return;
     for (let i = 0; i < due; i++) {
       this.held[i].close();
       this.framesDropped++;
     }
     const frame = this.held[due];
     this.held = this.held.slice(due + 1);
+    this.joined = true;
     this.context2d.drawImage(frame, 0, 0, this.canvas.width, this.canvas.height);
     this.shownPtsMicros = frame.timestamp;
     frame.close();
     this.listener({ ptsMicros: this.shownPtsMicros, displayPerfMs: nowMs, source: this.canvas,
       width: this.canvas.width, height: this.canvas.height });
+  }
+
+  /**
+   * Join: closes the due frames while the newest of them is stale (the decoder is still
+   * working through the backlog); true when it did.
+   * @param {number} due index of the newest due frame @param {number} nowMs
+   */
+  skipJoinBacklog(due, nowMs) {
+    if (Number.isNaN(this.joinUntilMs)) this.joinUntilMs = nowMs + JOIN_SKIP_MAX_MS;
+    const pending = this.framesSubmitted - this.framesDecoded;
+    const stale = this.newestPtsMicros - this.held[due].timestamp > JOIN_STALE_MICROS && pending > JOIN_PENDING_FRAMES;
+    if (!stale || nowMs > this.joinUntilMs) return false;
+    for (let i = 0; i <= due; i++) this.held[i].close();
+    this.framesSkippedAtJoin += due + 1;
+    this.held = this.held.slice(due + 1);
+    return true;
   }
 
   figures() {
@@ -132,8 +181,11 @@ export class WebCodecsRenderer {
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
       newestPtsMs: this.newestPtsMicros / 1000,
+      leadMs: 0,
       waitingForKeyframe: this.needKeyframe,
-      resyncs: this.decodeErrors,
+      resyncs: this.decodeErrors + this.lagRestarts,
+      recoveries: this.decodeErrors,
+      quotaErrors: 0,
     };
   }
 

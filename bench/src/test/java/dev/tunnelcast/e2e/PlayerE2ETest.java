@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Timeout;
  * the synthetic source (frame stamp on), all on loopback: video frames decode and advance,
  * audio reaches the worklet without underruns, pixel-measured latency and lip sync are within
  * the issue's bounds on both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live, a relay restart is survived,
- * and offline / waiting / unauthorized streams say so. Screenshots go to target/e2e/.
+ * and offline / waiting / unauthorized streams say so. A join starts at the live edge (a second after the first frame, not
+ * after a catch-up through the GOP backlog), and a corrupt video packet is recovered at the next keyframe in the same page
+ * on both paths. Timing bounds are judged only when other processes leave the two cores to the test (ForeignCpu); audio
+ * "played" is judged against the AudioContext's own clock. Screenshots go to target/e2e/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
@@ -36,6 +39,14 @@ class PlayerE2ETest {
     private static final Path ARTIFACTS = Path.of("target", "e2e").toAbsolutePath();
     private static final String STREAM = "cam";
     private static final Duration MEASURE = Duration.ofSeconds(8);
+    /**
+     * From the first frame shown to the measurement. A join brings the relay's current GOP
+     * (up to 3 s here) at once; the player decodes it without showing it and starts at the
+     * live edge, so a second is enough (catching up at 1.5x had needed 6 s).
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+    /** Right after the settle, latency above this means the join did not start at the live edge. */
+    private static final double JOINED_LIVE_EDGE_MAX_MS = 1000;
     /** Above this, other processes competed for the CPU and timing bounds are not judged. */
     private static final double MAX_FOREIGN_CORES = 0.5;
 
@@ -71,6 +82,8 @@ class PlayerE2ETest {
 
     /** Cores that other processes took during the last measurement. */
     private static double foreignCores;
+    /** Pixel latency when the measurement started, SETTLE after the first frame. */
+    private static double latencyAfterJoinMs;
 
     /** Plays, then measures over MEASURE with fresh windows; returns {first, last}. */
     private static JsonNode playAndMeasure(String extraQuery) {
@@ -80,9 +93,7 @@ class PlayerE2ETest {
 
     private static JsonNode measure() {
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
-        // Settle: a join can bring up to one GOP (2 s) of backlog, which the player catches up
-        // at up to 1.5x speed (about 4 s); the bounds are about the steady state after it.
-        browser.collect(Duration.ofSeconds(6));
+        latencyAfterJoinMs = browser.collect(SETTLE).path("last").path("latencyPixelMs").path("last").asDouble(Double.NaN);
         browser.resetMeasurements();
         ForeignCpu foreign = ForeignCpu.start();
         JsonNode run = browser.collect(MEASURE);
@@ -106,20 +117,29 @@ class PlayerE2ETest {
                 MEASURE, foreignCores, loadAverage(), last.toPrettyString());
         assertThat(last.path("state").asText()).isEqualTo("playing");
         long frames = last.path("framesShown").asLong() - first.path("framesShown").asLong();
-        assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
+        assertThat(frames / seconds).as("frames shown per second (video advances)").isGreaterThan(5);
         JsonNode pixel = last.path("latencyPixelMs");
         assertThat(pixel.path("samples").asInt()).as("frames whose stamp was read").isGreaterThan((int) (frames * 0.8));
         JsonNode metadata = last.path("latencyMetadataMs");
         assertThat(Math.abs(metadata.path("p50").asDouble() - pixel.path("p50").asDouble()))
                 .as("metadata and pixel latency agree").isLessThan(20.0);
         JsonNode av = last.path("avOffsetMs");
+        assertThat(latencyAfterJoinMs).as("pixel latency %s after the first frame (join at the live edge), ms", SETTLE)
+                .isBetween(1.0, JOINED_LIVE_EDGE_MAX_MS);
         double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
+        // The output device's own clock: headless Chromium's fake device skips the callbacks it
+        // missed on a busy machine, so it can run ~1 s short in 8; the player must feed every
+        // sample the device asks for, however many that is.
+        double deviceMs = last.path("audioContextTimeMs").asDouble() - first.path("audioContextTimeMs").asDouble();
         double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
         if (checkAudio) {
             assertThat(last.path("audioRunning").asBoolean()).isTrue();
             long packets = last.path("audioPacketsDecoded").asLong() - first.path("audioPacketsDecoded").asLong();
             assertThat(packets / seconds).as("Opus packets decoded per second").isGreaterThan(45);
-            assertThat(played).as("audio played through the worklet, ms").isGreaterThan(seconds * 1000 * 0.9);
+            System.out.printf("audio: AudioContext clock advanced %.0f ms in %.0f ms; worklet played %.0f ms of it%n",
+                    deviceMs, seconds * 1000, played);
+            assertThat(deviceMs).as("AudioContext clock advanced, ms (the audio output runs)").isGreaterThan(seconds * 1000 * 0.5);
+            assertThat(played).as("audio played through the worklet vs the AudioContext clock, ms").isGreaterThan(deviceMs * 0.97);
             assertThat(av.path("samples").asInt()).isGreaterThan((int) (frames * 0.8));
             assertThat(av.path("p50").asDouble()).as("A/V offset p50, ms").isBetween(-40.0, 40.0);
         }
@@ -128,6 +148,7 @@ class PlayerE2ETest {
         // with other heavy work (two cores: the agent's encoder and Chromium need them).
         assumeTrue(foreignCores <= MAX_FOREIGN_CORES, String.format(
                 "timing bounds not judged: other processes used %.2f cores during the measurement", foreignCores));
+        assertThat(frames / seconds).as("frames shown per second").isGreaterThan(20);
         assertThat(pixel.path("p50").asDouble()).as("pixel latency p50").isBetween(1.0, 150.0);
         assertThat(pixel.path("p95").asDouble()).as("pixel latency p95").isLessThanOrEqualTo(250.0);
         if (checkAudio) {
@@ -189,13 +210,18 @@ class PlayerE2ETest {
         assertThat(last.path("audioDecoder").asText()).isEqualTo("wasm");
         assertThat(last.path("audioPacketsDecoded").asLong() - run.path("first").path("audioPacketsDecoded").asLong())
                 .as("Opus packets decoded in 2 s").isGreaterThan(80);
+        // Against the AudioContext's clock, which a busy machine's fake output device lets fall behind wall time.
+        double deviceMs = last.path("audioContextTimeMs").asDouble() - run.path("first").path("audioContextTimeMs").asDouble();
+        assertThat(deviceMs).as("AudioContext clock advanced in 2 s, ms").isGreaterThan(1000);
         assertThat(last.path("audioPlayedMs").asDouble() - run.path("first").path("audioPlayedMs").asDouble())
-                .as("audio played through the worklet in 2 s, ms").isGreaterThan(1500);
+                .as("audio played through the worklet in 2 s vs the AudioContext clock, ms").isGreaterThan(deviceMs * 0.75);
     }
 
     @Test
     @Order(5)
     void withoutAutoplayVideoPlaysAndAClickUnmutesTheAudio() throws Exception {
+        // The shared browser would otherwise go on playing the previous test's stream beside this one.
+        browser.open("about:blank");
         try (ChromiumPlayer strict = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-strict.log"), false)) {
             strict.open(playUrl(STREAM, ""));
             JsonNode muted = strict.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
@@ -210,7 +236,11 @@ class PlayerE2ETest {
             JsonNode heard = strict.collect(Duration.ofSeconds(3));
             JsonNode last = heard.path("last");
             assertThat(last.path("audioRunning").asBoolean()).isTrue();
-            assertThat(last.path("audioPlayedMs").asDouble()).as("audio played after the click, ms").isGreaterThan(2000);
+            // The context's clock starts at the click (it was suspended); judge what played against it.
+            double deviceMs = last.path("audioContextTimeMs").asDouble();
+            assertThat(deviceMs).as("AudioContext clock advanced in the 3 s after the click, ms").isGreaterThan(1500);
+            assertThat(last.path("audioPlayedMs").asDouble()).as("audio played after the click vs the AudioContext clock, ms")
+                    .isGreaterThan(deviceMs * 0.75);
             assertThat(last.path("avOffsetMs").path("samples").asInt()).as("video follows the audio clock").isGreaterThan(30);
             assertThat(strict.visible(".tc-unmute")).isFalse();
         }
@@ -266,5 +296,40 @@ class PlayerE2ETest {
         JsonNode last = watched.path("last");
         assertThat(last.path("state").asText()).isEqualTo("playing");
         assertThat(last.path("framesShown").asLong()).isGreaterThan(resumed.path("framesShown").asLong() + 30);
+    }
+
+    @Test
+    @Order(9)
+    void aCorruptVideoPacketIsRecoveredAtTheNextKeyframeWithoutAReload() {
+        recoversFromACorruptPacket("");
+    }
+
+    @Test
+    @Order(10)
+    void aCorruptVideoPacketIsRecoveredOnTheWebCodecsPathToo() {
+        recoversFromACorruptPacket("video=webcodecs&");
+    }
+
+    /** The page's test-only flag gives one video packet (after the join's backlog) an invalid NAL length. */
+    private static void recoversFromACorruptPacket(String query) {
+        browser.open(playUrl(STREAM, query + "test-corrupt-video=150"));
+        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+        JsonNode stats = browser.stats();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (stats.path("videoRecoveries").asInt() == 0 && System.nanoTime() < deadline) {
+            stats = browser.collect(Duration.ofMillis(500)).path("last");
+        }
+        assertThat(stats.path("videoRecoveries").asInt()).as("recoveries after the corrupt packet").isEqualTo(1);
+        assertThat(stats.path("videoDecodeErrors").asInt()).isEqualTo(1);
+        // Frames advance again (from the next keyframe, at most one GOP later) in the same page:
+        // a stuck picture shows none; the bound leaves room for a busy machine's frame rate.
+        browser.collect(Duration.ofSeconds(3));
+        JsonNode after = browser.collect(Duration.ofSeconds(2));
+        assertThat(after.path("last").path("framesShown").asLong() - after.path("first").path("framesShown").asLong())
+                .as("frames shown in 2 s after the recovery").isGreaterThan(10);
+        assertThat(after.path("last").path("state").asText()).isEqualTo("playing");
+        assertThat(after.path("last").path("videoRecoveries").asInt()).as("one corrupt packet, one recovery").isEqualTo(1);
+        assertThat(after.path("last").path("latencyPixelMs").path("last").asDouble()).as("back at the live edge, ms")
+                .isLessThan(JOINED_LIVE_EDGE_MAX_MS);
     }
 }

@@ -3,25 +3,26 @@ package dev.tunnelcast.bench.latency;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * CPU used by processes outside this test (this JVM and its children: the Chromium driver and
- * browser) over a measurement, from /proc: how many cores other work took from the machine.
- * Latency bounds are only meaningful when the machine is not shared with other heavy work.
+ * CPU used by everything outside this test (this JVM and its children: the Chromium driver and
+ * browser) over a measurement: how many cores other work took from the machine. It is the
+ * machine's busy time from /proc/stat (steal included: a hypervisor's other guests) minus our
+ * processes' own, so that short-lived processes (other builds' compilers and test forks) count
+ * too. Latency bounds are only meaningful when the machine is not shared with other heavy work.
  */
 public final class ForeignCpu {
 
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-    private final Map<Long, Long> startTicks;
+    private final long startBusyTicks;
+    private final long startOurTicks;
     private final long startNanos;
 
     private ForeignCpu() {
-        this.startTicks = foreignTicks();
+        this.startBusyTicks = machineBusyTicks();
+        this.startOurTicks = ourTicks();
         this.startNanos = System.nanoTime();
     }
 
@@ -29,31 +30,39 @@ public final class ForeignCpu {
         return new ForeignCpu();
     }
 
-    /** Cores used on average by other processes since {@link #start()}. */
+    /** Cores used on average by other processes (and other guests) since {@link #start()}. */
     public double coresUsed() {
-        Map<Long, Long> now = foreignTicks();
-        long ticks = 0;
-        for (Map.Entry<Long, Long> e : now.entrySet()) {
-            ticks += e.getValue() - startTicks.getOrDefault(e.getKey(), 0L);
-        }
+        long busy = machineBusyTicks() - startBusyTicks;
+        long ours = ourTicks() - startOurTicks;
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return ticks / TICKS_PER_SECOND / seconds;
+        return Math.max(0, busy - ours) / TICKS_PER_SECOND / seconds;
     }
 
-    private static Map<Long, Long> foreignTicks() {
+    /** user + nice + system + irq + softirq + steal of all CPUs (the first line of /proc/stat). */
+    private static long machineBusyTicks() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElseThrow().trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/stat", e);
+        }
+    }
+
+    /** utime + stime of this JVM and its descendants. */
+    private static long ourTicks() {
         ProcessHandle self = ProcessHandle.current();
-        Set<Long> ours = self.descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
-        ours.add(self.pid());
-        Map<Long, Long> ticks = new HashMap<>();
-        ProcessHandle.allProcesses().filter(p -> !ours.contains(p.pid())).forEach(p -> {
+        return Stream.concat(Stream.of(self), self.descendants()).mapToLong(p -> {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks.put(p.pid(), Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime + stime
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             } catch (IOException | RuntimeException gone) {
-                // the process ended meanwhile
+                return 0; // the process ended meanwhile
             }
-        });
-        return ticks;
+        }).sum();
     }
 }

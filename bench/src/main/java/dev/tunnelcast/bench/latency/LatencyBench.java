@@ -138,6 +138,10 @@ public final class LatencyBench implements Callable<Integer> {
         m.put("jitterMs", last.path("jitterMs").asDouble());
         m.put("audioOutputLatencyMs", last.path("audioOutputLatencyMs").asDouble());
         m.put("videoBufferMs", last.path("videoBufferMs").asDouble());
+        // Added 2026-11-21 (session 2): what holds the latency up, and recoveries during the run.
+        m.put("syncFloorMs", last.path("syncFloorMs").asDouble());
+        m.put("jitterBufferDepthMs", last.path("jitterBufferDepthMs").asDouble());
+        m.put("videoRecoveries", last.path("videoRecoveries").asLong() - first.path("videoRecoveries").asLong());
         return m;
     }
 }

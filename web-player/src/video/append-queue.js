@@ -1,0 +1,95 @@
+// @ts-check
+/**
+ * Feeds fMP4 fragments to a SourceBuffer one append at a time, in order, and keeps the
+ * buffer behind the playhead short. On QuotaExceededError it drops what is queued, trims
+ * behind the playhead and resumes at the next keyframe (the fragments in between depend on
+ * the lost one); any other append error is handed to `onError` (the renderer starts over
+ * with a new MediaSource). Knows nothing of the DOM beyond the SourceBuffer's methods, so
+ * it runs under node with a fake one.
+ */
+
+/**
+ * @typedef {object} SourceBufferLike
+ * @property {boolean} updating
+ * @property {{ length: number, start(i: number): number, end(i: number): number }} buffered
+ * @property {(data: Uint8Array<ArrayBuffer>) => void} appendBuffer
+ * @property {(start: number, end: number) => void} remove
+ *
+ * @typedef {object} AppendQueueOptions
+ * @property {() => number} playheadS       the media element's currentTime
+ * @property {() => boolean} [canAppend]    false while the MediaSource is not open
+ * @property {(error: unknown) => void} onError  an append failed for another reason than quota
+ * @property {number} [keepBehindS]         buffer kept behind the playhead
+ */
+
+export class AppendQueue {
+  /** @param {SourceBufferLike} sourceBuffer @param {AppendQueueOptions} options */
+  constructor(sourceBuffer, options) {
+    this.sourceBuffer = sourceBuffer;
+    this.playheadS = options.playheadS;
+    this.canAppend = options.canAppend ?? (() => true);
+    this.onError = options.onError;
+    this.keepBehindS = options.keepBehindS ?? 2;
+    /** @type {Uint8Array[]} */
+    this.queue = [];
+    this.waitingForKeyframe = false;
+    this.quotaErrors = 0;
+    /** fragments dropped while waiting for a keyframe after a quota error */
+    this.skippedFragments = 0;
+    this.appended = 0;
+  }
+
+  /** The init segment: ahead of everything queued. @param {Uint8Array} bytes */
+  pushInit(bytes) {
+    this.queue.unshift(bytes);
+    this.pump();
+  }
+
+  /** @param {Uint8Array} bytes one fragment @param {boolean} keyframe */
+  push(bytes, keyframe) {
+    if (this.waitingForKeyframe) {
+      if (!keyframe) {
+        this.skippedFragments++;
+        return;
+      }
+      this.waitingForKeyframe = false;
+    }
+    this.queue.push(bytes);
+    this.pump();
+  }
+
+  /** Appends the next fragment when the SourceBuffer is idle (call again on `updateend`). */
+  pump() {
+    const sb = this.sourceBuffer;
+    if (sb.updating || this.queue.length === 0 || !this.canAppend()) return;
+    if (this.trimBehind()) return; // updateend continues
+    const next = /** @type {Uint8Array} */ (this.queue.shift());
+    try {
+      sb.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next));
+      this.appended++;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'QuotaExceededError') this.quotaExceeded();
+      else this.onError(e);
+    }
+  }
+
+  quotaExceeded() {
+    this.quotaErrors++;
+    this.queue = [];
+    this.waitingForKeyframe = true;
+    const sb = this.sourceBuffer;
+    const end = this.playheadS() - 0.1;
+    if (end > 0 && !sb.updating && sb.buffered.length > 0) sb.remove(0, end);
+  }
+
+  /** Removes what is more than keepBehindS behind the playhead; true when a removal started. */
+  trimBehind() {
+    const sb = this.sourceBuffer;
+    if (sb.buffered.length === 0) return false;
+    const start = sb.buffered.start(0);
+    const upTo = this.playheadS() - this.keepBehindS;
+    if (upTo - start < 1) return false;
+    sb.remove(start, upTo);
+    return true;
+  }
+}

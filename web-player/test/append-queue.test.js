@@ -1,0 +1,119 @@
+// The MSE append queue against a fake SourceBuffer (the collaborator): appends in order, one at
+// a time, trims behind the playhead, and recovers from QuotaExceededError at the next keyframe.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AppendQueue } from '../src/video/append-queue.js';
+
+class QuotaExceededError extends Error {
+  name = 'QuotaExceededError';
+}
+
+/** A SourceBuffer that completes each operation when finish() is called. */
+class FakeSourceBuffer {
+  constructor() {
+    this.updating = false;
+    /** @type {string[]} */
+    this.log = [];
+    this.ranges = /** @type {[number, number][]} */ ([]);
+    this.buffered = { length: 0, start: (i) => this.ranges[i][0], end: (i) => this.ranges[i][1] };
+    this.failNext = /** @type {Error | null} */ (null);
+  }
+  appendBuffer(data) {
+    if (this.updating) throw new Error('InvalidStateError: still updating');
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = null;
+      throw e;
+    }
+    this.updating = true;
+    this.log.push(`append ${new TextDecoder().decode(data)}`);
+  }
+  remove(start, end) {
+    if (this.updating) throw new Error('InvalidStateError: still updating');
+    this.updating = true;
+    this.log.push(`remove ${start}-${end}`);
+  }
+  /** updateend */
+  finish(queue) {
+    this.updating = false;
+    queue.pump();
+  }
+}
+
+const bytes = (s) => new TextEncoder().encode(s);
+
+function setup(playheadS = 0) {
+  const sb = new FakeSourceBuffer();
+  const errors = [];
+  const state = { playheadS };
+  const queue = new AppendQueue(sb, { playheadS: () => state.playheadS, onError: (e) => errors.push(e) });
+  return { sb, queue, errors, state };
+}
+
+test('fragments are appended in order, one at a time, the init segment first', () => {
+  const { sb, queue } = setup();
+  queue.push(bytes('k1'), true);
+  queue.push(bytes('d2'), false);
+  queue.pushInit(bytes('init')); // the MediaSource opened after the first fragments came
+  assert.deepEqual(sb.log, ['append k1']); // k1 was already on its way
+  sb.finish(queue);
+  sb.finish(queue);
+  sb.finish(queue);
+  assert.deepEqual(sb.log, ['append k1', 'append init', 'append d2']);
+  assert.equal(queue.appended, 3);
+});
+
+test('QuotaExceededError: drops the queue, trims behind the playhead, resumes at the next keyframe; counted', () => {
+  const { sb, queue, errors, state } = setup();
+  sb.ranges = [[0, 10]];
+  sb.buffered.length = 1;
+  state.playheadS = 1.5; // nothing old enough to trim yet
+  queue.push(bytes('k1'), true);
+  queue.push(bytes('d2'), false); // queued behind k1
+  sb.failNext = new QuotaExceededError('full');
+  sb.finish(queue); // d2 hits the quota
+  assert.equal(queue.quotaErrors, 1);
+  assert.equal(queue.waitingForKeyframe, true);
+  assert.deepEqual(sb.log, ['append k1', 'remove 0-1.4']);
+  sb.finish(queue);
+  queue.push(bytes('d3'), false); // depends on d2: useless now
+  queue.push(bytes('d4'), false);
+  assert.equal(queue.skippedFragments, 2);
+  queue.push(bytes('k5'), true);
+  queue.push(bytes('d6'), false);
+  sb.finish(queue);
+  assert.deepEqual(sb.log, ['append k1', 'remove 0-1.4', 'append k5', 'append d6']);
+  assert.equal(queue.waitingForKeyframe, false);
+  assert.deepEqual(errors, []);
+});
+
+test('another append error goes to onError (the renderer starts a new MediaSource)', () => {
+  const { sb, queue, errors } = setup();
+  sb.failNext = new Error('InvalidStateError');
+  queue.push(bytes('k1'), true);
+  assert.equal(errors.length, 1);
+  assert.equal(queue.quotaErrors, 0);
+});
+
+test('the buffer behind the playhead is trimmed to keepBehindS before the next append', () => {
+  const { sb, queue, state } = setup();
+  sb.ranges = [[0, 10]];
+  sb.buffered.length = 1;
+  state.playheadS = 5;
+  queue.push(bytes('k1'), true);
+  assert.deepEqual(sb.log, ['remove 0-3']);
+  sb.ranges = [[3, 10]];
+  sb.finish(queue);
+  assert.deepEqual(sb.log, ['remove 0-3', 'append k1']);
+});
+
+test('nothing is appended while the MediaSource is not open', () => {
+  const sb = new FakeSourceBuffer();
+  let open = false;
+  const queue = new AppendQueue(sb, { playheadS: () => 0, canAppend: () => open, onError: () => {} });
+  queue.push(bytes('k1'), true);
+  assert.deepEqual(sb.log, []);
+  open = true;
+  queue.pump();
+  assert.deepEqual(sb.log, ['append k1']);
+});
