@@ -75,6 +75,12 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private final Backoff backoff;
     private volatile List<TrackConfig> trackConfigs = List.of();
     private volatile boolean live;
+    /**
+     * Going live and announcing tracks are one step each: without it, tracks announced while a
+     * session goes live (the encoders open as the first connection comes up) were neither sent
+     * with the session's configs nor as an update, and the relay refused the first packet (4422).
+     */
+    private final Object goLiveLock = new Object();
     private volatile boolean closing;
     private volatile WebSocket webSocket;
     private final CompletableFuture<Void> flushed = new CompletableFuture<>();
@@ -132,9 +138,11 @@ public final class Publisher implements MediaSink, AutoCloseable {
 
     @Override
     public void onTrackConfigs(List<TrackConfig> configs) {
-        trackConfigs = List.copyOf(configs);
-        if (live) {
-            configs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+        synchronized (goLiveLock) {
+            trackConfigs = List.copyOf(configs);
+            if (live) {
+                configs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+            }
         }
     }
 
@@ -211,12 +219,14 @@ public final class Publisher implements MediaSink, AutoCloseable {
             }
             Welcome w = welcome.get();
             awaitFirstPong(ws);
-            queue.reset();
-            trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+            synchronized (goLiveLock) {
+                queue.reset();
+                trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+                live = true;
+            }
             long n = connections.incrementAndGet();
             log.info("Publishing {} to {} (session {}{})", config.stream(), config.relay(), w.getSessionId(),
                     n > 1 ? ", reconnect " + (n - 1) : "");
-            live = true;
             lastError = "";
             listener.onKeyframeNeeded(n > 1 ? "reconnected" : "connected");
             sendLoop(ws, session);
