@@ -145,6 +145,24 @@ test('a backlog that trickles in over 800 ms (slow link) is not taken for jitter
   const after = samples.filter((s) => s.tMs > 3500);
   assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
   assert.equal(jb.underruns, 0);
+  // ... and a join plays from the live edge: the depth is on target soon after the backlog is
+  // in, not worked off by a 4 % time-stretch over seconds (that held audio, and video with it,
+  // ~100 ms late for the first 3 s of a join).
+  assertNotLateAfter(samples, 2800 + 400);
+});
+
+/** From `fromMs` on, the depth never holds more than one packet and a deadband above the target. */
+function assertNotLateAfter(samples, fromMs) {
+  const late = samples.filter((s) => s.tMs >= fromMs && s.depthMs - s.targetMs > PACKET_MS + 8);
+  assert.equal(late.length, 0, `still late at ${late[0]?.tMs} ms: depth ${late[0]?.depthMs} vs target ${late[0]?.targetMs}`);
+}
+
+test('a join with a short backlog (140 ms at once, under the skip threshold) plays from the live edge', () => {
+  const rnd = mulberry32(13);
+  // The relay's cache held 7 packets: they arrive together at 2000 ms, then the stream is live.
+  const { jb, samples } = simulate(trace(10, (send) => Math.max(2000, send + 1880 + rnd() * 4)));
+  assertNotLateAfter(samples, 2000 + 400);
+  assert.equal(jb.underruns, 0);
 });
 
 for (const drift of [+0.001, -0.001]) {

@@ -12,7 +12,10 @@
  *
  * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
  * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above skipAboveMs
- * (after a stall) is dropped at once with a short crossfade. An underrun fades out,
+ * (after a stall) is dropped at once with a short crossfade. A join plays from the live edge:
+ * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
+ * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
+ * that would take seconds and hold audio, and video with it, late. An underrun fades out,
  * plays silence (concealment, counted) and resumes with a fade-in at half the target.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
@@ -32,6 +35,7 @@
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
  * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
+ * @property {number} [joinWindowMs]    after a (re)start, how long any excess is dropped at once
  * @property {number} [pacedPackets]    statistics start after this many packets in a row arrive
  *                                      paced (not as a backlog burst)
  * @property {number} [warmupMaxMs]     ... or at the latest this long after the first arrival
@@ -69,6 +73,7 @@ export class JitterBuffer {
     this.deadbandMs = options.deadbandMs ?? 8;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
     this.skipAboveMs = options.skipAboveMs ?? 150;
+    this.joinWindowMs = options.joinWindowMs ?? 3000;
     // A (re)connection starts with the relay's GOP cache: a backlog that arrives faster than
     // real time and says nothing about the network's jitter (it is played from its live end,
     // see catch-up). In a backlog each packet's (arrival − media time) drops by about a
@@ -107,6 +112,18 @@ export class JitterBuffer {
     this.skippedSamples = 0;
     this.gapSamples = 0;
     this.overflowSamples = 0;
+    /** playout left in the join's live-edge trim, samples (0: no join in progress) */
+    this.joinRemainingSamples = 0;
+    /** lowest depth seen in the current trim period, ms */
+    this.troughMs = Infinity;
+    this.troughSamples = 0;
+  }
+
+  /** No join in progress: the live-edge trim is off until the next first start. */
+  clearJoin() {
+    this.joinRemainingSamples = 0;
+    this.troughMs = Infinity;
+    this.troughSamples = 0;
   }
 
   /** Forgets all audio and statistics except the counters (a reconnect, a new track). */
@@ -125,6 +142,7 @@ export class JitterBuffer {
     this.levelMs = 0;
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
+    this.clearJoin();
   }
 
   /**
@@ -259,6 +277,7 @@ export class JitterBuffer {
       // late packet costs only its lateness; the rate control refills the rest.
       const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs;
       if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
+        if (!this.started) this.joinRemainingSamples = (this.joinWindowMs / 1000) * this.sampleRate;
         this.playing = true;
         this.started = true;
         this.fadeIn = FADE_SAMPLES;
@@ -267,6 +286,7 @@ export class JitterBuffer {
       return;
     }
     this.catchUpIfFarAhead();
+    if (this.joinRemainingSamples > 0) this.trimJoinBacklog(frames);
     // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
     const alpha = frames / (this.sampleRate * 0.3);
     this.levelMs += (this.depthMs - this.levelMs) * alpha;
@@ -318,11 +338,31 @@ export class JitterBuffer {
     this.playing = false;
   }
 
-  /** After a burst, drop the excess at once, crossfading over FADE_SAMPLES. */
+  /** After a burst, drop the excess at once. */
   catchUpIfFarAhead() {
     const excessMs = this.depthMs - this.targetMs;
-    if (excessMs <= this.skipAboveMs) return;
-    const skip = Math.floor(((excessMs) / 1000) * this.sampleRate);
+    if (excessMs > this.skipAboveMs) this.skip(excessMs);
+  }
+
+  /**
+   * During a join: every ~100 ms, drop what the lowest depth of that period (the trough of
+   * the saw-tooth that arrivals draw) held beyond the target, so that the trough lands on it.
+   * @param {number} frames
+   */
+  trimJoinBacklog(frames) {
+    this.joinRemainingSamples -= frames;
+    this.troughMs = Math.min(this.troughMs, this.depthMs);
+    this.troughSamples += frames;
+    if (this.troughSamples < this.sampleRate / 10) return;
+    const excessMs = this.troughMs - this.targetMs;
+    this.troughMs = Infinity;
+    this.troughSamples = 0;
+    if (excessMs > this.deadbandMs) this.skip(excessMs);
+  }
+
+  /** Drops excessMs of audio at the read position, crossfading over FADE_SAMPLES. @param {number} excessMs */
+  skip(excessMs) {
+    const skip = Math.floor((excessMs / 1000) * this.sampleRate);
     // Crossfade: blend the samples at the old position into the new one in place.
     const from = Math.floor(this.readIndex);
     const to = from + skip;
