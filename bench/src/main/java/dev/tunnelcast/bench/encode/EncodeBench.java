@@ -111,7 +111,7 @@ public final class EncodeBench implements Callable<Integer> {
     }
 
     private String markdown(List<Result> results, String command) {
-        StringBuilder md = new StringBuilder("# Encode CPU per stream\n\n");
+        StringBuilder md = new StringBuilder("## Encode CPU per stream (the agent's own encoder classes)\n\n");
         md.append("Process CPU time per second of media, in % of one core (median of ").append(repeats)
                 .append(" runs of ").append(seconds).append(" s of media; x264 with its slice threads, zerolatency, ")
                 .append("no B-frames; Opus on the calling thread). Goals: x264 ultrafast 720p30 <= 20 %, Opus <= 1 %.\n\n");

@@ -99,7 +99,13 @@ public final class FanoutBench implements Callable<Integer> {
             List<RunResult> here = new ArrayList<>();
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 for (RelayKind kind : active) {
-                    RunResult r = FanoutRun.measure(kind, players, stalledPlayers, repeat, settings);
+                    RunResult r;
+                    try {
+                        r = FanoutRun.measure(kind, players, stalledPlayers, repeat, settings);
+                    } catch (FanoutRun.PlayersDidNotConnect e) {
+                        System.out.println(kind.label + " players=" + players + " repeat=" + repeat + ": " + e.getMessage());
+                        r = RunResult.notConnected(kind.label, players, stalledPlayers, repeat, FanoutRun.loadAverage());
+                    }
                     here.add(r);
                     System.out.printf("%s players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% benchCpu=%.0f%% rss=%.0fMiB drops=%.0f closes=%s load=%.2f%n",
                             r.relay(), players, repeat, r.deliveredPercent(), r.latencyP50Micros() / 1000.0,

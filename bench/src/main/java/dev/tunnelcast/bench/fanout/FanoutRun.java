@@ -83,9 +83,16 @@ final class FanoutRun {
                 players, stalledPlayers, relay.sendsWelcome());
         if (!swarm.awaitConnected(60, TimeUnit.SECONDS)) {
             swarm.close();
-            throw new IllegalStateException("players did not all connect");
+            throw new PlayersDidNotConnect(players);
         }
         return swarm;
+    }
+
+    /** A relay too loaded to accept its players within the minute: a collapsed run, not a crash. */
+    static final class PlayersDidNotConnect extends Exception {
+        PlayersDidNotConnect(int players) {
+            super("not all of " + players + " players connected within 60 s");
+        }
     }
 
     static double benchCpuSeconds() {

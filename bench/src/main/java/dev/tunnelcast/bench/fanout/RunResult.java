@@ -19,4 +19,11 @@ record RunResult(String relay, int players, int stalledPlayers, int repeat, doub
                  long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
                  long latencyP99Micros, long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros,
                  double relayCpuPercentOfCore, double benchCpuPercentOfCore, long heapPerPlayerBytes,
-                 long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes) {}
+                 long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes) {
+
+    /** A run whose players could not all connect: nothing delivered, nothing else measured. */
+    static RunResult notConnected(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m) {
+        return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1,
+                -1, -1, -1, -1, -1, -1, "{players did not all connect}");
+    }
+}

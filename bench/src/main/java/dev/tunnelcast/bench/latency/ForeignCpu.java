@@ -52,14 +52,20 @@ public final class ForeignCpu {
         }
     }
 
-    /** utime + stime of this JVM and its descendants. */
+    /**
+     * utime + stime of this JVM and its descendants, plus what each has reaped of its own
+     * children (cutime + cstime): a child that ran and ended during the measurement (an
+     * ffmpeg encode) is no longer a descendant, and without its reaped time it would count
+     * as other work.
+     */
     private static long ourTicks() {
         ProcessHandle self = ProcessHandle.current();
         return Stream.concat(Stream.of(self), self.descendants()).mapToLong(p -> {
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12])
+                        + Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
             } catch (IOException | RuntimeException gone) {
                 return 0; // the process ended meanwhile
             }

@@ -33,6 +33,15 @@ class CapacityTest {
     }
 
     @Test
+    void runsWhosePlayersCouldNotConnectCountAsCollapsed() {
+        RunResult refused = RunResult.notConnected("node", 1500, 0, 2, 1.5);
+        assertThat(Capacity.ISSUE_6.sustains(List.of(run("node", 1500, 1, 100, 20), refused,
+                RunResult.notConnected("node", 1500, 0, 3, 1.5)))).as("median delivered 0 %").isFalse();
+        assertThat(FanoutReport.spread(List.of(refused), r -> r.latencyP99Micros() / 1000.0).runs())
+                .as("no latency was measured").isZero();
+    }
+
+    @Test
     void largestSustainedIsPerRelay() {
         List<RunResult> runs = List.of(
                 run("ours", 100, 1, 100, 5), run("ours", 500, 1, 100, 20), run("ours", 1000, 1, 100, 60),
