@@ -138,7 +138,7 @@ final class FanoutReport {
                 if (rs.isEmpty()) continue;
                 Spread closed = spread(rs, SlowSubscriberRun.Result::stalledClosedAfterSeconds);
                 md.append(k.label).append(" RSS +").append(spread(rs, r -> (r.residentMaxBytes() - r.residentStartBytes()) / MIB).format(1))
-                        .append(" MiB (still growing at ").append(slope(rs).format(2)).append(" MiB/s at the end")
+                        .append(" MiB (slope over the stall's second half ").append(slope(rs).format(2)).append(" MiB/s")
                         .append(heapGrowth(rs).runs() > 0 ? "; heap after GC +" + heapGrowth(rs).format(1) + " MiB" : "")
                         .append("), the others' p99 ").append(spread(rs, r -> r.othersP99Micros() / 1000.0).format(1)).append(" ms")
                         .append(closed.runs() > 0 ? ", stalled player closed with 4408 after " + closed.format(1) + " s" : ", stalled player kept")

@@ -25,17 +25,26 @@ final class NodeWsRelay implements BenchRelay {
         installOnce(dir);
         Files.createDirectories(logFile.getParent());
         process = new ProcessBuilder(NODE, "relay.js", "0", "127.0.0.1").directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true).start();
         port = awaitPort(logFile);
     }
 
     private static void installOnce(Path dir) throws Exception {
         if (Files.isDirectory(dir.resolve("node_modules").resolve("ws"))) return;
+        // Nothing shared with our own stdio: npm sets the descriptors it inherits non-blocking,
+        // which broke the stdin of the Surefire fork running this ("std/in stream corrupted").
+        Path log = Files.createTempFile("tunnelcast-npm-ci", ".log");
         Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-                .inheritIO().start();
-        if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-            npm.destroyForcibly();
-            throw new IllegalStateException("npm ci failed in " + dir);
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm ci failed in " + dir + ":\n" + Files.readString(log));
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

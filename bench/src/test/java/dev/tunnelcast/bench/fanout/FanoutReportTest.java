@@ -30,8 +30,8 @@ class FanoutReportTest {
         assertThat(md).startsWith("## ");
         assertThat(md).contains("bench/run fanout --players 100,500,1000");
         assertThat(md).contains("**Headline:** capacity").contains("tunnelcast 500, node-ws 100, ratio 5.00×");
-        assertThat(md).contains("node-ws RSS +8.0 MiB (still growing at 0.30 MiB/s at the end), the others' p99 9.0 ms, stalled player kept");
-        assertThat(md).contains("tunnelcast RSS +1.0 MiB (still growing at 0.00 MiB/s at the end; heap after GC +2.0 MiB), the others' p99 9.0 ms, stalled player closed with 4408 after 12.0 s");
+        assertThat(md).contains("node-ws RSS +8.0 MiB (slope over the stall's second half 0.30 MiB/s), the others' p99 9.0 ms, stalled player kept");
+        assertThat(md).contains("tunnelcast RSS +1.0 MiB (slope over the stall's second half 0.00 MiB/s; heap after GC +2.0 MiB), the others' p99 9.0 ms, stalled player closed with 4408 after 12.0 s");
         assertThat(md).contains("| 500 | node-ws | 95.000 | 1.00 | 400.00 |");
         assertThat(md).contains("| node-ws | 100.000 | 1.50 | 9.00 | 50 | 58 | 8.0 | 0.30 | — | — |");
         assertThat(md).contains("| tunnelcast | 100.000 | 1.50 | 9.00 | 100 | 101 | 1.0 | 0.00 | 2.0 | 12.0 |");
