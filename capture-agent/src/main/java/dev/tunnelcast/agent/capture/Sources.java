@@ -25,10 +25,20 @@ public final class Sources {
         return "testsrc2=size=" + f.width() + "x" + f.height() + ":rate=" + f.frameRate() + ",format=yuv420p,realtime";
     }
 
-    /** The synthetic microphone: a 440 Hz tone with a 4x higher beep at the start of every second. */
+    /**
+     * The synthetic microphone: a 440 Hz tone with a 4x higher beep at the start of every second.
+     * Delivered in 10 ms chunks, a divisor of every Opus frame (10/20/40/60 ms), so each Opus
+     * frame leaves as soon as its last sample is in. lavfi's default, 1024 samples (21.3 ms),
+     * beats against 20 ms frames: every 15th chunk completes two frames at once, which put
+     * ~21 ms of arrival jitter on the audio and raised every player's jitter buffer by as much.
+     */
     public static String syntheticAudioGraph() {
-        return "sine=frequency=440:beep_factor=4:sample_rate=" + CaptureFormat.SAMPLE_RATE + ",volume=0.5,arealtime";
+        return "sine=frequency=440:beep_factor=4:sample_rate=" + CaptureFormat.SAMPLE_RATE
+                + ":samples_per_frame=" + SYNTHETIC_AUDIO_CHUNK_SAMPLES + ",volume=0.5,arealtime";
     }
+
+    /** Samples per chunk of the synthetic microphone (10 ms at 48 kHz). */
+    public static final int SYNTHETIC_AUDIO_CHUNK_SAMPLES = CaptureFormat.SAMPLE_RATE / 100;
 
     /**
      * Opens and starts the sources. {@code video} and {@code audio} may be null (no such
