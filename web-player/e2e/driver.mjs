@@ -85,7 +85,9 @@ const commands = {
       await sleep(500);
       const s = await stats();
       samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
-        latencyPixelMs: s.latencyPixelMs.last, jitterBufferDepthMs: s.jitterBufferDepthMs });
+        latencyPixelMs: s.latencyPixelMs.last, latencyMetadataMs: s.latencyMetadataMs.last, audioLatencyMs: s.audioLatencyMs, avOffsetMs: s.avOffsetMs.last,
+        jitterBufferDepthMs: s.jitterBufferDepthMs, jitterBufferTargetMs: s.jitterBufferTargetMs, syncFloorMs: s.syncFloorMs,
+        videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped });
     }
     return { first, last: await stats(), samples };
   },

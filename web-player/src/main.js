@@ -8,6 +8,7 @@
 import { mountStreamList } from './ui/stream-list.js';
 import { mountPlayerView } from './ui/player-view.js';
 import { mountArchiveView } from './ui/archive-view.js';
+import { DEFAULT_FLOOR_MS } from './audio/jitter-buffer.js';
 
 /** @typedef {import('./player.js').Player} Player */
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
@@ -18,7 +19,7 @@ import { mountArchiveView } from './ui/archive-view.js';
  * @property {Player | null} player
  */
 
-const DEFAULT_LATENCY = { floorMs: 30, ceilingMs: 1000 };
+const DEFAULT_LATENCY = { floorMs: DEFAULT_FLOOR_MS, ceilingMs: 1000 };
 
 /**
  * Parses `?latency=min-max` (ms).

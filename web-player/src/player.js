@@ -253,6 +253,11 @@ export class Player {
     this.video.tick(this.audio.heardMediaTimeMs(now), now);
   }
 
+  /** The relay clock at a performance.now() moment, ms. @param {number} perfMs */
+  relayNowMs(perfMs) {
+    return (localNowMicros() + this.clock.offsetMicros) / 1000 + perfMs - performance.now();
+  }
+
   /** @param {ShownFrame} frame */
   frameShown(frame) {
     const clock = this.clock;
@@ -261,7 +266,7 @@ export class Player {
     this.stats.framesShown++;
     this.shownTimes.push(frame.displayPerfMs);
     // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
-    const displayRelayMicros = localNowMicros() + (frame.displayPerfMs - performance.now()) * 1000 + clock.offsetMicros;
+    const displayRelayMicros = this.relayNowMs(frame.displayPerfMs) * 1000;
     const capture = this.captureTimeOf(frame.ptsMicros);
     if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
     const stamp = this.probe.read(frame.source, frame.width);
@@ -335,6 +340,8 @@ export class Player {
     // The video plays leadMs ahead of the audio: that much less of it is ahead.
     if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs - v.leadMs);
     s.syncFloorMs = this.syncDelay.floorMs;
+    const heard = this.audio.heardMediaTimeMs(now);
+    s.audioLatencyMs = this.clock.synced ? this.relayNowMs(now) - (heard + s.audioCaptureMinusPtsMs) : NaN;
     const context = this.audio.context;
     if (context) {
       s.audioOutputLatencyMs = ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;

@@ -3,7 +3,7 @@
 // at 48 kHz. Each case asserts the target delay, the underrun rate and convergence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JitterBuffer } from '../src/audio/jitter-buffer.js';
+import { JitterBuffer, DEFAULT_FLOOR_MS } from '../src/audio/jitter-buffer.js';
 
 const RATE = 48_000;
 const PACKET_MS = 20;
@@ -59,6 +59,14 @@ function simulate(arrivals, options = {}) {
   return { jb, samples };
 }
 
+/**
+ * The start waits for the target plus half a packet and packets come whole, so it may hold up
+ * to a packet more than that: the join trims it (the live edge). Nothing else may be dropped.
+ */
+function assertOnlyTheJoinTrimmed(jb) {
+  assert.ok(jb.skippedSamples <= PACKET_FRAMES, `skipped ${jb.skippedSamples} samples`);
+}
+
 /** Fraction of output samples concealed, between two times. */
 function underrunRate(jb) {
   return jb.concealedSamples / Math.max(1, jb.renderedSamples);
@@ -78,20 +86,21 @@ function convergedAt(samples, fromMs, untilMs, tolMs) {
 
 test('constant delay: target sits at the floor, no underruns, depth stays on target', () => {
   const { jb, samples } = simulate(trace(30, (send) => send + 50));
-  assert.equal(jb.targetMs, 30);
+  assert.equal(jb.targetMs, DEFAULT_FLOOR_MS);
   assert.equal(jb.underruns, 0);
-  assert.equal(jb.skippedSamples, 0);
-  // Depth oscillates by one packet (20 ms) around the target, never more.
+  assertOnlyTheJoinTrimmed(jb);
+  // Depth saw-tooths by one packet (20 ms) around the target, never more; its trough stays
+  // above the margin that absorbs a late packet.
   const late = samples.filter((s) => s.tMs > 5000 && s.tMs < 29_000);
-  for (const s of late) assert.ok(s.depthMs > 5 && s.depthMs < 30 + PACKET_MS + 10, `depth ${s.depthMs} at ${s.tMs}`);
+  for (const s of late) assert.ok(s.depthMs > 5 && s.depthMs < DEFAULT_FLOOR_MS + PACKET_MS / 2 + 5 + 3, `depth ${s.depthMs} at ${s.tMs}`);
 });
 
 test('uniform 0-100 ms jitter: target follows the 95th percentile, underruns < 1 %, converges fast', () => {
   const rnd = mulberry32(7);
   const { jb, samples } = simulate(trace(60, (send) => send + 40 + rnd() * 100));
-  // Peak lateness per bucket is ~90-100 ms; plus packet and margin.
+  // Peak lateness per bucket is ~90-100 ms; plus half a packet and the margin.
   assert.ok(jb.jitterMs > 80 && jb.jitterMs <= 100, `jitter ${jb.jitterMs}`);
-  assert.ok(jb.targetMs > 110 && jb.targetMs <= 130, `target ${jb.targetMs}`);
+  assert.ok(jb.targetMs > 100 && jb.targetMs <= 120, `target ${jb.targetMs}`);
   assert.ok(underrunRate(jb) < 0.01, `underrun rate ${underrunRate(jb)}`);
   // Convergence of the target: within 15 % of its final value from 3 s on.
   const final = jb.targetMs;
@@ -102,7 +111,7 @@ test('uniform 0-100 ms jitter: target follows the 95th percentile, underruns < 1
 test('bursts of five packets every 100 ms: target covers the burst period, no underruns', () => {
   const { jb } = simulate(trace(30, (send) => Math.ceil((send + 1) / 100) * 100 + 30));
   assert.ok(jb.jitterMs >= 75 && jb.jitterMs <= 100, `jitter ${jb.jitterMs}`);
-  assert.ok(jb.targetMs >= 105 && jb.targetMs <= 130, `target ${jb.targetMs}`);
+  assert.ok(jb.targetMs >= 95 && jb.targetMs <= 120, `target ${jb.targetMs}`);
   assert.ok(underrunRate(jb) < 0.01, `underrun rate ${underrunRate(jb)}`);
 });
 
@@ -170,7 +179,7 @@ for (const drift of [+0.001, -0.001]) {
     // The sender's clock runs fast or slow: packets arrive every 20 ms × (1 − drift).
     const { jb, samples } = simulate(trace(120, (send) => send * (1 - drift) + 40));
     assert.equal(jb.underruns, 0);
-    assert.equal(jb.skippedSamples, 0);
+    assertOnlyTheJoinTrimmed(jb);
     // Without correction the depth would move by 120 ms over the run.
     const late = samples.filter((s) => s.tMs > 20_000 && s.tMs < 115_000);
     const worst = Math.max(...late.map((s) => Math.abs(s.depthMs - s.targetMs)));

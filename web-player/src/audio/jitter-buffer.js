@@ -5,7 +5,10 @@
  *
  * Target delay: each packet's lateness is its (arrival − media time) above the fastest
  * packet of the sliding window; the target is the chosen percentile (95th) of lateness,
- * plus one packet and a small margin, clamped to [floor, ceiling]. The window is cut into
+ * plus half a packet and a small margin, clamped to [floor, ceiling]. The target is the
+ * depth steered on average; the depth saw-tooths by one packet on every arrival, so its
+ * trough, just before a packet is due, sits half a packet below: the trough is what must
+ * absorb a late packet, and it keeps the percentile plus the margin. The window is cut into
  * buckets of arrival time, and a bucket counts no more packets than its duration should
  * bring: the backlog of a single stall arrives as one burst in one bucket, so it barely
  * moves the percentile, while jitter that recurs does.
@@ -57,6 +60,8 @@
  * @property {number} playoutMediaTimeMs media time of the next sample to play (NaN before audio)
  */
 
+/** The lowest target unless the viewer says otherwise: a trough of 10 ms with 20 ms packets. */
+export const DEFAULT_FLOOR_MS = 20;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
 
 export class JitterBuffer {
@@ -64,13 +69,13 @@ export class JitterBuffer {
   constructor(options) {
     this.sampleRate = options.sampleRate;
     this.channels = options.channels;
-    this.floorMs = options.floorMs ?? 30;
+    this.floorMs = options.floorMs ?? DEFAULT_FLOOR_MS;
     this.ceilingMs = options.ceilingMs ?? 1000;
     this.windowMs = options.windowMs ?? 10_000;
     this.bucketMs = options.bucketMs ?? 250;
     this.percentile = options.percentile ?? 0.95;
     this.marginMs = options.marginMs ?? 10;
-    this.deadbandMs = options.deadbandMs ?? 8;
+    this.deadbandMs = options.deadbandMs ?? 4;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
     this.skipAboveMs = options.skipAboveMs ?? 150;
     this.joinWindowMs = options.joinWindowMs ?? 3000;
@@ -112,8 +117,8 @@ export class JitterBuffer {
     this.skippedSamples = 0;
     this.gapSamples = 0;
     this.overflowSamples = 0;
-    /** playout left in the join's live-edge trim, samples (0: no join in progress) */
-    this.joinRemainingSamples = 0;
+    /** playout left in which the trough is trimmed onto its place (a join, a catch-up), samples */
+    this.trimRemainingSamples = 0;
     /** lowest depth seen in the current trim period, ms */
     this.troughMs = Infinity;
     this.troughSamples = 0;
@@ -121,7 +126,7 @@ export class JitterBuffer {
 
   /** No join in progress: the live-edge trim is off until the next first start. */
   clearJoin() {
-    this.joinRemainingSamples = 0;
+    this.trimRemainingSamples = 0;
     this.troughMs = Infinity;
     this.troughSamples = 0;
   }
@@ -228,7 +233,7 @@ export class JitterBuffer {
     lateness.sort((a, b) => a - b);
     const rank = Math.min(lateness.length - 1, Math.max(0, Math.ceil(this.percentile * lateness.length) - 1));
     this.jitterMs = lateness[rank];
-    const wanted = this.jitterMs + this.packetMs + this.marginMs;
+    const wanted = this.jitterMs + this.packetMs / 2 + this.marginMs;
     this.targetMs = Math.min(this.ceilingMs, Math.max(this.floorMs, wanted));
   }
 
@@ -273,11 +278,13 @@ export class JitterBuffer {
         this.renderedSamples += frames;
         this.concealedSamples += frames;
       }
-      // First start: fill to the target. After an underrun, resume at half of it, so that a
-      // late packet costs only its lateness; the rate control refills the rest.
-      const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs;
+      // First start: fill to the target plus half a packet: the start comes with a packet,
+      // at the top of the saw-tooth, so the depth then averages the target. After an underrun,
+      // resume at half the target, so that a late packet costs only its lateness; the rate
+      // control refills the rest.
+      const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs + this.packetMs / 2;
       if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
-        if (!this.started) this.joinRemainingSamples = (this.joinWindowMs / 1000) * this.sampleRate;
+        if (!this.started) this.trimRemainingSamples = (this.joinWindowMs / 1000) * this.sampleRate;
         this.playing = true;
         this.started = true;
         this.fadeIn = FADE_SAMPLES;
@@ -286,7 +293,7 @@ export class JitterBuffer {
       return;
     }
     this.catchUpIfFarAhead();
-    if (this.joinRemainingSamples > 0) this.trimJoinBacklog(frames);
+    if (this.trimRemainingSamples > 0) this.trimToTrough(frames);
     // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
     const alpha = frames / (this.sampleRate * 0.3);
     this.levelMs += (this.depthMs - this.levelMs) * alpha;
@@ -307,8 +314,9 @@ export class JitterBuffer {
   rateFor(excessMs) {
     if (Math.abs(excessMs) <= this.deadbandMs) return 1;
     const beyond = excessMs - Math.sign(excessMs) * this.deadbandMs;
-    // Full adjustment at 100 ms beyond the deadband: drift of ±0.1 % needs only a tiny nudge.
-    const adjust = Math.max(-this.maxRateAdjust, Math.min(this.maxRateAdjust, (beyond / 100) * this.maxRateAdjust));
+    // Full adjustment at 50 ms beyond the deadband: drift of ±0.1 % needs only a tiny nudge,
+    // ~1 ms off the target, which the trough's margin can spare.
+    const adjust = Math.max(-this.maxRateAdjust, Math.min(this.maxRateAdjust, (beyond / 50) * this.maxRateAdjust));
     return 1 + adjust;
   }
 
@@ -338,23 +346,29 @@ export class JitterBuffer {
     this.playing = false;
   }
 
-  /** After a burst, drop the excess at once. */
+  /**
+   * After a burst, drop the excess at once: as much as leaves the trough no lower than its
+   * place whatever the phase of the saw-tooth, then trim the trough onto it for a second.
+   */
   catchUpIfFarAhead() {
     const excessMs = this.depthMs - this.targetMs;
-    if (excessMs > this.skipAboveMs) this.skip(excessMs);
+    if (excessMs <= this.skipAboveMs) return;
+    this.skip(excessMs - this.packetMs / 2);
+    this.trimRemainingSamples = Math.max(this.trimRemainingSamples, this.sampleRate);
   }
 
   /**
    * During a join: every ~100 ms, drop what the lowest depth of that period (the trough of
-   * the saw-tooth that arrivals draw) held beyond the target, so that the trough lands on it.
+   * the saw-tooth that arrivals draw) held beyond its place, half a packet under the target.
    * @param {number} frames
    */
-  trimJoinBacklog(frames) {
-    this.joinRemainingSamples -= frames;
+  trimToTrough(frames) {
+    this.trimRemainingSamples -= frames;
     this.troughMs = Math.min(this.troughMs, this.depthMs);
     this.troughSamples += frames;
     if (this.troughSamples < this.sampleRate / 10) return;
-    const excessMs = this.troughMs - this.targetMs;
+    // The trough sits half a packet below the target when the depth averages the target.
+    const excessMs = this.troughMs - (this.targetMs - this.packetMs / 2);
     this.troughMs = Infinity;
     this.troughSamples = 0;
     if (excessMs > this.deadbandMs) this.skip(excessMs);

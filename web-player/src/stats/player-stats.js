@@ -23,6 +23,7 @@
  * @property {import('../audio/opus-decoder.js').AudioDecoderKind} audioDecoder  Opus decoder in use: 'webcodecs', 'wasm' (libopus fallback), '' none yet
  * @property {Percentiles} latencyMetadataMs capture (relay clock) → display, from packet metadata
  * @property {Percentiles} latencyPixelMs    capture → display, from the frame stamp in the pixels shown
+ * @property {number} audioLatencyMs         capture (relay clock) → the audio being heard now (the master clock's latency)
  * @property {number} pixelStampsRead        frames whose stamp was read
  * @property {number} jitterMs               audio arrival jitter (95th pct of bucket peaks)
  * @property {number} jitterBufferTargetMs
@@ -75,7 +76,7 @@ export function percentilesOf(recent) {
 export function initialStats(stream, videoPath) {
   return {
     state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
-    latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), pixelStampsRead: 0,
+    latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,

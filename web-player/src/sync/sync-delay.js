@@ -11,8 +11,11 @@ import { Recent } from '../stats/recent.js';
 export class SyncDelay {
   /** @param {{ headroomMs?: number, samples?: number, minSamples?: number, percentile?: number, stepMs?: number }} [options] */
   constructor(options = {}) {
-    /** video that should be buffered ahead of the audio heard: one frame plus decoding */
-    this.headroomMs = options.headroomMs ?? 45;
+    // Video that should be received ahead of the audio heard: decoding and the hand-off to
+    // the display (a frame is shown once the master reaches it, so no frame interval is
+    // needed). 45 ms (a frame plus decoding) held audio, and so video, ~25 ms later than
+    // needed on the MSE path; 10 ms let MSE drop the odd frame.
+    this.headroomMs = options.headroomMs ?? 20;
     this.stepMs = options.stepMs ?? 8;
     this.required = new Recent(options.samples ?? 20);
     // Lateness that persists, not a momentary spike (a slow first keyframe, one late frame):

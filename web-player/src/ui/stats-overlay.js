@@ -12,6 +12,7 @@ const AUDIO_DECODERS = { webcodecs: 'Opus · WebCodecs', wasm: 'Opus · WASM (li
 const ROWS = [
   ['Latency (pixels)', (s) => `${ms(s.latencyPixelMs.p50)} · p95 ${ms(s.latencyPixelMs.p95)}`],
   ['Latency (metadata)', (s) => `${ms(s.latencyMetadataMs.p50)} · p95 ${ms(s.latencyMetadataMs.p95)}`],
+  ['Latency (audio heard)', (s) => ms(s.audioLatencyMs)],
   ['A/V offset', (s) => ms(s.avOffsetMs.p50)],
   ['Jitter', (s) => ms(s.jitterMs)],
   ['Jitter buffer', (s) => `${ms(s.jitterBufferDepthMs)} / target ${ms(s.jitterBufferTargetMs)}`],

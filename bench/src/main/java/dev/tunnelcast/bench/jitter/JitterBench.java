@@ -47,7 +47,7 @@ public final class JitterBench implements Callable<Integer> {
     List<String> profiles;
 
     @Option(names = "--settings", split = ",", defaultValue = "default,20-60,150-400",
-            description = "Jitter buffer floor-ceiling in ms; 'default' is the player's own, 30-1000 adaptive (default: ${DEFAULT-VALUE}).")
+            description = "Jitter buffer floor-ceiling in ms; 'default' is the player's own, 20-1000 adaptive (default: ${DEFAULT-VALUE}).")
     List<String> settings;
 
     @Option(names = "--seconds", defaultValue = "8",

@@ -58,7 +58,7 @@ final class JitterReport {
                 path: delay, jitter, a rate cap or stalls, in both directions (the player's clock sync assumes a
                 symmetric path), never loss or reordering — jitter turns into head-of-line blocking, as on TCP.
                 For each network profile × jitter-buffer setting (`?latency=floor-ceiling` ms; `default` is the
-                player's own adaptive 30–1000 ms) the page is opened, played unmeasured for the start-up backlog,
+                player's own adaptive 20–1000 ms) the page is opened, played unmeasured for the start-up backlog,
                 then measured in repeated windows. Figures: **pixel latency** (capture → display, from the stamp read
                 back from the frames shown), **audio concealment** (share of played audio that was silence filling
                 for late packets), **video stalls** (framesShown not advancing for more than %d ms, polled in the page
@@ -113,7 +113,7 @@ final class JitterReport {
     String headline(List<Cell> cells) {
         String setting = settings.contains(JitterBench.PLAYER_DEFAULT) ? JitterBench.PLAYER_DEFAULT : settings.get(0);
         StringBuilder b = new StringBuilder("**Headline:** jitter buffer `").append(setting)
-                .append(setting.equals(JitterBench.PLAYER_DEFAULT) ? "` (30–1000 ms adaptive)" : "`")
+                .append(setting.equals(JitterBench.PLAYER_DEFAULT) ? "` (20–1000 ms adaptive)" : "`")
                 .append(", audio concealed / pixel latency p50 by network:");
         String sep = " ";
         for (Cell c : cells) {

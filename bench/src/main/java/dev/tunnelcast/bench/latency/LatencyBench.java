@@ -107,6 +107,7 @@ public final class LatencyBench implements Callable<Integer> {
         browser.screenshot(Path.of("bench", "target", "latency-" + path + "-" + repeat + ".png"));
         Map<String, Object> summary = summary(run);
         summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
+        summary.put("samples", run.path("samples")); // every 500 ms: where a percentile's outliers came from
         System.out.printf(Locale.ROOT, "%-9s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
                 path, repeat + 1, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
                 num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
