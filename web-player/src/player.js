@@ -45,6 +45,8 @@ const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
 const CAPTURE_TIMES_KEPT = 600;
 /** Video later than this behind its audio is given up on (out of sync) rather than delaying audio more. */
 const MAX_SYNC_FLOOR_MS = 400;
+/** Video packets closer together than this arrive in a burst (a quarter of a 30 fps frame). */
+const BURST_GAP_MS = 8;
 
 export class Player {
   /** @param {PlayerOptions} options */
@@ -73,6 +75,7 @@ export class Player {
     this.shownTimes = [];
     this.videoTrackId = -1;
     this.videoPacketsReceived = 0;
+    this.lastVideoArrivalMs = -Infinity;
     this.corrupted = false;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
@@ -246,6 +249,25 @@ export class Player {
       console.warn(`tunnelcast: test-corrupt-video: corrupted video packet ${this.videoPacketsReceived}`);
     }
     this.video.push(packet);
+    this.sampleLipSync(packet);
+  }
+
+  /**
+   * At each video arrival: how far ahead of the audio heard the frame came (the lip-sync
+   * floor's input). Per frame, not per tick: the newest frame at a random moment is up to a
+   * frame interval old, which would count as lateness. Frames in a burst (the join's GOP, a
+   * backlog after a stall) say nothing about the steady state and are skipped.
+   * @param {VideoPacket} packet
+   */
+  sampleLipSync(packet) {
+    const now = performance.now();
+    const paced = now - this.lastVideoArrivalMs >= BURST_GAP_MS;
+    this.lastVideoArrivalMs = now;
+    if (!paced) return;
+    const v = this.video.figures();
+    if (v.waitingForKeyframe) return;
+    // The video plays leadMs ahead of the audio: that much less of it is ahead.
+    this.keepLipSync(packet.ptsMicros / 1000 - v.leadMs - this.audio.heardMediaTimeMs(now));
   }
 
   tick() {
@@ -280,12 +302,11 @@ export class Player {
 
   /**
    * Audio is the master; when video arrives later than its audio, the audio waits for it.
-   * @param {number} now @param {number} newestVideoPtsMs
+   * @param {number} videoAheadMs  a video frame's arrival: its time minus the audio heard then
    */
-  keepLipSync(now, newestVideoPtsMs) {
+  keepLipSync(videoAheadMs) {
     const jb = this.audio.bufferStats();
-    const heard = this.audio.heardMediaTimeMs(now);
-    if (!jb || !this.syncDelay.update(jb.targetMs, newestVideoPtsMs - heard)) return;
+    if (!jb || !this.syncDelay.update(jb.targetMs, videoAheadMs)) return;
     const { floorMs, ceilingMs } = this.options;
     const syncFloorMs = Math.min(MAX_SYNC_FLOOR_MS, this.syncDelay.floorMs);
     this.audio.setLimits(Math.min(ceilingMs, Math.max(floorMs, syncFloorMs)), ceilingMs);
@@ -337,8 +358,6 @@ export class Player {
     s.videoResyncs = v.resyncs;
     s.videoRecoveries = v.recoveries;
     s.videoQuotaErrors = v.quotaErrors;
-    // The video plays leadMs ahead of the audio: that much less of it is ahead.
-    if (!v.waitingForKeyframe) this.keepLipSync(now, v.newestPtsMs - v.leadMs);
     s.syncFloorMs = this.syncDelay.floorMs;
     const heard = this.audio.heardMediaTimeMs(now);
     s.audioLatencyMs = this.clock.synced ? this.relayNowMs(now) - (heard + s.audioCaptureMinusPtsMs) : NaN;

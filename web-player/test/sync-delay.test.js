@@ -38,7 +38,7 @@ test('small changes are not applied (no churn), missing figures are ignored', ()
 });
 
 test('a 1 s relay pause does not ratchet the lip-sync floor: latency returns to where it was within a few seconds', () => {
-  // The loop as the player runs it (every 250 ms): video arrives 60 ms after its audio, so the
+  // The loop as the player runs it (a sample per step): video arrives 60 ms after its audio, so the
   // floor settles at 60 + 45 ms. Then the relay pauses 1 s: audio runs dry (heard stops, the
   // player feeds NaN), the backlog arrives at once (video far ahead for a moment), the jitter
   // buffer drops its excess and everything is live again.

@@ -4,7 +4,7 @@
  * being heard is already at (or past) the newest video received, the video cannot keep up
  * and the audio must wait. This decides how deep the audio buffer must be for the video to
  * have `headroomMs` of frames ahead of the audio, and turns it into a floor for the jitter
- * buffer. Pure; fed every ~250 ms.
+ * buffer. Pure; fed at every paced video arrival (~30 a second).
  */
 import { Recent } from '../stats/recent.js';
 
@@ -17,11 +17,11 @@ export class SyncDelay {
     // needed on the MSE path; 10 ms let MSE drop the odd frame.
     this.headroomMs = options.headroomMs ?? 20;
     this.stepMs = options.stepMs ?? 8;
-    this.required = new Recent(options.samples ?? 20);
-    // Lateness that persists, not a momentary spike (a slow first keyframe, one late frame):
-    // a few seconds of samples, and a percentile that ignores the worst quarter.
-    this.minSamples = options.minSamples ?? 8;
-    this.percentile = options.percentile ?? 0.75;
+    this.required = new Recent(options.samples ?? 90);
+    // Lateness that persists, not a momentary spike (a slow keyframe, one late frame): three
+    // seconds of frames, and a percentile that gives up on the latest tenth of them.
+    this.minSamples = options.minSamples ?? 15;
+    this.percentile = options.percentile ?? 0.9;
     this.floorMs = 0;
   }
 
