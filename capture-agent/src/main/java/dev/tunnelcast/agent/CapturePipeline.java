@@ -136,7 +136,7 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     /**
      * Audio pts stay continuous (one Opus frame after the other, so players never see gaps or
      * overlaps); the start of the timeline is the first chunk's start. Capture times are
-     * corrected separately: the chunk start is estimated from arrival times with a
+     * corrected separately: the chunk start is estimated from the chunks' starts with a
      * min-delay {@link CaptureTimeline}, and when the continuous timeline runs later than
      * that estimate (the first chunk was delayed), the difference is taken off the capture times.
      */
@@ -155,8 +155,7 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private void encodeAudio(RawAudioChunk chunk) {
         long sourceMicros = audioSamplesReceived * 1_000_000L / chunk.sampleRate();
         audioSamplesReceived += chunk.frames();
-        long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros,
-                chunk.arrivalLocalMicros() - chunk.durationMicros());
+        long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros, chunk.startLocalMicros());
         long chunkStartPts = chunkStartLocal - epochLocalMicros;
         long expected = audioEncoder.nextSamplePtsMicros();
         long lag = expected == Long.MIN_VALUE || Math.abs(chunkStartPts - expected) > AUDIO_MAX_DRIFT_MICROS

@@ -27,6 +27,8 @@ public final class GrabberSource implements AutoCloseable {
     private final boolean wantVideo;
     private final boolean wantAudio;
     private final boolean fileMode;
+    /** Chunks come when their first sample is due (a paced file, a lavfi graph ending in realtime), not their last. */
+    private final boolean pacedAtChunkStart;
     private final CaptureFormat format;
     private final LocalClock clock;
     private final CaptureSink sink;
@@ -39,12 +41,13 @@ public final class GrabberSource implements AutoCloseable {
     private final CaptureTimeline videoTimeline = new CaptureTimeline();
 
     GrabberSource(String name, FFmpegFrameGrabber grabber, boolean wantVideo, boolean wantAudio, boolean fileMode,
-                  CaptureFormat format, LocalClock clock, CaptureSink sink) {
+                  boolean pacedAtChunkStart, CaptureFormat format, LocalClock clock, CaptureSink sink) {
         this.name = name;
         this.grabber = grabber;
         this.wantVideo = wantVideo;
         this.wantAudio = wantAudio;
         this.fileMode = fileMode;
+        this.pacedAtChunkStart = pacedAtChunkStart;
         this.format = format;
         this.clock = clock;
         this.sink = sink;
@@ -132,7 +135,9 @@ public final class GrabberSource implements AutoCloseable {
         buf.rewind();
         short[] samples = new short[buf.remaining()];
         buf.get(samples);
-        return new RawAudioChunk(samples, frame.audioChannels, frame.sampleRate, now);
+        long durationMicros = samples.length / frame.audioChannels * 1_000_000L / frame.sampleRate;
+        return new RawAudioChunk(samples, frame.audioChannels, frame.sampleRate,
+                pacedAtChunkStart ? now : now - durationMicros);
     }
 
     @Override

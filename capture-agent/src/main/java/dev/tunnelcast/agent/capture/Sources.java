@@ -101,7 +101,8 @@ public final class Sources {
             default -> throw new IllegalStateException();
         }
         String name = spec.describe();
-        GrabberSource source = new GrabberSource(name, grabber, video, audio, fileMode, format, clock, sink);
+        boolean pacedAtChunkStart = fileMode || spec.kind() == SourceSpec.Kind.SYNTHETIC;
+        GrabberSource source = new GrabberSource(name, grabber, video, audio, fileMode, pacedAtChunkStart, format, clock, sink);
         try {
             source.start();
             return source;
