@@ -174,6 +174,16 @@ test('a join with a short backlog (140 ms at once, under the skip threshold) pla
   assert.equal(jb.underruns, 0);
 });
 
+test('one packet 120 ms late: an underrun, then the late audio behind it is trimmed, not played late for seconds', () => {
+  // Over TCP the packets behind the late one wait for it: all arrive at once, 120 ms late.
+  const lateAt = 10_000;
+  const { jb, samples } = simulate(trace(20, (send) => (send >= lateAt && send < lateAt + 120 ? lateAt + 120 + 50 : send + 50)));
+  assert.equal(jb.underruns, 1);
+  // Without the trim the 120 ms burst sits on top of the target and a ≤ 4 % time-stretch
+  // takes seconds to work it off.
+  assertNotLateAfter(samples, lateAt + 50 + 120 + 400);
+});
+
 for (const drift of [+0.001, -0.001]) {
   test(`clock drift ${drift > 0 ? '+' : ''}${drift * 100} %: depth held on target by time-stretch, no underruns`, () => {
     // The sender's clock runs fast or slow: packets arrive every 20 ms × (1 − drift).

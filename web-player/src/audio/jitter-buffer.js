@@ -19,7 +19,8 @@
  * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
  * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
  * that would take seconds and hold audio, and video with it, late. An underrun fades out,
- * plays silence (concealment, counted) and resumes with a fade-in at half the target.
+ * plays silence (concealment, counted) and resumes with a fade-in at half the target; the
+ * late audio that then arrives in a burst is trimmed the same way for a second.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
  * AudioWorklet and under node's test runner alike.
@@ -62,6 +63,8 @@
 
 /** The lowest target unless the viewer says otherwise: a trough of 10 ms with 20 ms packets. */
 export const DEFAULT_FLOOR_MS = 20;
+/** After an underrun, how long the trough is trimmed onto its place. */
+const RESUME_TRIM_MS = 1000;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
 
 export class JitterBuffer {
@@ -284,7 +287,11 @@ export class JitterBuffer {
       // control refills the rest.
       const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs + this.packetMs / 2;
       if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
-        if (!this.started) this.trimRemainingSamples = (this.joinWindowMs / 1000) * this.sampleRate;
+        // A join trims its backlog; a resume trims the late audio that arrives in a burst behind
+        // the packet that was late (its time was concealed already; played, it would hold
+        // audio, and video with it, late for seconds of time-stretch).
+        const trimMs = this.started ? RESUME_TRIM_MS : this.joinWindowMs;
+        this.trimRemainingSamples = Math.max(this.trimRemainingSamples, (trimMs / 1000) * this.sampleRate);
         this.playing = true;
         this.started = true;
         this.fadeIn = FADE_SAMPLES;
@@ -344,6 +351,8 @@ export class JitterBuffer {
     this.concealedSamples += out[0].length - from;
     this.underruns++;
     this.playing = false;
+    this.troughMs = Infinity;
+    this.troughSamples = 0;
   }
 
   /**
