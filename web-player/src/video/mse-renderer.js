@@ -53,7 +53,7 @@ export class MseRenderer {
     this.needKeyframe = true;
     this.baseMicros = NaN;
     this.sequence = 0;
-    /** the newest video received (for the A/V sync delay) */
+    /** the newest video received (the buffered end that counts; the video buffer figure) */
     this.newestPtsMicros = NaN;
     this.decodeErrors = 0;
     /** quota errors of MediaSources already replaced */
@@ -252,7 +252,6 @@ export class MseRenderer {
       framesDropped: q.droppedVideoFrames,
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
-      newestPtsMs: this.newestPtsMicros / 1000,
       leadMs: this.frameMicros / 2000,
       waitingForKeyframe: this.needKeyframe || (this.appends?.waitingForKeyframe ?? false),
       resyncs: this.quotaErrors + this.decodeErrors + this.seeks + this.stalls,

@@ -19,7 +19,6 @@
  * @property {number} framesDropped
  * @property {number} decodeErrors
  * @property {number} playbackRate
- * @property {number} newestPtsMs        the newest frame received (NaN before any)
  * @property {number} leadMs             how far ahead of the master clock the path plays (MSE: half a
  *                                       frame, so that the frame seen is centred on the audio heard)
  * @property {boolean} waitingForKeyframe frames are being skipped until the next keyframe

@@ -180,7 +180,6 @@ export class WebCodecsRenderer {
       framesDropped: this.framesDropped,
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
-      newestPtsMs: this.newestPtsMicros / 1000,
       leadMs: 0,
       waitingForKeyframe: this.needKeyframe,
       resyncs: this.decodeErrors + this.lagRestarts,
