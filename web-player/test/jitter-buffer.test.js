@@ -160,6 +160,18 @@ test('a backlog that trickles in over 800 ms (slow link) is not taken for jitter
   assertNotLateAfter(samples, 2800 + 400);
 });
 
+test('a backlog that drains at 1.5x real time (a capped link after the join) is not taken for jitter', () => {
+  const rnd = mulberry32(17);
+  // The join's 2 s backlog goes through a link only 1.5x the stream's rate: packets come 13.3 ms
+  // apart until the queue has drained (~5.7 s), then live. In a bench on a 4 Mbit/s link, its
+  // lateness (up to ~2 s) counted as jitter and held the target, and latency, at ~750 ms for 10 s.
+  const { jb, samples } = simulate(trace(20, (send, i) => Math.max(2000 + i * 13.3, send + 5 + rnd() * 10)));
+  const after = samples.filter((s) => s.tMs > 6500);
+  assert.ok(Math.max(...after.map((s) => s.targetMs)) <= 45, `target ${Math.max(...after.map((s) => s.targetMs))}`);
+  assertNotLateAfter(samples, 6500);
+  assert.equal(jb.underruns, 0);
+});
+
 /** From `fromMs` on, the depth never holds more than one packet and a deadband above the target. */
 function assertNotLateAfter(samples, fromMs) {
   const late = samples.filter((s) => s.tMs >= fromMs && s.depthMs - s.targetMs > PACKET_MS + 8);

@@ -65,6 +65,8 @@
 export const DEFAULT_FLOOR_MS = 20;
 /** After an underrun, how long the trough is trimmed onto its place. */
 const RESUME_TRIM_MS = 1000;
+/** A packet whose delay fell by more than this share of its duration since its predecessor's is catching up. */
+const CATCH_UP_FRACTION = 0.1;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
 
 export class JitterBuffer {
@@ -104,6 +106,8 @@ export class JitterBuffer {
     this.packetMs = 20;
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
+    /** (arrival − media time) of the previous packet, whatever the warm-up */
+    this.lastDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
@@ -142,6 +146,7 @@ export class JitterBuffer {
     this.buckets = [];
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
+    this.lastDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
@@ -208,6 +213,12 @@ export class JitterBuffer {
       if (this.pacedRun < this.pacedPackets) return;
     }
     this.pacedRun = this.pacedPackets;
+    // A packet that came sooner after its predecessor than its duration is catching up on a
+    // queue (behind a late packet, or a backlog draining through a link faster than real time
+    // but not at once): its lateness is the queue's, already counted by the packet that
+    // waited first, and a slow drain would otherwise fill whole buckets with it.
+    const catchingUp = delayMs < this.lastDelayMs - packetMs * CATCH_UP_FRACTION;
+    this.lastDelayMs = delayMs;
     const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.startMs !== bucketStart) {
@@ -216,6 +227,10 @@ export class JitterBuffer {
       while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
     }
     bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
+    if (catchingUp) {
+      this.updateTarget();
+      return;
+    }
     // A bucket keeps at most the packets its duration should bring, the latest ones: the
     // backlog of a stall arrives in one bucket and must not outweigh the rest of the window.
     const cap = Math.ceil(this.bucketMs / packetMs);
