@@ -67,6 +67,10 @@ export const DEFAULT_FLOOR_MS = 20;
 const RESUME_TRIM_MS = 1000;
 /** A packet whose delay fell by more than this share of its duration since its predecessor's is catching up. */
 const CATCH_UP_FRACTION = 0.1;
+/** Packets closer together than this (ms) arrived in one burst. */
+const BURST_GAP_MS = 2;
+/** An underrun this long (ms of playout) after the previous one is isolated: the late audio behind it is trimmed. */
+const ISOLATED_UNDERRUN_MS = 10_000;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
 
 export class JitterBuffer {
@@ -106,8 +110,9 @@ export class JitterBuffer {
     this.packetMs = 20;
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
-    /** (arrival − media time) of the previous packet, whatever the warm-up */
+    /** (arrival − media time) and arrival of the previous packet, whatever the warm-up */
     this.lastDelayMs = NaN;
+    this.lastArrivalMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
@@ -119,6 +124,9 @@ export class JitterBuffer {
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
     this.underruns = 0;
+    /** renderedSamples at the last underrun and at the one before it */
+    this.lastUnderrunAt = -Infinity;
+    this.previousUnderrunAt = -Infinity;
     this.renderedSamples = 0;
     this.concealedSamples = 0;
     this.skippedSamples = 0;
@@ -131,8 +139,8 @@ export class JitterBuffer {
     this.troughSamples = 0;
   }
 
-  /** No join in progress: the live-edge trim is off until the next first start. */
-  clearJoin() {
+  /** No trim in progress (join, resume or catch-up): until the next one, only the rate control steers. */
+  clearTrim() {
     this.trimRemainingSamples = 0;
     this.troughMs = Infinity;
     this.troughSamples = 0;
@@ -147,6 +155,7 @@ export class JitterBuffer {
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
     this.lastDelayMs = NaN;
+    this.lastArrivalMs = NaN;
     this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
@@ -155,7 +164,7 @@ export class JitterBuffer {
     this.levelMs = 0;
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
-    this.clearJoin();
+    this.clearTrim();
   }
 
   /**
@@ -213,12 +222,15 @@ export class JitterBuffer {
       if (this.pacedRun < this.pacedPackets) return;
     }
     this.pacedRun = this.pacedPackets;
-    // A packet that came sooner after its predecessor than its duration is catching up on a
-    // queue (behind a late packet, or a backlog draining through a link faster than real time
-    // but not at once): its lateness is the queue's, already counted by the packet that
-    // waited first, and a slow drain would otherwise fill whole buckets with it.
-    const catchingUp = delayMs < this.lastDelayMs - packetMs * CATCH_UP_FRACTION;
+    // A packet that came sooner after its predecessor than its duration, but not right behind
+    // it, is a queue draining through a link faster than real time, not at once (the join's
+    // backlog through a capped link): it says nothing about jitter, and a slow drain would
+    // fill whole buckets with its lateness. Packets right behind a late one (a burst) still
+    // count: how long the queue held them is the risk the buffer must cover.
+    const draining = delayMs < this.lastDelayMs - packetMs * CATCH_UP_FRACTION
+      && arrivalMs - this.lastArrivalMs >= BURST_GAP_MS;
     this.lastDelayMs = delayMs;
+    this.lastArrivalMs = arrivalMs;
     const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.startMs !== bucketStart) {
@@ -227,7 +239,7 @@ export class JitterBuffer {
       while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
     }
     bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
-    if (catchingUp) {
+    if (draining) {
       this.updateTarget();
       return;
     }
@@ -302,10 +314,11 @@ export class JitterBuffer {
       // control refills the rest.
       const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs + this.packetMs / 2;
       if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
-        // A join trims its backlog; a resume trims the late audio that arrives in a burst behind
-        // the packet that was late (its time was concealed already; played, it would hold
-        // audio, and video with it, late for seconds of time-stretch).
-        const trimMs = this.started ? RESUME_TRIM_MS : this.joinWindowMs;
+        // A join trims its backlog. A resume after an isolated underrun (a hiccup) trims the late
+        // audio that arrives in a burst behind the packet that was late (its time was concealed
+        // already; played, it would hold audio, and video with it, late for seconds of
+        // time-stretch). Underruns that recur keep that cushion: the network is that jittery.
+        const trimMs = !this.started ? this.joinWindowMs : this.underrunIsolated() ? RESUME_TRIM_MS : 0;
         this.trimRemainingSamples = Math.max(this.trimRemainingSamples, (trimMs / 1000) * this.sampleRate);
         this.playing = true;
         this.started = true;
@@ -360,11 +373,18 @@ export class JitterBuffer {
     }
   }
 
+  /** Whether the last underrun came long after the one before it. */
+  underrunIsolated() {
+    return this.lastUnderrunAt - this.previousUnderrunAt > (ISOLATED_UNDERRUN_MS / 1000) * this.sampleRate;
+  }
+
   /** @param {Float32Array[]} out @param {number} from */
   underrun(out, from) {
     for (const plane of out) plane.fill(0, from);
     this.concealedSamples += out[0].length - from;
     this.underruns++;
+    this.previousUnderrunAt = this.lastUnderrunAt;
+    this.lastUnderrunAt = this.renderedSamples;
     this.playing = false;
     this.troughMs = Infinity;
     this.troughSamples = 0;
@@ -382,8 +402,9 @@ export class JitterBuffer {
   }
 
   /**
-   * During a join: every ~100 ms, drop what the lowest depth of that period (the trough of
-   * the saw-tooth that arrivals draw) held beyond its place, half a packet under the target.
+   * During a join, a resume or a catch-up: every ~100 ms, drop what the lowest depth of that
+   * period (the trough of the saw-tooth that arrivals draw) held beyond its place, half a
+   * packet under the target.
    * @param {number} frames
    */
   trimToTrough(frames) {
