@@ -4,7 +4,8 @@
  * fixed-size blocks at the output's pace.
  *
  * Target delay: each packet's lateness is its (arrival − media time) above the fastest
- * packet of the sliding window; the target is the chosen percentile (95th) of lateness,
+ * packet of the recent past (2 s, at its arrival; a draining queue is not jitter, see
+ * recentMinDelay); the target is the chosen percentile (95th) of lateness over a sliding window,
  * plus half a packet and a small margin, clamped to [floor, ceiling]. The target is the
  * depth steered on average; the depth saw-tooths by one packet on every arrival, so its
  * trough, just before a packet is due, sits half a packet below: the trough is what must
@@ -33,6 +34,7 @@
  * @property {number} [floorMs]         the lowest target delay
  * @property {number} [ceilingMs]       the highest target delay
  * @property {number} [windowMs]        the sliding window of arrival statistics
+ * @property {number} [recentBaseMs]    lateness is measured from the fastest packet of this recent past
  * @property {number} [bucketMs]        bucket length inside the window
  * @property {number} [percentile]      0..1, of per-bucket peak lateness
  * @property {number} [marginMs]        added to the percentile (scheduling slack)
@@ -65,10 +67,6 @@
 export const DEFAULT_FLOOR_MS = 20;
 /** After an underrun, how long the trough is trimmed onto its place. */
 const RESUME_TRIM_MS = 1000;
-/** A packet whose delay fell by more than this share of its duration since its predecessor's is catching up. */
-const CATCH_UP_FRACTION = 0.1;
-/** Packets closer together than this (ms) arrived in one burst. */
-const BURST_GAP_MS = 2;
 /** An underrun this long (ms of playout) after the previous one is isolated: the late audio behind it is trimmed. */
 const ISOLATED_UNDERRUN_MS = 10_000;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
@@ -81,6 +79,7 @@ export class JitterBuffer {
     this.floorMs = options.floorMs ?? DEFAULT_FLOOR_MS;
     this.ceilingMs = options.ceilingMs ?? 1000;
     this.windowMs = options.windowMs ?? 10_000;
+    this.recentBaseMs = options.recentBaseMs ?? 2000;
     this.bucketMs = options.bucketMs ?? 250;
     this.percentile = options.percentile ?? 0.95;
     this.marginMs = options.marginMs ?? 10;
@@ -105,14 +104,13 @@ export class JitterBuffer {
     this.readIndex = 0; // total samples read, fractional
     /** media time (ms) of the sample at writeIndex */
     this.writeMediaTimeMs = NaN;
-    /** @type {{ startMs: number, delaysMs: number[], minDelayMs: number }[]} */
+    /** @type {{ startMs: number, latenessMs: number[] }[]} */
     this.buckets = [];
     this.packetMs = 20;
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
-    /** (arrival − media time) and arrival of the previous packet, whatever the warm-up */
-    this.lastDelayMs = NaN;
-    this.lastArrivalMs = NaN;
+    /** @type {{ arrivalMs: number, delayMs: number }[]} recent arrivals, increasing delays (recentMinDelay) */
+    this.recentDelays = [];
     this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
@@ -154,8 +152,7 @@ export class JitterBuffer {
     this.buckets = [];
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
-    this.lastDelayMs = NaN;
-    this.lastArrivalMs = NaN;
+    this.recentDelays = [];
     this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
@@ -222,44 +219,45 @@ export class JitterBuffer {
       if (this.pacedRun < this.pacedPackets) return;
     }
     this.pacedRun = this.pacedPackets;
-    // A packet that came sooner after its predecessor than its duration, but not right behind
-    // it, is a queue draining through a link faster than real time, not at once (the join's
-    // backlog through a capped link): it says nothing about jitter, and a slow drain would
-    // fill whole buckets with its lateness. Packets right behind a late one (a burst) still
-    // count: how long the queue held them is the risk the buffer must cover.
-    const draining = delayMs < this.lastDelayMs - packetMs * CATCH_UP_FRACTION
-      && arrivalMs - this.lastArrivalMs >= BURST_GAP_MS;
-    this.lastDelayMs = delayMs;
-    this.lastArrivalMs = arrivalMs;
+    const latenessMs = delayMs - this.recentMinDelay(arrivalMs, delayMs);
     const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.startMs !== bucketStart) {
-      bucket = { startMs: bucketStart, delaysMs: [], minDelayMs: delayMs };
+      bucket = { startMs: bucketStart, latenessMs: [] };
       this.buckets.push(bucket);
       while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
     }
-    bucket.minDelayMs = Math.min(bucket.minDelayMs, delayMs);
-    if (draining) {
-      this.updateTarget();
-      return;
-    }
-    // A bucket keeps at most the packets its duration should bring, the latest ones: the
+    // A bucket keeps at most the packets its duration should bring (the latest of them): the
     // backlog of a stall arrives in one bucket and must not outweigh the rest of the window.
     const cap = Math.ceil(this.bucketMs / packetMs);
-    bucket.delaysMs.push(delayMs);
-    if (bucket.delaysMs.length > cap) {
-      bucket.delaysMs.sort((a, b) => b - a);
-      bucket.delaysMs.length = cap;
+    bucket.latenessMs.push(latenessMs);
+    if (bucket.latenessMs.length > cap) {
+      bucket.latenessMs.sort((a, b) => b - a);
+      bucket.latenessMs.length = cap;
     }
     this.updateTarget();
   }
 
+  /**
+   * The smallest delay of the packets that arrived in the last recentBaseMs, this one included
+   * (a monotonic queue). Lateness is measured from it, not from the fastest packet of the
+   * whole window: a queue that drains (the join's backlog through a capped link, a stall's
+   * backlog) has falling delays, each the fastest so far, so it is not taken for jitter,
+   * while a packet later than those just before it is.
+   * @param {number} arrivalMs @param {number} delayMs
+   */
+  recentMinDelay(arrivalMs, delayMs) {
+    const q = this.recentDelays;
+    while (q.length && q[q.length - 1].delayMs >= delayMs) q.pop();
+    q.push({ arrivalMs, delayMs });
+    while (q[0].arrivalMs <= arrivalMs - this.recentBaseMs) q.shift();
+    return q[0].delayMs;
+  }
+
   updateTarget() {
     if (this.buckets.length === 0) return;
-    let base = Infinity;
-    for (const b of this.buckets) base = Math.min(base, b.minDelayMs);
     const lateness = [];
-    for (const b of this.buckets) for (const d of b.delaysMs) lateness.push(d - base);
+    for (const b of this.buckets) for (const l of b.latenessMs) lateness.push(l);
     lateness.sort((a, b) => a - b);
     const rank = Math.min(lateness.length - 1, Math.max(0, Math.ceil(this.percentile * lateness.length) - 1));
     this.jitterMs = lateness[rank];
