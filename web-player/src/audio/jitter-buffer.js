@@ -259,8 +259,13 @@ export class JitterBuffer {
     const lateness = [];
     for (const b of this.buckets) for (const l of b.latenessMs) lateness.push(l);
     lateness.sort((a, b) => a - b);
-    const rank = Math.min(lateness.length - 1, Math.max(0, Math.ceil(this.percentile * lateness.length) - 1));
-    this.jitterMs = lateness[rank];
+    // A window not yet full (a start) counts the packets it has not seen as on time: else
+    // one hiccup in the first seconds (the worker busy starting up) is a twentieth of a short
+    // window and holds the target up until it leaves the window, ten seconds on.
+    const coveredMs = this.buckets[this.buckets.length - 1].startMs + this.bucketMs - this.buckets[0].startMs;
+    const unseen = Math.max(0, Math.round((this.windowMs - coveredMs) / this.packetMs));
+    const rank = Math.max(0, Math.ceil(this.percentile * (unseen + lateness.length)) - 1) - unseen;
+    this.jitterMs = rank < 0 ? 0 : lateness[Math.min(lateness.length - 1, rank)];
     const wanted = this.jitterMs + this.packetMs / 2 + this.marginMs;
     this.targetMs = Math.min(this.ceilingMs, Math.max(this.floorMs, wanted));
   }
