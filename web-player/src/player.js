@@ -47,6 +47,12 @@ const CAPTURE_TIMES_KEPT = 600;
 const MAX_SYNC_FLOOR_MS = 400;
 /** Video packets closer together than this arrive in a burst (a quarter of a 30 fps frame). */
 const BURST_GAP_MS = 8;
+/**
+ * After a (re)connection, how long lip sync takes no samples: the join's GOP backlog reaches
+ * the page spaced out while the decoder works through it, and its old frames would read as
+ * video far behind the audio (a 160 ms floor that took seconds to decay).
+ */
+const JOIN_MS = 3000;
 
 export class Player {
   /** @param {PlayerOptions} options */
@@ -76,6 +82,8 @@ export class Player {
     this.videoTrackId = -1;
     this.videoPacketsReceived = 0;
     this.lastVideoArrivalMs = -Infinity;
+    /** performance.now() from which video arrivals feed lip sync (after the join) */
+    this.lipSyncFromMs = Infinity;
     this.corrupted = false;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
@@ -177,6 +185,7 @@ export class Player {
     this.video.reset();
     this.audio.reset();
     this.syncDelay.reset();
+    this.lipSyncFromMs = performance.now() + JOIN_MS;
     this.audio.setLimits(this.options.floorMs, this.options.ceilingMs);
     this.captureTimes = [];
     if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
@@ -255,15 +264,15 @@ export class Player {
   /**
    * At each video arrival: how far ahead of the audio heard the frame came (the lip-sync
    * floor's input). Per frame, not per tick: the newest frame at a random moment is up to a
-   * frame interval old, which would count as lateness. Frames in a burst (the join's GOP, a
-   * backlog after a stall) say nothing about the steady state and are skipped.
+   * frame interval old, which would count as lateness. Frames in a burst (a backlog after a
+   * stall) and during the join say nothing about the steady state and are skipped.
    * @param {VideoPacket} packet
    */
   sampleLipSync(packet) {
     const now = performance.now();
     const paced = now - this.lastVideoArrivalMs >= BURST_GAP_MS;
     this.lastVideoArrivalMs = now;
-    if (!paced) return;
+    if (!paced || now < this.lipSyncFromMs) return;
     const v = this.video.figures();
     if (v.waitingForKeyframe) return;
     // The video plays leadMs ahead of the audio: that much less of it is ahead.

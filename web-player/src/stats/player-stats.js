@@ -25,7 +25,7 @@
  * @property {Percentiles} latencyPixelMs    capture → display, from the frame stamp in the pixels shown
  * @property {number} audioLatencyMs         capture (relay clock) → the audio being heard now (the master clock's latency)
  * @property {number} pixelStampsRead        frames whose stamp was read
- * @property {number} jitterMs               audio arrival jitter (95th pct of bucket peaks)
+ * @property {number} jitterMs               audio arrival jitter: the 95th percentile of lateness over the window
  * @property {number} jitterBufferTargetMs
  * @property {number} jitterBufferDepthMs
  * @property {number} audioRate              playout rate (time-stretch), 1 = nominal
