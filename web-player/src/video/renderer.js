@@ -41,24 +41,20 @@ export class UnsupportedCodecError extends Error {}
 
 /**
  * How fast to play so that video meets the master clock: a nudge proportional to the lead
- * (video ahead: slower), 1 inside the deadband, within ±15 % inside the lip-sync tolerance
- * (smooth), up to ±30 % beyond it (the audio jumped to the live edge after a hiccup: back
- * in sync in a few hundred ms) and ±50 % beyond 150 ms (a muted video catches up in a
- * fraction of a second instead of seconds).
+ * (video ahead: slower), 1 inside the deadband, within ±15 % for small leads (smooth) and
+ * up to ±50 % beyond 150 ms (a muted video catches up in a fraction of a second instead of
+ * seconds).
  * @param {number} leadMs  shown video time minus master time
  */
 export function catchUpRate(leadMs, deadbandMs = 10) {
   if (!Number.isFinite(leadMs) || Math.abs(leadMs) <= deadbandMs) return 1;
-  const far = Math.abs(leadMs) > FAST_CATCH_UP_ABOVE_MS;
-  const outOfSync = Math.abs(leadMs) > LIP_SYNC_MS;
-  const maxAdjust = far ? 0.5 : outOfSync ? 0.3 : 0.15;
-  const adjust = Math.max(-maxAdjust, Math.min(maxAdjust, leadMs / (far ? 300 : outOfSync ? 250 : 400)));
+  const big = Math.abs(leadMs) > FAST_CATCH_UP_ABOVE_MS;
+  const maxAdjust = big ? 0.5 : 0.15;
+  const adjust = Math.max(-maxAdjust, Math.min(maxAdjust, leadMs / (big ? 300 : 400)));
   return 1 - adjust;
 }
 
 const FAST_CATCH_UP_ABOVE_MS = 150;
-/** A/V offset within which lip sync holds. */
-const LIP_SYNC_MS = 40;
 
 /** Lead beyond which a seek is cheaper than a long rate nudge. */
 export const SEEK_ABOVE_MS = 300;
