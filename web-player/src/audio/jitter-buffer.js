@@ -20,8 +20,7 @@
  * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
  * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
  * that would take seconds and hold audio, and video with it, late. An underrun fades out,
- * plays silence (concealment, counted) and resumes with a fade-in at half the target; the
- * late audio that then arrives in a burst is trimmed the same way for a second.
+ * plays silence (concealment, counted) and resumes with a fade-in at half the target.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
  * AudioWorklet and under node's test runner alike.
@@ -65,10 +64,6 @@
 
 /** The lowest target unless the viewer says otherwise: a trough of 10 ms with 20 ms packets. */
 export const DEFAULT_FLOOR_MS = 20;
-/** After an underrun, how long the trough is trimmed onto its place. */
-const RESUME_TRIM_MS = 1000;
-/** An underrun this long (ms of playout) after the previous one is isolated: the late audio behind it is trimmed. */
-const ISOLATED_UNDERRUN_MS = 10_000;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
 
 export class JitterBuffer {
@@ -122,9 +117,6 @@ export class JitterBuffer {
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
     this.underruns = 0;
-    /** renderedSamples at the last underrun and at the one before it */
-    this.lastUnderrunAt = -Infinity;
-    this.previousUnderrunAt = -Infinity;
     this.renderedSamples = 0;
     this.concealedSamples = 0;
     this.skippedSamples = 0;
@@ -137,7 +129,7 @@ export class JitterBuffer {
     this.troughSamples = 0;
   }
 
-  /** No trim in progress (join, resume or catch-up): until the next one, only the rate control steers. */
+  /** No trim in progress (join or catch-up): until the next one, only the rate control steers. */
   clearTrim() {
     this.trimRemainingSamples = 0;
     this.troughMs = Infinity;
@@ -317,12 +309,10 @@ export class JitterBuffer {
       // control refills the rest.
       const resumeAtMs = this.started ? this.targetMs / 2 : this.targetMs + this.packetMs / 2;
       if (this.depthMs >= resumeAtMs && this.depthSamples > frames) {
-        // A join trims its backlog. A resume after an isolated underrun (a hiccup) trims the late
-        // audio that arrives in a burst behind the packet that was late (its time was concealed
-        // already; played, it would hold audio, and video with it, late for seconds of
-        // time-stretch). Underruns that recur keep that cushion: the network is that jittery.
-        const trimMs = !this.started ? this.joinWindowMs : this.underrunIsolated() ? RESUME_TRIM_MS : 0;
-        this.trimRemainingSamples = Math.max(this.trimRemainingSamples, (trimMs / 1000) * this.sampleRate);
+        // A join trims its backlog. A resume does not: the late burst behind the late packet is
+        // worked off by the time-stretch, so that the audio, and the video held to it, never jump
+        // (trimming it made MSE video fall out of lip sync for a second after each hiccup).
+        if (!this.started) this.trimRemainingSamples = (this.joinWindowMs / 1000) * this.sampleRate;
         this.playing = true;
         this.started = true;
         this.fadeIn = FADE_SAMPLES;
@@ -376,18 +366,11 @@ export class JitterBuffer {
     }
   }
 
-  /** Whether the last underrun came long after the one before it. */
-  underrunIsolated() {
-    return this.lastUnderrunAt - this.previousUnderrunAt > (ISOLATED_UNDERRUN_MS / 1000) * this.sampleRate;
-  }
-
   /** @param {Float32Array[]} out @param {number} from */
   underrun(out, from) {
     for (const plane of out) plane.fill(0, from);
     this.concealedSamples += out[0].length - from;
     this.underruns++;
-    this.previousUnderrunAt = this.lastUnderrunAt;
-    this.lastUnderrunAt = this.renderedSamples;
     this.playing = false;
     this.troughMs = Infinity;
     this.troughSamples = 0;
@@ -405,7 +388,7 @@ export class JitterBuffer {
   }
 
   /**
-   * During a join, a resume or a catch-up: every ~100 ms, drop what the lowest depth of that
+   * During a join or after a catch-up: every ~100 ms, drop what the lowest depth of that
    * period (the trough of the saw-tooth that arrivals draw) held beyond its place, half a
    * packet under the target.
    * @param {number} frames
