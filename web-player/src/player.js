@@ -45,14 +45,11 @@ const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
 const CAPTURE_TIMES_KEPT = 600;
 /** Video later than this behind its audio is given up on (out of sync) rather than delaying audio more. */
 const MAX_SYNC_FLOOR_MS = 400;
-/** Video packets closer together than this arrive in a burst (a quarter of a 30 fps frame). */
-const BURST_GAP_MS = 8;
 /**
- * After a (re)connection, how long lip sync takes no samples: the join's GOP backlog reaches
- * the page spaced out while the decoder works through it, and its old frames would read as
- * video far behind the audio (a 160 ms floor that took seconds to decay).
+ * A video frame whose (arrival − pts) fell by more than this since the previous frame's is
+ * catching up on a backlog (the join's GOP, a stall's queue), not arriving live.
  */
-const JOIN_MS = 3000;
+const CATCH_UP_MS = 10;
 
 export class Player {
   /** @param {PlayerOptions} options */
@@ -81,9 +78,8 @@ export class Player {
     this.shownTimes = [];
     this.videoTrackId = -1;
     this.videoPacketsReceived = 0;
-    this.lastVideoArrivalMs = -Infinity;
-    /** performance.now() from which video arrivals feed lip sync (after the join) */
-    this.lipSyncFromMs = Infinity;
+    /** (arrival − pts) of the previous video frame, ms */
+    this.lastVideoDelayMs = NaN;
     this.corrupted = false;
     this.running = false;
     this.video.onFrameShown((frame) => this.frameShown(frame));
@@ -185,7 +181,6 @@ export class Player {
     this.video.reset();
     this.audio.reset();
     this.syncDelay.reset();
-    this.lipSyncFromMs = performance.now() + JOIN_MS;
     this.audio.setLimits(this.options.floorMs, this.options.ceilingMs);
     this.captureTimes = [];
     if (this.stats.state !== 'playing') this.setState('connecting', 'Connected; waiting for the stream…');
@@ -264,15 +259,17 @@ export class Player {
   /**
    * At each video arrival: how far ahead of the audio heard the frame came (the lip-sync
    * floor's input). Per frame, not per tick: the newest frame at a random moment is up to a
-   * frame interval old, which would count as lateness. Frames in a burst (a backlog after a
-   * stall) and during the join say nothing about the steady state and are skipped.
+   * frame interval old, which would count as lateness. Frames catching up on a backlog (the
+   * join's GOP, reaching the page spaced out while the decoder works through it; a stall's
+   * queue) say nothing about the steady state and are skipped.
    * @param {VideoPacket} packet
    */
   sampleLipSync(packet) {
     const now = performance.now();
-    const paced = now - this.lastVideoArrivalMs >= BURST_GAP_MS;
-    this.lastVideoArrivalMs = now;
-    if (!paced || now < this.lipSyncFromMs) return;
+    const delayMs = now - packet.ptsMicros / 1000;
+    const catchingUp = delayMs < this.lastVideoDelayMs - CATCH_UP_MS;
+    this.lastVideoDelayMs = delayMs;
+    if (catchingUp) return;
     const v = this.video.figures();
     if (v.waitingForKeyframe) return;
     // The video plays leadMs ahead of the audio: that much less of it is ahead.
