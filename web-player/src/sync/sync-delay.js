@@ -4,7 +4,7 @@
  * being heard is already at (or past) the newest video received, the video cannot keep up
  * and the audio must wait. This decides how deep the audio buffer must be for the video to
  * have `headroomMs` of frames ahead of the audio, and turns it into a floor for the jitter
- * buffer. Pure; fed at every paced video arrival (~30 a second).
+ * buffer. Pure; fed at every live video arrival (~30 a second; frames catching up on a backlog are not).
  */
 import { Recent } from '../stats/recent.js';
 
