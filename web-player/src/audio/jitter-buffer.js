@@ -35,7 +35,7 @@
  * @property {number} [windowMs]        the sliding window of arrival statistics
  * @property {number} [recentBaseMs]    lateness is measured from the fastest packet of this recent past
  * @property {number} [bucketMs]        bucket length inside the window
- * @property {number} [percentile]      0..1, of per-bucket peak lateness
+ * @property {number} [percentile]      0..1, of the packets' lateness over the window
  * @property {number} [marginMs]        added to the percentile (scheduling slack)
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %

@@ -135,9 +135,8 @@ public final class GrabberSource implements AutoCloseable {
         buf.rewind();
         short[] samples = new short[buf.remaining()];
         buf.get(samples);
-        long durationMicros = samples.length / frame.audioChannels * 1_000_000L / frame.sampleRate;
-        return new RawAudioChunk(samples, frame.audioChannels, frame.sampleRate,
-                pacedAtChunkStart ? now : now - durationMicros);
+        RawAudioChunk chunk = new RawAudioChunk(samples, frame.audioChannels, frame.sampleRate, now);
+        return pacedAtChunkStart ? chunk : chunk.startingAt(now - chunk.durationMicros());
     }
 
     @Override

@@ -14,4 +14,9 @@ public record RawAudioChunk(short[] samples, int channels, int sampleRate, long 
     public long durationMicros() {
         return frames() * 1_000_000L / sampleRate;
     }
+
+    /** The same samples, first captured at another time. */
+    public RawAudioChunk startingAt(long startLocalMicros) {
+        return new RawAudioChunk(samples, channels, sampleRate, startLocalMicros);
+    }
 }
