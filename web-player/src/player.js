@@ -259,21 +259,23 @@ export class Player {
   /**
    * At each video arrival: how far ahead of the audio heard the frame came (the lip-sync
    * floor's input). Per frame, not per tick: the newest frame at a random moment is up to a
-   * frame interval old, which would count as lateness. Frames catching up on a backlog (the
-   * join's GOP, reaching the page spaced out while the decoder works through it; a stall's
-   * queue) say nothing about the steady state and are skipped.
+   * frame interval old, which would count as lateness. Arrival is when the worker took it
+   * off the socket, not when this thread got to it: a page busy for a moment (the join's
+   * appends and decoding) is not the network bringing video late, and held the floor, and
+   * the latency, up for seconds after each join. Frames catching up on a backlog (the join's
+   * GOP, a stall's queue) say nothing about the steady state and are skipped.
    * @param {VideoPacket} packet
    */
   sampleLipSync(packet) {
-    const now = performance.now();
-    const delayMs = now - packet.ptsMicros / 1000;
+    const arrivedMs = packet.arrivalEpochMs - performance.timeOrigin;
+    const delayMs = arrivedMs - packet.ptsMicros / 1000;
     const catchingUp = delayMs < this.lastVideoDelayMs - CATCH_UP_MS;
     this.lastVideoDelayMs = delayMs;
     if (catchingUp) return;
     const v = this.video.figures();
     if (v.waitingForKeyframe) return;
     // The video plays leadMs ahead of the audio: that much less of it is ahead.
-    this.keepLipSync(packet.ptsMicros / 1000 - v.leadMs - this.audio.heardMediaTimeMs(now));
+    this.keepLipSync(packet.ptsMicros / 1000 - v.leadMs - this.audio.heardMediaTimeMs(arrivedMs));
   }
 
   tick() {

@@ -29,8 +29,14 @@ const VIDEO_ONLY_TARGET_MS = 100;
 const DURATION_STRETCH = 4;
 /** Closer than this to the buffered end, video does not play faster than real time. */
 const EDGE_MARGIN_S = 0.05;
-/** At a join, a backlog longer than this is skipped by a seek (shorter: caught up by rate). */
+/** How long a (re)start counts as a join, when video that trails the master seeks to it. */
+const JOIN_MS = 2500;
+/** During a join, video trailing the master by more than this seeks (less: caught up by rate). */
 const JOIN_SEEK_ABOVE_S = 0.1;
+/** During a join, seeks at most this often (each decodes the GOP from its keyframe). */
+const JOIN_SEEK_EVERY_MS = 300;
+/** At a join without audio playing yet, how long video waits for it. */
+const JOIN_WAIT_MS = 500;
 /** No frame shown for this long while video is buffered: the pipeline stalled. */
 const STALL_MS = 2000;
 
@@ -64,7 +70,8 @@ export class MseRenderer {
     this.stalls = 0;
     /** performance.now() of the last frame shown, or of the (re)start */
     this.lastFrameShownMs = -Infinity;
-    this.seekedAtStart = false;
+    /** performance.now() of the first tick with video buffered after a (re)start */
+    this.joinTickMs = NaN;
     this.frameMicros = 33_333;
     /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
     this.keyframeTimes = [];
@@ -111,7 +118,7 @@ export class MseRenderer {
     this.baseMicros = NaN;
     this.sequence = 0;
     this.started = false;
-    this.seekedAtStart = false;
+    this.joinTickMs = NaN;
     this.keyframeTimes = [];
     this.lastFrameShownMs = performance.now();
     const mediaSource = new MediaSource();
@@ -191,13 +198,22 @@ export class MseRenderer {
     const master = Number.isFinite(masterMediaMs)
       ? (masterMediaMs * 1000 - this.baseMicros + this.frameMicros / 2) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;
-    if (!this.seekedAtStart) {
+    if (Number.isNaN(this.joinTickMs)) this.joinTickMs = nowMs;
+    const sinceJoinMs = nowMs - this.joinTickMs;
+    if (sinceJoinMs < JOIN_MS) {
       // Join: the relay sent the current GOP at once. Seek straight to the master clock (the
-      // live edge): the decoder decodes the GOP from its keyframe without showing it.
-      this.seekedAtStart = true;
+      // live edge) once the backlog is appended that far: the decoder decodes the GOP from its
+      // keyframe without showing it. The master itself settles during the join (the audio
+      // drops its own backlog once it plays), so the join seeks again while video trails it;
+      // else the rest of the GOP is caught up on by rate, a second or two of video far behind
+      // its audio. Without audio (or until it plays), video waits JOIN_WAIT_MS, then plays
+      // VIDEO_ONLY_TARGET_MS behind its newest frame.
+      const audioPlays = Number.isFinite(masterMediaMs);
+      if (!audioPlays && sinceJoinMs < JOIN_WAIT_MS) return;
       const to = Math.min(end, Math.max(start, master));
-      if (to - v.currentTime > JOIN_SEEK_ABOVE_S) this.seek(to, nowMs);
-      return;
+      const trailing = to - v.currentTime > JOIN_SEEK_ABOVE_S && (end >= master || !audioPlays);
+      if (trailing && !v.seeking && nowMs - this.lastSeekMs > JOIN_SEEK_EVERY_MS) this.seek(to, nowMs);
+      if (v.seeking) return;
     }
     if (v.readyState < 2) return;
     const leadMs = (v.currentTime - master) * 1000;

@@ -14,6 +14,8 @@
  * @property {boolean} keyframe
  * @property {number} captureTimeMicros
  * @property {Uint8Array} payload
+ * @property {number} arrivalEpochMs  when it came off the socket: performance.timeOrigin + performance.now()
+ *                                    in the worker (the page's clock has another origin)
  *
  * @typedef {{ type: 'start', url: string, preferWasmAudio: boolean }
  *   | { type: 'audioPort', port: MessagePort }

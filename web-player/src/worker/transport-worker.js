@@ -67,7 +67,7 @@ function receive(envelope, arrivalMs) {
       audio.push(p, arrivalMs);
     } else if (p.trackId === videoTrackId) {
       const packet = { trackId: p.trackId, ptsMicros: Number(p.ptsMicros), durationMicros: p.durationMicros, keyframe: p.keyframe,
-        captureTimeMicros: Number(p.captureTimeMicros), payload: p.payload };
+        captureTimeMicros: Number(p.captureTimeMicros), payload: p.payload, arrivalEpochMs: performance.timeOrigin + arrivalMs };
       post({ type: 'video', packet }, [p.payload.buffer]);
     }
     return;
