@@ -418,22 +418,43 @@ export class JitterBuffer {
       for (const plane of this.ring) v += plane[(from + i) % this.capacity];
       mix[i] = v;
     }
-    let energy = 0; // of mix[lag .. lag + match)
-    for (let k = 0; k < match; k++) energy += mix[minLag + k] * mix[minLag + k];
+    // Coarse pass on every other lag and sample (a quarter of the work: this runs on the audio
+    // thread), then the neighbours of the best at full resolution.
     let best = minLag;
     let bestScore = -Infinity;
-    for (let lag = minLag; lag <= maxLag; lag++) {
-      if (lag > minLag) energy += mix[lag + match - 1] ** 2 - mix[lag - 1] ** 2;
-      let dot = 0;
-      for (let k = 0; k < match; k++) dot += mix[k] * mix[lag + k];
-      // dot / sqrt(energy): the reference's own energy is the same for every lag.
-      const score = dot / Math.sqrt(Math.max(energy, 1e-9));
+    for (let lag = minLag; lag <= maxLag; lag += 2) {
+      const score = this.matchScore(lag, match, 2);
+      if (score > bestScore) {
+        bestScore = score;
+        best = lag;
+      }
+    }
+    const coarse = best;
+    bestScore = -Infinity;
+    for (let lag = Math.max(minLag, coarse - 1); lag <= Math.min(maxLag, coarse + 1); lag++) {
+      const score = this.matchScore(lag, match, 1);
       if (score > bestScore) {
         bestScore = score;
         best = lag;
       }
     }
     return best;
+  }
+
+  /**
+   * How well the mix a lag later matches its start: correlation over the later stretch's
+   * energy (the start's own energy is the same for every lag), on every step-th sample.
+   * @param {number} lag @param {number} match @param {number} step
+   */
+  matchScore(lag, match, step) {
+    const mix = this.mix;
+    let dot = 0;
+    let energy = 0;
+    for (let k = 0; k < match; k += step) {
+      dot += mix[k] * mix[lag + k];
+      energy += mix[lag + k] * mix[lag + k];
+    }
+    return dot / Math.sqrt(Math.max(energy, 1e-9));
   }
 
   /**
