@@ -270,13 +270,13 @@ function toneThroughAHiccup(options = {}) {
   return { jb, output, samples, freq };
 }
 
-test('the late burst after a hiccup is worked off within a second, by whole pitch periods: no step, no change of pitch', () => {
+test('the late burst after a hiccup is worked off within 1.5 s, by whole pitch periods: no step, no change of pitch', () => {
   const { jb, output, samples, freq } = toneThroughAHiccup();
   assert.equal(jb.underruns, 1);
   assert.ok(jb.acceleratedSamples > 0, 'the surplus was worked off by accelerate');
   assertOnlyTheJoinTrimmed(jb); // nothing dropped at once: the surplus is under skipAboveMs
   // Before accelerate, the ±4 % resampling took ~3 s to bring the depth back.
-  assertNotLateAfter(samples, 3100 + 1000);
+  assertNotLateAfter(samples, 3100 + 1500);
   const fast = Math.max(...samples.filter((s) => s.tMs > 3100 && s.tMs < 4000).map((s) => s.speed));
   assert.ok(fast > 1.05, `the audio clock ran ${fast}x while accelerating (video follows it)`);
   // The tone leaves the buffer as a tone: the largest step between samples is the sine's own

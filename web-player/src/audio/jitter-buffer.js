@@ -137,8 +137,11 @@ export class JitterBuffer {
     this.concealedSamples = 0;
     this.skippedSamples = 0;
     this.acceleratedSamples = 0;
-    /** output samples to play before accelerate may remove another period (holds it to maxAccelerate) */
-    this.accelerateWait = 0;
+    /**
+     * Samples accelerate may remove: earned on every block while there is a surplus, at its share
+     * of the audio played; a removal spends a whole period, and may leave it below zero.
+     */
+    this.accelerateCredit = 0;
     this.speed = 1;
     this.recentTrough = new RecentTrough(this.sampleRate * 0.125);
     const matchFrames = Math.round((MATCH_MS / 1000) * this.sampleRate);
@@ -175,7 +178,7 @@ export class JitterBuffer {
     this.fadeIn = 0;
     this.rate = 1;
     this.speed = 1;
-    this.accelerateWait = 0;
+    this.accelerateCredit = 0;
     this.recentTrough.clear();
     this.levelMs = 0;
     this.jitterMs = 0;
@@ -381,27 +384,33 @@ export class JitterBuffer {
    * @param {number} excessMs  recent trough of the depth above its place @param {number} frames  this block
    */
   accelerateIfAhead(excessMs, frames) {
-    this.accelerateWait -= frames;
-    if (this.accelerateWait > 0 || excessMs <= this.accelerateAboveMs) return 0;
+    if (excessMs <= this.accelerateAboveMs) {
+      this.accelerateCredit = Math.min(0, this.accelerateCredit);
+      return 0;
+    }
     const sr = this.sampleRate;
     const match = Math.round((MATCH_MS / 1000) * sr);
     const minLag = Math.round((MIN_PERIOD_MS / 1000) * sr);
-    // Never remove more than the excess, and keep this block's audio behind the splice.
+    const longest = Math.round((MAX_PERIOD_MS / 1000) * sr);
+    // Like the rate control, in proportion to the surplus, full at 50 ms beyond the threshold:
+    // a small surplus is taken off gently (full speed on every small one left the heavy-tailed
+    // jitter case with more underruns than the slower stretch did). The share is earned block by
+    // block, so a surplus that grows is taken off faster at once.
+    const share = this.maxAccelerate * Math.min(1, (excessMs - this.accelerateAboveMs) / 50);
+    this.accelerateCredit = Math.min(longest, this.accelerateCredit + frames * share);
+    if (this.accelerateCredit < minLag) return 0;
+    // Never remove more than the surplus, and keep this block's audio behind the splice.
     const room = this.depthSamples - match - Math.ceil(frames * this.rate) - 2;
-    const maxLag = Math.min(Math.round((MAX_PERIOD_MS / 1000) * sr), Math.floor((excessMs / 1000) * sr), room);
+    const maxLag = Math.min(longest, Math.floor((excessMs / 1000) * sr), room);
     if (maxLag < minLag) return 0;
     const from = Math.floor(this.readIndex);
     const lag = this.bestLag(from, minLag, maxLag, match);
     this.crossfade(from, from + lag, match);
     this.readIndex += lag;
     this.acceleratedSamples += lag;
+    this.accelerateCredit -= lag;
     this.levelMs -= (lag / sr) * 1000;
     this.recentTrough.lower((lag / sr) * 1000);
-    // Like the rate control, in proportion to the excess, full at 50 ms beyond the threshold:
-    // a small surplus is taken off gently (full speed on every small one left the heavy-tailed
-    // jitter case with more underruns than the slower stretch did).
-    const share = this.maxAccelerate * Math.min(1, (excessMs - this.accelerateAboveMs) / 50);
-    this.accelerateWait = lag / share;
     return lag;
   }
 
