@@ -293,3 +293,23 @@ test('the late burst after a hiccup is worked off within 1.5 s, by whole pitch p
   const nominal = RATE / freq;
   for (const p of periods) assert.ok(Math.abs(p - nominal) <= nominal * 0.015 + 1, `a period of ${p} samples (nominal ${nominal})`);
 });
+
+test('accelerate keeps pace with a surplus that grows: its share is earned block by block', () => {
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
+  const seconds = 4;
+  jb.writePlanes([new Float32Array(RATE * seconds).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 150 * i) / RATE))], RATE * seconds);
+  /** Plays a second at a given surplus; returns the samples accelerate removed. */
+  const secondAt = (surplusMs) => {
+    let removed = 0;
+    for (let played = 0; played < RATE; played += BLOCK) {
+      removed += jb.accelerateIfAhead(surplusMs, BLOCK);
+      jb.readIndex += BLOCK;
+    }
+    return removed;
+  };
+  // Just over the threshold: a sliver (it earns 0.2 % of the audio, so one period at most).
+  assert.ok(secondAt(jb.accelerateAboveMs + 1) <= (RATE * 12) / 1000, 'a small surplus is taken off gently');
+  // The surplus grows: the full 10 % at once, not after a wait set by the small surplus.
+  const removed = secondAt(200);
+  assert.ok(removed > 0.08 * RATE && removed <= 0.1 * RATE + (RATE * 12) / 1000, `removed ${removed} samples in a second`);
+});
