@@ -280,7 +280,7 @@ export class Player {
 
   tick() {
     const now = performance.now();
-    this.video.tick(this.audio.heardMediaTimeMs(now), now, this.audio.speed);
+    this.video.tick(this.audio.heardMediaTimeMs(now), now);
   }
 
   /** The relay clock at a performance.now() moment, ms. @param {number} perfMs */
@@ -355,8 +355,7 @@ export class Player {
       s.jitterMs = jb.jitterMs;
       s.jitterBufferTargetMs = jb.targetMs;
       s.jitterBufferDepthMs = jb.depthMs;
-      s.audioRate = jb.speed;
-      s.audioAcceleratedMs = (jb.acceleratedSamples / 48_000) * 1000;
+      s.audioRate = jb.rate;
       s.audioUnderruns = jb.underruns;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;

@@ -96,12 +96,7 @@ export class AudioEngine {
     const out = this.context.getOutputTimestamp();
     if (out.contextTime === undefined || out.performanceTime === undefined) return NaN;
     const contextTimeAtNow = out.contextTime + (perfNowMs - out.performanceTime) / 1000;
-    return report.stats.playoutMediaTimeMs + (contextTimeAtNow - report.contextTime) * 1000 * report.stats.speed;
-  }
-
-  /** How fast the audio clock runs (media time per real time): the jitter buffer's stretch and accelerate. */
-  get speed() {
-    return this.report?.stats.speed ?? 1;
+    return report.stats.playoutMediaTimeMs + (contextTimeAtNow - report.contextTime) * 1000 * report.stats.rate;
   }
 
   /** @returns {JitterBufferStats | null} */

@@ -184,8 +184,8 @@ export class MseRenderer {
     this.reset();
   }
 
-  /** @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed] */
-  tick(masterMediaMs, nowMs, masterSpeed = 1) {
+  /** @param {number} masterMediaMs @param {number} nowMs */
+  tick(masterMediaMs, nowMs) {
     const v = this.video;
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
@@ -227,8 +227,7 @@ export class MseRenderer {
         return;
       }
     }
-    // At the master's own speed (the audio works off a surplus up to 10 % fast), nudged onto it.
-    let rate = masterSpeed * catchUpRate(leadMs);
+    let rate = catchUpRate(leadMs);
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
     if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;

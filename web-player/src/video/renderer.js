@@ -30,8 +30,7 @@
  * @property {HTMLElement} element
  * @property {(config: TrackConfig) => Promise<void>} configure  rejects with UnsupportedCodecError
  * @property {(packet: MediaPacket) => void} push
- * @property {(masterMediaMs: number, nowMs: number, masterSpeed: number) => void} tick  masterMediaMs: NaN without
- *                                     audio; masterSpeed: how fast the master clock runs (1 = real time)
+ * @property {(masterMediaMs: number, nowMs: number) => void} tick  masterMediaMs: NaN without audio
  * @property {() => void} reset                    forget everything; wait for a keyframe
  * @property {() => VideoFigures} figures
  * @property {(listener: (frame: ShownFrame) => void) => void} onFrameShown
