@@ -14,6 +14,7 @@ import { PixelProbe } from './stats/pixel-probe.js';
 import { stampLatencyMs } from './stats/frame-stamp.js';
 import { Recent } from './stats/recent.js';
 import { SyncDelay } from './sync/sync-delay.js';
+import { ClockRate } from './sync/clock-rate.js';
 import { initialStats, percentilesOf } from './stats/player-stats.js';
 import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
 
@@ -70,6 +71,8 @@ export class Player {
     this.latencyMetadata = new Recent(WINDOW);
     this.latencyPixel = new Recent(WINDOW);
     this.avOffset = new Recent(WINDOW);
+    /** how fast the audio heard runs, measured: video follows it */
+    this.masterRate = new ClockRate();
     this.syncDelay = new SyncDelay();
     /** [perfMs, total bytes] reported by the worker, for the bitrate */
     /** @type {[number, number][]} */
@@ -280,7 +283,9 @@ export class Player {
 
   tick() {
     const now = performance.now();
-    this.video.tick(this.audio.heardMediaTimeMs(now), now);
+    const heard = this.audio.heardMediaTimeMs(now);
+    this.masterRate.add(now, heard);
+    this.video.tick(heard, now, this.masterRate.speed);
   }
 
   /** The relay clock at a performance.now() moment, ms. @param {number} perfMs */
@@ -355,7 +360,8 @@ export class Player {
       s.jitterMs = jb.jitterMs;
       s.jitterBufferTargetMs = jb.targetMs;
       s.jitterBufferDepthMs = jb.depthMs;
-      s.audioRate = jb.rate;
+      s.audioRate = jb.speed;
+      s.audioAcceleratedMs = (jb.acceleratedSamples / 48_000) * 1000;
       s.audioUnderruns = jb.underruns;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;

@@ -241,3 +241,75 @@ test('output never jumps: sample-to-sample steps stay small through underrun and
   assert.ok(jb.underruns >= 1 && jb.skippedSamples > 0, 'the scenario must exercise underrun and catch-up');
   assert.ok(worst < 0.5 / 50, `largest step ${worst}`);
 });
+
+/**
+ * A 200 Hz tone (a 5 ms period) through a 100 ms hiccup at 3 s: the buffer runs dry, resumes,
+ * and the five packets held up arrive at once, a surplus the buffer works off. Returns the
+ * output and the depth over time.
+ */
+function toneThroughAHiccup(options = {}) {
+  const freq = 200;
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1, ...options });
+  const out = [new Float32Array(BLOCK)];
+  const output = [];
+  const samples = [];
+  const arrivals = trace(8, (send) => (send >= 2950 && send < 3050 ? 3100 : send + 50));
+  let next = 0;
+  for (let block = 0; (block * BLOCK * 1000) / RATE < 8000; block++) {
+    const tMs = (block * BLOCK * 1000) / RATE;
+    while (next < arrivals.length && arrivals[next] <= tMs) {
+      const first = next * PACKET_FRAMES;
+      const plane = new Float32Array(PACKET_FRAMES).map((_, i) => 0.5 * Math.sin((2 * Math.PI * freq * (first + i)) / RATE));
+      jb.push(next * PACKET_MS, arrivals[next], [plane]);
+      next++;
+    }
+    jb.render(out);
+    output.push(...out[0]);
+    samples.push({ tMs, depthMs: jb.depthMs, targetMs: jb.targetMs, speed: jb.speed, playing: jb.playing });
+  }
+  return { jb, output, samples, freq };
+}
+
+test('the late burst after a hiccup is worked off within 1.5 s, by whole pitch periods: no step, no change of pitch', () => {
+  const { jb, output, samples, freq } = toneThroughAHiccup();
+  assert.equal(jb.underruns, 1);
+  assert.ok(jb.acceleratedSamples > 0, 'the surplus was worked off by accelerate');
+  assertOnlyTheJoinTrimmed(jb); // nothing dropped at once: the surplus is under skipAboveMs
+  // Before accelerate, the ±4 % resampling took ~3 s to bring the depth back.
+  assertNotLateAfter(samples, 3100 + 1500);
+  const fast = Math.max(...samples.filter((s) => s.tMs > 3100 && s.tMs < 4000).map((s) => s.speed));
+  assert.ok(fast > 1.05, `the audio clock ran ${fast}x while accelerating (video follows it)`);
+  // The tone leaves the buffer as a tone: the largest step between samples is the sine's own
+  // (a splice off the period would step by up to its amplitude), its period unchanged within
+  // the ±1 % resampling that goes on beside accelerate.
+  const playing = output.slice((3300 * RATE) / 1000, (4100 * RATE) / 1000); // while accelerating
+  const sineStep = 0.5 * 2 * Math.PI * freq / RATE;
+  let worst = 0;
+  for (let i = 1; i < playing.length; i++) worst = Math.max(worst, Math.abs(playing[i] - playing[i - 1]));
+  assert.ok(worst < sineStep * 1.1, `largest step ${worst} vs the tone's ${sineStep}`);
+  const crossings = [];
+  for (let i = 1; i < playing.length; i++) if (playing[i - 1] < 0 && playing[i] >= 0) crossings.push(i);
+  const periods = crossings.slice(1).map((c, i) => c - crossings[i]);
+  const nominal = RATE / freq;
+  for (const p of periods) assert.ok(Math.abs(p - nominal) <= nominal * 0.015 + 1, `a period of ${p} samples (nominal ${nominal})`);
+});
+
+test('accelerate keeps pace with a surplus that grows: its share is earned block by block', () => {
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
+  const seconds = 4;
+  jb.writePlanes([new Float32Array(RATE * seconds).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 150 * i) / RATE))], RATE * seconds);
+  /** Plays a second at a given surplus; returns the samples accelerate removed. */
+  const secondAt = (surplusMs) => {
+    let removed = 0;
+    for (let played = 0; played < RATE; played += BLOCK) {
+      removed += jb.accelerateIfAhead(surplusMs, BLOCK);
+      jb.readIndex += BLOCK;
+    }
+    return removed;
+  };
+  // Just over the threshold: a sliver (it earns 0.2 % of the audio, so one period at most).
+  assert.ok(secondAt(jb.accelerateAboveMs + 1) <= (RATE * 12) / 1000, 'a small surplus is taken off gently');
+  // The surplus grows: the full 10 % at once, not after a wait set by the small surplus.
+  const removed = secondAt(200);
+  assert.ok(removed > 0.08 * RATE && removed <= 0.1 * RATE + (RATE * 12) / 1000, `removed ${removed} samples in a second`);
+});

@@ -96,7 +96,7 @@ export class AudioEngine {
     const out = this.context.getOutputTimestamp();
     if (out.contextTime === undefined || out.performanceTime === undefined) return NaN;
     const contextTimeAtNow = out.contextTime + (perfNowMs - out.performanceTime) / 1000;
-    return report.stats.playoutMediaTimeMs + (contextTimeAtNow - report.contextTime) * 1000 * report.stats.rate;
+    return report.stats.playoutMediaTimeMs + (contextTimeAtNow - report.contextTime) * 1000 * report.stats.speed;
   }
 
   /** @returns {JitterBufferStats | null} */

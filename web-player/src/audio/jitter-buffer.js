@@ -15,7 +15,11 @@
  * moves the percentile, while jitter that recurs does.
  *
  * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
- * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above skipAboveMs
+ * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above accelerateAboveMs
+ * (the late burst behind an underrun, a lip-sync floor that came down) is worked off faster,
+ * and without a change of pitch, by removing whole pitch periods where the signal repeats
+ * itself best (WSOLA, as WebRTC's NetEq "accelerate" does): up to maxAccelerate of the audio,
+ * so the audio clock runs at most that much fast, which video can follow. An excess above skipAboveMs
  * (after a stall) is dropped at once with a short crossfade. A join plays from the live edge:
  * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
  * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
@@ -39,6 +43,8 @@
  * @property {number} [marginMs]        added to the percentile (scheduling slack)
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
+ * @property {number} [accelerateAboveMs] an excess above this is worked off by removing whole pitch periods
+ * @property {number} [maxAccelerate]   the largest share of the audio those removals take, e.g. 0.1 = 10 %
  * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
  * @property {number} [joinWindowMs]    after a (re)start, how long any excess is dropped at once
  * @property {number} [pacedPackets]    statistics start after this many packets in a row arrive
@@ -51,11 +57,14 @@
  * @property {number} targetMs          current target delay
  * @property {number} depthMs           audio buffered now
  * @property {number} jitterMs          the percentile of lateness (before floor/ceiling)
- * @property {number} rate              current playout rate (1 = nominal)
+ * @property {number} rate              current resampling rate (1 = nominal)
+ * @property {number} speed             media time played per output time, smoothed (the resampling
+ *                                      rate and the pitch periods removed): how fast the audio clock runs
  * @property {number} underruns         times the buffer ran dry while playing
  * @property {number} renderedSamples   samples handed to the output while playing or concealing
  * @property {number} concealedSamples  samples of silence played instead of audio
  * @property {number} skippedSamples    samples dropped to catch up after a burst
+ * @property {number} acceleratedSamples samples of whole pitch periods removed to work off an excess
  * @property {number} gapSamples        silence inserted for packets that never arrived
  * @property {number} overflowSamples   samples dropped because the ring was full
  * @property {boolean} playing          false while (re)buffering
@@ -65,6 +74,11 @@
 /** The lowest target unless the viewer says otherwise: a trough of 10 ms with 20 ms packets. */
 export const DEFAULT_FLOOR_MS = 20;
 const FADE_SAMPLES = 96; // 2 ms at 48 kHz: long enough to avoid a click, short enough to be inaudible
+/** Pitch periods that accelerate may remove: 2.5-12 ms (voices and most instruments, 80-400 Hz). */
+const MIN_PERIOD_MS = 2.5;
+const MAX_PERIOD_MS = 12;
+/** The stretch of signal matched across a removed period, and crossfaded over. */
+const MATCH_MS = 5;
 
 export class JitterBuffer {
   /** @param {JitterBufferOptions} options */
@@ -80,6 +94,8 @@ export class JitterBuffer {
     this.marginMs = options.marginMs ?? 10;
     this.deadbandMs = options.deadbandMs ?? 4;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
+    this.accelerateAboveMs = options.accelerateAboveMs ?? 15;
+    this.maxAccelerate = options.maxAccelerate ?? 0.1;
     this.skipAboveMs = options.skipAboveMs ?? 150;
     this.joinWindowMs = options.joinWindowMs ?? 3000;
     // A (re)connection starts with the relay's GOP cache: a backlog that arrives faster than
@@ -120,6 +136,17 @@ export class JitterBuffer {
     this.renderedSamples = 0;
     this.concealedSamples = 0;
     this.skippedSamples = 0;
+    this.acceleratedSamples = 0;
+    /**
+     * Samples accelerate may remove: earned on every block while there is a surplus, at its share
+     * of the audio played; a removal spends a whole period, and may leave it below zero.
+     */
+    this.accelerateCredit = 0;
+    this.speed = 1;
+    this.recentTrough = new RecentTrough(this.sampleRate * 0.125);
+    const matchFrames = Math.round((MATCH_MS / 1000) * this.sampleRate);
+    /** scratch for accelerate: a mono mix of the audio at the read position */
+    this.mix = new Float32Array(Math.round((MAX_PERIOD_MS / 1000) * this.sampleRate) + matchFrames + 2);
     this.gapSamples = 0;
     this.overflowSamples = 0;
     /** playout left in which the trough is trimmed onto its place (a join, a catch-up), samples */
@@ -150,6 +177,9 @@ export class JitterBuffer {
     this.started = false;
     this.fadeIn = 0;
     this.rate = 1;
+    this.speed = 1;
+    this.accelerateCredit = 0;
+    this.recentTrough.clear();
     this.levelMs = 0;
     this.jitterMs = 0;
     this.targetMs = this.floorMs;
@@ -325,7 +355,16 @@ export class JitterBuffer {
     // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
     const alpha = frames / (this.sampleRate * 0.3);
     this.levelMs += (this.depthMs - this.levelMs) * alpha;
-    this.rate = this.rateFor(this.levelMs - this.targetMs);
+    const excessMs = this.levelMs - this.targetMs;
+    // Accelerate goes by the trough of the depth, not its average: the depth saw-tooths by a
+    // packet, or by a whole burst where packets come bunched, and only what stays above the
+    // trough's place (half a packet under the target) for a while is surplus.
+    this.recentTrough.add(this.depthMs, frames);
+    const removed = this.accelerateIfAhead(this.recentTrough.ms - (this.targetMs - this.packetMs / 2), frames);
+    // Resampling steers only what accelerate leaves (±1 % at most above the target): its
+    // change of pitch stays unheard.
+    this.rate = this.rateFor(Math.min(excessMs, this.accelerateAboveMs));
+    this.speed += ((this.rate * frames + removed) / frames - this.speed) * Math.min(1, frames / (this.sampleRate * 0.1));
     this.renderedSamples += frames;
     for (let i = 0; i < frames; i++) {
       if (this.depthSamples < 2) {
@@ -335,6 +374,111 @@ export class JitterBuffer {
       const gain = this.fadeIn > 0 ? 1 - this.fadeIn-- / FADE_SAMPLES : this.fadeOutGain();
       this.readSample(out, i, gain);
       this.readIndex += this.rate;
+    }
+  }
+
+  /**
+   * Works off an excess above accelerateAboveMs: removes one pitch period at the read position
+   * (the lag, 2.5-12 ms, at which the signal best matches itself, crossfaded over MATCH_MS), at
+   * most maxAccelerate of the audio played (less for a small excess). Returns the samples removed.
+   * @param {number} excessMs  recent trough of the depth above its place @param {number} frames  this block
+   */
+  accelerateIfAhead(excessMs, frames) {
+    if (excessMs <= this.accelerateAboveMs) {
+      this.accelerateCredit = Math.min(0, this.accelerateCredit);
+      return 0;
+    }
+    const sr = this.sampleRate;
+    const match = Math.round((MATCH_MS / 1000) * sr);
+    const minLag = Math.round((MIN_PERIOD_MS / 1000) * sr);
+    const longest = Math.round((MAX_PERIOD_MS / 1000) * sr);
+    // Like the rate control, in proportion to the surplus, full at 50 ms beyond the threshold:
+    // a small surplus is taken off gently (full speed on every small one left the heavy-tailed
+    // jitter case with more underruns than the slower stretch did). The share is earned block by
+    // block, so a surplus that grows is taken off faster at once.
+    const share = this.maxAccelerate * Math.min(1, (excessMs - this.accelerateAboveMs) / 50);
+    this.accelerateCredit = Math.min(longest, this.accelerateCredit + frames * share);
+    if (this.accelerateCredit < minLag) return 0;
+    // Never remove more than the surplus, and keep this block's audio behind the splice.
+    const room = this.depthSamples - match - Math.ceil(frames * this.rate) - 2;
+    const maxLag = Math.min(longest, Math.floor((excessMs / 1000) * sr), room);
+    if (maxLag < minLag) return 0;
+    const from = Math.floor(this.readIndex);
+    const lag = this.bestLag(from, minLag, maxLag, match);
+    this.crossfade(from, from + lag, match);
+    this.readIndex += lag;
+    this.acceleratedSamples += lag;
+    this.accelerateCredit -= lag;
+    this.levelMs -= (lag / sr) * 1000;
+    this.recentTrough.lower((lag / sr) * 1000);
+    return lag;
+  }
+
+  /**
+   * The lag in [minLag, maxLag] at which the `match` samples from `from` correlate best
+   * (normalised) with those a lag later: a whole pitch period, so removing it keeps the pitch.
+   * @param {number} from @param {number} minLag @param {number} maxLag @param {number} match
+   */
+  bestLag(from, minLag, maxLag, match) {
+    const mix = this.mix;
+    const n = maxLag + match;
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (const plane of this.ring) v += plane[(from + i) % this.capacity];
+      mix[i] = v;
+    }
+    // Coarse pass on every other lag and sample (a quarter of the work: this runs on the audio
+    // thread), then the neighbours of the best at full resolution.
+    let best = minLag;
+    let bestScore = -Infinity;
+    for (let lag = minLag; lag <= maxLag; lag += 2) {
+      const score = this.matchScore(lag, match, 2);
+      if (score > bestScore) {
+        bestScore = score;
+        best = lag;
+      }
+    }
+    const coarse = best;
+    bestScore = -Infinity;
+    for (let lag = Math.max(minLag, coarse - 1); lag <= Math.min(maxLag, coarse + 1); lag++) {
+      const score = this.matchScore(lag, match, 1);
+      if (score > bestScore) {
+        bestScore = score;
+        best = lag;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * How well the mix a lag later matches its start: correlation over the later stretch's
+   * energy (the start's own energy is the same for every lag), on every step-th sample.
+   * @param {number} lag @param {number} match @param {number} step
+   */
+  matchScore(lag, match, step) {
+    const mix = this.mix;
+    let dot = 0;
+    let energy = 0;
+    for (let k = 0; k < match; k += step) {
+      dot += mix[k] * mix[lag + k];
+      energy += mix[lag + k] * mix[lag + k];
+    }
+    return dot / Math.sqrt(Math.max(energy, 1e-9));
+  }
+
+  /**
+   * Blends the `length` samples at `from` into those at `to`, in place, from all old to all new:
+   * reading continues at `to` without a step. Backwards: the two stretches overlap when a
+   * period is shorter than the crossfade, and each blend must read the old samples.
+   * @param {number} from @param {number} to @param {number} length
+   */
+  crossfade(from, to, length) {
+    for (let k = Math.min(length, this.writeIndex - to) - 1; k >= 0; k--) {
+      const w = k / length;
+      for (const plane of this.ring) {
+        const at = (to + k) % this.capacity;
+        plane[at] = plane[(from + k) % this.capacity] * (1 - w) + plane[at] * w;
+      }
     }
   }
 
@@ -408,17 +552,8 @@ export class JitterBuffer {
   /** Drops excessMs of audio at the read position, crossfading over FADE_SAMPLES. @param {number} excessMs */
   skip(excessMs) {
     const skip = Math.floor((excessMs / 1000) * this.sampleRate);
-    // Crossfade: blend the samples at the old position into the new one in place.
     const from = Math.floor(this.readIndex);
-    const to = from + skip;
-    for (let k = 0; k < FADE_SAMPLES && to + k < this.writeIndex; k++) {
-      const w = k / FADE_SAMPLES;
-      for (const plane of this.ring) {
-        const oldSample = plane[(from + k) % this.capacity];
-        const at = (to + k) % this.capacity;
-        plane[at] = oldSample * (1 - w) + plane[at] * w;
-      }
-    }
+    this.crossfade(from, from + skip, FADE_SAMPLES);
     this.readIndex += skip;
     this.skippedSamples += skip;
     this.levelMs = this.depthMs;
@@ -431,14 +566,53 @@ export class JitterBuffer {
       depthMs: this.depthMs,
       jitterMs: this.jitterMs,
       rate: this.rate,
+      speed: this.speed,
       underruns: this.underruns,
       renderedSamples: this.renderedSamples,
       concealedSamples: this.concealedSamples,
       skippedSamples: this.skippedSamples,
+      acceleratedSamples: this.acceleratedSamples,
       gapSamples: this.gapSamples,
       overflowSamples: this.overflowSamples,
       playing: this.playing,
       playoutMediaTimeMs: this.writeMediaTimeMs - this.depthMs,
     };
+  }
+}
+
+/** The lowest depth of the last one to two periods (two rolling periods' minima). */
+class RecentTrough {
+  /** @param {number} periodFrames */
+  constructor(periodFrames) {
+    this.periodFrames = periodFrames;
+    this.current = Infinity;
+    this.previous = Infinity;
+    this.frames = 0;
+  }
+
+  clear() {
+    this.current = Infinity;
+    this.previous = Infinity;
+    this.frames = 0;
+  }
+
+  /** @param {number} depthMs @param {number} frames */
+  add(depthMs, frames) {
+    this.current = Math.min(this.current, depthMs);
+    this.frames += frames;
+    if (this.frames < this.periodFrames) return;
+    this.previous = this.current;
+    this.current = Infinity;
+    this.frames = 0;
+  }
+
+  /** The depth fell by ms at once (audio removed): so did its recent trough. @param {number} ms */
+  lower(ms) {
+    this.current -= ms;
+    this.previous -= ms;
+  }
+
+  get ms() {
+    return Math.min(this.current, this.previous);
   }
 }

@@ -27,8 +27,12 @@ const VIDEO_ONLY_TARGET_MS = 100;
  * replaces the last one on screen), so neither happens.
  */
 const DURATION_STRETCH = 4;
-/** Closer than this to the buffered end, video does not play faster than real time. */
-const EDGE_MARGIN_S = 0.05;
+/**
+ * Closer than this to the newest frame, video does not play faster than real time (it would
+ * run out of frames and stutter). 50 ms held video 10-15 ms behind its audio whenever the
+ * lip-sync floor set the audio's delay: that floor leaves video only ~35 ms ahead at arrival.
+ */
+const EDGE_MARGIN_S = 0.02;
 /** How long a (re)start counts as a join, when video that trails the master seeks to it. */
 const JOIN_MS = 2500;
 /** During a join, video trailing the master by more than this seeks (less: caught up by rate). */
@@ -39,6 +43,13 @@ const JOIN_SEEK_EVERY_MS = 300;
 const JOIN_WAIT_MS = 500;
 /** No frame shown for this long while video is buffered: the pipeline stalled. */
 const STALL_MS = 2000;
+/**
+ * The rate nudge steers the lip-sync error as shown, each frame's pts minus the master at its
+ * display time: currentTime - master, corrected by how far the frames shown sat from it
+ * (smoothed over ~10 frames). Chromium does not show the last frame at or before currentTime,
+ * and the gap varies with the rate and the display's pace: in traces, 0-33 ms.
+ */
+const SHOWN_BIAS_ALPHA = 0.1;
 
 /** @implements {VideoRenderer} */
 export class MseRenderer {
@@ -75,6 +86,10 @@ export class MseRenderer {
     this.frameMicros = 33_333;
     /** @type {number[]} timeline seconds of recent keyframes, for cheap seeks */
     this.keyframeTimes = [];
+    /** the master at the last tick, to place shown frames against it */
+    this.master = { mediaMs: NaN, perfMs: NaN, speed: 1 };
+    /** shown frame minus currentTime, both against the master, smoothed, ms (NaN: none yet) */
+    this.shownBiasMs = NaN;
     /** @type {(frame: ShownFrame) => void} */
     this.listener = () => {};
     this.video.addEventListener('error', () => this.recoverFromError(this.video.error));
@@ -90,11 +105,26 @@ export class MseRenderer {
     this.video.requestVideoFrameCallback((now, meta) => {
       this.lastFrameShownMs = now;
       if (Number.isFinite(this.baseMicros)) {
+        this.noteShownBias(meta.mediaTime * 1000 + this.baseMicros / 1000, meta.expectedDisplayTime, now);
         this.listener({ ptsMicros: meta.mediaTime * 1e6 + this.baseMicros, displayPerfMs: meta.expectedDisplayTime,
           source: this.video, width: meta.width, height: meta.height });
       }
       this.watchFrames();
     });
+  }
+
+  /**
+   * Where a shown frame sat against the master, compared with currentTime's place then.
+   * @param {number} ptsMs  the frame shown @param {number} displayPerfMs  when
+   * @param {number} nowMs  when currentTime is read
+   */
+  noteShownBias(ptsMs, displayPerfMs, nowMs) {
+    const { mediaMs, perfMs, speed } = this.master;
+    if (!Number.isFinite(mediaMs) || this.video.seeking || this.video.paused) return;
+    const shownMs = ptsMs - (mediaMs + (displayPerfMs - perfMs) * speed);
+    const currentMs = this.video.currentTime * 1000 + this.baseMicros / 1000 - (mediaMs + (nowMs - perfMs) * speed);
+    const bias = shownMs - currentMs;
+    this.shownBiasMs = Number.isNaN(this.shownBiasMs) ? bias : this.shownBiasMs + (bias - this.shownBiasMs) * SHOWN_BIAS_ALPHA;
   }
 
   /** @param {import('./renderer.js').TrackConfig} config */
@@ -120,6 +150,7 @@ export class MseRenderer {
     this.started = false;
     this.joinTickMs = NaN;
     this.keyframeTimes = [];
+    this.shownBiasMs = NaN;
     this.lastFrameShownMs = performance.now();
     const mediaSource = new MediaSource();
     this.mediaSource = mediaSource;
@@ -184,9 +215,10 @@ export class MseRenderer {
     this.reset();
   }
 
-  /** @param {number} masterMediaMs @param {number} nowMs */
-  tick(masterMediaMs, nowMs) {
+  /** @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed] */
+  tick(masterMediaMs, nowMs, masterSpeed = 1) {
     const v = this.video;
+    this.master = { mediaMs: masterMediaMs, perfMs: nowMs, speed: masterSpeed };
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
@@ -227,7 +259,13 @@ export class MseRenderer {
         return;
       }
     }
-    let rate = catchUpRate(leadMs);
+    // Steered on what is seen: currentTime against the master, corrected by where shown frames sat.
+    const seenLeadMs = Number.isFinite(masterMediaMs) && Number.isFinite(this.shownBiasMs)
+      ? v.currentTime * 1000 + this.baseMicros / 1000 - masterMediaMs + this.shownBiasMs
+      : leadMs;
+    // At the master's measured speed (audio works off a surplus up to 10 % fast; a starved output
+    // device plays slow), nudged onto it.
+    let rate = masterSpeed * catchUpRate(seenLeadMs);
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
     if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;

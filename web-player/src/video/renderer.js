@@ -30,7 +30,8 @@
  * @property {HTMLElement} element
  * @property {(config: TrackConfig) => Promise<void>} configure  rejects with UnsupportedCodecError
  * @property {(packet: MediaPacket) => void} push
- * @property {(masterMediaMs: number, nowMs: number) => void} tick  masterMediaMs: NaN without audio
+ * @property {(masterMediaMs: number, nowMs: number, masterSpeed: number) => void} tick  masterMediaMs: NaN without
+ *                                     audio; masterSpeed: how fast the master clock runs, measured (1 = real time)
  * @property {() => void} reset                    forget everything; wait for a keyframe
  * @property {() => VideoFigures} figures
  * @property {(listener: (frame: ShownFrame) => void) => void} onFrameShown
@@ -41,16 +42,18 @@ export class UnsupportedCodecError extends Error {}
 
 /**
  * How fast to play so that video meets the master clock: a nudge proportional to the lead
- * (video ahead: slower), 1 inside the deadband, within ±15 % for small leads (smooth) and
- * up to ±50 % beyond 150 ms (a muted video catches up in a fraction of a second instead of
- * seconds).
+ * (video ahead: slower), 1 inside the deadband, within ±30 % for small leads and up to ±50 %
+ * beyond 150 ms (a muted video catches up in a fraction of a second instead of seconds). The
+ * gain (a 200 ms time constant) makes up a slip of the audio clock (60 ms when a starved output
+ * device skips callbacks) in ~0.2 s; at 400 ms and ±15 % lip sync stayed out by more than 40 ms
+ * for ~0.3 s after each.
  * @param {number} leadMs  shown video time minus master time
  */
 export function catchUpRate(leadMs, deadbandMs = 10) {
   if (!Number.isFinite(leadMs) || Math.abs(leadMs) <= deadbandMs) return 1;
   const big = Math.abs(leadMs) > FAST_CATCH_UP_ABOVE_MS;
-  const maxAdjust = big ? 0.5 : 0.15;
-  const adjust = Math.max(-maxAdjust, Math.min(maxAdjust, leadMs / (big ? 300 : 400)));
+  const maxAdjust = big ? 0.5 : 0.3;
+  const adjust = Math.max(-maxAdjust, Math.min(maxAdjust, leadMs / (big ? 300 : 200)));
   return 1 - adjust;
 }
 
