@@ -362,6 +362,7 @@ export class Player {
       s.jitterBufferDepthMs = jb.depthMs;
       s.audioRate = jb.speed;
       s.audioAcceleratedMs = (jb.acceleratedSamples / 48_000) * 1000;
+      s.audioOutputSlipMs = jb.outputSlipMs;
       s.audioUnderruns = jb.underruns;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;

@@ -313,3 +313,43 @@ test('accelerate keeps pace with a surplus that grows: its share is earned block
   const removed = secondAt(200);
   assert.ok(removed > 0.08 * RATE && removed <= 0.1 * RATE + (RATE * 12) / 1000, `removed ${removed} samples in a second`);
 });
+
+/**
+ * Packets arrive on time; the output device asks for 4 blocks every 10.7 ms, except that it
+ * skips 60 ms of its callbacks at 3 s (a starved audio thread). Returns the mean depth over
+ * 100 ms windows ending at the given times.
+ */
+function outputStall({ wallClock }, atMs) {
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
+  const out = [new Float32Array(BLOCK)];
+  const period = (4 * BLOCK * 1000) / RATE;
+  const depths = [];
+  let media = 0;
+  for (let t = 0; t < 6000; t += period) {
+    while (media <= t - 30) {
+      const first = (media / 1000) * RATE;
+      const plane = new Float32Array(PACKET_FRAMES).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 180 * (first + i)) / RATE));
+      jb.push(media, media + 30, [plane]);
+      media += PACKET_MS;
+    }
+    if (t >= 3000 && t < 3060) continue;
+    for (let b = 0; b < 4; b++) jb.render(out, wallClock ? Math.round(1.7e12 + t) : NaN);
+    depths.push([t, jb.depthMs]);
+  }
+  const mean = (endMs) => {
+    const window = depths.filter(([t]) => t >= endMs - 100 && t < endMs).map(([, d]) => d);
+    return window.reduce((a, b) => a + b, 0) / window.length;
+  };
+  return { jb, depths: atMs.map(mean) };
+}
+
+test('audio the output failed to play (a starved thread skipping callbacks) is accelerated away within 1 s', () => {
+  const { jb, depths: [before, after] } = outputStall({ wallClock: true }, [3000, 4000]);
+  assert.ok(jb.outputSlipMs > 45 && jb.outputSlipMs < 70, `slip seen: ${jb.outputSlipMs} ms`);
+  assert.equal(jb.concealedSamples, 0);
+  assert.ok(after - before < 6, `depth ${before.toFixed(1)} ms before, ${after.toFixed(1)} ms 1 s after`);
+  // Without the wall clock the same surplus is worked off as any other (its last 15 ms by the
+  // time-stretch): seconds.
+  const blind = outputStall({ wallClock: false }, [3000, 4000]).depths;
+  assert.ok(blind[1] - blind[0] > 15, `without the wall clock: ${blind[0].toFixed(1)} → ${blind[1].toFixed(1)} ms`);
+});

@@ -19,8 +19,10 @@
  * (the late burst behind an underrun, a lip-sync floor that came down) is worked off faster,
  * and without a change of pitch, by removing whole pitch periods where the signal repeats
  * itself best (WSOLA, as WebRTC's NetEq "accelerate" does): up to maxAccelerate of the audio,
- * so the audio clock runs at most that much fast, which video can follow. An excess above skipAboveMs
- * (after a stall) is dropped at once with a short crossfade. A join plays from the live edge:
+ * so the audio clock runs at most that much fast, which video can follow. Audio the output
+ * device failed to play (a starved audio thread falls behind the wall clock: output-clock.js)
+ * is surplus for certain, and is accelerated away at the full share at once. An excess above
+ * skipAboveMs (after a stall) is dropped at once with a short crossfade. A join plays from the live edge:
  * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
  * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
  * that would take seconds and hold audio, and video with it, late. An underrun fades out,
@@ -29,6 +31,8 @@
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
  * AudioWorklet and under node's test runner alike.
  */
+
+import { OutputClock } from './output-clock.js';
 
 /**
  * @typedef {object} JitterBufferOptions
@@ -65,6 +69,7 @@
  * @property {number} concealedSamples  samples of silence played instead of audio
  * @property {number} skippedSamples    samples dropped to catch up after a burst
  * @property {number} acceleratedSamples samples of whole pitch periods removed to work off an excess
+ * @property {number} outputSlipMs      how far the output device fell behind the wall clock, in all
  * @property {number} gapSamples        silence inserted for packets that never arrived
  * @property {number} overflowSamples   samples dropped because the ring was full
  * @property {boolean} playing          false while (re)buffering
@@ -137,6 +142,10 @@ export class JitterBuffer {
     this.concealedSamples = 0;
     this.skippedSamples = 0;
     this.acceleratedSamples = 0;
+    this.outputClock = new OutputClock(this.sampleRate);
+    this.outputSlipMs = 0;
+    /** of the surplus, what the output's slips left: accelerated at the full share, ms */
+    this.outputDebtMs = 0;
     /**
      * Samples accelerate may remove: earned on every block while there is a surplus, at its share
      * of the audio played; a removal spends a whole period, and may leave it below zero.
@@ -179,6 +188,7 @@ export class JitterBuffer {
     this.rate = 1;
     this.speed = 1;
     this.accelerateCredit = 0;
+    this.outputDebtMs = 0;
     this.recentTrough.clear();
     this.levelMs = 0;
     this.jitterMs = 0;
@@ -323,9 +333,15 @@ export class JitterBuffer {
   /**
    * Fills `out` (one array per channel) with the next block of audio.
    * @param {Float32Array[]} out
+   * @param {number} [wallMs]  Date.now() (or any wall clock): lets the buffer notice the output falling behind
    */
-  render(out) {
+  render(out, wallMs = NaN) {
     const frames = out[0].length;
+    const slipMs = this.outputClock.note(wallMs, frames);
+    this.outputSlipMs += Math.max(0, slipMs);
+    // What the output slipped stays in the buffer above the trough's place (at most that).
+    const aboveMs = this.depthMs - (this.targetMs - this.packetMs / 2);
+    this.outputDebtMs = this.playing ? Math.max(0, Math.min(this.outputDebtMs + slipMs, aboveMs)) : 0;
     if (!this.playing) {
       for (const plane of out) plane.fill(0);
       if (this.started) {
@@ -378,13 +394,15 @@ export class JitterBuffer {
   }
 
   /**
-   * Works off an excess above accelerateAboveMs: removes one pitch period at the read position
-   * (the lag, 2.5-12 ms, at which the signal best matches itself, crossfaded over MATCH_MS), at
-   * most maxAccelerate of the audio played (less for a small excess). Returns the samples removed.
+   * Works off an excess above accelerateAboveMs, or what the output's slips left: removes one
+   * pitch period at the read position (the lag, 2.5-12 ms, at which the signal best matches
+   * itself, crossfaded over MATCH_MS), at most maxAccelerate of the audio played (less for a
+   * small excess). Returns the samples removed.
    * @param {number} excessMs  recent trough of the depth above its place @param {number} frames  this block
    */
   accelerateIfAhead(excessMs, frames) {
-    if (excessMs <= this.accelerateAboveMs) {
+    const owed = this.outputDebtMs >= MIN_PERIOD_MS;
+    if (excessMs <= this.accelerateAboveMs && !owed) {
       this.accelerateCredit = Math.min(0, this.accelerateCredit);
       return 0;
     }
@@ -395,13 +413,15 @@ export class JitterBuffer {
     // Like the rate control, in proportion to the surplus, full at 50 ms beyond the threshold:
     // a small surplus is taken off gently (full speed on every small one left the heavy-tailed
     // jitter case with more underruns than the slower stretch did). The share is earned block by
-    // block, so a surplus that grows is taken off faster at once.
-    const share = this.maxAccelerate * Math.min(1, (excessMs - this.accelerateAboveMs) / 50);
+    // block, so a surplus that grows is taken off faster at once. The output's slip is surplus
+    // for certain (no late packet is behind it): at the full share.
+    const share = owed ? this.maxAccelerate : this.maxAccelerate * Math.min(1, (excessMs - this.accelerateAboveMs) / 50);
     this.accelerateCredit = Math.min(longest, this.accelerateCredit + frames * share);
     if (this.accelerateCredit < minLag) return 0;
     // Never remove more than the surplus, and keep this block's audio behind the splice.
     const room = this.depthSamples - match - Math.ceil(frames * this.rate) - 2;
-    const maxLag = Math.min(longest, Math.floor((excessMs / 1000) * sr), room);
+    const surplusMs = Math.max(excessMs, this.outputDebtMs);
+    const maxLag = Math.min(longest, Math.floor((surplusMs / 1000) * sr), room);
     if (maxLag < minLag) return 0;
     const from = Math.floor(this.readIndex);
     const lag = this.bestLag(from, minLag, maxLag, match);
@@ -409,6 +429,7 @@ export class JitterBuffer {
     this.readIndex += lag;
     this.acceleratedSamples += lag;
     this.accelerateCredit -= lag;
+    this.outputDebtMs = Math.max(0, this.outputDebtMs - (lag / sr) * 1000);
     this.levelMs -= (lag / sr) * 1000;
     this.recentTrough.lower((lag / sr) * 1000);
     return lag;
@@ -572,6 +593,7 @@ export class JitterBuffer {
       concealedSamples: this.concealedSamples,
       skippedSamples: this.skippedSamples,
       acceleratedSamples: this.acceleratedSamples,
+      outputSlipMs: this.outputSlipMs,
       gapSamples: this.gapSamples,
       overflowSamples: this.overflowSamples,
       playing: this.playing,

@@ -50,7 +50,8 @@ class PlayoutProcessor extends AudioWorkletProcessor {
   /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */
   process(_inputs, outputs) {
     const contextTime = currentTime; // before rendering: the block's first sample
-    this.buffer.render(outputs[0]);
+    // Date.now(): the one wall clock a worklet has; the buffer notices the output falling behind it.
+    this.buffer.render(outputs[0], Date.now());
     if (++this.blocks % REPORT_EVERY_BLOCKS === 0) {
       this.port.postMessage({ type: 'stats', contextTime, stats: this.buffer.stats() });
     }

@@ -30,6 +30,8 @@
  * @property {number} jitterBufferDepthMs
  * @property {number} audioRate              how fast the audio plays (time-stretch and accelerate), 1 = nominal
  * @property {number} audioAcceleratedMs     audio removed by accelerate (whole pitch periods) to work off a surplus
+ * @property {number} audioOutputSlipMs      how far the audio output fell behind the wall clock (a starved
+ *                                           audio thread skipping callbacks), in all; accelerated away
  * @property {number} syncFloorMs            audio buffer floor that lets late video keep lip sync
  * @property {number} videoCaptureMinusPtsMs capture time minus pts, video: equal to audio's when the
  *                                           publisher stamps both tracks on one timeline
@@ -78,7 +80,7 @@ export function initialStats(stream, videoPath) {
   return {
     state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
-    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
+    jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
