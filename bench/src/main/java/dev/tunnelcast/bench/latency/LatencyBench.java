@@ -143,6 +143,9 @@ public final class LatencyBench implements Callable<Integer> {
         m.put("syncFloorMs", last.path("syncFloorMs").asDouble());
         m.put("jitterBufferDepthMs", last.path("jitterBufferDepthMs").asDouble());
         m.put("videoRecoveries", last.path("videoRecoveries").asLong() - first.path("videoRecoveries").asLong());
+        // Added 2026-11-22 (session 5): audio removed by accelerate, and what the output device slipped.
+        m.put("audioAcceleratedMs", last.path("audioAcceleratedMs").asDouble() - first.path("audioAcceleratedMs").asDouble());
+        m.put("audioOutputSlipMs", last.path("audioOutputSlipMs").asDouble() - first.path("audioOutputSlipMs").asDouble());
         return m;
     }
 }
