@@ -224,9 +224,10 @@ export class MseRenderer {
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
     if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 1) return;
     const start = v.buffered.start(0);
-    // The element shows the newest frame at or before currentTime: on average half a frame
-    // older than currentTime. Playing half a frame ahead of the master centres what is seen
-    // on what is heard (and takes that half frame off the latency).
+    // Half a frame ahead of the master: where currentTime would centre what is seen on what is
+    // heard if the element showed the newest frame at or before it. Chromium shows frames from
+    // about half a frame before their time instead (traces: ~17 ms), which the rate nudge
+    // corrects by steering on what is shown; this place still aims the join's seeks.
     const master = Number.isFinite(masterMediaMs)
       ? (masterMediaMs * 1000 - this.baseMicros + this.frameMicros / 2) / 1e6
       : end - VIDEO_ONLY_TARGET_MS / 1000;

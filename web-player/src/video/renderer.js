@@ -19,8 +19,9 @@
  * @property {number} framesDropped
  * @property {number} decodeErrors
  * @property {number} playbackRate
- * @property {number} leadMs             how far ahead of the master clock the path plays (MSE: half a
- *                                       frame, so that the frame seen is centred on the audio heard)
+ * @property {number} leadMs             how long before the master reaches a frame the path needs it
+ *                                       (MSE: half a frame, as Chromium shows a frame from about half
+ *                                       a frame before its time); the lip-sync floor counts it
  * @property {boolean} waitingForKeyframe frames are being skipped until the next keyframe
  * @property {number} resyncs            times the path restarted at a keyframe (errors, quota, relay drops)
  * @property {number} recoveries         of which recoveries from an error (decode error, quota, stall)
