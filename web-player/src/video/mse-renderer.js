@@ -50,6 +50,9 @@ const STALL_MS = 2000;
  * and the gap varies with the rate and the display's pace: in traces, 0-33 ms.
  */
 const SHOWN_BIAS_ALPHA = 0.1;
+/** The playbackRate bounds. */
+const MIN_RATE = 0.25;
+const MAX_RATE = 2;
 
 /** @implements {VideoRenderer} */
 export class MseRenderer {
@@ -267,6 +270,9 @@ export class MseRenderer {
     // At the master's measured speed (audio works off a surplus up to 10 % fast; a starved output
     // device plays slow), nudged onto it.
     let rate = masterSpeed * catchUpRate(seenLeadMs);
+    // Within what browsers accept (Chromium throws outside 1/16-16, and that would end the tick
+    // loop) and what still looks like video: a measured speed may be anything for a moment.
+    rate = Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
     if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;
