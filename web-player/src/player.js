@@ -104,8 +104,8 @@ export class Player {
       .catch((e) => console.warn('tunnelcast: audio unavailable', e));
     const loop = () => {
       if (!this.running) return;
+      requestAnimationFrame(loop); // first: a throw in tick() must not end the loop
       this.tick();
-      requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
     // rAF stops in hidden tabs; keep the figures alive there too.
