@@ -22,10 +22,10 @@
  * so the audio clock runs at most that much fast, which video can follow. Audio the output
  * device failed to play (a starved audio thread falls behind the wall clock: output-clock.js)
  * is surplus for certain, and is accelerated away at the full share at once. An excess above
- * skipAboveMs (after a stall) is dropped at once with a short crossfade. A join plays from the live edge:
- * for its first joinWindowMs, whatever the trough of the depth holds beyond the target (the
- * rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a time-stretch
- * that would take seconds and hold audio, and video with it, late. An underrun fades out,
+ * skipAboveMs (after a stall) is dropped at once with a short crossfade. A join plays from the
+ * live edge: for its first joinWindowMs, whatever the trough of the depth holds beyond the
+ * target (the rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a
+ * time-stretch that would take seconds and hold audio, and video with it, late. An underrun fades out,
  * plays silence (concealment, counted) and resumes with a fade-in at half the target.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
