@@ -33,6 +33,9 @@
  */
 
 import { OutputClock } from './output-clock.js';
+import { SlidingMinimum } from '../stats/sliding-minimum.js';
+import { bestPeriod } from './pitch-period.js';
+import { RecentTrough } from './recent-trough.js';
 
 /**
  * @typedef {object} JitterBufferOptions
@@ -125,8 +128,8 @@ export class JitterBuffer {
     this.packetMs = 20;
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
-    /** @type {{ arrivalMs: number, delayMs: number }[]} recent arrivals, increasing delays (recentMinDelay) */
-    this.recentDelays = [];
+    /** the fastest packet of the recent past (recentMinDelay) */
+    this.recentDelays = new SlidingMinimum(this.recentBaseMs);
     this.firstArrivalMs = NaN;
     this.playing = false;
     /** true once playing has begun: silence while rebuffering after that is concealment */
@@ -180,7 +183,7 @@ export class JitterBuffer {
     this.buckets = [];
     this.pacedRun = 0;
     this.previousDelayMs = NaN;
-    this.recentDelays = [];
+    this.recentDelays.clear();
     this.firstArrivalMs = NaN;
     this.playing = false;
     this.started = false;
@@ -271,19 +274,15 @@ export class JitterBuffer {
   }
 
   /**
-   * The smallest delay of the packets that arrived in the last recentBaseMs, this one included
-   * (a monotonic queue). Lateness is measured from it, not from the fastest packet of the
+   * The smallest delay of the packets that arrived in the last recentBaseMs, this one included.
+   * Lateness is measured from it, not from the fastest packet of the
    * whole window: a queue that drains (the join's backlog through a capped link, a stall's
    * backlog) has falling delays, each the fastest so far, so it is not taken for jitter,
    * while a packet later than those just before it is.
    * @param {number} arrivalMs @param {number} delayMs
    */
   recentMinDelay(arrivalMs, delayMs) {
-    const q = this.recentDelays;
-    while (q.length && q[q.length - 1].delayMs >= delayMs) q.pop();
-    q.push({ arrivalMs, delayMs });
-    while (q[0].arrivalMs <= arrivalMs - this.recentBaseMs) q.shift();
-    return q[0].delayMs;
+    return this.recentDelays.add(arrivalMs, delayMs);
   }
 
   updateTarget() {
@@ -436,8 +435,8 @@ export class JitterBuffer {
   }
 
   /**
-   * The lag in [minLag, maxLag] at which the `match` samples from `from` correlate best
-   * (normalised) with those a lag later: a whole pitch period, so removing it keeps the pitch.
+   * The pitch period at the read position `from` (pitch-period.js), on a mono mix of the ring:
+   * removing a whole one keeps the pitch.
    * @param {number} from @param {number} minLag @param {number} maxLag @param {number} match
    */
   bestLag(from, minLag, maxLag, match) {
@@ -448,43 +447,7 @@ export class JitterBuffer {
       for (const plane of this.ring) v += plane[(from + i) % this.capacity];
       mix[i] = v;
     }
-    // Coarse pass on every other lag and sample (a quarter of the work: this runs on the audio
-    // thread), then the neighbours of the best at full resolution.
-    let best = minLag;
-    let bestScore = -Infinity;
-    for (let lag = minLag; lag <= maxLag; lag += 2) {
-      const score = this.matchScore(lag, match, 2);
-      if (score > bestScore) {
-        bestScore = score;
-        best = lag;
-      }
-    }
-    const coarse = best;
-    bestScore = -Infinity;
-    for (let lag = Math.max(minLag, coarse - 1); lag <= Math.min(maxLag, coarse + 1); lag++) {
-      const score = this.matchScore(lag, match, 1);
-      if (score > bestScore) {
-        bestScore = score;
-        best = lag;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * How well the mix a lag later matches its start: correlation over the later stretch's
-   * energy (the start's own energy is the same for every lag), on every step-th sample.
-   * @param {number} lag @param {number} match @param {number} step
-   */
-  matchScore(lag, match, step) {
-    const mix = this.mix;
-    let dot = 0;
-    let energy = 0;
-    for (let k = 0; k < match; k += step) {
-      dot += mix[k] * mix[lag + k];
-      energy += mix[lag + k] * mix[lag + k];
-    }
-    return dot / Math.sqrt(Math.max(energy, 1e-9));
+    return bestPeriod(mix, minLag, maxLag, match);
   }
 
   /**
@@ -599,42 +562,5 @@ export class JitterBuffer {
       playing: this.playing,
       playoutMediaTimeMs: this.writeMediaTimeMs - this.depthMs,
     };
-  }
-}
-
-/** The lowest depth of the last one to two periods (two rolling periods' minima). */
-class RecentTrough {
-  /** @param {number} periodFrames */
-  constructor(periodFrames) {
-    this.periodFrames = periodFrames;
-    this.current = Infinity;
-    this.previous = Infinity;
-    this.frames = 0;
-  }
-
-  clear() {
-    this.current = Infinity;
-    this.previous = Infinity;
-    this.frames = 0;
-  }
-
-  /** @param {number} depthMs @param {number} frames */
-  add(depthMs, frames) {
-    this.current = Math.min(this.current, depthMs);
-    this.frames += frames;
-    if (this.frames < this.periodFrames) return;
-    this.previous = this.current;
-    this.current = Infinity;
-    this.frames = 0;
-  }
-
-  /** The depth fell by ms at once (audio removed): so did its recent trough. @param {number} ms */
-  lower(ms) {
-    this.current -= ms;
-    this.previous -= ms;
-  }
-
-  get ms() {
-    return Math.min(this.current, this.previous);
   }
 }

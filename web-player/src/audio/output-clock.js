@@ -10,6 +10,8 @@
  * bursts (the device's period), so the deficit (wall time minus audio rendered) is taken at its
  * low point over a short window: a rise of that floor is a slip, a fall a catch-up. Pure.
  */
+import { SlidingMinimum } from '../stats/sliding-minimum.js';
+
 export class OutputClock {
   /** @param {number} sampleRate @param {number} [windowMs] longer than the device's period */
   constructor(sampleRate, windowMs = 200) {
@@ -17,8 +19,7 @@ export class OutputClock {
     this.windowMs = windowMs;
     this.startWallMs = NaN;
     this.frames = 0;
-    /** @type {{ wallMs: number, deficitMs: number }[]} increasing deficits (a monotonic queue) */
-    this.lows = [];
+    this.lows = new SlidingMinimum(windowMs);
     this.floorMs = NaN;
     this.lastWallMs = NaN;
   }
@@ -33,11 +34,7 @@ export class OutputClock {
     if (Number.isNaN(this.startWallMs)) this.start(wallMs);
     const deficitMs = wallMs - this.startWallMs - (this.frames / this.sampleRate) * 1000;
     this.frames += frames;
-    const q = this.lows;
-    while (q.length && q[q.length - 1].deficitMs >= deficitMs) q.pop();
-    q.push({ wallMs, deficitMs });
-    while (q[0].wallMs <= wallMs - this.windowMs) q.shift();
-    const floorMs = q[0].deficitMs;
+    const floorMs = this.lows.add(wallMs, deficitMs);
     const change = floorMs - this.floorMs;
     this.floorMs = floorMs;
     // A wall clock that steps (NTP, a suspended machine) is not the output's doing: start over.
@@ -52,7 +49,7 @@ export class OutputClock {
     this.startWallMs = wallMs;
     this.lastWallMs = wallMs;
     this.frames = 0;
-    this.lows = [];
+    this.lows.clear();
     this.floorMs = NaN;
   }
 }
