@@ -221,7 +221,10 @@ export class MseRenderer {
   /** @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed] */
   tick(masterMediaMs, nowMs, masterSpeed = 1) {
     const v = this.video;
-    this.master = { mediaMs: masterMediaMs, perfMs: nowMs, speed: masterSpeed };
+    const m = this.master;
+    m.mediaMs = masterMediaMs;
+    m.perfMs = nowMs;
+    m.speed = masterSpeed;
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
