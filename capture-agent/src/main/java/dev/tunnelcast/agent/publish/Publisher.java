@@ -201,7 +201,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
 
     private void runSession() throws Exception {
         CompletableFuture<Welcome> welcome = new CompletableFuture<>();
-        RelaySession session = new RelaySession(env -> onEnvelope(env, welcome));
+        RelaySession session = newSession(welcome);
         WebSocket ws;
         try {
             ws = client.newWebSocketBuilder().connectTimeout(config.connectTimeout())
@@ -318,6 +318,11 @@ public final class Publisher implements MediaSink, AutoCloseable {
 
     private static boolean isPing(byte[] bytes) {
         return bytes.length > 0 && bytes[0] == (5 << 3 | 2); // field 5 (ping), length-delimited
+    }
+
+    /** The receiving side of one connection: each message the relay sends goes to {@link #onEnvelope}. */
+    RelaySession newSession(CompletableFuture<Welcome> welcome) {
+        return new RelaySession(env -> onEnvelope(env, welcome));
     }
 
     private void onEnvelope(Envelope env, CompletableFuture<Welcome> welcome) {

@@ -68,7 +68,8 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
         IoUtils.safeClose(channel);
     }
 
-    private void deliver(byte[] message) {
+    /** What the WebSocket message handler does with one whole binary message. */
+    void deliver(byte[] message) {
         long receivedAtNanos = clock.monotonicNanos();
         Envelope envelope;
         try {

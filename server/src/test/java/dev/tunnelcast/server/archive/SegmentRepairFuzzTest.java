@@ -1,0 +1,85 @@
+package dev.tunnelcast.server.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Crash recovery on damaged segments: any bytes, seeded with real recordings (see
+ * {@link SegmentSeeds}), as the file of a segment the index still calls RECORDING, through
+ * {@link Fmp4Layout} and the real {@link SegmentRepair} (truncation, FFmpeg probe, index).
+ * Invariants: nothing but the documented outcomes (kept, or deleted when nothing is playable;
+ * an I/O error is logged, not thrown); the layout is consistent with the file; a repaired
+ * file ends at its last complete fragment and reads back with the same fragments.
+ *
+ * <p>{@code mvn test} replays the inputs under
+ * {@code src/test/resources/dev/tunnelcast/server/archive/SegmentRepairFuzzTestInputs/};
+ * {@code JAZZER_FUZZ=1} (or {@code bench/run fuzz}) fuzzes.
+ */
+class SegmentRepairFuzzTest {
+
+    private static final SegmentIndex INDEX = index();
+    private static final SegmentRepair REPAIR = new SegmentRepair(INDEX, new ArchiveMetrics(new SimpleMeterRegistry()));
+    private static final SegmentInfo UNFINISHED = new SegmentInfo("20261202T000000Z-0001", "fuzz", "s1",
+            SegmentInfo.State.RECORDING, SegmentInfo.Handoff.NOT_REQUIRED, 1_790_000_000_000_000L,
+            1_790_000_000_000_000L, 0, 0, List.of("avc1.64000D", "opus"), 0, 0, null);
+
+    @FuzzTest(maxDuration = "30s")
+    void repairMutatedSegment(byte[] segment) throws Exception {
+        Path file = INDEX.mediaFile(UNFINISHED);
+        Files.write(file, segment);
+        INDEX.put(UNFINISHED);
+        Fmp4Layout layout = Fmp4Layout.read(file);
+        assertConsistent(layout, segment.length);
+
+        Optional<SegmentInfo> repaired = REPAIR.repair(UNFINISHED, SegmentInfo.State.RECOVERED, "fuzz");
+
+        if (layout.fragments().isEmpty()) {
+            assertThat(repaired).isEmpty();
+            assertThat(file).doesNotExist();
+            assertThat(INDEX.all()).isEmpty();
+            return;
+        }
+        assertThat(Files.size(file)).as("truncated after the last complete fragment").isEqualTo(layout.completeLength());
+        Fmp4Layout after = Fmp4Layout.read(file);
+        assertThat(after.fragments()).isEqualTo(layout.fragments());
+        assertThat(after.initLength()).isEqualTo(layout.initLength());
+        if (repaired.isPresent()) {
+            assertThat(repaired.get().state()).isEqualTo(SegmentInfo.State.RECOVERED);
+            assertThat(repaired.get().sizeBytes()).isEqualTo(layout.completeLength());
+            assertThat(repaired.get().durationMicros()).isNotNegative();
+            assertThat(INDEX.all()).containsExactly(repaired.get());
+        }
+    }
+
+    private static void assertConsistent(Fmp4Layout layout, long fileLength) {
+        assertThat(layout.fileLength()).isEqualTo(fileLength);
+        assertThat(layout.initLength()).isBetween(0L, fileLength);
+        long end = layout.initLength();
+        for (Fmp4Layout.Fragment f : layout.fragments()) {
+            assertThat(f.offset()).as("fragments in order, after the init part").isGreaterThanOrEqualTo(end);
+            assertThat(f.length()).isPositive();
+            assertThat(f.durationSeconds()).isNotNegative().isNotNaN();
+            end = f.offset() + f.length();
+        }
+        assertThat(layout.completeLength()).isBetween(layout.initLength(), fileLength);
+    }
+
+    private static SegmentIndex index() {
+        try {
+            Path dir = Files.createTempDirectory("segment-repair-fuzz");
+            SegmentIndex index = SegmentIndex.load(dir);
+            Files.createDirectories(index.streamDirectory("fuzz"));
+            return index;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

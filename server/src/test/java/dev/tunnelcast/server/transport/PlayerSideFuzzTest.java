@@ -1,0 +1,81 @@
+package dev.tunnelcast.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.ByteString;
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.TrackKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A player's messages, in any order and shape, while a well-behaved publisher streams and
+ * another player watches (below the socket: see {@link FuzzRelay}). Invariants: the relay
+ * never throws and never closes with 4500; every refusal is documented; a Ping is answered
+ * with a Pong of the same id; nothing a player sends reaches the publisher or another
+ * player, and neither of them is closed because of it.
+ *
+ * <p>{@code mvn test} replays the inputs under
+ * {@code src/test/resources/dev/tunnelcast/server/transport/PlayerSideFuzzTestInputs/};
+ * {@code JAZZER_FUZZ=1} (or {@code bench/run fuzz}) fuzzes.
+ */
+class PlayerSideFuzzTest {
+
+    private static final int MAX_MESSAGES = 40;
+
+    @FuzzTest(maxDuration = "30s")
+    void playerMessages(FuzzedDataProvider data) throws Exception {
+        FuzzRelay relay = new FuzzRelay();
+        FuzzRelay.Client publisher = relay.publisher();
+        publisher.send(Envelope.newBuilder().setHello(Hello.newBuilder()
+                .setRole(Role.ROLE_PUBLISHER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build());
+        publisher.send(Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(1)
+                .setKind(TrackKind.TRACK_KIND_VIDEO).setCodec("avc1.42E01F").setWidth(320).setHeight(240)).build());
+        FuzzRelay.Client watcher = relay.player();
+        watcher.send(Envelope.newBuilder().setHello(Hello.newBuilder()
+                .setRole(Role.ROLE_PLAYER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build());
+        FuzzRelay.Client fuzzed = relay.player();
+        if (data.consumeBoolean()) {
+            fuzzed.send(FuzzedEnvelopes.hello(data, Role.ROLE_PLAYER));
+        }
+        List<Long> pings = new ArrayList<>();
+        for (int i = 0; i < MAX_MESSAGES && data.remainingBytes() > 0; i++) {
+            byte[] message = FuzzedEnvelopes.next(data);
+            if (fuzzed.connection().isClosing() == false && fuzzed.listener().helloReceived()) {
+                try {
+                    Envelope e = Envelope.parseFrom(message);
+                    if (e.hasPing()) {
+                        pings.add(e.getPing().getId());
+                    }
+                } catch (com.google.protobuf.InvalidProtocolBufferException notAMessage) {
+                    // refused by the relay as well
+                }
+            }
+            fuzzed.send(message);
+            publisher.send(Envelope.newBuilder().setMediaPacket(MediaPacket.newBuilder().setTrackId(1)
+                    .setSequence(i + 1).setKeyframe(i % 5 == 0).setPayload(ByteString.copyFromUtf8("frame"))).build());
+        }
+
+        for (FuzzRelay.Client client : List.of(publisher, watcher, fuzzed)) {
+            client.assertWellTreated();
+        }
+        assertThat(publisher.socket().closeCode()).as("publisher closed").isEqualTo(-1);
+        assertThat(watcher.socket().closeCode()).as("other player closed").isEqualTo(-1);
+        assertThat(publisher.socket().received()).as("what the publisher got")
+                .allMatch(e -> e.hasWelcome() || e.hasPong() || e.hasKeyframeRequest());
+        assertThat(watcher.socket().received()).as("what the other player got")
+                .allMatch(e -> e.hasWelcome() || e.hasStatus() || e.hasTrackConfig() || e.hasMediaPacket());
+        assertThat(fuzzed.socket().received().stream().filter(Envelope::hasPong).map(e -> e.getPong().getId()))
+                .as("pongs answer the pings").containsExactlyElementsOf(pings);
+        fuzzed.close();
+        watcher.close();
+        publisher.close();
+    }
+}
