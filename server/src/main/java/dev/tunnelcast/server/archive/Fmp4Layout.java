@@ -62,6 +62,9 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                 }
                 switch (type) {
                     case "moov" -> {
+                        if (initLength > 0 || pendingMoof >= 0 || !fragments.isEmpty()) {
+                            break; // the init part is the one moov before the fragments; a stray one is ignored
+                        }
                         ByteBuffer moov = read(ch, pos + headerLength, (int) (boxSize - headerLength));
                         parseMoov(moov, timescales, trexDurations, trexFlags, videoTrack);
                         initLength = pos + boxSize;
