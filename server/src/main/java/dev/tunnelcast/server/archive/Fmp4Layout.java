@@ -57,32 +57,36 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                 } else if (boxSize == 0) {
                     boxSize = size - pos; // "to the end of the file": only valid if complete
                 }
-                if (boxSize < headerLength || pos + boxSize > size) {
+                if (boxSize < headerLength || boxSize > size - pos) {
                     break; // a box cut short by a crash: everything from here is discarded
                 }
-                switch (type) {
-                    case "moov" -> {
-                        if (initLength > 0 || pendingMoof >= 0 || !fragments.isEmpty()) {
-                            break; // the init part is the one moov before the fragments; a stray one is ignored
+                try {
+                    switch (type) {
+                        case "moov" -> {
+                            if (initLength > 0 || pendingMoof >= 0 || !fragments.isEmpty()) {
+                                break; // the init part is the one moov before the fragments; a stray one is ignored
+                            }
+                            ByteBuffer moov = read(ch, pos + headerLength, (int) (boxSize - headerLength));
+                            parseMoov(moov, timescales, trexDurations, trexFlags, videoTrack);
+                            initLength = pos + boxSize;
                         }
-                        ByteBuffer moov = read(ch, pos + headerLength, (int) (boxSize - headerLength));
-                        parseMoov(moov, timescales, trexDurations, trexFlags, videoTrack);
-                        initLength = pos + boxSize;
-                    }
-                    case "moof" -> {
-                        ByteBuffer moof = read(ch, pos + headerLength, (int) (boxSize - headerLength));
-                        pendingMoof = pos;
-                        pendingDuration = moofDuration(moof, timescales, trexDurations);
-                        pendingKeyframe = videoTrack[0] < 0 || startsWithSync(moof, videoTrack[0], trexFlags);
-                    }
-                    case "mdat" -> {
-                        if (pendingMoof >= 0) {
-                            fragments.add(new Fragment(pendingMoof, pos + boxSize - pendingMoof, pendingDuration,
-                                    pendingKeyframe));
-                            pendingMoof = -1;
+                        case "moof" -> {
+                            ByteBuffer moof = read(ch, pos + headerLength, (int) (boxSize - headerLength));
+                            pendingMoof = pos;
+                            pendingDuration = moofDuration(moof, timescales, trexDurations);
+                            pendingKeyframe = videoTrack[0] < 0 || startsWithSync(moof, videoTrack[0], trexFlags);
                         }
+                        case "mdat" -> {
+                            if (pendingMoof >= 0) {
+                                fragments.add(new Fragment(pendingMoof, pos + boxSize - pendingMoof, pendingDuration,
+                                        pendingKeyframe));
+                                pendingMoof = -1;
+                            }
+                        }
+                        default -> { }
                     }
-                    default -> { }
+                } catch (IndexOutOfBoundsException e) {
+                    break; // a box too short for its own fields (a damaged file): discarded from here, as a cut one
                 }
                 pos += boxSize;
             }
