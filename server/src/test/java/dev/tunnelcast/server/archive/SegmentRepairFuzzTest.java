@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash recovery on damaged segments: any bytes, seeded with real recordings (see
@@ -25,26 +26,35 @@ import java.util.Optional;
  */
 class SegmentRepairFuzzTest {
 
-    private static final SegmentIndex INDEX = index();
-    private static final SegmentRepair REPAIR = new SegmentRepair(INDEX, new ArchiveMetrics(new SimpleMeterRegistry()));
+    @TempDir
+    static Path archive;
+    private static SegmentIndex index;
+    private static SegmentRepair repair;
     private static final SegmentInfo UNFINISHED = new SegmentInfo("20261202T000000Z-0001", "fuzz", "s1",
             SegmentInfo.State.RECORDING, SegmentInfo.Handoff.NOT_REQUIRED, 1_790_000_000_000_000L,
             1_790_000_000_000_000L, 0, 0, List.of("avc1.64000D", "opus"), 0, 0, null);
 
+    @BeforeAll
+    static void openIndex() throws IOException {
+        index = SegmentIndex.load(archive);
+        Files.createDirectories(index.streamDirectory("fuzz"));
+        repair = new SegmentRepair(index, new ArchiveMetrics(new SimpleMeterRegistry()));
+    }
+
     @FuzzTest(maxDuration = "30s")
     void repairMutatedSegment(byte[] segment) throws Exception {
-        Path file = INDEX.mediaFile(UNFINISHED);
+        Path file = index.mediaFile(UNFINISHED);
         Files.write(file, segment);
-        INDEX.put(UNFINISHED);
+        index.put(UNFINISHED);
         Fmp4Layout layout = Fmp4Layout.read(file);
         assertConsistent(layout, segment.length);
 
-        Optional<SegmentInfo> repaired = REPAIR.repair(UNFINISHED, SegmentInfo.State.RECOVERED, "fuzz");
+        Optional<SegmentInfo> repaired = repair.repair(UNFINISHED, SegmentInfo.State.RECOVERED, "fuzz");
 
         if (layout.fragments().isEmpty()) {
             assertThat(repaired).isEmpty();
             assertThat(file).doesNotExist();
-            assertThat(INDEX.all()).isEmpty();
+            assertThat(index.all()).isEmpty();
             return;
         }
         assertThat(Files.size(file)).as("truncated after the last complete fragment").isEqualTo(layout.completeLength());
@@ -55,7 +65,7 @@ class SegmentRepairFuzzTest {
             assertThat(repaired.get().state()).isEqualTo(SegmentInfo.State.RECOVERED);
             assertThat(repaired.get().sizeBytes()).isEqualTo(layout.completeLength());
             assertThat(repaired.get().durationMicros()).isNotNegative();
-            assertThat(INDEX.all()).containsExactly(repaired.get());
+            assertThat(index.all()).containsExactly(repaired.get());
         }
     }
 
@@ -70,16 +80,5 @@ class SegmentRepairFuzzTest {
             end = f.offset() + f.length();
         }
         assertThat(layout.completeLength()).isBetween(layout.initLength(), fileLength);
-    }
-
-    private static SegmentIndex index() {
-        try {
-            Path dir = Files.createTempDirectory("segment-repair-fuzz");
-            SegmentIndex index = SegmentIndex.load(dir);
-            Files.createDirectories(index.streamDirectory("fuzz"));
-            return index;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
