@@ -182,7 +182,7 @@ public final class Stream {
             throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
         }
         RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos);
-        tracks.put(config.getTrackId(), new TrackState(config, message, previous == null ? -1 : previous.lastSequence));
+        tracks.put(config.getTrackId(), new TrackState(config, message, previous));
         if (config.getKind() == TrackKind.TRACK_KIND_VIDEO
                 && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId())) {
             primaryVideoTrack = config.getTrackId();
@@ -201,11 +201,12 @@ public final class Stream {
                     "MediaPacket for track " + packet.getTrackId() + " which has no TrackConfig");
         }
         long sequence = packet.getSequence();
-        if (track.lastSequence >= 0 && Long.compareUnsigned(sequence, track.lastSequence) <= 0) {
+        if (track.sequenced && Long.compareUnsigned(sequence, track.lastSequence) <= 0) {
             throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + packet.getTrackId() + " sequence went from "
                     + Long.toUnsignedString(track.lastSequence) + " to " + Long.toUnsignedString(sequence));
         }
         track.lastSequence = sequence;
+        track.sequenced = true;
         boolean video = track.config.getKind() == TrackKind.TRACK_KIND_VIDEO;
         RelayedMessage message = new RelayedMessage(bytes,
                 video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO,

@@ -7,12 +7,18 @@ final class TrackState {
 
     final TrackConfig config;
     final RelayedMessage configMessage;
-    /** The last accepted sequence number, or -1 before the first packet. */
+    /** The last accepted sequence number (unsigned 64-bit), once {@link #sequenced}. */
     long lastSequence;
+    /** Whether a packet was accepted: every 64-bit value is a sequence, so none can mean "not yet". */
+    boolean sequenced;
 
-    TrackState(TrackConfig config, RelayedMessage configMessage, long lastSequence) {
+    /** A track's (re-)announcement; {@code previous} is its state before, or null. */
+    TrackState(TrackConfig config, RelayedMessage configMessage, TrackState previous) {
         this.config = config;
         this.configMessage = configMessage;
-        this.lastSequence = lastSequence;
+        if (previous != null) {
+            this.lastSequence = previous.lastSequence;
+            this.sequenced = previous.sequenced;
+        }
     }
 }
