@@ -49,7 +49,9 @@ record MediaProbe(long videoFrames, long audioFrames, long durationMicros) {
                 }
                 av_packet_unref(packet);
             }
-            return new MediaProbe(video, audio, first == Long.MAX_VALUE ? 0 : last - first);
+            long duration = first == Long.MAX_VALUE ? 0 : last - first;
+            // a damaged file's timestamps can overflow or run backwards: no duration rather than a negative one
+            return new MediaProbe(video, audio, Math.max(0, duration));
         } finally {
             av_packet_free(packet);
             avformat_close_input(context);
