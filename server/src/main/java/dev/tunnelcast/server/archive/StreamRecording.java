@@ -236,6 +236,7 @@ final class StreamRecording {
         Path file = index.mediaFile(segment.info);
         try {
             segment.muxer.close();
+            MovieDurations.write(file, Fmp4Layout.read(file));
             SegmentInfo closed = segment.info.finish(SegmentInfo.State.CLOSED, segment.endMicros,
                     Files.size(file), segment.videoFrames, segment.audioFrames, reason);
             index.put(closed);
