@@ -3,11 +3,13 @@ package dev.tunnelcast.server.cli;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
+import dev.tunnelcast.server.archive.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -157,6 +159,23 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bound of the queue between the relay and the recorder [TUNNELCAST_RECORD_QUEUE] (default: ${DEFAULT-VALUE}).")
     int recordQueue;
 
+    @Option(names = "--record-fsync", paramLabel = "POLICY", converter = FsyncConverter.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_FSYNC:-fragment}",
+            description = "When recordings are forced to disk: fragment (each finished fragment: a power loss loses at most the one being collected), segment (at close), none [TUNNELCAST_RECORD_FSYNC] (default: ${DEFAULT-VALUE}).")
+    FsyncPolicy recordFsync;
+
+    /** {@code --record-fsync}: the policy's own names, in any case. */
+    static final class FsyncConverter implements CommandLine.ITypeConverter<FsyncPolicy> {
+        @Override
+        public FsyncPolicy convert(String value) {
+            try {
+                return FsyncPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Option(names = "--record-hook-command", paramLabel = "COMMAND", defaultValue = "${env:TUNNELCAST_RECORD_HOOK_COMMAND}",
             description = "Shell command run for every finished segment: path in $1 and $TUNNELCAST_SEGMENT_PATH, "
                     + "metadata in $TUNNELCAST_* [TUNNELCAST_RECORD_HOOK_COMMAND].")
@@ -208,7 +227,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withRetention(recordMaxAge, recordMaxBytesPerStream, recordMaxBytes)
                 .withMinFreeBytes(recordMinFree)
                 .withQueuePackets(recordQueue)
-                .withHook(hook, recordWebhook, defaults.hookInitialBackoff(), defaults.hookMaxBackoff());
+                .withHook(hook, recordWebhook, defaults.hookInitialBackoff(), defaults.hookMaxBackoff())
+                .withFsync(recordFsync);
     }
 
     @Override
