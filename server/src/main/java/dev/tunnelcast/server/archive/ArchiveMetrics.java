@@ -66,7 +66,7 @@ final class ArchiveMetrics {
                 .register(registry).increment();
     }
 
-    /** One fsync: {@code what} is fragment, segment or directory. */
+    /** One fsync: {@code what} is fragment, segment, sidecar or directory. */
     void fsynced(String what, long nanos) {
         Timer.builder("tunnelcast.archive.fsync").tag("what", what)
                 .description("fsync calls of the recorder (--record-fsync) and their time")

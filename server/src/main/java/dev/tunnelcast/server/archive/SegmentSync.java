@@ -24,19 +24,25 @@ final class SegmentSync implements AutoCloseable {
     }
 
     /**
-     * For a file just created (its sidecar already renamed into place): syncs the directory,
-     * so that both entries survive a power loss, unless the policy is {@code none}.
+     * For a file just created beside its sidecar (RECORDING, renamed into place): syncs the
+     * sidecar, then the directory, so that both survive a power loss and crash recovery finds
+     * the segment; unless the policy is {@code none}.
      */
-    static SegmentSync open(Path media, FsyncPolicy policy, ArchiveMetrics metrics) throws IOException {
+    static SegmentSync open(Path media, Path sidecar, FsyncPolicy policy, ArchiveMetrics metrics) throws IOException {
         if (policy == FsyncPolicy.NONE) {
             return new SegmentSync(policy, metrics, null);
         }
-        try (FileChannel dir = FileChannel.open(media.getParent(), StandardOpenOption.READ)) {
-            long start = System.nanoTime();
-            dir.force(true);
-            metrics.fsynced("directory", System.nanoTime() - start);
-        }
+        force(sidecar, "sidecar", metrics);
+        force(media.getParent(), "directory", metrics);
         return new SegmentSync(policy, metrics, FileChannel.open(media, StandardOpenOption.READ));
+    }
+
+    private static void force(Path path, String what, ArchiveMetrics metrics) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long start = System.nanoTime();
+            channel.force(true);
+            metrics.fsynced(what, System.nanoTime() - start);
+        }
     }
 
     /**

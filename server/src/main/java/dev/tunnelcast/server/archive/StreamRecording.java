@@ -161,7 +161,7 @@ final class StreamRecording {
                     config.fragmentDuration().toNanos() / 1000);
             SegmentSync sync;
             try {
-                sync = SegmentSync.open(index.mediaFile(info), config.fsync(), metrics);
+                sync = SegmentSync.open(index.mediaFile(info), index.sidecar(info), config.fsync(), metrics);
             } catch (IOException e) {
                 muxer.abort();
                 throw e;

@@ -49,11 +49,13 @@ class FsyncPolicyTest {
                 assertThat(fsyncs(registry, "fragment")).isBetween(fragments - segments.size(), fragments);
                 assertThat(fsyncs(registry, "segment")).isEqualTo(segments.size());
                 assertThat(fsyncs(registry, "directory")).isEqualTo(segments.size());
+                assertThat(fsyncs(registry, "sidecar")).isEqualTo(segments.size());
             }
             case SEGMENT -> {
                 assertThat(fsyncs(registry, "fragment")).isZero();
                 assertThat(fsyncs(registry, "segment")).isEqualTo(segments.size());
                 assertThat(fsyncs(registry, "directory")).isEqualTo(segments.size());
+                assertThat(fsyncs(registry, "sidecar")).isEqualTo(segments.size());
             }
             case NONE -> assertThat(registry.find("tunnelcast.archive.fsync").timers()).isEmpty();
         }
