@@ -4,6 +4,7 @@ import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
@@ -11,7 +12,6 @@ import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.proto.v1.CloseCode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

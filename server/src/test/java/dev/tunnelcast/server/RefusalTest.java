@@ -4,6 +4,7 @@ import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.Status;
@@ -12,7 +13,6 @@ import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.proto.v1.CloseCode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

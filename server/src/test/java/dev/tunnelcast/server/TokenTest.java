@@ -2,6 +2,7 @@ package dev.tunnelcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.auth.Action;
@@ -9,7 +10,6 @@ import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.proto.v1.CloseCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

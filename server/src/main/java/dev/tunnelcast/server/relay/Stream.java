@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.KeyframeRequest;
 import dev.tunnelcast.proto.v1.MediaPacket;
@@ -7,7 +8,6 @@ import dev.tunnelcast.proto.v1.Status;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
-import dev.tunnelcast.proto.v1.CloseCode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.tunnelcast.server.relay;
 
-import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.CloseCode;
+import dev.tunnelcast.proto.v1.TrackConfig;
 
 /** The sanity rules for a {@code TrackConfig}; a violation closes the publisher with 4422. */
 final class TrackValidation {
