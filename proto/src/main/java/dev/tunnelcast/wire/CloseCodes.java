@@ -42,7 +42,7 @@ public final class CloseCodes {
 
     /** {@link #isFatal(CloseCode)} for a code as received; codes not defined here are not fatal. */
     public static boolean isFatal(int code) {
-        CloseCode known = code == 0 ? null : CloseCode.forNumber(code);
+        CloseCode known = CloseCode.forNumber(code);
         return known != null && isFatal(known);
     }
 }

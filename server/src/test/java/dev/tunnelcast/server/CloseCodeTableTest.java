@@ -24,6 +24,14 @@ class CloseCodeTableTest {
         assertThat(documentedRows()).containsExactlyElementsOf(defined);
     }
 
+    @Test
+    void codesAsReceivedAreFatalOnlyWhenDefinedSo() {
+        assertThat(CloseCodes.isFatal(4401)).isTrue();
+        assertThat(CloseCodes.isFatal(4429)).isFalse();
+        assertThat(CloseCodes.isFatal(1006)).as("not a relay code: the connection dropped").isFalse();
+        assertThat(CloseCodes.isFatal(0)).isFalse();
+    }
+
     private static String row(String code, String name, String reason, String fatal) {
         return code + " | " + name + " | " + reason + " | fatal: " + fatal;
     }
