@@ -42,6 +42,10 @@ public final class Units {
     private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
             "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L, "d", 86_400_000_000_000L);
 
+    /** Two lines (of at most 80 characters, picocli's width) for the footer of each command's {@code --help}. */
+    public static final String HELP_SIZES = "SIZE: bytes; k M G are SI, Ki Mi Gi binary: 4MB = 4000000, 4MiB = 4194304.";
+    public static final String HELP_RATES_AND_DURATIONS = "RATE: bit/s (96k, 2.5M). DURATION: 500ms, 1.5s, 10m, 1h, 7d (docs/protocol.md).";
+
     static final String SIZE_EXAMPLES = "e.g. 65536, 512KiB, 4MiB, 4MB, 1.5GiB";
     static final String BITRATE_EXAMPLES = "e.g. 96000, 96k, 2500k, 2.5M, 2500kbps";
     static final String DURATION_EXAMPLES = "e.g. 500ms, 1.5s, 10m, 1h, 7d";

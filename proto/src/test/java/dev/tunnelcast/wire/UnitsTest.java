@@ -165,4 +165,10 @@ class UnitsTest {
     void refusesNull() {
         assertThatThrownBy(() -> Units.parseSize(null)).hasMessageStartingWith("an empty value is not a size");
     }
+
+    @Test
+    void theHelpLinesFitPicocliWidth() {
+        assertThat(Units.HELP_SIZES.length()).isLessThanOrEqualTo(80);
+        assertThat(Units.HELP_RATES_AND_DURATIONS.length()).isLessThanOrEqualTo(80);
+    }
 }
