@@ -180,7 +180,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .tokenSecret(tokenSecret)
                 .maxMessageBytes((int) maxMessageBytes)
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
-                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer)).playerQueueAge(playerQueueAge)
+                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
+                .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {

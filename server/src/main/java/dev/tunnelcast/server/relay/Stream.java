@@ -240,6 +240,7 @@ public final class Stream {
                     }
                     slow.add(player);
                 }
+                default -> throw new IllegalStateException("unhandled offer outcome");
             }
         }
         if (wantKeyframe) {
