@@ -58,6 +58,7 @@ class FsyncPolicyTest {
                 assertThat(fsyncs(registry, "sidecar")).isEqualTo(segments.size());
             }
             case NONE -> assertThat(registry.find("tunnelcast.archive.fsync").timers()).isEmpty();
+            default -> throw new AssertionError("no expectation for " + policy);
         }
         Timer writes = registry.find("tunnelcast.archive.packet.write").timer();
         assertThat(writes).isNotNull();
