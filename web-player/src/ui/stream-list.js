@@ -3,7 +3,7 @@
 import { h } from './dom.js';
 
 /**
- * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
+ * The relay's /api/streams answer ({ streams: [{ name, state: live|offline, tracks, players }] }),
  * read leniently: a bare array is accepted too.
  * @param {any} body
  * @returns {{ name: string, players: number, online: boolean, detail: string }[]}

@@ -268,7 +268,10 @@ class PlayerE2ETest {
     void streamWithoutPublisherWaitsAndEndedStreamShowsOffline() {
         browser.open(playUrl("nobody", ""));
         JsonNode waiting = browser.waitFor(List.of("waiting"), 0, Duration.ofSeconds(15));
-        assertThat(waiting.path("message").asText()).contains("Waiting for the stream");
+        assertThat(waiting.path("message").asText()).startsWith("No stream named “nobody” is live yet.");
+        browser.collect(Duration.ofSeconds(1));
+        assertThat(browser.text(".tc-message-text")).startsWith("No stream named “nobody” is live yet.");
+        browser.screenshot(ARTIFACTS.resolve("player-no-such-stream.png"));
 
         stack.publish("brief");
         browser.open(playUrl("brief", ""));

@@ -64,14 +64,23 @@ public final class StreamRegistry {
         stream.detachPublisher(connection, why);
     }
 
+    /**
+     * A stream that a publisher has announced (live, or offline within its grace period).
+     * A name that only players wait for is no stream yet: any name can be asked for.
+     */
     public Optional<StreamInfo> info(String name) {
         Stream stream = streams.get(name);
-        return stream == null ? Optional.empty() : Optional.of(stream.info());
+        return Optional.ofNullable(stream).map(Stream::info).filter(StreamRegistry::announced);
     }
 
+    /** Every stream that a publisher has announced, by name. */
     public List<StreamInfo> infos() {
-        return streams.values().stream().map(Stream::info)
+        return streams.values().stream().map(Stream::info).filter(StreamRegistry::announced)
                 .sorted(Comparator.comparing(StreamInfo::name)).toList();
+    }
+
+    private static boolean announced(StreamInfo info) {
+        return info.state() != Stream.State.WAITING;
     }
 
     /** Periodic work for every stream; also samples the total queued bytes. */
