@@ -48,6 +48,16 @@ class PlayerE2ETest {
     /** Right after the settle, latency above this means the join did not start at the live edge. */
     private static final double JOINED_LIVE_EDGE_MAX_MS = 1000;
 
+    /** The overlay's values that do not fit their cell, or reach past the overlay's or the stage's right edge. */
+    private static final String CLIPPED_STATS = """
+            (() => {
+              const right = (selector) => document.querySelector(selector).getBoundingClientRect().right;
+              const edge = Math.min(right('.tc-stats'), right('.tc-stage'));
+              return [...document.querySelectorAll('.tc-stats [data-stat]')]
+                .filter((dd) => dd.scrollWidth > dd.clientWidth || dd.getBoundingClientRect().right > edge)
+                .map((dd) => `${dd.dataset.stat}: ${dd.textContent}`);
+            })()""";
+
     private static LiveStack stack;
     private static ChromiumPlayer browser;
 
@@ -175,6 +185,7 @@ class PlayerE2ETest {
         String framesBefore = browser.text("[data-stat=\"Frames\"]");
         assertThat(browser.text("[data-stat=\"Latency (pixels)\"]")).matches(".*\\d+ ms.*");
         browser.screenshot(ARTIFACTS.resolve("player-mse.png"));
+        assertThat(browser.evaluate(CLIPPED_STATS)).as("overlay values cut off at an edge").isEmpty();
         browser.collect(Duration.ofSeconds(1));
         assertThat(browser.text("[data-stat=\"Frames\"]")).isNotEqualTo(framesBefore);
 
