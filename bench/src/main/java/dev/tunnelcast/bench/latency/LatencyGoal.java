@@ -68,7 +68,7 @@ public enum LatencyGoal {
 
     /**
      * One line per goal that a path of {@code latency.json} misses on the median of its runs,
-     * e.g. "mse: pixel latency p95 is 97 ms (3 runs: 85–110), goal ≤ 90 ms"; empty when every
+     * e.g. "mse: pixel latency p95 is 97 ms (median of 3 runs: 97.0 (85.0–110.0)), goal ≤ 90 ms"; empty when every
      * goal is met.
      */
     public static List<String> missed(JsonNode latencyJson) {
@@ -79,7 +79,8 @@ public enum LatencyGoal {
                 Spread s = Spread.of(runs.stream().mapToDouble(goal::of).toArray());
                 if (!goal.metBy(s.median())) {
                     String measured = s.runs() == 0 ? "not measured"
-                            : String.format(Locale.ROOT, "%s %s (%d runs: %s)", format(s.median()), goal.unit, s.runs(), s.format(1));
+                            : String.format(Locale.ROOT, "%s %s (%s)", format(s.median()), goal.unit,
+                            s.runs() == 1 ? "1 run" : "median of " + s.runs() + " runs: " + s.format(1));
                     lines.add(String.format(Locale.ROOT, "%s: %s is %s, goal %s %s %s",
                             path.path("path").asText(), goal.label, measured, goal.bound.symbol, format(goal.limit), goal.unit));
                 }
