@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * The web player in real headless Chromium against a real relay and a real capture agent on
  * the synthetic source (frame stamp on), all on loopback: video frames decode and advance,
  * audio plays through the worklet, the player stays live and video follows the audio clock on
- * both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live, a relay restart is survived,
+ * both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live,
+ * a relay restart is survived,
  * and offline / waiting / unauthorized streams say so. A join starts at the live edge (a second after the first frame, not
  * after a catch-up through the GOP backlog), and a corrupt video packet is recovered at the next keyframe in the same page
  * on both paths. Every bound holds on a loaded 2-core machine, with no skip and no rerun: the latency, concealment and
