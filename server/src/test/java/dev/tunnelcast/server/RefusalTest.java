@@ -178,6 +178,17 @@ class RefusalTest {
         }
     }
 
+    /** Undertow strips {@code ;b} as a path parameter and decodes {@code %xx}: the name is judged as sent. */
+    @Test
+    void streamNamesAreJudgedAsSent() {
+        for (String bad : List.of("a;b", "a;b=c", "%61", "a%2Fb", "..", "a%00")) {
+            for (String path : List.of("/ws/play/", "/ws/publish/")) {
+                WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + relay.port() + path + bad));
+                assertRefused(c, CloseCode.INVALID_STREAM);
+            }
+        }
+    }
+
     @Test
     void secondPublisher() {
         String stream = fresh();

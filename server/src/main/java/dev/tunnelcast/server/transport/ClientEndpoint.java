@@ -7,6 +7,7 @@ import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.StreamRegistry;
+import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -49,8 +50,7 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
 
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-        String stream = match == null ? "" : match.getParameters().getOrDefault("stream", "");
+        String stream = requestedStream(exchange);
         Connection connection = new Connection(channel, newSessionId(), role, printable(stream), metrics);
         metrics.connectionOpened(role);
         log.info("open {}", connection);
@@ -66,8 +66,8 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         channel.getReceiveSetter().set(listener);
         channel.resumeReceives();
 
-        if (!StreamRegistry.isValidName(stream)) {
-            connection.refuse(CloseCode.INVALID_STREAM, "stream names match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+        if (!StreamName.isValid(stream)) {
+            connection.refuse(CloseCode.INVALID_STREAM, StreamName.RULE);
             return;
         }
         Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;
@@ -84,6 +84,31 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             }
         }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> helloTimer.remove());
+    }
+
+    /**
+     * The stream name exactly as the client wrote it: the raw request path after the route's
+     * prefix, not decoded and with nothing stripped. Undertow's path template drops path
+     * parameters ({@code /ws/play/a;b} would match as {@code a}) and decodes {@code %xx};
+     * the name must be valid as sent, so that one URL never names two streams.
+     */
+    private static String requestedStream(WebSocketHttpExchange exchange) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        if (match == null) {
+            return "";
+        }
+        String prefix = match.getMatchedTemplate().replace("{stream}", "");
+        String path = exchange.getRequestURI();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (!path.startsWith("/")) { // absolute-form request target: http://host:port/path
+            int authority = path.indexOf("://");
+            int slash = authority < 0 ? -1 : path.indexOf('/', authority + 3);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        return path.startsWith(prefix) ? path.substring(prefix.length()) : "";
     }
 
     private static String firstParameter(WebSocketHttpExchange exchange, String name) {
