@@ -242,28 +242,14 @@ class RefusalTest {
             assertRefused(p5, CloseCode.TOO_MANY); // in all
             assertThat(small.metrics().refusals(CloseCode.TOO_MANY)).isEqualTo(3.0);
 
-            // Freed slots are reusable.
-            p4.close();
-            pub.close();
-            WsClient again = awaitAdmitted(() -> TestRelays.publisher(small, "two"));
-            WsClient p6 = awaitAdmitted(() -> TestRelays.player(small, "two"));
+            // Freed slots are reusable as soon as the close has completed.
+            p4.closeAndAwait();
+            pub.closeAndAwait();
+            WsClient again = TestRelays.publisher(small, "two");
+            WsClient p6 = TestRelays.player(small, "two");
             again.send(Messages.audioConfig(AUDIO));
             assertThat(p6.nextOf(Envelope.KindCase.TRACK_CONFIG).getTrackConfig().getTrackId()).isEqualTo(AUDIO);
             List.of(p1, p2, p6, again).forEach(WsClient::close);
-        }
-    }
-
-    /** Retries while a just-closed client's slot is being released. */
-    private static WsClient awaitAdmitted(java.util.function.Supplier<WsClient> connect) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            try {
-                return connect.get();
-            } catch (AssertionError e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
         }
     }
 

@@ -58,9 +58,10 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
                 : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
+        connection.onRelease(() -> listener.closed(connection.closeReason()));
         channel.addCloseTask(ch -> {
             metrics.connectionClosed(role);
-            listener.closed(connection.closeReason());
+            connection.release();
             log.info("close {} reason={}", connection, connection.closeReason());
         });
         channel.getReceiveSetter().set(listener);

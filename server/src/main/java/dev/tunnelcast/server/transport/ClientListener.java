@@ -37,7 +37,7 @@ abstract class ClientListener extends EnvelopeListener {
     /** A message after Hello other than Ping/Pong. */
     protected abstract void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
 
-    /** The connection closed, for whatever reason. */
+    /** The connection began to close, for whatever reason: give the client's place in its stream back. Called once. */
     abstract void closed(String reason);
 
     @Override

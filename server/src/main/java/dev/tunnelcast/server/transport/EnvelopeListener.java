@@ -65,6 +65,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
         log.debug("{}: {}", connection, error.toString());
+        connection.release();
         IoUtils.safeClose(channel);
     }
 
