@@ -75,6 +75,23 @@ class RefusalTest {
         assertThat(relay.metrics().refusals(CloseCode.MESSAGE_TOO_BIG)).isPositive();
     }
 
+    /** Neither the live players nor the config cache (later players) get a non-canonical message. */
+    @Test
+    void nonCanonicalEncoding() {
+        String stream = fresh();
+        WsClient early = TestRelays.player(relay, stream);
+        WsClient c = TestRelays.publisher(relay, stream);
+        c.sendBytes(Messages.overlongLengthTrackConfig());
+        assertRefused(c, CloseCode.BAD_MESSAGE);
+        assertThat(early.nextOf(Envelope.KindCase.STATUS).getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_STREAM_ONLINE);
+        assertThat(early.nextOf(Envelope.KindCase.STATUS).getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_STREAM_OFFLINE);
+        WsClient late = TestRelays.player(relay, stream);
+        assertThat(early.nextUntilQuiet()).isEmpty();
+        assertThat(late.nextUntilQuiet()).isEmpty();
+        early.close();
+        late.close();
+    }
+
     @Test
     void messageBeforeHello() {
         WsClient c = WsClient.connect(TestRelays.publishUri(relay, fresh()));

@@ -21,8 +21,8 @@ import org.xnio.IoUtils;
 
 /**
  * Reads whole binary messages from a client (up to the size cap), parses each one once as
- * an {@link Envelope} and hands it on with its original bytes. Refuses text frames (4400),
- * oversized messages (4413), undecodable or empty envelopes (4400); a {@link Refusal}
+ * an {@link Envelope} and hands it on with its bytes. Refuses text frames (4400),
+ * oversized messages (4413), undecodable, empty or non-canonically encoded envelopes (4400); a {@link Refusal}
  * thrown by the subclass closes the connection with its code.
  */
 abstract class EnvelopeListener extends AbstractReceiveListener {
@@ -42,9 +42,19 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     /**
      * One parsed message.
      *
-     * @param bytes the message as received, read-only (the envelope's byte fields alias it)
+     * @param bytes the message as received, read-only, checked to be its canonical encoding
+     *              ({@link CanonicalEncoding}); off-heap for the kinds that are forwarded
      */
     protected abstract void onEnvelope(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
+
+    /**
+     * Media and configs go to every player: their one shared copy lives off-heap, so that
+     * the JDK does not copy it into a temporary direct buffer once per player and write.
+     */
+    private static boolean isForwarded(Envelope envelope) {
+        return envelope.getKindCase() == Envelope.KindCase.TRACK_CONFIG
+                || envelope.getKindCase() == Envelope.KindCase.MEDIA_PACKET;
+    }
 
     @Override
     protected void onBinary(WebSocketChannel channel, StreamSourceFrameChannel frames) {
@@ -88,7 +98,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
             return;
         }
         try {
-            onEnvelope(envelope, ByteBuffer.wrap(message).asReadOnlyBuffer(), receivedAtNanos);
+            onEnvelope(envelope, CanonicalEncoding.of(envelope, message, isForwarded(envelope)), receivedAtNanos);
         } catch (Refusal refusal) {
             connection.refuse(refusal.code(), refusal.detail());
         } catch (RuntimeException e) {
