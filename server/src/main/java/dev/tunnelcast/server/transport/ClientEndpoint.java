@@ -8,7 +8,11 @@ import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.wire.StreamName;
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
@@ -46,6 +50,21 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         this.tokens = tokens;
         this.registry = registry;
         this.metrics = metrics;
+    }
+
+    /**
+     * The HTTP handler of this endpoint's path: the WebSocket handshake, and for any other
+     * request (a plain GET, an unsupported {@code Sec-WebSocket-Version}) {@code 426 Upgrade
+     * Required} naming the version the relay speaks, as RFC 6455 section 4.4 asks.
+     */
+    public HttpHandler handler() {
+        return Handlers.websocket(this, exchange -> {
+            exchange.setStatusCode(StatusCodes.UPGRADE_REQUIRED);
+            exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+            exchange.getResponseSender().send("this path takes a WebSocket upgrade, version 13\n");
+        });
     }
 
     @Override

@@ -58,7 +58,19 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
 
     @Override
     protected void onBinary(WebSocketChannel channel, StreamSourceFrameChannel frames) {
+        // Undertow closes the message's channel at once when a frame header announces more
+        // than this (now for the first frame, later for each continuation frame's header):
+        // a message over the cap is refused before its body arrives.
+        frames.setMaxStreamSize(maxMessageBytes);
+        if (!frames.isOpen()) {
+            refuseTooBig();
+            return;
+        }
         new MessageReader(frames, !connection.isClosing()).readAvailable();
+    }
+
+    private void refuseTooBig() {
+        connection.refuse(CloseCode.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
     }
 
     @Override
@@ -158,8 +170,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                     if (keep && size > maxMessageBytes) {
                         keep = false;
                         release();
-                        connection.refuse(CloseCode.MESSAGE_TOO_BIG,
-                                "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
+                        refuseTooBig();
                         continue;
                     }
                     if (!keep) {
@@ -168,7 +179,11 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                 }
             } catch (IOException e) {
                 release();
-                onError(connection.channel(), e);
+                if (!frames.isOpen() && connection.channel().isOpen()) {
+                    refuseTooBig(); // a continuation frame's header went over the cap (see onBinary)
+                } else {
+                    onError(connection.channel(), e);
+                }
             }
         }
 
