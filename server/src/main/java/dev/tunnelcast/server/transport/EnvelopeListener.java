@@ -61,8 +61,9 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
         // Undertow closes the message's channel at once when a frame header announces more
         // than this (now for the first frame, later for each continuation frame's header):
         // a message over the cap is refused before its body arrives.
+        boolean open = frames.isOpen(); // an empty message's channel is already done
         frames.setMaxStreamSize(maxMessageBytes);
-        if (!frames.isOpen()) {
+        if (open && !frames.isOpen()) {
             refuseTooBig();
             return;
         }
