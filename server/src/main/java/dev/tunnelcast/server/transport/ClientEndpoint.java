@@ -16,11 +16,13 @@ import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioExecutor;
@@ -41,10 +43,12 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
     private final TokenAuthority tokens;
     private final StreamRegistry registry;
     private final RelayMetrics metrics;
+    private final PendingConnections pending;
 
     public ClientEndpoint(RelayMetrics.Role role, RelayConfig config, TokenAuthority tokens,
-                          StreamRegistry registry, RelayMetrics metrics) {
+                          StreamRegistry registry, RelayMetrics metrics, PendingConnections pending) {
         this.role = role;
+        this.pending = pending;
         this.config = config;
         this.clock = config.clock();
         this.tokens = tokens;
@@ -77,7 +81,19 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
                 : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
-        connection.onRelease(() -> listener.closed(connection.closeReason()));
+        InetAddress address = channel.getSourceAddress().getAddress();
+        String overflow = pending.enter(address);
+        AtomicBoolean waitingForHello = new AtomicBoolean(overflow == null);
+        Runnable helloDone = () -> {
+            if (waitingForHello.compareAndSet(true, false)) {
+                pending.leave(address);
+            }
+        };
+        listener.onHello(helloDone);
+        connection.onRelease(() -> {
+            helloDone.run();
+            listener.closed(connection.closeReason());
+        });
         channel.addCloseTask(ch -> {
             metrics.connectionClosed(role);
             connection.release();
@@ -85,6 +101,11 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         });
         channel.getReceiveSetter().set(listener);
         channel.resumeReceives();
+
+        if (overflow != null) {
+            connection.refuse(CloseCode.TOO_MANY, overflow);
+            return;
+        }
 
         if (!StreamName.isValid(stream)) {
             connection.refuse(CloseCode.INVALID_STREAM, StreamName.RULE);

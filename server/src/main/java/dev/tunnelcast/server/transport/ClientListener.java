@@ -21,6 +21,7 @@ abstract class ClientListener extends EnvelopeListener {
 
     private final Role expectedRole;
     private volatile boolean helloReceived;
+    private Runnable afterHello = () -> { };
 
     ClientListener(Connection connection, RelayClock clock, int maxMessageBytes, Role expectedRole) {
         super(connection, clock, maxMessageBytes);
@@ -29,6 +30,11 @@ abstract class ClientListener extends EnvelopeListener {
 
     boolean helloReceived() {
         return helloReceived;
+    }
+
+    /** Runs once a valid Hello has arrived, before the client is admitted. */
+    void onHello(Runnable task) {
+        afterHello = task;
     }
 
     /** Admits the client after a valid Hello; {@code welcome} is its answer. */
@@ -59,6 +65,7 @@ abstract class ClientListener extends EnvelopeListener {
                         "protocol version " + hello.getProtocolVersion() + " is not supported (this relay speaks 1)");
             }
             helloReceived = true;
+            afterHello.run();
             admit(hello, Envelope.newBuilder().setWelcome(Welcome.newBuilder()
                     .setSessionId(connection.sessionId())
                     .setRelayTimeMicros(clock.nowMicros())
