@@ -9,7 +9,7 @@ import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.RawSocket;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
+import dev.tunnelcast.proto.v1.CloseCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +41,14 @@ class HttpHardeningTest {
 
     @Test
     void aFrameHeaderAnnouncingMoreThanTheCapIsRefusedBeforeItsBody() {
-        double before = relay.metrics().refusals(CloseCode.MESSAGE_TOO_BIG);
+        double before = relay.metrics().refusals(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG);
         try (RawSocket raw = new RawSocket(relay, DEADLINE)) {
             raw.upgrade("/ws/publish/huge");
             raw.sendBinary(Messages.hello(Role.ROLE_PUBLISHER));
             raw.write(RawSocket.frameHeader(100_000_000, new byte[] {1, 2, 3, 4})); // and no body
-            assertThat(raw.awaitCloseCode()).isEqualTo(CloseCode.MESSAGE_TOO_BIG.code());
+            assertThat(raw.awaitCloseCode()).isEqualTo(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG.getNumber());
         }
-        assertThat(relay.metrics().refusals(CloseCode.MESSAGE_TOO_BIG)).isEqualTo(before + 1);
+        assertThat(relay.metrics().refusals(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG)).isEqualTo(before + 1);
     }
 
     /**
@@ -96,7 +96,7 @@ class HttpHardeningTest {
             WsClient first = WsClient.connect(TestRelays.playUri(bounded, "p"));
             WsClient second = WsClient.connect(TestRelays.playUri(bounded, "p"));
             WsClient third = WsClient.connect(TestRelays.publishUri(bounded, "p"));
-            RefusalTest.assertRefused(third, CloseCode.TOO_MANY);
+            RefusalTest.assertRefused(third, CloseCode.CLOSE_CODE_TOO_MANY);
             assertThat(bounded.metrics().scrape()).contains("tunnelcast_pending_refusals_total{bound=\"address\"} 1.0");
             first.send(Messages.hello(Role.ROLE_PLAYER)); // no longer pending: its place is free
             first.nextOf(Envelope.KindCase.WELCOME);
@@ -108,7 +108,7 @@ class HttpHardeningTest {
             WsClient first = WsClient.connect(TestRelays.playUri(bounded, "p"));
             assertThat(bounded.metrics().scrape()).contains("tunnelcast_connections_pending 1.0");
             WsClient second = WsClient.connect(TestRelays.playUri(bounded, "p"));
-            RefusalTest.assertRefused(second, CloseCode.TOO_MANY);
+            RefusalTest.assertRefused(second, CloseCode.CLOSE_CODE_TOO_MANY);
             assertThat(bounded.metrics().scrape()).contains("tunnelcast_pending_refusals_total{bound=\"total\"} 1.0");
             first.close();
         }

@@ -8,7 +8,7 @@ import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
+import dev.tunnelcast.proto.v1.CloseCode;
 import java.net.URI;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +40,7 @@ class RepublishTest {
     @Test
     void afterANormalClose() {
         cycles(TestRelays.publishUri(relay, "normal"), Role.ROLE_PUBLISHER, current -> current.closeAndAwait().code(),
-                CloseCode.NORMAL);
+                CloseCode.CLOSE_CODE_NORMAL);
     }
 
     @Test
@@ -48,14 +48,14 @@ class RepublishTest {
         cycles(TestRelays.publishUri(relay, "refused"), Role.ROLE_PUBLISHER, current -> {
             current.send(Messages.packet(VIDEO, 0, true, 10)); // no TrackConfig first: 4422
             return current.awaitClose().code();
-        }, CloseCode.PROTOCOL_VIOLATION);
+        }, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
     void playerSlotsToo() {
         try (Relay onePlayer = Relay.start(TestRelays.config().maxPlayers(1).build())) {
             cycles(TestRelays.playUri(onePlayer, "watched"), Role.ROLE_PLAYER, current -> current.closeAndAwait().code(),
-                    CloseCode.NORMAL);
+                    CloseCode.CLOSE_CODE_NORMAL);
         }
     }
 
@@ -63,7 +63,7 @@ class RepublishTest {
         WsClient current = admitted(WsClient.connect(uri), role, -1);
         for (int i = 0; i < CYCLES; i++) {
             WsClient next = WsClient.connect(uri);
-            assertThat(end.apply(current)).as("close code, cycle " + i).isEqualTo(expected.code());
+            assertThat(end.apply(current)).as("close code, cycle " + i).isEqualTo(expected.getNumber());
             current = admitted(next, role, i);
         }
         current.close();

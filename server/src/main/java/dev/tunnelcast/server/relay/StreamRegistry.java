@@ -1,7 +1,6 @@
 package dev.tunnelcast.server.relay;
 
 import dev.tunnelcast.proto.v1.Envelope;
-import dev.tunnelcast.server.transport.Connection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,7 @@ public final class StreamRegistry {
     }
 
     /** Makes {@code connection} the publisher of its stream. */
-    public Stream attachPublisher(Connection connection) throws Refusal {
+    public Stream attachPublisher(Peer connection) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             if (stream.attachPublisher(connection)) {
@@ -36,7 +35,7 @@ public final class StreamRegistry {
     }
 
     /** Adds a player to its stream; {@code welcome} is the first message it receives. */
-    public PlayerAttachment attachPlayer(Connection connection, Envelope welcome) throws Refusal {
+    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             PlayerSession session = stream.newPlayer(connection);
@@ -53,7 +52,7 @@ public final class StreamRegistry {
         }
     }
 
-    public void detachPublisher(Stream stream, Connection connection, String why) {
+    public void detachPublisher(Stream stream, Peer connection, String why) {
         stream.detachPublisher(connection, why);
     }
 
@@ -85,7 +84,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePublisherSlot() {
-        return reserve(livePublishers, context.config().maxStreams());
+        return reserve(livePublishers, context.policy().maxStreams());
     }
 
     void releasePublisherSlot() {
@@ -93,7 +92,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePlayerSlot() {
-        return reserve(players, context.config().maxPlayers());
+        return reserve(players, context.policy().maxPlayers());
     }
 
     void releasePlayerSlot() {

@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.transport;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.server.relay.Refusal;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class CanonicalEncoding {
     }
 
     private static Refusal notCanonical(int receivedBytes, int canonicalBytes) {
-        return new Refusal(CloseCode.BAD_MESSAGE, "not the canonical protobuf encoding (" + receivedBytes
+        return new Refusal(CloseCode.CLOSE_CODE_BAD_MESSAGE, "not the canonical protobuf encoding (" + receivedBytes
                 + " bytes, canonical " + canonicalBytes + "): over-long varints, repeated or out-of-order fields,"
                 + " explicit defaults are not forwarded");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.CodedInputStream;
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.server.relay.Refusal;
 import dev.tunnelcast.server.testing.Messages;
@@ -93,7 +94,7 @@ class CanonicalEncodingTest {
         Envelope parsed = parse(message);
         assertThat(parsed.getKindCase()).isEqualTo(Envelope.KindCase.TRACK_CONFIG); // protobuf-java accepts it
         assertThatThrownBy(() -> CanonicalEncoding.of(parsed, message, true))
-                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo(CloseCode.BAD_MESSAGE))
+                .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo(CloseCode.CLOSE_CODE_BAD_MESSAGE))
                 .hasMessageContaining("canonical");
     }
 
