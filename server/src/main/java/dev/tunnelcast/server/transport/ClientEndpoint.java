@@ -18,13 +18,11 @@ import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -87,17 +85,10 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
                 : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
-        InetAddress address = channel.getSourceAddress().getAddress();
-        String overflow = pending.enter(address);
-        AtomicBoolean waitingForHello = new AtomicBoolean(overflow == null);
-        Runnable helloDone = () -> {
-            if (waitingForHello.compareAndSet(true, false)) {
-                pending.leave(address);
-            }
-        };
-        listener.onHello(helloDone);
+        PendingConnections.Place place = pending.enter(channel.getSourceAddress().getAddress());
+        listener.onHello(place::leave);
         connection.onRelease(() -> {
-            helloDone.run();
+            place.leave();
             listener.closed(connection.closeReason());
         });
         channel.addCloseTask(ch -> {
@@ -108,8 +99,8 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         channel.getReceiveSetter().set(listener);
         channel.resumeReceives();
 
-        if (overflow != null) {
-            connection.refuse(CloseCode.CLOSE_CODE_TOO_MANY, overflow);
+        if (place.refusal() != null) {
+            connection.refuse(CloseCode.CLOSE_CODE_TOO_MANY, place.refusal());
             return;
         }
 

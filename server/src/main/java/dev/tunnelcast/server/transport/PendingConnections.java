@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,12 +39,38 @@ public final class PendingConnections {
                 .description("WebSockets refused (4429) because too many were waiting for their Hello").register(registry);
     }
 
-    /**
-     * Counts one more pending connection from {@code address}.
-     *
-     * @return null when admitted (call {@link #leave} exactly once later), else why not
-     */
-    String enter(InetAddress address) {
+    /** One connection's place among the pending ones, or why it got none. */
+    final class Place {
+        private final InetAddress address;
+        private final String refusal;
+        private final AtomicBoolean held;
+
+        private Place(InetAddress address, String refusal) {
+            this.address = address;
+            this.refusal = refusal;
+            this.held = new AtomicBoolean(refusal == null);
+        }
+
+        /** Why the connection got no place (close it with 4429), or null. */
+        String refusal() {
+            return refusal;
+        }
+
+        /** The connection sent its Hello, or is closing: the place is free again. Idempotent. */
+        void leave() {
+            if (held.compareAndSet(true, false)) {
+                perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+                total.decrementAndGet();
+            }
+        }
+    }
+
+    /** Counts one more pending connection from {@code address}, if the bounds allow it. */
+    Place enter(InetAddress address) {
+        return new Place(address, tryEnter(address));
+    }
+
+    private String tryEnter(InetAddress address) {
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();
             refusedTotal.increment();
@@ -65,12 +92,6 @@ public final class PendingConnections {
                     + " waiting for their Hello (--max-pending-per-address " + maxPerAddress + ")";
         }
         return null;
-    }
-
-    /** The connection sent its Hello, or closed. */
-    void leave(InetAddress address) {
-        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-        total.decrementAndGet();
     }
 
     public int count() {
