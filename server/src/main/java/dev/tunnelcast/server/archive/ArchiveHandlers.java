@@ -13,7 +13,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
 import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.StatusCodes;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
