@@ -220,7 +220,8 @@ public record RelayConfig(
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
+                    headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes,
+                    allowTakeover, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
         }
     }
