@@ -11,6 +11,7 @@ import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
+import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.StatusCodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,7 +37,6 @@ public final class ArchiveHandlers {
     public static final String DOWNLOAD_PATH = "/api/streams/{stream}/recordings/{id}";
     public static final String PLAYLIST_PATH = "/api/streams/{stream}/archive.m3u8";
 
-    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z(-[0-9]{1,4})?");
 
     private final SegmentIndex index;
@@ -123,7 +123,7 @@ public final class ArchiveHandlers {
 
     private String stream(HttpServerExchange exchange) {
         String stream = param(exchange, "stream");
-        if (stream == null || !STREAM.matcher(stream).matches()) {
+        if (stream == null || !StreamName.isValid(stream)) {
             error(exchange, StatusCodes.BAD_REQUEST, "invalid stream name");
             return null;
         }
