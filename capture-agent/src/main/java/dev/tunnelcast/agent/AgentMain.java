@@ -10,6 +10,7 @@ import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.publish.ProxySettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
+import dev.tunnelcast.wire.StreamName;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,6 +220,7 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     AgentConfig buildConfig() {
+        StreamName.require(stream); // before anything is opened, with the rule in the message
         // The relay's page address works too: http(s):// is the same port as ws(s)://.
         URI relayUri = URI.create(relay.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"));
         int[] wh;

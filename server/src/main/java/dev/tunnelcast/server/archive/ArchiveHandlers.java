@@ -12,6 +12,7 @@ import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.ETag;
 import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
+import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,6 @@ public final class ArchiveHandlers {
     public static final String DOWNLOAD_PATH = "/api/streams/{stream}/recordings/{id}";
     public static final String PLAYLIST_PATH = "/api/streams/{stream}/archive.m3u8";
 
-    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z(-[0-9]{1,4})?");
 
     private final SegmentIndex index;
@@ -169,7 +169,7 @@ public final class ArchiveHandlers {
 
     private String stream(HttpServerExchange exchange) {
         String stream = param(exchange, "stream");
-        if (stream == null || !STREAM.matcher(stream).matches()) {
+        if (stream == null || !StreamName.isValid(stream)) {
             error(exchange, StatusCodes.BAD_REQUEST, "invalid stream name");
             return null;
         }

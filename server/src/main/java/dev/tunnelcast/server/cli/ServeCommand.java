@@ -97,6 +97,19 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     Duration helloTimeout;
 
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_HEADER_TIMEOUT:-10s}",
+            description = "How long a connection may take to send a complete request header, from its opening or its previous request, else it is closed [TUNNELCAST_HEADER_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--max-pending-connections", defaultValue = "${env:TUNNELCAST_MAX_PENDING_CONNECTIONS:-1000}",
+            description = "WebSockets open without Hello at once, else close 4429 [TUNNELCAST_MAX_PENDING_CONNECTIONS] (default: ${DEFAULT-VALUE}).")
+    int maxPendingConnections;
+
+    @Option(names = "--max-pending-per-address", defaultValue = "${env:TUNNELCAST_MAX_PENDING_PER_ADDRESS:-50}",
+            description = "WebSockets open without Hello at once from one client address, else close 4429 [TUNNELCAST_MAX_PENDING_PER_ADDRESS] (default: ${DEFAULT-VALUE}).")
+    int maxPendingPerAddress;
+
     @Option(names = "--grace-period", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_GRACE_PERIOD:-15s}",
             description = "How long players wait for a publisher to return, then close 4410 [TUNNELCAST_GRACE_PERIOD] (default: ${DEFAULT-VALUE}).")
@@ -202,6 +215,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
                 .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
+                .headerTimeout(headerTimeout).maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
