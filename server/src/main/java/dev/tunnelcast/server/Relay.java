@@ -5,10 +5,12 @@ import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
+import dev.tunnelcast.server.relay.RelayPolicy;
 import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.server.tls.TlsContexts;
 import dev.tunnelcast.server.transport.ClientEndpoint;
+import dev.tunnelcast.server.transport.PendingConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,20 +63,27 @@ public final class Relay implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.context = new RelayContext(config, metrics, housekeeping);
+        this.context = new RelayContext(policy(config), config.clock(), metrics,
+                new CopyOnWriteArrayList<>(config.observers()), housekeeping);
         this.registry = new StreamRegistry(context);
         this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry());
         if (archive != null) {
             context.observers().add(archive.observer());
         }
         TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
-        ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics);
-        ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics);
+        PendingConnections pending = new PendingConnections(config.maxPendingConnections(),
+                config.maxPendingPerAddress(), metrics.registry());
+        ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics, pending);
+        ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics, pending);
 
         Undertow.Builder builder = Undertow.builder()
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                // A request header must be complete within this, from the connection's opening
+                // (or its previous request) on: slow-loris and half-sent requests are closed.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.headerTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.headerTimeout().toMillis())
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
                         archive == null ? null : archive.handlers()));
@@ -112,6 +122,13 @@ public final class Relay implements AutoCloseable {
         }
         log.info("relay listening on {}{}", port >= 0 ? "http://" + config.bindAddress() + ":" + port : "",
                 tlsPort >= 0 ? " https://" + config.bindAddress() + ":" + tlsPort : "");
+    }
+
+    /** The part of the configuration the relay core obeys, as plain values. */
+    private static RelayPolicy policy(RelayConfig config) {
+        return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
+                config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
+                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover());
     }
 
     /** Starts a relay; with port 0 the listeners bind free ports (see {@link #port()}). */

@@ -12,6 +12,7 @@ import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.Welcome;
+import dev.tunnelcast.wire.CloseCodes;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
-    /** The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be dropped) and not into the kernel. */
+    /**
+     * The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be
+     * dropped) and not into the kernel.
+     */
     public static final int SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
 
     static {
@@ -63,7 +66,6 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
-    private static final Set<Integer> FATAL_CLOSE_CODES = Set.of(4400, 4401, 4403, 4404, 4411, 4413, 4422, 4426);
     private static final long KEYFRAME_REQUEST_MIN_INTERVAL_MICROS = 300_000;
 
     private final PublisherConfig config;
@@ -237,7 +239,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
             } catch (TimeoutException | ExecutionException ignored) {
                 throw e;
             }
-            throw closedBy(session);
+            if (!endedCleanly(session)) {
+                throw closedBy(session);
+            }
         } finally {
             live = false;
             if (!ws.isOutputClosed() || !ws.isInputClosed()) {
@@ -269,6 +273,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
         int quickPings = 3; // a few pings at once for a good first offset estimate
         while (true) {
             if (session.closed().isDone()) {
+                if (endedCleanly(session)) {
+                    return;
+                }
                 throw closedBy(session);
             }
             long now = clock.nowMicros();
@@ -292,7 +299,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
                     audioSent.incrementAndGet();
                 }
             } else if (closing) {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "end of stream").get(2, TimeUnit.SECONDS);
+                // "Output closed" here means the relay closed first: handled as a clean end above
+                await(ws.sendClose(WebSocket.NORMAL_CLOSURE, "end of stream"), 2);
                 try {
                     session.closed().get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException | ExecutionException ignored) {
@@ -304,8 +312,13 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     private void send(WebSocket ws, byte[] bytes) throws Exception {
+        await(ws.sendBinary(ByteBuffer.wrap(bytes), true), 10);
+    }
+
+    /** Waits for a WebSocket send; its failure is thrown as is (an IOException once the output closed). */
+    private static void await(CompletableFuture<WebSocket> send, int seconds) throws Exception {
         try {
-            ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+            send.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -357,12 +370,22 @@ public final class Publisher implements MediaSink, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the session ended as a stop should: we are closing (EndOfStream sent) and the
+     * relay answered it with 1000. The JDK replies to that Close by itself, so a ping or our
+     * own Close that was still on its way fails with "Output closed": not worth a warning.
+     */
+    private boolean endedCleanly(RelaySession session) {
+        return closing && session.closed().isDone() && !session.closed().isCompletedExceptionally()
+                && session.closed().getNow(-1) == WebSocket.NORMAL_CLOSURE;
+    }
+
     private Exception closedBy(RelaySession session) {
         try {
             int code = session.closed().getNow(-1);
             String reason = session.closeReason();
             String text = "relay closed the connection with " + code + (reason.isEmpty() ? "" : " " + reason);
-            if (FATAL_CLOSE_CODES.contains(code)) {
+            if (CloseCodes.isFatal(code)) {
                 return new FatalPublishException(code, text);
             }
             return new IllegalStateException(text);

@@ -1,13 +1,11 @@
 package dev.tunnelcast.server.relay;
 
 import dev.tunnelcast.proto.v1.Envelope;
-import dev.tunnelcast.server.transport.Connection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * All streams by name, created when the first client of a name arrives and retired when a
@@ -15,8 +13,6 @@ import java.util.regex.Pattern;
  * relay-wide counts behind the stream and player limits.
  */
 public final class StreamRegistry {
-
-    private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final RelayContext context;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
@@ -27,12 +23,8 @@ public final class StreamRegistry {
         this.context = context;
     }
 
-    public static boolean isValidName(String name) {
-        return name != null && STREAM_NAME.matcher(name).matches();
-    }
-
     /** Makes {@code connection} the publisher of its stream. */
-    public Stream attachPublisher(Connection connection) throws Refusal {
+    public Stream attachPublisher(Peer connection) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             if (stream.attachPublisher(connection)) {
@@ -43,7 +35,7 @@ public final class StreamRegistry {
     }
 
     /** Adds a player to its stream; {@code welcome} is the first message it receives. */
-    public PlayerAttachment attachPlayer(Connection connection, Envelope welcome) throws Refusal {
+    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             PlayerSession session = stream.newPlayer(connection);
@@ -60,18 +52,27 @@ public final class StreamRegistry {
         }
     }
 
-    public void detachPublisher(Stream stream, Connection connection, String why) {
+    public void detachPublisher(Stream stream, Peer connection, String why) {
         stream.detachPublisher(connection, why);
     }
 
+    /**
+     * A stream that a publisher has announced (live, or offline within its grace period).
+     * A name that only players wait for is no stream yet: any name can be asked for.
+     */
     public Optional<StreamInfo> info(String name) {
         Stream stream = streams.get(name);
-        return stream == null ? Optional.empty() : Optional.of(stream.info());
+        return Optional.ofNullable(stream).map(Stream::info).filter(StreamRegistry::announced);
     }
 
+    /** Every stream that a publisher has announced, by name. */
     public List<StreamInfo> infos() {
-        return streams.values().stream().map(Stream::info)
+        return streams.values().stream().map(Stream::info).filter(StreamRegistry::announced)
                 .sorted(Comparator.comparing(StreamInfo::name)).toList();
+    }
+
+    private static boolean announced(StreamInfo info) {
+        return info.state() != Stream.State.WAITING;
     }
 
     /** Periodic work for every stream; also samples the total queued bytes. */
@@ -92,7 +93,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePublisherSlot() {
-        return reserve(livePublishers, context.config().maxStreams());
+        return reserve(livePublishers, context.policy().maxStreams());
     }
 
     void releasePublisherSlot() {
@@ -100,7 +101,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePlayerSlot() {
-        return reserve(players, context.config().maxPlayers());
+        return reserve(players, context.policy().maxPlayers());
     }
 
     void releasePlayerSlot() {

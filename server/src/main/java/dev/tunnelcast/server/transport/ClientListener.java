@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Ping;
@@ -21,6 +22,7 @@ abstract class ClientListener extends EnvelopeListener {
 
     private final Role expectedRole;
     private volatile boolean helloReceived;
+    private Runnable afterHello = () -> { };
 
     ClientListener(Connection connection, RelayClock clock, int maxMessageBytes, Role expectedRole) {
         super(connection, clock, maxMessageBytes);
@@ -31,13 +33,18 @@ abstract class ClientListener extends EnvelopeListener {
         return helloReceived;
     }
 
+    /** Runs once a valid Hello has arrived, before the client is admitted. */
+    void onHello(Runnable task) {
+        afterHello = task;
+    }
+
     /** Admits the client after a valid Hello; {@code welcome} is its answer. */
     protected abstract void admit(Hello hello, Envelope welcome) throws Refusal;
 
     /** A message after Hello other than Ping/Pong. */
     protected abstract void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
 
-    /** The connection closed, for whatever reason. */
+    /** The connection began to close, for whatever reason: give the client's place in its stream back. Called once. */
     abstract void closed(String reason);
 
     @Override
@@ -47,18 +54,19 @@ abstract class ClientListener extends EnvelopeListener {
         }
         if (!helloReceived) {
             if (envelope.getKindCase() != Envelope.KindCase.HELLO) {
-                throw new Refusal(CloseCode.BAD_MESSAGE, "the first message must be Hello, got " + envelope.getKindCase());
+                throw new Refusal(CloseCode.CLOSE_CODE_BAD_MESSAGE, "the first message must be Hello, got " + envelope.getKindCase());
             }
             Hello hello = envelope.getHello();
             if (hello.getRole() != expectedRole) {
-                throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+                throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                         "Hello role " + hello.getRole() + " does not match this path (" + expectedRole + ")");
             }
             if (hello.getProtocolVersion() != PROTOCOL_VERSION) {
-                throw new Refusal(CloseCode.UNSUPPORTED_VERSION,
+                throw new Refusal(CloseCode.CLOSE_CODE_UNSUPPORTED_VERSION,
                         "protocol version " + hello.getProtocolVersion() + " is not supported (this relay speaks 1)");
             }
             helloReceived = true;
+            afterHello.run();
             admit(hello, Envelope.newBuilder().setWelcome(Welcome.newBuilder()
                     .setSessionId(connection.sessionId())
                     .setRelayTimeMicros(clock.nowMicros())
@@ -69,7 +77,7 @@ abstract class ClientListener extends EnvelopeListener {
         switch (envelope.getKindCase()) {
             case PING -> answerPing(envelope.getPing(), receivedAtNanos);
             case PONG -> { } // answers to pings the relay does not send yet
-            case HELLO -> throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "Hello sent twice");
+            case HELLO -> throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "Hello sent twice");
             default -> onMessage(envelope, bytes, receivedAtNanos);
         }
     }

@@ -30,6 +30,9 @@ class ServeCommandTest {
         assertThat(cli.playerQueueAge()).isEqualTo(lib.playerQueueAge());
         assertThat(cli.slowPlayerTimeout()).isEqualTo(lib.slowPlayerTimeout());
         assertThat(cli.helloTimeout()).isEqualTo(lib.helloTimeout());
+        assertThat(cli.headerTimeout()).isEqualTo(lib.headerTimeout());
+        assertThat(cli.maxPendingConnections()).isEqualTo(lib.maxPendingConnections());
+        assertThat(cli.maxPendingPerAddress()).isEqualTo(lib.maxPendingPerAddress());
         assertThat(cli.gracePeriod()).isEqualTo(lib.gracePeriod());
         assertThat(cli.gopCacheBytes()).isEqualTo(lib.gopCacheBytes());
         assertThat(cli.allowTakeover()).isFalse();
@@ -46,6 +49,17 @@ class ServeCommandTest {
         assertThat(c.gracePeriod()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.allowTakeover()).isTrue();
         assertThat(c.gopCacheBytes()).isEqualTo(2L * 1024 * 1024);
+    }
+
+    @Test
+    void unitsFollowTheGrammarSharedWithTheAgent() {
+        RelayConfig c = parse("--player-queue-age", "1.5s", "--gop-cache-bytes", "2M", "--player-queue-bytes", "4MB",
+                "--max-message-bytes", "1Mi", "--grace-period", "0.5m");
+        assertThat(c.playerQueueAge()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.gopCacheBytes()).isEqualTo(2_000_000);
+        assertThat(c.playerQueueBytes()).isEqualTo(4_000_000);
+        assertThat(c.maxMessageBytes()).isEqualTo(1 << 20);
+        assertThat(c.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
