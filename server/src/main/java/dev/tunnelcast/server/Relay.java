@@ -125,7 +125,7 @@ public final class Relay implements AutoCloseable {
     }
 
     /** The part of the configuration the relay core obeys, as plain values. */
-    private static RelayPolicy policy(RelayConfig config) {
+    public static RelayPolicy policy(RelayConfig config) {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
                 config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover());

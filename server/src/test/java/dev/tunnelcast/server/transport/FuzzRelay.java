@@ -5,8 +5,10 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.when;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
@@ -14,6 +16,7 @@ import dev.tunnelcast.server.relay.StreamRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 
@@ -37,7 +40,8 @@ final class FuzzRelay {
         when(TIMERS.schedule(any(Runnable.class), anyLong(), any())).thenAnswer(call -> never);
     }
 
-    private final StreamRegistry registry = new StreamRegistry(new RelayContext(CONFIG, METRICS, TIMERS));
+    private final StreamRegistry registry = new StreamRegistry(new RelayContext(Relay.policy(CONFIG), CONFIG.clock(), METRICS,
+            new CopyOnWriteArrayList<>(), TIMERS));
     private int socketsUsed;
 
     /** The next socket: reused from earlier inputs, reset. */
@@ -91,9 +95,10 @@ final class FuzzRelay {
             if (code < 0) {
                 return;
             }
-            CloseCode closeCode = CloseCode.fromCode(code);
-            assertThat(closeCode).as("close code").isNotEqualTo(CloseCode.INTERNAL_ERROR);
-            if (closeCode != CloseCode.NORMAL && closeCode != CloseCode.STREAM_ENDED) {
+            CloseCode closeCode = CloseCode.forNumber(code);
+            assertThat(closeCode).as("close code %d is documented", code).isNotNull();
+            assertThat(closeCode).as("close code").isNotEqualTo(CloseCode.CLOSE_CODE_INTERNAL_ERROR);
+            if (closeCode != CloseCode.CLOSE_CODE_NORMAL && closeCode != CloseCode.CLOSE_CODE_STREAM_ENDED) {
                 List<Envelope> received = socket.received();
                 Envelope last = received.get(received.size() - 1);
                 assertThat(last.getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_REFUSED);
