@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.server.testing.RawHandshake;
 import dev.tunnelcast.server.testing.TestRelays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,6 @@ class WebSocketUpgradeTest {
         assertThat(metrics)
                 .contains("tunnelcast_http_refusals_total{reason=\"origin not allowed\",route=\"/ws/publish/{stream}\",status=\"403\"} 1.0")
                 .contains("tunnelcast_http_refusals_total{reason=\"origin not allowed\",route=\"/ws/play/{stream}\",status=\"403\"} 4.0");
-        assertThat(metrics).contains("tunnelcast_connections_total{role=\"player\"} 0.0");
     }
 
     @Test
@@ -65,8 +65,9 @@ class WebSocketUpgradeTest {
         String token = "t".repeat(100_000);
         RawHandshake.Answer answer = RawHandshake.upgrade(relay.port(), "/ws/play/cam1?token=" + token);
         assertThat(answer.status()).isEqualTo(101);
-        assertThat(answer.header("Sec-WebSocket-Location")).isEmpty();
-        assertThat(answer.headers().values()).allSatisfy(values -> assertThat(values).noneMatch(v -> v.contains("tttttttt")));
+        assertThat(answer.headers().keySet()).doesNotContain("sec-websocket-location");
+        assertThat(answer.headers().values().stream().flatMap(List::stream).filter(v -> v.contains("tttttttt")).count())
+                .as("headers repeating the token").isZero();
         assertThat(answer.header("Sec-WebSocket-Accept")).hasValue("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 }
