@@ -51,7 +51,7 @@ function route() {
   if (archive) {
     const stream = decodeURIComponent(archive[1]);
     document.title = `${stream} · recordings · Tunnelcast`;
-    unmount = mountArchiveView(root, stream, location.search);
+    unmount = mountArchiveView(root, stream, location.search, params.get('token') ?? '');
   } else if (play) {
     const stream = decodeURIComponent(play[1]);
     document.title = `${stream} · Tunnelcast`;
@@ -72,7 +72,7 @@ function route() {
     });
   } else {
     document.title = 'Tunnelcast';
-    unmount = mountStreamList(root, location.search);
+    unmount = mountStreamList(root, location.search, params.get('token') ?? '');
   }
 }
 

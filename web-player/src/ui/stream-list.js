@@ -1,6 +1,7 @@
 // @ts-check
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
 import { h } from './dom.js';
+import { fetchApi, unlessRefused } from './relay-api.js';
 
 /**
  * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
@@ -20,8 +21,11 @@ export function parseStreams(body) {
     .filter((s) => s.name);
 }
 
-/** @param {HTMLElement} root @param {string} search the page's query string, kept on links */
-export function mountStreamList(root, search) {
+/**
+ * @param {HTMLElement} root @param {string} search the page's query string, kept on links
+ * @param {string} token the page's play token: the list shows the streams it may see
+ */
+export function mountStreamList(root, search, token) {
   const grid = h('div.tc-grid');
   const note = h('p.tc-note', { text: 'Loading streams…' });
   root.replaceChildren(h('main.tc-home', null,
@@ -31,7 +35,7 @@ export function mountStreamList(root, search) {
 
   const load = async () => {
     try {
-      const response = await fetch('/api/streams', { cache: 'no-store' });
+      const response = await unlessRefused(await fetchApi('/api/streams', token));
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const streams = parseStreams(await response.json());
       note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
@@ -45,7 +49,7 @@ export function mountStreamList(root, search) {
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
     } catch (e) {
       note.hidden = false;
-      note.textContent = `Cannot reach the relay (${e instanceof Error ? e.message : e}).`;
+      note.textContent = `Cannot list the streams: ${e instanceof Error ? e.message : e}.`;
     }
   };
   void load();

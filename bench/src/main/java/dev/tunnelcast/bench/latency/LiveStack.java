@@ -87,9 +87,10 @@ public final class LiveStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/?" + query + "#/play/" + stream);
     }
 
-    /** The player's archive page of a stream (the archive API needs no token). */
-    public URI archiveUrl(String stream) {
-        return URI.create("http://127.0.0.1:" + port + "/#/archive/" + stream);
+    /** The player's archive page of a stream, with a play token (the archive API needs one, as the live stream does). */
+    public URI archiveUrl(String stream, String token) {
+        return URI.create("http://127.0.0.1:" + port + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "#/archive/" + stream);
     }
 
     /** Starts an agent publishing the synthetic source to a stream. */
