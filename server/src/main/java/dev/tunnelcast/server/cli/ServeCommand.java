@@ -58,7 +58,8 @@ public final class ServeCommand implements Callable<Integer> {
     String allowedOrigins;
 
     @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "${env:TUNNELCAST_METRICS_TOKEN}",
-            description = "Bearer token /metrics requires (Prometheus: authorization.credentials_file) [TUNNELCAST_METRICS_TOKEN].")
+            description = "Bearer token /metrics requires (Prometheus: authorization.credentials_file) [TUNNELCAST_METRICS_TOKEN]."
+                    + " Prefer the environment variable: command lines are visible to other users.")
     String metricsToken;
 
     @Option(names = "--metrics-bind", paramLabel = "HOST:PORT", defaultValue = "${env:TUNNELCAST_METRICS_BIND}",
