@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Who may reach what over HTTP, beyond stream tokens (see docs/protocol.md, "HTTP access rules").
  *
- * @param allowedOrigins browser origins allowed to open a WebSocket besides the relay's own
- *                       ({@code scheme://host[:port]}, or {@code *} for any); requests without
- *                       {@code Origin} (non-browser clients) are always allowed
+ * @param allowedOrigins browser origins allowed to open a WebSocket: {@code scheme://host[:port]},
+ *                       {@code self} (the relay's own, the default) or {@code *} (any); requests
+ *                       without {@code Origin} (non-browser clients) are always allowed
  * @param metricsToken   the bearer token {@code /metrics} requires, or null
  * @param metricsBind    a separate management listener for {@code /metrics} and {@code /healthz}
  *                       (the main listener then serves no {@code /metrics}), or null
@@ -18,13 +18,14 @@ public record AccessConfig(List<String> allowedOrigins, String metricsToken, Ine
 
     public AccessConfig {
         allowedOrigins = allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty())
-                .map(o -> o.equals(OriginPolicy.ANY) ? o : OriginPolicy.normalize(o)).toList();
+                .map(o -> o.equals(OriginPolicy.ANY) || o.equalsIgnoreCase(OriginPolicy.SELF)
+                        ? o.toLowerCase(java.util.Locale.ROOT) : OriginPolicy.normalize(o)).toList();
         metricsToken = metricsToken == null || metricsToken.isEmpty() ? null : metricsToken;
     }
 
     /** Same-origin WebSockets only, /metrics on the main listener, plain listener as bound. */
     public static AccessConfig defaults() {
-        return new AccessConfig(List.of(), null, null, false);
+        return new AccessConfig(List.of(OriginPolicy.SELF), null, null, false);
     }
 
     public AccessConfig withAllowedOrigins(List<String> origins) {

@@ -11,12 +11,15 @@ import java.util.Locale;
 /**
  * Refuses WebSocket upgrades from foreign web pages (cross-site WebSocket hijacking: a browser
  * sends the upgrade from any page, and no CORS rule stops it). Allowed: requests without
- * {@code Origin} (non-browser clients), the relay's own origin (the request's scheme and
- * {@code Host}), and the configured origins. Anything else gets 403 before the upgrade.
+ * {@code Origin} (non-browser clients) and the listed origins, where {@link #SELF} is the
+ * relay's own (the request's scheme and {@code Host}) and {@link #ANY} any. Anything else
+ * gets 403 before the upgrade.
  */
 final class OriginPolicy {
 
     static final String ANY = "*";
+    /** The origin the request was sent to: its scheme and {@code Host} header. */
+    static final String SELF = "self";
     static final String REFUSED = "origin not allowed";
 
     private final List<String> allowed;
@@ -48,8 +51,8 @@ final class OriginPolicy {
         try {
             String normalized = normalize(origin);
             String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-            return allowed.contains(normalized)
-                    || host != null && normalized.equals(normalize(exchange.getRequestScheme() + "://" + host));
+            return allowed.contains(normalized) || allowed.contains(SELF) && host != null
+                    && normalized.equals(normalize(exchange.getRequestScheme() + "://" + host));
         } catch (IllegalArgumentException e) {
             return false; // "null" (sandboxed pages, file:) or garbage: not an origin anyone listed
         }

@@ -52,9 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     String tokenSecret;
 
     // Access beyond stream tokens (docs/protocol.md, "HTTP access rules"), grouped in AccessConfig.
-    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:TUNNELCAST_ALLOWED_ORIGINS:-}",
-            description = "Comma-separated web origins (https://app.example.com) whose pages may open WebSockets, besides the"
-                    + " relay's own; '*' allows any. Others get 403 [TUNNELCAST_ALLOWED_ORIGINS] (default: the relay's own only).")
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:TUNNELCAST_ALLOWED_ORIGINS:-self}",
+            description = "Comma-separated web origins whose pages may open WebSockets: https://app.example.com, 'self' (the"
+                    + " relay's own), '*' (any). Others get 403 [TUNNELCAST_ALLOWED_ORIGINS] (default: ${DEFAULT-VALUE}).")
     String allowedOrigins;
 
     @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "${env:TUNNELCAST_METRICS_TOKEN}",

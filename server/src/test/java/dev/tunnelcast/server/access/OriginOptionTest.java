@@ -9,12 +9,12 @@ import dev.tunnelcast.server.testing.TestRelays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code --allowed-origins}: listed origins are upgraded besides the relay's own; {@code *} allows any. */
+/** {@code --allowed-origins}: only the listed origins are upgraded; {@code self} is the relay's own, {@code *} any. */
 class OriginOptionTest {
 
     @Test
     void listedOriginsAreAllowedOthersStillRefused() {
-        AccessConfig access = AccessConfig.defaults().withAllowedOrigins(List.of("https://App.Example.com", " http://localhost:3000"));
+        AccessConfig access = AccessConfig.defaults().withAllowedOrigins(List.of("https://App.Example.com", " http://localhost:3000", "SELF"));
         try (Relay relay = Relay.start(TestRelays.config().access(access).build())) {
             int port = relay.port();
             assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: https://app.example.com").status()).isEqualTo(101);
@@ -23,6 +23,18 @@ class OriginOptionTest {
             assertThat(RawHandshake.upgrade(port, "/ws/play/c", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(101);
             assertThat(RawHandshake.upgrade(port, "/ws/play/d", "Origin: http://app.example.com").status()).isEqualTo(403);
             assertThat(RawHandshake.upgrade(port, "/ws/play/d", "Origin: http://evil.example").status()).isEqualTo(403);
+            assertThat(RawHandshake.upgrade(port, "/ws/play/e").status()).as("no Origin: not a browser").isEqualTo(101);
+        }
+    }
+
+    @Test
+    void withoutSelfOnlyTheListedOriginsAreAllowed() {
+        // against DNS rebinding: a page of a foreign name resolved to the relay looks like the relay's own origin
+        AccessConfig access = AccessConfig.defaults().withAllowedOrigins(List.of("https://relay.example.com"));
+        try (Relay relay = Relay.start(TestRelays.config().access(access).build())) {
+            int port = relay.port();
+            assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(403);
+            assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: https://relay.example.com").status()).isEqualTo(101);
         }
     }
 

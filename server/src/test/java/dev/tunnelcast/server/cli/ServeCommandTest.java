@@ -64,6 +64,7 @@ class ServeCommandTest {
     void accessOptionsAreParsed() {
         RelayConfig defaults = parse();
         assertThat(defaults.access()).isEqualTo(dev.tunnelcast.server.access.AccessConfig.defaults());
+        assertThat(defaults.access().allowedOrigins()).containsExactly("self");
         RelayConfig c = parse("--allowed-origins", "https://app.example.com,http://localhost:3000", "--metrics-token", "scrape",
                 "--metrics-bind", "[::1]:9100", "--tls-only", "--tls-keystore", "relay.p12");
         assertThat(c.access().allowedOrigins()).containsExactly("https://app.example.com:443", "http://localhost:3000");
