@@ -16,27 +16,27 @@ import java.util.Map;
  * {@code tunnelcast_http_refusals_total{route,status,reason}}. Reasons are a small fixed set
  * (token verdicts, "origin not allowed", ...), so the counter's tags stay few.
  */
-public final class AccessRefusals {
+final class AccessRefusals {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MeterRegistry registry;
 
-    public AccessRefusals(MeterRegistry registry) {
+    AccessRefusals(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void unauthorized(HttpServerExchange exchange, String reason) {
+    void unauthorized(HttpServerExchange exchange, String reason) {
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
         refuse(exchange, StatusCodes.UNAUTHORIZED, "unauthorized", reason);
     }
 
-    public void forbidden(HttpServerExchange exchange, String reason) {
+    void forbidden(HttpServerExchange exchange, String reason) {
         refuse(exchange, StatusCodes.FORBIDDEN, "forbidden", reason);
     }
 
-    /** How many requests of {@code route} were refused with {@code status} (tests, benchmarks). */
-    public double count(String route, int status, String reason) {
+    /** How many requests of {@code route} were refused with {@code status} for {@code reason}. */
+    double count(String route, int status, String reason) {
         Counter counter = registry.find("tunnelcast.http.refusals")
                 .tags("route", route, "status", Integer.toString(status), "reason", reason).counter();
         return counter == null ? 0 : counter.count();

@@ -18,10 +18,9 @@ public final class HttpAccess {
     private final OriginPolicy origins;
     private final StreamAccess streams;
     private final ScrapeAccess scrapes;
-    private final AccessRefusals refusals;
 
     public HttpAccess(AccessConfig config, TokenAuthority tokens, RelayClock clock, MeterRegistry registry) {
-        this.refusals = new AccessRefusals(registry);
+        AccessRefusals refusals = new AccessRefusals(registry);
         this.origins = new OriginPolicy(config.allowedOrigins(), refusals);
         this.streams = new StreamAccess(tokens, clock, refusals);
         this.scrapes = new ScrapeAccess(config.metricsToken(), tokens.enabled() && config.metricsBind() == null, refusals);
@@ -58,9 +57,5 @@ public final class HttpAccess {
     /** {@code /metrics}: the scrape token, if one is set. */
     public HttpHandler metrics(HttpHandler next) {
         return scrapes.guard(next);
-    }
-
-    public AccessRefusals refusals() {
-        return refusals;
     }
 }

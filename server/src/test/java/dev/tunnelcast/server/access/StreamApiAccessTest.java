@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
@@ -45,7 +46,7 @@ class StreamApiAccessTest {
 
     static WsClient publish(String stream) {
         WsClient client = WsClient.connect(URI.create(TestRelays.publishUri(relay, stream) + "?token=" + token(Action.PUBLISH, stream)));
-        client.send(Messages.hello(dev.tunnelcast.proto.v1.Role.ROLE_PUBLISHER));
+        client.send(Messages.hello(Role.ROLE_PUBLISHER));
         client.next();
         client.send(Messages.audioConfig(Messages.AUDIO));
         return client;
