@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockSync } from '../src/transport/clock-sync.js';
 import { closeVerdict } from '../src/transport/close-codes.js';
+import { getOption } from '@bufbuild/protobuf';
+import { CloseCodeSchema, close_fatal } from '../src/gen/tunnelcast/v1/close_codes_pb.js';
 
 test('clock sync keeps the exchange with the smallest round trip', () => {
   const clock = new ClockSync({ windowSize: 4 });
@@ -37,4 +39,14 @@ test('close codes: refusals are final with clear messages, transient closes retr
     assert.equal(closeVerdict(code).state, 'reconnecting');
   }
   assert.match(closeVerdict(1006, 'eof').message, /eof/);
+});
+
+test('close codes: retry follows the fatal flag of the one definition; codes without wording say the reason', () => {
+  for (const value of CloseCodeSchema.values) {
+    if (value.number === 0) continue;
+    assert.equal(closeVerdict(value.number).retry, !getOption(value, close_fatal), value.name);
+  }
+  assert.deepEqual(closeVerdict(4411), { state: 'error', message: 'The relay closed the connection: taken over by a new publisher.', retry: false });
+  assert.equal(closeVerdict(4409).retry, true);
+  assert.match(closeVerdict(4409).message, /stream already has a publisher/);
 });

@@ -12,6 +12,7 @@ import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.Welcome;
+import dev.tunnelcast.wire.CloseCodes;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
-    /** The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be dropped) and not into the kernel. */
+    /**
+     * The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be
+     * dropped) and not into the kernel.
+     */
     public static final int SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
 
     static {
@@ -63,7 +66,6 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
-    private static final Set<Integer> FATAL_CLOSE_CODES = Set.of(4400, 4401, 4403, 4404, 4411, 4413, 4422, 4426);
     private static final long KEYFRAME_REQUEST_MIN_INTERVAL_MICROS = 300_000;
 
     private final PublisherConfig config;
@@ -357,7 +359,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             int code = session.closed().getNow(-1);
             String reason = session.closeReason();
             String text = "relay closed the connection with " + code + (reason.isEmpty() ? "" : " " + reason);
-            if (FATAL_CLOSE_CODES.contains(code)) {
+            if (CloseCodes.isFatal(code)) {
                 return new FatalPublishException(code, text);
             }
             return new IllegalStateException(text);

@@ -13,7 +13,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
