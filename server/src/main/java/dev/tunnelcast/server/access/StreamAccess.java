@@ -55,14 +55,12 @@ final class StreamAccess {
     }
 
     private boolean pass(HttpServerExchange exchange, TokenVerdict verdict) {
-        switch (verdict.kind()) {
-            case ACCEPTED -> {
-                return true;
-            }
-            case UNAUTHORIZED -> refusals.unauthorized(exchange, verdict.detail());
-            case FORBIDDEN -> refusals.forbidden(exchange, verdict.detail());
+        if (verdict.kind() == TokenVerdict.Kind.UNAUTHORIZED) {
+            refusals.unauthorized(exchange, verdict.detail());
+        } else if (verdict.kind() == TokenVerdict.Kind.FORBIDDEN) {
+            refusals.forbidden(exchange, verdict.detail());
         }
-        return false;
+        return verdict.isAccepted();
     }
 
     private Instant now() {

@@ -14,7 +14,8 @@ class OriginOptionTest {
 
     @Test
     void listedOriginsAreAllowedOthersStillRefused() {
-        AccessConfig access = AccessConfig.defaults().withAllowedOrigins(List.of("https://App.Example.com", " http://localhost:3000", "SELF"));
+        AccessConfig access = AccessConfig.defaults()
+                .withAllowedOrigins(List.of("https://App.Example.com", " http://localhost:3000", "SELF"));
         try (Relay relay = Relay.start(TestRelays.config().access(access).build())) {
             int port = relay.port();
             assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: https://app.example.com").status()).isEqualTo(101);
