@@ -11,7 +11,7 @@ import { fetchApi, unlessRefused } from './relay-api.js';
  */
 
 /**
- * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
+ * The relay's /api/streams answer ({ streams: [{ name, state: live|offline, tracks, players }] }),
  * read leniently: a bare array is accepted too.
  * @param {{ streams?: unknown } | unknown[] | null | undefined} body parsed JSON
  * @returns {{ name: string, players: number, online: boolean, detail: string }[]}

@@ -23,8 +23,8 @@ final class Routes {
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
                              RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive, HttpAccess access) {
         RoutingHandler routes = Handlers.routing()
-                .get("/ws/publish/{stream}", access.webSocket(Handlers.websocket(publishers)))
-                .get("/ws/play/{stream}", access.webSocket(Handlers.websocket(players)))
+                .get("/ws/publish/{stream}", access.webSocket(publishers.handler()))
+                .get("/ws/play/{stream}", access.webSocket(players.handler()))
                 .get("/api/streams", access.streamList(onWorker(api.listHandler())))
                 .get("/api/streams/{stream}", access.stream(onWorker(api.oneHandler())))
                 .get("/healthz", Routes::health)
