@@ -33,18 +33,18 @@ class WebSocketUpgradeTest {
     @Test
     void aForeignOriginIsRefusedWith403BeforeTheUpgradeOnBothPaths() throws Exception {
         for (String path : new String[] {"/ws/publish/cam1", "/ws/play/cam1"}) {
-            RawHandshake.Answer answer = RawHandshake.upgrade(relay.port(), path, "Origin: http://evil.example");
+            RawHandshake.Answer answer = RawHandshake.upgrade(relay, path, "Origin: http://evil.example");
             assertThat(answer.status()).as(path).isEqualTo(403);
             assertThat(answer.header("Content-Type")).hasValue("application/json");
             JsonNode body = new ObjectMapper().readTree(answer.body());
             assertThat(body.path("error").asText()).isEqualTo("forbidden");
             assertThat(body.path("reason").asText()).isEqualTo("origin not allowed");
         }
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/cam1", "Origin: null").status())
+        assertThat(RawHandshake.upgrade(relay, "/ws/play/cam1", "Origin: null").status())
                 .as("a sandboxed page").isEqualTo(403);
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/cam1", "Origin: http://127.0.0.1:1").status())
+        assertThat(RawHandshake.upgrade(relay, "/ws/play/cam1", "Origin: http://127.0.0.1:1").status())
                 .as("same host, another port").isEqualTo(403);
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/cam1", "Origin: https://127.0.0.1:" + relay.port()).status())
+        assertThat(RawHandshake.upgrade(relay, "/ws/play/cam1", "Origin: https://127.0.0.1:" + relay.port()).status())
                 .as("same host and port, another scheme").isEqualTo(403);
         String metrics = TestRelays.get(relay, "/metrics").body();
         assertThat(metrics)
@@ -55,15 +55,15 @@ class WebSocketUpgradeTest {
     @Test
     void theRelaysOwnPageAndClientsWithoutOriginAreUpgraded() {
         String own = "http://127.0.0.1:" + relay.port();
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/own", "Origin: " + own).status()).isEqualTo(101);
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/publish/own", "Origin: " + own.toUpperCase()).status()).isEqualTo(101);
-        assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/agent").status()).isEqualTo(101);
+        assertThat(RawHandshake.upgrade(relay, "/ws/play/own", "Origin: " + own).status()).isEqualTo(101);
+        assertThat(RawHandshake.upgrade(relay, "/ws/publish/own", "Origin: " + own.toUpperCase()).status()).isEqualTo(101);
+        assertThat(RawHandshake.upgrade(relay, "/ws/play/agent").status()).isEqualTo(101);
     }
 
     @Test
     void the101DoesNotEchoTheRequestUrlAndItsToken() {
         String token = "t".repeat(100_000);
-        RawHandshake.Answer answer = RawHandshake.upgrade(relay.port(), "/ws/play/cam1?token=" + token);
+        RawHandshake.Answer answer = RawHandshake.upgrade(relay, "/ws/play/cam1?token=" + token);
         assertThat(answer.status()).isEqualTo(101);
         assertThat(answer.headers().keySet()).doesNotContain("sec-websocket-location");
         assertThat(answer.headers().values().stream().flatMap(List::stream).filter(v -> v.contains("tttttttt")).count())

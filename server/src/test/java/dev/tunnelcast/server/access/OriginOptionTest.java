@@ -18,13 +18,13 @@ class OriginOptionTest {
                 .withAllowedOrigins(List.of("https://App.Example.com", " http://localhost:3000", "SELF"));
         try (Relay relay = Relay.start(TestRelays.config().access(access).build())) {
             int port = relay.port();
-            assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: https://app.example.com").status()).isEqualTo(101);
-            assertThat(RawHandshake.upgrade(port, "/ws/publish/a", "Origin: https://app.example.com:443").status()).isEqualTo(101);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/b", "Origin: http://localhost:3000").status()).isEqualTo(101);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/c", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(101);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/d", "Origin: http://app.example.com").status()).isEqualTo(403);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/d", "Origin: http://evil.example").status()).isEqualTo(403);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/e").status()).as("no Origin: not a browser").isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/a", "Origin: https://app.example.com").status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/publish/a", "Origin: https://app.example.com:443").status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/b", "Origin: http://localhost:3000").status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/c", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/d", "Origin: http://app.example.com").status()).isEqualTo(403);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/d", "Origin: http://evil.example").status()).isEqualTo(403);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/e").status()).as("no Origin: not a browser").isEqualTo(101);
         }
     }
 
@@ -34,15 +34,15 @@ class OriginOptionTest {
         AccessConfig access = AccessConfig.defaults().withAllowedOrigins(List.of("https://relay.example.com"));
         try (Relay relay = Relay.start(TestRelays.config().access(access).build())) {
             int port = relay.port();
-            assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(403);
-            assertThat(RawHandshake.upgrade(port, "/ws/play/a", "Origin: https://relay.example.com").status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/a", "Origin: http://127.0.0.1:" + port).status()).isEqualTo(403);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/a", "Origin: https://relay.example.com").status()).isEqualTo(101);
         }
     }
 
     @Test
     void aStarAllowsAnyOrigin() {
         try (Relay relay = Relay.start(TestRelays.config().access(AccessConfig.defaults().withAllowedOrigins(List.of("*"))).build())) {
-            assertThat(RawHandshake.upgrade(relay.port(), "/ws/play/a", "Origin: http://evil.example").status()).isEqualTo(101);
+            assertThat(RawHandshake.upgrade(relay, "/ws/play/a", "Origin: http://evil.example").status()).isEqualTo(101);
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.tunnelcast.server.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
+import dev.tunnelcast.server.Relay;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,9 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A WebSocket upgrade request written by hand over a real socket, and the relay's answer
- * read as it is on the wire: the status line, every header, and the body of a refusal. For
- * what the JDK client hides or refuses to send (the {@code Origin} header, the raw 101).
+ * A WebSocket upgrade request with headers of the test's choosing, over a {@link RawSocket},
+ * and the relay's answer as it is on the wire: the status, every header, and the body of a
+ * refusal. For what the JDK client hides or refuses to send (the {@code Origin} header, the raw 101).
  */
 public final class RawHandshake {
 
@@ -29,47 +27,31 @@ public final class RawHandshake {
 
     private RawHandshake() {}
 
-    /** Sends an upgrade for {@code pathAndQuery} to 127.0.0.1:{@code port} with extra header lines ("Origin: …"). */
-    public static Answer upgrade(int port, String pathAndQuery, String... headerLines) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\n")
-                    .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
-            for (String line : headerLines) {
-                request.append(line).append("\r\n");
+    /** Sends an upgrade for {@code pathAndQuery} with {@code Host: 127.0.0.1:port} and extra header lines ("Origin: …"). */
+    public static Answer upgrade(Relay relay, String pathAndQuery, String... headerLines) {
+        StringBuilder request = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(relay.port()).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+        for (String line : headerLines) {
+            request.append(line).append("\r\n");
+        }
+        try (RawSocket socket = new RawSocket(relay, Duration.ofSeconds(10))) {
+            if (!socket.write(request.append("\r\n").toString())) {
+                throw new AssertionError("the relay closed the connection during the request");
             }
-            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            return read(socket.getInputStream());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Answer read(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new AssertionError("connection closed inside the answer's head: " + head);
+            String[] lines = socket.readResponseHead().split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, List<String>> headers = new TreeMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
             }
-            head.write(b);
+            List<String> length = headers.get("content-length");
+            String body = status == 101 || length == null ? ""
+                    : new String(socket.readBytes(Integer.parseInt(length.get(0))), StandardCharsets.UTF_8);
+            return new Answer(status, headers, body);
         }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        Map<String, List<String>> headers = new TreeMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(lines[i].substring(colon + 1).trim());
-        }
-        String body = "";
-        List<String> length = headers.get("content-length");
-        if (status != 101 && length != null) {
-            body = new String(in.readNBytes(Integer.parseInt(length.get(0))), StandardCharsets.UTF_8);
-        }
-        return new Answer(status, headers, body);
     }
 }
