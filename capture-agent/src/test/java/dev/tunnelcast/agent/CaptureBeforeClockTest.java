@@ -57,7 +57,8 @@ class CaptureBeforeClockTest {
         CapturePipeline pipeline = new CapturePipeline(config, clock, offset, sink, e -> { });
         try (pipeline) {
             pipeline.start();
-            while (pipeline.videoFramesCaptured() < 10) { // captured with no clock estimate yet
+            // both sources captured while there was no clock estimate: dropped and counted
+            while (pipeline.videoFramesBeforeClock() < 10 || pipeline.audioChunksBeforeClock() == 0) {
                 Thread.sleep(20);
             }
             pongAtLocal = clock.nowMicros();
@@ -74,8 +75,6 @@ class CaptureBeforeClockTest {
                         .isBetween(pongAtLocal + OFFSET_MICROS - 200_000, stopLocal + OFFSET_MICROS);
             }
         }
-        assertThat(pipeline.videoFramesBeforeClock()).as("dropped and counted").isGreaterThanOrEqualTo(10);
-        assertThat(pipeline.audioChunksBeforeClock()).isPositive();
         assertThat(video.get(0).getKeyframe()).as("video starts at a keyframe").isTrue();
         assertThat(video.get(0).getSequence()).as("sequence numbers count what is handed on").isZero();
         assertThat(audio.get(0).getSequence()).isZero();
