@@ -16,6 +16,7 @@ import { closeVerdict } from './close-codes.js';
  * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
  * @property {() => void} onOpen                     a (re)connection was welcomed
  * @property {(verdict: CloseVerdict, code: number, attempt: number) => void} onClose
+ * @property {() => void} [onPong]                  a clock sample was taken
  */
 
 const PING_INTERVAL_MS = 2000;
@@ -26,10 +27,12 @@ export class RelayConnection {
   /**
    * @param {string} url   ws(s)://host/ws/play/{stream}?token=…
    * @param {ConnectionListener} listener
+   * @param {Uint8Array<ArrayBuffer>} [hello]  the first message on every connection (the player's Hello by default)
    */
-  constructor(url, listener) {
+  constructor(url, listener, hello = helloBytes('0.1.0')) {
     this.url = url;
     this.listener = listener;
+    this.hello = hello;
     this.clock = new ClockSync();
     this.attempt = 0;
     this.pingId = 0;
@@ -64,7 +67,7 @@ export class RelayConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.refusal = '';
-    socket.onopen = () => socket.send(helloBytes('0.1.0'));
+    socket.onopen = () => socket.send(this.hello);
     socket.onmessage = (event) => this.receive(socket, event);
     socket.onclose = (event) => this.closedBy(socket, event.code, event.reason);
   }
@@ -93,6 +96,7 @@ export class RelayConnection {
       case 'pong': {
         const p = env.kind.value;
         this.clock.addExchange(Number(p.pingSendTimeMicros), Number(p.receiveTimeMicros), Number(p.sendTimeMicros), localNowMicros());
+        this.listener.onPong?.();
         return;
       }
       case 'status':
