@@ -52,6 +52,8 @@
  * @property {number} videoPacketsSent
  * @property {number} audioPacketsSent
  * @property {number} connections
+ * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
+ * @property {number} audioCaptureToPacketMs
  * @property {number} clockOffsetMs
  * @property {number} rttMs
  *

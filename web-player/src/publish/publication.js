@@ -62,6 +62,8 @@ export class Publication {
     this.keyframeRequests = 0;
     this.framesCaptured = 0;
     this.connections = 0;
+    /** capture → encoded packet of the latest packet of each track, ms (capture delivery + encoding) */
+    this.captureToPacketMs = { video: NaN, audio: NaN };
     /** @type {[number, number][]} [ms, bytes sent so far], for the bitrate */
     this.sentHistory = [];
     this.video = new VideoTrackEncoder({ codec: settings.videoCodec, bitrateBps: settings.videoBitrateBps, keyframeIntervalMs: settings.keyframeIntervalMs }, {
@@ -224,7 +226,9 @@ export class Publication {
       else this.queue.counters.audioDropped++;
       return;
     }
-    const captureTimeMicros = Math.round(this.connection.clock.toRelayMicros(timeline.captureLocalMicros(timestampMicros)));
+    const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
+    this.captureToPacketMs[trackId === VIDEO_TRACK ? 'video' : 'audio'] = (localNowMicros() - captureLocalMicros) / 1000;
+    const captureTimeMicros = Math.round(this.connection.clock.toRelayMicros(captureLocalMicros));
     const sequence = trackId === VIDEO_TRACK ? this.sequences[VIDEO_TRACK]++ : this.sequences[AUDIO_TRACK]++;
     const bytes = envelopeBytes({ case: 'mediaPacket', value: { trackId, sequence: BigInt(sequence),
       ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros))), durationMicros: Math.round(durationMicros), keyframe,
@@ -296,6 +300,7 @@ export class Publication {
       framesCaptured: this.framesCaptured, framesEncoded: v.framesEncoded, encoderDrops: v.encoderDrops, keyframes: v.keyframes,
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
+      videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }

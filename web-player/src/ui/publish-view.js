@@ -4,7 +4,7 @@
  * start and stop; the preview with the publisher's figures beside it (bitrate, queue,
  * drops, encoder configuration) and a link to watch the stream.
  */
-import { h } from './dom.js';
+import { h, ms } from './dom.js';
 import { Publisher } from '../publish/publisher.js';
 
 /** @typedef {import('../publish/messages.js').PublisherStats} PublisherStats */
@@ -33,6 +33,7 @@ const ROWS = [
   ['Audio encoder', (s) => (s.audioCodec ? `Opus · ${s.audioChannels} ch · ${s.audioSampleRate} Hz in · ${s.audioBitrateBps / 1000} kbit/s${s.dtx ? ' · DTX' : ''}` : '—')],
   ['Frames', (s) => `${s.framesCaptured} captured · ${s.framesEncoded} encoded · ${s.encoderDrops} skipped · ${s.keyframes} key`],
   ['Packets sent', (s) => `${s.videoPacketsSent} video · ${s.audioPacketsSent} audio`],
+  ['Capture → packet', (s) => `video ${ms(s.videoCaptureToPacketMs)} · audio ${ms(s.audioCaptureToPacketMs)}`],
   ['Keyframe requests', (s) => String(s.keyframeRequests)],
   ['Capture', (s) => (s.offMainThread ? 'in a worker (MediaStreamTrackProcessor)' : 'on the page (fallback)')],
   ['Clock', (s) => (Number.isFinite(s.rttMs) ? `offset ${s.clockOffsetMs.toFixed(1)} ms · RTT ${s.rttMs.toFixed(1)} ms` : '—')],
