@@ -32,6 +32,8 @@ test('close codes: refusals are final with clear messages, transient closes retr
   assert.deepEqual([closeVerdict(4410).state, closeVerdict(4410).retry], ['offline', false]);
   assert.deepEqual([closeVerdict(4426).state, closeVerdict(4426).retry], ['unsupported', false]);
   assert.equal(closeVerdict(4404).retry, false);
+  // A publisher replaced by another (--allow-takeover) must not take the stream back.
+  assert.deepEqual([closeVerdict(4411).state, closeVerdict(4411).retry], ['offline', false]);
   for (const code of [1001, 1006, 4408, 4429, 4500]) {
     assert.equal(closeVerdict(code).retry, true, `code ${code}`);
     assert.equal(closeVerdict(code).state, 'reconnecting');
