@@ -3,7 +3,7 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url, withoutWebCodecsAudio?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
+// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
@@ -48,15 +48,17 @@ const commands = {
   /**
    * withoutWebCodecsAudio: the page's WebCodecs audio classes are deleted before any script
    * runs (as in a browser without them); workers keep their own globals, so the player must
-   * notice on the main thread.
+   * notice on the main thread. withoutGlobals: more names deleted the same way
+   * (`MediaStreamTrackProcessor`: the publisher's fallback).
    */
-  async open({ url, withoutWebCodecsAudio = false }) {
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
     if (page) await page.close();
     page = await context.newPage();
-    if (withoutWebCodecsAudio) {
-      await page.addInitScript(() => {
-        for (const name of ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk']) delete globalThis[name];
-      });
+    const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
+    if (removed.length) {
+      await page.addInitScript((names) => {
+        for (const name of names) delete globalThis[name];
+      }, removed);
     }
     page.on('console', (m) => {
       consoleLines.push(`[${m.type()}] ${m.text()}`);

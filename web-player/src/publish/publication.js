@@ -33,6 +33,7 @@ const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 /** The backlog counts as short below this much of the stream's bitrate. */
 const SHORT_BACKLOG_MS = 100;
 const STOP_FLUSH_TIMEOUT_MS = 2000;
+const FIRST_PONG_TIMEOUT_MS = 2000;
 
 export class Publication {
   /**
@@ -58,6 +59,14 @@ export class Publication {
     this.state = /** @type {PublisherState} */ ('connecting');
     this.message = 'Connecting to the relay…';
     this.offMainThread = false;
+    /** @type {ReadableStreamDefaultReader<VideoFrame | AudioData>[]} */
+    this.readers = [];
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.pongTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pumpTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.tickTimer = undefined;
     this.lastKeyframeRequestMs = -Infinity;
     this.keyframeRequests = 0;
     this.framesCaptured = 0;
@@ -97,26 +106,19 @@ export class Publication {
     this.tickTimer = setInterval(() => this.tick(), TICK_INTERVAL_MS);
   }
 
-  /** Reads frames off a track's stream in this worker until it ends. @param {ReadableStream<VideoFrame>} stream */
-  async readVideo(stream) {
+  /**
+   * Reads a track's frames off its stream in this worker until it ends.
+   * @template {VideoFrame | AudioData} T
+   * @param {ReadableStream<T>} stream @param {(frame: T) => void} onFrame
+   */
+  async read(stream, onFrame) {
     this.offMainThread = true;
     const reader = stream.getReader();
-    this.videoReader = reader;
+    this.readers.push(reader);
     for (;;) {
       const { value, done } = await reader.read();
       if (done || !value) return;
-      this.videoFrame(value);
-    }
-  }
-
-  /** @param {ReadableStream<AudioData>} stream */
-  async readAudio(stream) {
-    const reader = stream.getReader();
-    this.audioReader = reader;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done || !value) return;
-      this.audioData(value);
+      onFrame(value);
     }
   }
 
@@ -144,7 +146,7 @@ export class Publication {
   /** Stops capture, sends EndOfStream after what is queued and closes. */
   async stop() {
     this.stopping = true;
-    await Promise.allSettled([this.videoReader?.cancel(), this.audioReader?.cancel()]);
+    await Promise.allSettled(this.readers.map((r) => r.cancel()));
     this.video.close();
     this.audio.close();
     if (this.live) {
@@ -168,10 +170,14 @@ export class Publication {
     this.connections++;
     this.queue.reset();
     this.setState('connecting', 'Connected; syncing the clock…');
+    // A relay that does not answer the first Ping still gets the media, on the last clock estimate (as the agent).
+    clearTimeout(this.pongTimer);
+    this.pongTimer = setTimeout(() => this.goLive(), FIRST_PONG_TIMEOUT_MS);
   }
 
   /** After the first Pong of a connection: capture times are on the relay clock from the first packet on. */
   goLive() {
+    clearTimeout(this.pongTimer);
     if (this.live || this.stopping || !this.connection.socket) return;
     this.live = true;
     const now = performance.now();
@@ -192,9 +198,6 @@ export class Publication {
         }
         break;
       }
-      case 'status':
-        if (envelope.kind.value.closeCode) this.message = envelope.kind.value.message;
-        break;
       default:
         break;
     }

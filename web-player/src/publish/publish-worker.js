@@ -24,8 +24,8 @@ scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
       const p = new Publication(message, (stats) => post({ type: 'stats', stats }));
       publication = p;
       p.start();
-      if (message.video) void p.readVideo(message.video).catch((e) => p.fail('error', `Video capture: ${e.message}`));
-      if (message.audio) void p.readAudio(message.audio).catch((e) => p.fail('error', `Audio capture: ${e.message}`));
+      if (message.video) void p.read(message.video, (frame) => p.videoFrame(frame)).catch((e) => p.fail('error', `Video capture: ${e.message}`));
+      if (message.audio) void p.read(message.audio, (data) => p.audioData(data)).catch((e) => p.fail('error', `Audio capture: ${e.message}`));
       break;
     }
     case 'videoFrame':

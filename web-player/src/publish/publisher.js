@@ -31,6 +31,7 @@
  */
 
 const SCRIPT_PROCESSOR_FRAMES = 1024;
+const MAX_AUDIO_LAG_MICROS = 100_000;
 
 /**
  * @param {string} stream @param {'camera' | 'screen'} source @param {PublishSettings} settings
@@ -171,13 +172,25 @@ export class Publisher {
     const source = context.createMediaStreamSource(media);
     const channels = Math.min(2, source.channelCount);
     const processor = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, channels, channels);
+    // Timestamps count samples from the first chunk's arrival, so they are continuous; when the
+    // samples fall more than 100 ms behind the page's clock (a starved audio thread delivers too
+    // few: headless Chromium on a busy machine), they are moved up to it, leaving a gap.
+    let startMicros = NaN;
+    let samples = 0;
     processor.onaudioprocess = (event) => {
       if (!this.running || !this.worker) return;
       const input = event.inputBuffer;
+      const arrivedStartMicros = performance.now() * 1000 - (input.length / input.sampleRate) * 1e6;
+      const expectedMicros = startMicros + (samples / input.sampleRate) * 1e6;
+      if (Number.isNaN(startMicros) || arrivedStartMicros - expectedMicros > MAX_AUDIO_LAG_MICROS) {
+        startMicros = arrivedStartMicros - (samples / input.sampleRate) * 1e6;
+      }
+      const timestamp = Math.round(startMicros + (samples / input.sampleRate) * 1e6);
+      samples += input.length;
       const planes = new Float32Array(input.length * channels);
       for (let c = 0; c < channels; c++) planes.set(input.getChannelData(c), c * input.length);
       const data = new AudioData({ format: 'f32-planar', sampleRate: input.sampleRate, numberOfFrames: input.length, numberOfChannels: channels,
-        timestamp: Math.round(event.playbackTime * 1e6), data: planes });
+        timestamp, data: planes });
       this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'audioData', data }));
     };
     source.connect(processor);

@@ -80,7 +80,11 @@ export function mountPublishView(root, options, onPublisher) {
     cells.push(value);
     table.append(h('dt', { text: label }), value);
   }
-  const watchLink = h('a.tc-tool', { href: `${options.search}#/play/${encodeURIComponent(options.stream)}`, target: '_blank', text: 'Watch' });
+  // The publish token does not let anyone watch: the player's link leaves it out.
+  const watchQuery = new URLSearchParams(options.search);
+  watchQuery.delete('token');
+  const watchLink = h('a.tc-tool', { href: `${watchQuery.size ? `?${watchQuery}` : location.pathname}#/play/${encodeURIComponent(options.stream)}`,
+    target: '_blank', text: 'Watch' });
   const bar = h('header.tc-bar', null,
     h('a.tc-back', { href: '#/', text: '← Streams' }),
     h('h1.tc-title', { text: `Publish · ${options.stream}` }), badge,

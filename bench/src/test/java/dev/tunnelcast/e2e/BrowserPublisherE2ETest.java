@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * on loopback that records: a second Chromium plays the stream with the existing player
  * (frames advance, audio decodes and plays), the relay lists its tracks like an agent's, and
  * after Stop the recorded segment holds both tracks and every video frame the publisher sent
- * (ffprobe). VP8 (the encoder's fallback) plays too, through WebCodecs. No timed assertions:
+ * (ffprobe). VP8 (the encoder's fallback) plays too, through WebCodecs, and so does a
+ * publication captured without MediaStreamTrackProcessor (frames copied by the page). No timed assertions:
  * generous deadlines only, for a busy 2-core machine.
  */
 @Timeout(value = 240)
@@ -125,10 +126,27 @@ class BrowserPublisherE2ETest {
         stopPublishing();
     }
 
-    /** Opens the publish page, starts, and waits until media flows; returns the publisher's stats. */
+    @Test
+    void withoutMediaStreamTrackProcessorThePageCopiesTheFramesToTheWorker() throws Exception {
+        String stream = "browser-fallback";
+        JsonNode live = publish(stream, "", List.of("MediaStreamTrackProcessor"));
+        assertThat(live.path("offMainThread").asBoolean()).as("frames read in the worker").isFalse();
+        assertThat(publisherBrowser.text("[data-stat=\"Capture\"]")).contains("fallback");
+        play(stream, "");
+        stopPublishing();
+    }
+
     private static JsonNode publish(String stream, String extraQuery) {
+        return publish(stream, extraQuery, List.of());
+    }
+
+    /**
+     * Opens the publish page (without the page globals {@code removed}), starts, and waits
+     * until media flows; returns the publisher's stats.
+     */
+    private static JsonNode publish(String stream, String extraQuery, List<String> removed) {
         String query = "size=640x360" + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
-        publisherBrowser.open(stack.publishUrl(stream, stack.token(Action.PUBLISH, stream), query).toString());
+        publisherBrowser.openWithout(stack.publishUrl(stream, stack.token(Action.PUBLISH, stream), query).toString(), removed);
         publisherBrowser.click(".tc-start");
         publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
                 + " return s && s.state === 'live' && s.videoPacketsSent >= 30 && s.audioPacketsSent >= 50; })()", DEADLINE);

@@ -138,6 +138,14 @@ public final class ChromiumPlayer implements AutoCloseable {
                 .path("audioDecoderInPage").asText();
     }
 
+    /**
+     * Opens {@code url} in a page whose global {@code names} are deleted before any script
+     * runs, as in a browser without them (e.g. {@code MediaStreamTrackProcessor}).
+     */
+    public void openWithout(String url, java.util.List<String> names) {
+        call("open", Map.of("url", url, "withoutGlobals", names), Duration.ofSeconds(30));
+    }
+
     /** Waits until the player's state is one of {@code states} with at least {@code minFrames} shown. */
     public JsonNode waitFor(java.util.List<String> states, int minFrames, Duration timeout) {
         return call("waitFor", Map.of("states", states, "timeoutMs", timeout.toMillis(), "minFrames", minFrames),
