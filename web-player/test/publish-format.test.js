@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
-import { CaptureTimeline } from '../src/publish/capture-timeline.js';
+import { CaptureTimeline, SampleClock } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
 test('the codec string is read from the avcC, as the agent reads it from the SPS', () => {
@@ -63,4 +63,16 @@ test('publish page options: defaults, values, and refusals with the reason', () 
   const bad = parsePublishOptions(new URLSearchParams('video-codec=h265&queue-age=5&size=big'));
   assert.equal(bad.errors.length, 3);
   for (const name of ["video-codec=h265", "queue-age=5", "size=big"]) assert.ok(bad.errors.some((e) => e.startsWith(name)), name);
+});
+
+test('copied audio: timestamps count samples, and move up (never back) when the samples fall 100 ms behind', () => {
+  const clock = new SampleClock(48_000);
+  const chunk = 960; // 20 ms
+  assert.equal(clock.next(chunk, 1_020_000), 1_000_000);
+  assert.equal(clock.next(chunk, 1_045_000), 1_020_000, 'a late callback does not move a continuous timeline');
+  assert.equal(clock.next(chunk, 1_050_000), 1_040_000, 'nor an early one');
+  // A starved audio thread: 200 ms of wall time bring one chunk.
+  assert.equal(clock.next(chunk, 1_260_000), 1_240_000);
+  assert.equal(clock.jumps, 1);
+  assert.equal(clock.next(chunk, 1_280_000), 1_260_000);
 });

@@ -38,3 +38,38 @@ export class CaptureTimeline {
     return timestampMicros - this.firstTimestampMicros + this.firstPtsMicros;
   }
 }
+
+/**
+ * Timestamps for audio copied on the page (the fallback without MediaStreamTrackProcessor):
+ * samples counted from the first chunk's arrival, so they are continuous; when the samples
+ * fall more than `maxLagMicros` behind the clock (a starved audio thread delivers too few:
+ * headless Chromium on a busy machine), they are moved up to it, leaving a gap, never back.
+ * Pure: times come in as arguments, in µs.
+ */
+export class SampleClock {
+  /** @param {number} sampleRate @param {number} [maxLagMicros] */
+  constructor(sampleRate, maxLagMicros = 100_000) {
+    this.sampleRate = sampleRate;
+    this.maxLagMicros = maxLagMicros;
+    this.startMicros = NaN;
+    this.samples = 0;
+    this.jumps = 0;
+  }
+
+  /**
+   * The timestamp of a chunk's first sample.
+   * @param {number} frames the chunk's length @param {number} arrivalMicros the clock when it arrived
+   */
+  next(frames, arrivalMicros) {
+    const counted = (this.samples / this.sampleRate) * 1e6;
+    const arrivedStart = arrivalMicros - (frames / this.sampleRate) * 1e6;
+    if (Number.isNaN(this.startMicros)) {
+      this.startMicros = arrivedStart - counted;
+    } else if (arrivedStart - (this.startMicros + counted) > this.maxLagMicros) {
+      this.startMicros = arrivedStart - counted;
+      this.jumps++;
+    }
+    this.samples += frames;
+    return Math.round(this.startMicros + counted);
+  }
+}

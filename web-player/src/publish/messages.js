@@ -39,8 +39,9 @@
  * @property {number} socketBufferedBytes the WebSocket's bufferedAmount
  * @property {number} drainRateKbps       what the socket sent per second lately
  * @property {number} congestions         times the uplink fell behind
- * @property {number} videoDropped        video packets dropped by the send queue (and while offline)
+ * @property {number} videoDropped        video packets dropped by the send queue
  * @property {number} audioDropped
+ * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured

@@ -69,6 +69,8 @@ export class Publication {
     this.tickTimer = undefined;
     this.lastKeyframeRequestMs = -Infinity;
     this.keyframeRequests = 0;
+    /** packets encoded while no connection was live (connecting, reconnecting) */
+    this.droppedOffline = 0;
     this.framesCaptured = 0;
     this.connections = 0;
     /** capture → encoded packet of the latest packet of each track, ms (capture delivery + encoding) */
@@ -225,8 +227,7 @@ export class Publication {
    */
   media(trackId, timeline, payload, keyframe, timestampMicros, durationMicros) {
     if (!this.live || this.stopping) {
-      if (trackId === VIDEO_TRACK) this.queue.counters.videoDropped++;
-      else this.queue.counters.audioDropped++;
+      this.droppedOffline++;
       return;
     }
     const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
@@ -298,7 +299,7 @@ export class Publication {
       bitrateKbps: t1 > t0 ? ((b1 - b0) * 8) / (t1 - t0) : 0,
       queueBytes: this.queue.queuedBytes, socketBufferedBytes: this.connection.socket?.bufferedAmount ?? 0,
       drainRateKbps: (this.queue.drainRateBytesPerSecond * 8) / 1000 || 0,
-      congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped,
+      congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped, droppedOffline: this.droppedOffline,
       bitrateDecreases: this.bitrate?.decreases ?? 0, bitrateIncreases: this.bitrate?.increases ?? 0,
       framesCaptured: this.framesCaptured, framesEncoded: v.framesEncoded, encoderDrops: v.encoderDrops, keyframes: v.keyframes,
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audio.packetsEncoded,

@@ -8,6 +8,8 @@
  * and audio through a `ScriptProcessorNode`, and posts them over.
  */
 
+import { SampleClock } from './capture-timeline.js';
+
 /** @typedef {import('./messages.js').PublishSettings} PublishSettings */
 /** @typedef {import('./messages.js').PublisherStats} PublisherStats */
 /** @typedef {import('./messages.js').PublisherState} PublisherState */
@@ -31,7 +33,6 @@
  */
 
 const SCRIPT_PROCESSOR_FRAMES = 1024;
-const MAX_AUDIO_LAG_MICROS = 100_000;
 
 /**
  * @param {string} stream @param {'camera' | 'screen'} source @param {PublishSettings} settings
@@ -41,7 +42,7 @@ export function initialPublisherStats(stream, source, settings) {
   return { state: 'idle', message: '', stream, source, offMainThread: false, videoCodec: '', videoEncoder: '', width: 0, height: 0,
     videoBitrateBps: settings.videoBitrateBps, videoTargetBps: settings.videoBitrateBps, audioCodec: '', audioChannels: 0, audioSampleRate: 0,
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, drainRateKbps: 0,
-    congestions: 0, videoDropped: 0, audioDropped: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
+    congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
     encoderDrops: 0, keyframes: 0, keyframeRequests: 0, audioPacketsEncoded: 0, videoPacketsSent: 0, audioPacketsSent: 0, connections: 0,
     videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN,
     clockOffsetMs: NaN, rttMs: NaN };
@@ -172,21 +173,11 @@ export class Publisher {
     const source = context.createMediaStreamSource(media);
     const channels = Math.min(2, source.channelCount);
     const processor = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, channels, channels);
-    // Timestamps count samples from the first chunk's arrival, so they are continuous; when the
-    // samples fall more than 100 ms behind the page's clock (a starved audio thread delivers too
-    // few: headless Chromium on a busy machine), they are moved up to it, leaving a gap.
-    let startMicros = NaN;
-    let samples = 0;
+    const clock = new SampleClock(context.sampleRate);
     processor.onaudioprocess = (event) => {
       if (!this.running || !this.worker) return;
       const input = event.inputBuffer;
-      const arrivedStartMicros = performance.now() * 1000 - (input.length / input.sampleRate) * 1e6;
-      const expectedMicros = startMicros + (samples / input.sampleRate) * 1e6;
-      if (Number.isNaN(startMicros) || arrivedStartMicros - expectedMicros > MAX_AUDIO_LAG_MICROS) {
-        startMicros = arrivedStartMicros - (samples / input.sampleRate) * 1e6;
-      }
-      const timestamp = Math.round(startMicros + (samples / input.sampleRate) * 1e6);
-      samples += input.length;
+      const timestamp = clock.next(input.length, performance.now() * 1000);
       const planes = new Float32Array(input.length * channels);
       for (let c = 0; c < channels; c++) planes.set(input.getChannelData(c), c * input.length);
       const data = new AudioData({ format: 'f32-planar', sampleRate: input.sampleRate, numberOfFrames: input.length, numberOfChannels: channels,
