@@ -60,6 +60,19 @@ test('an uplink that falls behind drops video to the next keyframe, keeps audio 
   assert.equal(q.offerMedia(bytes(100), false, false, 610).queued, true, 'audio goes on');
 });
 
+test('a backlog hidden below bufferedAmount (the delay a Ping met) counts against the age bound', () => {
+  const q = new UplinkQueue({ maxBytes: 1 << 20, maxAgeMs: 500, lowWaterBytes: 16_000 });
+  q.offerMedia(bytes(1000), true, true, 0);
+  q.take(0, 0); // the socket took it: bufferedAmount says nothing is waiting
+  q.observeNetworkDelay(400);
+  assert.deepEqual(q.offerMedia(bytes(1000), true, false, 100), { queued: true, congested: false });
+  q.observeNetworkDelay(800); // the browser's network process and the kernel hold 0.8 s
+  assert.deepEqual(q.offerMedia(bytes(1000), true, false, 200), { queued: false, congested: true });
+  assert.equal(q.offerMedia(bytes(1000), false, false, 200).queued, true, 'audio goes on');
+  q.observeNetworkDelay(0);
+  assert.equal(q.offerMedia(bytes(1000), true, true, 300).queued, true, 'video resumes at a keyframe once it drained');
+});
+
 test('audio is dropped only when no video is left to drop', () => {
   const q = new UplinkQueue({ maxBytes: 1000, maxAgeMs: 10_000, lowWaterBytes: 100 });
   q.take(200, 0);

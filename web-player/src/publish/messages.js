@@ -37,6 +37,7 @@
  * @property {number} bitrateKbps         sent, over the last second
  * @property {number} queueBytes          waiting in the send queue
  * @property {number} socketBufferedBytes the WebSocket's bufferedAmount
+ * @property {number} networkDelayMs      how long a Ping waited beyond that (the browser's network process, the kernel)
  * @property {number} drainRateKbps       what the socket sent per second lately
  * @property {number} congestions         times the uplink fell behind
  * @property {number} videoDropped        video packets dropped by the send queue

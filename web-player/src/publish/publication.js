@@ -34,6 +34,12 @@ const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 const SHORT_BACKLOG_MS = 100;
 const STOP_FLUSH_TIMEOUT_MS = 2000;
 const FIRST_PONG_TIMEOUT_MS = 2000;
+/**
+ * Pings measure the backlog the browser hides below bufferedAmount, so they go often; the
+ * clock's min-RTT filter keeps as many seconds of them as the player's (16 × 2 s).
+ */
+const PING_INTERVAL_MS = 250;
+const CLOCK_WINDOW = 128;
 
 export class Publication {
   /**
@@ -91,7 +97,10 @@ export class Publication {
     });
     this.connection = new RelayConnection(options.url, {
       onOpen: () => this.welcomed(),
-      onPong: () => this.goLive(),
+      onPong: () => {
+        this.observeNetwork(performance.now());
+        this.goLive();
+      },
       onClose: (verdict, code) => {
         this.live = false;
         if (this.stopping) return;
@@ -99,7 +108,7 @@ export class Publication {
         this.setState(state, `${verdict.message} (${code})`);
       },
       onEnvelope: (envelope) => this.fromRelay(envelope),
-    }, helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME));
+    }, { hello: helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME), pingIntervalMs: PING_INTERVAL_MS, clockWindow: CLOCK_WINDOW });
   }
 
   start() {
@@ -250,17 +259,30 @@ export class Publication {
     if (this.bitrate?.onCongestion(now, this.queue.drainRateBytesPerSecond * 8, audioBps)) this.video.setBitrate(this.bitrate.currentBps);
   }
 
+  /**
+   * The queueing beyond the socket's buffer now: the latest Ping's round trip, or the wait of
+   * one still unanswered, above the fastest round trip seen.
+   * @param {number} now
+   */
+  observeNetwork(now) {
+    const clock = this.connection.clock;
+    if (!clock.synced) return;
+    const waitedMs = Math.max(clock.lastRttMicros / 1000, this.connection.oldestPingWaitMs(now));
+    this.queue.observeNetworkDelay(waitedMs - clock.rttMicros / 1000);
+  }
+
   /** Hands queued messages to the socket while its buffer is low. */
   pump() {
     const socket = this.connection.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    this.observeNetwork(performance.now());
     for (const item of this.queue.take(socket.bufferedAmount, performance.now())) socket.send(item.bytes);
   }
 
   tick() {
     const now = performance.now();
     const totalBps = this.video.bitrateBps + this.options.settings.audioBitrateBps;
-    const short = (this.queue.backlogBytes * 8 * 1000) / totalBps < SHORT_BACKLOG_MS;
+    const short = (this.queue.backlogBytes * 8 * 1000) / totalBps + this.queue.networkDelayMs < SHORT_BACKLOG_MS;
     if (this.live && this.bitrate?.onTick(now, short)) this.video.setBitrate(this.bitrate.currentBps);
     this.sentHistory.push([now, this.queue.counters.bytesSent]);
     while (this.sentHistory.length > 2 && now - this.sentHistory[0][0] > 1000) this.sentHistory.shift();
@@ -297,7 +319,7 @@ export class Publication {
       audioCodec: af ? 'opus' : '', audioChannels: af?.channels ?? 0, audioSampleRate: af?.inputSampleRate ?? 0,
       audioBitrateBps: this.options.settings.audioBitrateBps, dtx: this.options.settings.dtx,
       bitrateKbps: t1 > t0 ? ((b1 - b0) * 8) / (t1 - t0) : 0,
-      queueBytes: this.queue.queuedBytes, socketBufferedBytes: this.connection.socket?.bufferedAmount ?? 0,
+      queueBytes: this.queue.queuedBytes, socketBufferedBytes: this.connection.socket?.bufferedAmount ?? 0, networkDelayMs: this.queue.networkDelayMs,
       drainRateKbps: (this.queue.drainRateBytesPerSecond * 8) / 1000 || 0,
       congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped, droppedOffline: this.droppedOffline,
       bitrateDecreases: this.bitrate?.decreases ?? 0, bitrateIncreases: this.bitrate?.increases ?? 0,

@@ -8,9 +8,12 @@
  * behind: every queued video packet is dropped and incoming video waits for the next
  * keyframe, so the picture resumes cleanly; audio is dropped only when the byte bound is
  * hit with no video left to drop. Control messages (configs, pings, EndOfStream) are never
- * dropped. The drain rate (bytes the socket actually sent per second) is measured from
- * `bufferedAmount`, for the bitrate controller. Pure: time and `bufferedAmount` are passed in.
- * The same policy as the Java agent's SendQueue.
+ * dropped. A browser hides part of the backlog below `bufferedAmount` (its network process
+ * and the kernel take megabytes off the socket's buffer), so the delay that a Ping waited
+ * on its way (`observeNetworkDelay`) counts against the age bound too. The drain rate (bytes
+ * the socket took per second) is measured from `bufferedAmount`, for the bitrate controller.
+ * Pure: time, `bufferedAmount` and the network delay are passed in. The same policy as the
+ * Java agent's SendQueue.
  */
 
 /** @typedef {'control' | 'audio' | 'video'} QueuedKind */
@@ -59,6 +62,8 @@ export class UplinkQueue {
     this.queuedBytes = 0;
     /** the socket's buffer at the last look */
     this.socketBytes = 0;
+    /** how long a message waits below bufferedAmount now, as a Ping measured it (ms) */
+    this.networkDelayMs = 0;
     /** video waits for a keyframe (at the start and after a drop) */
     this.videoGated = true;
     /** @type {UplinkQueueCounters} */
@@ -141,8 +146,14 @@ export class UplinkQueue {
     this.items = [];
     this.queuedBytes = 0;
     this.socketBytes = 0;
+    this.networkDelayMs = 0;
     this.videoGated = true;
     this.drainSamples = [];
+  }
+
+  /** @param {number} delayMs  the queueing a Ping met beyond the socket's buffer (its round trip above the path's fastest) */
+  observeNetworkDelay(delayMs) {
+    this.networkDelayMs = Math.max(0, delayMs);
   }
 
   /** Bytes waiting here and in the socket's buffer. */
@@ -176,7 +187,7 @@ export class UplinkQueue {
 
   /** @param {number} incoming @param {number} nowMs */
   overBound(incoming, nowMs) {
-    return this.backlogBytes + incoming > this.maxBytes || this.oldestMediaAgeMs(nowMs) > this.maxAgeMs;
+    return this.backlogBytes + incoming > this.maxBytes || this.oldestMediaAgeMs(nowMs) + this.networkDelayMs > this.maxAgeMs;
   }
 
   /** Drops every queued video packet and gates video until a keyframe. @returns {boolean} whether this began an episode */

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.bench.latency.ChromiumPlayer;
+import dev.tunnelcast.bench.impair.ImpairmentProxy;
+import dev.tunnelcast.bench.impair.LinkProfile;
 import dev.tunnelcast.bench.latency.LiveStack;
+import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.server.auth.Action;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * (frames advance, audio decodes and plays), the relay lists its tracks like an agent's, and
  * after Stop the recorded segment holds both tracks and every video frame the publisher sent
  * (ffprobe). VP8 (the encoder's fallback) plays too, through WebCodecs, and so does a
- * publication captured without MediaStreamTrackProcessor (frames copied by the page). No timed assertions:
+ * publication captured without MediaStreamTrackProcessor (frames copied by the page). Through
+ * a 1 Mbit/s uplink (ImpairmentProxy) audio goes on, video is dropped to keyframes and the
+ * encoder's bitrate comes down below the cap. No timed assertions:
  * generous deadlines only, for a busy 2-core machine.
  */
 @Timeout(value = 240)
@@ -134,6 +139,49 @@ class BrowserPublisherE2ETest {
         assertThat(publisherBrowser.text("[data-stat=\"Capture\"]")).contains("fallback");
         play(stream, "");
         stopPublishing();
+    }
+
+    @Test
+    void throughA1MbitUplinkAudioGoesOnVideoDropsToKeyframesAndTheBitrateSettlesBelowTheCap() throws Exception {
+        String stream = "browser-capped";
+        long capBps = 1_000_000;
+        RelayRecorder recorder = new RelayRecorder();
+        stack.relay().addObserver(recorder);
+        try (ImpairmentProxy link = ImpairmentProxy.start(stack.port(), LinkProfile.clean().withCap(capBps), LinkProfile.clean())) {
+            // The page and its WebSocket come through the capped link; the encoder is asked for 2.5 Mbit/s.
+            String url = stack.publishUrl(stream, stack.token(Action.PUBLISH, stream), "size=640x360&video-bitrate=2500000")
+                    .toString().replace(":" + stack.port() + "/", ":" + link.port() + "/");
+            publisherBrowser.open(url);
+            publisherBrowser.click(".tc-start");
+            publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats; return s && s.state === 'live'"
+                    + " && s.congestions >= 1 && s.bitrateDecreases >= 1 && s.videoPacketsSent >= 150; })()", Duration.ofSeconds(90));
+            JsonNode settled = publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
+                    + " return s.videoBitrateBps + s.audioBitrateBps < " + capBps + " && s.audioPacketsSent >= 500 && s; })()",
+                    Duration.ofSeconds(90));
+            publisherBrowser.screenshot(ARTIFACTS.resolve("publisher-capped.png"));
+            System.out.printf("browser publisher through a %d bit/s uplink: %s%n", capBps, settled);
+            assertThat(settled.path("audioDropped").asLong()).as("audio dropped by the send queue").isZero();
+            assertThat(settled.path("videoDropped").asLong()).as("video dropped by the send queue").isPositive();
+            assertThat(publisherBrowser.text("[data-stat=\"Drops\"]")).contains("congestions");
+            stopPublishing();
+        }
+
+        // What the relay got: video resumes at a keyframe after every gap; audio has no gap.
+        List<MediaPacket> video = recorder.packets(1);
+        assertThat(video.get(0).getKeyframe()).isTrue();
+        int videoGaps = 0;
+        for (int i = 1; i < video.size(); i++) {
+            if (video.get(i).getSequence() != video.get(i - 1).getSequence() + 1) {
+                videoGaps++;
+                assertThat(video.get(i).getKeyframe()).as("video after a gap (sequence %d) starts at a keyframe",
+                        video.get(i).getSequence()).isTrue();
+            }
+        }
+        assertThat(videoGaps).as("gaps in the video the relay got").isPositive();
+        List<MediaPacket> audio = recorder.packets(2);
+        for (int i = 1; i < audio.size(); i++) {
+            assertThat(audio.get(i).getSequence()).as("audio sequence").isEqualTo(audio.get(i - 1).getSequence() + 1);
+        }
     }
 
     private static JsonNode publish(String stream, String extraQuery) {
