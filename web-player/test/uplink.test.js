@@ -69,8 +69,13 @@ test('a backlog hidden below bufferedAmount (the delay a Ping met) counts agains
   q.observeNetworkDelay(800); // the browser's network process and the kernel hold 0.8 s
   assert.deepEqual(q.offerMedia(bytes(1000), true, false, 200), { queued: false, congested: true });
   assert.equal(q.offerMedia(bytes(1000), false, false, 200).queued, true, 'audio goes on');
-  q.observeNetworkDelay(0);
+  assert.equal(q.readyForKeyframe(200), false, 'no keyframe asked for onto a full link');
+  q.observeNetworkDelay(300);
+  assert.equal(q.readyForKeyframe(250), false, 'not before the backlog is down to half the bound');
+  q.observeNetworkDelay(100);
+  assert.equal(q.readyForKeyframe(300), true);
   assert.equal(q.offerMedia(bytes(1000), true, true, 300).queued, true, 'video resumes at a keyframe once it drained');
+  assert.equal(q.readyForKeyframe(300), false, 'video flows: no keyframe wanted');
 });
 
 test('audio is dropped only when no video is left to drop', () => {
@@ -150,13 +155,17 @@ test('through a capped uplink the queue and the bitrate settle below the cap (fa
   const b = new UplinkBitrate({ targetBps: 2_500_000, raiseAfterMs: 5000 });
   const socket = new FakeSocket(capBytesPerSecond);
   let audioQueued = 0;
+  let keyframeWanted = false;
   for (let t = 0; t < 60_000; t += 10) {
     if (t % 20 === 0) audioQueued += q.offerMedia(bytes(audioBps / 8 / 50), false, false, t).queued ? 1 : 0;
     if (t % 30 === 0) {
       const size = Math.round(b.currentBps / 8 / 33);
-      const { congested } = q.offerMedia(bytes(t % 990 === 0 ? size * 5 : size), true, t % 990 === 0, t);
+      const key = t % 1980 === 0 || keyframeWanted; // every 2 s, and when the queue is ready for one after a drop
+      keyframeWanted = false;
+      const { congested } = q.offerMedia(bytes(key ? size * 5 : size), true, key, t);
       if (congested) b.onCongestion(t, q.drainRateBytesPerSecond * 8, audioBps);
     }
+    if (q.readyForKeyframe(t)) keyframeWanted = true;
     if (t % 250 === 0) b.onTick(t, (q.backlogBytes * 8 * 1000) / (b.currentBps + audioBps) < 100);
     socket.advance(10);
     socket.pump(q, t);

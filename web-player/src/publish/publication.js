@@ -40,6 +40,8 @@ const FIRST_PONG_TIMEOUT_MS = 2000;
  */
 const PING_INTERVAL_MS = 250;
 const CLOCK_WINDOW = 128;
+/** Video waiting for a keyframe asks the encoder for one at most this often. */
+const GATE_KEYFRAME_INTERVAL_MS = 300;
 
 export class Publication {
   /**
@@ -74,6 +76,8 @@ export class Publication {
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.tickTimer = undefined;
     this.lastKeyframeRequestMs = -Infinity;
+    /** when video waiting for a keyframe (after a drop) last asked the encoder for one */
+    this.lastGateKeyframeMs = -Infinity;
     this.keyframeRequests = 0;
     /** packets encoded while no connection was live (connecting, reconnecting) */
     this.droppedOffline = 0;
@@ -254,7 +258,6 @@ export class Publication {
 
   /** @param {number} now */
   congested(now) {
-    this.video.requestKeyframe();
     const audioBps = this.audio.format ? this.options.settings.audioBitrateBps : 0;
     if (this.bitrate?.onCongestion(now, this.queue.drainRateBytesPerSecond * 8, audioBps)) this.video.setBitrate(this.bitrate.currentBps);
   }
@@ -275,8 +278,13 @@ export class Publication {
   pump() {
     const socket = this.connection.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    this.observeNetwork(performance.now());
-    for (const item of this.queue.take(socket.bufferedAmount, performance.now())) socket.send(item.bytes);
+    const now = performance.now();
+    this.observeNetwork(now);
+    for (const item of this.queue.take(socket.bufferedAmount, now)) socket.send(item.bytes);
+    if (this.live && this.queue.readyForKeyframe(now) && now - this.lastGateKeyframeMs >= GATE_KEYFRAME_INTERVAL_MS) {
+      this.lastGateKeyframeMs = now;
+      this.video.requestKeyframe();
+    }
   }
 
   tick() {

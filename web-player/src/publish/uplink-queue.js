@@ -6,7 +6,8 @@
  * it can still be dropped. When the backlog (queued here + the socket's buffer) passes the
  * byte bound, or the oldest queued media is older than the age bound, the uplink has fallen
  * behind: every queued video packet is dropped and incoming video waits for the next
- * keyframe, so the picture resumes cleanly; audio is dropped only when the byte bound is
+ * keyframe (to be asked for once the backlog has come down: `readyForKeyframe`), so the
+ * picture resumes cleanly; audio is dropped only when the byte bound is
  * hit with no video left to drop. Control messages (configs, pings, EndOfStream) are never
  * dropped. A browser hides part of the backlog below `bufferedAmount` (its network process
  * and the kernel take megabytes off the socket's buffer), so the delay that a Ping waited
@@ -183,6 +184,17 @@ export class UplinkQueue {
     this.socketBytes = bufferedAmount;
     this.drainSamples.push({ atMs: nowMs, drainedBytes: this.drainedBytes });
     while (this.drainSamples.length > 2 && nowMs - this.drainSamples[1].atMs >= this.drainWindowMs) this.drainSamples.shift();
+  }
+
+  /**
+   * Whether video waiting for a keyframe can have one now: the backlog has come down to half
+   * its bounds. Asking earlier would put a large keyframe on a link still full, and it would be
+   * dropped or would fill the link again.
+   * @param {number} nowMs
+   */
+  readyForKeyframe(nowMs) {
+    return this.videoGated && this.backlogBytes < this.maxBytes / 2
+      && this.oldestMediaAgeMs(nowMs) + this.networkDelayMs < this.maxAgeMs / 2;
   }
 
   /** @param {number} incoming @param {number} nowMs */

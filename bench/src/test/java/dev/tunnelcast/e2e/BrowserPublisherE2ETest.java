@@ -155,9 +155,12 @@ class BrowserPublisherE2ETest {
             publisherBrowser.click(".tc-start");
             publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats; return s && s.state === 'live'"
                     + " && s.congestions >= 1 && s.bitrateDecreases >= 1 && s.videoPacketsSent >= 150; })()", Duration.ofSeconds(90));
+            // Settled: below the cap, the backlog beyond the socket drained, and video still flowing.
             JsonNode settled = publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
-                    + " return s.videoBitrateBps + s.audioBitrateBps < " + capBps + " && s.audioPacketsSent >= 500 && s; })()",
-                    Duration.ofSeconds(90));
+                    + " return s.videoBitrateBps + s.audioBitrateBps < " + capBps + " && s.networkDelayMs < 500"
+                    + " && s.audioPacketsSent >= 500 && s; })()", Duration.ofSeconds(90));
+            publisherBrowser.waitUntil("window.tunnelcast.stats.videoPacketsSent >= "
+                    + (settled.path("videoPacketsSent").asLong() + 60), Duration.ofSeconds(90));
             publisherBrowser.screenshot(ARTIFACTS.resolve("publisher-capped.png"));
             System.out.printf("browser publisher through a %d bit/s uplink: %s%n", capBps, settled);
             assertThat(settled.path("audioDropped").asLong()).as("audio dropped by the send queue").isZero();
