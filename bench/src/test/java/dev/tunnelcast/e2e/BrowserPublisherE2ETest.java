@@ -9,6 +9,7 @@ import dev.tunnelcast.bench.impair.ImpairmentProxy;
 import dev.tunnelcast.bench.impair.LinkProfile;
 import dev.tunnelcast.bench.latency.LiveStack;
 import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.auth.Action;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * (ffprobe). VP8 (the encoder's fallback) plays too, through WebCodecs, and so does a
  * publication captured without MediaStreamTrackProcessor (frames copied by the page). Through
  * a 1 Mbit/s uplink (ImpairmentProxy) audio goes on, video is dropped to keyframes and the
- * encoder's bitrate comes down below the cap. No timed assertions:
+ * encoder's bitrate comes down below the cap. A KeyframeRequest from the relay brings a
+ * keyframe long before the keyframe interval would. No timed assertions:
  * generous deadlines only, for a busy 2-core machine.
  */
 @Timeout(value = 240)
@@ -184,6 +186,23 @@ class BrowserPublisherE2ETest {
         List<MediaPacket> audio = recorder.packets(2);
         for (int i = 1; i < audio.size(); i++) {
             assertThat(audio.get(i).getSequence()).as("audio sequence").isEqualTo(audio.get(i - 1).getSequence() + 1);
+        }
+    }
+
+    @Test
+    void aKeyframeRequestFromTheRelayGetsAKeyframeAtOnce() throws Exception {
+        // A GOP cache too small to keep a GOP: a new player makes the relay ask the publisher for a keyframe.
+        try (Relay relay = Relay.start(AgentFixtures.relay().gopCacheBytes(1_000).build())) {
+            publisherBrowser.open("http://127.0.0.1:" + relay.port() + "/?size=640x360&keyframe-interval=60000#/publish/kf");
+            publisherBrowser.click(".tc-start");
+            JsonNode before = publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
+                    + " return s && s.state === 'live' && s.videoPacketsSent >= 45 && s; })()", DEADLINE);
+            assertThat(before.path("keyframeRequests").asInt()).isZero();
+            try (TestSubscriber player = TestSubscriber.connect(URI.create("ws://127.0.0.1:" + relay.port() + "/ws/play/kf"))) {
+                publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats; return s.keyframeRequests >= 1 && s.keyframes > "
+                        + before.path("keyframes").asInt() + "; })()", DEADLINE);
+            }
+            stopPublishing();
         }
     }
 
