@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * publication captured without MediaStreamTrackProcessor (frames copied by the page). Through
  * a 1 Mbit/s uplink (ImpairmentProxy) audio goes on, video is dropped to keyframes and the
  * encoder's bitrate comes down below the cap. A KeyframeRequest from the relay brings a
- * keyframe long before the keyframe interval would. No timed assertions:
+ * keyframe long before the keyframe interval would; a shared (fake) screen is published too. No timed assertions:
  * generous deadlines only, for a busy 2-core machine.
  */
 @Timeout(value = 240)
@@ -206,17 +206,33 @@ class BrowserPublisherE2ETest {
         }
     }
 
+    @Test
+    void aSharedScreenIsPublished() throws Exception {
+        String stream = "browser-screen";
+        JsonNode live = publish(stream, "", List.of(), "screen");
+        assertThat(live.path("source").asText()).isEqualTo("screen");
+        assertThat(live.path("videoCodec").asText()).startsWith("avc1.");
+        play(stream, "");
+        stopPublishing();
+    }
+
     private static JsonNode publish(String stream, String extraQuery) {
         return publish(stream, extraQuery, List.of());
     }
 
-    /**
-     * Opens the publish page (without the page globals {@code removed}), starts, and waits
-     * until media flows; returns the publisher's stats.
-     */
     private static JsonNode publish(String stream, String extraQuery, List<String> removed) {
+        return publish(stream, extraQuery, removed, "camera");
+    }
+
+    /**
+     * Opens the publish page (without the page globals {@code removed}), picks the source
+     * ({@code camera} or {@code screen}: Chromium's fake one), starts, and waits until media
+     * flows; returns the publisher's stats.
+     */
+    private static JsonNode publish(String stream, String extraQuery, List<String> removed, String source) {
         String query = "size=640x360" + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
         publisherBrowser.openWithout(stack.publishUrl(stream, stack.token(Action.PUBLISH, stream), query).toString(), removed);
+        publisherBrowser.click("[data-source=\"" + source + "\"]");
         publisherBrowser.click(".tc-start");
         publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
                 + " return s && s.state === 'live' && s.videoPacketsSent >= 30 && s.audioPacketsSent >= 50; })()", DEADLINE);
