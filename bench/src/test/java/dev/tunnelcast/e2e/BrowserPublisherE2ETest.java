@@ -216,6 +216,18 @@ class BrowserPublisherE2ETest {
         stopPublishing();
     }
 
+    @Test
+    void aPublicationWithoutAValidTokenIsRefusedWithTheReason() {
+        publisherBrowser.open(stack.publishUrl("browser-refused", stack.token(Action.PLAY, "browser-refused"), "size=640x360").toString());
+        publisherBrowser.click(".tc-start");
+        JsonNode refused = publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
+                + " return s && s.state === 'unauthorized' && s; })()", DEADLINE);
+        assertThat(refused.path("message").asText()).as("a play token does not publish").contains("Not authorized").contains("4403");
+        assertThat(publisherBrowser.text(".tc-message-text")).contains("Not authorized");
+        publisherBrowser.click(".tc-start"); // Stop: the camera is released
+        publisherBrowser.waitUntil("window.tunnelcast.stats.state === 'stopped'", DEADLINE);
+    }
+
     private static JsonNode publish(String stream, String extraQuery) {
         return publish(stream, extraQuery, List.of());
     }
