@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockSync } from '../src/transport/clock-sync.js';
 import { closeVerdict } from '../src/transport/close-codes.js';
+import { getOption } from '@bufbuild/protobuf';
+import { CloseCodeSchema, close_fatal } from '../src/gen/tunnelcast/v1/close_codes_pb.js';
 
 test('clock sync keeps the exchange with the smallest round trip', () => {
   const clock = new ClockSync({ windowSize: 4 });
@@ -33,11 +35,19 @@ test('close codes: refusals are final with clear messages, transient closes retr
   assert.deepEqual([closeVerdict(4410).state, closeVerdict(4410).retry], ['offline', false]);
   assert.deepEqual([closeVerdict(4426).state, closeVerdict(4426).retry], ['unsupported', false]);
   assert.equal(closeVerdict(4404).retry, false);
-  // A publisher replaced by another (--allow-takeover) must not take the stream back.
-  assert.deepEqual([closeVerdict(4411).state, closeVerdict(4411).retry], ['offline', false]);
   for (const code of [1001, 1006, 4408, 4429, 4500]) {
     assert.equal(closeVerdict(code).retry, true, `code ${code}`);
     assert.equal(closeVerdict(code).state, 'reconnecting');
   }
   assert.match(closeVerdict(1006, 'eof').message, /eof/);
+});
+
+test('close codes: retry follows the fatal flag of the one definition; codes without wording say the reason', () => {
+  for (const value of CloseCodeSchema.values) {
+    if (value.number === 0) continue;
+    assert.equal(closeVerdict(value.number).retry, !getOption(value, close_fatal), value.name);
+  }
+  assert.deepEqual(closeVerdict(4411), { state: 'error', message: 'The relay closed the connection: taken over by a new publisher.', retry: false });
+  assert.equal(closeVerdict(4409).retry, true);
+  assert.match(closeVerdict(4409).message, /stream already has a publisher/);
 });

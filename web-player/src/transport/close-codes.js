@@ -1,8 +1,12 @@
 // @ts-check
 /**
- * What each relay close code (docs/protocol.md) means for the viewer: the state to show,
- * the message, and whether reconnecting can help.
+ * What each relay close code means for the viewer: the state to show, the message, and
+ * whether reconnecting can help. The codes, their reasons and whether they are fatal come
+ * from the one definition (proto close_codes.proto, generated); only the viewer's wording
+ * is here.
  */
+import { getOption } from '@bufbuild/protobuf';
+import { CloseCode, CloseCodeSchema, close_fatal, close_reason } from '../gen/tunnelcast/v1/close_codes_pb.js';
 
 /** @typedef {'connecting'|'waiting'|'playing'|'offline'|'reconnecting'|'unauthorized'|'unsupported'|'error'} PlayerState */
 
@@ -13,23 +17,21 @@
  * @property {boolean} retry     reconnect with backoff
  */
 
-/** @type {Record<number, CloseVerdict>} */
-const VERDICTS = {
-  1000: { state: 'offline', message: 'The relay closed the connection.', retry: true },
-  1001: { state: 'reconnecting', message: 'The relay is restarting…', retry: true },
-  4400: { state: 'error', message: 'The relay refused a message from this player (bad message).', retry: false },
-  4401: { state: 'unauthorized', message: 'Not authorized: the access token is missing, invalid or expired.', retry: false },
-  4403: { state: 'unauthorized', message: 'Not authorized: this token does not allow watching this stream.', retry: false },
-  4404: { state: 'error', message: 'There is no such stream: the name is not valid.', retry: false },
-  4408: { state: 'reconnecting', message: 'The connection was too slow to keep up; reconnecting…', retry: true },
-  4409: { state: 'reconnecting', message: 'The stream already has a publisher; retrying…', retry: true },
-  4410: { state: 'offline', message: 'The stream has ended.', retry: false },
-  4411: { state: 'offline', message: 'Another publisher took this stream over.', retry: false },
-  4413: { state: 'error', message: 'The relay refused a message that was too big.', retry: false },
-  4422: { state: 'error', message: 'Protocol error between the player and the relay.', retry: false },
-  4426: { state: 'unsupported', message: 'This player speaks a protocol version the relay does not support.', retry: false },
-  4429: { state: 'reconnecting', message: 'The relay is full right now; retrying…', retry: true },
-  4500: { state: 'reconnecting', message: 'The relay hit an internal error; reconnecting…', retry: true },
+/** @type {Partial<Record<CloseCode, {state: PlayerState, message: string}>>} */
+const WORDING = {
+  [CloseCode.NORMAL]: { state: 'offline', message: 'The relay closed the connection.' },
+  [CloseCode.GOING_AWAY]: { state: 'reconnecting', message: 'The relay is restarting…' },
+  [CloseCode.BAD_MESSAGE]: { state: 'error', message: 'The relay refused a message from this player (bad message).' },
+  [CloseCode.UNAUTHORIZED]: { state: 'unauthorized', message: 'Not authorized: the access token is missing, invalid or expired.' },
+  [CloseCode.FORBIDDEN]: { state: 'unauthorized', message: 'Not authorized: this token does not allow watching this stream.' },
+  [CloseCode.INVALID_STREAM]: { state: 'error', message: 'There is no such stream: the name is not valid.' },
+  [CloseCode.SLOW_CONSUMER]: { state: 'reconnecting', message: 'The connection was too slow to keep up; reconnecting…' },
+  [CloseCode.STREAM_ENDED]: { state: 'offline', message: 'The stream has ended.' },
+  [CloseCode.MESSAGE_TOO_BIG]: { state: 'error', message: 'The relay refused a message that was too big.' },
+  [CloseCode.PROTOCOL_VIOLATION]: { state: 'error', message: 'Protocol error between the player and the relay.' },
+  [CloseCode.UNSUPPORTED_VERSION]: { state: 'unsupported', message: 'This player speaks a protocol version the relay does not support.' },
+  [CloseCode.TOO_MANY]: { state: 'reconnecting', message: 'The relay is full right now; retrying…' },
+  [CloseCode.INTERNAL_ERROR]: { state: 'reconnecting', message: 'The relay hit an internal error; reconnecting…' },
 };
 
 /**
@@ -38,7 +40,13 @@ const VERDICTS = {
  * @returns {CloseVerdict}
  */
 export function closeVerdict(code, reason) {
-  const known = VERDICTS[code];
-  if (known) return known;
-  return { state: 'reconnecting', message: reason ? `Connection lost (${reason}); reconnecting…` : 'Connection lost; reconnecting…', retry: true };
+  const defined = code === CloseCode.UNSPECIFIED ? undefined : CloseCodeSchema.value[code];
+  if (!defined) {
+    return { state: 'reconnecting', message: reason ? `Connection lost (${reason}); reconnecting…` : 'Connection lost; reconnecting…', retry: true };
+  }
+  const fatal = getOption(defined, close_fatal);
+  const wording = WORDING[/** @type {CloseCode} */ (code)]
+    ?? (fatal ? { state: 'error', message: `The relay closed the connection: ${getOption(defined, close_reason)}.` }
+      : { state: 'reconnecting', message: `The relay closed the connection (${getOption(defined, close_reason)}); reconnecting…` });
+  return { ...wording, retry: !fatal };
 }

@@ -5,6 +5,7 @@ import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
+import dev.tunnelcast.server.relay.RelayPolicy;
 import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.server.tls.TlsContexts;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +62,8 @@ public final class Relay implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.context = new RelayContext(config, metrics, housekeeping);
+        this.context = new RelayContext(policy(config), config.clock(), metrics,
+                new CopyOnWriteArrayList<>(config.observers()), housekeeping);
         this.registry = new StreamRegistry(context);
         this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry());
         if (archive != null) {
@@ -112,6 +115,13 @@ public final class Relay implements AutoCloseable {
         }
         log.info("relay listening on {}{}", port >= 0 ? "http://" + config.bindAddress() + ":" + port : "",
                 tlsPort >= 0 ? " https://" + config.bindAddress() + ":" + tlsPort : "");
+    }
+
+    /** The part of the configuration the relay core obeys, as plain values. */
+    private static RelayPolicy policy(RelayConfig config) {
+        return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
+                config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
+                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover());
     }
 
     /** Starts a relay; with port 0 the listeners bind free ports (see {@link #port()}). */

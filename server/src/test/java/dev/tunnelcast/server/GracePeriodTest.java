@@ -4,6 +4,7 @@ import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
@@ -11,7 +12,6 @@ import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class GracePeriodTest {
             assertThat(player.nextOf(Envelope.KindCase.TRACK_CONFIG).getTrackConfig().getTrackId()).isEqualTo(VIDEO);
             assertThat(player.next().envelope().getMediaPacket().getSequence()).isEqualTo(100);
             first.send(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason("camera unplugged")).build());
-            assertThat(first.awaitClose().code()).isEqualTo(CloseCode.NORMAL.code());
+            assertThat(first.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_NORMAL.getNumber());
             assertThat(status(player)).isEqualTo(StatusCode.STATUS_CODE_STREAM_OFFLINE);
 
             // A player arriving now learns the stream is offline.
@@ -64,9 +64,9 @@ class GracePeriodTest {
             assertThat(status(player)).isEqualTo(StatusCode.STATUS_CODE_STREAM_OFFLINE);
             long offlineAt = System.nanoTime();
             assertThat(player.nextOf(Envelope.KindCase.END_OF_STREAM).getEndOfStream().getReason()).contains("grace");
-            assertThat(player.awaitClose().code()).isEqualTo(CloseCode.STREAM_ENDED.code());
+            assertThat(player.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_STREAM_ENDED.getNumber());
             assertThat(Duration.ofNanos(System.nanoTime() - offlineAt)).isGreaterThan(Duration.ofMillis(900));
-            assertThat(latecomer.awaitClose().code()).isEqualTo(CloseCode.STREAM_ENDED.code());
+            assertThat(latecomer.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_STREAM_ENDED.getNumber());
         }
     }
 

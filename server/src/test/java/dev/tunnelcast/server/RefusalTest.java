@@ -4,6 +4,7 @@ import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.Status;
@@ -12,7 +13,6 @@ import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,21 +49,21 @@ class RefusalTest {
     void textFrame() {
         WsClient c = WsClient.connect(TestRelays.publishUri(relay, fresh()));
         c.sendText("hello?");
-        assertRefused(c, CloseCode.BAD_MESSAGE);
+        assertRefused(c, CloseCode.CLOSE_CODE_BAD_MESSAGE);
     }
 
     @Test
     void malformedProtobuf() {
         WsClient c = WsClient.connect(TestRelays.publishUri(relay, fresh()));
         c.sendBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
-        assertRefused(c, CloseCode.BAD_MESSAGE);
+        assertRefused(c, CloseCode.CLOSE_CODE_BAD_MESSAGE);
     }
 
     @Test
     void emptyEnvelope() {
         WsClient c = WsClient.connect(TestRelays.playUri(relay, fresh()));
         c.sendBytes(Envelope.getDefaultInstance().toByteArray());
-        assertRefused(c, CloseCode.BAD_MESSAGE);
+        assertRefused(c, CloseCode.CLOSE_CODE_BAD_MESSAGE);
     }
 
     @Test
@@ -71,22 +71,22 @@ class RefusalTest {
         WsClient c = TestRelays.publisher(relay, fresh());
         c.send(Messages.videoConfig(VIDEO));
         c.send(Messages.packet(VIDEO, 0, true, 65 * 1024));
-        assertRefused(c, CloseCode.MESSAGE_TOO_BIG);
-        assertThat(relay.metrics().refusals(CloseCode.MESSAGE_TOO_BIG)).isPositive();
+        assertRefused(c, CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG);
+        assertThat(relay.metrics().refusals(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG)).isPositive();
     }
 
     @Test
     void messageBeforeHello() {
         WsClient c = WsClient.connect(TestRelays.publishUri(relay, fresh()));
         c.send(Messages.videoConfig(VIDEO));
-        assertRefused(c, CloseCode.BAD_MESSAGE);
+        assertRefused(c, CloseCode.CLOSE_CODE_BAD_MESSAGE);
     }
 
     @Test
     void noHelloInTime() {
         try (Relay impatient = Relay.start(TestRelays.config().helloTimeout(Duration.ofSeconds(1)).build())) {
             WsClient c = WsClient.connect(TestRelays.playUri(impatient, fresh()));
-            assertRefused(c, CloseCode.BAD_MESSAGE);
+            assertRefused(c, CloseCode.CLOSE_CODE_BAD_MESSAGE);
             healthyPair(impatient);
         }
     }
@@ -95,21 +95,21 @@ class RefusalTest {
     void wrongRole() {
         WsClient c = WsClient.connect(TestRelays.publishUri(relay, fresh()));
         c.send(Messages.hello(Role.ROLE_PLAYER));
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
     void badVersion() {
         WsClient c = WsClient.connect(TestRelays.playUri(relay, fresh()));
         c.send(Messages.hello(Role.ROLE_PLAYER, 2));
-        assertRefused(c, CloseCode.UNSUPPORTED_VERSION);
+        assertRefused(c, CloseCode.CLOSE_CODE_UNSUPPORTED_VERSION);
     }
 
     @Test
     void mediaPacketBeforeTrackConfig() {
         WsClient c = TestRelays.publisher(relay, fresh());
         c.send(Messages.packet(VIDEO, 0, true, 100));
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
@@ -117,7 +117,7 @@ class RefusalTest {
         WsClient c = TestRelays.publisher(relay, fresh());
         c.send(Messages.videoConfig(VIDEO));
         c.send(Messages.packet(9, 0, false, 100));
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
@@ -129,7 +129,7 @@ class RefusalTest {
         c.send(Messages.packet(AUDIO, 10, false, 100));
         c.send(Messages.packet(AUDIO, 12, false, 100)); // gaps are allowed
         c.send(Messages.packet(AUDIO, 11, false, 100));
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
         // The player saw the valid packets, never the bad one, and is told the publisher left.
         assertThat(player.nextOf(Envelope.KindCase.MEDIA_PACKET).getMediaPacket().getSequence()).isEqualTo(10);
         assertThat(player.nextOf(Envelope.KindCase.MEDIA_PACKET).getMediaPacket().getSequence()).isEqualTo(12);
@@ -142,14 +142,14 @@ class RefusalTest {
         WsClient c = TestRelays.publisher(relay, fresh());
         c.send(Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder(Messages.videoConfig(VIDEO).getTrackConfig())
                 .setCodec("")).build());
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
     void playerSendingMedia() {
         WsClient c = TestRelays.player(relay, fresh());
         c.send(Messages.videoConfig(VIDEO));
-        assertRefused(c, CloseCode.PROTOCOL_VIOLATION);
+        assertRefused(c, CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
     }
 
     @Test
@@ -165,8 +165,8 @@ class RefusalTest {
         }
         for (WsClient c : clients) {
             int code = c.awaitClose().code();
-            assertThat(code).isIn(CloseCode.BAD_MESSAGE.code(), CloseCode.MESSAGE_TOO_BIG.code(),
-                    CloseCode.PROTOCOL_VIOLATION.code(), CloseCode.UNSUPPORTED_VERSION.code());
+            assertThat(code).isIn(CloseCode.CLOSE_CODE_BAD_MESSAGE.getNumber(), CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG.getNumber(),
+                    CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION.getNumber(), CloseCode.CLOSE_CODE_UNSUPPORTED_VERSION.getNumber());
         }
     }
 
@@ -174,7 +174,7 @@ class RefusalTest {
     void invalidStreamNames() {
         for (String bad : List.of("bad%20name", "-dash-first", "x".repeat(65), "semi%3Bcolon")) {
             WsClient c = WsClient.connect(URI.create("ws://127.0.0.1:" + relay.port() + "/ws/play/" + bad));
-            assertRefused(c, CloseCode.INVALID_STREAM);
+            assertRefused(c, CloseCode.CLOSE_CODE_INVALID_STREAM);
         }
     }
 
@@ -184,7 +184,7 @@ class RefusalTest {
         WsClient first = TestRelays.publisher(relay, stream);
         WsClient second = WsClient.connect(TestRelays.publishUri(relay, stream));
         second.send(Messages.hello(Role.ROLE_PUBLISHER));
-        assertRefused(second, CloseCode.PUBLISHER_EXISTS);
+        assertRefused(second, CloseCode.CLOSE_CODE_PUBLISHER_EXISTS);
         // The first one is unaffected.
         WsClient player = TestRelays.player(relay, stream);
         first.send(Messages.audioConfig(AUDIO));
@@ -201,7 +201,7 @@ class RefusalTest {
             first.send(Messages.audioConfig(AUDIO));
             player.nextOf(Envelope.KindCase.TRACK_CONFIG);
             WsClient second = TestRelays.publisher(takeover, "cam");
-            assertRefused(first, CloseCode.TAKEN_OVER);
+            assertRefused(first, CloseCode.CLOSE_CODE_TAKEN_OVER);
             second.send(Messages.audioConfig(AUDIO));
             second.send(Messages.packet(AUDIO, 0, false, 50));
             assertThat(player.nextOf(Envelope.KindCase.MEDIA_PACKET).getMediaPacket().getSequence()).isZero();
@@ -218,18 +218,18 @@ class RefusalTest {
             WsClient pub = TestRelays.publisher(small, "one");
             WsClient other = WsClient.connect(TestRelays.publishUri(small, "two"));
             other.send(Messages.hello(Role.ROLE_PUBLISHER));
-            assertRefused(other, CloseCode.TOO_MANY);
+            assertRefused(other, CloseCode.CLOSE_CODE_TOO_MANY);
 
             WsClient p1 = TestRelays.player(small, "one");
             WsClient p2 = TestRelays.player(small, "one");
             WsClient p3 = WsClient.connect(TestRelays.playUri(small, "one"));
             p3.send(Messages.hello(Role.ROLE_PLAYER));
-            assertRefused(p3, CloseCode.TOO_MANY); // per stream
+            assertRefused(p3, CloseCode.CLOSE_CODE_TOO_MANY); // per stream
             WsClient p4 = TestRelays.player(small, "elsewhere");
             WsClient p5 = WsClient.connect(TestRelays.playUri(small, "elsewhere"));
             p5.send(Messages.hello(Role.ROLE_PLAYER));
-            assertRefused(p5, CloseCode.TOO_MANY); // in all
-            assertThat(small.metrics().refusals(CloseCode.TOO_MANY)).isEqualTo(3.0);
+            assertRefused(p5, CloseCode.CLOSE_CODE_TOO_MANY); // in all
+            assertThat(small.metrics().refusals(CloseCode.CLOSE_CODE_TOO_MANY)).isEqualTo(3.0);
 
             // Freed slots are reusable.
             p4.close();
@@ -258,12 +258,12 @@ class RefusalTest {
 
     static void assertRefused(WsClient client, CloseCode code) {
         WsClient.Closed closed = client.awaitClose();
-        assertThat(closed.code()).as("close code").isEqualTo(code.code());
+        assertThat(closed.code()).as("close code").isEqualTo(code.getNumber());
         List<WsClient.Received> received = client.drain();
         assertThat(received).as("a Status{REFUSED} precedes the close").isNotEmpty();
         Status status = received.get(received.size() - 1).envelope().getStatus();
         assertThat(status.getCode()).isEqualTo(StatusCode.STATUS_CODE_REFUSED);
-        assertThat(status.getCloseCode()).isEqualTo(code.code());
+        assertThat(status.getCloseCode()).isEqualTo(code.getNumber());
         assertThat(status.getMessage()).isNotBlank();
     }
 

@@ -2,10 +2,10 @@ package dev.tunnelcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,8 @@ class ShutdownTest {
         WsClient waiting = TestRelays.player(relay, "nobody-here");
         relay.close();
         assertThat(stopped).as("observers see the publication end before close() returns").containsExactly("bye");
-        assertThat(publisher.awaitClose().code()).isEqualTo(CloseCode.GOING_AWAY.code());
-        assertThat(player.awaitClose().code()).isEqualTo(CloseCode.GOING_AWAY.code());
-        assertThat(waiting.awaitClose().code()).isEqualTo(CloseCode.GOING_AWAY.code());
+        assertThat(publisher.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_GOING_AWAY.getNumber());
+        assertThat(player.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_GOING_AWAY.getNumber());
+        assertThat(waiting.awaitClose().code()).isEqualTo(CloseCode.CLOSE_CODE_GOING_AWAY.getNumber());
     }
 }

@@ -4,13 +4,13 @@ import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,15 +51,15 @@ class SlowPlayerTest {
             List<String> phase1 = summaries(stalled.nextUntilQuiet());
             assertThat(phase1).as("phase 1 summary").contains("DROPPED");
             checkDropsResumeAtKeyframes(phase1);
-            assertThat(relay.metrics().refusals(CloseCode.SLOW_CONSUMER)).isZero();
+            assertThat(relay.metrics().refusals(CloseCode.CLOSE_CODE_SLOW_CONSUMER)).isZero();
 
             // Phase 2: it stops reading for good and is closed with 4408.
             stalled.pause();
-            publishing.until(() -> relay.metrics().refusals(CloseCode.SLOW_CONSUMER) > 0);
-            assertThat(relay.metrics().refusals(CloseCode.SLOW_CONSUMER)).isEqualTo(1.0);
+            publishing.until(() -> relay.metrics().refusals(CloseCode.CLOSE_CODE_SLOW_CONSUMER) > 0);
+            assertThat(relay.metrics().refusals(CloseCode.CLOSE_CODE_SLOW_CONSUMER)).isEqualTo(1.0);
             stalled.resume();
             WsClient.Closed closed = stalled.awaitClose(Duration.ofSeconds(15));
-            assertThat(closed.code()).isEqualTo(CloseCode.SLOW_CONSUMER.code());
+            assertThat(closed.code()).isEqualTo(CloseCode.CLOSE_CODE_SLOW_CONSUMER.getNumber());
             List<WsClient.Received> rest = stalled.drain();
             Envelope last = rest.get(rest.size() - 1).envelope();
             assertThat(last.getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_REFUSED);

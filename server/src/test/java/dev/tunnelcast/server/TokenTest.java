@@ -2,6 +2,7 @@ package dev.tunnelcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.auth.Action;
@@ -9,7 +10,6 @@ import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import dev.tunnelcast.server.transport.CloseCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -38,35 +38,35 @@ class TokenTest {
 
     @Test
     void missingTokenIsUnauthorized() {
-        assertRefusedAt(TestRelays.playUri(relay, "cam1"), CloseCode.UNAUTHORIZED);
+        assertRefusedAt(TestRelays.playUri(relay, "cam1"), CloseCode.CLOSE_CODE_UNAUTHORIZED);
     }
 
     @Test
     void wrongSignatureIsUnauthorized() {
         String other = new TokenAuthority("another-secret").mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
-        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), other), CloseCode.UNAUTHORIZED);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), other), CloseCode.CLOSE_CODE_UNAUTHORIZED);
         String good = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
         String tampered = good.substring(0, good.length() - 2) + (good.endsWith("AA") ? "BB" : "AA");
-        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), tampered), CloseCode.UNAUTHORIZED);
-        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), "garbage"), CloseCode.UNAUTHORIZED);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), tampered), CloseCode.CLOSE_CODE_UNAUTHORIZED);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), "garbage"), CloseCode.CLOSE_CODE_UNAUTHORIZED);
     }
 
     @Test
     void expiredTokenIsUnauthorized() {
         String expired = tokens.mint(Action.PLAY, "cam1", Instant.now().minusSeconds(1));
-        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), expired), CloseCode.UNAUTHORIZED);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam1"), expired), CloseCode.CLOSE_CODE_UNAUTHORIZED);
     }
 
     @Test
     void wrongActionIsForbidden() {
         String playToken = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
-        assertRefusedAt(withToken(TestRelays.publishUri(relay, "cam1"), playToken), CloseCode.FORBIDDEN);
+        assertRefusedAt(withToken(TestRelays.publishUri(relay, "cam1"), playToken), CloseCode.CLOSE_CODE_FORBIDDEN);
     }
 
     @Test
     void wrongStreamIsForbidden() {
         String token = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
-        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam2"), token), CloseCode.FORBIDDEN);
+        assertRefusedAt(withToken(TestRelays.playUri(relay, "cam2"), token), CloseCode.CLOSE_CODE_FORBIDDEN);
     }
 
     @Test

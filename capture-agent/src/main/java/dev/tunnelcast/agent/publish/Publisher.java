@@ -12,6 +12,7 @@ import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.Welcome;
+import dev.tunnelcast.wire.CloseCodes;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,7 +63,6 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
-    private static final Set<Integer> FATAL_CLOSE_CODES = Set.of(4400, 4401, 4403, 4404, 4411, 4413, 4422, 4426);
     private static final long KEYFRAME_REQUEST_MIN_INTERVAL_MICROS = 300_000;
 
     private final PublisherConfig config;
@@ -357,7 +356,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             int code = session.closed().getNow(-1);
             String reason = session.closeReason();
             String text = "relay closed the connection with " + code + (reason.isEmpty() ? "" : " " + reason);
-            if (FATAL_CLOSE_CODES.contains(code)) {
+            if (CloseCodes.isFatal(code)) {
                 return new FatalPublishException(code, text);
             }
             return new IllegalStateException(text);

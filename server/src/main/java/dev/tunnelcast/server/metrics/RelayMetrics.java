@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.metrics;
 
-import dev.tunnelcast.server.transport.CloseCode;
+import dev.tunnelcast.proto.v1.CloseCode;
+import dev.tunnelcast.wire.CloseCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -55,10 +56,10 @@ public final class RelayMetrics implements AutoCloseable {
             opened.put(role, Counter.builder("tunnelcast.connections")
                     .description("WebSocket connections accepted since start").tag("role", tag).register(registry));
         }
-        for (CloseCode code : CloseCode.values()) {
+        for (CloseCode code : CloseCodes.all()) {
             refusals.put(code, Counter.builder("tunnelcast.refusals")
                     .description("connections the relay closed for a reason of its own, by close code")
-                    .tag("code", Integer.toString(code.code())).tag("name", code.name().toLowerCase())
+                    .tag("code", Integer.toString(code.getNumber())).tag("name", CloseCodes.shortName(code).toLowerCase())
                     .register(registry));
         }
         messagesIn = Counter.builder("tunnelcast.messages.in").description("messages received from publishers").register(registry);

@@ -1,17 +1,13 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
-import dev.tunnelcast.server.transport.Connection;
 import io.micrometer.core.instrument.Counter;
-import io.undertow.websockets.core.WebSocketCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
-import dev.tunnelcast.server.clock.RelayClock;
-import org.xnio.XnioIoThread;
 
 /**
  * One player's bounded send queue. The publisher's thread {@link #offer offers} shared
@@ -25,9 +21,9 @@ import org.xnio.XnioIoThread;
  * empty since the first overflow) longer than the slow-player timeout, or whose queue
  * reaches twice its byte bound, is reported {@link Offer#SLOW} and closed with 4408.
  *
- * <p>All queue state is guarded by {@code this}; no lock is held while calling Undertow.
+ * <p>All queue state is guarded by {@code this}; no lock is held while calling the peer.
  */
-public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
+public final class PlayerSession implements Peer.SendCompletion, Runnable {
 
     /** What an offer did. */
     public enum Offer {
@@ -40,9 +36,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         CLOSED
     }
 
-    private final Connection connection;
-    private final WebSocketChannel channel;
-    private final XnioIoThread ioThread;
+    private final Peer connection;
     private final RelayMetrics metrics;
     private final Counter streamDrops;
     private final LongAdder streamBytesOut;
@@ -65,11 +59,9 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     private long behindSinceNanos = -1;
     private boolean closed;
 
-    PlayerSession(Connection connection, RelayClock clock, RelayMetrics metrics, StreamStats stats,
+    PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats,
                   long maxQueueBytes, long maxQueueAgeNanos, long slowTimeoutNanos, RelayedMessage droppedNotice) {
         this.connection = connection;
-        this.channel = connection.channel();
-        this.ioThread = channel.getIoThread();
         this.metrics = metrics;
         this.clock = clock;
         this.streamDrops = stats.dropsCounter();
@@ -80,7 +72,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
         this.droppedNotice = droppedNotice;
     }
 
-    public Connection connection() {
+    public Peer connection() {
         return connection;
     }
 
@@ -242,8 +234,8 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
             return;
         }
         try {
-            ioThread.execute(this);
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            connection.execute(this);
+        } catch (RejectedExecutionException shuttingDown) {
             // The I/O thread is terminating (relay shutdown): the connection goes with it,
             // so there is nothing left to send.
             synchronized (this) {
@@ -280,7 +272,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
                     inFlight = next;
                     sending = true;
                 }
-                WebSockets.sendBinary(next.bytes().duplicate(), channel, this, null);
+                connection.send(next.bytes().duplicate(), this);
             }
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -292,7 +284,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     }
 
     @Override
-    public void complete(WebSocketChannel ch, Void context) {
+    public void sent() {
         long now = clock.monotonicNanos();
         boolean drive;
         RelayedMessage sent;
@@ -322,7 +314,7 @@ public final class PlayerSession implements WebSocketCallback<Void>, Runnable {
     }
 
     @Override
-    public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+    public void failed(Throwable error) {
         synchronized (this) {
             inFlight = null;
             sending = false;

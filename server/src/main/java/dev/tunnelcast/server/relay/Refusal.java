@@ -1,6 +1,6 @@
 package dev.tunnelcast.server.relay;
 
-import dev.tunnelcast.server.transport.CloseCode;
+import dev.tunnelcast.proto.v1.CloseCode;
 
 /**
  * Why the relay refuses a client: the close code and a one-line detail for the client and

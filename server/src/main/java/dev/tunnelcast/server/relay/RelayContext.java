@@ -1,20 +1,15 @@
 package dev.tunnelcast.server.relay;
 
-import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every stream shares: the configuration, the clock, the meters, the observers and
- * the one housekeeping scheduler (grace timers, periodic checks).
+ * What every stream shares: the policy, the clock, the meters, the observers and the one
+ * housekeeping scheduler (grace timers, periodic checks).
  */
-public record RelayContext(RelayConfig config, RelayClock clock, RelayMetrics metrics,
+public record RelayContext(RelayPolicy policy, RelayClock clock, RelayMetrics metrics,
                            CopyOnWriteArrayList<StreamObserver> observers,
                            ScheduledExecutorService scheduler) {
-
-    public RelayContext(RelayConfig config, RelayMetrics metrics, ScheduledExecutorService scheduler) {
-        this(config, config.clock(), metrics, new CopyOnWriteArrayList<>(config.observers()), scheduler);
-    }
 }

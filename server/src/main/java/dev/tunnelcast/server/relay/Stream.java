@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.KeyframeRequest;
 import dev.tunnelcast.proto.v1.MediaPacket;
@@ -7,8 +8,6 @@ import dev.tunnelcast.proto.v1.Status;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
-import dev.tunnelcast.server.transport.CloseCode;
-import dev.tunnelcast.server.transport.Connection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +60,7 @@ public final class Stream {
 
     // Guarded by lock.
     private State state = State.WAITING;
-    private Connection publisher;
+    private Peer publisher;
     private long publisherSinceNanos;
     private PlayerSession[] players = NO_PLAYERS;
     private final Map<Integer, TrackState> tracks = new TreeMap<>();
@@ -76,31 +75,15 @@ public final class Stream {
         this.context = context;
         this.registry = registry;
         this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
-        this.gop = new GopCache(context.config().gopCacheBytes());
+        this.gop = new GopCache(context.policy().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
     }
 
     /** A queue for a new player of this stream, bounded as configured. */
-    PlayerSession newPlayer(Connection connection) {
-        var config = context.config();
-        limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
-        return new PlayerSession(connection, context.clock(), context.metrics(), stats, config.playerQueueBytes(),
-                config.playerQueueAge().toNanos(), config.slowPlayerTimeout().toNanos(), droppedNotice);
-    }
-
-    /**
-     * A small kernel send buffer keeps a slow player's backlog in its relay queue, where
-     * age and drop-to-keyframe apply; an autotuned one can hide many seconds of video.
-     */
-    private static void limitSocketSendBuffer(Connection connection, int bytes) {
-        if (bytes <= 0) {
-            return;
-        }
-        try {
-            connection.channel().setOption(org.xnio.Options.SEND_BUFFER, bytes);
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            log.debug("cannot set the send buffer of {}: {}", connection, e.toString());
-        }
+    PlayerSession newPlayer(Peer peer) {
+        var policy = context.policy();
+        return new PlayerSession(peer, context.clock(), context.metrics(), stats, policy.playerQueueBytes(),
+                policy.playerQueueAge().toNanos(), policy.slowPlayerTimeout().toNanos(), droppedNotice);
     }
 
     public String name() {
@@ -114,18 +97,18 @@ public final class Stream {
     }
 
     /** Makes {@code connection} the publisher; refuses if the stream has one (unless takeover is on) or too many streams are live. */
-    boolean attachPublisher(Connection connection) throws Refusal {
-        Connection previous;
+    boolean attachPublisher(Peer connection) throws Refusal {
+        Peer previous;
         synchronized (lock) {
             if (retired) {
                 return false;
             }
             previous = publisher;
-            if (previous != null && !context.config().allowTakeover()) {
-                throw new Refusal(CloseCode.PUBLISHER_EXISTS, "stream " + name + " already has a publisher");
+            if (previous != null && !context.policy().allowTakeover()) {
+                throw new Refusal(CloseCode.CLOSE_CODE_PUBLISHER_EXISTS, "stream " + name + " already has a publisher");
             }
             if (previous == null && !registry.reservePublisherSlot()) {
-                throw new Refusal(CloseCode.TOO_MANY, "too many live streams (max " + context.config().maxStreams() + ")");
+                throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY, "too many live streams (max " + context.policy().maxStreams() + ")");
             }
             if (previous != null) {
                 stopPublication(previous); // the slot passes to the new publisher
@@ -147,7 +130,7 @@ public final class Stream {
             }
         }
         if (previous != null) {
-            previous.refuse(CloseCode.TAKEN_OVER, "a new publisher took stream " + name + " over");
+            previous.refuse(CloseCode.CLOSE_CODE_TAKEN_OVER, "a new publisher took stream " + name + " over");
         }
         return true;
     }
@@ -158,7 +141,7 @@ public final class Stream {
      *
      * @param bytes the received message, read-only; shared as is with every player
      */
-    public void publish(Connection from, Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
+    public void publish(Peer from, Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
         synchronized (lock) {
             if (publisher != from) {
                 return; // taken over a moment ago; its close is on the way
@@ -176,10 +159,10 @@ public final class Stream {
         TrackValidation.checkConfig(config);
         TrackState previous = tracks.get(config.getTrackId());
         if (previous == null && tracks.size() >= MAX_TRACKS) {
-            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "more than " + MAX_TRACKS + " tracks");
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "more than " + MAX_TRACKS + " tracks");
         }
         if (previous != null && previous.config.getKind() != config.getKind()) {
-            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
         }
         RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos);
         tracks.put(config.getTrackId(), new TrackState(config, message, previous == null ? -1 : previous.lastSequence));
@@ -197,12 +180,12 @@ public final class Stream {
     private void acceptPacket(MediaPacket packet, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
         TrackState track = tracks.get(packet.getTrackId());
         if (track == null) {
-            throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                     "MediaPacket for track " + packet.getTrackId() + " which has no TrackConfig");
         }
         long sequence = packet.getSequence();
         if (track.lastSequence >= 0 && Long.compareUnsigned(sequence, track.lastSequence) <= 0) {
-            throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "track " + packet.getTrackId() + " sequence went from "
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + packet.getTrackId() + " sequence went from "
                     + Long.toUnsignedString(track.lastSequence) + " to " + Long.toUnsignedString(sequence));
         }
         track.lastSequence = sequence;
@@ -248,7 +231,7 @@ public final class Stream {
         if (slow != null) {
             for (PlayerSession player : slow) {
                 removePlayerLocked(player);
-                player.connection().refuse(CloseCode.SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+                player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
             }
         }
     }
@@ -259,12 +242,12 @@ public final class Stream {
             if (retired) {
                 return false;
             }
-            if (players.length >= context.config().maxPlayersPerStream()) {
-                throw new Refusal(CloseCode.TOO_MANY,
-                        "stream " + name + " has the most players allowed (" + context.config().maxPlayersPerStream() + ")");
+            if (players.length >= context.policy().maxPlayersPerStream()) {
+                throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY,
+                        "stream " + name + " has the most players allowed (" + context.policy().maxPlayersPerStream() + ")");
             }
             if (!registry.reservePlayerSlot()) {
-                throw new Refusal(CloseCode.TOO_MANY, "the relay has the most players allowed (" + context.config().maxPlayers() + ")");
+                throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY, "the relay has the most players allowed (" + context.policy().maxPlayers() + ")");
             }
             long now = context.clock().monotonicNanos();
             List<RelayedMessage> burst = new ArrayList<>(gop.size() + tracks.size() + 2);
@@ -301,7 +284,7 @@ public final class Stream {
     }
 
     /** The publisher left: cleanly (EndOfStream) or not. Players get OFFLINE and the grace period starts. */
-    void detachPublisher(Connection connection, String why) {
+    void detachPublisher(Peer connection, String why) {
         synchronized (lock) {
             if (publisher != connection) {
                 return;
@@ -311,13 +294,13 @@ public final class Stream {
             publisher = null;
             state = State.OFFLINE;
             fanOut(status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left: " + why));
-            long graceMillis = context.config().gracePeriod().toMillis();
+            long graceMillis = context.policy().gracePeriod().toMillis();
             graceTimer = context.scheduler().schedule(this::graceExpired, graceMillis, TimeUnit.MILLISECONDS);
             retireIfIdleLocked();
         }
     }
 
-    private void stopPublication(Connection leaving) {
+    private void stopPublication(Peer leaving) {
         tracks.clear();
         primaryVideoTrack = -1;
         gop.clear();
@@ -372,7 +355,7 @@ public final class Stream {
         }
         if (slow != null) {
             for (PlayerSession player : slow) {
-                player.connection().refuse(CloseCode.SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+                player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
             }
         }
         return queued;
@@ -380,7 +363,7 @@ public final class Stream {
 
     /** Ends the publication (observers see it stop before this returns) and closes everyone with 1001. */
     void shutdown() {
-        Connection pub;
+        Peer pub;
         PlayerSession[] all;
         synchronized (lock) {
             pub = publisher;
@@ -397,10 +380,10 @@ public final class Stream {
             }
         }
         if (pub != null) {
-            pub.close(CloseCode.GOING_AWAY, "relay shutting down");
+            pub.close(CloseCode.CLOSE_CODE_GOING_AWAY, "relay shutting down");
         }
         for (PlayerSession player : all) {
-            player.connection().close(CloseCode.GOING_AWAY, "relay shutting down");
+            player.connection().close(CloseCode.CLOSE_CODE_GOING_AWAY, "relay shutting down");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tunnelcast.server.relay;
 
 import dev.tunnelcast.proto.v1.Envelope;
-import dev.tunnelcast.server.transport.Connection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,7 @@ public final class StreamRegistry {
     }
 
     /** Makes {@code connection} the publisher of its stream. */
-    public Stream attachPublisher(Connection connection) throws Refusal {
+    public Stream attachPublisher(Peer connection) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             if (stream.attachPublisher(connection)) {
@@ -43,7 +42,7 @@ public final class StreamRegistry {
     }
 
     /** Adds a player to its stream; {@code welcome} is the first message it receives. */
-    public PlayerAttachment attachPlayer(Connection connection, Envelope welcome) throws Refusal {
+    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             PlayerSession session = stream.newPlayer(connection);
@@ -60,7 +59,7 @@ public final class StreamRegistry {
         }
     }
 
-    public void detachPublisher(Stream stream, Connection connection, String why) {
+    public void detachPublisher(Stream stream, Peer connection, String why) {
         stream.detachPublisher(connection, why);
     }
 
@@ -92,7 +91,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePublisherSlot() {
-        return reserve(livePublishers, context.config().maxStreams());
+        return reserve(livePublishers, context.policy().maxStreams());
     }
 
     void releasePublisherSlot() {
@@ -100,7 +99,7 @@ public final class StreamRegistry {
     }
 
     boolean reservePlayerSlot() {
-        return reserve(players, context.config().maxPlayers());
+        return reserve(players, context.policy().maxPlayers());
     }
 
     void releasePlayerSlot() {

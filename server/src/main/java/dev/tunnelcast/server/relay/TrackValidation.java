@@ -1,7 +1,7 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
-import dev.tunnelcast.server.transport.CloseCode;
 
 /** The sanity rules for a {@code TrackConfig}; a violation closes the publisher with 4422. */
 final class TrackValidation {
@@ -38,6 +38,6 @@ final class TrackValidation {
     }
 
     private static Refusal violation(String detail) {
-        return new Refusal(CloseCode.PROTOCOL_VIOLATION, detail);
+        return new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, detail);
     }
 }

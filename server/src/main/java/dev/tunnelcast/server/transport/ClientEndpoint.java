@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
@@ -11,6 +12,7 @@ import io.undertow.util.PathTemplateMatch;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 import org.xnio.XnioExecutor;
 
 /**
@@ -54,6 +57,9 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         Connection connection = new Connection(channel, newSessionId(), role, printable(stream), metrics);
         metrics.connectionOpened(role);
         log.info("open {}", connection);
+        if (role == RelayMetrics.Role.PLAYER) {
+            limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
+        }
 
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
@@ -67,23 +73,38 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         channel.resumeReceives();
 
         if (!StreamRegistry.isValidName(stream)) {
-            connection.refuse(CloseCode.INVALID_STREAM, "stream names match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+            connection.refuse(CloseCode.CLOSE_CODE_INVALID_STREAM, "stream names match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
             return;
         }
         Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;
         TokenVerdict verdict = tokens.check(firstParameter(exchange, "token"), action, stream,
                 Instant.ofEpochSecond(0, clock.nowMicros() * 1000));
         if (!verdict.isAccepted()) {
-            connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN ? CloseCode.FORBIDDEN : CloseCode.UNAUTHORIZED,
+            connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN ? CloseCode.CLOSE_CODE_FORBIDDEN : CloseCode.CLOSE_CODE_UNAUTHORIZED,
                     verdict.detail());
             return;
         }
         XnioExecutor.Key helloTimer = channel.getIoThread().executeAfter(() -> {
             if (!listener.helloReceived()) {
-                connection.refuse(CloseCode.BAD_MESSAGE, "no Hello within " + config.helloTimeout().toMillis() + " ms");
+                connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, "no Hello within " + config.helloTimeout().toMillis() + " ms");
             }
         }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> helloTimer.remove());
+    }
+
+    /**
+     * A small kernel send buffer keeps a slow player's backlog in its relay queue, where
+     * age and drop-to-keyframe apply; an autotuned one can hide many seconds of video.
+     */
+    private static void limitSocketSendBuffer(Connection connection, int bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        try {
+            connection.channel().setOption(Options.SEND_BUFFER, bytes);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot set the send buffer of {}: {}", connection, e.toString());
+        }
     }
 
     private static String firstParameter(WebSocketHttpExchange exchange, String name) {

@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Ping;
@@ -47,15 +48,15 @@ abstract class ClientListener extends EnvelopeListener {
         }
         if (!helloReceived) {
             if (envelope.getKindCase() != Envelope.KindCase.HELLO) {
-                throw new Refusal(CloseCode.BAD_MESSAGE, "the first message must be Hello, got " + envelope.getKindCase());
+                throw new Refusal(CloseCode.CLOSE_CODE_BAD_MESSAGE, "the first message must be Hello, got " + envelope.getKindCase());
             }
             Hello hello = envelope.getHello();
             if (hello.getRole() != expectedRole) {
-                throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+                throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                         "Hello role " + hello.getRole() + " does not match this path (" + expectedRole + ")");
             }
             if (hello.getProtocolVersion() != PROTOCOL_VERSION) {
-                throw new Refusal(CloseCode.UNSUPPORTED_VERSION,
+                throw new Refusal(CloseCode.CLOSE_CODE_UNSUPPORTED_VERSION,
                         "protocol version " + hello.getProtocolVersion() + " is not supported (this relay speaks 1)");
             }
             helloReceived = true;
@@ -69,7 +70,7 @@ abstract class ClientListener extends EnvelopeListener {
         switch (envelope.getKindCase()) {
             case PING -> answerPing(envelope.getPing(), receivedAtNanos);
             case PONG -> { } // answers to pings the relay does not send yet
-            case HELLO -> throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "Hello sent twice");
+            case HELLO -> throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "Hello sent twice");
             default -> onMessage(envelope, bytes, receivedAtNanos);
         }
     }

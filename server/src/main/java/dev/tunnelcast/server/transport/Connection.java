@@ -1,10 +1,14 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Status;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.Peer;
+import dev.tunnelcast.wire.CloseCodes;
+import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
@@ -17,14 +21,27 @@ import org.xnio.IoUtils;
 
 /**
  * One client's WebSocket as the relay sees it: who it is (session id, role, stream, remote
- * address), control messages to it, and the one way to close it with a reason. Thread-safe:
- * Undertow lets any thread send on a channel; the close path runs once.
+ * address), control messages to it, and the one way to close it with a reason. The relay
+ * core sees it as a {@link Peer}. Thread-safe: Undertow lets any thread send on a channel;
+ * the close path runs once.
  */
-public final class Connection {
+public final class Connection implements Peer {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     /** How long a peer may take to answer our close frame before the socket is closed hard. */
     private static final long CLOSE_LINGER_MILLIS = 5000;
+    /** One stateless adapter for every send: the completion travels as the send's context. */
+    private static final WebSocketCallback<SendCompletion> SEND_CALLBACK = new WebSocketCallback<>() {
+        @Override
+        public void complete(WebSocketChannel channel, SendCompletion done) {
+            done.sent();
+        }
+
+        @Override
+        public void onError(WebSocketChannel channel, SendCompletion done, Throwable error) {
+            done.failed(error);
+        }
+    };
 
     private final WebSocketChannel channel;
     private final String sessionId;
@@ -50,6 +67,7 @@ public final class Connection {
         return channel;
     }
 
+    @Override
     public String sessionId() {
         return sessionId;
     }
@@ -58,10 +76,12 @@ public final class Connection {
         return role;
     }
 
+    @Override
     public String stream() {
         return stream;
     }
 
+    @Override
     public String remoteAddress() {
         return remoteAddress;
     }
@@ -81,46 +101,60 @@ public final class Connection {
     }
 
     /** Sends one relay-made message (Welcome, Pong, Status, KeyframeRequest) outside any queue. */
+    @Override
     public void sendControl(Envelope envelope) {
         if (channel.isOpen() && !channel.isCloseFrameSent()) {
             WebSockets.sendBinary(ByteBuffer.wrap(envelope.toByteArray()), channel, null);
         }
     }
 
+    @Override
+    public void send(ByteBuffer bytes, SendCompletion done) {
+        WebSockets.sendBinary(bytes, channel, SEND_CALLBACK, done);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        channel.getIoThread().execute(task);
+    }
+
     /**
      * Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}; counted
      * in metrics and logged once. Later calls do nothing.
      */
+    @Override
     public void refuse(CloseCode code, String detail) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closeReason = code.code() + " " + code.name() + ": " + detail;
+        closeReason = describe(code, detail);
         metrics.refused(code);
         log.info("refused {} stream={} remote={} session={} code={} reason={}",
-                role.name().toLowerCase(), stream, remoteAddress, sessionId, code.code(), detail);
+                role.name().toLowerCase(), stream, remoteAddress, sessionId, code.getNumber(), detail);
         sendControl(Envelope.newBuilder().setStatus(Status.newBuilder()
-                .setCode(StatusCode.STATUS_CODE_REFUSED).setMessage(detail).setCloseCode(code.code())).build());
+                .setCode(StatusCode.STATUS_CODE_REFUSED).setMessage(detail).setCloseCode(code.getNumber())).build());
         sendClose(code);
     }
 
     /** Ends a player's stream: {@code EndOfStream}, then close with 4410. */
+    @Override
     public void endStream(String detail) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closeReason = CloseCode.STREAM_ENDED.code() + " " + CloseCode.STREAM_ENDED.name() + ": " + detail;
-        metrics.refused(CloseCode.STREAM_ENDED);
+        closeReason = describe(CloseCode.CLOSE_CODE_STREAM_ENDED, detail);
+        metrics.refused(CloseCode.CLOSE_CODE_STREAM_ENDED);
         sendControl(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason(detail)).build());
-        sendClose(CloseCode.STREAM_ENDED);
+        sendClose(CloseCode.CLOSE_CODE_STREAM_ENDED);
     }
 
     /** Closes without a refusal (1000 after the peer's EndOfStream, 1001 at shutdown). */
+    @Override
     public void close(CloseCode code, String detail) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closeReason = code.code() + " " + code.name() + ": " + detail;
+        closeReason = describe(code, detail);
         sendClose(code);
     }
 
@@ -129,9 +163,13 @@ public final class Connection {
             return;
         }
         if (!channel.isCloseFrameSent()) {
-            WebSockets.sendClose(code.code(), code.reason(), channel, null);
+            WebSockets.sendClose(code.getNumber(), CloseCodes.reason(code), channel, null);
         }
         channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(CloseCode code, String detail) {
+        return code.getNumber() + " " + CloseCodes.shortName(code) + ": " + detail;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tunnelcast.server.transport;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.Refusal;
@@ -53,7 +54,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
 
     @Override
     protected void onText(WebSocketChannel channel, StreamSourceFrameChannel frames) {
-        connection.refuse(CloseCode.BAD_MESSAGE, "text frames are not accepted; send binary protobuf Envelopes");
+        connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, "text frames are not accepted; send binary protobuf Envelopes");
         new MessageReader(frames, false).readAvailable();
     }
 
@@ -76,14 +77,14 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
             input.enableAliasing(true);
             envelope = Envelope.parseFrom(input);
         } catch (InvalidProtocolBufferException e) {
-            connection.refuse(CloseCode.BAD_MESSAGE, "not a valid Envelope: " + e.getMessage());
+            connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, "not a valid Envelope: " + e.getMessage());
             return;
         } catch (IOException e) {
-            connection.refuse(CloseCode.BAD_MESSAGE, "not a valid Envelope");
+            connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, "not a valid Envelope");
             return;
         }
         if (envelope.getKindCase() == Envelope.KindCase.KIND_NOT_SET) {
-            connection.refuse(CloseCode.BAD_MESSAGE, "empty Envelope (no message kind set)");
+            connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, "empty Envelope (no message kind set)");
             return;
         }
         try {
@@ -92,7 +93,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
             connection.refuse(refusal.code(), refusal.detail());
         } catch (RuntimeException e) {
             log.error("{}: internal error on {}", connection, envelope.getKindCase(), e);
-            connection.refuse(CloseCode.INTERNAL_ERROR, "internal error");
+            connection.refuse(CloseCode.CLOSE_CODE_INTERNAL_ERROR, "internal error");
         }
     }
 
@@ -147,7 +148,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                     if (keep && size > maxMessageBytes) {
                         keep = false;
                         release();
-                        connection.refuse(CloseCode.MESSAGE_TOO_BIG,
+                        connection.refuse(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG,
                                 "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
                         continue;
                     }

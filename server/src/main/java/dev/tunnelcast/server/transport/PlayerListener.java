@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Role;
@@ -26,7 +27,7 @@ final class PlayerListener extends ClientListener {
 
     @Override
     protected void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal {
-        throw new Refusal(CloseCode.PROTOCOL_VIOLATION, "a player may not send " + envelope.getKindCase());
+        throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "a player may not send " + envelope.getKindCase());
     }
 
     @Override

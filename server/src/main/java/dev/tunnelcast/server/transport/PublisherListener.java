@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.transport;
 
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Role;
@@ -40,9 +41,9 @@ final class PublisherListener extends ClientListener {
             case END_OF_STREAM -> {
                 String reason = envelope.getEndOfStream().getReason();
                 registry.detachPublisher(stream, connection, "end of stream" + (reason.isEmpty() ? "" : ": " + reason));
-                connection.close(CloseCode.NORMAL, "end of stream");
+                connection.close(CloseCode.CLOSE_CODE_NORMAL, "end of stream");
             }
-            default -> throw new Refusal(CloseCode.PROTOCOL_VIOLATION,
+            default -> throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                     "a publisher may not send " + envelope.getKindCase());
         }
     }

@@ -1,0 +1,53 @@
+package dev.tunnelcast.server.relay;
+
+import dev.tunnelcast.proto.v1.CloseCode;
+import dev.tunnelcast.proto.v1.Envelope;
+import java.nio.ByteBuffer;
+
+/**
+ * One client of a stream as the relay core sees it, a publisher or a player, on whatever
+ * carries it (the transport package implements it over a WebSocket). The core sends and
+ * closes through this interface only and never sees a socket. Thread-safe.
+ */
+public interface Peer {
+
+    /** The outcome of one {@link #send}. */
+    interface SendCompletion {
+        void sent();
+
+        void failed(Throwable error);
+    }
+
+    String sessionId();
+
+    /** The stream name the client asked for. */
+    String stream();
+
+    /** {@code address:port}, for logs and the streams API. */
+    String remoteAddress();
+
+    /** Sends one relay-made message (Pong, Status, KeyframeRequest) at once, outside any queue. */
+    void sendControl(Envelope envelope);
+
+    /**
+     * Starts writing one message; {@code done} is called once when it is written or failed,
+     * on the peer's I/O thread, possibly before this returns. One send at a time.
+     */
+    void send(ByteBuffer bytes, SendCompletion done);
+
+    /**
+     * Runs {@code task} on the thread that writes to this peer.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when that thread is shutting down
+     */
+    void execute(Runnable task);
+
+    /** Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}. Later calls do nothing. */
+    void refuse(CloseCode code, String detail);
+
+    /** Ends a player's stream: {@code EndOfStream}, then close with 4410. */
+    void endStream(String detail);
+
+    /** Closes without a refusal (1000 after the peer's EndOfStream, 1001 at shutdown). */
+    void close(CloseCode code, String detail);
+}
