@@ -109,7 +109,9 @@ export class Publication {
         this.live = false;
         if (this.stopping) return;
         const state = verdict.retry ? 'reconnecting' : verdict.state === 'unauthorized' ? 'unauthorized' : 'error';
-        this.setState(state, `${verdict.message} (${code})`);
+        // The player's wording speaks of watching.
+        this.setState(state, state === 'unauthorized' ? `Not authorized to publish ${options.stream}: the token is missing, invalid, `
+          + `expired, or not a publish token for this stream (${code}).` : `${verdict.message} (${code})`);
       },
       onEnvelope: (envelope) => this.fromRelay(envelope),
     }, { hello: helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME), pingIntervalMs: PING_INTERVAL_MS, clockWindow: CLOCK_WINDOW });
