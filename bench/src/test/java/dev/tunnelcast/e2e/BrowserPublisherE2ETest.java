@@ -223,7 +223,8 @@ class BrowserPublisherE2ETest {
         JsonNode refused = publisherBrowser.waitUntil("(() => { const s = window.tunnelcast.stats;"
                 + " return s && s.state === 'unauthorized' && s; })()", DEADLINE);
         assertThat(refused.path("message").asText()).as("a play token does not publish").contains("Not authorized").contains("4403");
-        assertThat(publisherBrowser.text(".tc-message-text")).contains("Not authorized");
+        // The page shows it (its view refreshes every 250 ms).
+        publisherBrowser.waitUntil("document.querySelector('.tc-message-text').textContent.includes('Not authorized')", DEADLINE);
         publisherBrowser.click(".tc-start"); // Stop: the camera is released
         publisherBrowser.waitUntil("window.tunnelcast.stats.state === 'stopped'", DEADLINE);
     }
