@@ -3,6 +3,7 @@ declare const sampleRate: number;
 declare const currentTime: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
-  constructor(options?: any);
+  constructor(options?: AudioWorkletNodeOptions);
 }
-declare function registerProcessor(name: string, ctor: new (options: any) => AudioWorkletProcessor): void;
+// The options reach the processor as the node passed them (structured clone): the processor says their type.
+declare function registerProcessor<Options>(name: string, ctor: new (options: Options) => AudioWorkletProcessor): void;

@@ -40,7 +40,9 @@ const WORDING = {
  * @returns {CloseVerdict}
  */
 export function closeVerdict(code, reason) {
-  const defined = code === CloseCode.UNSPECIFIED ? undefined : CloseCodeSchema.value[code];
+  // A code the schema does not define looks up nothing (the generated Record type claims every key).
+  const byNumber = /** @type {Partial<Record<number, import('@bufbuild/protobuf').DescEnumValue>>} */ (CloseCodeSchema.value);
+  const defined = code === CloseCode.UNSPECIFIED ? undefined : byNumber[code];
   if (!defined) {
     return { state: 'reconnecting', message: reason ? `Connection lost (${reason}); reconnecting…` : 'Connection lost; reconnecting…', retry: true };
   }

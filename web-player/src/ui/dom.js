@@ -2,7 +2,7 @@
 /**
  * A tiny element builder: h('div.card', { onclick }, child, 'text').
  * @param {string} tagAndClasses  tag, then .class parts
- * @param {Record<string, any> | null} [props]
+ * @param {Record<string, unknown> | null} [props]  `on…`: a listener; `text`: the text content; else an attribute
  * @param {...(Node | string | null | undefined | false)} children
  * @returns {HTMLElement}
  */
@@ -11,8 +11,8 @@ export function h(tagAndClasses, props, ...children) {
   const el = document.createElement(tag || 'div');
   if (classes.length) el.className = classes.join(' ');
   for (const [key, value] of Object.entries(props ?? {})) {
-    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-    else if (key === 'text') el.textContent = value;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
+    else if (key === 'text') el.textContent = /** @type {string | null} */ (value);
     else el.setAttribute(key, String(value));
   }
   for (const child of children) if (child) el.append(child);

@@ -3,15 +3,24 @@
 import { h } from './dom.js';
 
 /**
+ * One stream of /api/streams as read: today's fields and the older names some relays sent.
+ * @typedef {{ name?: unknown, stream?: unknown, id?: unknown, state?: unknown, publisher?: unknown,
+ *   players?: unknown, playerCount?: unknown, tracks?: unknown }} StreamEntry
+ * @typedef {{ codec?: string, width?: number, height?: number }} TrackEntry
+ */
+
+/**
  * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
  * read leniently: a bare array is accepted too.
- * @param {any} body
+ * @param {{ streams?: unknown } | unknown[] | null | undefined} body parsed JSON
  * @returns {{ name: string, players: number, online: boolean, detail: string }[]}
  */
 export function parseStreams(body) {
+  /** @type {StreamEntry[]} */
   const list = Array.isArray(body) ? body : Array.isArray(body?.streams) ? body.streams : [];
   return list
     .map((s) => {
+      /** @type {TrackEntry[]} */
       const tracks = Array.isArray(s.tracks) ? s.tracks : [];
       const detail = tracks.map((t) => [t.codec, t.width && t.height ? `${t.width}×${t.height}` : ''].filter(Boolean).join(' ')).join(' · ');
       const online = typeof s.state === 'string' ? s.state === 'live' : Boolean(s.publisher ?? true);

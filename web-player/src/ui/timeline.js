@@ -28,7 +28,7 @@ export const DEFAULT_JOIN_MICROS = 100_000;
 /**
  * Reads the recordings list leniently: entries without valid times are skipped; oldest first.
  * A segment still being recorded ends "now" (its index entry says where it started only).
- * @param {any} body @param {number} nowMicros
+ * @param {unknown} body parsed JSON @param {number} nowMicros
  * @returns {Segment[]}
  */
 export function parseRecordings(body, nowMicros) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * The web player in real headless Chromium against a real relay and a real capture agent on
  * the synthetic source (frame stamp on), all on loopback: video frames decode and advance,
  * audio reaches the worklet without underruns, pixel-measured latency and lip sync are within
- * the issue's bounds on both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live, a relay restart is survived,
+ * the issue's bounds on both video paths and with the WASM Opus decoder (no WebCodecs audio), the overlay is live,
+ * a relay restart is survived,
  * and offline / waiting / unauthorized streams say so. A join starts at the live edge (a second after the first frame, not
  * after a catch-up through the GOP backlog), and a corrupt video packet is recovered at the next keyframe in the same page
  * on both paths. Timing bounds are judged only when other processes leave the two cores to the test (ForeignCpu); audio

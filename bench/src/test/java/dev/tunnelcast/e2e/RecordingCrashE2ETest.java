@@ -132,7 +132,7 @@ class RecordingCrashE2ETest {
         static JavaProcess agent(Path log, int port) throws IOException {
             return new JavaProcess(log, port, List.of("dev.tunnelcast.agent.AgentMain",
                     "--relay", "ws://127.0.0.1:" + port, "--stream", "cam1", "--size", "320x240",
-                    "--fps", Integer.toString(FPS), "--bitrate", "500k", "--status-interval", "60"));
+                    "--fps", Integer.toString(FPS), "--bitrate", "500k", "--status-interval", "60s"));
         }
 
         boolean isAlive() {

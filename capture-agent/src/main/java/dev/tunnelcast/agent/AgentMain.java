@@ -12,6 +12,7 @@ import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Option;
             ""},
         footer = {"", "SOURCE: synthetic | v4l2:/dev/videoN | alsa:hw:0 | pulse:default | x11grab::0.0",
             "        | lavfi:GRAPH | file:PATH (looped, paced) | rtsp://… rtmp://… srt://…",
+            dev.tunnelcast.wire.Units.HELP_SIZES, dev.tunnelcast.wire.Units.HELP_RATES_AND_DURATIONS,
             "Proxies: --proxy, else https_proxy (wss) / http_proxy (ws), honouring no_proxy.",
             "Exit codes: 0 clean stop, 1 bad option, 2 a source or encoder could not be",
             "opened, 3 stopped by an error. More in docs/agent.md."})
@@ -95,8 +97,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL", description = "H.264 level, e.g. 3.1 (default: chosen by the encoder).", defaultValue = "")
     String level;
 
-    @Option(names = "--bitrate", paramLabel = "RATE", description = "Video bitrate, e.g. 2500k (default: ${DEFAULT-VALUE}).", defaultValue = "2500k")
-    String bitrate;
+    @Option(names = "--bitrate", paramLabel = "RATE", converter = Units.Bitrate.class, description = "Video bitrate in bit/s, e.g. 2500k, 2.5M (default: ${DEFAULT-VALUE}).", defaultValue = "2500k")
+    int bitrate;
 
     @Option(names = "--crf", paramLabel = "N", description = "Constant quality (x264 CRF) instead of a bitrate; 0 = off.", defaultValue = "0")
     int crf;
@@ -113,8 +115,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--audio-channels", paramLabel = "N", description = "1 or 2 (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int audioChannels;
 
-    @Option(names = "--audio-bitrate", paramLabel = "RATE", description = "Opus bitrate (default: ${DEFAULT-VALUE}).", defaultValue = "96k")
-    String audioBitrate;
+    @Option(names = "--audio-bitrate", paramLabel = "RATE", converter = Units.Bitrate.class, description = "Opus bitrate in bit/s (default: ${DEFAULT-VALUE}).", defaultValue = "96k")
+    int audioBitrate;
 
     @Option(names = "--audio-frame", paramLabel = "MS", description = "Opus frame in ms: 10, 20, 40, 60 (default: ${DEFAULT-VALUE}).", defaultValue = "20")
     int audioFrameMillis;
@@ -149,17 +151,17 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--insecure", description = "Accept any TLS certificate (testing only).")
     boolean insecure;
 
-    @Option(names = "--send-queue-bytes", paramLabel = "SIZE", description = "Send queue bound in bytes (default: ${DEFAULT-VALUE}).", defaultValue = "2M")
-    String sendQueueBytes;
+    @Option(names = "--send-queue-bytes", paramLabel = "SIZE", converter = Units.Bytes.class, description = "Send queue bound in bytes, e.g. 512KiB, 2MiB, 2MB (default: ${DEFAULT-VALUE}).", defaultValue = "2MiB")
+    long sendQueueBytes;
 
-    @Option(names = "--send-queue-age", paramLabel = "DURATION", description = "Send queue bound in age (default: ${DEFAULT-VALUE}).", defaultValue = "1s")
-    String sendQueueAge;
+    @Option(names = "--send-queue-age", paramLabel = "DURATION", converter = Units.Time.class, description = "Send queue bound in age, e.g. 500ms, 1.5s (default: ${DEFAULT-VALUE}).", defaultValue = "1s")
+    Duration sendQueueAge;
 
-    @Option(names = "--reconnect-max", paramLabel = "DURATION", description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
-    String reconnectMax;
+    @Option(names = "--reconnect-max", paramLabel = "DURATION", converter = Units.Time.class, description = "Longest wait between reconnects (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    Duration reconnectMax;
 
-    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "Seconds between status log lines when not on a terminal (default: ${DEFAULT-VALUE}).", defaultValue = "10")
-    long statusInterval;
+    @Option(names = "--status-interval", paramLabel = "DURATION", converter = Units.Time.class, description = "Time between status log lines when not on a terminal, whole seconds, at least 1s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    Duration statusInterval;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -201,7 +203,7 @@ public final class AgentMain implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (StatusReporter status = new StatusReporter(agent, System.console() != null, System.out, statusInterval)) {
+        try (StatusReporter status = new StatusReporter(agent, System.console() != null, System.out, statusInterval.toSeconds())) {
             Exception failure = agent.failure().join();
             status.close();
             System.err.println("error: " + failure.getMessage());
@@ -230,9 +232,9 @@ public final class AgentMain implements Callable<Integer> {
                     + videoCodec.encoders() + ")");
         }
         VideoEncoderSettings videoSettings = new VideoEncoderSettings(encoderName, wh[0], wh[1], fps,
-                crf > 0 ? 0 : Units.bitrate(bitrate), crf, preset, profile, level,
+                crf > 0 ? 0 : bitrate, crf, preset, profile, level,
                 keyframeInterval != null ? keyframeInterval : 2 * fps, 0);
-        OpusSettings opus = new OpusSettings(audioChannels, audioFrameMillis, Units.bitrate(audioBitrate),
+        OpusSettings opus = new OpusSettings(audioChannels, audioFrameMillis, audioBitrate,
                 opusComplexity, opusFec, opusDtx);
         ProxySettings proxySettings = proxy != null ? ProxySettings.parse(proxy, List.of())
                 : ProxySettings.fromEnvironment(System.getenv(), relayUri);
@@ -242,8 +244,8 @@ public final class AgentMain implements Callable<Integer> {
         }
         TlsSettings tls = new TlsSettings(caCert, trustStore, trustStorePassword, insecure);
         PublisherConfig publisher = new PublisherConfig(relayUri, stream, token, proxySettings, tls,
-                Units.bytes(sendQueueBytes), Units.duration(sendQueueAge), java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofMillis(200), Units.duration(reconnectMax), java.time.Duration.ofSeconds(2),
+                sendQueueBytes, sendQueueAge, Duration.ofSeconds(5),
+                Duration.ofMillis(200), reconnectMax, Duration.ofSeconds(2),
                 "tunnelcast-agent");
         AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive);
         if (input != null) {

@@ -9,7 +9,6 @@ import dev.tunnelcast.agent.capture.FrameStamp;
 import dev.tunnelcast.agent.capture.GrabberSource;
 import dev.tunnelcast.agent.capture.RawAudioChunk;
 import dev.tunnelcast.agent.capture.RawVideoFrame;
-import dev.tunnelcast.agent.capture.SourceSpec;
 import dev.tunnelcast.agent.capture.Sources;
 import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
 import dev.tunnelcast.agent.clock.LocalClock;

@@ -173,7 +173,11 @@ public record RelayConfig(
         public Builder port(int v) { port = v; return this; }
         public Builder tlsPort(int v) { tlsPort = v; return this; }
         public Builder tlsPem(Path cert, Path key) { tlsCertPem = cert; tlsKeyPem = key; return this; }
-        public Builder tlsKeystore(Path keystore, String password) { tlsKeystore = keystore; tlsKeystorePassword = password == null ? "" : password; return this; }
+        public Builder tlsKeystore(Path keystore, String password) {
+            tlsKeystore = keystore;
+            tlsKeystorePassword = password == null ? "" : password;
+            return this;
+        }
         public Builder tokenSecret(String v) { tokenSecret = v; return this; }
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
         public Builder maxStreams(int v) { maxStreams = v; return this; }

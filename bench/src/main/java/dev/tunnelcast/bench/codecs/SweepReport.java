@@ -37,7 +37,8 @@ final class SweepReport {
         md.append(String.format(Locale.ROOT, """
                 Each encoder runs in JavaCV's bundled FFmpeg 8.0.1 (the libraries the agent links) through its `ffmpeg` \
                 executable, with the agent's realtime settings: x264 `zerolatency`, no B-frames; libvpx `deadline=realtime \
-                lag-in-frames=0`, cpu-used 12 (VP8) / 8 (VP9, row-mt, aq-mode 3); SVT-AV1 preset 10, low delay, no lookahead. %s@%d, a keyframe every %d frames, target = \
+                lag-in-frames=0`, cpu-used 12 (VP8) / 8 (VP9, row-mt, aq-mode 3); SVT-AV1 preset 10, low delay, no lookahead. \
+                %s@%d, a keyframe every %d frames, target = \
                 max rate with half a second of VBV (libvpx: min = max rate). Sources, rendered once to raw I420 so every \
                 encoder sees the same frames: **synthetic** (the agent's camera: testsrc2 + its frame stamp and clock) and \
                 **natural** (lavfi Perlin texture upscaled, panned, tinted, with temporal sensor grain: camera-like \
@@ -176,7 +177,8 @@ final class SweepReport {
 
     void plots(Path dir) throws IOException {
         for (String source : sources()) {
-            Plot psnr = Plot.lines("Rate-quality, " + source + " clip (" + size + "@" + fps + ")", "achieved bitrate (Mbit/s)", "PSNR (dB)");
+            Plot psnr = Plot.lines("Rate-quality, " + source + " clip (" + size + "@" + fps + ")",
+                    "achieved bitrate (Mbit/s)", "PSNR (dB)");
             Plot ssim = Plot.lines("Rate-SSIM, " + source + " clip (" + size + "@" + fps + ")", "achieved bitrate (Mbit/s)", "SSIM (All)");
             Plot speed = Plot.scatter("Speed-quality at " + mbps(referenceBitrate) + " Mbit/s, " + source + " clip",
                     "CPU at real-time pace (% of one core, median; cheaper thread setting)", "PSNR (dB)");

@@ -39,7 +39,11 @@ enum RelayKind {
     abstract BenchRelay start(Path relayJar, Path log) throws Exception;
 
     static RelayKind byLabel(String label) {
-        for (RelayKind k : values()) if (k.label.equals(label)) return k;
+        for (RelayKind k : values()) {
+            if (k.label.equals(label)) {
+                return k;
+            }
+        }
         throw new IllegalArgumentException("unknown relay '" + label + "' (tunnelcast or node-ws)");
     }
 }

@@ -25,7 +25,8 @@ final class SlowSubscriberRun {
     record Result(String relay, int readingPlayers, int repeat, double loadAverage1m, double stallSeconds,
                   double othersDeliveredPercent, long othersP50Micros, long othersP99Micros,
                   long residentStartBytes, long residentMaxBytes, long residentEndBytes,
-                  double residentSlopeLastHalfBytesPerSecond, long heapAfterGcStartBytes, long heapAfterGcEndBytes, double stalledClosedAfterSeconds, List<Sample> samples) {}
+                  double residentSlopeLastHalfBytesPerSecond, long heapAfterGcStartBytes, long heapAfterGcEndBytes,
+                  double stalledClosedAfterSeconds, List<Sample> samples) {}
 
     /**
      * Least-squares slope of RSS over the second half of the stall: by then the kernel's socket

@@ -109,7 +109,11 @@ final class SubscriberSwarm implements AutoCloseable {
             } else if (key.isReadable()) {
                 readBuffer.clear();
                 int n = p.channel.read(readBuffer);
-                if (n < 0) { key.cancel(); p.channel.close(); return; }
+                if (n < 0) {
+                    key.cancel();
+                    p.channel.close();
+                    return;
+                }
                 readBuffer.flip();
                 p.consume(readBuffer);
                 if (p.stalled && p.ready) key.interestOps(0); // stops reading: the slow player
@@ -129,8 +133,12 @@ final class SubscriberSwarm implements AutoCloseable {
     private static ByteBuffer clientFrame(int opcode, byte[] payload) {
         ByteBuffer frame = ByteBuffer.allocate(payload.length + 14);
         frame.put((byte) (0x80 | opcode));
-        if (payload.length < 126) frame.put((byte) (0x80 | payload.length));
-        else { frame.put((byte) (0x80 | 126)); frame.putShort((short) payload.length); }
+        if (payload.length < 126) {
+            frame.put((byte) (0x80 | payload.length));
+        } else {
+            frame.put((byte) (0x80 | 126));
+            frame.putShort((short) payload.length);
+        }
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
         frame.put(mask);
         for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i & 3]));

@@ -15,7 +15,8 @@ class FfmpegOutputTest {
             """;
 
     private static final String QUALITY = """
-            [Parsed_ssim_7 @ 0x7f22940054c0] SSIM Y:0.997239 (25.589274) U:0.997197 (25.524084) V:0.997204 (25.535176) All:0.997226 (25.569301)
+            [Parsed_ssim_7 @ 0x7f22940054c0] SSIM Y:0.997239 (25.589274) U:0.997197 (25.524084) \
+            V:0.997204 (25.535176) All:0.997226 (25.569301)
             [Parsed_psnr_6 @ 0x7f2294004ec0] PSNR y:53.970736 u:53.977030 v:53.974004 average:53.972329 min:53.900207 max:61.716717
             """;
 

@@ -20,8 +20,10 @@ class FanoutReportTest {
                 CapacityTest.run("node-ws", 100, 1, 100, 9), CapacityTest.run("node-ws", 500, 1, 95, 400));
         var samples = List.of(new SlowSubscriberRun.Sample(0, 100L << 20, 0), new SlowSubscriberRun.Sample(12, 101L << 20, 1));
         List<SlowSubscriberRun.Result> slow = List.of(
-                new SlowSubscriberRun.Result("tunnelcast", 100, 1, 0.4, 20, 100, 1500, 9000, 100L << 20, 101L << 20, 101L << 20, 0, 10L << 20, 12L << 20, 12, samples),
-                new SlowSubscriberRun.Result("node-ws", 100, 1, 0.4, 20, 100, 1500, 9000, 50L << 20, 58L << 20, 58L << 20, 0.3 * (1 << 20), -1, -1, -1, samples));
+                new SlowSubscriberRun.Result("tunnelcast", 100, 1, 0.4, 20, 100, 1500, 9000, 100L << 20, 101L << 20, 101L << 20, 0,
+                        10L << 20, 12L << 20, 12, samples),
+                new SlowSubscriberRun.Result("node-ws", 100, 1, 0.4, 20, 100, 1500, 9000, 50L << 20, 58L << 20, 58L << 20, 0.3 * (1 << 20),
+                        -1, -1, -1, samples));
 
         new FanoutReport(dir, List.of(RelayKind.TUNNELCAST, RelayKind.NODE_WS), List.of(100, 500, 1000), Capacity.ISSUE_6,
                 List.of("--players", "100,500,1000"), 0.3, 8, 1).write(runs, slow);

@@ -32,7 +32,8 @@ class UplinkReportTest {
     private static UplinkRun run(boolean adaptive, int repeat, long dropped, double latencyP50) {
         List<UplinkSecond> seconds = new ArrayList<>();
         for (int t = 1; t <= 3; t++) {
-            seconds.add(new UplinkSecond(t, 1500, 1400, adaptive ? 1750 : 2500, dropped / 3, 100, 5, 1150, latencyP50, latencyP50 * 1.3, 30));
+            seconds.add(new UplinkSecond(t, 1500, 1400, adaptive ? 1750 : 2500, dropped / 3, 100, 5, 1150, latencyP50, latencyP50 * 1.3,
+                    30));
         }
         return new UplinkRun("cap", adaptive, repeat, 1150, dropped, latencyP50, latencyP50 * 1.2, latencyP50 * 1.3,
                 latencyP50, latencyP50 * 1.1, adaptive ? 1225 : 2500, adaptive ? 1348 : 2500, 0.1, "0.1", seconds);

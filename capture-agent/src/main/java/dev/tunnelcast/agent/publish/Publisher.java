@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
-    /** The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be dropped) and not into the kernel. */
+    /**
+     * The socket send buffer: small, so a slow uplink backs up into the {@link SendQueue} (where video can be
+     * dropped) and not into the kernel.
+     */
     public static final int SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
 
     static {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code serve}: runs the relay until interrupted. Every option also reads an environment variable. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the relay: WebSocket publish/play endpoints, the web player, /api/streams, /healthz, /metrics.",
-                "Every option can also be set with the environment variable shown in brackets."})
+                "Every option can also be set with the environment variable shown in brackets."},
+        footer = {"", dev.tunnelcast.wire.Units.HELP_SIZES, dev.tunnelcast.wire.Units.HELP_RATES_AND_DURATIONS})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:TUNNELCAST_BIND:-0.0.0.0}",
@@ -179,7 +180,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .tokenSecret(tokenSecret)
                 .maxMessageBytes((int) maxMessageBytes)
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
-                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer)).playerQueueAge(playerQueueAge)
+                .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
+                .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {

@@ -223,6 +223,7 @@ public final class Stream {
                     }
                     slow.add(player);
                 }
+                default -> throw new IllegalStateException("unhandled offer outcome");
             }
         }
         if (wantKeyframe) {

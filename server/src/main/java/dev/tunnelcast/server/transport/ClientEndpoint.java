@@ -80,8 +80,8 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         TokenVerdict verdict = tokens.check(firstParameter(exchange, "token"), action, stream,
                 Instant.ofEpochSecond(0, clock.nowMicros() * 1000));
         if (!verdict.isAccepted()) {
-            connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN ? CloseCode.CLOSE_CODE_FORBIDDEN : CloseCode.CLOSE_CODE_UNAUTHORIZED,
-                    verdict.detail());
+            connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN
+                    ? CloseCode.CLOSE_CODE_FORBIDDEN : CloseCode.CLOSE_CODE_UNAUTHORIZED, verdict.detail());
             return;
         }
         XnioExecutor.Key helloTimer = channel.getIoThread().executeAfter(() -> {

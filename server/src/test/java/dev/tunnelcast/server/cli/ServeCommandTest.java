@@ -49,6 +49,17 @@ class ServeCommandTest {
     }
 
     @Test
+    void unitsFollowTheGrammarSharedWithTheAgent() {
+        RelayConfig c = parse("--player-queue-age", "1.5s", "--gop-cache-bytes", "2M", "--player-queue-bytes", "4MB",
+                "--max-message-bytes", "1Mi", "--grace-period", "0.5m");
+        assertThat(c.playerQueueAge()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.gopCacheBytes()).isEqualTo(2_000_000);
+        assertThat(c.playerQueueBytes()).isEqualTo(4_000_000);
+        assertThat(c.maxMessageBytes()).isEqualTo(1 << 20);
+        assertThat(c.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void aRelayThatCannotStartIsAOneLineError() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             java.io.StringWriter err = new java.io.StringWriter();
