@@ -115,7 +115,8 @@ class BrowserPublisherE2ETest {
         assertThat(probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
         long videoFrames = Long.parseLong(probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
         long audioPackets = Long.parseLong(probe(file, "a:0", "stream=nb_read_packets", "-count_packets"));
-        System.out.printf("browser publisher: sent %d video and %d audio packets; the segment decodes %d frames and holds %d audio packets%n",
+        System.out.printf("browser publisher: sent %d video and %d audio packets;"
+                + " the segment decodes %d frames and holds %d audio packets%n",
                 videoSent, audioSent, videoFrames, audioPackets);
         // The first video packet sent is a keyframe, so the segment starts with it: every frame sent is recorded.
         assertThat(videoFrames).as("video frames recorded vs sent").isEqualTo(videoSent);
