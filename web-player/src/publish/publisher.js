@@ -156,11 +156,17 @@ export class Publisher {
     /** @type {VideoFrameRequestCallback} */
     const copy = (now) => {
       if (!this.running || !this.worker) return;
-      if (preview.videoWidth > 0) {
-        const frame = new VideoFrame(preview, { timestamp: Math.round(now * 1000) });
-        this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'videoFrame', frame }), [frame]);
+      preview.requestVideoFrameCallback(copy); // first: a frame that cannot be copied must not end the loop
+      if (preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
+      let frame;
+      try {
+        frame = new VideoFrame(preview, { timestamp: Math.round(now * 1000) });
+      } catch (e) {
+        // "Invalid source state" while the element changes frames (seen headless): skip this one
+        console.debug('tunnelcast publisher: a preview frame could not be copied', e);
+        return;
       }
-      preview.requestVideoFrameCallback(copy);
+      this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'videoFrame', frame }), [frame]);
     };
     preview.requestVideoFrameCallback(copy);
   }
