@@ -213,7 +213,9 @@ export class Player {
         if (this.stats.state !== 'playing') this.setState('connecting', 'The stream is live; starting…');
         break;
       case StatusCode.STREAM_WAITING:
-        this.setState('waiting', 'Waiting for the stream to start…');
+        // The relay says WAITING only for a name no publisher has announced (a stream that was
+        // live says OFFLINE): a mistyped name looks like this too, so say it plainly.
+        this.setState('waiting', `No stream named “${this.options.stream}” is live yet. Playback starts when a publisher starts it.`);
         break;
       case StatusCode.STREAM_OFFLINE:
         this.setState('offline', 'The stream is offline. Playback resumes when it is back.');

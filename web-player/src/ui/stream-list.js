@@ -10,7 +10,7 @@ import { h } from './dom.js';
  */
 
 /**
- * The relay's /api/streams answer ({ streams: [{ name, state: live|waiting|offline, tracks, players }] }),
+ * The relay's /api/streams answer ({ streams: [{ name, state: live|offline, tracks, players }] }),
  * read leniently: a bare array is accepted too.
  * @param {{ streams?: unknown } | unknown[] | null | undefined} body parsed JSON
  * @returns {{ name: string, players: number, online: boolean, detail: string }[]}

@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,9 +30,10 @@ class RecordingCrashE2ETest {
     void aKilledRelayLosesNoMoreThanTheLastFragment() throws Exception {
         Path archive = work.resolve("archive");
         Path streamDir = archive.resolve("cam1");
-        int port = freePort();
+        int port = JavaProcess.freePort();
         long elapsedMillis;
-        try (JavaProcess relay = JavaProcess.relay(work.resolve("relay-1.log"), port, archive);
+        String[] recording = {"--record-dir", archive.toString(), "--record-min-free", "1MiB"};
+        try (JavaProcess relay = JavaProcess.relay(work.resolve("relay-1.log"), port, recording);
              JavaProcess agent = JavaProcess.agent(work.resolve("agent.log"), port)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (list(streamDir, ".mp4").isEmpty()) {
@@ -55,7 +50,7 @@ class RecordingCrashE2ETest {
         assertThat(sidecars).hasSize(1);
         assertThat(Files.readString(sidecars.get(0))).contains("\"RECORDING\"");
 
-        try (JavaProcess restarted = JavaProcess.relay(work.resolve("relay-2.log"), port, archive)) {
+        try (JavaProcess restarted = JavaProcess.relay(work.resolve("relay-2.log"), port, recording)) {
             JsonNode list = new ObjectMapper().readTree(restarted.get("/api/streams/cam1/recordings"));
             assertThat(list).hasSize(1);
             assertThat(list.get(0).path("state").asText()).isEqualTo("RECOVERED");
@@ -88,78 +83,4 @@ class RecordingCrashE2ETest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A relay or an agent in its own JVM, on this test's class path (the reactor's classes). */
-    static final class JavaProcess implements AutoCloseable {
-        private final Process process;
-        private final int port;
-        private final HttpClient http = HttpClient.newHttpClient();
-
-        private JavaProcess(Path log, int port, List<String> mainAndArgs) throws IOException {
-            this.port = port;
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
-                            log.getParent().resolve("javacpp").toString()),
-                    "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", log.getParent().resolve("jna").toString()),
-                    "-cp", System.getProperty("java.class.path")));
-            command.addAll(mainAndArgs);
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-
-        static JavaProcess relay(Path log, int port, Path archive) throws Exception {
-            JavaProcess relay = new JavaProcess(log, port, List.of("dev.tunnelcast.server.RelayMain",
-                    "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--record-dir", archive.toString(), "--record-min-free", "1MiB"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (true) {
-                assertThat(relay.isAlive()).as("relay running (see %s)", log).isTrue();
-                try {
-                    relay.get("/healthz");
-                    return relay;
-                } catch (IOException notYet) {
-                    assertThat(System.nanoTime()).as("relay healthy within 30 s").isLessThan(deadline);
-                    Thread.sleep(100);
-                }
-            }
-        }
-
-        static JavaProcess agent(Path log, int port) throws IOException {
-            return new JavaProcess(log, port, List.of("dev.tunnelcast.agent.AgentMain",
-                    "--relay", "ws://127.0.0.1:" + port, "--stream", "cam1", "--size", "320x240",
-                    "--fps", Integer.toString(FPS), "--bitrate", "500k", "--status-interval", "60s"));
-        }
-
-        boolean isAlive() {
-            return process.isAlive();
-        }
-
-        String get(String path) throws Exception {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-            return response.body();
-        }
-
-        /** SIGKILL: no shutdown hook, no trailer, nothing flushed that was not already. */
-        void kill9() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL on Linux
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(137);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-    }
 }

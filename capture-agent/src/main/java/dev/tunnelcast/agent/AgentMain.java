@@ -10,16 +10,18 @@ import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.publish.ProxySettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
+import dev.tunnelcast.wire.StreamName;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** The command line of the capture agent ({@code java -jar tunnelcast-agent.jar --help}). */
 @Command(name = "tunnelcast-agent", mixinStandardHelpOptions = true, sortOptions = false,
@@ -197,22 +199,28 @@ public final class AgentMain implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (StatusReporter status = new StatusReporter(agent, System.console() != null, System.out, statusInterval.toSeconds())) {
-            Exception failure = agent.failure().join();
+        // SIGINT and SIGTERM are the clean stop (exit 0): handled here, as the JVM's default
+        // would end it from a shutdown hook with 130 / 143. The hook covers any other exit.
+        CompletableFuture<String> stopSignal = new CompletableFuture<>();
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> stopSignal.complete("SIG" + signal.getName()));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
+        try (StatusReporter status = new StatusReporter(agent, System.console() != null, System.out,
+                statusInterval.toSeconds())) {
+            Object end = CompletableFuture.anyOf(agent.failure(), stopSignal).join();
             status.close();
-            System.err.println("error: " + failure.getMessage());
             agent.close();
-            return 3;
+            if (end instanceof Exception failure) {
+                System.err.println("error: " + failure.getMessage());
+                return 3;
+            }
+            return 0;
         }
     }
 
     AgentConfig buildConfig() {
+        StreamName.require(stream); // before anything is opened, with the rule in the message
         // The relay's page address works too: http(s):// is the same port as ws(s)://.
         URI relayUri = URI.create(relay.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"));
         int[] wh;

@@ -10,6 +10,7 @@ import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.server.tls.TlsContexts;
 import dev.tunnelcast.server.transport.ClientEndpoint;
+import dev.tunnelcast.server.transport.PendingConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -70,13 +71,19 @@ public final class Relay implements AutoCloseable {
             context.observers().add(archive.observer());
         }
         TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
-        ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics);
-        ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics);
+        PendingConnections pending = new PendingConnections(config.maxPendingConnections(),
+                config.maxPendingPerAddress(), metrics.registry());
+        ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics, pending);
+        ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics, pending);
 
         Undertow.Builder builder = Undertow.builder()
                 .setIoThreads(config.ioThreads())
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                // A request header must be complete within this, from the connection's opening
+                // (or its previous request) on: slow-loris and half-sent requests are closed.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.headerTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.headerTimeout().toMillis())
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
                         archive == null ? null : archive.handlers()));

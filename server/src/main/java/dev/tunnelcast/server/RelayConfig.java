@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param tokenSecret          the HMAC secret for access tokens; null or empty: everyone is accepted
  * @param staticDir            a folder to serve the player from instead of the bundled one, or null
  * @param archive              what to record and where (see docs/recording.md), or null: no recording
+ * @param headerTimeout        how long a connection may take to send a complete request header
+ *                             (counted from its opening or its previous request)
+ * @param maxPendingConnections WebSockets open without Hello, in all
+ * @param maxPendingPerAddress WebSockets open without Hello, per client address
  */
 public record RelayConfig(
         String bindAddress,
@@ -41,6 +45,9 @@ public record RelayConfig(
         Duration playerQueueAge,
         Duration slowPlayerTimeout,
         Duration helloTimeout,
+        Duration headerTimeout,
+        int maxPendingConnections,
+        int maxPendingPerAddress,
         Duration gracePeriod,
         long gopCacheBytes,
         boolean allowTakeover,
@@ -76,9 +83,11 @@ public record RelayConfig(
             throw new IllegalArgumentException("player-socket-buffer must be 0 (the OS default) or positive");
         }
         requirePositive("gop-cache-bytes", gopCacheBytes);
+        requirePositive("max-pending-connections", maxPendingConnections);
+        requirePositive("max-pending-per-address", maxPendingPerAddress);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
-        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, gracePeriod)) {
+        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, gracePeriod)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive: " + d);
             }
@@ -126,6 +135,9 @@ public record RelayConfig(
         b.playerQueueAge = playerQueueAge;
         b.slowPlayerTimeout = slowPlayerTimeout;
         b.helloTimeout = helloTimeout;
+        b.headerTimeout = headerTimeout;
+        b.maxPendingConnections = maxPendingConnections;
+        b.maxPendingPerAddress = maxPendingPerAddress;
         b.gracePeriod = gracePeriod;
         b.gopCacheBytes = gopCacheBytes;
         b.allowTakeover = allowTakeover;
@@ -157,6 +169,9 @@ public record RelayConfig(
         private Duration playerQueueAge = Duration.ofSeconds(2);
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
         private Duration helloTimeout = Duration.ofSeconds(5);
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private int maxPendingConnections = 1000;
+        private int maxPendingPerAddress = 50;
         private Duration gracePeriod = Duration.ofSeconds(15);
         private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
@@ -188,6 +203,9 @@ public record RelayConfig(
         public Builder playerQueueAge(Duration v) { playerQueueAge = v; return this; }
         public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
+        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        public Builder maxPendingConnections(int v) { maxPendingConnections = v; return this; }
+        public Builder maxPendingPerAddress(int v) { maxPendingPerAddress = v; return this; }
         public Builder gracePeriod(Duration v) { gracePeriod = v; return this; }
         public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
         public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
@@ -202,7 +220,8 @@ public record RelayConfig(
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    gracePeriod, gopCacheBytes, allowTakeover, staticDir, ioThreads, workerThreads,
+                    headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes,
+                    allowTakeover, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
         }
     }

@@ -19,8 +19,8 @@ final class Routes {
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
                              RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive) {
         RoutingHandler routes = Handlers.routing()
-                .get("/ws/publish/{stream}", Handlers.websocket(publishers))
-                .get("/ws/play/{stream}", Handlers.websocket(players))
+                .get("/ws/publish/{stream}", publishers.handler())
+                .get("/ws/play/{stream}", players.handler())
                 .get("/api/streams", onWorker(api.listHandler()))
                 .get("/api/streams/{stream}", onWorker(api.oneHandler()))
                 .get("/healthz", exchange -> text(exchange, "ok\n"))

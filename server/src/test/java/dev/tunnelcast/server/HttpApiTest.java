@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Role;
+import dev.tunnelcast.proto.v1.Status;
+import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
@@ -94,6 +97,35 @@ class HttpApiTest {
 
             player.close();
             publisher.close();
+        }
+    }
+
+    /** A player may ask for any name; only a publisher's announcement makes it a stream of the API. */
+    @Test
+    void aNameThatOnlyPlayersWaitForIsNotListed() throws Exception {
+        try (Relay relay = Relay.start(TestRelays.config().build())) {
+            WsClient waiting = WsClient.connect(TestRelays.playUri(relay, "nobody"));
+            waiting.send(Messages.hello(Role.ROLE_PLAYER));
+            waiting.nextOf(Envelope.KindCase.WELCOME);
+            Status status = waiting.nextOf(Envelope.KindCase.STATUS).getStatus();
+            assertThat(status.getCode()).isEqualTo(StatusCode.STATUS_CODE_STREAM_WAITING);
+            assertThat(status.getMessage()).isEqualTo("no stream nobody is live yet: waiting for a publisher");
+
+            assertThat(JSON.readTree(TestRelays.get(relay, "/api/streams").body()).get("streams")).isEmpty();
+            assertThat(TestRelays.get(relay, "/api/streams/nobody").statusCode()).isEqualTo(404);
+
+            WsClient publisher = TestRelays.publisher(relay, "nobody");
+            waiting.nextMatching(e -> e.getStatus().getCode() == StatusCode.STATUS_CODE_STREAM_ONLINE);
+            JsonNode live = JSON.readTree(TestRelays.get(relay, "/api/streams").body()).get("streams");
+            assertThat(live).hasSize(1);
+            assertThat(live.get(0).get("state").asText()).isEqualTo("live");
+
+            // Announced once, it stays listed (offline) through the grace period.
+            publisher.close();
+            waiting.nextMatching(e -> e.getStatus().getCode() == StatusCode.STATUS_CODE_STREAM_OFFLINE);
+            assertThat(JSON.readTree(TestRelays.get(relay, "/api/streams/nobody").body()).get("state").asText())
+                    .isEqualTo("offline");
+            waiting.close();
         }
     }
 

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
 
 /**
  * What recording costs the relay: its CPU with and without {@code --record-dir} while N
- * publishers send real H.264 (640x360, 30 fps, 2 s GOP) + Opus in real time. The relay runs in
- * its own JVM from the shaded jar; CPU is its utime+stime over the window (100 % = one core).
+ * publishers send real H.264 (640x360, 30 fps, 2 s GOP) + Opus in real time, and what each
+ * {@code --record-fsync} policy adds (CPU, packet write latency from the relay's histogram,
+ * fsyncs, throughput). The relay runs in its own JVM from the shaded jar; CPU is its
+ * utime+stime over the window (100 % = one core).
  */
 @Command(name = "archive", mixinStandardHelpOptions = true,
         description = "Measure relay CPU with and without recording at several stream counts.")
@@ -35,6 +37,8 @@ public final class ArchiveBench implements Callable<Integer> {
 
     private static final String WRITTEN = "tunnelcast_archive_bytes_written_bytes_total";
     private static final String DROPPED = "tunnelcast_archive_queue_dropped_total";
+    private static final String PACKET_WRITE = "tunnelcast_archive_packet_write_seconds";
+    private static final String FSYNC = "tunnelcast_archive_fsync_seconds";
 
     @Option(names = "--streams", split = ",", defaultValue = "1,10,50", description = "Stream counts (default: ${DEFAULT-VALUE}).")
     List<Integer> streamCounts;
@@ -48,6 +52,10 @@ public final class ArchiveBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "4", description = "Seconds before measuring (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--fsync", split = ",", defaultValue = "fragment,segment,none",
+            description = "--record-fsync policies to compare; the first is the one of the CPU table (default: ${DEFAULT-VALUE}).")
+    List<String> fsyncPolicies;
+
     @Option(names = "--relay-jar", defaultValue = "server/target/tunnelcast-relay.jar")
     Path relayJar;
 
@@ -57,9 +65,12 @@ public final class ArchiveBench implements Callable<Integer> {
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
 
-    /** One measured run. */
-    record Run(int streams, boolean recording, double windowSeconds, long packetsSent, double relayCpuPercentOfCore,
-               double archiveMegabytesPerSecond, double archiveQueueDropped) {}
+    private String loadAtStart;
+
+    /** One measured run; {@code fsync} is the policy, or null when not recording. */
+    record Run(int streams, boolean recording, String fsync, double windowSeconds, long packetsSent,
+               double relayCpuPercentOfCore, double archiveMegabytesPerSecond, double archiveQueueDropped,
+               double packetWriteP50Millis, double packetWriteP99Millis, double fsyncsPerSecond, double fsyncMeanMillis) {}
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ArchiveBench()).execute(args));
@@ -71,16 +82,22 @@ public final class ArchiveBench implements Callable<Integer> {
             out = Path.of("bench", "results", LocalDate.now().toString());
         }
         Files.createDirectories(out.resolve("raw"));
+        loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
         EncodedMedia media = EncodedMedia.encode(out.resolve("raw").resolve("archive-media"), 10);
         List<Run> runs = new ArrayList<>();
         for (int repeat = 0; repeat < repeats; repeat++) {
             for (int streams : streamCounts) {
-                for (boolean recording : List.of(false, true)) {
-                    Run run = runOnce(media, streams, recording);
+                List<String> modes = new ArrayList<>();
+                modes.add(null); // not recording
+                modes.addAll(fsyncPolicies);
+                for (String fsync : modes) {
+                    Run run = runOnce(media, streams, fsync);
                     runs.add(run);
-                    System.out.printf("streams=%d recording=%s relayCpu=%.1f%% archive=%.2f MB/s dropped=%.0f%n",
-                            streams, recording, run.relayCpuPercentOfCore(), run.archiveMegabytesPerSecond(),
-                            run.archiveQueueDropped());
+                    System.out.printf("streams=%d fsync=%s relayCpu=%.1f%% archive=%.2f MB/s dropped=%.0f"
+                                    + " write p50=%.3f ms p99=%.3f ms fsyncs=%.1f/s (mean %.2f ms)%n",
+                            streams, fsync == null ? "(not recording)" : fsync, run.relayCpuPercentOfCore(),
+                            run.archiveMegabytesPerSecond(), run.archiveQueueDropped(), run.packetWriteP50Millis(),
+                            run.packetWriteP99Millis(), run.fsyncsPerSecond(), run.fsyncMeanMillis());
                 }
             }
         }
@@ -88,10 +105,12 @@ public final class ArchiveBench implements Callable<Integer> {
         return 0;
     }
 
-    private Run runOnce(EncodedMedia media, int streams, boolean recording) throws Exception {
+    private Run runOnce(EncodedMedia media, int streams, String fsync) throws Exception {
+        boolean recording = fsync != null;
         Path archive = Files.createTempDirectory("tunnelcast-archive-bench");
-        List<String> relayArgs = recording ? List.of("--record-dir", archive.toString(), "--record-segment", "1m") : List.of();
-        Path log = out.resolve("raw").resolve("archive-relay-" + streams + (recording ? "-rec" : "") + ".log");
+        List<String> relayArgs = recording ? List.of("--record-dir", archive.toString(), "--record-segment", "1m",
+                "--record-fsync", fsync) : List.of();
+        Path log = out.resolve("raw").resolve("archive-relay-" + streams + (recording ? "-" + fsync : "") + ".log");
         HttpClient http = HttpClient.newHttpClient();
         List<MediaPublisher> publishers = new ArrayList<>();
         try (RelayProcess relay = new RelayProcess(relayJar, log, relayJvmArgs, relayArgs)) {
@@ -114,8 +133,11 @@ public final class ArchiveBench implements Callable<Integer> {
                     p.check();
                 }
                 double written = PrometheusText.sum(metrics1, WRITTEN) - PrometheusText.sum(metrics0, WRITTEN);
-                return new Run(streams, recording, window, sent, 100 * cpu / window, written / window / 1e6,
-                        PrometheusText.sum(metrics1, DROPPED));
+                double fsyncs = delta(metrics0, metrics1, FSYNC + "_count");
+                return new Run(streams, recording, fsync, window, sent, 100 * cpu / window, written / window / 1e6,
+                        PrometheusText.sum(metrics1, DROPPED), writeMillis(metrics0, metrics1, 50),
+                        writeMillis(metrics0, metrics1, 99), fsyncs / window,
+                        fsyncs == 0 ? 0 : 1000 * delta(metrics0, metrics1, FSYNC + "_sum") / fsyncs);
             } finally {
                 for (MediaPublisher p : publishers) {
                     p.close();
@@ -124,6 +146,16 @@ public final class ArchiveBench implements Callable<Integer> {
         } finally {
             deleteTree(archive);
         }
+    }
+
+    private static double delta(String before, String after, String metric) {
+        return PrometheusText.sum(after, metric) - PrometheusText.sum(before, metric);
+    }
+
+    /** A percentile of the relay's packet write time in the window, in ms (NaN when not recording). */
+    private static double writeMillis(String before, String after, double percentile) {
+        return 1000 * PrometheusText.percentileBetween(PrometheusText.buckets(before, PACKET_WRITE),
+                PrometheusText.buckets(after, PACKET_WRITE), percentile);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -136,11 +168,13 @@ public final class ArchiveBench implements Callable<Integer> {
 
     private void write(List<Run> runs) throws IOException {
         String commandLine = "bench/run archive --streams " + String.join(",", streamCounts.stream().map(String::valueOf).toList())
-                + " --seconds " + seconds + " --warmup " + warmupSeconds + " --repeats " + repeats;
+                + " --seconds " + seconds + " --warmup " + warmupSeconds + " --repeats " + repeats
+                + " --fsync " + String.join(",", fsyncPolicies);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "archive");
         doc.put("command", commandLine);
         doc.put("machine", MachineInfo.describe());
+        doc.put("loadAverageAtStart", loadAtStart);
         doc.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
         doc.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("archive.json").toFile(), doc);
@@ -154,7 +188,8 @@ public final class ArchiveBench implements Callable<Integer> {
                 .append(" CPU is the relay process's utime+stime over ").append(seconds).append(" s (100 % = one core).")
                 .append(" Cells: median of ").append(repeats).append(" runs (min–max).\n\n")
                 .append("Command: `").append(commandLine).append("` · machine: ").append(doc.get("machine"))
-                .append(" · load average at the end: ").append(doc.get("loadAverageAtEnd")).append("\n\n")
+                .append(" · load average at the start: ").append(loadAtStart)
+                .append(", at the end: ").append(doc.get("loadAverageAtEnd")).append("\n\n")
                 .append("| streams | relay CPU % without | relay CPU % recording | archive MB/s written | queue drops |\n")
                 .append("|---:|---:|---:|---:|---:|\n");
         for (boolean recording : List.of(false, true)) {
@@ -176,14 +211,52 @@ public final class ArchiveBench implements Callable<Integer> {
         }
         plot.save(out.resolve("archive-cpu.png"));
         md.append("\n![relay CPU with and without recording](archive-cpu.png)\n");
+        appendFsyncSection(md, runs);
         Files.writeString(out.resolve("archive.md"), md);
         System.out.println();
         System.out.print(md);
         System.out.println("\nWrote " + out.resolve("archive.json") + " and " + out.resolve("archive.md"));
     }
 
-    private static Spread cpu(List<Run> runs, int streams, boolean recording) {
-        return Spread.of(runs.stream().filter(r -> r.streams() == streams && r.recording() == recording)
+    /** The policies side by side, each run's figures against the not-recording run beside it. */
+    private void appendFsyncSection(StringBuilder md, List<Run> runs) {
+        md.append("\n### `--record-fsync`: what forcing fragments to disk costs\n\n")
+                .append("Same runs. Per policy: relay CPU, the relay's time to write one packet into its segment")
+                .append(" with the fsync the policy asks for (`tunnelcast_archive_packet_write_seconds`, p50/p99 at the")
+                .append(" histogram's resolution: an upper bound), fsyncs per second and their mean time")
+                .append(" (`tunnelcast_archive_fsync_seconds`), and what reached the archive. Temporary directory on the")
+                .append(" machine's disk (").append(fileSystem()).append("). Cells: median (min–max) of ").append(repeats)
+                .append(" runs; the machine is shared, so compare rows of one run.\n\n")
+                .append("| streams | fsync | relay CPU % | write p50 ms | write p99 ms | fsyncs/s | fsync mean ms | MB/s written | queue drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int streams : streamCounts) {
+            for (String fsync : fsyncPolicies) {
+                List<Run> of = runs.stream().filter(r -> r.streams() == streams && fsync.equals(r.fsync())).toList();
+                md.append(String.format("| %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", streams, fsync,
+                        spread(of, Run::relayCpuPercentOfCore).format(1), spread(of, Run::packetWriteP50Millis).format(3),
+                        spread(of, Run::packetWriteP99Millis).format(3), spread(of, Run::fsyncsPerSecond).format(1),
+                        spread(of, Run::fsyncMeanMillis).format(2), spread(of, Run::archiveMegabytesPerSecond).format(2),
+                        spread(of, Run::archiveQueueDropped).format(0)));
+            }
+        }
+    }
+
+    private static Spread spread(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        return Spread.of(runs.stream().mapToDouble(figure).toArray());
+    }
+
+    private static String fileSystem() {
+        try {
+            return Files.getFileStore(Path.of(System.getProperty("java.io.tmpdir"))).type();
+        } catch (IOException e) {
+            return "file system unknown";
+        }
+    }
+
+    /** CPU of the runs without recording, or with the first --fsync policy (the default one). */
+    private Spread cpu(List<Run> runs, int streams, boolean recording) {
+        return Spread.of(runs.stream().filter(r -> r.streams() == streams && r.recording() == recording
+                        && (!recording || fsyncPolicies.get(0).equals(r.fsync())))
                 .mapToDouble(Run::relayCpuPercentOfCore).toArray());
     }
 }

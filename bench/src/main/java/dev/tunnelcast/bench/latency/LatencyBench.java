@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * read from the frames actually shown), metadata latency (capture time vs display time on
  * the relay clock) and the A/V offset, as p50/p95/p99. Each path is measured
  * {@code --repeats} times, each time in a freshly opened page, so the report can give
- * medians and their spread rather than one sample.
+ * medians and their spread rather than one sample. With {@code --check} it then judges the
+ * medians against {@link LatencyGoal} and exits 1, one line per goal missed, if any is.
  */
 @Command(name = "latency-bench", mixinStandardHelpOptions = true,
         description = "Measures capture-to-display latency in headless Chromium (MSE and WebCodecs).")
@@ -49,6 +50,9 @@ public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
 
+    @Option(names = "--check", description = "Exit 1, with a line per goal missed, unless every goal in bench/README.md is met.")
+    boolean check;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LatencyBench()).execute(args));
     }
@@ -58,7 +62,8 @@ public final class LatencyBench implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int width = Integer.parseInt(wh[0]);
         int height = Integer.parseInt(wh[1]);
-        String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate;
+        String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate
+                + (check ? " --check" : "");
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
@@ -91,7 +96,20 @@ public final class LatencyBench implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
         Path section = LatencyReport.write(results);
         System.out.println("wrote " + file + " and " + section + "\ncommand: " + command);
-        return 0;
+        return check ? check(file) : 0;
+    }
+
+    /** Judges the results against {@link LatencyGoal}: one line per goal missed, and exit status 1. */
+    private static int check(Path file) throws java.io.IOException {
+        List<String> missed = LatencyGoal.missed(new ObjectMapper().readTree(file.toFile()));
+        if (missed.isEmpty()) {
+            System.out.println("latency check: every goal met (" + LatencyGoal.values().length + " goals per path)");
+            return 0;
+        }
+        missed.forEach(line -> System.err.println("GOAL MISSED " + line));
+        System.err.printf("latency check FAILED: %d goal(s) missed (goals: bench/README.md; load average %s)%n",
+                missed.size(), Files.readString(Path.of("/proc/loadavg")).trim());
+        return 1;
     }
 
     /** One measured window of one path in a newly opened page. */
@@ -105,7 +123,7 @@ public final class LatencyBench implements Callable<Integer> {
         JsonNode run = browser.collect(Duration.ofSeconds(seconds));
         double foreignCores = foreign.coresUsed();
         browser.screenshot(Path.of("bench", "target", "latency-" + path + "-" + repeat + ".png"));
-        Map<String, Object> summary = summary(run);
+        Map<String, Object> summary = summary(run, seconds);
         summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
         summary.put("samples", run.path("samples")); // every 500 ms: where a percentile's outliers came from
         System.out.printf(Locale.ROOT, "%-9s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
@@ -119,7 +137,7 @@ public final class LatencyBench implements Callable<Integer> {
         return run.path("last").path(figure).path(percentile).asDouble(Double.NaN);
     }
 
-    private static Map<String, Object> summary(JsonNode run) {
+    private static Map<String, Object> summary(JsonNode run, double seconds) {
         JsonNode first = run.path("first");
         JsonNode last = run.path("last");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -130,8 +148,13 @@ public final class LatencyBench implements Callable<Integer> {
             }
             m.put(figure, p);
         }
-        m.put("framesShown", last.path("framesShown").asLong() - first.path("framesShown").asLong());
-        m.put("framesDropped", last.path("framesDropped").asLong() - first.path("framesDropped").asLong());
+        long shown = last.path("framesShown").asLong() - first.path("framesShown").asLong();
+        long dropped = last.path("framesDropped").asLong() - first.path("framesDropped").asLong();
+        m.put("framesShown", shown);
+        m.put("framesDropped", dropped);
+        // Added 2026-12-02: the rates that bench/run latency --check judges.
+        m.put("framesShownPerSecond", shown / seconds);
+        m.put("framesDroppedPercent", shown > 0 ? 100.0 * dropped / shown : Double.NaN);
         double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
         double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
         m.put("audioConcealedPercent", played > 0 ? 100 * concealed / played : Double.NaN);

@@ -29,7 +29,8 @@ class LatencyReportTest {
                 .contains("| mse | 100 (90–120) | 150 (140–190) |")
                 .contains("| webcodecs | 72 (70–75) | 105 (100–110) |")
                 .contains("- mse: pixel p50 100 ms, p95 150 ms: goal **not met**.")
-                .contains("- webcodecs: pixel p50 72 ms, p95 105 ms: goal met.")
+                .contains("- webcodecs: pixel p50 72 ms, p95 105 ms: goal **not met**.")
+                .contains("- Goals missed (`--check` fails):\n  - mse: pixel latency p50 is 100 ms")
                 .contains("**Headline:** capture → display by pixels, p50/p95: mse 100/150 ms, webcodecs 72/105 ms");
         assertThat(dir.resolve("latency-percentiles.png")).isNotEmptyFile();
     }

@@ -239,7 +239,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
             } catch (TimeoutException | ExecutionException ignored) {
                 throw e;
             }
-            throw closedBy(session);
+            if (!endedCleanly(session)) {
+                throw closedBy(session);
+            }
         } finally {
             live = false;
             if (!ws.isOutputClosed() || !ws.isInputClosed()) {
@@ -271,6 +273,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
         int quickPings = 3; // a few pings at once for a good first offset estimate
         while (true) {
             if (session.closed().isDone()) {
+                if (endedCleanly(session)) {
+                    return;
+                }
                 throw closedBy(session);
             }
             long now = clock.nowMicros();
@@ -294,7 +299,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
                     audioSent.incrementAndGet();
                 }
             } else if (closing) {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "end of stream").get(2, TimeUnit.SECONDS);
+                // "Output closed" here means the relay closed first: handled as a clean end above
+                await(ws.sendClose(WebSocket.NORMAL_CLOSURE, "end of stream"), 2);
                 try {
                     session.closed().get(1, TimeUnit.SECONDS);
                 } catch (TimeoutException | ExecutionException ignored) {
@@ -306,8 +312,13 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     private void send(WebSocket ws, byte[] bytes) throws Exception {
+        await(ws.sendBinary(ByteBuffer.wrap(bytes), true), 10);
+    }
+
+    /** Waits for a WebSocket send; its failure is thrown as is (an IOException once the output closed). */
+    private static void await(CompletableFuture<WebSocket> send, int seconds) throws Exception {
         try {
-            ws.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+            send.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -352,6 +363,16 @@ public final class Publisher implements MediaSink, AutoCloseable {
             }
             default -> log.debug("ignoring {} from the relay", env.getKindCase());
         }
+    }
+
+    /**
+     * Whether the session ended as a stop should: we are closing (EndOfStream sent) and the
+     * relay answered it with 1000. The JDK replies to that Close by itself, so a ping or our
+     * own Close that was still on its way fails with "Output closed": not worth a warning.
+     */
+    private boolean endedCleanly(RelaySession session) {
+        return closing && session.closed().isDone() && !session.closed().isCompletedExceptionally()
+                && session.closed().getNow(-1) == WebSocket.NORMAL_CLOSURE;
     }
 
     private Exception closedBy(RelaySession session) {

@@ -1,5 +1,6 @@
 package dev.tunnelcast.agent.publish;
 
+import dev.tunnelcast.wire.StreamName;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,7 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
         if (scheme == null || !(scheme.equals("ws") || scheme.equals("wss"))) {
             throw new IllegalArgumentException("relay URL must start with ws:// or wss://, got " + relay);
         }
-        if (stream == null || !stream.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
-            throw new IllegalArgumentException("invalid stream name '" + stream + "' (letters, digits, _ . -; up to 64)");
-        }
+        StreamName.require(stream);
     }
 
     public URI publishUri() {

@@ -1,7 +1,6 @@
 package dev.tunnelcast.agent.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tunnelcast.agent.capture.RawVideoFrame;
 import dev.tunnelcast.agent.testing.FFmpegDecoder;
@@ -32,7 +31,7 @@ class VideoCodecEncodersTest {
     })
     void encodesDecodablePacketsWithTheRightKeyframesAndCodecString(String encoderName, String decoderName,
                                                                     String codecString) {
-        assumeTrue(VideoEncoders.available(encoderName), "FFmpeg build without " + encoderName);
+        assertThat(VideoEncoders.available(encoderName)).as("the FFmpeg build has " + encoderName).isTrue();
         VideoEncoderSettings s = new VideoEncoderSettings(encoderName, W, H, 30, 400_000, 0, "", "", "", GOP, 1);
         List<Boolean> keyframes = new ArrayList<>();
         List<Boolean> decodedKeyframes = new ArrayList<>();
@@ -92,7 +91,7 @@ class VideoCodecEncodersTest {
         "libsvtav1,  1.8",
     })
     void followsTheTargetBitrateAndItsChanges(String encoderName, double lowRateTolerance) {
-        assumeTrue(VideoEncoders.available(encoderName), "FFmpeg build without " + encoderName);
+        assertThat(VideoEncoders.available(encoderName)).as("the FFmpeg build has " + encoderName).isTrue();
         int w = 640;
         int h = 360;
         VideoEncoderSettings s = new VideoEncoderSettings(encoderName, w, h, 30, 600_000, 0, "", "", "", 60, 1);

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param hookInitialBackoff the first retry delay of a failed hand-off (doubles each time)
  * @param hookMaxBackoff the longest retry delay
  * @param faultRetryInterval how often a stopped recording (disk full, unwritable) retries
+ * @param fsync when segment bytes are forced to the disk (what a power loss may lose)
  */
 public record ArchiveConfig(
         Path directory,
@@ -46,7 +47,8 @@ public record ArchiveConfig(
         Duration hookTimeout,
         Duration hookInitialBackoff,
         Duration hookMaxBackoff,
-        Duration faultRetryInterval) {
+        Duration faultRetryInterval,
+        FsyncPolicy fsync) {
 
     public ArchiveConfig {
         Objects.requireNonNull(directory, "directory");
@@ -62,14 +64,15 @@ public record ArchiveConfig(
         requirePositive(hookInitialBackoff, "hookInitialBackoff");
         requirePositive(hookMaxBackoff, "hookMaxBackoff");
         requirePositive(faultRetryInterval, "faultRetryInterval");
+        Objects.requireNonNull(fsync, "fsync");
     }
 
-    /** Records every stream into {@code directory}, 10-minute segments, no retention limits. */
+    /** Records every stream into {@code directory}, 10-minute segments, no retention limits, fsync per fragment. */
     public static ArchiveConfig defaults(Path directory) {
         return new ArchiveConfig(directory, "*", Duration.ofMinutes(10), Duration.ofSeconds(1),
                 Duration.ZERO, 0, 0, 256L << 20, 4096, List.of(), null,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), FsyncPolicy.FRAGMENT);
     }
 
     /** Whether {@code stream} is recorded. */
@@ -89,44 +92,50 @@ public record ArchiveConfig(
     public ArchiveConfig withStreamGlob(String glob) {
         return new ArchiveConfig(directory, glob, segmentDuration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, minFreeBytes, queuePackets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withSegmentDuration(Duration duration) {
         return new ArchiveConfig(directory, streamGlob, duration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, minFreeBytes, queuePackets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withRetention(Duration age, long bytesPerStream, long totalBytes) {
         return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, age,
                 bytesPerStream, totalBytes, minFreeBytes, queuePackets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withMinFreeBytes(long bytes) {
         return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, bytes, queuePackets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withQueuePackets(int packets) {
         return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, minFreeBytes, packets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withHook(List<String> command, URI webhook, Duration initialBackoff,
             Duration maxBackoff) {
         return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, minFreeBytes, queuePackets, command,
-                webhook, hookTimeout, initialBackoff, maxBackoff, faultRetryInterval);
+                webhook, hookTimeout, initialBackoff, maxBackoff, faultRetryInterval, fsync);
     }
 
     public ArchiveConfig withFaultRetryInterval(Duration interval) {
         return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, maxAge,
                 maxBytesPerStream, maxTotalBytes, minFreeBytes, queuePackets, hookCommand,
-                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, interval);
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, interval, fsync);
+    }
+
+    public ArchiveConfig withFsync(FsyncPolicy policy) {
+        return new ArchiveConfig(directory, streamGlob, segmentDuration, fragmentDuration, maxAge,
+                maxBytesPerStream, maxTotalBytes, minFreeBytes, queuePackets, hookCommand,
+                webhookUrl, hookTimeout, hookInitialBackoff, hookMaxBackoff, faultRetryInterval, policy);
     }
 
     private static void requirePositive(Duration d, String name) {

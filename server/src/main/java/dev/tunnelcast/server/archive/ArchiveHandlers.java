@@ -9,14 +9,21 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
+import io.undertow.util.ETag;
 import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
+import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.StatusCodes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +31,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/streams/{stream}/recordings?from=&to=}: JSON list of segments;</li>
  *   <li>{@code GET /api/streams/{stream}/recordings/{id}} (optionally {@code {id}.mp4}): the
- *       MP4 file, with HTTP Range and HEAD;</li>
+ *       MP4 file, with HTTP Range, HEAD, a strong {@code ETag} ({@code If-None-Match},
+ *       {@code If-Range}) and {@code Last-Modified};</li>
  *   <li>{@code GET /api/streams/{stream}/archive.m3u8?from=&to=}: an HLS VOD playlist whose
  *       media segments are byte ranges of the fMP4 files (CMAF).</li>
  * </ul>
@@ -36,7 +44,6 @@ public final class ArchiveHandlers {
     public static final String DOWNLOAD_PATH = "/api/streams/{stream}/recordings/{id}";
     public static final String PLAYLIST_PATH = "/api/streams/{stream}/archive.m3u8";
 
-    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z(-[0-9]{1,4})?");
 
     private final SegmentIndex index;
@@ -45,7 +52,8 @@ public final class ArchiveHandlers {
 
     ArchiveHandlers(SegmentIndex index) {
         this.index = index;
-        this.files = new ResourceHandler(new PathResourceManager(index.directory(), 1024))
+        this.files = new ResourceHandler(PathResourceManager.builder().setBase(index.directory())
+                .setTransferMinSize(1024).setETagFunction(ArchiveHandlers::etag).build())
                 .setMimeMappings(MimeMappings.builder(true).addMapping("mp4", "video/mp4").build())
                 .setDirectoryListingEnabled(false);
     }
@@ -93,7 +101,13 @@ public final class ArchiveHandlers {
                 error(exchange, StatusCodes.NOT_FOUND, "no recording '" + id + "' of stream " + stream);
                 return;
             }
-            exchange.setRelativePath("/" + stream + "/" + id + ".mp4");
+            String relative = stream + "/" + id + ".mp4";
+            ETag tag = etag(index.directory().resolve(relative));
+            if (tag != null) { // the resource handler sends it with 200 and 206, not with 304 (RFC 9110 15.4.5)
+                exchange.getResponseHeaders().put(Headers.ETAG, tag.toString());
+            }
+            applyIfRange(exchange, tag);
+            exchange.setRelativePath("/" + relative);
             files.handleRequest(exchange);
         };
     }
@@ -121,9 +135,41 @@ public final class ArchiveHandlers {
         };
     }
 
+    /**
+     * A strong validator of a segment file: its size and modification time. A closed segment
+     * never changes; one being recorded grows, and a repaired one is cut shorter, so either
+     * change gives a new tag (and an {@code If-Range} request with the old one the whole file).
+     */
+    static ETag etag(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            long modifiedMicros = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+            return new ETag(false, Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMicros));
+        } catch (IOException e) {
+            return null; // gone meanwhile: the resource handler answers 404
+        }
+    }
+
+    /**
+     * {@code If-Range} with an entity-tag, decided here: Undertow compares the quoted header
+     * value with the bare tag, so it never matched and every such range became the whole file.
+     * A matching strong tag keeps the Range; anything else (weak, stale) drops it (RFC 9110
+     * 13.1.5). A date is left to Undertow.
+     */
+    private static void applyIfRange(HttpServerExchange exchange, ETag tag) {
+        String ifRange = exchange.getRequestHeaders().getFirst(Headers.IF_RANGE);
+        if (ifRange == null || !(ifRange.startsWith("\"") || ifRange.startsWith("W/"))) {
+            return;
+        }
+        exchange.getRequestHeaders().remove(Headers.IF_RANGE);
+        if (tag == null || !ifRange.equals(tag.toString())) {
+            exchange.getRequestHeaders().remove(Headers.RANGE);
+        }
+    }
+
     private String stream(HttpServerExchange exchange) {
         String stream = param(exchange, "stream");
-        if (stream == null || !STREAM.matcher(stream).matches()) {
+        if (stream == null || !StreamName.isValid(stream)) {
             error(exchange, StatusCodes.BAD_REQUEST, "invalid stream name");
             return null;
         }

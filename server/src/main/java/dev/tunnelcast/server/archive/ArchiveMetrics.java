@@ -3,6 +3,9 @@ package dev.tunnelcast.server.archive;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,6 +24,7 @@ final class ArchiveMetrics {
     final Counter hookFailed;
     final AtomicInteger faultedStreams = new AtomicInteger();
     final AtomicInteger hookPending = new AtomicInteger();
+    final Timer packetWrite;
 
     ArchiveMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +40,10 @@ final class ArchiveMetrics {
                 .description("Times recording of a stream stopped on a disk error").register(registry);
         hookSucceeded = Counter.builder("tunnelcast.archive.hook.attempts").tag("result", "success").register(registry);
         hookFailed = Counter.builder("tunnelcast.archive.hook.attempts").tag("result", "failure").register(registry);
+        packetWrite = Timer.builder("tunnelcast.archive.packet.write")
+                .description("Writing one packet into its segment, with the fsync the policy asks for")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         Gauge.builder("tunnelcast.archive.streams.faulted", faultedStreams, AtomicInteger::get)
                 .description("Streams whose recording is stopped by a disk fault").register(registry);
         Gauge.builder("tunnelcast.archive.hook.pending", hookPending, AtomicInteger::get)
@@ -56,6 +64,15 @@ final class ArchiveMetrics {
         Counter.builder("tunnelcast.archive.tracks.unrecorded").tag("codec", family.substring(0, Math.min(16, family.length())))
                 .description("Tracks left out of recordings because MP4 cannot hold their codec")
                 .register(registry).increment();
+    }
+
+    /** One fsync: {@code what} is fragment, segment, sidecar or directory. */
+    void fsynced(String what, long nanos) {
+        Timer.builder("tunnelcast.archive.fsync").tag("what", what)
+                .description("fsync calls of the recorder (--record-fsync) and their time")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void deleted(String reason, boolean forced) {

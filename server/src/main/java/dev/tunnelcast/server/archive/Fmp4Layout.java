@@ -16,9 +16,11 @@ import java.util.Map;
  * moov/moof boxes, never media data.
  *
  * <p>Used by crash recovery (truncate after the last complete fragment) and by the HLS
- * playlist (byte ranges and durations of the fragments).
+ * playlist (byte ranges and durations of the fragments). {@code trackTicks} is, per track id,
+ * the sum of the sample durations of the complete fragments in that track's timescale (what
+ * {@link MovieDurations} writes into the header).
  */
-record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
+record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength, Map<Long, Long> trackTicks) {
 
     /**
      * One moof+mdat pair: where it starts, how long it is, how long it plays, and whether it
@@ -45,6 +47,8 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
             List<Fragment> fragments = new ArrayList<>();
             long pendingMoof = -1;
             double pendingDuration = 0;
+            Map<Long, Long> pendingTicks = Map.of();
+            Map<Long, Long> trackTicks = new HashMap<>();
             boolean pendingKeyframe = true;
             while (pos + 8 <= size) {
                 ByteBuffer header = read(ch, pos, 16);
@@ -69,7 +73,8 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                     case "moof" -> {
                         ByteBuffer moof = read(ch, pos + headerLength, (int) (boxSize - headerLength));
                         pendingMoof = pos;
-                        pendingDuration = moofDuration(moof, timescales, trexDurations);
+                        pendingTicks = moofTicks(moof, trexDurations);
+                        pendingDuration = longestSeconds(pendingTicks, timescales);
                         pendingKeyframe = videoTrack[0] < 0 || startsWithSync(moof, videoTrack[0], trexFlags);
                     }
                     case "mdat" -> {
@@ -77,17 +82,19 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                             fragments.add(new Fragment(pendingMoof, pos + boxSize - pendingMoof, pendingDuration,
                                     pendingKeyframe));
                             pendingMoof = -1;
+                            pendingTicks.forEach((track, ticks) -> trackTicks.merge(track, ticks, Long::sum));
                         }
                     }
                     default -> { }
                 }
                 pos += boxSize;
             }
-            return new Fmp4Layout(initLength, List.copyOf(fragments), size);
+            return new Fmp4Layout(initLength, List.copyOf(fragments), size, Map.copyOf(trackTicks));
         }
     }
 
-    private static ByteBuffer read(FileChannel ch, long pos, int length) throws IOException {
+    /** Up to {@code length} bytes at {@code pos} (fewer where the file ends). */
+    static ByteBuffer read(FileChannel ch, long pos, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, Math.max(0, ch.size() - pos)));
         while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
             // keep reading
@@ -95,13 +102,13 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
         return buf.flip();
     }
 
-    private static String type(ByteBuffer buf, int at) {
+    static String type(ByteBuffer buf, int at) {
         return new String(new byte[] {buf.get(at), buf.get(at + 1), buf.get(at + 2), buf.get(at + 3)},
                 java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Calls {@code visitor} for every child box of {@code parent} (positioned at its payload). */
-    private static void children(ByteBuffer parent, BoxVisitor visitor) {
+    static void children(ByteBuffer parent, BoxVisitor visitor) {
         int pos = parent.position();
         while (pos + 8 <= parent.limit()) {
             long size = Integer.toUnsignedLong(parent.getInt(pos));
@@ -115,7 +122,7 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
         }
     }
 
-    private interface BoxVisitor {
+    interface BoxVisitor {
         void visit(String type, ByteBuffer body);
     }
 
@@ -154,9 +161,21 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
         });
     }
 
-    /** The longest track duration in a moof, in seconds (sum of its sample durations). */
-    private static double moofDuration(ByteBuffer moof, Map<Long, Long> timescales, Map<Long, Long> trexDurations) {
-        double[] longest = {0};
+    /** The longest track duration of a moof, in seconds. */
+    private static double longestSeconds(Map<Long, Long> ticks, Map<Long, Long> timescales) {
+        double longest = 0;
+        for (Map.Entry<Long, Long> track : ticks.entrySet()) {
+            long timescale = timescales.getOrDefault(track.getKey(), 0L);
+            if (timescale > 0) {
+                longest = Math.max(longest, track.getValue() / (double) timescale);
+            }
+        }
+        return longest;
+    }
+
+    /** Per track of a moof, the sum of its sample durations (in the track's timescale). */
+    private static Map<Long, Long> moofTicks(ByteBuffer moof, Map<Long, Long> trexDurations) {
+        Map<Long, Long> ticks = new HashMap<>();
         children(moof, (type, traf) -> {
             if (!type.equals("traf")) {
                 return;
@@ -177,12 +196,9 @@ record Fmp4Layout(long initLength, List<Fragment> fragments, long fileLength) {
                     total[0] += trunDuration(b, defaultDuration[0]);
                 }
             });
-            long timescale = timescales.getOrDefault(trackId[0], 0L);
-            if (timescale > 0) {
-                longest[0] = Math.max(longest[0], total[0] / (double) timescale);
-            }
+            ticks.merge(trackId[0], total[0], Long::sum);
         });
-        return longest[0];
+        return ticks;
     }
 
     /** Whether the first sample of {@code track} in this moof is a sync sample (keyframe). */

@@ -24,6 +24,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
@@ -217,6 +218,11 @@ final class Fmp4Muxer implements AutoCloseable {
         } finally {
             av_packet_unref(packet);
         }
+    }
+
+    /** How many bytes FFmpeg has written to the file; it moves when a fragment is finished. */
+    long writtenBytes() {
+        return avio_tell(context.pb());
     }
 
     /** Writes the last fragment and the trailer, then closes the file. */

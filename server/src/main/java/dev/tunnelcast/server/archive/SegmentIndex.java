@@ -77,7 +77,8 @@ public final class SegmentIndex {
         return streamDirectory(info.stream()).resolve(info.fileName());
     }
 
-    private Path sidecar(SegmentInfo info) {
+    /** The JSON file of {@code info}. */
+    Path sidecar(SegmentInfo info) {
         return streamDirectory(info.stream()).resolve(info.id() + ".json");
     }
 

@@ -59,6 +59,7 @@ final class SegmentRepair {
                     ch.truncate(keep);
                 }
             }
+            MovieDurations.write(file, layout);
             MediaProbe probe = MediaProbe.of(file);
             SegmentInfo repaired = info.finish(state, probe.durationMicros(), keep,
                     probe.videoFrames(), probe.audioFrames(), reason);

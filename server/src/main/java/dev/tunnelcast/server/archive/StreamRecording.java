@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +159,14 @@ final class StreamRecording {
             index.put(info); // before the file exists, so that crash recovery finds it
             Fmp4Muxer muxer = Fmp4Muxer.open(index.mediaFile(info), recorded,
                     config.fragmentDuration().toNanos() / 1000);
-            current = new Segment(info, muxer, first.getPtsMicros());
+            SegmentSync sync;
+            try {
+                sync = SegmentSync.open(index.mediaFile(info), index.sidecar(info), config.fsync(), metrics);
+            } catch (IOException e) {
+                muxer.abort();
+                throw e;
+            }
+            current = new Segment(info, muxer, sync, first.getPtsMicros());
             metrics.segmentsOpened.increment();
             if (faultedUntil != null) {
                 faultedUntil = null;
@@ -197,7 +205,10 @@ final class StreamRecording {
             if (video && packet.getKeyframe()) {
                 checkSpace(index.streamDirectory(stream)); // a keyframe starts a fragment: check before it
             }
+            long start = System.nanoTime();
             current.muxer.write(trackId, payload, pts, packet.getDurationMicros(), packet.getKeyframe());
+            current.sync.written(current.muxer.writtenBytes());
+            metrics.packetWrite.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (LowDiskSpaceException e) {
             metrics.discarded("disk-fault");
             closeSegment("low-disk-space"); // there is still room to finish the file cleanly
@@ -236,6 +247,8 @@ final class StreamRecording {
         Path file = index.mediaFile(segment.info);
         try {
             segment.muxer.close();
+            MovieDurations.write(file, Fmp4Layout.read(file));
+            segment.sync.finished();
             SegmentInfo closed = segment.info.finish(SegmentInfo.State.CLOSED, segment.endMicros,
                     Files.size(file), segment.videoFrames, segment.audioFrames, reason);
             index.put(closed);
@@ -248,6 +261,8 @@ final class StreamRecording {
                     segment.info.id(), stream, e.toString());
             repair.repair(segment.info, SegmentInfo.State.CLOSED, reason + ", cut after a write error")
                     .ifPresent(onClosed);
+        } finally {
+            segment.sync.close();
         }
     }
 
@@ -264,6 +279,7 @@ final class StreamRecording {
         current = null;
         if (segment != null) {
             segment.muxer.abort();
+            segment.sync.close();
             repair.repair(segment.info, SegmentInfo.State.CLOSED, "stopped by a write error").ifPresent(onClosed);
         }
     }
@@ -288,15 +304,17 @@ final class StreamRecording {
     private static final class Segment {
         final SegmentInfo info;
         final Fmp4Muxer muxer;
+        final SegmentSync sync;
         final long baseMicros;
         final Map<Integer, Long> lastPts = new HashMap<>();
         long endMicros;
         long videoFrames;
         long audioFrames;
 
-        Segment(SegmentInfo info, Fmp4Muxer muxer, long baseMicros) {
+        Segment(SegmentInfo info, Fmp4Muxer muxer, SegmentSync sync, long baseMicros) {
             this.info = info;
             this.muxer = muxer;
+            this.sync = sync;
             this.baseMicros = baseMicros;
         }
     }

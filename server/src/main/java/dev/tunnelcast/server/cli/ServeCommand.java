@@ -3,11 +3,13 @@ package dev.tunnelcast.server.cli;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
+import dev.tunnelcast.server.archive.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,6 +97,19 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     Duration helloTimeout;
 
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_HEADER_TIMEOUT:-10s}",
+            description = "How long a connection may take to send a complete request header, from its opening or its previous request, else it is closed [TUNNELCAST_HEADER_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--max-pending-connections", defaultValue = "${env:TUNNELCAST_MAX_PENDING_CONNECTIONS:-1000}",
+            description = "WebSockets open without Hello at once, else close 4429 [TUNNELCAST_MAX_PENDING_CONNECTIONS] (default: ${DEFAULT-VALUE}).")
+    int maxPendingConnections;
+
+    @Option(names = "--max-pending-per-address", defaultValue = "${env:TUNNELCAST_MAX_PENDING_PER_ADDRESS:-50}",
+            description = "WebSockets open without Hello at once from one client address, else close 4429 [TUNNELCAST_MAX_PENDING_PER_ADDRESS] (default: ${DEFAULT-VALUE}).")
+    int maxPendingPerAddress;
+
     @Option(names = "--grace-period", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_GRACE_PERIOD:-15s}",
             description = "How long players wait for a publisher to return, then close 4410 [TUNNELCAST_GRACE_PERIOD] (default: ${DEFAULT-VALUE}).")
@@ -158,6 +173,23 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bound of the queue between the relay and the recorder [TUNNELCAST_RECORD_QUEUE] (default: ${DEFAULT-VALUE}).")
     int recordQueue;
 
+    @Option(names = "--record-fsync", paramLabel = "POLICY", converter = FsyncConverter.class,
+            defaultValue = "${env:TUNNELCAST_RECORD_FSYNC:-fragment}",
+            description = "When recordings are forced to disk: fragment (each finished fragment: a power loss loses at most the one being collected), segment (at close), none [TUNNELCAST_RECORD_FSYNC] (default: ${DEFAULT-VALUE}).")
+    FsyncPolicy recordFsync;
+
+    /** {@code --record-fsync}: the policy's own names, in any case. */
+    static final class FsyncConverter implements CommandLine.ITypeConverter<FsyncPolicy> {
+        @Override
+        public FsyncPolicy convert(String value) {
+            try {
+                return FsyncPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Option(names = "--record-hook-command", paramLabel = "COMMAND", defaultValue = "${env:TUNNELCAST_RECORD_HOOK_COMMAND}",
             description = "Shell command run for every finished segment: path in $1 and $TUNNELCAST_SEGMENT_PATH, "
                     + "metadata in $TUNNELCAST_* [TUNNELCAST_RECORD_HOOK_COMMAND].")
@@ -183,6 +215,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
                 .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
+                .headerTimeout(headerTimeout).maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
@@ -210,7 +243,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withRetention(recordMaxAge, recordMaxBytesPerStream, recordMaxBytes)
                 .withMinFreeBytes(recordMinFree)
                 .withQueuePackets(recordQueue)
-                .withHook(hook, recordWebhook, defaults.hookInitialBackoff(), defaults.hookMaxBackoff());
+                .withHook(hook, recordWebhook, defaults.hookInitialBackoff(), defaults.hookMaxBackoff())
+                .withFsync(recordFsync);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.tunnelcast.server.cli;
 
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
-import dev.tunnelcast.server.relay.StreamRegistry;
+import dev.tunnelcast.wire.StreamName;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +58,8 @@ public final class TokenCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!stream.equals(TokenAuthority.ANY_STREAM) && !StreamRegistry.isValidName(stream)) {
-            throw new ParameterException(spec.commandLine(), "'" + stream + "' is not a valid stream name");
+        if (!stream.equals(TokenAuthority.ANY_STREAM) && !StreamName.isValid(stream)) {
+            throw new ParameterException(spec.commandLine(), "'" + stream + "' is not a valid stream name: " + StreamName.RULE);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(new TokenAuthority(key).mint(parsedAction, stream, Instant.now().plus(ttl)));

@@ -255,7 +255,8 @@ public final class Stream {
             burst.add(RelayedMessage.control(welcome, now));
             burst.add(switch (state) {
                 case LIVE -> status(StatusCode.STATUS_CODE_STREAM_ONLINE, "publisher live");
-                case WAITING -> status(StatusCode.STATUS_CODE_STREAM_WAITING, "waiting for a publisher");
+                case WAITING -> status(StatusCode.STATUS_CODE_STREAM_WAITING,
+                        "no stream " + name + " is live yet: waiting for a publisher");
                 case OFFLINE -> status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left; waiting for it to return");
             });
             for (TrackState track : tracks.values()) {

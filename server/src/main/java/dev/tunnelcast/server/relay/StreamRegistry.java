@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * All streams by name, created when the first client of a name arrives and retired when a
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class StreamRegistry {
 
-    private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-
     private final RelayContext context;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger livePublishers = new AtomicInteger();
@@ -24,10 +21,6 @@ public final class StreamRegistry {
 
     public StreamRegistry(RelayContext context) {
         this.context = context;
-    }
-
-    public static boolean isValidName(String name) {
-        return name != null && STREAM_NAME.matcher(name).matches();
     }
 
     /** Makes {@code connection} the publisher of its stream. */
@@ -63,14 +56,23 @@ public final class StreamRegistry {
         stream.detachPublisher(connection, why);
     }
 
+    /**
+     * A stream that a publisher has announced (live, or offline within its grace period).
+     * A name that only players wait for is no stream yet: any name can be asked for.
+     */
     public Optional<StreamInfo> info(String name) {
         Stream stream = streams.get(name);
-        return stream == null ? Optional.empty() : Optional.of(stream.info());
+        return Optional.ofNullable(stream).map(Stream::info).filter(StreamRegistry::announced);
     }
 
+    /** Every stream that a publisher has announced, by name. */
     public List<StreamInfo> infos() {
-        return streams.values().stream().map(Stream::info)
+        return streams.values().stream().map(Stream::info).filter(StreamRegistry::announced)
                 .sorted(Comparator.comparing(StreamInfo::name)).toList();
+    }
+
+    private static boolean announced(StreamInfo info) {
+        return info.state() != Stream.State.WAITING;
     }
 
     /** Periodic work for every stream; also samples the total queued bytes. */

@@ -8,7 +8,12 @@ import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.StreamRegistry;
+import dev.tunnelcast.wire.StreamName;
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
@@ -39,10 +44,12 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
     private final TokenAuthority tokens;
     private final StreamRegistry registry;
     private final RelayMetrics metrics;
+    private final PendingConnections pending;
 
     public ClientEndpoint(RelayMetrics.Role role, RelayConfig config, TokenAuthority tokens,
-                          StreamRegistry registry, RelayMetrics metrics) {
+                          StreamRegistry registry, RelayMetrics metrics, PendingConnections pending) {
         this.role = role;
+        this.pending = pending;
         this.config = config;
         this.clock = config.clock();
         this.tokens = tokens;
@@ -50,10 +57,24 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         this.metrics = metrics;
     }
 
+    /**
+     * The HTTP handler of this endpoint's path: the WebSocket handshake, and for any other
+     * request (a plain GET, an unsupported {@code Sec-WebSocket-Version}) {@code 426 Upgrade
+     * Required} naming the version the relay speaks, as RFC 6455 section 4.4 asks.
+     */
+    public HttpHandler handler() {
+        return Handlers.websocket(this, exchange -> {
+            exchange.setStatusCode(StatusCodes.UPGRADE_REQUIRED);
+            exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+            exchange.getResponseSender().send("this path takes a WebSocket upgrade, version 13\n");
+        });
+    }
+
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-        String stream = match == null ? "" : match.getParameters().getOrDefault("stream", "");
+        String stream = requestedStream(exchange);
         Connection connection = new Connection(channel, newSessionId(), role, printable(stream), metrics);
         metrics.connectionOpened(role);
         log.info("open {}", connection);
@@ -64,16 +85,27 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
                 : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
+        PendingConnections.Place place = pending.enter(channel.getSourceAddress().getAddress());
+        listener.onHello(place::leave);
+        connection.onRelease(() -> {
+            place.leave();
+            listener.closed(connection.closeReason());
+        });
         channel.addCloseTask(ch -> {
             metrics.connectionClosed(role);
-            listener.closed(connection.closeReason());
+            connection.release();
             log.info("close {} reason={}", connection, connection.closeReason());
         });
         channel.getReceiveSetter().set(listener);
         channel.resumeReceives();
 
-        if (!StreamRegistry.isValidName(stream)) {
-            connection.refuse(CloseCode.CLOSE_CODE_INVALID_STREAM, "stream names match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+        if (place.refusal() != null) {
+            connection.refuse(CloseCode.CLOSE_CODE_TOO_MANY, place.refusal());
+            return;
+        }
+
+        if (!StreamName.isValid(stream)) {
+            connection.refuse(CloseCode.CLOSE_CODE_INVALID_STREAM, StreamName.RULE);
             return;
         }
         Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;
@@ -90,6 +122,31 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             }
         }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> helloTimer.remove());
+    }
+
+    /**
+     * The stream name exactly as the client wrote it: the raw request path after the route's
+     * prefix, not decoded and with nothing stripped. Undertow's path template drops path
+     * parameters ({@code /ws/play/a;b} would match as {@code a}) and decodes {@code %xx};
+     * the name must be valid as sent, so that one URL never names two streams.
+     */
+    private static String requestedStream(WebSocketHttpExchange exchange) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        if (match == null) {
+            return "";
+        }
+        String prefix = match.getMatchedTemplate().replace("{stream}", "");
+        String path = exchange.getRequestURI();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (!path.startsWith("/")) { // absolute-form request target: http://host:port/path
+            int authority = path.indexOf("://");
+            int slash = authority < 0 ? -1 : path.indexOf('/', authority + 3);
+            path = slash < 0 ? "" : path.substring(slash);
+        }
+        return path.startsWith(prefix) ? path.substring(prefix.length()) : "";
     }
 
     /**

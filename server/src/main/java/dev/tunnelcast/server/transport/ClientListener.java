@@ -22,6 +22,7 @@ abstract class ClientListener extends EnvelopeListener {
 
     private final Role expectedRole;
     private volatile boolean helloReceived;
+    private Runnable afterHello = () -> { };
 
     ClientListener(Connection connection, RelayClock clock, int maxMessageBytes, Role expectedRole) {
         super(connection, clock, maxMessageBytes);
@@ -32,13 +33,18 @@ abstract class ClientListener extends EnvelopeListener {
         return helloReceived;
     }
 
+    /** Runs once a valid Hello has arrived, before the client is admitted. */
+    void onHello(Runnable task) {
+        afterHello = task;
+    }
+
     /** Admits the client after a valid Hello; {@code welcome} is its answer. */
     protected abstract void admit(Hello hello, Envelope welcome) throws Refusal;
 
     /** A message after Hello other than Ping/Pong. */
     protected abstract void onMessage(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
 
-    /** The connection closed, for whatever reason. */
+    /** The connection began to close, for whatever reason: give the client's place in its stream back. Called once. */
     abstract void closed(String reason);
 
     @Override
@@ -60,6 +66,7 @@ abstract class ClientListener extends EnvelopeListener {
                         "protocol version " + hello.getProtocolVersion() + " is not supported (this relay speaks 1)");
             }
             helloReceived = true;
+            afterHello.run();
             admit(hello, Envelope.newBuilder().setWelcome(Welcome.newBuilder()
                     .setSessionId(connection.sessionId())
                     .setRelayTimeMicros(clock.nowMicros())

@@ -50,6 +50,8 @@ public final class Connection implements Peer {
     private final String remoteAddress;
     private final RelayMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile Runnable releaseTask = () -> { };
     private volatile String closeReason = "connection lost";
 
     public Connection(WebSocketChannel channel, String sessionId, RelayMetrics.Role role, String stream,
@@ -97,6 +99,24 @@ public final class Connection implements Peer {
     void peerClosed(int code, String reason) {
         if (!closing.get()) {
             closeReason = "closed by peer: " + code + (reason == null || reason.isEmpty() ? "" : " " + reason);
+        }
+        release(); // before Undertow answers the close frame
+    }
+
+    /** Sets what gives this client's place in its stream back (see {@link #release()}). */
+    void onRelease(Runnable task) {
+        releaseTask = task;
+    }
+
+    /**
+     * Gives the client's place in its stream back, once. Runs as soon as the close begins,
+     * before the relay's close frame (or its answer to the peer's) is sent, so that a client
+     * that has seen its close complete finds its stream free when it comes back at once; the
+     * socket's own close task is only a fallback, it runs a moment after the peer saw the close.
+     */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            releaseTask.run();
         }
     }
 
@@ -159,6 +179,7 @@ public final class Connection implements Peer {
     }
 
     private void sendClose(CloseCode code) {
+        release();
         if (!channel.isOpen()) {
             return;
         }

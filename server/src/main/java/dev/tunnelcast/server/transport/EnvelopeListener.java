@@ -22,8 +22,8 @@ import org.xnio.IoUtils;
 
 /**
  * Reads whole binary messages from a client (up to the size cap), parses each one once as
- * an {@link Envelope} and hands it on with its original bytes. Refuses text frames (4400),
- * oversized messages (4413), undecodable or empty envelopes (4400); a {@link Refusal}
+ * an {@link Envelope} and hands it on with its bytes. Refuses text frames (4400),
+ * oversized messages (4413), undecodable, empty or non-canonically encoded envelopes (4400); a {@link Refusal}
  * thrown by the subclass closes the connection with its code.
  */
 abstract class EnvelopeListener extends AbstractReceiveListener {
@@ -43,13 +43,36 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     /**
      * One parsed message.
      *
-     * @param bytes the message as received, read-only (the envelope's byte fields alias it)
+     * @param bytes the message as received, read-only, checked to be its canonical encoding
+     *              ({@link CanonicalEncoding}); off-heap for the kinds that are forwarded
      */
     protected abstract void onEnvelope(Envelope envelope, ByteBuffer bytes, long receivedAtNanos) throws Refusal;
 
+    /**
+     * Media and configs go to every player: their one shared copy lives off-heap, so that
+     * the JDK does not copy it into a temporary direct buffer once per player and write.
+     */
+    private static boolean isForwarded(Envelope envelope) {
+        return envelope.getKindCase() == Envelope.KindCase.TRACK_CONFIG
+                || envelope.getKindCase() == Envelope.KindCase.MEDIA_PACKET;
+    }
+
     @Override
     protected void onBinary(WebSocketChannel channel, StreamSourceFrameChannel frames) {
+        // Undertow closes the message's channel at once when a frame header announces more
+        // than this (now for the first frame, later for each continuation frame's header):
+        // a message over the cap is refused before its body arrives.
+        boolean open = frames.isOpen(); // an empty message's channel is already done
+        frames.setMaxStreamSize(maxMessageBytes);
+        if (open && !frames.isOpen()) {
+            refuseTooBig();
+            return;
+        }
         new MessageReader(frames, !connection.isClosing()).readAvailable();
+    }
+
+    private void refuseTooBig() {
+        connection.refuse(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
     }
 
     @Override
@@ -66,6 +89,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
         log.debug("{}: {}", connection, error.toString());
+        connection.release();
         IoUtils.safeClose(channel);
     }
 
@@ -88,7 +112,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
             return;
         }
         try {
-            onEnvelope(envelope, ByteBuffer.wrap(message).asReadOnlyBuffer(), receivedAtNanos);
+            onEnvelope(envelope, CanonicalEncoding.of(envelope, message, isForwarded(envelope)), receivedAtNanos);
         } catch (Refusal refusal) {
             connection.refuse(refusal.code(), refusal.detail());
         } catch (RuntimeException e) {
@@ -148,8 +172,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                     if (keep && size > maxMessageBytes) {
                         keep = false;
                         release();
-                        connection.refuse(CloseCode.CLOSE_CODE_MESSAGE_TOO_BIG,
-                                "message over " + maxMessageBytes + " bytes (--max-message-bytes)");
+                        refuseTooBig();
                         continue;
                     }
                     if (!keep) {
@@ -158,7 +181,11 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                 }
             } catch (IOException e) {
                 release();
-                onError(connection.channel(), e);
+                if (!frames.isOpen() && connection.channel().isOpen()) {
+                    refuseTooBig(); // a continuation frame's header went over the cap (see onBinary)
+                } else {
+                    onError(connection.channel(), e);
+                }
             }
         }
 

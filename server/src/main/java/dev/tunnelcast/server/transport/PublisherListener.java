@@ -36,7 +36,7 @@ final class PublisherListener extends ClientListener {
         switch (envelope.getKindCase()) {
             case TRACK_CONFIG, MEDIA_PACKET -> {
                 metrics.received(bytes.remaining());
-                stream.publish(connection, envelope, offHeapCopy(bytes), receivedAtNanos);
+                stream.publish(connection, envelope, bytes, receivedAtNanos);
             }
             case END_OF_STREAM -> {
                 String reason = envelope.getEndOfStream().getReason();
@@ -46,16 +46,6 @@ final class PublisherListener extends ClientListener {
             default -> throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                     "a publisher may not send " + envelope.getKindCase());
         }
-    }
-
-    /**
-     * The one copy of a message that every player's socket write reads. Off-heap, so that
-     * the JDK does not copy it into a temporary direct buffer once per player and write.
-     */
-    private static ByteBuffer offHeapCopy(ByteBuffer bytes) {
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining());
-        direct.put(bytes.duplicate()).flip();
-        return direct.asReadOnlyBuffer();
     }
 
     @Override

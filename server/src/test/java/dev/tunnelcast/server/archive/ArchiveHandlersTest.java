@@ -100,6 +100,37 @@ class ArchiveHandlersTest {
     }
 
     @Test
+    void downloadsCarryAStrongEtagForConditionalAndRangeRequests() throws Exception {
+        SegmentInfo segment = segments.get(0);
+        String url = "/api/streams/cam1/recordings/" + segment.id();
+        byte[] file = Files.readAllBytes(archive.index().mediaFile(segment));
+        HttpResponse<byte[]> whole = get(url);
+        String etag = whole.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).startsWith("\"").endsWith("\""); // strong: usable with If-Range
+        assertThat(whole.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(get(url + ".mp4").headers().firstValue("ETag")).hasValue(etag);
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + url))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(get("/api/streams/cam1/recordings/" + segments.get(1).id()).headers().firstValue("ETag"))
+                .isPresent().get().isNotEqualTo(etag);
+
+        HttpResponse<byte[]> unchanged = get(url, "If-None-Match", etag);
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        assertThat(unchanged.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(get(url, "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> sameFile = get(url, "Range", "bytes=100-199", "If-Range", etag);
+        assertThat(sameFile.statusCode()).isEqualTo(206);
+        assertThat(sameFile.body()).isEqualTo(Arrays.copyOfRange(file, 100, 200));
+        HttpResponse<byte[]> changedFile = get(url, "Range", "bytes=100-199", "If-Range", "\"0-0\"");
+        assertThat(changedFile.statusCode()).isEqualTo(200);
+        assertThat(changedFile.body()).isEqualTo(file);
+        assertThat(get(url, "Range", "bytes=100-199", "If-Range", "W/" + etag).statusCode()).isEqualTo(200); // weak never matches
+    }
+
+    @Test
     void theHlsPlaylistOfATimeRangeIsReadByFfprobe() throws Exception {
         HttpResponse<byte[]> playlist = get("/api/streams/cam1/archive.m3u8");
         assertThat(playlist.statusCode()).isEqualTo(200);

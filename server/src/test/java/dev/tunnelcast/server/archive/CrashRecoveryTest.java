@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackKind;
@@ -39,6 +40,10 @@ class CrashRecoveryTest {
         awaitProcessed(registry, firstSixSeconds.size());
         copyTree(live, crashed); // the state on disk at the moment of the "crash"
         archive.close();
+        SegmentInfo closed = archive.index().all().get(0);
+        assertThat(closed.state()).isEqualTo(SegmentInfo.State.CLOSED);
+        assertThat(Tools.streamedDurationSeconds(live.resolve("cam1").resolve(closed.fileName())))
+                .isCloseTo(closed.durationMicros() / 1e6, within(0.05));
 
         SegmentInfo unfinished = SegmentIndex.load(crashed).all().get(0);
         assertThat(unfinished.state()).isEqualTo(SegmentInfo.State.RECORDING);
@@ -66,6 +71,10 @@ class CrashRecoveryTest {
         assertThat(decodable).isLessThan(media.count(TrackKind.TRACK_KIND_VIDEO, 0) + 1);
         RecorderTest.assertStrictlyIncreasing(video.ptsSeconds());
         Tools.run(List.of("ffmpeg", "-v", "error", "-xerror", "-i", file.toString(), "-f", "null", "-"), 60);
+        // the header states what is left (it said 0: a streaming reader showed the first fragment's 1 s)
+        double content = recovered.durationMicros() / 1e6;
+        assertThat(content).isGreaterThan(3.5);
+        assertThat(Tools.streamedDurationSeconds(file)).isCloseTo(content, within(0.05));
     }
 
     @Test

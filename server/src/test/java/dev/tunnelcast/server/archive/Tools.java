@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,23 @@ final class Tools {
                     s.path("start_time").asDouble(), pts));
         }
         return new Probe(streams);
+    }
+
+    /**
+     * The duration ffprobe states for {@code file} read through a pipe, as a reader that cannot
+     * seek sees it (a progressive download, GStreamer): from the header and the first fragment.
+     */
+    static double streamedDurationSeconds(Path file) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration",
+                "-of", "csv=p=0", "-i", "pipe:0").redirectInput(file.toFile()).redirectErrorStream(true).start();
+        String out;
+        try (var in = process.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("ffprobe failed on " + file + ": " + out);
+        }
+        return Double.parseDouble(out.trim());
     }
 
     /** How many video frames ffprobe decodes (every frame, not only the packets it reads). */

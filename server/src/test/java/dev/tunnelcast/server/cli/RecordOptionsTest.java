@@ -1,9 +1,11 @@
 package dev.tunnelcast.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
+import dev.tunnelcast.server.archive.FsyncPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The {@code --record-*} options of {@code serve}. */
 class RecordOptionsTest {
@@ -45,6 +48,18 @@ class RecordOptionsTest {
         assertThat(a.queuePackets()).isEqualTo(8192);
         assertThat(a.hookCommand()).containsExactly("sh", "-c", "rclone copyto \"$1\" s3:bucket/", "tunnelcast-hook");
         assertThat(a.webhookUrl()).isEqualTo(URI.create("http://assets.local/hook"));
+    }
+
+    @Test
+    void theFsyncPolicyIsParsedAndABadOneIsRefusedByName() {
+        assertThat(ServeCommandTest.parse("--record-dir", "/a").archive().fsync()).isEqualTo(FsyncPolicy.FRAGMENT);
+        assertThat(ServeCommandTest.parse("--record-dir", "/a", "--record-fsync", "segment").archive().fsync())
+                .isEqualTo(FsyncPolicy.SEGMENT);
+        assertThat(ServeCommandTest.parse("--record-dir", "/a", "--record-fsync", "NONE").archive().fsync())
+                .isEqualTo(FsyncPolicy.NONE);
+        assertThatThrownBy(() -> ServeCommandTest.parse("--record-dir", "/a", "--record-fsync", "always"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--record-fsync").hasMessageContaining("[fragment, segment, none]");
     }
 
     @Test

@@ -30,6 +30,9 @@ class ServeCommandTest {
         assertThat(cli.playerQueueAge()).isEqualTo(lib.playerQueueAge());
         assertThat(cli.slowPlayerTimeout()).isEqualTo(lib.slowPlayerTimeout());
         assertThat(cli.helloTimeout()).isEqualTo(lib.helloTimeout());
+        assertThat(cli.headerTimeout()).isEqualTo(lib.headerTimeout());
+        assertThat(cli.maxPendingConnections()).isEqualTo(lib.maxPendingConnections());
+        assertThat(cli.maxPendingPerAddress()).isEqualTo(lib.maxPendingPerAddress());
         assertThat(cli.gracePeriod()).isEqualTo(lib.gracePeriod());
         assertThat(cli.gopCacheBytes()).isEqualTo(lib.gopCacheBytes());
         assertThat(cli.allowTakeover()).isFalse();

@@ -7,6 +7,7 @@ import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
+import java.util.HexFormat;
 import java.util.Random;
 
 /** Builders for the messages tests send. Media payloads are random but reproducible. */
@@ -38,6 +39,14 @@ public final class Messages {
                 .setKind(TrackKind.TRACK_KIND_AUDIO).setCodec("opus")
                 .setDecoderConfig(ByteString.copyFromUtf8("OpusHead"))
                 .setSampleRate(48000).setChannels(2).setBitrate(64_000)).build();
+    }
+
+    /**
+     * An audio TrackConfig whose length prefix is an over-long 10-byte varint: protobuf-java
+     * and protobuf-es parse it, upb refuses it as corrupt (issue 13).
+     */
+    public static byte[] overlongLengthTrackConfig() {
+        return HexFormat.of().parseHex("1aa9808080808080808000080210021a046f70757322134f707573486561640102380180bb00000000004080f70248025080f403");
     }
 
     public static Envelope packet(int trackId, long sequence, boolean keyframe, int payloadBytes) {

@@ -191,6 +191,17 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return closed.isDone();
     }
 
+    /**
+     * Closes cleanly: sends a close frame and waits for the relay's answer (the close
+     * handshake completed, as a browser's {@code onclose} sees it), then drops the socket.
+     */
+    public Closed closeAndAwait() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(10, TimeUnit.SECONDS).join();
+        Closed answer = awaitClose();
+        socket.abort();
+        return answer;
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
