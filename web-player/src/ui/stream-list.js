@@ -30,6 +30,16 @@ export function parseStreams(body) {
     .filter((s) => s.name);
 }
 
+/** "Go live from this browser": a stream name, then the publish page. @param {string} search */
+function goLiveForm(search) {
+  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}',
+    placeholder: 'stream name', 'aria-label': 'Stream name', title: 'Letters, digits, _ . - (up to 64)' }));
+  return h('form.tc-golive', { onsubmit: (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    location.href = `${search}#/publish/${encodeURIComponent(name.value)}`;
+  } }, h('h2.tc-section', { text: 'Go live from this browser' }), name, h('button.tc-tool.tc-start', { type: 'submit', text: 'Set up' }));
+}
+
 /**
  * @param {HTMLElement} root @param {string} search the page's query string, kept on links
  * @param {string} token the page's play token: the list shows the streams it may see
@@ -40,7 +50,7 @@ export function mountStreamList(root, search, token) {
   root.replaceChildren(h('main.tc-home', null,
     h('header.tc-hero', null, h('div.tc-logo', { text: 'Tunnelcast' }),
       h('p.tc-tagline', { text: 'Live video and audio over nothing but a WebSocket.' })),
-    h('h2.tc-section', { text: 'Live streams' }), note, grid));
+    h('h2.tc-section', { text: 'Live streams' }), note, grid, goLiveForm(search)));
 
   const load = async () => {
     try {
