@@ -1,4 +1,4 @@
-// Bundles the player (app.js), the AudioWorklet (playout-worklet.js) and the transport worker with esbuild into the
+// Bundles the player (app.js), the AudioWorklet (playout-worklet.js), the transport worker and the publish worker with esbuild into the
 // folder the relay serves from its classpath (tunnelcast/player/), next to static/.
 import { build } from 'esbuild';
 import { cpSync } from 'node:fs';
@@ -10,5 +10,6 @@ await build({ ...common, entryPoints: { 'playout-worklet': 'src/audio/playout-wo
 // splitting: the WASM Opus decoder (~90 kB, only where WebCodecs cannot decode Opus) is a chunk the worker imports on demand.
 await build({ ...common, entryPoints: { 'transport-worker': 'src/worker/transport-worker.js' }, outdir, splitting: true,
   chunkNames: 'chunks/[name]-[hash]' });
+await build({ ...common, entryPoints: { 'publish-worker': 'src/publish/publish-worker.js' }, outdir });
 cpSync('static', outdir, { recursive: true });
 console.log(`tunnelcast web player built into ${outdir}`);

@@ -3,7 +3,8 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url, withoutWebCodecsAudio?} · waitFor {states[], timeoutMs, minFrames?} · stats · reset · collect {durationMs}
+// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
+//           · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
@@ -15,6 +16,13 @@ import { createInterface } from 'node:readline';
 const CHROMIUM = process.env.TUNNELCAST_CHROMIUM ?? '/usr/bin/chromium';
 // TUNNELCAST_AUTOPLAY=blocked keeps Chromium's default autoplay policy (audio needs a click).
 const autoplayBlocked = process.env.TUNNELCAST_AUTOPLAY === 'blocked';
+// TUNNELCAST_FAKE_VIDEO / TUNNELCAST_FAKE_AUDIO: files (y4m, wav) that Chromium's fake camera and
+// microphone play in a loop, granted without a prompt (the publisher's tests).
+const fakeVideo = process.env.TUNNELCAST_FAKE_VIDEO ?? '';
+const fakeAudio = process.env.TUNNELCAST_FAKE_AUDIO ?? '';
+const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
+  ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : [])] : [];
 const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
@@ -24,7 +32,7 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   env,
   viewport: { width: 1280, height: 800 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
+    '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
 /** @type {import('playwright-core').Page | null} */
 let page = null;
@@ -40,15 +48,17 @@ const commands = {
   /**
    * withoutWebCodecsAudio: the page's WebCodecs audio classes are deleted before any script
    * runs (as in a browser without them); workers keep their own globals, so the player must
-   * notice on the main thread.
+   * notice on the main thread. withoutGlobals: more names deleted the same way
+   * (`MediaStreamTrackProcessor`: the publisher's fallback).
    */
-  async open({ url, withoutWebCodecsAudio = false }) {
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
     if (page) await page.close();
     page = await context.newPage();
-    if (withoutWebCodecsAudio) {
-      await page.addInitScript(() => {
-        for (const name of ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk']) delete globalThis[name];
-      });
+    const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
+    if (removed.length) {
+      await page.addInitScript((names) => {
+        for (const name of names) delete globalThis[name];
+      }, removed);
     }
     page.on('console', (m) => {
       consoleLines.push(`[${m.type()}] ${m.text()}`);
@@ -67,6 +77,17 @@ const commands = {
       await sleep(50);
     }
     throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
+  },
+  /** Polls a JavaScript expression until it is truthy; answers its value. */
+  async waitUntil({ expression, timeoutMs }) {
+    const start = Date.now();
+    let last = null;
+    while (Date.now() - start < timeoutMs) {
+      last = await page.evaluate(expression);
+      if (last) return { elapsedMs: Date.now() - start, value: last };
+      await sleep(100);
+    }
+    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats())}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
   async stats() {
     return { stats: await stats() };

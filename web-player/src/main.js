@@ -1,22 +1,28 @@
 // @ts-check
 /**
- * The page's entry: routes `#/` to the stream list, `#/play/{stream}` to the player and
- * `#/archive/{stream}` to the stream's recordings; reads
+ * The page's entry: routes `#/` to the stream list, `#/play/{stream}` to the player,
+ * `#/archive/{stream}` to the stream's recordings and `#/publish/{stream}` to the browser
+ * publisher; reads
  * the options from the query string (?token=…&video=webcodecs&latency=40-400) and exposes
  * the running player on `window.tunnelcast` for tests and benchmarks.
  */
 import { mountStreamList } from './ui/stream-list.js';
 import { mountPlayerView } from './ui/player-view.js';
 import { mountArchiveView } from './ui/archive-view.js';
+import { mountPublishView } from './ui/publish-view.js';
+import { parsePublishOptions } from './publish/settings.js';
 import { DEFAULT_FLOOR_MS } from './audio/jitter-buffer.js';
 
 /** @typedef {import('./player.js').Player} Player */
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
+/** @typedef {import('./publish/publisher.js').Publisher} Publisher */
+/** @typedef {import('./publish/messages.js').PublisherStats} PublisherStats */
 
 /**
  * @typedef {object} TunnelcastGlobal
- * @property {PlayerStats | null} stats   the running player's figures
+ * @property {PlayerStats | PublisherStats | null} stats   the running player's (or publisher's) figures
  * @property {Player | null} player
+ * @property {Publisher | null} publisher   on the publish page
  */
 
 const DEFAULT_LATENCY = { floorMs: DEFAULT_FLOOR_MS, ceilingMs: 1000 };
@@ -34,7 +40,7 @@ export function parseLatency(value) {
 }
 
 /** @type {TunnelcastGlobal} */
-const global = { stats: null, player: null };
+const global = { stats: null, player: null, publisher: null };
 /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast = global;
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -45,17 +51,27 @@ function route() {
   unmount?.();
   global.stats = null;
   global.player = null;
+  global.publisher = null;
   const params = new URLSearchParams(location.search);
   const play = /^#\/play\/(.+)$/.exec(location.hash);
   const archive = /^#\/archive\/(.+)$/.exec(location.hash);
-  if (archive) {
+  const publish = /^#\/publish\/(.+)$/.exec(location.hash);
+  const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+  if (publish) {
+    const stream = decodeURIComponent(publish[1]);
+    document.title = `Publish ${stream} · Tunnelcast`;
+    unmount = mountPublishView(root, { stream, token: params.get('token') ?? '', wsBase, search: location.search,
+      workerUrl: new URL('publish-worker.js', location.href).href, ...parsePublishOptions(params) }, (publisher) => {
+      global.publisher = publisher;
+      global.stats = publisher?.stats ?? null;
+    });
+  } else if (archive) {
     const stream = decodeURIComponent(archive[1]);
     document.title = `${stream} · recordings · Tunnelcast`;
-    unmount = mountArchiveView(root, stream, location.search);
+    unmount = mountArchiveView(root, stream, location.search, params.get('token') ?? '');
   } else if (play) {
     const stream = decodeURIComponent(play[1]);
     document.title = `${stream} · Tunnelcast`;
-    const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
     unmount = mountPlayerView(root, {
       stream,
       token: params.get('token') ?? '',
@@ -72,7 +88,7 @@ function route() {
     });
   } else {
     document.title = 'Tunnelcast';
-    unmount = mountStreamList(root, location.search);
+    unmount = mountStreamList(root, location.search, params.get('token') ?? '');
   }
 }
 

@@ -14,6 +14,7 @@ test('clock sync keeps the exchange with the smallest round trip', () => {
   exchange(2_000_000, 1_000, 1_000); // the clean one
   exchange(3_000_000, 3_000, 30_000);
   assert.equal(clock.rttMicros, 2_000);
+  assert.equal(clock.lastRttMicros, 33_000, 'the latest exchange, unfiltered');
   assert.equal(clock.offsetMicros, offset);
   assert.equal(clock.toRelayMicros(10), 10 + offset);
   // The window slides: once the clean exchange is out, the best of what is left wins.

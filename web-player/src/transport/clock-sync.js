@@ -47,6 +47,11 @@ export class ClockSync {
     return this.synced ? this.best().rttMicros : NaN;
   }
 
+  /** The round trip of the latest exchange (not filtered): the queueing on the path now, above rttMicros. */
+  get lastRttMicros() {
+    return this.synced ? this.samples[this.samples.length - 1].rttMicros : NaN;
+  }
+
   /** @param {number} localMicros */
   toRelayMicros(localMicros) {
     return localMicros + this.offsetMicros;

@@ -16,6 +16,7 @@ import { closeVerdict } from './close-codes.js';
  * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
  * @property {() => void} onOpen                     a (re)connection was welcomed
  * @property {(verdict: CloseVerdict, code: number, attempt: number) => void} onClose
+ * @property {() => void} [onPong]                  a clock sample was taken
  */
 
 const PING_INTERVAL_MS = 2000;
@@ -26,11 +27,18 @@ export class RelayConnection {
   /**
    * @param {string} url   ws(s)://host/ws/play/{stream}?token=…
    * @param {ConnectionListener} listener
+   * @param {{ hello?: Uint8Array<ArrayBuffer>, pingIntervalMs?: number, clockWindow?: number }} [options]
+   *   hello: the first message on every connection (the player's Hello by default); pingIntervalMs: 2000 by default;
+   *   clockWindow: exchanges kept by the min-RTT filter (16)
    */
-  constructor(url, listener) {
+  constructor(url, listener, options = {}) {
     this.url = url;
     this.listener = listener;
-    this.clock = new ClockSync();
+    this.hello = options.hello ?? helloBytes('0.1.0');
+    this.pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
+    this.clock = new ClockSync({ windowSize: options.clockWindow });
+    /** @type {Map<bigint, number>} performance.now() when each unanswered Ping was sent */
+    this.pingsInFlight = new Map();
     this.attempt = 0;
     this.pingId = 0;
     this.closed = false;
@@ -64,7 +72,7 @@ export class RelayConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.refusal = '';
-    socket.onopen = () => socket.send(helloBytes('0.1.0'));
+    socket.onopen = () => socket.send(this.hello);
     socket.onmessage = (event) => this.receive(socket, event);
     socket.onclose = (event) => this.closedBy(socket, event.code, event.reason);
   }
@@ -93,6 +101,8 @@ export class RelayConnection {
       case 'pong': {
         const p = env.kind.value;
         this.clock.addExchange(Number(p.pingSendTimeMicros), Number(p.receiveTimeMicros), Number(p.sendTimeMicros), localNowMicros());
+        for (const id of this.pingsInFlight.keys()) if (id <= p.id) this.pingsInFlight.delete(id);
+        this.listener.onPong?.();
         return;
       }
       case 'status':
@@ -107,11 +117,25 @@ export class RelayConnection {
   /** A burst of pings right away for a first good sample, then one every 2 s. @param {WebSocket} socket */
   startPinging(socket) {
     clearInterval(this.pingTimer);
+    this.pingsInFlight.clear();
     const ping = () => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(pingBytes(++this.pingId, localNowMicros()));
+      if (socket.readyState !== WebSocket.OPEN) return;
+      this.pingsInFlight.set(BigInt(++this.pingId), performance.now());
+      socket.send(pingBytes(this.pingId, localNowMicros()));
     };
     for (let i = 0; i < 5; i++) setTimeout(ping, i * 50);
-    this.pingTimer = setInterval(ping, PING_INTERVAL_MS);
+    this.pingTimer = setInterval(ping, this.pingIntervalMs);
+  }
+
+  /**
+   * How long the oldest unanswered Ping has waited, ms (0 when none): a Ping queued behind
+   * the sender's backlog, wherever that sits (the socket's buffer, the browser's network
+   * process, the kernel), waits with it.
+   * @param {number} nowMs performance.now()
+   */
+  oldestPingWaitMs(nowMs) {
+    for (const sentMs of this.pingsInFlight.values()) return nowMs - sentMs;
+    return 0;
   }
 
   /** @param {WebSocket} socket @param {number} code @param {string} reason */

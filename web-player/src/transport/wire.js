@@ -14,11 +14,22 @@ export function decodeEnvelope(data) {
   return fromBinary(EnvelopeSchema, data instanceof Uint8Array ? data : new Uint8Array(data));
 }
 
-/** @param {string} clientVersion */
-export function helloBytes(clientVersion) {
-  return toBinary(EnvelopeSchema, create(EnvelopeSchema, {
-    kind: { case: 'hello', value: { role: Role.PLAYER, protocolVersion: PROTOCOL_VERSION, clientName: 'tunnelcast-web-player', clientVersion } },
-  }));
+/**
+ * @param {string} clientVersion
+ * @param {Role} [role]  the player's by default; the publisher's on /ws/publish
+ * @param {string} [clientName]
+ */
+export function helloBytes(clientVersion, role = Role.PLAYER, clientName = 'tunnelcast-web-player') {
+  return envelopeBytes({ case: 'hello', value: { role, protocolVersion: PROTOCOL_VERSION, clientName, clientVersion } });
+}
+
+/**
+ * One Envelope of any kind, serialized.
+ * @param {import('@bufbuild/protobuf').MessageInitShape<typeof EnvelopeSchema>['kind']} kind
+ * @returns {Uint8Array<ArrayBuffer>}  (protobuf-es writes into a fresh ArrayBuffer)
+ */
+export function envelopeBytes(kind) {
+  return /** @type {Uint8Array<ArrayBuffer>} */ (toBinary(EnvelopeSchema, create(EnvelopeSchema, { kind })));
 }
 
 /** @param {number} id @param {number} sendTimeMicros */

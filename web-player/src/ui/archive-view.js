@@ -6,6 +6,7 @@
  * playback, the wall-clock time of what is shown, and a download link per segment.
  */
 import { h } from './dom.js';
+import { fetchApi, unlessRefused, withToken } from './relay-api.js';
 import {
   formatBytes, formatDuration, formatWallClock, locate, mergeSpans, nextPlayable, parseRecordings,
   segmentPlaylistUrl, ticks, timeScale, viewRange,
@@ -19,8 +20,9 @@ const HLS_TYPE = 'application/vnd.apple.mpegurl';
 /**
  * Mounts the archive of `stream` into `root`; returns a function that tears it down.
  * @param {HTMLElement} root @param {string} stream @param {string} search the page's query string, kept on links
+ * @param {string} token the page's play token, passed on to the API, the playlists and the downloads
  */
-export function mountArchiveView(root, stream, search) {
+export function mountArchiveView(root, stream, search, token) {
   const utcOffsetMinutes = -new Date().getTimezoneOffset();
   const wall = (/** @type {number} */ micros) => formatWallClock(micros, utcOffsetMinutes);
   const base = `/api/streams/${encodeURIComponent(stream)}`;
@@ -52,7 +54,7 @@ export function mountArchiveView(root, stream, search) {
     h('span.tc-badge', { 'data-state': 'archive', text: 'Archive' }),
     clock,
     h('div.tc-spacer'),
-    h('a.tc-tool', { href: `${base}/archive.m3u8`, title: 'The whole archive as an HLS playlist (VLC, ffplay, Safari)', text: 'Playlist' }),
+    h('a.tc-tool', { href: withToken(`${base}/archive.m3u8`, token), title: 'The whole archive as an HLS playlist (VLC, ffplay, Safari)', text: 'Playlist' }),
     h('a.tc-tool.tc-live-link', { href: `${search}#/play/${encodeURIComponent(stream)}`, text: 'Live' }));
   const panel = h('section.tc-archive-panel', null,
     h('div.tc-archive-head', null, h('h2.tc-section', { text: 'Recorded' }), rangeLabel), track,
@@ -104,13 +106,13 @@ export function mountArchiveView(root, stream, search) {
       h('td', { text: formatDuration(s.endMicros - s.startMicros) }),
       h('td', { text: formatBytes(s.sizeBytes) }),
       h('td', { text: s.state.toLowerCase() }),
-      h('td', null, s.finished && s.url ? h('a.tc-tool', { href: s.url, download: `${stream}-${s.id}.mp4`, text: 'Download' }) : null))));
+      h('td', null, s.finished && s.url ? h('a.tc-tool', { href: withToken(s.url, token), download: `${stream}-${s.id}.mp4`, text: 'Download' }) : null))));
     shownRow = '';
   }
 
   async function load() {
     try {
-      const response = await fetch(`${base}/recordings`, { cache: 'no-store' });
+      const response = await unlessRefused(await fetchApi(`${base}/recordings`, token));
       const json = (response.headers.get('content-type') ?? '').includes('json');
       if (response.status === 404 || !json) throw new Error('recording is off on this relay (start it with --record-dir DIR)');
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -143,7 +145,7 @@ export function mountArchiveView(root, stream, search) {
       video.addEventListener('loadedmetadata', () => {
         video.currentTime = position.offsetSeconds;
       }, { once: true });
-      video.src = segmentPlaylistUrl(stream, position.segment);
+      video.src = withToken(segmentPlaylistUrl(stream, position.segment), token);
     }
     video.play().catch((e) => say(`Cannot start playback: ${e instanceof Error ? e.message : e}`));
   }

@@ -1,6 +1,7 @@
 // @ts-check
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
 import { h } from './dom.js';
+import { fetchApi, unlessRefused } from './relay-api.js';
 
 /**
  * One stream of /api/streams as read: today's fields and the older names some relays sent.
@@ -29,18 +30,31 @@ export function parseStreams(body) {
     .filter((s) => s.name);
 }
 
-/** @param {HTMLElement} root @param {string} search the page's query string, kept on links */
-export function mountStreamList(root, search) {
+/** "Go live from this browser": a stream name, then the publish page. @param {string} search */
+function goLiveForm(search) {
+  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}',
+    placeholder: 'stream name', 'aria-label': 'Stream name', title: 'Letters, digits, _ . - (up to 64)' }));
+  return h('form.tc-golive', { onsubmit: (/** @type {SubmitEvent} */ e) => {
+    e.preventDefault();
+    location.href = `${search}#/publish/${encodeURIComponent(name.value)}`;
+  } }, h('h2.tc-section', { text: 'Go live from this browser' }), name, h('button.tc-tool.tc-start', { type: 'submit', text: 'Set up' }));
+}
+
+/**
+ * @param {HTMLElement} root @param {string} search the page's query string, kept on links
+ * @param {string} token the page's play token: the list shows the streams it may see
+ */
+export function mountStreamList(root, search, token) {
   const grid = h('div.tc-grid');
   const note = h('p.tc-note', { text: 'Loading streams…' });
   root.replaceChildren(h('main.tc-home', null,
     h('header.tc-hero', null, h('div.tc-logo', { text: 'Tunnelcast' }),
       h('p.tc-tagline', { text: 'Live video and audio over nothing but a WebSocket.' })),
-    h('h2.tc-section', { text: 'Live streams' }), note, grid));
+    h('h2.tc-section', { text: 'Live streams' }), note, grid, goLiveForm(search)));
 
   const load = async () => {
     try {
-      const response = await fetch('/api/streams', { cache: 'no-store' });
+      const response = await unlessRefused(await fetchApi('/api/streams', token));
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const streams = parseStreams(await response.json());
       note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
@@ -54,7 +68,7 @@ export function mountStreamList(root, search) {
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
     } catch (e) {
       note.hidden = false;
-      note.textContent = `Cannot reach the relay (${e instanceof Error ? e.message : e}).`;
+      note.textContent = `Cannot list the streams: ${e instanceof Error ? e.message : e}.`;
     }
   };
   void load();

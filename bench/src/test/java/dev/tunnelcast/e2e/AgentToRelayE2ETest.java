@@ -99,6 +99,44 @@ class AgentToRelayE2ETest {
         }
     }
 
+    /**
+     * The relay's Pongs are lost (a {@link FrameGate} on the TCP hop passes only its Welcome), so
+     * the agent goes live after its connect timeout with no clock estimate while it captures.
+     * Nothing may leave it with a capture time off the relay clock (that would be off by the
+     * whole skew): media waits for the first Pong that gets through, then starts at a keyframe.
+     */
+    @Test
+    void noPacketLeavesTheAgentBeforeItsClockOffsetIsKnown() throws Exception {
+        RelayRecorder recorder = new RelayRecorder();
+        AgentStats stats;
+        try (Relay relay = Relay.start(AgentFixtures.relay().build()); FrameGate gate = FrameGate.start(relay.port())) {
+            relay.addObserver(recorder);
+            LocalClock system = LocalClock.system();
+            LocalClock skewed = () -> system.nowMicros() + SKEW_MICROS;
+            URI base = URI.create("ws://127.0.0.1:" + gate.port());
+            try (Agent agent = new Agent(AgentFixtures.agent(base, "no-pong", null, null), skewed).start()) {
+                ReconnectE2ETest.await(() -> agent.stats().connected(), 20_000); // after the connect timeout
+                long framesAtLive = agent.stats().videoFramesCaptured();
+                ReconnectE2ETest.await(() -> agent.stats().videoFramesCaptured() >= framesAtLive + 10, 10_000);
+                assertThat(agent.stats().videoPacketsSent()).as("video sent with no Pong yet").isZero();
+                assertThat(agent.stats().audioPacketsSent()).as("audio sent with no Pong yet").isZero();
+                assertThat(gate.discardedMessages()).as("Pongs lost").isPositive();
+                gate.open();
+                ReconnectE2ETest.await(() -> recorder.packets(1).size() >= 30 && recorder.packets(2).size() >= 30, 20_000);
+                stats = agent.stats();
+            }
+        }
+        for (RelayRecorder.Event e : recorder.snapshot()) {
+            if (e.packet() != null) {
+                long transit = e.receivedAtMicros() - e.packet().getCaptureTimeMicros();
+                assertThat(transit).as("relay receive − capture, track " + e.packet().getTrackId()).isBetween(-5_000L, 800_000L);
+            }
+        }
+        assertThat(recorder.packets(1).get(0).getKeyframe()).as("video starts at a keyframe").isTrue();
+        assertThat(stats.videoFramesBeforeClock()).as("frames captured before the first Pong").isGreaterThanOrEqualTo(10);
+        assertThat(stats.audioChunksBeforeClock()).isPositive();
+    }
+
     static long countPackets(List<TestSubscriber.Received> got) {
         return got.stream().filter(r -> r.envelope().hasMediaPacket()).count();
     }

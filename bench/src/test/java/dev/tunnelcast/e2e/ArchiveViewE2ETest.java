@@ -8,9 +8,11 @@ import dev.tunnelcast.bench.latency.ChromiumPlayer;
 import dev.tunnelcast.bench.latency.LiveStack;
 import dev.tunnelcast.server.auth.Action;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,11 +73,17 @@ class ArchiveViewE2ETest {
             stack.publish(STREAM);
             long publishedAt = System.nanoTime();
             try (ChromiumPlayer browser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-archive.log"))) {
-                // Reachable from the stream list ("recordings" per stream) and from the live player.
+                // Without a token the relay lists nothing, and the page says why.
                 browser.open("http://127.0.0.1:" + stack.port() + "/");
+                assertThat(await(browser, "document.querySelector('.tc-note').textContent", v -> v.asText().contains("token"),
+                        Duration.ofSeconds(10)).asText()).contains("needs a play token");
+                // Reachable from the stream list ("recordings" per stream) and from the live player; the token goes along.
+                String token = stack.token(Action.PLAY, STREAM);
+                String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+                browser.open("http://127.0.0.1:" + stack.port() + "/" + query);
                 JsonNode link = await(browser, "[...document.querySelectorAll('.tc-card-recordings')].map(a => a.getAttribute('href'))",
                         v -> v.size() > 0, Duration.ofSeconds(10));
-                assertThat(link.get(0).asText()).isEqualTo("#/archive/" + STREAM);
+                assertThat(link.get(0).asText()).isEqualTo(query + "#/archive/" + STREAM);
                 browser.screenshot(ARTIFACTS.resolve("archive-stream-list.png"));
                 browser.click(".tc-card-recordings");
                 assertThat(browser.evaluate("location.hash").asText()).isEqualTo("#/archive/" + STREAM);
@@ -89,14 +97,14 @@ class ArchiveViewE2ETest {
                 Thread.sleep(Math.max(0, 6_000 - (System.nanoTime() - publishedAt) / 1_000_000));
                 long publishedMicros = (System.nanoTime() - publishedAt) / 1_000;
                 stack.stopPublishing(STREAM); // EndOfStream: the segment closes
-                JsonNode segment = awaitClosedSegment(stack.port());
+                JsonNode segment = awaitClosedSegment(stack.port(), token);
                 long startMicros = segment.path("startWallMicros").asLong();
                 long endMicros = segment.path("endWallMicros").asLong();
                 System.out.println("recorded: " + segment);
                 assertThat(endMicros - startMicros).as("recorded span, µs (published for %d µs)", publishedMicros)
                         .isBetween(4_000_000L, publishedMicros + 500_000L); // + the frames sent while closing
 
-                browser.open(stack.archiveUrl(STREAM).toString());
+                browser.open(stack.archiveUrl(STREAM, token).toString());
                 assertThat(browser.evaluate("document.querySelector('video').canPlayType('application/vnd.apple.mpegurl')").asText())
                         .as("Chromium plays HLS natively").isNotEmpty();
 
@@ -119,7 +127,8 @@ class ArchiveViewE2ETest {
                 assertThat(row).hasSize(1);
                 assertThat(row.get(0).get(0).asText()).contains("closed")
                         .contains(String.format("0:%02d", Math.round((endMicros - startMicros) / 1e6)));
-                assertThat(row.get(0).get(1).asText()).isEqualTo(segment.path("url").asText());
+                assertThat(row.get(0).get(1).asText()).isEqualTo(segment.path("url").asText()
+                        + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
 
                 // Click 0.5 s into the span: it plays from there.
                 browser.evaluate("(() => { window.seeks = 0; document.querySelector('video.tc-video')"
@@ -190,10 +199,10 @@ class ArchiveViewE2ETest {
     }
 
     /** Polls the recordings API until the stream's segment is closed. */
-    private static JsonNode awaitClosedSegment(int port) throws Exception {
+    private static JsonNode awaitClosedSegment(int port, String token) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/streams/" + STREAM + "/recordings"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode list = null;
         while (System.nanoTime() < deadline) {

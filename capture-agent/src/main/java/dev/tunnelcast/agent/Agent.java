@@ -115,7 +115,8 @@ public final class Agent implements AutoCloseable {
         return new AgentStats(publisher.connected(), pipeline.videoFramesCaptured(), publisher.videoPacketsSent(),
                 publisher.audioPacketsSent(), publisher.bytesSent(), sendBitrateBps, pipeline.videoBitrateBps(),
                 publisher.queuedBytes(), publisher.queuedMessages(), offset.lastRttMicros(), offset.offsetMicros(),
-                publisher.videoDropped(), publisher.audioDropped(), publisher.reconnects(), publisher.lastError());
+                publisher.videoDropped(), publisher.audioDropped(), publisher.reconnects(), publisher.lastError(),
+                pipeline.videoFramesBeforeClock(), pipeline.audioChunksBeforeClock());
     }
 
     /** Completes with the reason if the agent stopped on its own. */
@@ -138,7 +139,9 @@ public final class Agent implements AutoCloseable {
         pipeline.close();
         publisher.close();
         AgentStats s = stats();
-        log.info("Stopped: {} video and {} audio packets sent, {} + {} dropped, {} reconnects", s.videoPacketsSent(),
-                s.audioPacketsSent(), s.videoDropped(), s.audioDropped(), s.reconnects());
+        log.info("Stopped: {} video and {} audio packets sent, {} + {} dropped, {} reconnects; {} video frames and {}"
+                + " audio chunks captured before the first clock estimate, not sent", s.videoPacketsSent(),
+                s.audioPacketsSent(), s.videoDropped(), s.audioDropped(), s.reconnects(), s.videoFramesBeforeClock(),
+                s.audioChunksBeforeClock());
     }
 }

@@ -4,4 +4,5 @@ package dev.tunnelcast.agent;
 public record AgentStats(boolean connected, long videoFramesCaptured, long videoPacketsSent, long audioPacketsSent,
                          long bytesSent, long sendBitrateBps, int videoEncoderBitrateBps, long queueBytes,
                          int queueMessages, long rttMicros, long clockOffsetMicros, long videoDropped,
-                         long audioDropped, long reconnects, String lastError) {}
+                         long audioDropped, long reconnects, String lastError, long videoFramesBeforeClock,
+                         long audioChunksBeforeClock) {}

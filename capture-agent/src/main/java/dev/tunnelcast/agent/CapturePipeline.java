@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  * source) → video encoder / Opus encoder → {@link MediaPacket}s with per-track sequence
  * numbers → a {@link MediaSink}. Media times: {@code pts} is the local clock minus the
  * pipeline's start (one timeline for audio and video); capture times are the local clock
- * moved to the relay clock by the current offset estimate.
+ * moved to the relay clock by the current offset estimate. Until the first estimate exists
+ * (the relay's first Pong) what is captured is dropped and counted, not encoded: its capture
+ * time could not be put on the relay clock, and the video then starts at the encoder's first
+ * frame, a keyframe.
  */
 public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
@@ -49,6 +52,8 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private final AtomicLong audioSequence = new AtomicLong();
     private final AtomicLong videoFrames = new AtomicLong();
     private final AtomicLong audioPackets = new AtomicLong();
+    private final AtomicLong videoFramesBeforeClock = new AtomicLong();
+    private final AtomicLong audioChunksBeforeClock = new AtomicLong();
     private VideoEncoder videoEncoder;
     private OpusAudioEncoder audioEncoder;
     private List<GrabberSource> sources = List.of();
@@ -115,13 +120,17 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         if (!running || videoEncoder == null) {
             return;
         }
+        videoFrames.incrementAndGet();
+        if (!offset.hasEstimate()) {
+            videoFramesBeforeClock.incrementAndGet();
+            return;
+        }
         long pts = frame.captureLocalMicros() - epochLocalMicros;
         long captureTime = offset.toRelayMicros(frame.captureLocalMicros());
         if (config.stampFrames()) {
             FrameStamp.draw(frame.i420(), frame.width(), frame.height(), captureTime);
             ClockOverlay.draw(frame.i420(), frame.width(), frame.height(), captureTime);
         }
-        videoFrames.incrementAndGet();
         synchronized (videoLock) {
             if (!running) {
                 return;
@@ -155,6 +164,10 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         long sourceMicros = audioSamplesReceived * 1_000_000L / chunk.sampleRate();
         audioSamplesReceived += chunk.frames();
         long chunkStartLocal = audioTimeline.captureLocalMicros(sourceMicros, chunk.startLocalMicros());
+        if (!offset.hasEstimate()) {
+            audioChunksBeforeClock.incrementAndGet();
+            return;
+        }
         long chunkStartPts = chunkStartLocal - epochLocalMicros;
         long expected = audioEncoder.nextSamplePtsMicros();
         long lag = expected == Long.MIN_VALUE || Math.abs(chunkStartPts - expected) > AUDIO_MAX_DRIFT_MICROS
@@ -199,6 +212,16 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
     public long audioPacketsEncoded() {
         return audioPackets.get();
+    }
+
+    /** Video frames captured before the first clock estimate, dropped unencoded. */
+    public long videoFramesBeforeClock() {
+        return videoFramesBeforeClock.get();
+    }
+
+    /** Audio chunks captured before the first clock estimate, dropped unencoded. */
+    public long audioChunksBeforeClock() {
+        return audioChunksBeforeClock.get();
     }
 
     @Override

@@ -3,13 +3,13 @@ package dev.tunnelcast.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tunnelcast.agent.capture.SourceSpec;
-import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
 import dev.tunnelcast.agent.clock.LocalClock;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.publish.MediaSink;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
+import dev.tunnelcast.agent.testing.SameClock;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import java.net.ServerSocket;
@@ -58,7 +58,7 @@ class UrlInputTest {
             }
         };
         Thread.sleep(1_000); // let ffmpeg start listening
-        try (CapturePipeline pipeline = new CapturePipeline(config, LocalClock.system(), new ClockOffsetEstimator(1_000_000),
+        try (CapturePipeline pipeline = new CapturePipeline(config, LocalClock.system(), SameClock.estimator(),
                 sink, e -> { })) {
             pipeline.start();
             Thread.sleep(2_500);

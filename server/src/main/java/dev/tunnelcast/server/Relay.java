@@ -1,5 +1,6 @@
 package dev.tunnelcast.server;
 
+import dev.tunnelcast.server.access.HttpAccess;
 import dev.tunnelcast.server.api.StreamsApi;
 import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
@@ -46,8 +47,10 @@ public final class Relay implements AutoCloseable {
     private final Archive archive;
     private final ScheduledExecutorService housekeeping;
     private final Undertow server;
+    private final Undertow management;
     private final int port;
     private final int tlsPort;
+    private final int metricsPort;
     private volatile boolean closed;
 
     private Relay(RelayConfig config) throws IOException, GeneralSecurityException {
@@ -75,6 +78,7 @@ public final class Relay implements AutoCloseable {
                 config.maxPendingPerAddress(), metrics.registry());
         ClientEndpoint publishers = new ClientEndpoint(RelayMetrics.Role.PUBLISHER, config, tokens, registry, metrics, pending);
         ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics, pending);
+        HttpAccess access = new HttpAccess(config.access(), tokens, config.clock(), metrics.registry());
 
         Undertow.Builder builder = Undertow.builder()
                 .setIoThreads(config.ioThreads())
@@ -86,23 +90,36 @@ public final class Relay implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.headerTimeout().toMillis())
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
-                        archive == null ? null : archive.handlers()));
+                        archive == null ? null : archive.handlers(), access));
         if (config.port() >= 0) {
-            builder.addHttpListener(config.port(), config.bindAddress());
+            builder.addHttpListener(config.port(), config.plainBindAddress());
         }
         if (ssl != null) {
             builder.addHttpsListener(config.tlsPort(), config.bindAddress(), ssl);
         }
         this.server = builder.build();
+        InetSocketAddress managementBind = config.access().metricsBind();
+        this.management = managementBind == null ? null : Undertow.builder().setIoThreads(1).setWorkerThreads(1)
+                .addHttpListener(managementBind.getPort(), managementBind.getHostString())
+                .setHandler(Routes.management(metrics, access)).build();
+        boolean serving = false;
         try {
             server.start();
+            serving = true;
+            if (management != null) {
+                management.start();
+            }
         } catch (RuntimeException e) {
+            if (serving) {
+                server.stop();
+            }
             housekeeping.shutdownNow();
             metrics.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot start the relay: cannot listen on " + config.bindAddress()
                     + (config.port() >= 0 ? " port " + config.port() : "")
-                    + (config.tlsEnabled() ? " TLS port " + config.tlsPort() : "") + ": " + cause.getMessage(), e);
+                    + (config.tlsEnabled() ? " TLS port " + config.tlsPort() : "")
+                    + (managementBind != null ? " or on --metrics-bind " + managementBind : "") + ": " + cause.getMessage(), e);
         }
         int plain = -1;
         int secure = -1;
@@ -116,12 +133,17 @@ public final class Relay implements AutoCloseable {
         }
         this.port = plain;
         this.tlsPort = secure;
+        this.metricsPort = management == null ? -1
+                : ((InetSocketAddress) management.getListenerInfo().get(0).getAddress()).getPort();
         housekeeping.scheduleAtFixedRate(this::housekeep, 1, 1, TimeUnit.SECONDS);
         if (!tokens.enabled()) {
-            log.warn("no token secret configured: anyone may publish and play (set --token-secret)");
+            log.warn("no token secret configured: anyone may publish, play and read the API and recordings (set --token-secret)");
+        } else if (config.access().metricsToken() == null && managementBind == null) {
+            log.warn("/metrics refuses every scrape: tokens are on; set --metrics-token or --metrics-bind");
         }
-        log.info("relay listening on {}{}", port >= 0 ? "http://" + config.bindAddress() + ":" + port : "",
-                tlsPort >= 0 ? " https://" + config.bindAddress() + ":" + tlsPort : "");
+        log.info("relay listening on {}{}{}", port >= 0 ? "http://" + config.plainBindAddress() + ":" + port : "",
+                tlsPort >= 0 ? " https://" + config.bindAddress() + ":" + tlsPort : "",
+                metricsPort >= 0 ? " metrics http://" + managementBind.getHostString() + ":" + metricsPort : "");
     }
 
     /** The part of the configuration the relay core obeys, as plain values. */
@@ -151,14 +173,19 @@ public final class Relay implements AutoCloseable {
         return tlsPort;
     }
 
+    /** The bound port of the management listener ({@code --metrics-bind}), or -1 without one. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
     /** {@code http://host:port} of the plain listener (loopback when bound to all addresses). */
     public URI baseUri() {
-        return URI.create("http://" + hostForUri() + ":" + port);
+        return URI.create("http://" + hostForUri(config.plainBindAddress()) + ":" + port);
     }
 
     /** {@code https://host:tlsPort} of the TLS listener. */
     public URI tlsBaseUri() {
-        return URI.create("https://" + hostForUri() + ":" + tlsPort);
+        return URI.create("https://" + hostForUri(config.bindAddress()) + ":" + tlsPort);
     }
 
     public RelayConfig config() {
@@ -190,8 +217,7 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private String hostForUri() {
-        String host = config.bindAddress();
+    private static String hostForUri(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) {
             return "127.0.0.1";
         }
@@ -211,6 +237,9 @@ public final class Relay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        if (management != null) {
+            management.stop();
+        }
         if (archive != null) {
             try {
                 archive.close(); // after the publishers left: every open segment is closed cleanly

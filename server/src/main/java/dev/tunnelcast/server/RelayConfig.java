@@ -1,5 +1,6 @@
 package dev.tunnelcast.server;
 
+import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.StreamObserver;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param tlsKeystore          a PKCS#12 keystore (alternative to the PEM pair), or null
  * @param tlsKeystorePassword  the keystore's password (may be empty)
  * @param tokenSecret          the HMAC secret for access tokens; null or empty: everyone is accepted
+ * @param access               Origin allow-list, /metrics protection, TLS only (see {@link AccessConfig})
  * @param staticDir            a folder to serve the player from instead of the bundled one, or null
  * @param archive              what to record and where (see docs/recording.md), or null: no recording
  * @param headerTimeout        how long a connection may take to send a complete request header
@@ -36,6 +38,7 @@ public record RelayConfig(
         Path tlsKeystore,
         String tlsKeystorePassword,
         String tokenSecret,
+        AccessConfig access,
         int maxMessageBytes,
         int maxStreams,
         int maxPlayersPerStream,
@@ -64,6 +67,7 @@ public record RelayConfig(
     public RelayConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(access, "access");
         observers = List.copyOf(observers);
         if ((tlsCertPem == null) != (tlsKeyPem == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -73,6 +77,9 @@ public record RelayConfig(
         }
         if (port < 0 && !tlsEnabledFor(tlsCertPem, tlsKeystore)) {
             throw new IllegalArgumentException("no listener: the plain port is disabled and TLS is not configured");
+        }
+        if (access.tlsOnly() && !tlsEnabledFor(tlsCertPem, tlsKeystore)) {
+            throw new IllegalArgumentException("--tls-only needs TLS: --tls-cert and --tls-key, or --tls-keystore");
         }
         requirePositive("max-message-bytes", maxMessageBytes);
         requirePositive("max-streams", maxStreams);
@@ -96,6 +103,11 @@ public record RelayConfig(
 
     public boolean tlsEnabled() {
         return tlsEnabledFor(tlsCertPem, tlsKeystore);
+    }
+
+    /** Where the plain listener binds: loopback only with {@code --tls-only}. */
+    public String plainBindAddress() {
+        return access.tlsOnly() ? "127.0.0.1" : bindAddress;
     }
 
     public boolean tokensRequired() {
@@ -126,6 +138,7 @@ public record RelayConfig(
         b.tlsKeystore = tlsKeystore;
         b.tlsKeystorePassword = tlsKeystorePassword;
         b.tokenSecret = tokenSecret;
+        b.access = access;
         b.maxMessageBytes = maxMessageBytes;
         b.maxStreams = maxStreams;
         b.maxPlayersPerStream = maxPlayersPerStream;
@@ -160,6 +173,7 @@ public record RelayConfig(
         private Path tlsKeystore;
         private String tlsKeystorePassword = "";
         private String tokenSecret;
+        private AccessConfig access = AccessConfig.defaults();
         private int maxMessageBytes = 4 * 1024 * 1024;
         private int maxStreams = 1000;
         private int maxPlayersPerStream = 5000;
@@ -194,6 +208,7 @@ public record RelayConfig(
             return this;
         }
         public Builder tokenSecret(String v) { tokenSecret = v; return this; }
+        public Builder access(AccessConfig v) { access = v; return this; }
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
         public Builder maxStreams(int v) { maxStreams = v; return this; }
         public Builder maxPlayersPerStream(int v) { maxPlayersPerStream = v; return this; }
@@ -218,7 +233,7 @@ public record RelayConfig(
 
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
-                    tlsKeystorePassword, tokenSecret, maxMessageBytes, maxStreams, maxPlayersPerStream,
+                    tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
                     headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes,
                     allowTakeover, staticDir, ioThreads, workerThreads,

@@ -1,5 +1,6 @@
 package dev.tunnelcast.server;
 
+import dev.tunnelcast.server.access.HttpAccess;
 import dev.tunnelcast.server.api.PlayerFiles;
 import dev.tunnelcast.server.api.StreamsApi;
 import dev.tunnelcast.server.archive.ArchiveHandlers;
@@ -11,31 +12,51 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 
-/** The relay's whole URL space, in one place. */
+/**
+ * The relay's whole URL space, in one place, each route wrapped in the access rule it needs
+ * ({@link HttpAccess}; the table is in docs/protocol.md, "HTTP access rules").
+ */
 final class Routes {
 
     private Routes() {}
 
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
-                             RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive) {
+                             RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive, HttpAccess access) {
         RoutingHandler routes = Handlers.routing()
-                .get("/ws/publish/{stream}", publishers.handler())
-                .get("/ws/play/{stream}", players.handler())
-                .get("/api/streams", onWorker(api.listHandler()))
-                .get("/api/streams/{stream}", onWorker(api.oneHandler()))
-                .get("/healthz", exchange -> text(exchange, "ok\n"))
-                .get("/metrics", onWorker(exchange -> {
-                    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    exchange.getResponseSender().send(metrics.scrape());
-                }))
+                .get("/ws/publish/{stream}", access.webSocket(publishers.handler()))
+                .get("/ws/play/{stream}", access.webSocket(players.handler()))
+                .get("/api/streams", access.streamList(onWorker(api.listHandler())))
+                .get("/api/streams/{stream}", access.stream(onWorker(api.oneHandler())))
+                .get("/healthz", Routes::health)
                 .setFallbackHandler(PlayerFiles.handler(config.staticDir()));
+        if (config.access().metricsBind() == null) { // else only on the management listener
+            routes.get("/metrics", access.metrics(onWorker(scrape(metrics))));
+        }
         if (archive != null) { // recordings: only when recording is configured
-            routes.get(ArchiveHandlers.LIST_PATH, onWorker(archive.list()))
-                    .get(ArchiveHandlers.DOWNLOAD_PATH, archive.download())
-                    .add("HEAD", ArchiveHandlers.DOWNLOAD_PATH, archive.download())
-                    .get(ArchiveHandlers.PLAYLIST_PATH, archive.playlist());
+            routes.get(ArchiveHandlers.LIST_PATH, access.stream(onWorker(archive.list())))
+                    .get(ArchiveHandlers.DOWNLOAD_PATH, access.stream(archive.download()))
+                    .add("HEAD", ArchiveHandlers.DOWNLOAD_PATH, access.stream(archive.download()))
+                    .get(ArchiveHandlers.PLAYLIST_PATH, access.stream(archive.playlist()));
         }
         return routes;
+    }
+
+    /** The management listener ({@code --metrics-bind}): {@code /metrics} and {@code /healthz} only. */
+    static HttpHandler management(RelayMetrics metrics, HttpAccess access) {
+        return Handlers.routing()
+                .get("/metrics", access.metrics(onWorker(scrape(metrics))))
+                .get("/healthz", Routes::health);
+    }
+
+    private static HttpHandler scrape(RelayMetrics metrics) {
+        return exchange -> {
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            exchange.getResponseSender().send(metrics.scrape());
+        };
+    }
+
+    private static void health(HttpServerExchange exchange) {
+        text(exchange, "ok\n");
     }
 
     /** Handlers that do more than a few microseconds of work leave the I/O thread. */

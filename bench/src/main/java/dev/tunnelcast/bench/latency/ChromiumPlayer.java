@@ -50,6 +50,21 @@ public final class ChromiumPlayer implements AutoCloseable {
      * default policy: audio starts only after a user gesture (a click).
      */
     public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed) throws IOException {
+        return launch(webPlayerDir, logFile, autoplayAllowed, Map.of());
+    }
+
+    /**
+     * As {@link #launch(Path, Path)}, with Chromium's fake camera and microphone playing
+     * {@code video} (y4m) and {@code audio} (wav) in a loop, granted without a prompt: for the
+     * browser publisher's page.
+     */
+    public static ChromiumPlayer launchWithFakeMedia(Path webPlayerDir, Path logFile, Path video, Path audio) throws IOException {
+        return launch(webPlayerDir, logFile, true, Map.of("TUNNELCAST_FAKE_VIDEO", video.toAbsolutePath().toString(),
+                "TUNNELCAST_FAKE_AUDIO", audio.toAbsolutePath().toString()));
+    }
+
+    private static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed, Map<String, String> env)
+            throws IOException {
         Path driver = webPlayerDir.resolve("e2e/driver.mjs");
         if (!Files.isRegularFile(driver) || !Files.isDirectory(webPlayerDir.resolve("node_modules/playwright-core"))) {
             throw new IllegalStateException("build web-player first (npm ci): " + driver);
@@ -58,6 +73,7 @@ public final class ChromiumPlayer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("node", driver.toString()).directory(webPlayerDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("TUNNELCAST_AUTOPLAY", autoplayAllowed ? "allowed" : "blocked");
+        pb.environment().putAll(env);
         return new ChromiumPlayer(pb.start());
     }
 
@@ -122,10 +138,24 @@ public final class ChromiumPlayer implements AutoCloseable {
                 .path("audioDecoderInPage").asText();
     }
 
+    /**
+     * Opens {@code url} in a page whose global {@code names} are deleted before any script
+     * runs, as in a browser without them (e.g. {@code MediaStreamTrackProcessor}).
+     */
+    public void openWithout(String url, java.util.List<String> names) {
+        call("open", Map.of("url", url, "withoutGlobals", names), Duration.ofSeconds(30));
+    }
+
     /** Waits until the player's state is one of {@code states} with at least {@code minFrames} shown. */
     public JsonNode waitFor(java.util.List<String> states, int minFrames, Duration timeout) {
         return call("waitFor", Map.of("states", states, "timeoutMs", timeout.toMillis(), "minFrames", minFrames),
                 timeout.plusSeconds(10)).path("stats");
+    }
+
+    /** Polls a JavaScript expression in the page until it is truthy; returns its value. */
+    public JsonNode waitUntil(String expression, Duration timeout) {
+        return call("waitUntil", Map.of("expression", expression, "timeoutMs", timeout.toMillis()), timeout.plusSeconds(10))
+                .path("value");
     }
 
     /**

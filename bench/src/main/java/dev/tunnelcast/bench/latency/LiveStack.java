@@ -82,14 +82,24 @@ public final class LiveStack implements AutoCloseable {
 
     /** The player page for a stream, with a play token and extra query parameters ("video=webcodecs"). */
     public URI playerUrl(String stream, String token, String extraQuery) {
-        String query = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
-                + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
-        return URI.create("http://127.0.0.1:" + port + "/?" + query + "#/play/" + stream);
+        return pageUrl("play", stream, token, extraQuery);
     }
 
-    /** The player's archive page of a stream (the archive API needs no token). */
-    public URI archiveUrl(String stream) {
-        return URI.create("http://127.0.0.1:" + port + "/#/archive/" + stream);
+    /** The browser publisher's page for a stream, with a publish token and extra query parameters ("size=640x360"). */
+    public URI publishUrl(String stream, String token, String extraQuery) {
+        return pageUrl("publish", stream, token, extraQuery);
+    }
+
+    private URI pageUrl(String route, String stream, String token, String extraQuery) {
+        String query = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
+        return URI.create("http://127.0.0.1:" + port + "/?" + query + "#/" + route + "/" + stream);
+    }
+
+    /** The player's archive page of a stream, with a play token (the archive API needs one, as the live stream does). */
+    public URI archiveUrl(String stream, String token) {
+        return URI.create("http://127.0.0.1:" + port + "/?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "#/archive/" + stream);
     }
 
     /** Starts an agent publishing the synthetic source to a stream. */

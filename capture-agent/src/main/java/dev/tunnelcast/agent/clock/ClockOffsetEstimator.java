@@ -52,7 +52,15 @@ public final class ClockOffsetEstimator {
         return best;
     }
 
-    /** relay − local in microseconds; 0 before the first pong (the clocks are assumed equal). */
+    /**
+     * Whether a pong has been received. Until then no local time can be put on the relay clock;
+     * once it is true it stays true (the newest sample is always kept), across reconnects too.
+     */
+    public synchronized boolean hasEstimate() {
+        return latest != null;
+    }
+
+    /** relay − local in microseconds; 0 before the first pong (for display only: see {@link #hasEstimate()}). */
     public long offsetMicros() {
         Sample best = best();
         return best == null ? 0 : best.offsetMicros();
@@ -63,7 +71,12 @@ public final class ClockOffsetEstimator {
         return latest == null ? -1 : latest.rttMicros();
     }
 
+    /** A local time on the relay clock; only once {@link #hasEstimate()} (a guess of 0 would be off by the whole skew). */
     public long toRelayMicros(long localMicros) {
-        return localMicros + offsetMicros();
+        Sample best = best();
+        if (best == null) {
+            throw new IllegalStateException("no clock offset estimate yet: wait for the first pong");
+        }
+        return localMicros + best.offsetMicros();
     }
 }

@@ -252,8 +252,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
     }
 
     /**
-     * One ping/pong before media flows, so that even the first packets carry capture times
-     * on the relay clock (the quick pings that follow refine the estimate).
+     * One ping/pong before media flows (the quick pings that follow refine the estimate). The
+     * capture pipeline encodes nothing before the first estimate exists, so no packet ever
+     * leaves with a capture time off the relay clock, even when this Pong is late.
      */
     private void awaitFirstPong(WebSocket ws) throws Exception {
         CompletableFuture<Void> pong = new CompletableFuture<>();
@@ -262,8 +263,13 @@ public final class Publisher implements MediaSink, AutoCloseable {
         try {
             pong.get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.warn("The relay did not answer a Ping in {}: capture times keep the previous clock offset ({} µs)",
-                    config.connectTimeout(), estimator.offsetMicros());
+            if (estimator.hasEstimate()) {
+                log.warn("The relay did not answer a Ping in {}: capture times keep the previous clock offset ({} µs)",
+                        config.connectTimeout(), estimator.offsetMicros());
+            } else {
+                log.warn("The relay did not answer a Ping in {}: media waits for the first Pong (clock offset)",
+                        config.connectTimeout());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tunnelcast.agent.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +52,21 @@ class ClockOffsetEstimatorTest {
     }
 
     @Test
-    void beforeAnyPongTheClocksAreAssumedEqual() {
+    void beforeAnyPongThereIsNoEstimateAndNoLocalTimeIsPutOnTheRelayClock() {
         ClockOffsetEstimator e = new ClockOffsetEstimator(1_000_000);
-        assertThat(e.offsetMicros()).isZero();
+        assertThat(e.hasEstimate()).isFalse();
+        assertThat(e.offsetMicros()).as("shown as 0").isZero();
         assertThat(e.lastRttMicros()).isEqualTo(-1);
+        assertThatThrownBy(() -> e.toRelayMicros(10)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theEstimateOutlivesItsWindowUntilANewerPongReplacesIt() {
+        ClockOffsetEstimator e = new ClockOffsetEstimator(1_000_000);
+        long[] t = exchange(0, 7_000_000, 1_000, 0, 1_000);
+        e.onPong(t[0], t[1], t[2], t[3]);
+        assertThat(e.hasEstimate()).isTrue();
+        // no pong for longer than the window (a reconnect): the last estimate still holds
+        assertThat(e.toRelayMicros(60_000_000)).isEqualTo(67_000_000);
     }
 }

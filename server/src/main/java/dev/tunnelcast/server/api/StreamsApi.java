@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
+import dev.tunnelcast.server.access.HttpAccess;
 import dev.tunnelcast.server.relay.StreamInfo;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import io.undertow.server.HttpHandler;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/streams} and {@code GET /api/streams/{stream}}: the streams, their tracks,
- * publisher, players, bitrates and drops, as JSON.
+ * publisher, players, bitrates and drops, as JSON. The list shows only the streams the
+ * request's token may see ({@link HttpAccess#visible}).
  */
 public final class StreamsApi {
 
@@ -29,8 +31,8 @@ public final class StreamsApi {
     }
 
     public HttpHandler listHandler() {
-        return exchange -> send(exchange, StatusCodes.OK,
-                Map.of("streams", registry.infos().stream().map(StreamsApi::toJson).toList()));
+        return exchange -> send(exchange, StatusCodes.OK, Map.of("streams", registry.infos().stream()
+                .filter(info -> HttpAccess.visible(exchange, info.name())).map(StreamsApi::toJson).toList()));
     }
 
     public HttpHandler oneHandler() {

@@ -13,8 +13,10 @@ import io.undertow.util.ETag;
 import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
 import dev.tunnelcast.wire.StreamName;
+import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,9 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /api/streams/{stream}/archive.m3u8?from=&to=}: an HLS VOD playlist whose
  *       media segments are byte ranges of the fMP4 files (CMAF).</li>
  * </ul>
- * {@code from}/{@code to} are ISO-8601 instants or epoch milliseconds; both optional.
+ * {@code from}/{@code to} are ISO-8601 instants or epoch milliseconds; both optional. The
+ * playlist's media URIs carry the request's {@code ?token=}, so that an HLS client that
+ * cannot set headers can follow them.
  */
 public final class ArchiveHandlers {
 
@@ -90,7 +94,7 @@ public final class ArchiveHandlers {
     public HttpHandler download() {
         return exchange -> {
             String stream = stream(exchange);
-            String id = param(exchange, "id");
+            String id = pathParam(exchange, "id");
             if (id != null && id.endsWith(".mp4")) {
                 id = id.substring(0, id.length() - 4);
             }
@@ -129,7 +133,9 @@ public final class ArchiveHandlers {
                 exchange.dispatch(this.playlist());
                 return;
             }
-            String body = HlsPlaylist.render(segments, index::mediaFile, s -> "recordings/" + s.id() + ".mp4");
+            String token = param(exchange, "token");
+            String query = token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+            String body = HlsPlaylist.render(segments, index::mediaFile, s -> "recordings/" + s.id() + ".mp4" + query);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/vnd.apple.mpegurl");
             exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
         };
@@ -168,7 +174,7 @@ public final class ArchiveHandlers {
     }
 
     private String stream(HttpServerExchange exchange) {
-        String stream = param(exchange, "stream");
+        String stream = pathParam(exchange, "stream");
         if (stream == null || !StreamName.isValid(stream)) {
             error(exchange, StatusCodes.BAD_REQUEST, "invalid stream name");
             return null;
@@ -199,6 +205,15 @@ public final class ArchiveHandlers {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + value + "'", e);
         }
+    }
+
+    /**
+     * From the route, never from the query string: the routing table also copies path
+     * parameters into the query parameters, after any the request sent under the same name.
+     */
+    private static String pathParam(HttpServerExchange exchange, String name) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        return match == null ? null : match.getParameters().get(name);
     }
 
     private static String param(HttpServerExchange exchange, String name) {

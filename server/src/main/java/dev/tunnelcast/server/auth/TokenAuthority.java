@@ -47,8 +47,20 @@ public final class TokenAuthority {
 
     /** Checks {@code token} (may be null) for {@code action} on {@code stream} at {@code now}. */
     public TokenVerdict check(String token, Action action, String stream, Instant now) {
+        TokenVerdict verdict = checkAction(token, action, now);
+        if (verdict.isAccepted() && !verdict.allows(stream)) {
+            return TokenVerdict.forbidden("token is for another stream");
+        }
+        return verdict;
+    }
+
+    /**
+     * Checks {@code token} for {@code action} on whichever streams it names; an accepted
+     * verdict says which ({@link TokenVerdict#allows}). Lists use it to show only those.
+     */
+    public TokenVerdict checkAction(String token, Action action, Instant now) {
         if (key == null) {
-            return TokenVerdict.ok();
+            return TokenVerdict.ok(ANY_STREAM);
         }
         if (token == null || token.isEmpty()) {
             return TokenVerdict.unauthorized("token missing");
@@ -85,10 +97,7 @@ public final class TokenAuthority {
         if (!parts[1].equals(action.wireName())) {
             return TokenVerdict.forbidden("token is for action " + parts[1]);
         }
-        if (!parts[2].equals(ANY_STREAM) && !parts[2].equals(stream)) {
-            return TokenVerdict.forbidden("token is for another stream");
-        }
-        return TokenVerdict.ok();
+        return TokenVerdict.ok(parts[2]);
     }
 
     private byte[] sign(String encodedPayload) {

@@ -2,6 +2,7 @@ package dev.tunnelcast.server.cli;
 
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
+import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.archive.FsyncPolicy;
 import java.nio.file.Path;
@@ -52,6 +53,25 @@ public final class ServeCommand implements Callable<Integer> {
             description = "HMAC secret for access tokens; without it everyone may publish and play [TUNNELCAST_TOKEN_SECRET]."
                     + " Prefer the environment variable: command lines are visible to other users.")
     String tokenSecret;
+
+    // Access beyond stream tokens (docs/protocol.md, "HTTP access rules"), grouped in AccessConfig.
+    @Option(names = "--allowed-origins", paramLabel = "ORIGINS", defaultValue = "${env:TUNNELCAST_ALLOWED_ORIGINS:-self}",
+            description = "Comma-separated web origins whose pages may open WebSockets: https://app.example.com, 'self' (the"
+                    + " relay's own), '*' (any). Others get 403 [TUNNELCAST_ALLOWED_ORIGINS] (default: ${DEFAULT-VALUE}).")
+    String allowedOrigins;
+
+    @Option(names = "--metrics-token", paramLabel = "TOKEN", defaultValue = "${env:TUNNELCAST_METRICS_TOKEN}",
+            description = "Bearer token /metrics requires (Prometheus: authorization.credentials_file) [TUNNELCAST_METRICS_TOKEN]."
+                    + " Prefer the environment variable: command lines are visible to other users.")
+    String metricsToken;
+
+    @Option(names = "--metrics-bind", paramLabel = "HOST:PORT", defaultValue = "${env:TUNNELCAST_METRICS_BIND}",
+            description = "Serve /metrics (and /healthz) on this separate listener only, e.g. 127.0.0.1:9100 [TUNNELCAST_METRICS_BIND].")
+    String metricsBind;
+
+    @Option(names = "--tls-only", negatable = true, defaultValue = "${env:TUNNELCAST_TLS_ONLY:-false}", fallbackValue = "true",
+            description = "With TLS: the plain listener serves loopback only (--port -1 turns it off) [TUNNELCAST_TLS_ONLY].")
+    boolean tlsOnly;
 
     @Option(names = "--max-message-bytes", paramLabel = "SIZE", converter = Units.Bytes.class,
             defaultValue = "${env:TUNNELCAST_MAX_MESSAGE_BYTES:-4MiB}",
@@ -210,6 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
         RelayConfig.Builder b = RelayConfig.builder()
                 .bindAddress(bind).port(port).tlsPort(tlsPort)
                 .tokenSecret(tokenSecret)
+                .access(accessConfig())
                 .maxMessageBytes((int) maxMessageBytes)
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
                 .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
@@ -231,6 +252,13 @@ public final class ServeCommand implements Callable<Integer> {
             b.archive(archiveConfig());
         }
         return b.build();
+    }
+
+    AccessConfig accessConfig() {
+        return AccessConfig.defaults().withAllowedOrigins(List.of(allowedOrigins.split(",")))
+                .withMetricsToken(metricsToken)
+                .withMetricsBind(metricsBind == null || metricsBind.isBlank() ? null : AccessConfig.hostPort(metricsBind))
+                .withTlsOnly(tlsOnly);
     }
 
     ArchiveConfig archiveConfig() {

@@ -44,9 +44,23 @@ class TokenAuthorityTest {
     }
 
     @Test
+    void aVerdictOnTheActionAloneSaysWhichStreamsTheTokenCovers() {
+        TokenVerdict one = tokens.checkAction(tokens.mint(Action.PLAY, "cam1", now.plusSeconds(60)), Action.PLAY, now);
+        assertThat(one.isAccepted()).isTrue();
+        assertThat(one.allows("cam1")).isTrue();
+        assertThat(one.allows("cam2")).isFalse();
+        TokenVerdict any = tokens.checkAction(tokens.mint(Action.PLAY, TokenAuthority.ANY_STREAM, now.plusSeconds(60)), Action.PLAY, now);
+        assertThat(any.allows("cam2")).isTrue();
+        TokenVerdict publish = tokens.checkAction(tokens.mint(Action.PUBLISH, "cam1", now.plusSeconds(60)), Action.PLAY, now);
+        assertThat(publish.kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(publish.allows("cam1")).isFalse();
+    }
+
+    @Test
     void withoutASecretEveryoneIsAccepted() {
         TokenAuthority open = new TokenAuthority("");
         assertThat(open.enabled()).isFalse();
         assertThat(open.check(null, Action.PUBLISH, "cam1", now).isAccepted()).isTrue();
+        assertThat(open.checkAction(null, Action.PLAY, now).allows("any")).isTrue();
     }
 }

@@ -75,6 +75,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void accessOptionsAreParsed() {
+        RelayConfig defaults = parse();
+        assertThat(defaults.access()).isEqualTo(dev.tunnelcast.server.access.AccessConfig.defaults());
+        assertThat(defaults.access().allowedOrigins()).containsExactly("self");
+        RelayConfig c = parse("--allowed-origins", "https://app.example.com,http://localhost:3000", "--metrics-token", "scrape",
+                "--metrics-bind", "[::1]:9100", "--tls-only", "--tls-keystore", "relay.p12");
+        assertThat(c.access().allowedOrigins()).containsExactly("https://app.example.com:443", "http://localhost:3000");
+        assertThat(c.access().metricsToken()).isEqualTo("scrape");
+        assertThat(c.access().metricsBind().getHostString()).isEqualTo("::1");
+        assertThat(c.access().metricsBind().getPort()).isEqualTo(9100);
+        assertThat(c.access().tlsOnly()).isTrue();
+        assertThat(c.plainBindAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> parse("--metrics-bind", "9100")).hasMessageContaining("--metrics-bind takes HOST:PORT");
+        assertThatThrownBy(() -> parse("--tls-only")).hasMessageContaining("--tls-only needs TLS");
+        assertThatThrownBy(() -> parse("--allowed-origins", "https://app.example.com/x")).hasMessageContaining("not an origin");
+    }
+
+    @Test
     void badValuesAreClearErrors() {
         assertThatThrownBy(() -> parse("--player-queue-age", "soon")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> parse("--max-message-bytes", "lots")).hasMessageContaining("not a size");

@@ -70,6 +70,17 @@ public final class RawSocket implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Exactly {@code length} bytes (a response body whose Content-Length the head gave). */
+    public byte[] readBytes(int length) {
+        try {
+            byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new AssertionError("fewer than " + length + " bytes before the end", e);
+        }
+    }
+
     /** Upgrades to a WebSocket on {@code path} and returns the 101 response head. */
     public String upgrade(String path) {
         write(upgradeRequest(path, "13"));

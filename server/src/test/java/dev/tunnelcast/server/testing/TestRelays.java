@@ -55,10 +55,21 @@ public final class TestRelays {
     }
 
     public static HttpResponse<String> get(Relay relay, String path) {
+        return get(relay.baseUri().resolve(path));
+    }
+
+    /** A GET with header name/value pairs ("Authorization", "Bearer …"). */
+    public static HttpResponse<String> get(URI uri, String... headers) {
+        return send(uri, "GET", headers);
+    }
+
+    public static HttpResponse<String> send(URI uri, String method, String... headers) {
         try {
-            return HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(relay.baseUri().resolve(path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -1,0 +1,84 @@
+package dev.tunnelcast.server.access;
+
+import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.auth.TokenVerdict;
+import dev.tunnelcast.server.clock.RelayClock;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.PathTemplateMatch;
+import java.time.Instant;
+import java.util.Deque;
+
+/**
+ * Reading anything about a stream over HTTP takes a token that grants {@code play} on it,
+ * from {@code Authorization: Bearer} or {@code ?token=} (players and HLS clients cannot set
+ * headers on every request). Without a token secret every request passes.
+ */
+final class StreamAccess {
+
+    /** The verdict on a stream list's token, which says which streams the list may show. */
+    static final AttachmentKey<TokenVerdict> LIST_VERDICT = AttachmentKey.create(TokenVerdict.class);
+
+    private final TokenAuthority tokens;
+    private final RelayClock clock;
+    private final AccessRefusals refusals;
+
+    StreamAccess(TokenAuthority tokens, RelayClock clock, AccessRefusals refusals) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.refusals = refusals;
+    }
+
+    /** For a route with a {@code {stream}} path parameter. */
+    HttpHandler stream(HttpHandler next) {
+        return exchange -> {
+            PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+            String stream = match == null ? null : match.getParameters().get("stream");
+            if (pass(exchange, tokens.check(token(exchange), Action.PLAY, stream, now()))) {
+                next.handleRequest(exchange);
+            }
+        };
+    }
+
+    /** For a list of streams: any valid play token; the list shows the streams it names. */
+    HttpHandler list(HttpHandler next) {
+        return exchange -> {
+            TokenVerdict verdict = tokens.checkAction(token(exchange), Action.PLAY, now());
+            if (pass(exchange, verdict)) {
+                exchange.putAttachment(LIST_VERDICT, verdict);
+                next.handleRequest(exchange);
+            }
+        };
+    }
+
+    private boolean pass(HttpServerExchange exchange, TokenVerdict verdict) {
+        if (verdict.kind() == TokenVerdict.Kind.UNAUTHORIZED) {
+            refusals.unauthorized(exchange, verdict.detail());
+        } else if (verdict.kind() == TokenVerdict.Kind.FORBIDDEN) {
+            refusals.forbidden(exchange, verdict.detail());
+        }
+        return verdict.isAccepted();
+    }
+
+    private Instant now() {
+        return Instant.ofEpochSecond(0, clock.nowMicros() * 1000);
+    }
+
+    /** The request's token: the {@code Authorization: Bearer} header, else {@code ?token=}. */
+    static String token(HttpServerExchange exchange) {
+        String bearer = bearer(exchange);
+        if (bearer != null) {
+            return bearer;
+        }
+        Deque<String> query = exchange.getQueryParameters().get("token");
+        return query == null ? null : query.peekFirst();
+    }
+
+    static String bearer(HttpServerExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+}

@@ -1,0 +1,101 @@
+// @ts-check
+/**
+ * The publisher's WebCodecs `AudioEncoder`: Opus in 20 ms frames, DTX on unless turned off
+ * (silence then costs almost nothing: the voice activity detection of a call), configured
+ * from the first captured `AudioData` (its sample rate and up to two channels; Opus decodes
+ * at 48 kHz whatever went in).
+ */
+import { bytesOf, opusHead } from './track-format.js';
+
+/**
+ * @typedef {object} AudioTrackFormat
+ * @property {Uint8Array} opusHead
+ * @property {number} channels
+ * @property {number} inputSampleRate
+ * @property {number} bitrateBps
+ */
+
+/**
+ * @typedef {object} EncodedAudio
+ * @property {Uint8Array} payload
+ * @property {number} timestampMicros  the source's timestamp of the packet's first sample
+ * @property {number} durationMicros
+ */
+
+/**
+ * @typedef {object} AudioEncoderListener
+ * @property {(format: AudioTrackFormat) => void} onFormat
+ * @property {(packet: EncodedAudio) => void} onPacket
+ * @property {(error: Error) => void} onError
+ */
+
+export const OPUS_FRAME_MICROS = 20_000;
+
+export class AudioTrackEncoder {
+  /** @param {{ bitrateBps: number, dtx: boolean }} settings @param {AudioEncoderListener} listener */
+  constructor(settings, listener) {
+    this.settings = settings;
+    this.listener = listener;
+    /** @type {AudioEncoder | null} */
+    this.encoder = null;
+    /** @type {AudioTrackFormat | null} */
+    this.format = null;
+    this.configuring = false;
+    this.packetsEncoded = 0;
+    this.unsupported = '';
+  }
+
+  /** Encodes (and closes) one chunk of captured audio. @param {AudioData} data */
+  async encode(data) {
+    try {
+      if (!this.encoder) {
+        if (this.configuring) return;
+        await this.configure(data.sampleRate, Math.min(2, data.numberOfChannels));
+      }
+      if (this.encoder?.state === 'configured') this.encoder.encode(data);
+    } finally {
+      data.close();
+    }
+  }
+
+  /** @param {number} sampleRate @param {number} channels */
+  async configure(sampleRate, channels) {
+    this.configuring = true;
+    try {
+      /** @type {AudioEncoderConfig} */
+      const config = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: this.settings.bitrateBps,
+        opus: { frameDuration: OPUS_FRAME_MICROS, usedtx: this.settings.dtx, format: 'opus' } };
+      const { supported } = await AudioEncoder.isConfigSupported(config);
+      if (!supported) {
+        this.unsupported = `this browser cannot encode Opus from ${channels} channel(s) at ${sampleRate} Hz`;
+        throw new Error(this.unsupported);
+      }
+      const encoder = new AudioEncoder({
+        output: (chunk, metadata) => this.output(chunk, metadata, channels, sampleRate),
+        error: (e) => this.listener.onError(e instanceof Error ? e : new Error(String(e))),
+      });
+      encoder.configure(config);
+      this.encoder = encoder;
+    } finally {
+      this.configuring = false;
+    }
+  }
+
+  /**
+   * @param {EncodedAudioChunk} chunk @param {EncodedAudioChunkMetadata | undefined} metadata
+   * @param {number} channels @param {number} inputSampleRate
+   */
+  output(chunk, metadata, channels, inputSampleRate) {
+    if (!this.format || metadata?.decoderConfig) {
+      const description = metadata?.decoderConfig?.description ? bytesOf(metadata.decoderConfig.description) : null;
+      this.format = { opusHead: opusHead(channels, inputSampleRate, description), channels, inputSampleRate, bitrateBps: this.settings.bitrateBps };
+      this.listener.onFormat(this.format);
+    }
+    this.packetsEncoded++;
+    this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros: chunk.timestamp, durationMicros: chunk.duration ?? OPUS_FRAME_MICROS });
+  }
+
+  close() {
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+  }
+}

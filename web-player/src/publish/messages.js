@@ -1,0 +1,71 @@
+// @ts-check
+/**
+ * The messages between the publish page and the publish worker (which owns the WebSocket,
+ * the clock sync, the encoders and the send queue, so that page work cannot delay capture).
+ *
+ * @typedef {'auto' | 'h264' | 'vp8'} VideoCodecChoice
+ *
+ * @typedef {object} PublishSettings  every limit and knob of a publication (page options)
+ * @property {VideoCodecChoice} videoCodec
+ * @property {number} videoBitrateBps      0: from the picture size
+ * @property {number} audioBitrateBps
+ * @property {number} keyframeIntervalMs
+ * @property {boolean} dtx                 Opus discontinuous transmission: silence costs almost nothing
+ * @property {number} queueBytes           the send queue's byte bound (here + the socket's buffer)
+ * @property {number} queueAgeMs           the send queue's age bound
+ * @property {number} raiseAfterMs         the backlog stays short this long before the bitrate goes up
+ *
+ * @typedef {'idle' | 'starting' | 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'unauthorized' | 'unsupported' | 'error'} PublisherState
+ *
+ * @typedef {object} PublisherStats   window.tunnelcast.stats on the publish page
+ * @property {PublisherState} state
+ * @property {string} message
+ * @property {string} stream
+ * @property {'camera' | 'screen' | ''} source
+ * @property {boolean} offMainThread      frames are read in the worker (MediaStreamTrackProcessor)
+ * @property {string} videoCodec          the TrackConfig's codec string ('' before the first frame)
+ * @property {string} videoEncoder        e.g. "H.264 · 1280x720 · 30 fps"
+ * @property {number} width
+ * @property {number} height
+ * @property {number} videoBitrateBps     what the encoder is set to now
+ * @property {number} videoTargetBps      what it runs at when the uplink keeps up
+ * @property {string} audioCodec
+ * @property {number} audioChannels
+ * @property {number} audioSampleRate     of the captured audio (Opus always decodes at 48 kHz)
+ * @property {number} audioBitrateBps
+ * @property {boolean} dtx
+ * @property {number} bitrateKbps         sent, over the last second
+ * @property {number} queueBytes          waiting in the send queue
+ * @property {number} socketBufferedBytes the WebSocket's bufferedAmount
+ * @property {number} networkDelayMs      how long a Ping waited beyond that (the browser's network process, the kernel)
+ * @property {number} drainRateKbps       what the socket sent per second lately
+ * @property {number} congestions         times the uplink fell behind
+ * @property {number} videoDropped        video packets dropped by the send queue
+ * @property {number} audioDropped
+ * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
+ * @property {number} bitrateDecreases
+ * @property {number} bitrateIncreases
+ * @property {number} framesCaptured
+ * @property {number} framesEncoded
+ * @property {number} encoderDrops        frames not encoded because the encoder was behind
+ * @property {number} keyframes
+ * @property {number} keyframeRequests    from the relay
+ * @property {number} audioPacketsEncoded
+ * @property {number} videoPacketsSent
+ * @property {number} audioPacketsSent
+ * @property {number} connections
+ * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
+ * @property {number} audioCaptureToPacketMs
+ * @property {number} clockOffsetMs
+ * @property {number} rttMs
+ *
+ * @typedef {{ type: 'start', url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings,
+ *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null }
+ *   | { type: 'videoFrame', frame: VideoFrame }
+ *   | { type: 'audioData', data: AudioData }
+ *   | { type: 'stop' }} ToPublishWorker
+ *
+ * @typedef {{ type: 'stats', stats: PublisherStats }
+ *   | { type: 'stopped' }} FromPublishWorker
+ */
+export {};

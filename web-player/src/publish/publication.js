@@ -1,0 +1,343 @@
+// @ts-check
+/**
+ * One browser publication, wired in one place (it runs in the publish worker): captured
+ * frames → WebCodecs encoders → MediaPackets (per-track sequence numbers, pts on one media
+ * timeline, capture times on the relay clock through ping/pong) → the bounded send queue →
+ * the WebSocket to /ws/publish/{stream}, as the Java agent speaks it: Hello{PUBLISHER},
+ * Welcome, a first Pong, the TrackConfigs, media; the relay's KeyframeRequests answered;
+ * reconnect with backoff, resuming with the configs and a keyframe; EndOfStream at the end.
+ * The uplink's backlog drives the video bitrate (UplinkBitrate).
+ */
+import { RelayConnection } from '../transport/connection.js';
+import { envelopeBytes, helloBytes } from '../transport/wire.js';
+import { localNowMicros } from '../transport/clock-sync.js';
+import { Role, TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
+import { UplinkQueue } from './uplink-queue.js';
+import { UplinkBitrate } from './uplink-bitrate.js';
+import { CaptureTimeline } from './capture-timeline.js';
+import { VideoTrackEncoder } from './video-track-encoder.js';
+import { AudioTrackEncoder } from './audio-track-encoder.js';
+
+/** @typedef {import('./messages.js').PublishSettings} PublishSettings */
+/** @typedef {import('./messages.js').PublisherStats} PublisherStats */
+/** @typedef {import('./messages.js').PublisherState} PublisherState */
+
+export const VIDEO_TRACK = 1;
+export const AUDIO_TRACK = 2;
+const CLIENT_NAME = 'tunnelcast-web-publisher';
+const CLIENT_VERSION = '0.1.0';
+const PUMP_INTERVAL_MS = 10;
+const TICK_INTERVAL_MS = 250;
+/** Relay keyframe requests closer together than this are answered once (as the agent). */
+const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
+/** The backlog counts as short below this much of the stream's bitrate. */
+const SHORT_BACKLOG_MS = 100;
+const STOP_FLUSH_TIMEOUT_MS = 2000;
+const FIRST_PONG_TIMEOUT_MS = 2000;
+/**
+ * Pings measure the backlog the browser hides below bufferedAmount, so they go often; the
+ * clock's min-RTT filter keeps as many seconds of them as the player's (16 × 2 s).
+ */
+const PING_INTERVAL_MS = 250;
+const CLOCK_WINDOW = 128;
+/** Video waiting for a keyframe asks the encoder for one at most this often. */
+const GATE_KEYFRAME_INTERVAL_MS = 300;
+
+export class Publication {
+  /**
+   * @param {{ url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings }} options
+   * @param {(stats: PublisherStats) => void} report  called every 250 ms
+   */
+  constructor(options, report) {
+    this.options = options;
+    this.report = report;
+    const settings = options.settings;
+    this.queue = new UplinkQueue({ maxBytes: settings.queueBytes, maxAgeMs: settings.queueAgeMs });
+    /** @type {UplinkBitrate | null} set when the video's size (and so its default bitrate) is known */
+    this.bitrate = null;
+    this.epochLocalMicros = localNowMicros();
+    this.videoTimeline = new CaptureTimeline(this.epochLocalMicros);
+    this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+    /** @type {Map<number, Uint8Array<ArrayBuffer>>} the latest TrackConfig envelope of each track */
+    this.trackConfigs = new Map();
+    this.sequences = { [VIDEO_TRACK]: 0, [AUDIO_TRACK]: 0 };
+    /** media flows: welcomed and the clock sampled once */
+    this.live = false;
+    this.stopping = false;
+    this.state = /** @type {PublisherState} */ ('connecting');
+    this.message = 'Connecting to the relay…';
+    this.offMainThread = false;
+    /** @type {ReadableStreamDefaultReader<VideoFrame | AudioData>[]} */
+    this.readers = [];
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.pongTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pumpTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.tickTimer = undefined;
+    this.lastKeyframeRequestMs = -Infinity;
+    /** when video waiting for a keyframe (after a drop) last asked the encoder for one */
+    this.lastGateKeyframeMs = -Infinity;
+    this.keyframeRequests = 0;
+    /** packets encoded while no connection was live (connecting, reconnecting) */
+    this.droppedOffline = 0;
+    this.framesCaptured = 0;
+    this.connections = 0;
+    /** capture → encoded packet of the latest packet of each track, ms (capture delivery + encoding) */
+    this.captureToPacketMs = { video: NaN, audio: NaN };
+    /** @type {[number, number][]} [ms, bytes sent so far], for the bitrate */
+    this.sentHistory = [];
+    this.video = new VideoTrackEncoder({ codec: settings.videoCodec, bitrateBps: settings.videoBitrateBps, keyframeIntervalMs: settings.keyframeIntervalMs }, {
+      onFormat: (f) => this.announce(VIDEO_TRACK, { trackId: VIDEO_TRACK, kind: TrackKind.VIDEO, codec: f.codec, decoderConfig: f.decoderConfig,
+        width: f.width, height: f.height, frameRate: f.frameRate, bitrate: this.video.bitrateBps }),
+      onPacket: (p) => this.media(VIDEO_TRACK, this.videoTimeline, p.payload, p.keyframe, p.timestampMicros, p.durationMicros),
+      onError: (e) => this.fail('error', `Video encoder: ${e.message}`),
+    });
+    this.audio = new AudioTrackEncoder({ bitrateBps: settings.audioBitrateBps, dtx: settings.dtx }, {
+      onFormat: (f) => this.announce(AUDIO_TRACK, { trackId: AUDIO_TRACK, kind: TrackKind.AUDIO, codec: 'opus', decoderConfig: f.opusHead,
+        sampleRate: 48_000, channels: f.channels, bitrate: f.bitrateBps }),
+      onPacket: (p) => this.media(AUDIO_TRACK, this.audioTimeline, p.payload, true, p.timestampMicros, p.durationMicros),
+      onError: (e) => this.fail('error', `Audio encoder: ${e.message}`),
+    });
+    this.connection = new RelayConnection(options.url, {
+      onOpen: () => this.welcomed(),
+      onPong: () => {
+        this.observeNetwork(performance.now());
+        this.goLive();
+      },
+      onClose: (verdict, code) => {
+        this.live = false;
+        if (this.stopping) return;
+        const state = verdict.retry ? 'reconnecting' : verdict.state === 'unauthorized' ? 'unauthorized' : 'error';
+        // The player's wording speaks of watching.
+        this.setState(state, state === 'unauthorized' ? `Not authorized to publish ${options.stream}: the token is missing, invalid, `
+          + `expired, or not a publish token for this stream (${code}).` : `${verdict.message} (${code})`);
+      },
+      onEnvelope: (envelope) => this.fromRelay(envelope),
+    }, { hello: helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME), pingIntervalMs: PING_INTERVAL_MS, clockWindow: CLOCK_WINDOW });
+  }
+
+  start() {
+    this.connection.start();
+    this.pumpTimer = setInterval(() => this.pump(), PUMP_INTERVAL_MS);
+    this.tickTimer = setInterval(() => this.tick(), TICK_INTERVAL_MS);
+  }
+
+  /**
+   * Reads a track's frames off its stream in this worker until it ends.
+   * @template {VideoFrame | AudioData} T
+   * @param {ReadableStream<T>} stream @param {(frame: T) => void} onFrame
+   */
+  async read(stream, onFrame) {
+    this.offMainThread = true;
+    const reader = stream.getReader();
+    this.readers.push(reader);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || !value) return;
+      onFrame(value);
+    }
+  }
+
+  /** @param {VideoFrame} frame */
+  videoFrame(frame) {
+    if (this.stopping) {
+      frame.close();
+      return;
+    }
+    this.framesCaptured++;
+    this.videoTimeline.observe(frame.timestamp, localNowMicros());
+    void this.video.encode(frame, performance.now()).catch((e) => this.fail('unsupported', e.message));
+  }
+
+  /** @param {AudioData} data */
+  audioData(data) {
+    if (this.stopping) {
+      data.close();
+      return;
+    }
+    this.audioTimeline.observe(data.timestamp, localNowMicros());
+    void this.audio.encode(data).catch((e) => this.fail('unsupported', e.message));
+  }
+
+  /** Stops capture, sends EndOfStream after what is queued and closes. */
+  async stop() {
+    this.stopping = true;
+    await Promise.allSettled(this.readers.map((r) => r.cancel()));
+    this.video.close();
+    this.audio.close();
+    if (this.live) {
+      this.queue.offerControl(envelopeBytes({ case: 'endOfStream', value: { reason: 'publisher stopped' } }), performance.now());
+      const deadline = performance.now() + STOP_FLUSH_TIMEOUT_MS;
+      while (performance.now() < deadline && (this.queue.items.length || (this.connection.socket?.bufferedAmount ?? 0) > 0)) {
+        this.pump();
+        await new Promise((resolve) => setTimeout(resolve, PUMP_INTERVAL_MS));
+      }
+    }
+    clearInterval(this.pumpTimer);
+    clearInterval(this.tickTimer);
+    this.connection.stop();
+    this.live = false;
+    this.setState('stopped', 'Stopped.');
+    this.report(this.stats());
+  }
+
+  welcomed() {
+    this.live = false;
+    this.connections++;
+    this.queue.reset();
+    this.setState('connecting', 'Connected; syncing the clock…');
+    // A relay that does not answer the first Ping still gets the media, on the last clock estimate (as the agent).
+    clearTimeout(this.pongTimer);
+    this.pongTimer = setTimeout(() => this.goLive(), FIRST_PONG_TIMEOUT_MS);
+  }
+
+  /** After the first Pong of a connection: capture times are on the relay clock from the first packet on. */
+  goLive() {
+    clearTimeout(this.pongTimer);
+    if (this.live || this.stopping || !this.connection.socket) return;
+    this.live = true;
+    const now = performance.now();
+    for (const bytes of this.trackConfigs.values()) this.queue.offerControl(bytes, now);
+    this.video.requestKeyframe();
+    this.setState('live', '');
+  }
+
+  /** @param {import('../transport/wire.js').Envelope} envelope */
+  fromRelay(envelope) {
+    switch (envelope.kind.case) {
+      case 'keyframeRequest': {
+        const now = performance.now();
+        if (now - this.lastKeyframeRequestMs >= KEYFRAME_REQUEST_MIN_INTERVAL_MS) {
+          this.lastKeyframeRequestMs = now;
+          this.keyframeRequests++;
+          this.video.requestKeyframe();
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /**
+   * A track's (new) configuration: queued at once when live, else with the next connection's.
+   * @param {number} trackId
+   * @param {import('@bufbuild/protobuf').MessageInitShape<typeof import('../gen/tunnelcast/v1/tunnelcast_pb.js').TrackConfigSchema>} config
+   */
+  announce(trackId, config) {
+    const bytes = envelopeBytes({ case: 'trackConfig', value: config });
+    const previous = this.trackConfigs.get(trackId);
+    if (previous && previous.length === bytes.length && previous.every((v, i) => v === bytes[i])) return;
+    this.trackConfigs.set(trackId, bytes);
+    if (trackId === VIDEO_TRACK && !this.bitrate) {
+      this.bitrate = new UplinkBitrate({ targetBps: this.video.bitrateBps, raiseAfterMs: this.options.settings.raiseAfterMs });
+    }
+    if (this.live) this.queue.offerControl(bytes, performance.now());
+  }
+
+  /**
+   * @param {number} trackId @param {CaptureTimeline} timeline @param {Uint8Array} payload @param {boolean} keyframe
+   * @param {number} timestampMicros @param {number} durationMicros
+   */
+  media(trackId, timeline, payload, keyframe, timestampMicros, durationMicros) {
+    if (!this.live || this.stopping) {
+      this.droppedOffline++;
+      return;
+    }
+    const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
+    this.captureToPacketMs[trackId === VIDEO_TRACK ? 'video' : 'audio'] = (localNowMicros() - captureLocalMicros) / 1000;
+    const captureTimeMicros = Math.round(this.connection.clock.toRelayMicros(captureLocalMicros));
+    const sequence = trackId === VIDEO_TRACK ? this.sequences[VIDEO_TRACK]++ : this.sequences[AUDIO_TRACK]++;
+    const bytes = envelopeBytes({ case: 'mediaPacket', value: { trackId, sequence: BigInt(sequence),
+      ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros))), durationMicros: Math.round(durationMicros), keyframe,
+      captureTimeMicros: BigInt(captureTimeMicros), payload } });
+    const now = performance.now();
+    const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now);
+    if (congested) this.congested(now);
+    this.pump();
+  }
+
+  /** @param {number} now */
+  congested(now) {
+    const audioBps = this.audio.format ? this.options.settings.audioBitrateBps : 0;
+    if (this.bitrate?.onCongestion(now, this.queue.drainRateBytesPerSecond * 8, audioBps)) this.video.setBitrate(this.bitrate.currentBps);
+  }
+
+  /**
+   * The queueing beyond the socket's buffer now: the latest Ping's round trip, or the wait of
+   * one still unanswered, above the fastest round trip seen.
+   * @param {number} now
+   */
+  observeNetwork(now) {
+    const clock = this.connection.clock;
+    if (!clock.synced) return;
+    const waitedMs = Math.max(clock.lastRttMicros / 1000, this.connection.oldestPingWaitMs(now));
+    this.queue.observeNetworkDelay(waitedMs - clock.rttMicros / 1000);
+  }
+
+  /** Hands queued messages to the socket while its buffer is low. */
+  pump() {
+    const socket = this.connection.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    const now = performance.now();
+    this.observeNetwork(now);
+    for (const item of this.queue.take(socket.bufferedAmount, now)) socket.send(item.bytes);
+    if (this.live && this.queue.readyForKeyframe(now) && now - this.lastGateKeyframeMs >= GATE_KEYFRAME_INTERVAL_MS) {
+      this.lastGateKeyframeMs = now;
+      this.video.requestKeyframe();
+    }
+  }
+
+  tick() {
+    const now = performance.now();
+    const totalBps = this.video.bitrateBps + this.options.settings.audioBitrateBps;
+    const short = (this.queue.backlogBytes * 8 * 1000) / totalBps + this.queue.networkDelayMs < SHORT_BACKLOG_MS;
+    if (this.live && this.bitrate?.onTick(now, short)) this.video.setBitrate(this.bitrate.currentBps);
+    this.sentHistory.push([now, this.queue.counters.bytesSent]);
+    while (this.sentHistory.length > 2 && now - this.sentHistory[0][0] > 1000) this.sentHistory.shift();
+    this.report(this.stats());
+  }
+
+  /** @param {PublisherState} state @param {string} message */
+  setState(state, message) {
+    this.state = state;
+    this.message = message;
+  }
+
+  /** @param {PublisherState} state @param {string} message */
+  fail(state, message) {
+    if (this.state === state && this.message === message) return;
+    console.warn(`tunnelcast publisher: ${message}`);
+    this.setState(state, message);
+  }
+
+  /** @returns {PublisherStats} */
+  stats() {
+    const [t0, b0] = this.sentHistory[0] ?? [0, 0];
+    const [t1, b1] = this.sentHistory[this.sentHistory.length - 1] ?? [0, 0];
+    const c = this.queue.counters;
+    const clock = this.connection.clock;
+    const v = this.video;
+    const vf = v.format;
+    const af = this.audio.format;
+    const codecName = vf ? (vf.codec.startsWith('avc1') ? 'H.264' : vf.codec.toUpperCase()) : '';
+    return {
+      state: this.state, message: this.message, stream: this.options.stream, source: this.options.source, offMainThread: this.offMainThread,
+      videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '',
+      width: vf?.width ?? 0, height: vf?.height ?? 0, videoBitrateBps: v.bitrateBps, videoTargetBps: this.bitrate?.targetBps ?? v.bitrateBps,
+      audioCodec: af ? 'opus' : '', audioChannels: af?.channels ?? 0, audioSampleRate: af?.inputSampleRate ?? 0,
+      audioBitrateBps: this.options.settings.audioBitrateBps, dtx: this.options.settings.dtx,
+      bitrateKbps: t1 > t0 ? ((b1 - b0) * 8) / (t1 - t0) : 0,
+      queueBytes: this.queue.queuedBytes, socketBufferedBytes: this.connection.socket?.bufferedAmount ?? 0, networkDelayMs: this.queue.networkDelayMs,
+      drainRateKbps: (this.queue.drainRateBytesPerSecond * 8) / 1000 || 0,
+      congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped, droppedOffline: this.droppedOffline,
+      bitrateDecreases: this.bitrate?.decreases ?? 0, bitrateIncreases: this.bitrate?.increases ?? 0,
+      framesCaptured: this.framesCaptured, framesEncoded: v.framesEncoded, encoderDrops: v.encoderDrops, keyframes: v.keyframes,
+      keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audio.packetsEncoded,
+      videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
+      videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
+      clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
+    };
+  }
+}

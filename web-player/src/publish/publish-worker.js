@@ -1,0 +1,51 @@
+// @ts-check
+/// <reference lib="webworker" />
+/**
+ * The publish worker: reads the captured frames (the page transfers the
+ * MediaStreamTrackProcessor streams here, or posts frames one by one where it has none),
+ * encodes them and owns the WebSocket, so page work cannot delay capture or sending.
+ */
+import { Publication } from './publication.js';
+
+/** @typedef {import('./messages.js').ToPublishWorker} ToPublishWorker */
+/** @typedef {import('./messages.js').FromPublishWorker} FromPublishWorker */
+
+const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+/** @param {FromPublishWorker} message */
+const post = (message) => scope.postMessage(message);
+
+/** @type {Publication | null} */
+let publication = null;
+
+scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'start': {
+      const p = new Publication(message, (stats) => post({ type: 'stats', stats }));
+      publication = p;
+      p.start();
+      if (message.video) void p.read(message.video, (frame) => p.videoFrame(frame)).catch((e) => p.fail('error', `Video capture: ${e.message}`));
+      if (message.audio) void p.read(message.audio, (data) => p.audioData(data)).catch((e) => p.fail('error', `Audio capture: ${e.message}`));
+      break;
+    }
+    case 'videoFrame':
+      if (publication) publication.videoFrame(message.frame);
+      else message.frame.close();
+      break;
+    case 'audioData':
+      if (publication) publication.audioData(message.data);
+      else message.data.close();
+      break;
+    case 'stop':
+      void (publication?.stop() ?? Promise.resolve()).finally(() => {
+        post({ type: 'stopped' });
+        scope.close();
+      });
+      break;
+    default: {
+      /** @type {never} */
+      const unknown = message;
+      throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+    }
+  }
+};

@@ -1,0 +1,188 @@
+// @ts-check
+/**
+ * The publisher's WebCodecs `VideoEncoder`: H.264 (Constrained Baseline, avcC out of band)
+ * where `isConfigSupported` says so, else VP8; `latencyMode: "realtime"`; configured from
+ * the first frame's size (again when it changes: a resized screen share); a keyframe at
+ * the interval and on request; frames skipped while the encoder is behind.
+ */
+import { avcCodecString, bytesOf, h264EncoderCodec, vp8Vpcc } from './track-format.js';
+
+/** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
+
+/**
+ * @typedef {object} VideoTrackFormat  what the TrackConfig says
+ * @property {string} codec
+ * @property {Uint8Array} decoderConfig
+ * @property {number} width
+ * @property {number} height
+ * @property {number} frameRate
+ */
+
+/**
+ * @typedef {object} EncodedVideo
+ * @property {Uint8Array} payload
+ * @property {boolean} keyframe
+ * @property {number} timestampMicros  the source frame's timestamp
+ * @property {number} durationMicros
+ */
+
+/**
+ * @typedef {object} VideoEncoderListener
+ * @property {(format: VideoTrackFormat) => void} onFormat   before the first packet, and when it changes
+ * @property {(packet: EncodedVideo) => void} onPacket
+ * @property {(error: Error) => void} onError
+ */
+
+/** Frames waiting in the encoder beyond which new ones are skipped (the encoder is behind). */
+const MAX_ENCODE_QUEUE = 2;
+const DEFAULT_FRAME_RATE = 30;
+
+/**
+ * The first configuration the browser supports, H.264 before VP8 (or only the one asked for).
+ * @param {VideoCodecChoice} choice @param {number} width @param {number} height @param {number} frameRate @param {number} bitrate
+ * @returns {Promise<VideoEncoderConfig | null>}
+ */
+export async function chooseVideoConfig(choice, width, height, frameRate, bitrate) {
+  /** @type {VideoEncoderConfig} */
+  const common = { codec: '', width, height, bitrate, framerate: frameRate, latencyMode: 'realtime' };
+  /** @type {VideoEncoderConfig[]} */
+  const candidates = [];
+  if (choice !== 'vp8') candidates.push({ ...common, codec: h264EncoderCodec(width, height), avc: { format: 'avc' } });
+  if (choice !== 'h264') candidates.push({ ...common, codec: 'vp8' });
+  for (const config of candidates) {
+    try {
+      const { supported } = await VideoEncoder.isConfigSupported(config);
+      if (supported) return config;
+    } catch {
+      // a config the browser cannot even parse: try the next one
+    }
+  }
+  return null;
+}
+
+export class VideoTrackEncoder {
+  /**
+   * @param {{ codec: VideoCodecChoice, bitrateBps: number, keyframeIntervalMs: number }} settings  bitrateBps 0: from the size
+   * @param {VideoEncoderListener} listener
+   */
+  constructor(settings, listener) {
+    this.settings = settings;
+    this.listener = listener;
+    /** @type {VideoEncoder | null} */
+    this.encoder = null;
+    /** @type {VideoEncoderConfig | null} */
+    this.config = null;
+    /** @type {VideoTrackFormat | null} */
+    this.format = null;
+    this.bitrateBps = settings.bitrateBps;
+    this.keyframeWanted = true;
+    this.lastKeyframeMs = -Infinity;
+    this.configuring = false;
+    this.framesEncoded = 0;
+    this.encoderDrops = 0;
+    this.keyframes = 0;
+    this.unsupported = '';
+  }
+
+  /** The bitrate for a picture size when none is set: 0.08 bit per pixel at 30 fps, 4 Mbit/s at most. @param {number} width @param {number} height */
+  static defaultBitrate(width, height) {
+    return Math.min(4_000_000, Math.round(width * height * DEFAULT_FRAME_RATE * 0.08));
+  }
+
+  /** Encodes (and closes) a frame, or skips it. @param {VideoFrame} frame @param {number} nowMs */
+  async encode(frame, nowMs) {
+    try {
+      const width = frame.displayWidth & ~1;
+      const height = frame.displayHeight & ~1;
+      if (!this.config || this.config.width !== width || this.config.height !== height) {
+        if (this.configuring) return;
+        await this.configure(width, height);
+      }
+      const encoder = this.encoder;
+      if (!encoder || encoder.state !== 'configured') return;
+      if (encoder.encodeQueueSize > MAX_ENCODE_QUEUE) {
+        this.encoderDrops++;
+        return;
+      }
+      const keyFrame = this.keyframeWanted || nowMs - this.lastKeyframeMs >= this.settings.keyframeIntervalMs;
+      if (keyFrame) {
+        this.keyframeWanted = false;
+        this.lastKeyframeMs = nowMs;
+      }
+      encoder.encode(frame, { keyFrame });
+      this.framesEncoded++;
+    } finally {
+      frame.close();
+    }
+  }
+
+  requestKeyframe() {
+    this.keyframeWanted = true;
+  }
+
+  /** @param {number} bps */
+  setBitrate(bps) {
+    this.bitrateBps = bps;
+    if (this.encoder?.state === 'configured' && this.config) {
+      this.config = { ...this.config, bitrate: bps };
+      this.encoder.configure(this.config);
+      this.keyframeWanted = true; // a new configuration may bring a new avcC, which wants a keyframe after it
+    }
+  }
+
+  /** @param {number} width @param {number} height */
+  async configure(width, height) {
+    this.configuring = true;
+    try {
+      if (!this.settings.bitrateBps && !this.config) this.bitrateBps = VideoTrackEncoder.defaultBitrate(width, height);
+      const config = await chooseVideoConfig(this.settings.codec, width, height, DEFAULT_FRAME_RATE, this.bitrateBps);
+      if (!config) {
+        this.unsupported = `this browser cannot encode ${this.settings.codec === 'auto' ? 'H.264 or VP8' : this.settings.codec} video at ${width}x${height}`;
+        throw new Error(this.unsupported);
+      }
+      if (!this.encoder || this.encoder.state === 'closed') {
+        this.encoder = new VideoEncoder({
+          output: (chunk, metadata) => this.output(chunk, metadata),
+          error: (e) => this.listener.onError(e instanceof Error ? e : new Error(String(e))),
+        });
+      }
+      this.encoder.configure(config);
+      this.config = config;
+      this.keyframeWanted = true;
+    } finally {
+      this.configuring = false;
+    }
+  }
+
+  /** @param {EncodedVideoChunk} chunk @param {EncodedVideoChunkMetadata | undefined} metadata */
+  output(chunk, metadata) {
+    const config = /** @type {VideoEncoderConfig} */ (this.config);
+    const described = metadata?.decoderConfig;
+    if (described || !this.format) {
+      const description = described?.description ? bytesOf(described.description) : null;
+      const codec = description && config.codec.startsWith('avc1') ? avcCodecString(description) : config.codec === 'vp8' ? 'vp8' : '';
+      if (!codec) return; // H.264 without its avcC yet: nothing a player could decode
+      /** @type {VideoTrackFormat} */
+      const format = { codec, decoderConfig: description ?? vp8Vpcc(), width: config.width, height: config.height,
+        frameRate: config.framerate ?? DEFAULT_FRAME_RATE };
+      if (!sameFormat(format, this.format)) {
+        this.format = format;
+        this.listener.onFormat(format);
+      }
+    }
+    const keyframe = chunk.type === 'key';
+    if (keyframe) this.keyframes++;
+    this.listener.onPacket({ payload: bytesOf(chunk), keyframe, timestampMicros: chunk.timestamp,
+      durationMicros: chunk.duration ?? Math.round(1e6 / (config.framerate ?? DEFAULT_FRAME_RATE)) });
+  }
+
+  close() {
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+  }
+}
+
+/** @param {VideoTrackFormat} a @param {VideoTrackFormat | null} b */
+function sameFormat(a, b) {
+  return !!b && a.codec === b.codec && a.width === b.width && a.height === b.height
+    && a.decoderConfig.length === b.decoderConfig.length && a.decoderConfig.every((v, i) => v === b.decoderConfig[i]);
+}
