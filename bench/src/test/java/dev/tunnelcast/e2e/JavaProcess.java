@@ -26,7 +26,10 @@ final class JavaProcess implements AutoCloseable {
     private JavaProcess(Path log, int port, List<String> mainAndArgs) throws IOException {
         this.port = port;
         this.log = log;
-        List<String> command = new ArrayList<>(List.of(
+        // A child inherits ignored signals: started from a script's background job (as CI may
+        // be), SIGINT is ignored, and then the JVM does not let the agent handle it either. A
+        // user's terminal delivers it, so the process starts with INT and TERM at their defaults.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
                         log.getParent().resolve("javacpp").toString()),
