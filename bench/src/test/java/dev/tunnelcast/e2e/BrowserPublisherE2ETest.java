@@ -92,7 +92,7 @@ class BrowserPublisherE2ETest {
         assertThat(live.path("dtx").asBoolean()).isTrue();
 
         // The relay sees an ordinary publication.
-        JsonNode tracks = get("/api/streams/" + stream).path("tracks");
+        JsonNode tracks = get("/api/streams/" + stream, stream).path("tracks");
         assertThat(tracks).hasSize(2);
         assertThat(tracks.get(0).path("codec").asText()).isEqualTo(live.path("videoCodec").asText());
         assertThat(tracks.get(0).path("width").asInt()).isEqualTo(640);
@@ -278,9 +278,11 @@ class BrowserPublisherE2ETest {
         return publisherBrowser.stats();
     }
 
-    private static JsonNode get(String path) throws Exception {
+    /** GET on the relay's API with a play token for {@code stream} (the relay has a token secret). */
+    private static JsonNode get(String path, String stream) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port() + path))
+                .header("Authorization", "Bearer " + stack.token(Action.PLAY, stream))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -291,7 +293,7 @@ class BrowserPublisherE2ETest {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         JsonNode list = null;
         while (System.nanoTime() < deadline) {
-            list = get("/api/streams/" + stream + "/recordings");
+            list = get("/api/streams/" + stream + "/recordings", stream);
             if (list.size() == 1 && !list.get(0).path("state").asText().equals("RECORDING")) {
                 return list.get(0);
             }

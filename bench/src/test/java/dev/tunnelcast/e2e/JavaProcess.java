@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +20,16 @@ import java.util.concurrent.TimeUnit;
 final class JavaProcess implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private JavaProcess(Path log, int port, List<String> mainAndArgs) throws IOException {
         this.port = port;
-        List<String> command = new ArrayList<>(List.of(
+        this.log = log;
+        // A child inherits ignored signals: started from a script's background job (as CI may
+        // be), SIGINT is ignored, and then the JVM does not let the agent handle it either. A
+        // user's terminal delivers it, so the process starts with INT and TERM at their defaults.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
                         log.getParent().resolve("javacpp").toString()),
@@ -88,7 +95,14 @@ final class JavaProcess implements AutoCloseable {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIG%s", signal).isTrue();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            // what it was doing, for the failure message: its threads and its log
+            Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            throw new AssertionError("not stopped within 30 s of SIG" + signal + "; log:\n" + Files.readString(log)
+                    + "\nthreads:\n" + threads);
+        }
         return process.exitValue();
     }
 
