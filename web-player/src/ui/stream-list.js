@@ -2,6 +2,7 @@
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
 import { h } from './dom.js';
 import { fetchApi, unlessRefused } from './relay-api.js';
+import { NameKind, htmlPattern, nameRule } from '../transport/names.js';
 
 /**
  * One stream of /api/streams as read: today's fields and the older names some relays sent.
@@ -32,8 +33,9 @@ export function parseStreams(body) {
 
 /** "Go live from this browser": a stream name, then the publish page. @param {string} search */
 function goLiveForm(search) {
-  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}',
-    placeholder: 'stream name', 'aria-label': 'Stream name', title: 'Letters, digits, _ . - (up to 64)' }));
+  // names.proto's pattern, one source of truth for the relay, the agent and this page.
+  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: htmlPattern(NameKind.STREAM),
+    placeholder: 'stream name', 'aria-label': 'Stream name', title: `A stream name: ${nameRule(NameKind.STREAM).rule}` }));
   return h('form.tc-golive', { onsubmit: (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     location.href = `${search}#/publish/${encodeURIComponent(name.value)}`;
