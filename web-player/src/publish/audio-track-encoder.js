@@ -95,6 +95,11 @@ export class AudioTrackEncoder {
     this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros: chunk.timestamp, durationMicros: chunk.duration ?? OPUS_FRAME_MICROS });
   }
 
+  /** Outputs what the encoder still holds (before its source is replaced). */
+  async flush() {
+    if (this.encoder?.state === 'configured') await this.encoder.flush();
+  }
+
   close() {
     if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
   }
