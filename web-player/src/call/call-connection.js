@@ -58,7 +58,7 @@ export function callCloseVerdict(code, reason, context) {
       return { state: 'error', retry: false, message: `“${room}.${participant}” is not a valid room and participant${said}.` };
     case CloseCode.PROTOCOL_VIOLATION:
       return { state: 'error', retry: false,
-        message: `The relay refused this page${said}: the display name may be too long, or the relay may be older than rooms.` };
+        message: `The relay refused this page${said}. A relay older than rooms cannot hold calls.` };
     case CloseCode.UNSUPPORTED_VERSION:
       return { state: 'unsupported', retry: false, message: 'The relay speaks another protocol version than this page.' };
     default: {

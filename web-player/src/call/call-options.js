@@ -92,7 +92,7 @@ export function participantFor(address, displayName, storage, random) {
 
 /**
  * A random instance id (Hello.instance_id: 8-64 of [A-Za-z0-9_-]), one per page load.
- * @param {(bytes: Uint8Array) => Uint8Array} fillRandom  crypto.getRandomValues
+ * @param {(bytes: Uint8Array<ArrayBuffer>) => Uint8Array} fillRandom  crypto.getRandomValues
  */
 export function newInstanceId(fillRandom) {
   const bytes = fillRandom(new Uint8Array(12));

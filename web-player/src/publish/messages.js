@@ -96,6 +96,9 @@
  *   | { type: 'stamps', stamps: [number, number][] }
  *   | { type: 'stopped' }} FromPublishWorker
  *
+ * connection: welcomed (open), or closed with the code and the relay's reason (its Status
+ * refusal, else the close frame's).
+ *
  * stamps: frame stamps (docs/frame-stamp.md) read off captured frames with their capture
  * times, relay clock ms: [stamp, capturedAtMs], only for frames that carry one.
  */

@@ -137,10 +137,10 @@ export class Publication {
         this.observeNetwork(performance.now());
         this.goLive();
       },
-      onClose: (verdict, code, attempt) => {
+      onClose: (verdict, code, attempt, reason) => {
         this.live = false;
         this.welcomedNow = false;
-        notify({ type: 'connection', open: false, code, reason: verdict.message, retrying: verdict.retry && !this.stopping, attempt });
+        notify({ type: 'connection', open: false, code, reason, retrying: verdict.retry && !this.stopping, attempt });
         if (this.stopping) return;
         const state = verdict.retry ? 'reconnecting' : verdict.state === 'unauthorized' ? 'unauthorized' : 'error';
         // The player's wording speaks of watching.

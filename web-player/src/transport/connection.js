@@ -15,7 +15,8 @@ import { closeVerdict } from './close-codes.js';
  * @typedef {object} ConnectionListener
  * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
  * @property {() => void} onOpen                     a (re)connection was welcomed
- * @property {(verdict: CloseVerdict, code: number, attempt: number) => void} onClose
+ * @property {(verdict: CloseVerdict, code: number, attempt: number, reason: string) => void} onClose  reason: the relay's refusal
+ *                                                  (Status) or the close frame's reason
  * @property {() => void} [onPong]                  a clock sample was taken
  */
 
@@ -178,7 +179,7 @@ export class RelayConnection {
     const verdict = this.finalCodes.includes(code) ? { ...relayVerdict, retry: false } : relayVerdict;
     const shown = this.refusal && !verdict.retry ? { ...verdict, message: `${verdict.message} (${this.refusal})` } : verdict;
     this.attempt++;
-    this.listener.onClose(shown, code, this.attempt);
+    this.listener.onClose(shown, code, this.attempt, this.refusal || reason);
     if (!verdict.retry) return;
     if (this.immediateRetry && this.attempt === 1) {
       this.retryTimer = setTimeout(() => this.open(), 0);
