@@ -45,7 +45,7 @@ export function callCloseVerdict(code, reason, context) {
         message: `The room “${room}” is full${maxMembers ? `: it holds ${maxMembers} participants` : ''}. Try again when someone has left.` };
     case CloseCode.PUBLISHER_EXISTS:
       return { state: 'duplicate', retry: false,
-        message: `You are already in this call in another tab or window (as “${participant}”). Leave it there, or join here with another name.` };
+        message: `You are already in this call in another tab or window (as “${participant}”). Leave the call there, then try again.` };
     case CloseCode.UNAUTHORIZED:
       return { state: 'unauthorized', retry: false,
         message: `This relay needs a join token, and the link's is missing, invalid or expired${said}. Ask for a new link.` };

@@ -102,7 +102,7 @@ export function callScreen(session) {
   const tick = () => {
     const s = session.stats;
     const media = session.media;
-    self.update({ name: `${session.displayName} (you)`, audioMuted: media.audioMuted, pictureOff: !media.videoTrack || !session.publisher,
+    self.update({ name: session.displayName, suffix: ' (you)', audioMuted: media.audioMuted, pictureOff: !media.videoTrack || !session.publisher,
       speaking: s.self.speaking, levelDb: s.self.audioLevelDb, latency: '', latencyTitle: '', note: '', mirrored: !media.screen,
       screenShare: Boolean(media.screen) });
     for (const remote of session.orderedRemotes) tiles.get(remote.member.participant)?.update(remoteView(remote));

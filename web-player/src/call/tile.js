@@ -11,6 +11,7 @@ import { icon } from './icons.js';
 /**
  * @typedef {object} TileView
  * @property {string} name
+ * @property {string} [suffix]         after the name, not in the initials (" (you)")
  * @property {boolean} audioMuted
  * @property {boolean} pictureOff      no picture to show: the camera is off (or none yet)
  * @property {boolean} speaking
@@ -63,8 +64,9 @@ export class Tile {
   /** @param {TileView} v */
   update(v) {
     const el = this.element;
-    if (this.nameText.textContent !== v.name) {
-      this.nameText.textContent = v.name;
+    const label = `${v.name}${v.suffix ?? ''}`;
+    if (this.nameText.textContent !== label) {
+      this.nameText.textContent = label;
       this.avatar.textContent = initialsOf(v.name);
     }
     el.classList.toggle('tc-speaking', v.speaking && !v.audioMuted);
