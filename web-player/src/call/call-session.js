@@ -11,6 +11,7 @@
 import { Player } from '../player.js';
 import { Publisher } from '../publish/publisher.js';
 import { localNowMicros } from '../transport/clock-sync.js';
+import { roomStream } from '../transport/names.js';
 import { CALL_FINAL_CODES, CallConnection } from './call-connection.js';
 import { RoomState, shownName } from './room-state.js';
 import { LocalMedia } from './local-media.js';
@@ -103,7 +104,7 @@ export class CallSession {
   }
 
   get stream() {
-    return `${this.address.room}.${this.participant}`;
+    return roomStream(this.address.room, this.participant);
   }
 
   /** The join screen's preview: the camera and microphone, with the call's audio processing. */

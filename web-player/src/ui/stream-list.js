@@ -2,7 +2,7 @@
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
 import { h } from './dom.js';
 import { fetchApi, unlessRefused } from './relay-api.js';
-import { NameKind, htmlPattern, nameRule } from '../transport/names.js';
+import { NameKind, htmlPattern, nameRule, roomOfStream } from '../transport/names.js';
 
 /**
  * One stream of /api/streams as read: today's fields and the older names some relays sent.
@@ -43,6 +43,16 @@ function goLiveForm(search) {
 }
 
 /**
+ * A participant's stream of a call ("{room}.{participant}") links to the call: the page's
+ * token may not be a join token, so the call's join screen asks for one if it must.
+ * @param {string} stream @param {string} search
+ */
+function callLink(stream, search) {
+  const room = roomOfStream(stream)?.room;
+  return room ? h('a.tc-card-recordings', { href: `${search}#/call/${encodeURIComponent(room)}`, text: 'join call', title: `The call in room ${room}` }) : null;
+}
+
+/**
  * @param {HTMLElement} root @param {string} search the page's query string, kept on links
  * @param {string} token the page's play token: the list shows the streams it may see
  */
@@ -66,6 +76,7 @@ export function mountStreamList(root, search, token) {
         h('div.tc-card-body', null,
           h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }),
             h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
+            callLink(s.name, search),
             h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
     } catch (e) {
