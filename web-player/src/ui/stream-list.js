@@ -44,12 +44,16 @@ function goLiveForm(search) {
 
 /**
  * A participant's stream of a call ("{room}.{participant}") links to the call: the page's
- * token may not be a join token, so the call's join screen asks for one if it must.
+ * token is not a join token and is left out: the call's join screen asks for one.
  * @param {string} stream @param {string} search
  */
 function callLink(stream, search) {
   const room = roomOfStream(stream)?.room;
-  return room ? h('a.tc-card-recordings', { href: `${search}#/call/${encodeURIComponent(room)}`, text: 'join call', title: `The call in room ${room}` }) : null;
+  if (!room) return null;
+  const query = new URLSearchParams(search);
+  query.delete('token'); // a play token; the call wants a join token
+  return h('a.tc-card-recordings', { href: `${query.size ? `?${query}` : location.pathname}#/call/${encodeURIComponent(room)}`, text: 'join call',
+    title: `The call in room ${room}` });
 }
 
 /**
