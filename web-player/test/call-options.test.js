@@ -27,6 +27,9 @@ test('display names: free text up to 64 characters, no control characters, not b
   assert.match(displayNameProblem('x'.repeat(65)), /64/);
   assert.match(displayNameProblem('a\nb'), /control/);
   assert.match(displayNameProblem('a\u0085b'), /control/);
+  assert.match(displayNameProblem('a\u2028b'), /line breaks/);
+  assert.equal(displayNameProblem('🎥'.repeat(64)), '', 'characters, not UTF-16 units, as the relay counts');
+  assert.match(displayNameProblem('🎥'.repeat(65)), /has 65/);
   assert.match(displayNameProblem('   '), /give a name/);
 });
 

@@ -2,8 +2,9 @@
 /**
  * The call page's address, `#/call/{room}?name=…&token=…` (plus `&participant=…` and the
  * player's and publisher's page options), read and checked: the room and participant id
- * against names.proto's rules, the display name as free text of at most 64 characters without
- * control characters (the relay refuses others with 4422). The participant id comes from the
+ * against names.proto's rules, the display name as free text of at most 64 characters (code
+ * points) without control characters or line and paragraph separators (the relay's rule: it
+ * refuses others with 4422). The participant id comes from the
  * link, else from this tab's earlier visit (sessionStorage: a reload is the same participant),
  * else from the name (readable in the relay's stream list and recordings: "ann-k3x9").
  * Pure: storage and randomness come in as arguments.
@@ -54,9 +55,10 @@ export function parseCallAddress(roomPart, params) {
  */
 export function displayNameProblem(name) {
   if (!name.trim()) return 'give a name the others will see';
-  // UTF-16 units, as the relay (Java) counts them: never more than it accepts.
-  if (name.length > DISPLAY_NAME_MAX) return `at most ${DISPLAY_NAME_MAX} characters (this one has ${name.length})`;
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'no control characters';
+  // The relay's rule (PublisherHello): code points, and no control characters or line/paragraph separators.
+  const length = Array.from(name).length;
+  if (length > DISPLAY_NAME_MAX) return `at most ${DISPLAY_NAME_MAX} characters (this one has ${length})`;
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name)) return 'no control characters or line breaks';
   return '';
 }
 

@@ -31,7 +31,7 @@ export function joinScreen(session, show) {
   const camButton = h('button.tc-round', { type: 'button', title: 'Camera', onclick: () => void session.setVideoMuted(!session.media.videoMuted) });
   const deviceNote = h('p.tc-call-device-note');
 
-  const nameInput = /** @type {HTMLInputElement} */ (h('input.tc-input.tc-call-name', { type: 'text', maxlength: String(DISPLAY_NAME_MAX),
+  const nameInput = /** @type {HTMLInputElement} */ (h('input.tc-input.tc-call-name', { type: 'text', maxlength: String(2 * DISPLAY_NAME_MAX), // UTF-16 units: the check counts characters
     placeholder: 'Your name', 'aria-label': 'Your name', autocomplete: 'name' }));
   nameInput.value = address.name || localStorage.getItem(NAME_KEY) || '';
   const nameNote = h('p.tc-call-field-note');
