@@ -71,6 +71,11 @@ export function callScreen(session) {
     grid.style.gridAutoRows = `${g.tileHeight}px`;
     grid.dataset.count = String(count);
   };
+  // The devices popover closes on a click anywhere else.
+  const closePopover = (/** @type {MouseEvent} */ e) => {
+    if (!settings.hidden && e.target instanceof Node && !settings.contains(e.target) && !settingsButton.contains(e.target)) settings.hidden = true;
+  };
+  document.addEventListener('click', closePopover);
   const resize = new ResizeObserver(layout);
   resize.observe(stage);
 
@@ -131,7 +136,10 @@ export function callScreen(session) {
     if (!panel.element.hidden) panel.update();
   };
 
-  return { element, refresh, tick, close: () => resize.disconnect() };
+  return { element, refresh, tick, close: () => {
+    resize.disconnect();
+    document.removeEventListener('click', closePopover);
+  } };
 }
 
 /** @param {Remote} remote @returns {import('./tile.js').TileView} */

@@ -86,6 +86,8 @@ export class CallSession {
     /** @type {Departure[]} */
     this.departures = [];
     this.roomEvents = 0;
+    /** the room's limit as last heard (a refusal for a full room comes before any event of the new attempt) */
+    this.lastMaxMembers = 0;
     /** @type {Set<() => void>} the view's listeners: tiles came or went, the state changed */
     this.listeners = new Set();
     /** @type {CallStats} */
@@ -194,7 +196,7 @@ export class CallSession {
     if (open) {
       this.connection.welcomed(now);
     } else {
-      const verdict = this.connection.closed(code, reason, { room: this.address.room, participant: this.participant, maxMembers: this.room.maxMembers }, now);
+      const verdict = this.connection.closed(code, reason, { room: this.address.room, participant: this.participant, maxMembers: this.lastMaxMembers }, now);
       if (!verdict.retry && this.connection.final) void this.endCall();
     }
     this.changed();
@@ -203,6 +205,7 @@ export class CallSession {
   /** @param {RoomUpdate} event */
   roomEvent(event) {
     this.roomEvents++;
+    this.lastMaxMembers = event.maxMembers;
     this.applyDelta(this.room.apply(event, performance.now()));
   }
 

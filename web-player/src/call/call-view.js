@@ -56,6 +56,7 @@ export function mountCallView(root, options, onSession) {
   const render = () => {
     if (session.view !== shown) {
       shown = session.view;
+      join.show(shown === 'join');
       body.replaceChildren(shown === 'join' ? join.element : call.element);
     }
     (shown === 'join' ? join : call).refresh();

@@ -19,7 +19,7 @@ const NAME_KEY = 'tunnelcast.displayName';
 /**
  * @param {CallSession} session
  * @param {{ token: boolean }} show  token: the link carries no token, so ask for one
- * @returns {{ element: HTMLElement, refresh: () => void, tick: () => void, close: () => void }}
+ * @returns {{ element: HTMLElement, refresh: () => void, tick: () => void, show: (shown: boolean) => void, close: () => void }}
  */
 export function joinScreen(session, show) {
   const address = session.address;
@@ -98,18 +98,29 @@ export function joinScreen(session, show) {
   // The preview's microphone level, read on this page where the browser can (no AudioContext: it would need a click first).
   const meter = microphoneMeter(session);
 
-  return { element, refresh, tick, close: meter.stop };
+  /** The preview and the meter run only while the join screen is shown. @param {boolean} shown */
+  const showScreen = (shown) => {
+    if (shown) {
+      meter.start();
+      tick();
+    } else {
+      meter.stop();
+      preview.srcObject = null;
+    }
+  };
+  return { element, refresh, tick, show: showScreen, close: meter.stop };
 }
 
 /**
  * Reads the current microphone's samples into a level meter while the join screen is shown.
- * @param {CallSession} session @returns {{ figures: () => import('../audio/level-meter.js').LevelFigures, stop: () => void }}
+ * @param {CallSession} session
+ * @returns {{ figures: () => import('../audio/level-meter.js').LevelFigures, start: () => void, stop: () => void }}
  */
 function microphoneMeter(session) {
   let meter = new LevelMeter({ sampleRate: 48_000 });
   const Processor = /** @type {(new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<AudioData> }) | undefined} */ (
     /** @type {any} */ (globalThis).MediaStreamTrackProcessor);
-  let stopped = false;
+  let stopped = true;
   /** @type {MediaStreamTrack | null} */
   let reading = null;
   /** @type {ReadableStreamDefaultReader<AudioData> | null} */
@@ -137,13 +148,21 @@ function microphoneMeter(session) {
       }
     }
   };
-  const timer = setInterval(() => void follow(), 200);
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let timer;
   return {
     figures: () => meter.figures(),
+    start: () => {
+      if (!stopped) return;
+      stopped = false;
+      timer = setInterval(() => void follow(), 200);
+    },
     stop: () => {
       stopped = true;
       clearInterval(timer);
       void reader?.cancel().catch(() => {});
+      reader = null;
+      reading = null;
     },
   };
 }
