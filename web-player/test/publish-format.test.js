@@ -49,6 +49,33 @@ test('the capture timeline takes the fastest delivery as capture time and keeps 
   assert.equal(t.ptsMicros(5_066_667), 30_000 + 66_667, 'pts follow the source timestamps');
 });
 
+test('capture timelines of two tracks anchor when the first packet is sent: a late first frame does not set audio and video apart', () => {
+  const epoch = 1_700_000_000_000_000;
+  // Video on one clock, audio on another (Chromium: VideoFrame timestamps from boot, AudioData from the time origin).
+  const video = new CaptureTimeline(epoch);
+  const audio = new CaptureTimeline(epoch);
+  const videoClock = 3_000_000_000; // video timestamp = local − epoch + videoClock
+  const audioClock = 1_000_000;
+  // The first video frame is read 400 ms late (a busy machine starting up), the first audio chunk 20 ms; then both 1-2 ms.
+  video.observe(videoClock + 100_000, epoch + 100_000 + 400_000);
+  audio.observe(audioClock + 100_000, epoch + 100_000 + 20_000);
+  for (let t = 150_000; t < 1_000_000; t += 33_333) video.observe(videoClock + t, epoch + t + 2_000);
+  for (let t = 120_000; t < 1_000_000; t += 10_000) audio.observe(audioClock + t, epoch + t + 1_000);
+  // What was captured at the same moment gets the same pts, within the two tracks' best delivery delays.
+  const at = 1_000_000;
+  const skew = video.ptsMicros(videoClock + at) - audio.ptsMicros(audioClock + at);
+  assert.ok(Math.abs(skew) <= 1_000, `skew ${skew} µs`);
+  assert.equal(audio.ptsMicros(audioClock + at + 20_000) - audio.ptsMicros(audioClock + at), 20_000, 'then pts follow the source timestamps');
+  // Later, better deliveries refine capture times but leave the anchored pts alone.
+  audio.observe(audioClock + 1_100_000, epoch + 1_100_000 + 200);
+  assert.equal(audio.ptsMicros(audioClock + at), at + 1_000);
+  assert.equal(audio.captureLocalMicros(audioClock + at), epoch + at + 200);
+  // A source whose first packet was captured before the publication began starts at 0.
+  const early = new CaptureTimeline(epoch);
+  early.observe(5_000, epoch - 10_000);
+  assert.equal(early.ptsMicros(5_000), 0);
+});
+
 test('publish page options: defaults, values, and refusals with the reason', () => {
   const d = parsePublishOptions(new URLSearchParams(''));
   assert.deepEqual(d.settings, DEFAULT_PUBLISH_SETTINGS);

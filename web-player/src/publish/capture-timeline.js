@@ -4,7 +4,11 @@
  * a clock whose origin the browser does not promise) onto this page's wall clock. The
  * smallest (read time − timestamp) seen is the truest: delivery delay only ever adds to it,
  * so capture time = timestamp + that minimum (as the agent's CaptureTimeline). Media times
- * stay continuous: pts = timestamp − the first timestamp + where the first one was captured.
+ * stay continuous: pts = timestamp + the minimum as it stood when the first packet was sent
+ * − the publication's start. Anchored then, not at the first frame read: the first frames of
+ * a capture come late (by hundreds of ms on a busy machine), and each track anchored on its
+ * own first frame put audio and video that far apart for good (the players hold the video to
+ * the audio, so the pictures came that much late).
  * Pure: times come in as arguments, in µs.
  */
 export class CaptureTimeline {
@@ -12,8 +16,8 @@ export class CaptureTimeline {
   constructor(epochLocalMicros) {
     this.epochLocalMicros = epochLocalMicros;
     this.minOffsetMicros = Infinity;
-    this.firstTimestampMicros = NaN;
-    this.firstPtsMicros = 0;
+    /** the offset pts are on, fixed at the first ptsMicros() (NaN before) */
+    this.anchorOffsetMicros = NaN;
   }
 
   /**
@@ -22,10 +26,6 @@ export class CaptureTimeline {
    */
   observe(timestampMicros, readLocalMicros) {
     this.minOffsetMicros = Math.min(this.minOffsetMicros, readLocalMicros - timestampMicros);
-    if (Number.isNaN(this.firstTimestampMicros)) {
-      this.firstTimestampMicros = timestampMicros;
-      this.firstPtsMicros = Math.max(0, timestampMicros + this.minOffsetMicros - this.epochLocalMicros);
-    }
   }
 
   /** @param {number} timestampMicros @returns {number} the capture time on the local clock */
@@ -33,9 +33,17 @@ export class CaptureTimeline {
     return timestampMicros + this.minOffsetMicros;
   }
 
-  /** @param {number} timestampMicros @returns {number} the media time (shared by all tracks of the publication) */
+  /**
+   * The media time (shared by all tracks of the publication); the first call fixes the
+   * timeline's anchor (the publication calls it for the first packet it sends).
+   * @param {number} timestampMicros @returns {number}
+   */
   ptsMicros(timestampMicros) {
-    return timestampMicros - this.firstTimestampMicros + this.firstPtsMicros;
+    if (Number.isNaN(this.anchorOffsetMicros)) {
+      // pts never start below 0: a source whose first packet was captured before the publication began starts at 0.
+      this.anchorOffsetMicros = Math.max(this.minOffsetMicros, this.epochLocalMicros - timestampMicros);
+    }
+    return timestampMicros + this.anchorOffsetMicros - this.epochLocalMicros;
   }
 }
 
