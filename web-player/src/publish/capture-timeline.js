@@ -81,3 +81,89 @@ export class SampleClock {
     return Math.round(this.startMicros + counted);
   }
 }
+
+/**
+ * The source timestamps of an audio encoder's packets. WebCodecs' Opus encoder (Chromium)
+ * stamps its output by counting samples from the first input's timestamp, so a gap in the
+ * input (a starved capture that delivered less than real time) is lost: its packets came out
+ * further and further behind real time (9 s after 18 s, on a busy machine's fake device),
+ * capture times with them, and the audio drifted away from the video. This maps an output
+ * timestamp back onto the input that held its first sample. Pure: times in µs.
+ */
+export class EncoderTimestamps {
+  /** @param {number} sampleRate */
+  constructor(sampleRate) {
+    this.sampleRate = sampleRate;
+    /** @type {{ firstSample: number, timestampMicros: number, frames: number, levelDb: number }[]} inputs not yet passed by the output, oldest first */
+    this.inputs = [];
+    this.samples = 0;
+    this.baseMicros = NaN;
+  }
+
+  /**
+   * An input given to the encoder.
+   * @param {number} timestampMicros @param {number} frames @param {number} [levelDb] its RMS (for the silence gate)
+   */
+  input(timestampMicros, frames, levelDb = 0) {
+    if (Number.isNaN(this.baseMicros)) this.baseMicros = timestampMicros;
+    this.inputs.push({ firstSample: this.samples, timestampMicros, frames, levelDb });
+    this.samples += frames;
+  }
+
+  /**
+   * The loudest input under an output of `frames` samples (call after sourceMicros for it).
+   * @param {number} outputMicros @param {number} frames
+   */
+  levelDb(outputMicros, frames) {
+    const sample = Math.round(((outputMicros - this.baseMicros) * this.sampleRate) / 1e6);
+    let level = -Infinity;
+    for (const input of this.inputs) {
+      if (input.firstSample >= sample + frames) break;
+      if (input.firstSample + input.frames > sample) level = Math.max(level, input.levelDb);
+    }
+    return level;
+  }
+
+  /** The source timestamp of an output's first sample. @param {number} outputMicros the encoder's timestamp */
+  sourceMicros(outputMicros) {
+    if (Number.isNaN(this.baseMicros)) return outputMicros;
+    const sample = Math.round(((outputMicros - this.baseMicros) * this.sampleRate) / 1e6);
+    // Outputs come in order: inputs wholly before this one are done with.
+    while (this.inputs.length > 1 && this.inputs[0].firstSample + this.inputs[0].frames <= sample) this.inputs.shift();
+    const input = this.inputs[0];
+    if (!input) return outputMicros;
+    return input.timestampMicros + ((sample - input.firstSample) * 1e6) / this.sampleRate;
+  }
+}
+
+/**
+ * Keeps a source's timestamps from falling behind real time. A starved capture (headless
+ * Chromium's fake microphone on a busy machine delivered 62 % of real time) can stamp its
+ * samples by counting them, so its timestamps, and the capture times made from them, fall
+ * further behind with every chunk it did not deliver. When a chunk's timestamp falls more
+ * than `maxLagMicros` behind its read time (beyond the fastest delivery seen), the source's
+ * timestamps are moved up to it from then on, leaving a gap (which the players conceal),
+ * never back (as SampleClock does for the page's copied audio). Pure: times in µs.
+ */
+export class SourceLagGuard {
+  /** @param {number} [maxLagMicros] */
+  constructor(maxLagMicros = 100_000) {
+    this.maxLagMicros = maxLagMicros;
+    this.shiftMicros = 0;
+    this.jumps = 0;
+  }
+
+  /**
+   * The timestamp to use for a chunk.
+   * @param {number} sourceMicros its timestamp @param {number} readLocalMicros when it was read
+   * @param {number} minOffsetMicros the fastest (read − timestamp) seen so far (Infinity before any)
+   */
+  timestamp(sourceMicros, readLocalMicros, minOffsetMicros) {
+    const lag = readLocalMicros - (sourceMicros + this.shiftMicros) - minOffsetMicros;
+    if (Number.isFinite(lag) && lag > this.maxLagMicros) {
+      this.shiftMicros += lag;
+      this.jumps++;
+    }
+    return sourceMicros + this.shiftMicros;
+  }
+}
