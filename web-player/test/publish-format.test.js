@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
-import { CaptureTimeline, EncoderTimestamps, SampleClock, SourceLagGuard } from '../src/publish/capture-timeline.js';
+import { CaptureTimeline, EncoderTimestamps, SampleClock } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
 test('the codec string is read from the avcC, as the agent reads it from the SPS', () => {
@@ -119,25 +119,4 @@ test('audio packets get their input\'s timestamps: a gap in the capture stays a 
   assert.ok(Math.abs(t.sourceMicros(encoder(13)) - 1_760_000) < 1, 'the encoder\'s rounding');
   assert.equal(t.sourceMicros(encoder(19)), 1_880_000);
   assert.ok(t.inputs.length <= 3, 'inputs behind the output are forgotten');
-});
-
-test('a capture that falls behind real time (its timestamps count what it delivered) is moved up, leaving gaps', () => {
-  const guard = new SourceLagGuard(100_000);
-  const timeline = new CaptureTimeline(0);
-  // 10 ms chunks stamped by counting, delivered at 62 % of real time.
-  let stamps = [];
-  for (let i = 0; i < 300; i++) {
-    const read = 5_000 + i * (10_000 / 0.62);
-    const ts = guard.timestamp(i * 10_000, read, timeline.minOffsetMicros);
-    timeline.observe(ts, read);
-    stamps.push([ts, read]);
-  }
-  const [lastTs, lastRead] = stamps[stamps.length - 1];
-  assert.ok(lastRead - timeline.captureLocalMicros(lastTs) <= 100_000, 'capture times stay within the bound of real time');
-  assert.ok(guard.jumps >= 15, `${guard.jumps} gaps`);
-  for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i][0] > stamps[i - 1][0], 'timestamps never go back');
-  // A capture that keeps real time is left alone.
-  const steady = new SourceLagGuard(100_000);
-  for (let i = 0; i < 300; i++) assert.equal(steady.timestamp(i * 10_000, 5_000 + i * 10_000 + (i % 7) * 3_000, 5_000), i * 10_000);
-  assert.equal(steady.jumps, 0);
 });

@@ -59,11 +59,8 @@ export class AudioTrackEncoder {
     return this.gate?.dropped ?? 0;
   }
 
-  /**
-   * Encodes (and closes) one chunk of captured audio.
-   * @param {AudioData} data @param {number} [timestampMicros] its source timestamp, when not data.timestamp
-   */
-  async encode(data, timestampMicros = data.timestamp) {
+  /** Encodes (and closes) one chunk of captured audio. @param {AudioData} data */
+  async encode(data) {
     try {
       if (!this.encoder) {
         if (this.configuring) return;
@@ -71,7 +68,7 @@ export class AudioTrackEncoder {
       }
       if (this.encoder?.state === 'configured') {
         this.timestamps ??= new EncoderTimestamps(data.sampleRate);
-        this.timestamps.input(timestampMicros, data.numberOfFrames, this.gate ? this.levelOf(data) : 0);
+        this.timestamps.input(data.timestamp, data.numberOfFrames, this.gate ? this.levelOf(data) : 0);
         this.encoder.encode(data);
       }
     } finally {

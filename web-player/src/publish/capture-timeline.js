@@ -135,35 +135,3 @@ export class EncoderTimestamps {
     return input.timestampMicros + ((sample - input.firstSample) * 1e6) / this.sampleRate;
   }
 }
-
-/**
- * Keeps a source's timestamps from falling behind real time. A starved capture (headless
- * Chromium's fake microphone on a busy machine delivered 62 % of real time) can stamp its
- * samples by counting them, so its timestamps, and the capture times made from them, fall
- * further behind with every chunk it did not deliver. When a chunk's timestamp falls more
- * than `maxLagMicros` behind its read time (beyond the fastest delivery seen), the source's
- * timestamps are moved up to it from then on, leaving a gap (which the players conceal),
- * never back (as SampleClock does for the page's copied audio). Pure: times in µs.
- */
-export class SourceLagGuard {
-  /** @param {number} [maxLagMicros] */
-  constructor(maxLagMicros = 100_000) {
-    this.maxLagMicros = maxLagMicros;
-    this.shiftMicros = 0;
-    this.jumps = 0;
-  }
-
-  /**
-   * The timestamp to use for a chunk.
-   * @param {number} sourceMicros its timestamp @param {number} readLocalMicros when it was read
-   * @param {number} minOffsetMicros the fastest (read − timestamp) seen so far (Infinity before any)
-   */
-  timestamp(sourceMicros, readLocalMicros, minOffsetMicros) {
-    const lag = readLocalMicros - (sourceMicros + this.shiftMicros) - minOffsetMicros;
-    if (Number.isFinite(lag) && lag > this.maxLagMicros) {
-      this.shiftMicros += lag;
-      this.jumps++;
-    }
-    return sourceMicros + this.shiftMicros;
-  }
-}

@@ -57,7 +57,6 @@
  * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
  * @property {number} audioCaptureToPacketMs
  * @property {number} audioSilenceDropped packets of silence not sent (DTX: SilenceGate)
- * @property {number} audioSourceGaps    times the microphone's timestamps fell 100 ms behind real time and were moved up (a starved capture)
  * @property {number} clockOffsetMs
  * @property {number} rttMs
  *

@@ -14,7 +14,7 @@ import { localNowMicros } from '../transport/clock-sync.js';
 import { Role, TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
 import { UplinkQueue } from './uplink-queue.js';
 import { UplinkBitrate } from './uplink-bitrate.js';
-import { CaptureTimeline, SourceLagGuard } from './capture-timeline.js';
+import { CaptureTimeline } from './capture-timeline.js';
 import { VideoTrackEncoder } from './video-track-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
 import { CapturedStamps } from './captured-stamps.js';
@@ -126,9 +126,7 @@ export class Publication {
     /** packets encoded by the audio encoders of earlier sources */
     this.audioPacketsBefore = 0;
     this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
-    this.audioLag = new SourceLagGuard();
-    /** audio source gaps of earlier sources (SourceLagGuard's jumps), and their packets of silence not sent */
-    this.audioGapsBefore = 0;
+    /** packets of silence not sent by the audio encoders of earlier sources */
     this.silenceDroppedBefore = 0;
     this.audio = this.audioEncoder(this.audioTimeline);
     const call = this.call;
@@ -219,8 +217,6 @@ export class Publication {
       this.silenceDroppedBefore += previous.silenceDropped;
       void previous.flush().finally(() => previous.close());
       this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
-      this.audioGapsBefore += this.audioLag.jumps;
-      this.audioLag = new SourceLagGuard();
       this.audio = this.audioEncoder(this.audioTimeline);
     }
     if (stream) void this.read(kind, stream).catch((e) => this.fail('error', `${kind === 'video' ? 'Video' : 'Audio'} capture: ${e.message}`));
@@ -286,25 +282,23 @@ export class Publication {
       data.close();
       return;
     }
-    const readLocalMicros = localNowMicros();
-    const timestampMicros = this.audioLag.timestamp(data.timestamp, readLocalMicros, this.audioTimeline.minOffsetMicros);
-    this.audioTimeline.observe(timestampMicros, readLocalMicros);
-    if (this.call) this.measureLevel(data, timestampMicros);
-    void this.audio.encode(data, timestampMicros).catch((e) => this.fail('unsupported', e.message));
+    this.audioTimeline.observe(data.timestamp, localNowMicros());
+    if (this.call) this.measureLevel(data);
+    void this.audio.encode(data).catch((e) => this.fail('unsupported', e.message));
   }
 
   /**
    * The captured audio's level and beeps (first channel), on the relay clock.
-   * @param {AudioData} data @param {number} timestampMicros its source timestamp
+   * @param {AudioData} data
    */
-  measureLevel(data, timestampMicros) {
+  measureLevel(data) {
     try {
       const frames = data.numberOfFrames;
       if (!this.levels || this.levels.sampleRate !== data.sampleRate) this.levels = new LevelMeter({ sampleRate: data.sampleRate });
       if (this.levelSamples.length < frames) this.levelSamples = new Float32Array(frames);
       const samples = this.levelSamples.subarray(0, frames);
       data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
-      const startMs = this.connection.clock.toRelayMicros(this.audioTimeline.captureLocalMicros(timestampMicros)) / 1000;
+      const startMs = this.connection.clock.toRelayMicros(this.audioTimeline.captureLocalMicros(data.timestamp)) / 1000;
       this.levels.process(samples, startMs);
     } catch (e) {
       console.debug('tunnelcast publisher: no audio level', e);
@@ -497,7 +491,7 @@ export class Publication {
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
-      audioSourceGaps: this.audioGapsBefore + this.audioLag.jumps, audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
+      audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }
