@@ -43,6 +43,7 @@
  * @property {number} videoDropped        video packets dropped by the send queue
  * @property {number} audioDropped
  * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
+ * @property {number} droppedSettling     a track's first packets, not sent while its capture still caught up on a backlog
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured
