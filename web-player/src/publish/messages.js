@@ -44,6 +44,7 @@
  * @property {number} audioDropped
  * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
  * @property {number} droppedSettling     a track's first packets, not sent while its capture still caught up on a backlog
+ * @property {number} timelineReanchors   times the current sources' timestamps jumped ahead and their pts were anchored anew
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured

@@ -501,7 +501,8 @@ export class Publication {
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
-      droppedSettling: this.droppedSettling, audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
+      droppedSettling: this.droppedSettling, timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
+      audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }
