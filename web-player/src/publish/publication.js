@@ -403,9 +403,12 @@ export class Publication {
       this.droppedOffline++;
       return;
     }
-    // The first packet sent anchors the track's pts: not while its capture's backlog is still draining.
+    // The first packet sent anchors the track's pts: not while a capture's backlog is still draining, and
+    // audio not before video (the relay records from the first keyframe on; players start with both).
     const nowLocal = localNowMicros();
-    if (!timeline.anchored && !timeline.settled(nowLocal) && nowLocal - timeline.firstReadLocalMicros < SETTLE_WAIT_MICROS) {
+    if (!timeline.anchored && nowLocal - timeline.firstReadLocalMicros < SETTLE_WAIT_MICROS
+      && (![this.videoTimeline, this.audioTimeline].every((t) => t.settled(nowLocal))
+        || (trackId === AUDIO_TRACK && this.videoTimeline.frames > 0 && !this.videoTimeline.anchored))) {
       this.droppedSettling++;
       return;
     }
