@@ -154,4 +154,8 @@ test('a source whose timestamps jump ahead of the wall clock is anchored anew, c
   // A drained backlog (the fastest delivery improving) is not allowed to go back over what was sent.
   t.observe(2_820_000, 2_022_000 - 30_000);
   assert.ok(t.ptsMicros(2_820_000, 10_000) >= 2_022_000);
+  // Held back by what was sent, the anchor moves on only in steps: pts keep the source's spacing.
+  const before = t.reanchors;
+  assert.equal(t.ptsMicros(2_830_000, 10_000) - t.ptsMicros(2_820_000 + 0, 0), 10_000);
+  assert.equal(t.reanchors, before);
 });

@@ -82,8 +82,11 @@ export class CaptureTimeline {
       // The source's timestamps jumped ahead of the wall clock (seen: 1.8 s in a capture stalled on a busy
       // machine): on the old anchor its media would sit that far in the future. Anchored anew, never back
       // over what was sent.
-      this.anchorOffsetMicros = Math.max(this.minOffsetMicros, this.lastEndMicros - timestampMicros + this.epochLocalMicros);
-      this.reanchors++;
+      const anchor = Math.max(this.minOffsetMicros, this.lastEndMicros - timestampMicros + this.epochLocalMicros);
+      if (anchor < this.anchorOffsetMicros - REANCHOR_MICROS) {
+        this.anchorOffsetMicros = anchor;
+        this.reanchors++;
+      }
     }
     const pts = timestampMicros + this.anchorOffsetMicros - this.epochLocalMicros;
     this.lastEndMicros = Math.max(this.lastEndMicros, pts + durationMicros);

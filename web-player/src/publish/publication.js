@@ -410,6 +410,8 @@ export class Publication {
       && (![this.videoTimeline, this.audioTimeline].every((t) => t.settled(nowLocal))
         || (trackId === AUDIO_TRACK && this.videoTimeline.frames > 0 && !this.videoTimeline.anchored))) {
       this.droppedSettling++;
+      // The keyframe asked for at goLive may be among these: the first video sent must be one.
+      if (trackId === VIDEO_TRACK) this.video.requestKeyframe();
       return;
     }
     const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
