@@ -18,10 +18,11 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
                               String clientName, String displayName) {
 
     /**
-     * The longest display name, in UTF-16 units (Java's and JavaScript's length): the relay refuses
-     * a longer one with 4422 (docs/protocol.md); the agent says so before it connects.
+     * The longest display name, in characters (code points). The relay refuses a longer one, or
+     * one with a control character or a line break, with 4422 (docs/protocol.md): fatal, so the
+     * agent checks the same rule before it connects.
      */
-    public static final int MAX_DISPLAY_NAME_LENGTH = 64;
+    public static final int MAX_DISPLAY_NAME_CHARS = 64;
 
     public PublisherConfig {
         String scheme = relay.getScheme();
@@ -30,10 +31,17 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
         }
         StreamName.require(stream);
         displayName = displayName == null ? "" : displayName;
-        if (displayName.length() > MAX_DISPLAY_NAME_LENGTH || displayName.codePoints().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("invalid display name '" + displayName.replaceAll("\\p{Cntrl}", "?")
-                    + "': at most " + MAX_DISPLAY_NAME_LENGTH + " characters, no control characters");
+        if (displayName.codePointCount(0, displayName.length()) > MAX_DISPLAY_NAME_CHARS
+                || displayName.codePoints().anyMatch(PublisherConfig::breaksALine)) {
+            throw new IllegalArgumentException("invalid display name '" + displayName.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", "?")
+                    + "': at most " + MAX_DISPLAY_NAME_CHARS + " characters, no control characters or line breaks");
         }
+    }
+
+    /** Control characters (Cc) and line or paragraph separators: what the relay refuses in a display name. */
+    private static boolean breaksALine(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** A publisher outside any room (no display name). */
