@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.access;
 
 import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.RequestToken;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
@@ -69,16 +70,11 @@ final class StreamAccess {
 
     /** The request's token: the {@code Authorization: Bearer} header, else {@code ?token=}. */
     static String token(HttpServerExchange exchange) {
-        String bearer = bearer(exchange);
-        if (bearer != null) {
-            return bearer;
-        }
         Deque<String> query = exchange.getQueryParameters().get("token");
-        return query == null ? null : query.peekFirst();
+        return RequestToken.of(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION), query == null ? null : query.peekFirst());
     }
 
     static String bearer(HttpServerExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        return RequestToken.bearer(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
     }
 }
