@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.ChannelListener;
@@ -92,8 +93,11 @@ public final class IdleConnections {
                 return;
             }
             Watch watch = new Watch(connection, address);
+            if (!watch.startWaiting(false)) {
+                IoUtils.safeClose(connection);
+                return;
+            }
             open.put(connection, watch);
-            watch.startWaiting(false);
             ChannelListeners.invokeChannelListener(connection, http);
             // Undertow's connection has set its own close listener by now: run ours before it.
             ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
@@ -141,7 +145,9 @@ public final class IdleConnections {
             forget(watch);
             return;
         }
-        watch.startWaiting(true);
+        if (!watch.startWaiting(true)) {
+            exchange.setPersistent(false);
+        }
     }
 
     /** Closes the oldest kept-alive connection that holds a place under {@code bound}; false if none does. */
@@ -184,15 +190,24 @@ public final class IdleConnections {
             this.address = address;
         }
 
-        /** Starts a wait for a request header, its place already taken; false (place given back) if the connection is gone. */
+        /**
+         * Starts a wait for a request header, its place already taken; false (place given back)
+         * if the connection is gone, or its I/O thread is stopping with the relay.
+         */
         synchronized boolean startWaiting(boolean afterRequest) {
+            long thisPeriod = ++period;
+            try {
+                if (state != State.GONE) {
+                    timer = connection.getIoThread().executeAfter(() -> expire(thisPeriod), timeoutMillis, TimeUnit.MILLISECONDS);
+                }
+            } catch (RejectedExecutionException stopping) {
+                state = State.GONE;
+            }
             if (state == State.GONE) {
                 quota.give(address);
                 return false;
             }
             state = afterRequest ? State.KEPT_ALIVE : State.NEW;
-            long thisPeriod = ++period;
-            timer = connection.getIoThread().executeAfter(() -> expire(thisPeriod), timeoutMillis, TimeUnit.MILLISECONDS);
             if (afterRequest) {
                 keptAlive.addLast(this);
             }
