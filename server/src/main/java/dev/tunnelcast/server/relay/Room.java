@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One room: its members and the {@code RoomEvent}s they asked for ({@code Hello.room_events}).
  * Each event carries the whole membership, so the events to one member must arrive in the
- * order of the changes: they are sent under the room's lock, on the members' control path
- * ({@link Peer#sendControl}, which only queues), never behind media.
+ * order of the changes: they are handed, under the room's lock, to the member's I/O thread
+ * ({@link Peer#execute}, whose tasks run in order), which writes them on its control path
+ * ({@link Peer#sendControl}), never behind media. Writing there rather than here keeps a
+ * failing socket (whose close detaches another stream) from re-entering the locks held here.
  *
  * <p>A member's {@code PublisherState} changes reach the others at once, but at most one
  * {@code UPDATED} per member per {@link #MIN_UPDATE_INTERVAL_MILLIS}: changes within it are
@@ -179,8 +182,12 @@ final class Room {
     }
 
     private void send(Peer peer, Envelope event) {
-        peer.sendControl(event);
-        context.metrics().roomEventSent(event.getRoomEvent().getChange());
+        try {
+            peer.execute(() -> peer.sendControl(event));
+            context.metrics().roomEventSent(event.getRoomEvent().getChange());
+        } catch (RejectedExecutionException stopping) {
+            // The peer's I/O thread is stopping: the relay shuts down and closes everyone.
+        }
     }
 
     private Envelope event(RoomChange change, String participant, String reason) {

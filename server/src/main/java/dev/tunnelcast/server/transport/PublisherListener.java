@@ -11,8 +11,9 @@ import dev.tunnelcast.server.relay.PublisherHello;
 import dev.tunnelcast.server.relay.Refusal;
 import dev.tunnelcast.server.relay.Stream;
 import dev.tunnelcast.server.relay.StreamRegistry;
-import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.WebSocketChannel;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** A publisher's side of the conversation: claims the stream at Hello, then feeds it. */
@@ -55,10 +56,14 @@ final class PublisherListener extends ClientListener {
         }
     }
 
+    /**
+     * A close frame from the publisher. Undertow also reports a connection that ended without
+     * one as a close message (1001, "peer went away"), but only a real frame passes here.
+     */
     @Override
-    protected void onCloseMessage(CloseMessage message, WebSocketChannel channel) {
+    protected void onFullCloseMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
         closeFrameReceived = true;
-        super.onCloseMessage(message, channel);
+        super.onFullCloseMessage(channel, message);
     }
 
     @Override
