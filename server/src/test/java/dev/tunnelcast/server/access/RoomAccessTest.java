@@ -120,6 +120,16 @@ class RoomAccessTest {
     }
 
     @Test
+    void publishingIntoARoomTakesAJoinOrPublishTokenForTheStream() {
+        assertThat(publish("standup.eve", "")).isEqualTo(CloseCode.CLOSE_CODE_UNAUTHORIZED.getNumber());
+        String play = TOKENS.mint(Action.PLAY, "standup.eve", Instant.now().plusSeconds(600));
+        assertThat(publish("standup.eve", play)).isEqualTo(FORBIDDEN);
+        String publish = TOKENS.mint(Action.PUBLISH, "standup.eve", Instant.now().plusSeconds(600));
+        assertThat(publish("standup.eve", publish)).as("a publish token for the stream is still good").isZero();
+        assertThat(play("standup.bob", publish)).isEqualTo(FORBIDDEN);
+    }
+
+    @Test
     void anExpiredJoinTokenIsUnauthorized() {
         String expired = TOKENS.mintJoin("standup", "late", Instant.now().minusSeconds(1));
         assertThat(publish("standup.late", expired)).isEqualTo(CloseCode.CLOSE_CODE_UNAUTHORIZED.getNumber());
