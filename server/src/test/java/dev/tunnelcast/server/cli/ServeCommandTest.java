@@ -33,6 +33,8 @@ class ServeCommandTest {
         assertThat(cli.headerTimeout()).isEqualTo(lib.headerTimeout());
         assertThat(cli.maxPendingConnections()).isEqualTo(lib.maxPendingConnections());
         assertThat(cli.maxPendingPerAddress()).isEqualTo(lib.maxPendingPerAddress());
+        assertThat(cli.maxIdleConnections()).isEqualTo(lib.maxIdleConnections());
+        assertThat(cli.maxIdlePerAddress()).isEqualTo(lib.maxIdlePerAddress());
         assertThat(cli.gracePeriod()).isEqualTo(lib.gracePeriod());
         assertThat(cli.gopCacheBytes()).isEqualTo(lib.gopCacheBytes());
         assertThat(cli.allowTakeover()).isFalse();
