@@ -23,11 +23,15 @@ public final class TokenRefusals {
         return "token is for action " + other.wireName();
     }
 
-    /** The 403 reasons of a check for {@code action}: on one stream, or ({@code oneStream} false) on whichever the token names. */
+    /**
+     * The 403 reasons of a check for {@code action} (publish or play): on one stream, or
+     * ({@code oneStream} false) on whichever the token names. A join token is never refused for
+     * its action (it grants both on its room), only for a stream outside its room.
+     */
     public static List<String> forbidden(Action action, boolean oneStream) {
         List<String> reasons = new ArrayList<>();
         for (Action other : Action.values()) {
-            if (other != action) {
+            if (other != action && other != Action.JOIN) {
                 reasons.add(otherAction(other));
             }
         }

@@ -31,13 +31,20 @@ class TokenRefusalsTest {
         unusable.add(signed("v2:play:cam1:1900000000"));
         unusable.add(signed("v1:play:cam1"));
         unusable.add(signed("v1:play:cam1:soon"));
-        for (Action action : Action.values()) {
+        unusable.add(tokens.mint(Action.JOIN, "cam1", now.plusSeconds(60))); // a join token names a room's stream(s)
+        List<Action> checked = List.of(Action.PUBLISH, Action.PLAY); // what routes and sockets ask for
+        for (Action action : checked) {
             for (String token : unusable) {
                 TokenVerdict verdict = tokens.check(token, action, "cam1", now);
                 assertThat(verdict.kind()).as(token).isEqualTo(TokenVerdict.Kind.UNAUTHORIZED);
                 assertThat(TokenRefusals.UNAUTHORIZED).as(token).contains(verdict.detail());
             }
-            for (Action other : Action.values()) {
+            String join = tokens.mintJoin("room", "p", now.plusSeconds(60));
+            TokenVerdict outsideItsRoom = tokens.check(join, action, "cam1", now);
+            assertThat(outsideItsRoom.kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+            assertThat(TokenRefusals.forbidden(action, true)).contains(outsideItsRoom.detail());
+            assertThat(tokens.checkAction(join, action, now).isAccepted()).as("a join token is not refused for its action").isTrue();
+            for (Action other : checked) {
                 String token = tokens.mint(other, "cam1", now.plusSeconds(60));
                 TokenVerdict onOneStream = tokens.check(token, action, other == action ? "cam2" : "cam1", now);
                 assertThat(onOneStream.kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
