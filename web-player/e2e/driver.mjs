@@ -34,14 +34,40 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
+/** @typedef {import('../src/main.js').TunnelcastGlobal} TunnelcastGlobal */
+/** @typedef {import('../src/stats/player-stats.js').PlayerStats} PlayerStats */
+/** @typedef {import('../src/publish/messages.js').PublisherStats} PublisherStats */
+
 /** @type {import('playwright-core').Page | null} */
 let page = null;
+/** @type {string[]} */
 const consoleLines = [];
 
-const stats = () => page.evaluate(() => {
-  const s = window.tunnelcast?.stats;
-  return s ? JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) : null;
+/** The open page; every command but `open` needs one. */
+const openPage = () => {
+  if (!page) throw new Error('no page: send open first');
+  return page;
+};
+/**
+ * The running player's or publisher's figures (non-finite numbers as null, as JSON has them), or
+ * null. Functions given to evaluate() run in the page: they cannot call helpers of this file.
+ */
+const stats = () => openPage().evaluate(() => {
+  const s = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.stats;
+  return s ? /** @type {PlayerStats | PublisherStats} */ (JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)))) : null;
 });
+/** The player's figures, or null on a page without a player (the stream list, the publish page). */
+const playerStats = async () => {
+  const s = await stats();
+  return s && 'framesShown' in s ? s : null;
+};
+/** The player's figures, for the commands that sample a playing player. */
+const requirePlayerStats = async () => {
+  const s = await playerStats();
+  if (!s) throw new Error('no player on the page');
+  return s;
+};
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const commands = {
@@ -50,40 +76,48 @@ const commands = {
    * runs (as in a browser without them); workers keep their own globals, so the player must
    * notice on the main thread. withoutGlobals: more names deleted the same way
    * (`MediaStreamTrackProcessor`: the publisher's fallback).
+   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[] }} args
    */
   async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
     if (page) await page.close();
     page = await context.newPage();
+    const opened = page;
     const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
     if (removed.length) {
       await page.addInitScript((names) => {
-        for (const name of names) delete globalThis[name];
+        for (const name of names) Reflect.deleteProperty(globalThis, name);
       }, removed);
     }
-    page.on('console', (m) => {
+    opened.on('console', (m) => {
       consoleLines.push(`[${m.type()}] ${m.text()}`);
       if (consoleLines.length > 200) consoleLines.shift();
     });
-    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-    await page.goto(url, { waitUntil: 'load' });
-    return { audioDecoderInPage: await page.evaluate(() => typeof globalThis.AudioDecoder) };
+    opened.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    await opened.goto(url, { waitUntil: 'load' });
+    return { audioDecoderInPage: await opened.evaluate(() => typeof globalThis.AudioDecoder) };
   },
+  /** @param {{ states: string[], timeoutMs: number, minFrames?: number }} args */
   async waitFor({ states, timeoutMs, minFrames = 0 }) {
     const start = Date.now();
+    /** @type {PlayerStats | null} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await stats();
+      last = await playerStats();
       if (last && states.includes(last.state) && last.framesShown >= minFrames) return { elapsedMs: Date.now() - start, stats: last };
       await sleep(50);
     }
     throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
-  /** Polls a JavaScript expression until it is truthy; answers its value. */
+  /**
+   * Polls a JavaScript expression until it is truthy; answers its value.
+   * @param {{ expression: string, timeoutMs: number }} args
+   */
   async waitUntil({ expression, timeoutMs }) {
     const start = Date.now();
+    /** @type {unknown} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await page.evaluate(expression);
+      last = await openPage().evaluate(expression);
       if (last) return { elapsedMs: Date.now() - start, value: last };
       await sleep(100);
     }
@@ -94,69 +128,89 @@ const commands = {
   },
   /** Clears the player's latency and A/V windows: percentiles from now on. */
   async reset() {
-    await page.evaluate(() => window.tunnelcast.player.resetMeasurements());
+    await openPage().evaluate(() => {
+      const player = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.player;
+      if (!player) throw new Error('no player on the page');
+      player.resetMeasurements();
+    });
     return {};
   },
-  /** Samples for a while; returns the first and last snapshots and every sample's key figures. */
+  /**
+   * Samples for a while; returns the first and last snapshots and every sample's key figures.
+   * @param {{ durationMs: number }} args
+   */
   async collect({ durationMs }) {
-    const first = await stats();
+    const first = await requirePlayerStats();
     const samples = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
       await sleep(500);
-      const s = await stats();
+      const s = await requirePlayerStats();
       samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
         latencyPixelMs: s.latencyPixelMs.last, latencyMetadataMs: s.latencyMetadataMs.last, audioLatencyMs: s.audioLatencyMs, avOffsetMs: s.avOffsetMs.last,
         jitterBufferDepthMs: s.jitterBufferDepthMs, jitterBufferTargetMs: s.jitterBufferTargetMs, syncFloorMs: s.syncFloorMs,
         videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped,
         clockOffsetMs: s.clockOffsetMs, rttMs: s.rttMs, bitrateKbps: s.bitrateKbps });
     }
-    return { first, last: await stats(), samples };
+    return { first, last: await requirePlayerStats(), samples };
   },
-  /** Polls the state often (for the restart test): every change with its time and frames shown. */
+  /**
+   * Polls the state often (for the restart test): every change with its time and frames shown.
+   * @param {{ durationMs: number, intervalMs?: number }} args
+   */
   async watch({ durationMs, intervalMs = 25 }) {
     const changes = [];
     const start = Date.now();
     let previous = '';
     while (Date.now() - start < durationMs) {
-      const s = await stats();
+      const s = await requirePlayerStats();
       const key = `${s.state}`;
       if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
       previous = key;
       await sleep(intervalMs);
     }
-    return { changes, last: await stats() };
+    return { changes, last: await requirePlayerStats() };
   },
+  /** @param {{ path: string }} args */
   async screenshot({ path }) {
     mkdirSync(dirname(path), { recursive: true });
-    await page.screenshot({ path });
+    await openPage().screenshot({ path });
     return { path };
   },
-  /** A real click (a user gesture for the autoplay policy). */
+  /**
+   * A real click (a user gesture for the autoplay policy).
+   * @param {{ selector: string }} args
+   */
   async click({ selector }) {
-    await page.locator(selector).first().click({ timeout: 5000 });
+    await openPage().locator(selector).first().click({ timeout: 5000 });
     return {};
   },
-  /** A real click at xFraction of the element's width, half its height (the archive timeline). */
+  /**
+   * A real click at xFraction of the element's width, half its height (the archive timeline).
+   * @param {{ selector: string, xFraction: number }} args
+   */
   async clickAt({ selector, xFraction }) {
-    const target = page.locator(selector).first();
+    const target = openPage().locator(selector).first();
     const box = await target.boundingBox({ timeout: 5000 });
     if (!box) throw new Error(`${selector} is not visible`);
     await target.click({ position: { x: box.width * xFraction, y: box.height / 2 }, timeout: 5000 });
     return {};
   },
+  /** @param {{ expression: string }} args */
   async eval({ expression }) {
-    return { value: await page.evaluate(expression) };
+    return { value: await openPage().evaluate(expression) };
   },
+  /** @param {{ selector: string }} args */
   async visible({ selector }) {
-    return { visible: await page.locator(selector).first().isVisible() };
+    return { visible: await openPage().locator(selector).first().isVisible() };
   },
+  /** @param {{ selector: string }} args */
   async text({ selector }) {
-    return { text: await page.locator(selector).first().innerText({ timeout: 5000 }) };
+    return { text: await openPage().locator(selector).first().innerText({ timeout: 5000 }) };
   },
   /** The <video> element's own view (MSE path): buffered ranges, playhead, readiness. */
   async video() {
-    return page.evaluate(() => {
+    return openPage().evaluate(() => {
       const v = document.querySelector('video');
       if (!v) return { video: null };
       const ranges = [];
@@ -165,12 +219,16 @@ const commands = {
         seeking: v.seeking, error: v.error?.message ?? null } };
     });
   },
-  /** Samples an expression every intervalMs (diagnostics). */
+  /**
+   * Samples an expression every intervalMs (diagnostics).
+   * @param {{ expression: string, durationMs: number, intervalMs?: number }} args
+   */
   async trace({ expression, durationMs, intervalMs = 100 }) {
+    /** @type {unknown[]} */
     const values = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
-      values.push(await page.evaluate(expression));
+      values.push(await openPage().evaluate(expression));
       await sleep(intervalMs);
     }
     return { values };
@@ -188,14 +246,16 @@ const quit = async () => {
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
+  /** @type {{ cmd: string } & Record<string, unknown>} */
   const { cmd, ...args } = JSON.parse(line);
   if (cmd === 'quit') break;
   try {
-    const handler = commands[cmd];
-    if (!handler) throw new Error(`unknown command ${cmd}`);
+    if (!Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${cmd}`);
+    // The caller (the Java tests' BrowserDriver) sends each command the arguments it documents.
+    const handler = /** @type {(args: Record<string, unknown>) => Promise<object>} */ (commands[/** @type {keyof typeof commands} */ (cmd)]);
     process.stdout.write(JSON.stringify({ ok: true, ...(await handler(args)) }) + '\n');
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e?.stack ?? e) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: false, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
   }
 }
 await quit();

@@ -30,7 +30,7 @@ test('the OpusHead is the encoder\'s when it gives one, else built for the chann
 });
 
 test('bytesOf copies chunks and buffer views', () => {
-  const chunk = { byteLength: 3, copyTo: (d) => d.set([7, 8, 9]) };
+  const chunk = { byteLength: 3, copyTo: (/** @type {Uint8Array} */ d) => d.set([7, 8, 9]) };
   assert.deepEqual([...bytesOf(chunk)], [7, 8, 9]);
   const view = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
   assert.deepEqual([...bytesOf(view)], [2, 3]);

@@ -41,6 +41,10 @@ import sun.misc.Signal;
             "  tunnelcast-agent --relay wss://relay.example.com --stream door --token T \\",
             "      --input rtsp://cam.lan/stream1 --proxy http://proxy.corp:3128 \\",
             "      --proxy-user alice",
+            "  # the camera of a meeting room, in the call of room 'weekly' (a join token)",
+            "  tunnelcast-agent --relay wss://relay.example.com --room weekly \\",
+            "      --participant room-4b --display-name 'Meeting room 4B' --token J \\",
+            "      --video v4l2:/dev/video0 --audio pulse:default",
             "  tunnelcast-agent --list-devices",
             ""},
         footer = {"", "SOURCE: synthetic | v4l2:/dev/videoN | alsa:hw:0 | pulse:default | x11grab::0.0",
@@ -51,13 +55,24 @@ import sun.misc.Signal;
             "opened, 3 stopped by an error. More in docs/agent.md."})
 public final class AgentMain implements Callable<Integer> {
 
+    static final String DEFAULT_STREAM = "cam1";
+
     @Option(names = "--relay", paramLabel = "URL", description = "Relay URL, ws:// or wss:// (http(s):// works too; default: ${DEFAULT-VALUE}).", defaultValue = "ws://127.0.0.1:8080")
     String relay;
 
-    @Option(names = "--stream", paramLabel = "NAME", description = "Stream name (default: ${DEFAULT-VALUE}).", defaultValue = "cam1")
+    @Option(names = "--stream", paramLabel = "NAME", description = "Stream name (default: " + DEFAULT_STREAM + "; not with --room).")
     String stream;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Publish token (default: $TUNNELCAST_TOKEN).", defaultValue = "${env:TUNNELCAST_TOKEN}")
+    @Option(names = "--room", paramLabel = "ROOM", description = "Join this room's call as a publish-only participant: publishes the stream ROOM.PARTICIPANT (default: $TUNNELCAST_ROOM).", defaultValue = "${env:TUNNELCAST_ROOM}")
+    String room;
+
+    @Option(names = "--participant", paramLabel = "ID", description = "The participant id in --room (default: $TUNNELCAST_PARTICIPANT).", defaultValue = "${env:TUNNELCAST_PARTICIPANT}")
+    String participant;
+
+    @Option(names = "--display-name", paramLabel = "TEXT", description = "The name the room's participants see, at most 64 characters (default: $TUNNELCAST_DISPLAY_NAME, else the participant id).", defaultValue = "${env:TUNNELCAST_DISPLAY_NAME}")
+    String displayName;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Publish token, or with --room a join token (default: $TUNNELCAST_TOKEN).", defaultValue = "${env:TUNNELCAST_TOKEN}")
     String token;
 
     @Option(names = "--video", paramLabel = "SOURCE", description = "Video source (default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
@@ -220,7 +235,7 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     AgentConfig buildConfig() {
-        StreamName.require(stream); // before anything is opened, with the rule in the message
+        String streamName = streamName(); // before anything is opened, with the rule in the message
         // The relay's page address works too: http(s):// is the same port as ws(s)://.
         URI relayUri = URI.create(relay.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"));
         int[] wh;
@@ -251,10 +266,10 @@ public final class AgentMain implements Callable<Integer> {
                     proxyPassword == null ? "" : proxyPassword, proxySettings.noProxy());
         }
         TlsSettings tls = new TlsSettings(caCert, trustStore, trustStorePassword, insecure);
-        PublisherConfig publisher = new PublisherConfig(relayUri, stream, token, proxySettings, tls,
+        PublisherConfig publisher = new PublisherConfig(relayUri, streamName, token, proxySettings, tls,
                 sendQueueBytes, sendQueueAge, Duration.ofSeconds(5),
                 Duration.ofMillis(200), reconnectMax, Duration.ofSeconds(2),
-                "tunnelcast-agent");
+                "tunnelcast-agent", displayName);
         AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive);
         if (input != null) {
             b.input(SourceSpec.parse(input));
@@ -265,5 +280,32 @@ public final class AgentMain implements Callable<Integer> {
             b.stampFrames(stamp);
         }
         return b.build();
+    }
+
+    /** {@code --stream}, or the stream of {@code --room}/{@code --participant}; the display name only with a room. */
+    private String streamName() {
+        // an empty variable (`export TUNNELCAST_ROOM=`) means none, as an unset one
+        room = emptyToNull(room);
+        participant = emptyToNull(participant);
+        displayName = emptyToNull(displayName);
+        if (room == null) {
+            if (participant != null || displayName != null) {
+                throw new IllegalArgumentException((participant != null ? "--participant" : "--display-name")
+                        + " needs --room (or $TUNNELCAST_ROOM)");
+            }
+            return StreamName.require(stream == null ? DEFAULT_STREAM : stream);
+        }
+        if (stream != null) {
+            throw new IllegalArgumentException("--stream and --room are mutually exclusive: a room's participant publishes"
+                    + " the stream ROOM.PARTICIPANT");
+        }
+        if (participant == null) {
+            throw new IllegalArgumentException("--room needs --participant (or $TUNNELCAST_PARTICIPANT)");
+        }
+        return RoomParticipant.of(room, participant).stream();
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -2,6 +2,7 @@ package dev.tunnelcast.agent.publish;
 
 import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
 import dev.tunnelcast.agent.clock.LocalClock;
+import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
@@ -19,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * for the clock offset; answers the relay's keyframe requests. When the connection drops
  * it reconnects with backoff and jitter and resumes with the configs and a fresh keyframe
  * (sequence numbers keep increasing). {@link #close()} sends EndOfStream and closes cleanly.
+ * Every Hello carries the same random instance id, so a reconnect takes the stream over from
+ * this publisher's own stale connection at once instead of being refused with 4409.
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
@@ -67,6 +72,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
     private static final long KEYFRAME_REQUEST_MIN_INTERVAL_MICROS = 300_000;
+    private static final SecureRandom INSTANCE_ID_RANDOM = new SecureRandom();
 
     private final PublisherConfig config;
     private final LocalClock clock;
@@ -75,6 +81,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private final SendQueue queue;
     private final HttpClient client;
     private final Backoff backoff;
+    private final String instanceId = newInstanceId();
     private volatile List<TrackConfig> trackConfigs = List.of();
     private volatile boolean live;
     /**
@@ -98,6 +105,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private final AtomicLong droppedOfflineAudio = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private volatile String lastError = "";
+    /** The failure last logged: {@link #lastError} cannot tell, a refusal's Status overwrites it. */
+    private String lastLoggedFailure = "";
 
     public Publisher(PublisherConfig config, LocalClock clock, ClockOffsetEstimator estimator, Listener listener) {
         this.config = config;
@@ -179,11 +188,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
-                String error = describe(e);
-                if (!error.equals(lastError)) { // once per kind of failure, not once per retry
-                    log.warn("Connection to {} failed: {}", config.relay(), error);
-                }
-                lastError = error;
+                onAttemptFailed(e);
             } finally {
                 live = false;
             }
@@ -201,6 +206,23 @@ public final class Publisher implements MediaSink, AutoCloseable {
         flushed.complete(null);
     }
 
+    /** Logs a failed connection once per kind of failure, not once per retry. */
+    private void onAttemptFailed(Exception e) {
+        String error = describe(e);
+        lastError = error;
+        if (error.equals(lastLoggedFailure)) {
+            log.debug("Connection to {} failed again: {}", config.relay(), error);
+            return;
+        }
+        lastLoggedFailure = error;
+        if (e instanceof RelayClosedException closed && closed.closeCode() == CloseCode.CLOSE_CODE_ROOM_FULL_VALUE) {
+            log.warn("Room full: the relay refused {} ({}); retrying with backoff (at most {} apart) until a member leaves",
+                    config.stream(), error, config.backoffMax().toMillis() + " ms");
+        } else {
+            log.warn("Connection to {} failed: {}", config.relay(), error);
+        }
+    }
+
     private void runSession() throws Exception {
         CompletableFuture<Welcome> welcome = new CompletableFuture<>();
         RelaySession session = newSession(welcome);
@@ -214,7 +236,10 @@ public final class Publisher implements MediaSink, AutoCloseable {
         webSocket = ws;
         try {
             send(ws, Envelope.newBuilder().setHello(Hello.newBuilder().setRole(Role.ROLE_PUBLISHER)
-                    .setProtocolVersion(1).setClientName(config.clientName()).setClientVersion(version())).build().toByteArray());
+                    .setProtocolVersion(1).setClientName(config.clientName()).setClientVersion(version())
+                    .setDisplayName(config.displayName()).setInstanceId(instanceId)
+                    .setRoomEvents(false)) // publish-only: the agent shows nobody the room
+                    .build().toByteArray());
             CompletableFuture.anyOf(welcome, session.closed()).get(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!welcome.isDone()) {
                 throw closedBy(session);
@@ -230,6 +255,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             log.info("Publishing {} to {} (session {}{})", config.stream(), config.relay(), w.getSessionId(),
                     n > 1 ? ", reconnect " + (n - 1) : "");
             lastError = "";
+            lastLoggedFailure = "";
             listener.onKeyframeNeeded(n > 1 ? "reconnected" : "connected");
             sendLoop(ws, session);
         } catch (java.io.IOException e) {
@@ -372,6 +398,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
                     log.debug("relay status {}", env.getStatus().getCode());
                 }
             }
+            case ROOM_EVENT -> log.debug("ignoring a RoomEvent ({}): this publisher asked for none",
+                    env.getRoomEvent().getChange());
             default -> log.debug("ignoring {} from the relay", env.getKindCase());
         }
     }
@@ -394,7 +422,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             if (CloseCodes.isFatal(code)) {
                 return new FatalPublishException(code, text);
             }
-            return new IllegalStateException(text);
+            return new RelayClosedException(code, text);
         } catch (Exception e) {
             return new IllegalStateException("connection lost: " + describe(e));
         }
@@ -404,6 +432,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
         Throwable t = e;
         while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
             t = t.getCause();
+        }
+        if (t instanceof RelayClosedException) {
+            return t.getMessage();
         }
         if (t instanceof WebSocketHandshakeException h) {
             return "WebSocket handshake refused: HTTP " + h.getResponse().statusCode();
@@ -418,6 +449,13 @@ public final class Publisher implements MediaSink, AutoCloseable {
             return "connection refused (is the relay running?)";
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** 22 characters of [A-Za-z0-9_-] (128 random bits): the relay wants 8 to 64 of them. */
+    private static String newInstanceId() {
+        byte[] bytes = new byte[16];
+        INSTANCE_ID_RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String version() {
@@ -450,6 +488,11 @@ public final class Publisher implements MediaSink, AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
+    }
+
+    /** The instance id every Hello of this publisher carries. */
+    public String instanceId() {
+        return instanceId;
     }
 
     public boolean connected() {

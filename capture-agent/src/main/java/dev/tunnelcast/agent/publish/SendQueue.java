@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the uplink falls behind (more than {@code maxBytes} queued, or the oldest message
  * older than {@code maxAgeMicros}), every queued video packet is dropped and incoming video
  * is dropped until the next keyframe, so the picture resumes cleanly; audio is kept unless
- * the byte bound itself is hit. Control messages (configs, pings) are never dropped and
+ * the byte bound itself is hit with no video left to drop (the age bound is video's only).
+ * Control messages (configs, pings) are never dropped and
  * go to the head of the queue. Every drop is counted.
  */
 public final class SendQueue {
@@ -85,8 +86,16 @@ public final class SendQueue {
                 }
                 videoGated = false;
             } else if (queuedBytes + bytes.length > maxBytes) {
-                droppedAudio.incrementAndGet();
-                return false;
+                // video goes first: the queued video makes room, and video waits for a keyframe
+                if (dropQueuedVideo() > 0) {
+                    videoGated = true;
+                    overflows.incrementAndGet();
+                    notify = true;
+                }
+                if (queuedBytes + bytes.length > maxBytes) {
+                    droppedAudio.incrementAndGet();
+                    return false;
+                }
             }
             add(new Item(bytes, video ? Kind.VIDEO : Kind.AUDIO, keyframe, now), false);
             return true;
@@ -110,7 +119,9 @@ public final class SendQueue {
         return false;
     }
 
-    private void dropQueuedVideo() {
+    /** Drops every queued video packet; returns how many. */
+    private int dropQueuedVideo() {
+        int dropped = 0;
         Iterator<Item> it = items.iterator();
         while (it.hasNext()) {
             Item item = it.next();
@@ -118,8 +129,10 @@ public final class SendQueue {
                 it.remove();
                 queuedBytes -= item.bytes().length;
                 droppedVideo.incrementAndGet();
+                dropped++;
             }
         }
+        return dropped;
     }
 
     private void add(Item item, boolean first) {

@@ -15,6 +15,8 @@ import dev.tunnelcast.proto.v1.KeyframeRequest;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.Ping;
 import dev.tunnelcast.proto.v1.Pong;
+import dev.tunnelcast.proto.v1.RoomEvent;
+import dev.tunnelcast.proto.v1.RoomMember;
 import dev.tunnelcast.proto.v1.Status;
 import dev.tunnelcast.proto.v1.Welcome;
 import java.net.URI;
@@ -29,9 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What the relay sends, in any order and shape, through the agent's receiving side: the
  * WebSocket listener that reassembles fragments and parses envelopes, and the publisher's
  * handling of each kind (Welcome, Pong into the clock estimate, Ping, KeyframeRequest,
- * Status). Invariants: nothing escapes the listener; a message that does not parse, and
- * only that, ends the session with an IllegalStateException; the first Welcome is the one
- * taken; keyframe requests reach the encoder at most once each.
+ * Status, a RoomEvent it never asked for). Invariants: nothing escapes the listener; a
+ * message that does not parse, and only that, ends the session with an
+ * IllegalStateException; the first Welcome is the one taken; keyframe requests reach the
+ * encoder at most once each.
  *
  * <p>{@code mvn test} replays the inputs under
  * {@code src/test/resources/dev/tunnelcast/agent/publish/RelayMessagesFuzzTestInputs/};
@@ -104,7 +107,7 @@ class RelayMessagesFuzzTest {
 
     private static Envelope envelope(FuzzedDataProvider data) {
         Envelope.Builder e = Envelope.newBuilder();
-        switch (data.consumeInt(0, 6)) {
+        switch (data.consumeInt(0, 7)) {
             case 0 -> e.setWelcome(Welcome.newBuilder().setSessionId(data.consumeString(16))
                     .setRelayTimeMicros(data.consumeLong()).setProtocolVersion(data.consumeInt()));
             case 1 -> e.setPong(Pong.newBuilder().setId(data.consumeLong()).setPingSendTimeMicros(data.consumeLong())
@@ -115,6 +118,11 @@ class RelayMessagesFuzzTest {
             case 4 -> e.setStatus(Status.newBuilder().setCodeValue(data.consumeInt(-1, 6))
                     .setMessage(data.consumeString(40)).setCloseCode(data.consumeInt()));
             case 5 -> e.setEndOfStream(EndOfStream.newBuilder().setReason(data.consumeString(20)));
+            case 6 -> e.setRoomEvent(RoomEvent.newBuilder().setRoom(data.consumeString(16))
+                    .setChangeValue(data.consumeInt(-1, 5)).setParticipant(data.consumeString(16))
+                    .addMembers(RoomMember.newBuilder().setParticipant(data.consumeString(16))
+                            .setDisplayName(data.consumeString(20)))
+                    .setMaxMembers(data.consumeInt()));
             default -> e.setMediaPacket(MediaPacket.newBuilder().setTrackId(data.consumeInt())
                     .setPayload(ByteString.copyFrom(data.consumeBytes(32))));
         }

@@ -76,6 +76,19 @@ class SendQueueTest {
     }
 
     @Test
+    void audioThatWouldPassTheByteBoundDropsQueuedVideoFirst() throws Exception {
+        queue.offerMedia(bytes(100, 1), false, true);
+        queue.offerMedia(bytes(800, 2), true, true);
+        // 900 queued: this audio packet passes the bound, the queued video goes instead of it
+        assertThat(queue.offerMedia(bytes(200, 3), false, true)).isTrue();
+        assertThat(overflows.get()).as("the encoder is told (keyframe, bitrate)").isEqualTo(1);
+        assertThat(queue.offerMedia(bytes(10, 4), true, false)).as("video waits for a keyframe").isFalse();
+        assertThat(drain()).extracting(i -> i.bytes()[0]).containsExactly((byte) 1, (byte) 3);
+        assertThat(queue.droppedAudio()).isZero();
+        assertThat(queue.droppedVideo()).isEqualTo(2);
+    }
+
+    @Test
     void controlMessagesJumpTheQueueWhenAskedTo() throws Exception {
         queue.offerMedia(bytes(10, 1), true, true);
         queue.offerControlFirst(bytes(5, 9));
