@@ -179,7 +179,7 @@ const commands = {
   },
   /**
    * A real click (a user gesture for the autoplay policy).
-   * @param {{ selector: string }} args
+   * @param {{ selector: string, timeoutMs?: number }} args
    */
   async click({ selector, timeoutMs = 5000 }) {
     await openPage().locator(selector).first().click({ timeout: timeoutMs });
