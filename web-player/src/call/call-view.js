@@ -19,8 +19,8 @@ export const DEFAULT_CALL_SIZE = '640x360';
  * DTX off in calls unless `dtx=on`: the players' jitter buffer takes a gap of more than 200 ms
  * in the media for a discontinuity and appends what follows without the silence, so every
  * pause in a call put the audio further behind the video (measured on a busy machine: the A/V
- * offset grew to 9-14 s within 30 s of one beep a second with DTX; 0.03-0.15 s without). The gap needs handling in the jitter
- * buffer (play on through it) before DTX can be a call's default.
+ * offset grew to 9-14 s within 30 s of one beep a second with DTX; 0.03-0.15 s without). The
+ * jitter buffer must play on through such a gap before DTX can be a call's default.
  */
 export const DEFAULT_CALL_DTX = 'off';
 
