@@ -1,9 +1,6 @@
 package dev.tunnelcast.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.Mockito.when;
 
 import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
@@ -13,18 +10,14 @@ import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
 import dev.tunnelcast.server.relay.StreamRegistry;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The relay below its sockets, for fuzz tests: a fresh stream registry with the default
  * configuration, and clients whose messages go through the same listener a WebSocket
  * delivers to. Timers (grace period) never fire, so one input plays out deterministically.
- * One input at a time (the sockets are shared between inputs).
  */
 final class FuzzRelay {
 
@@ -32,37 +25,18 @@ final class FuzzRelay {
     private static final RelayMetrics METRICS = new RelayMetrics();
     private static final RelayConfig CONFIG = RelayConfig.builder().build();
 
-    private static final ScheduledExecutorService TIMERS = FakeSocket.stub(ScheduledExecutorService.class);
-    private static final List<FakeSocket> SOCKETS = new ArrayList<>();
-
-    static {
-        ScheduledFuture<?> never = FakeSocket.stub(ScheduledFuture.class);
-        when(TIMERS.schedule(any(Runnable.class), anyLong(), any())).thenAnswer(call -> never);
-    }
-
     private final StreamRegistry registry = new StreamRegistry(new RelayContext(Relay.policy(CONFIG), CONFIG.clock(), METRICS,
-            new CopyOnWriteArrayList<>(), TIMERS));
-    private int socketsUsed;
-
-    /** The next socket: reused from earlier inputs, reset. */
-    private FakeSocket socket() {
-        if (socketsUsed == SOCKETS.size()) {
-            SOCKETS.add(new FakeSocket());
-        }
-        FakeSocket socket = SOCKETS.get(socketsUsed++);
-        socket.reset();
-        return socket;
-    }
+            new CopyOnWriteArrayList<>(), new NeverFiringScheduler()));
 
     Client publisher() {
-        FakeSocket socket = socket();
+        FakeSocket socket = new FakeSocket();
         Connection connection = socket.connect(RelayMetrics.Role.PUBLISHER, STREAM, METRICS);
         return new Client(socket, connection,
                 new PublisherListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry, METRICS));
     }
 
     Client player() {
-        FakeSocket socket = socket();
+        FakeSocket socket = new FakeSocket();
         Connection connection = socket.connect(RelayMetrics.Role.PLAYER, STREAM, METRICS);
         return new Client(socket, connection,
                 new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry));
