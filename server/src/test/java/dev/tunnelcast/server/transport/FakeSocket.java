@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,6 +27,8 @@ final class FakeSocket implements ClientSocket {
     private static final ByteBufferPool BUFFERS = new DefaultByteBufferPool(false, 16 * 1024);
 
     private final List<byte[]> sent = new ArrayList<>();
+    /** {@link #sent} parsed, as far as {@link #received()} has read it. */
+    private final List<Envelope> parsed = new ArrayList<>();
     private int closeCode = -1;
     private boolean open = true;
 
@@ -114,20 +117,22 @@ final class FakeSocket implements ClientSocket {
         return closeCode;
     }
 
-    /** Every binary message the relay sent, parsed; a message that does not parse fails. */
+    /**
+     * Every binary message the relay sent so far, parsed (each message once, however often
+     * this is asked); a message that does not parse fails. Index i is {@code sentBytes().get(i)}.
+     */
     List<Envelope> received() {
-        List<Envelope> envelopes = new ArrayList<>(sent.size());
-        for (byte[] bytes : sent) {
+        for (int i = parsed.size(); i < sent.size(); i++) {
             try {
-                envelopes.add(Envelope.parseFrom(bytes));
+                parsed.add(Envelope.parseFrom(sent.get(i)));
             } catch (InvalidProtocolBufferException e) {
                 throw new AssertionError("the relay sent an unparseable message", e);
             }
         }
-        return envelopes;
+        return Collections.unmodifiableList(parsed);
     }
 
     List<byte[]> sentBytes() {
-        return sent;
+        return Collections.unmodifiableList(sent);
     }
 }
