@@ -150,7 +150,7 @@ public final class Relay implements AutoCloseable {
     public static RelayPolicy policy(RelayConfig config) {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
-                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover());
+                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize());
     }
 
     /** Starts a relay; with port 0 the listeners bind free ports (see {@link #port()}). */

@@ -28,6 +28,7 @@ import java.util.Objects;
  *                             (counted from its opening or its previous request)
  * @param maxPendingConnections WebSockets open without Hello, in all
  * @param maxPendingPerAddress WebSockets open without Hello, per client address
+ * @param maxRoomSize          members of one room: publishers of streams {@code room.participant} (4430 beyond)
  */
 public record RelayConfig(
         String bindAddress,
@@ -54,6 +55,7 @@ public record RelayConfig(
         Duration gracePeriod,
         long gopCacheBytes,
         boolean allowTakeover,
+        int maxRoomSize,
         Path staticDir,
         int ioThreads,
         int workerThreads,
@@ -90,6 +92,7 @@ public record RelayConfig(
             throw new IllegalArgumentException("player-socket-buffer must be 0 (the OS default) or positive");
         }
         requirePositive("gop-cache-bytes", gopCacheBytes);
+        requirePositive("max-room-size", maxRoomSize);
         requirePositive("max-pending-connections", maxPendingConnections);
         requirePositive("max-pending-per-address", maxPendingPerAddress);
         requirePositive("io-threads", ioThreads);
@@ -154,6 +157,7 @@ public record RelayConfig(
         b.gracePeriod = gracePeriod;
         b.gopCacheBytes = gopCacheBytes;
         b.allowTakeover = allowTakeover;
+        b.maxRoomSize = maxRoomSize;
         b.staticDir = staticDir;
         b.ioThreads = ioThreads;
         b.workerThreads = workerThreads;
@@ -189,6 +193,7 @@ public record RelayConfig(
         private Duration gracePeriod = Duration.ofSeconds(15);
         private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
+        private int maxRoomSize = 8;
         private Path staticDir;
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int workerThreads = 4;
@@ -224,6 +229,7 @@ public record RelayConfig(
         public Builder gracePeriod(Duration v) { gracePeriod = v; return this; }
         public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
         public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
+        public Builder maxRoomSize(int v) { maxRoomSize = v; return this; }
         public Builder staticDir(Path v) { staticDir = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
@@ -236,7 +242,7 @@ public record RelayConfig(
                     tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
                     headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes,
-                    allowTakeover, staticDir, ioThreads, workerThreads,
+                    allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
         }
     }

@@ -1,9 +1,13 @@
 package dev.tunnelcast.server.auth;
 
-/** What a token allows: publishing or playing. */
+/**
+ * What a token allows: publishing or playing a stream, or taking part in a room ({@code join}:
+ * publishing one's own stream of the room and playing all of them).
+ */
 public enum Action {
     PUBLISH("publish"),
-    PLAY("play");
+    PLAY("play"),
+    JOIN("join");
 
     private final String wireName;
 
@@ -22,6 +26,6 @@ public enum Action {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown action '" + name + "' (publish or play)");
+        throw new IllegalArgumentException("unknown action '" + name + "' (publish, play or join)");
     }
 }

@@ -1,10 +1,10 @@
 package dev.tunnelcast.server.auth;
 
 /**
- * The outcome of checking a token; {@code detail} says why it was refused, {@code streams}
- * which streams an accepted token is for (a name or {@link TokenAuthority#ANY_STREAM}).
+ * The outcome of checking a token; {@code detail} says why it was refused, {@code scope}
+ * which streams an accepted token is for (null when refused).
  */
-public record TokenVerdict(Kind kind, String detail, String streams) {
+public record TokenVerdict(Kind kind, String detail, TokenScope scope) {
 
     public enum Kind {
         /** The token allows the request (or no secret is configured). */
@@ -15,8 +15,8 @@ public record TokenVerdict(Kind kind, String detail, String streams) {
         FORBIDDEN
     }
 
-    static TokenVerdict ok(String streams) {
-        return new TokenVerdict(Kind.ACCEPTED, "ok", streams);
+    static TokenVerdict ok(TokenScope scope) {
+        return new TokenVerdict(Kind.ACCEPTED, "ok", scope);
     }
 
     static TokenVerdict unauthorized(String detail) {
@@ -33,6 +33,6 @@ public record TokenVerdict(Kind kind, String detail, String streams) {
 
     /** Whether an accepted token covers {@code stream}. */
     public boolean allows(String stream) {
-        return isAccepted() && (TokenAuthority.ANY_STREAM.equals(streams) || streams.equals(stream));
+        return isAccepted() && scope.covers(stream);
     }
 }

@@ -144,6 +144,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A second publisher replaces the first (4411) instead of being refused (4409) [TUNNELCAST_ALLOW_TAKEOVER].")
     boolean allowTakeover;
 
+    @Option(names = "--max-room-size", defaultValue = "${env:TUNNELCAST_MAX_ROOM_SIZE:-8}",
+            description = "Members of one room (publishers of streams ROOM.PARTICIPANT), else close 4430 [TUNNELCAST_MAX_ROOM_SIZE] (default: ${DEFAULT-VALUE}).")
+    int maxRoomSize;
+
     @Option(names = "--static-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_STATIC_DIR}",
             description = "Serve the web player from this folder instead of the bundled one [TUNNELCAST_STATIC_DIR].")
     Path staticDir;
@@ -237,7 +241,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .headerTimeout(headerTimeout).maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
-                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).staticDir(staticDir);
+                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
         }

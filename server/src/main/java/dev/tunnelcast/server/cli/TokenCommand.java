@@ -2,22 +2,26 @@ package dev.tunnelcast.server.cli;
 
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.wire.RoomName;
 import dev.tunnelcast.wire.StreamName;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code token}: prints an access token for one action on one stream (or all). */
+/** {@code token}: prints an access token for one action on one stream (or all), or for taking part in a room. */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print an access token, to pass as ?token=... on /ws/publish/{stream} or /ws/play/{stream}.",
-                "Example: token --secret-env TUNNELCAST_TOKEN_SECRET --action play --stream cam1 --ttl 1h"})
+                "Example: token --secret-env TUNNELCAST_TOKEN_SECRET --action play --stream cam1 --ttl 1h",
+                "A room (join) token publishes ROOM.PARTICIPANT and plays every stream of the room:",
+                "         token --secret-env TUNNELCAST_TOKEN_SECRET --room standup --participant alice --ttl 2h",
+                "Without --participant it is good for any participant of the room."})
 public final class TokenCommand implements Callable<Integer> {
 
     static final class Secret {
@@ -30,17 +34,43 @@ public final class TokenCommand implements Callable<Integer> {
         String variable;
     }
 
+    /** A token for one action on a stream. */
+    static final class StreamTarget {
+        @Option(names = "--action", required = true, paramLabel = "publish|play", description = "What the token allows.")
+        String action;
+
+        @Option(names = "--stream", required = true, paramLabel = "NAME|*", description = "A stream name, or * for every stream.")
+        String stream;
+    }
+
+    /** A join token for a room. */
+    static final class RoomTarget {
+        @Option(names = "--room", required = true, paramLabel = "ROOM",
+                description = "A room: publish ROOM.PARTICIPANT, play every stream of the room.")
+        String room;
+
+        @Option(names = "--participant", paramLabel = "ID",
+                description = "The one participant the token publishes as (default: any participant of the room).")
+        String participant;
+    }
+
+    /** Either a stream token or a room token. */
+    static final class Target {
+        @ArgGroup(exclusive = false, heading = "Stream token:%n")
+        StreamTarget stream;
+
+        @ArgGroup(exclusive = false, heading = "Room token:%n")
+        RoomTarget room;
+    }
+
     @Spec
     CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Secret secret;
 
-    @Option(names = "--action", required = true, paramLabel = "publish|play", description = "What the token allows.")
-    String action;
-
-    @Option(names = "--stream", required = true, paramLabel = "NAME|*", description = "A stream name, or * for every stream.")
-    String stream;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
 
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h", converter = Units.Time.class,
             description = "How long the token stays valid (default: ${DEFAULT-VALUE}).")
@@ -52,18 +82,39 @@ public final class TokenCommand implements Callable<Integer> {
         if (key == null || key.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "environment variable " + secret.variable + " is not set");
         }
-        Action parsedAction;
+        TokenAuthority tokens = new TokenAuthority(key);
+        Instant expires = Instant.now().plus(ttl);
+        String token = target.room != null ? roomToken(tokens, target.room, expires) : streamToken(tokens, target.stream, expires);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(token);
+        out.flush();
+        return 0;
+    }
+
+    private String streamToken(TokenAuthority tokens, StreamTarget stream, Instant expires) {
+        Action action;
         try {
-            parsedAction = Action.fromWireName(action);
+            action = Action.fromWireName(stream.action);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!stream.equals(TokenAuthority.ANY_STREAM) && !StreamName.isValid(stream)) {
-            throw new ParameterException(spec.commandLine(), "'" + stream + "' is not a valid stream name: " + StreamName.RULE);
+        if (action == Action.JOIN) {
+            throw new ParameterException(spec.commandLine(), "a join token is made with --room ROOM [--participant ID]");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(new TokenAuthority(key).mint(parsedAction, stream, Instant.now().plus(ttl)));
-        out.flush();
-        return 0;
+        if (!stream.stream.equals(TokenAuthority.ANY_STREAM) && !StreamName.isValid(stream.stream)) {
+            throw new ParameterException(spec.commandLine(), "'" + stream.stream + "' is not a valid stream name: " + StreamName.RULE);
+        }
+        return tokens.mint(action, stream.stream, expires);
+    }
+
+    private String roomToken(TokenAuthority tokens, RoomTarget room, Instant expires) {
+        if (!RoomName.isValidRoom(room.room)) {
+            throw new ParameterException(spec.commandLine(), "'" + room.room + "' is not a valid room name: " + RoomName.ROOM_RULE);
+        }
+        if (room.participant != null && !RoomName.isValidParticipant(room.participant)) {
+            throw new ParameterException(spec.commandLine(),
+                    "'" + room.participant + "' is not a valid participant id: " + RoomName.PARTICIPANT_RULE);
+        }
+        return tokens.mintJoin(room.room, room.participant, expires);
     }
 }

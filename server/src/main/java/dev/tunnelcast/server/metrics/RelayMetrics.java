@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.metrics;
 
 import dev.tunnelcast.proto.v1.CloseCode;
+import dev.tunnelcast.proto.v1.RoomChange;
 import dev.tunnelcast.wire.CloseCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -45,6 +46,10 @@ public final class RelayMetrics implements AutoCloseable {
     private final Timer relayLatency;
     private final DistributionSummary queueDepth;
     private final AtomicLong queuedBytesTotal = new AtomicLong();
+    private final AtomicInteger rooms = new AtomicInteger();
+    private final AtomicInteger roomMembers = new AtomicInteger();
+    private final Map<RoomChange, Counter> roomEvents = new EnumMap<>(RoomChange.class);
+    private final Counter roomUpdatesCoalesced;
 
     public RelayMetrics() {
         for (Role role : Role.values()) {
@@ -77,6 +82,20 @@ public final class RelayMetrics implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("tunnelcast.player.queue.bytes", queuedBytesTotal, AtomicLong::get)
                 .description("bytes queued for all players at the last sample").register(registry);
+        Gauge.builder("tunnelcast.rooms", rooms, AtomicInteger::get)
+                .description("rooms with at least one member").register(registry);
+        Gauge.builder("tunnelcast.room.members", roomMembers, AtomicInteger::get)
+                .description("members of all rooms (streams room.participant with a live publisher)").register(registry);
+        for (RoomChange change : RoomChange.values()) {
+            if (change != RoomChange.ROOM_CHANGE_UNSPECIFIED && change != RoomChange.UNRECOGNIZED) {
+                roomEvents.put(change, Counter.builder("tunnelcast.room.events")
+                        .description("RoomEvents sent to members, by change")
+                        .tag("change", change.name().substring("ROOM_CHANGE_".length()).toLowerCase()).register(registry));
+            }
+        }
+        roomUpdatesCoalesced = Counter.builder("tunnelcast.room.updates.coalesced")
+                .description("PublisherState changes sent in a later UPDATED together with newer ones (at most one per member per 50 ms)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -141,6 +160,42 @@ public final class RelayMetrics implements AutoCloseable {
         if (drops != null) {
             registry.remove(drops);
         }
+    }
+
+    /** A room got its first member. */
+    public void roomOpened() {
+        rooms.incrementAndGet();
+    }
+
+    /** A room lost its last member. */
+    public void roomClosed() {
+        rooms.decrementAndGet();
+    }
+
+    public void roomMemberJoined() {
+        roomMembers.incrementAndGet();
+    }
+
+    public void roomMemberLeft() {
+        roomMembers.decrementAndGet();
+    }
+
+    public int rooms() {
+        return rooms.get();
+    }
+
+    public int roomMembers() {
+        return roomMembers.get();
+    }
+
+    /** One RoomEvent sent to one member. */
+    public void roomEventSent(RoomChange change) {
+        roomEvents.get(change).increment();
+    }
+
+    /** A state change that did not get an UPDATED of its own (a newer one carried it). */
+    public void roomUpdateCoalesced() {
+        roomUpdatesCoalesced.increment();
     }
 
     public void sampledQueueDepth(long bytes) {

@@ -16,8 +16,9 @@ import java.time.Duration;
  * @param gopCacheBytes        the GOP cache bound per stream
  * @param gracePeriod          how long players wait for a publisher to return (then 4410)
  * @param allowTakeover        a second publisher replaces the first instead of being refused
+ * @param maxRoomSize          members of one room (streams {@code room.participant} with a publisher)
  */
 public record RelayPolicy(int maxStreams, int maxPlayersPerStream, int maxPlayers,
                           long playerQueueBytes, Duration playerQueueAge, Duration slowPlayerTimeout,
-                          long gopCacheBytes, Duration gracePeriod, boolean allowTakeover) {
+                          long gopCacheBytes, Duration gracePeriod, boolean allowTakeover, int maxRoomSize) {
 }

@@ -4,10 +4,12 @@ import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.KeyframeRequest;
 import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.PublisherState;
 import dev.tunnelcast.proto.v1.Status;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
+import dev.tunnelcast.wire.RoomName;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * duplicate between the GOP and the live edge. Fan-out only appends a shared
  * {@link RelayedMessage} to each {@link PlayerSession}'s queue (its own short lock); the
  * socket writes run on each player's I/O thread, driven by its send-completion callback, so
- * a slow player never blocks the publisher. Locks are taken in the order stream, then player.
+ * a slow player never blocks the publisher. Locks are taken in the order stream, then room,
+ * then player.
+ *
+ * <p>A stream named {@code room.participant} ({@link RoomName}) is a member of its room
+ * ({@link Rooms}) while it has a publisher.
  */
 public final class Stream {
 
@@ -57,10 +63,15 @@ public final class Stream {
     private final StreamStats stats;
     private final Object lock = new Object();
     private final RelayedMessage droppedNotice;
+    /** The room this stream is a member of while it has a publisher, or null. */
+    private final RoomName room;
 
     // Guarded by lock.
     private State state = State.WAITING;
     private Peer publisher;
+    private PublisherHello publisherHello;
+    /** What the publisher last said the others should show; kept across a takeover. */
+    private PublisherState publisherState = PublisherState.getDefaultInstance();
     private long publisherSinceNanos;
     private PlayerSession[] players = NO_PLAYERS;
     private final Map<Integer, TrackState> tracks = new TreeMap<>();
@@ -77,6 +88,7 @@ public final class Stream {
         this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
         this.gop = new GopCache(context.policy().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
+        this.room = RoomName.parse(name).orElse(null);
     }
 
     /** A queue for a new player of this stream, bounded as configured. */
@@ -96,24 +108,47 @@ public final class Stream {
         }
     }
 
-    /** Makes {@code connection} the publisher; refuses if the stream has one (unless takeover is on) or too many streams are live. */
-    boolean attachPublisher(Peer connection) throws Refusal {
+    /**
+     * Makes {@code connection} the publisher and sends it {@code welcome}. A stream that has a
+     * publisher is taken over (the old one gets 4411) by the same publisher instance
+     * ({@link PublisherHello#instanceId}) or, with takeover on, by anyone; otherwise refused with
+     * 4409. Also refused when too many streams are live (4429) or its room is full (4430).
+     */
+    boolean attachPublisher(Peer connection, PublisherHello hello, Envelope welcome) throws Refusal {
         Peer previous;
+        boolean sameInstance;
         synchronized (lock) {
             if (retired) {
                 return false;
             }
             previous = publisher;
-            if (previous != null && !context.policy().allowTakeover()) {
+            sameInstance = previous != null && hello.isSameInstanceAs(publisherHello);
+            if (previous != null && !sameInstance && !context.policy().allowTakeover()) {
                 throw new Refusal(CloseCode.CLOSE_CODE_PUBLISHER_EXISTS, "stream " + name + " already has a publisher");
             }
             if (previous == null && !registry.reservePublisherSlot()) {
                 throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY, "too many live streams (max " + context.policy().maxStreams() + ")");
             }
+            if (previous == null) {
+                publisherState = PublisherState.getDefaultInstance();
+            }
+            if (room == null) {
+                connection.sendControl(welcome);
+            } else {
+                try {
+                    registry.rooms().join(room, connection, hello, publisherState, () -> connection.sendControl(welcome));
+                } catch (Refusal full) {
+                    if (previous == null) {
+                        registry.releasePublisherSlot();
+                    }
+                    throw full;
+                }
+            }
             if (previous != null) {
                 stopPublication(previous); // the slot passes to the new publisher
             }
             publisher = connection;
+            publisherHello = hello;
             publisherSinceNanos = context.clock().monotonicNanos();
             state = State.LIVE;
             if (graceTimer != null) {
@@ -130,9 +165,24 @@ public final class Stream {
             }
         }
         if (previous != null) {
-            previous.refuse(CloseCode.CLOSE_CODE_TAKEN_OVER, "a new publisher took stream " + name + " over");
+            previous.refuse(CloseCode.CLOSE_CODE_TAKEN_OVER, sameInstance
+                    ? "the same publisher instance reconnected to stream " + name
+                    : "a new publisher took stream " + name + " over");
         }
         return true;
+    }
+
+    /** The publisher's {@code PublisherState}: kept, and pushed to its room ({@code RoomEvent{UPDATED}}). */
+    public void updatePublisherState(Peer from, PublisherState state) {
+        synchronized (lock) {
+            if (publisher != from) {
+                return; // taken over a moment ago
+            }
+            publisherState = state;
+            if (room != null) {
+                registry.rooms().update(room, from, state);
+            }
+        }
     }
 
     /**
@@ -287,7 +337,7 @@ public final class Stream {
     }
 
     /** The publisher left: cleanly (EndOfStream) or not. Players get OFFLINE and the grace period starts. */
-    void detachPublisher(Peer connection, String why) {
+    void detachPublisher(Peer connection, PublisherExit exit) {
         synchronized (lock) {
             if (publisher != connection) {
                 return;
@@ -295,8 +345,12 @@ public final class Stream {
             stopPublication(connection);
             registry.releasePublisherSlot();
             publisher = null;
+            publisherHello = null;
             state = State.OFFLINE;
-            fanOut(status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left: " + why));
+            if (room != null) {
+                registry.rooms().leave(room, connection, exit.roomReason());
+            }
+            fanOut(status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left: " + exit.detail()));
             long graceMillis = context.policy().gracePeriod().toMillis();
             graceTimer = context.scheduler().schedule(this::graceExpired, graceMillis, TimeUnit.MILLISECONDS);
             retireIfIdleLocked();
@@ -379,7 +433,11 @@ public final class Stream {
                 stopPublication(pub);
                 registry.releasePublisherSlot();
                 publisher = null;
+                publisherHello = null;
                 state = State.OFFLINE;
+                if (room != null) {
+                    registry.rooms().leave(room, pub, PublisherExit.CONNECTION_LOST);
+                }
             }
         }
         if (pub != null) {

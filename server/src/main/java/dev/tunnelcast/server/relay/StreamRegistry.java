@@ -18,16 +18,21 @@ public final class StreamRegistry {
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger livePublishers = new AtomicInteger();
     private final AtomicInteger players = new AtomicInteger();
+    private final Rooms rooms;
 
     public StreamRegistry(RelayContext context) {
         this.context = context;
+        this.rooms = new Rooms(context);
     }
 
-    /** Makes {@code connection} the publisher of its stream. */
-    public Stream attachPublisher(Peer connection) throws Refusal {
+    /**
+     * Makes {@code connection} the publisher of its stream (and a member of the stream's room,
+     * if it is in one); {@code welcome} is the first message it receives.
+     */
+    public Stream attachPublisher(Peer connection, PublisherHello hello, Envelope welcome) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
-            if (stream.attachPublisher(connection)) {
+            if (stream.attachPublisher(connection, hello, welcome)) {
                 return stream;
             }
             // The stream retired between lookup and attach: take the fresh one.
@@ -52,8 +57,8 @@ public final class StreamRegistry {
         }
     }
 
-    public void detachPublisher(Stream stream, Peer connection, String why) {
-        stream.detachPublisher(connection, why);
+    public void detachPublisher(Stream stream, Peer connection, PublisherExit exit) {
+        stream.detachPublisher(connection, exit);
     }
 
     /**
@@ -106,6 +111,10 @@ public final class StreamRegistry {
 
     void releasePlayerSlot() {
         players.decrementAndGet();
+    }
+
+    Rooms rooms() {
+        return rooms;
     }
 
     void remove(Stream stream) {

@@ -27,6 +27,13 @@ public final class Messages {
                 .setClientName("test").setClientVersion("0")).build();
     }
 
+    /** A publisher's Hello with the room fields (docs/protocol.md, "Rooms"). */
+    public static Envelope publisherHello(String displayName, boolean roomEvents, String instanceId) {
+        return Envelope.newBuilder().setHello(Hello.newBuilder().setRole(Role.ROLE_PUBLISHER).setProtocolVersion(1)
+                .setClientName("test").setClientVersion("0").setDisplayName(displayName).setRoomEvents(roomEvents)
+                .setInstanceId(instanceId)).build();
+    }
+
     public static Envelope videoConfig(int trackId) {
         return Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(trackId)
                 .setKind(TrackKind.TRACK_KIND_VIDEO).setCodec("avc1.42E01F")

@@ -202,6 +202,11 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return answer;
     }
 
+    /** Drops the connection without a close frame, as a vanished client does (the relay sees the TCP connection end). */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
