@@ -5,8 +5,11 @@
 //
 // Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
-//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
-//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
+//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector} (click: timeoutMs?)
+//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console
+//           · closeTab · quit
+// Every command but quit takes an optional `tab` (default "main"): one browser can hold several
+// pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,10 @@ const fakeAudio = process.env.TUNNELCAST_FAKE_AUDIO ?? '';
 const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
   ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : [])] : [];
+// TUNNELCAST_PROXY=http://user:password@host:port sends every request, loopback included, through that proxy
+// (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
+const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
+const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
 const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
@@ -31,14 +38,31 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   headless: true,
   env,
   viewport: { width: 1280, height: 800 },
+  ...(proxy ? { proxy } : {}),
+  ignoreHTTPSErrors,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
-/** @type {import('playwright-core').Page | null} */
-let page = null;
-const consoleLines = [];
+/** @typedef {{ page: import('playwright-core').Page, consoleLines: string[] }} Tab */
+/** @type {Map<string, Tab>} */
+const tabs = new Map();
 
-const stats = () => page.evaluate(() => {
+/** @param {string} value @returns {{ server: string, username?: string, password?: string } | null} */
+function proxyOption(value) {
+  if (!value) return null;
+  const url = new URL(value);
+  const server = `${url.protocol}//${url.host}`;
+  return url.username ? { server, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : { server };
+}
+
+/** @param {string} name */
+function tabOf(name) {
+  const tab = tabs.get(name);
+  if (!tab) throw new Error(`no page in tab ${name} (open one first)`);
+  return tab;
+}
+
+const stats = (page) => page.evaluate(() => {
   const s = window.tunnelcast?.stats;
   return s ? JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) : null;
 });
@@ -51,9 +75,11 @@ const commands = {
    * notice on the main thread. withoutGlobals: more names deleted the same way
    * (`MediaStreamTrackProcessor`: the publisher's fallback).
    */
-  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
-    if (page) await page.close();
-    page = await context.newPage();
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [], tab = 'main' }) {
+    await tabs.get(tab)?.page.close();
+    const page = await context.newPage();
+    const consoleLines = [];
+    tabs.set(tab, { page, consoleLines });
     const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
     if (removed.length) {
       await page.addInitScript((names) => {
@@ -68,18 +94,20 @@ const commands = {
     await page.goto(url, { waitUntil: 'load' });
     return { audioDecoderInPage: await page.evaluate(() => typeof globalThis.AudioDecoder) };
   },
-  async waitFor({ states, timeoutMs, minFrames = 0 }) {
+  async waitFor({ states, timeoutMs, minFrames = 0, tab = 'main' }) {
+    const { page, consoleLines } = tabOf(tab);
     const start = Date.now();
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await stats();
+      last = await stats(page);
       if (last && states.includes(last.state) && last.framesShown >= minFrames) return { elapsedMs: Date.now() - start, stats: last };
       await sleep(50);
     }
     throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
   /** Polls a JavaScript expression until it is truthy; answers its value. */
-  async waitUntil({ expression, timeoutMs }) {
+  async waitUntil({ expression, timeoutMs, tab = 'main' }) {
+    const { page, consoleLines } = tabOf(tab);
     const start = Date.now();
     let last = null;
     while (Date.now() - start < timeoutMs) {
@@ -87,75 +115,86 @@ const commands = {
       if (last) return { elapsedMs: Date.now() - start, value: last };
       await sleep(100);
     }
-    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats())}; console: ${consoleLines.slice(-15).join(' | ')}`);
+    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats(page))}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
-  async stats() {
-    return { stats: await stats() };
+  async stats({ tab = 'main' }) {
+    const { page } = tabOf(tab);
+    return { stats: await stats(page) };
   },
   /** Clears the player's latency and A/V windows: percentiles from now on. */
-  async reset() {
+  async reset({ tab = 'main' }) {
+    const { page } = tabOf(tab);
     await page.evaluate(() => window.tunnelcast.player.resetMeasurements());
     return {};
   },
   /** Samples for a while; returns the first and last snapshots and every sample's key figures. */
-  async collect({ durationMs }) {
-    const first = await stats();
+  async collect({ durationMs, tab = 'main' }) {
+    const { page } = tabOf(tab);
+    const first = await stats(page);
     const samples = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
       await sleep(500);
-      const s = await stats();
+      const s = await stats(page);
       samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
         latencyPixelMs: s.latencyPixelMs.last, latencyMetadataMs: s.latencyMetadataMs.last, audioLatencyMs: s.audioLatencyMs, avOffsetMs: s.avOffsetMs.last,
         jitterBufferDepthMs: s.jitterBufferDepthMs, jitterBufferTargetMs: s.jitterBufferTargetMs, syncFloorMs: s.syncFloorMs,
         videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped,
         clockOffsetMs: s.clockOffsetMs, rttMs: s.rttMs, bitrateKbps: s.bitrateKbps });
     }
-    return { first, last: await stats(), samples };
+    return { first, last: await stats(page), samples };
   },
   /** Polls the state often (for the restart test): every change with its time and frames shown. */
-  async watch({ durationMs, intervalMs = 25 }) {
+  async watch({ durationMs, intervalMs = 25, tab = 'main' }) {
+    const { page } = tabOf(tab);
     const changes = [];
     const start = Date.now();
     let previous = '';
     while (Date.now() - start < durationMs) {
-      const s = await stats();
+      const s = await stats(page);
       const key = `${s.state}`;
       if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
       previous = key;
       await sleep(intervalMs);
     }
-    return { changes, last: await stats() };
+    return { changes, last: await stats(page) };
   },
-  async screenshot({ path }) {
+  async screenshot({ path, tab = 'main' }) {
+    const { page } = tabOf(tab);
     mkdirSync(dirname(path), { recursive: true });
     await page.screenshot({ path });
     return { path };
   },
   /** A real click (a user gesture for the autoplay policy). */
-  async click({ selector }) {
-    await page.locator(selector).first().click({ timeout: 5000 });
+  async click({ selector, timeoutMs = 5000, tab = 'main' }) {
+    const { page } = tabOf(tab);
+    await page.locator(selector).first().click({ timeout: timeoutMs });
     return {};
   },
   /** A real click at xFraction of the element's width, half its height (the archive timeline). */
-  async clickAt({ selector, xFraction }) {
+  async clickAt({ selector, xFraction, tab = 'main' }) {
+    const { page } = tabOf(tab);
     const target = page.locator(selector).first();
     const box = await target.boundingBox({ timeout: 5000 });
     if (!box) throw new Error(`${selector} is not visible`);
     await target.click({ position: { x: box.width * xFraction, y: box.height / 2 }, timeout: 5000 });
     return {};
   },
-  async eval({ expression }) {
+  async eval({ expression, tab = 'main' }) {
+    const { page } = tabOf(tab);
     return { value: await page.evaluate(expression) };
   },
-  async visible({ selector }) {
+  async visible({ selector, tab = 'main' }) {
+    const { page } = tabOf(tab);
     return { visible: await page.locator(selector).first().isVisible() };
   },
-  async text({ selector }) {
+  async text({ selector, tab = 'main' }) {
+    const { page } = tabOf(tab);
     return { text: await page.locator(selector).first().innerText({ timeout: 5000 }) };
   },
   /** The <video> element's own view (MSE path): buffered ranges, playhead, readiness. */
-  async video() {
+  async video({ tab = 'main' }) {
+    const { page } = tabOf(tab);
     return page.evaluate(() => {
       const v = document.querySelector('video');
       if (!v) return { video: null };
@@ -166,7 +205,8 @@ const commands = {
     });
   },
   /** Samples an expression every intervalMs (diagnostics). */
-  async trace({ expression, durationMs, intervalMs = 100 }) {
+  async trace({ expression, durationMs, intervalMs = 100, tab = 'main' }) {
+    const { page } = tabOf(tab);
     const values = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
@@ -175,8 +215,15 @@ const commands = {
     }
     return { values };
   },
-  async console() {
+  async console({ tab = 'main' }) {
+    const { consoleLines } = tabOf(tab);
     return { lines: consoleLines.slice(-50) };
+  },
+  /** Closes the tab's page (a participant's second tab, say): its sockets close as the page goes. */
+  async closeTab({ tab = 'main' }) {
+    await tabOf(tab).page.close();
+    tabs.delete(tab);
+    return {};
   },
 };
 
@@ -188,14 +235,15 @@ const quit = async () => {
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  const { cmd, ...args } = JSON.parse(line);
+  // id (optional) comes back in the answer: a caller that gave up waiting can tell a late answer from its next one.
+  const { cmd, id, ...args } = JSON.parse(line);
   if (cmd === 'quit') break;
   try {
     const handler = commands[cmd];
     if (!handler) throw new Error(`unknown command ${cmd}`);
-    process.stdout.write(JSON.stringify({ ok: true, ...(await handler(args)) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: true, id, ...(await handler(args)) }) + '\n');
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e?.stack ?? e) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: false, id, error: String(e?.stack ?? e) }) + '\n');
   }
 }
 await quit();
