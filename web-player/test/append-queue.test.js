@@ -4,20 +4,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppendQueue } from '../src/video/append-queue.js';
 
+/** @typedef {import('../src/video/append-queue.js').SourceBufferLike} SourceBufferLike */
+
 class QuotaExceededError extends Error {
   name = 'QuotaExceededError';
 }
 
-/** A SourceBuffer that completes each operation when finish() is called. */
+/**
+ * A SourceBuffer that completes each operation when finish() is called.
+ * @implements {SourceBufferLike}
+ */
 class FakeSourceBuffer {
   constructor() {
     this.updating = false;
     /** @type {string[]} */
     this.log = [];
     this.ranges = /** @type {[number, number][]} */ ([]);
-    this.buffered = { length: 0, start: (i) => this.ranges[i][0], end: (i) => this.ranges[i][1] };
+    this.buffered = { length: 0, start: (/** @type {number} */ i) => this.ranges[i][0], end: (/** @type {number} */ i) => this.ranges[i][1] };
     this.failNext = /** @type {Error | null} */ (null);
   }
+  /** @param {Uint8Array<ArrayBuffer>} data */
   appendBuffer(data) {
     if (this.updating) throw new Error('InvalidStateError: still updating');
     if (this.failNext) {
@@ -28,22 +34,24 @@ class FakeSourceBuffer {
     this.updating = true;
     this.log.push(`append ${new TextDecoder().decode(data)}`);
   }
+  /** @param {number} start @param {number} end */
   remove(start, end) {
     if (this.updating) throw new Error('InvalidStateError: still updating');
     this.updating = true;
     this.log.push(`remove ${start}-${end}`);
   }
-  /** updateend */
+  /** updateend @param {AppendQueue} queue */
   finish(queue) {
     this.updating = false;
     queue.pump();
   }
 }
 
-const bytes = (s) => new TextEncoder().encode(s);
+const bytes = (/** @type {string} */ s) => new TextEncoder().encode(s);
 
 function setup(playheadS = 0) {
   const sb = new FakeSourceBuffer();
+  /** @type {unknown[]} */
   const errors = [];
   const state = { playheadS };
   const queue = new AppendQueue(sb, { playheadS: () => state.playheadS, onError: (e) => errors.push(e) });

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClockRate } from '../src/sync/clock-rate.js';
 
-/** Ticks every 16.7 ms for durationMs, the master at `mediaAt(t)`. */
+/**
+ * Ticks every 16.7 ms for durationMs, the master at `mediaAt(t)`.
+ * @param {ClockRate} rate @param {(t: number) => number} mediaAt @param {number} fromMs @param {number} durationMs
+ */
 function feed(rate, mediaAt, fromMs, durationMs) {
   for (let t = fromMs; t < fromMs + durationMs; t += 16.7) rate.add(t, mediaAt(t));
 }

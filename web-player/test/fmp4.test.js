@@ -9,6 +9,14 @@ import { initSegment, fragment, isSupportedSampleEntry } from '../src/video/fmp4
 import { encodeTestVideo } from './support/h264.js';
 import { encodeVpx, encodeAv1 } from './support/vp-av1.js';
 
+/** @typedef {{ codec_name: string, width: number, height: number, nb_read_frames: string, time_base: string }} FfprobeStream */
+/** @typedef {{ pts: number, duration: number, flags: string }} FfprobePacket */
+
+/**
+ * What ffprobe says of `bytes` as an MP4 file, as its JSON (only the fields the tests read).
+ * @param {Uint8Array} bytes @param {string[]} args
+ * @returns {{ streams: FfprobeStream[], packets: FfprobePacket[] }}
+ */
 function probe(bytes, args) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-fmp4-'));
   try {

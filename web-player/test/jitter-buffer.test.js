@@ -10,7 +10,10 @@ const PACKET_MS = 20;
 const PACKET_FRAMES = (RATE * PACKET_MS) / 1000;
 const BLOCK = 128;
 
-/** A deterministic PRNG so that failures reproduce. */
+/** @typedef {import('../src/audio/jitter-buffer.js').JitterBufferOptions} JitterBufferOptions */
+/** @typedef {{ tMs: number, targetMs: number, depthMs: number, playing: boolean }} Sample  the buffer seen after one block */
+
+/** A deterministic PRNG so that failures reproduce. @param {number} seed */
 function mulberry32(seed) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -26,6 +29,7 @@ function mulberry32(seed) {
  * @param {(sendMs: number, i: number) => number} arrivalOf  unordered arrival
  */
 function trace(seconds, arrivalOf) {
+  /** @type {number[]} */
   const arrivals = [];
   let last = -Infinity;
   for (let i = 0; i < (seconds * 1000) / PACKET_MS; i++) {
@@ -37,11 +41,14 @@ function trace(seconds, arrivalOf) {
 
 /**
  * Plays a trace through a buffer; samples the buffer every block.
- * @returns {{ jb: JitterBuffer, samples: { tMs: number, targetMs: number, depthMs: number, playing: boolean }[] }}
+ * @param {number[]} arrivals
+ * @param {Partial<JitterBufferOptions>} [options]
+ * @returns {{ jb: JitterBuffer, samples: Sample[] }}
  */
 function simulate(arrivals, options = {}) {
   const jb = new JitterBuffer({ sampleRate: RATE, channels: 1, ...options });
   const out = [new Float32Array(BLOCK)];
+  /** @type {Sample[]} */
   const samples = [];
   let next = 0;
   const endMs = arrivals[arrivals.length - 1]; // stop with the trace: its end is not an underrun
@@ -63,16 +70,20 @@ function simulate(arrivals, options = {}) {
  * The start waits for the target plus half a packet and packets come whole, so it may hold up
  * to a packet more than that: the join trims it (the live edge). Nothing else may be dropped.
  */
-function assertOnlyTheJoinTrimmed(jb) {
+function assertOnlyTheJoinTrimmed(/** @type {JitterBuffer} */ jb) {
   assert.ok(jb.skippedSamples <= PACKET_FRAMES, `skipped ${jb.skippedSamples} samples`);
 }
 
-/** Fraction of output samples concealed, between two times. */
+/** Fraction of output samples concealed, between two times. @param {JitterBuffer} jb */
 function underrunRate(jb) {
   return jb.concealedSamples / Math.max(1, jb.renderedSamples);
 }
 
-/** The first time after `fromMs` from which |depth − target| stays ≤ tolMs until `untilMs`. */
+/**
+ * The first time after `fromMs` from which |depth − target| stays ≤ tolMs until `untilMs`.
+ * @param {Sample[]} samples @param {number} fromMs @param {number} untilMs @param {number} tolMs
+ * @returns {number | null}
+ */
 function convergedAt(samples, fromMs, untilMs, tolMs) {
   let since = null;
   for (const s of samples) {
@@ -124,7 +135,9 @@ test('a 1 s stall: conceals about the stall, does not raise the target, converge
     return normal >= stallStart && normal < stallEnd ? stallEnd : normal;
   });
   const { jb, samples } = simulate(arrivals);
-  const beforeTarget = samples.find((s) => s.tMs >= stallStart - 100).targetMs;
+  const beforeStall = samples.find((s) => s.tMs >= stallStart - 100);
+  assert.ok(beforeStall, 'the run reaches the stall');
+  const beforeTarget = beforeStall.targetMs;
   const after = samples.filter((s) => s.tMs > stallEnd && s.tMs < stallEnd + 10_000);
   const maxTargetAfter = Math.max(...after.map((s) => s.targetMs));
   assert.ok(maxTargetAfter <= beforeTarget + 15, `target raised from ${beforeTarget} to ${maxTargetAfter}`);
@@ -172,7 +185,10 @@ test('a backlog that drains at 1.5x real time (a capped link after the join) is 
   assert.equal(jb.underruns, 0);
 });
 
-/** From `fromMs` on, the depth never holds more than one packet and a deadband above the target. */
+/**
+ * From `fromMs` on, the depth never holds more than one packet and a deadband above the target.
+ * @param {Pick<Sample, 'tMs' | 'targetMs' | 'depthMs'>[]} samples @param {number} fromMs
+ */
 function assertNotLateAfter(samples, fromMs) {
   const late = samples.filter((s) => s.tMs >= fromMs && s.depthMs - s.targetMs > PACKET_MS + 8);
   assert.equal(late.length, 0, `still late at ${late[0]?.tMs} ms: depth ${late[0]?.depthMs} vs target ${late[0]?.targetMs}`);
@@ -247,11 +263,13 @@ test('output never jumps: sample-to-sample steps stay small through underrun and
  * and the five packets held up arrive at once, a surplus the buffer works off. Returns the
  * output and the depth over time.
  */
-function toneThroughAHiccup(options = {}) {
+function toneThroughAHiccup(/** @type {Partial<JitterBufferOptions>} */ options = {}) {
   const freq = 200;
   const jb = new JitterBuffer({ sampleRate: RATE, channels: 1, ...options });
   const out = [new Float32Array(BLOCK)];
+  /** @type {number[]} */
   const output = [];
+  /** @type {(Sample & { speed: number })[]} */
   const samples = [];
   const arrivals = trace(8, (send) => (send >= 2950 && send < 3050 ? 3100 : send + 50));
   let next = 0;
@@ -287,6 +305,7 @@ test('the late burst after a hiccup is worked off within 1.5 s, by whole pitch p
   let worst = 0;
   for (let i = 1; i < playing.length; i++) worst = Math.max(worst, Math.abs(playing[i] - playing[i - 1]));
   assert.ok(worst < sineStep * 1.1, `largest step ${worst} vs the tone's ${sineStep}`);
+  /** @type {number[]} */
   const crossings = [];
   for (let i = 1; i < playing.length; i++) if (playing[i - 1] < 0 && playing[i] >= 0) crossings.push(i);
   const periods = crossings.slice(1).map((c, i) => c - crossings[i]);
@@ -298,7 +317,7 @@ test('accelerate keeps pace with a surplus that grows: its share is earned block
   const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
   const seconds = 4;
   jb.writePlanes([new Float32Array(RATE * seconds).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 150 * i) / RATE))], RATE * seconds);
-  /** Plays a second at a given surplus; returns the samples accelerate removed. */
+  /** Plays a second at a given surplus; returns the samples accelerate removed. @param {number} surplusMs */
   const secondAt = (surplusMs) => {
     let removed = 0;
     for (let played = 0; played < RATE; played += BLOCK) {
@@ -318,11 +337,13 @@ test('accelerate keeps pace with a surplus that grows: its share is earned block
  * Packets arrive on time; the output device asks for 4 blocks every 10.7 ms, except that it
  * skips 60 ms of its callbacks at 3 s (a starved audio thread). Returns the mean depth over
  * 100 ms windows ending at the given times.
+ * @param {{ wallClock: boolean }} options @param {number[]} atMs
  */
 function outputStall({ wallClock }, atMs) {
   const jb = new JitterBuffer({ sampleRate: RATE, channels: 1 });
   const out = [new Float32Array(BLOCK)];
   const period = (4 * BLOCK * 1000) / RATE;
+  /** @type {[number, number][]} */
   const depths = [];
   let media = 0;
   for (let t = 0; t < 6000; t += period) {
@@ -336,7 +357,7 @@ function outputStall({ wallClock }, atMs) {
     for (let b = 0; b < 4; b++) jb.render(out, wallClock ? Math.round(1.7e12 + t) : NaN);
     depths.push([t, jb.depthMs]);
   }
-  const mean = (endMs) => {
+  const mean = (/** @type {number} */ endMs) => {
     const window = depths.filter(([t]) => t >= endMs - 100 && t < endMs).map(([, d]) => d);
     return window.reduce((a, b) => a + b, 0) / window.length;
   };

@@ -12,9 +12,13 @@ const EPOCH = 1_700_000_000_000;
  * A device that asks for PER_CALL blocks every period for `seconds`, except in the periods for
  * which `skipped(tMs)` is true (a starved thread: those callbacks never come). Date.now() is
  * whole ms, shifted by `wallStep(tMs)`. Returns the slips reported, [tMs, ms] per report.
+ * @param {number} seconds
+ * @param {(tMs: number) => boolean} [skipped]
+ * @param {(tMs: number) => number} [wallStep]
  */
 function play(seconds, skipped = () => false, wallStep = () => 0) {
   const clock = new OutputClock(RATE);
+  /** @type {[number, number][]} */
   const reports = [];
   for (let t = 0; t < seconds * 1000; t += PERIOD_MS) {
     if (skipped(t)) continue;
@@ -26,6 +30,7 @@ function play(seconds, skipped = () => false, wallStep = () => 0) {
   return reports;
 }
 
+/** The slip reported from fromMs until toMs. @param {[number, number][]} reports */
 const total = (reports, fromMs = 0, toMs = Infinity) =>
   reports.filter(([t]) => t >= fromMs && t < toMs).reduce((sum, [, ms]) => sum + ms, 0);
 
@@ -35,7 +40,7 @@ test('a device that keeps pace, in bursts of its period, does not slip', () => {
 });
 
 test('a device that skips 60 ms of callbacks (a starved thread) slipped 60 ms, seen within 250 ms', () => {
-  const skipped = (t) => t >= 2000 && t < 2060;
+  const skipped = (/** @type {number} */ t) => t >= 2000 && t < 2060;
   const reports = play(5, skipped);
   let missedMs = 0; // whole periods: 64 ms
   for (let t = 0; t < 5000; t += PERIOD_MS) if (skipped(t)) missedMs += PERIOD_MS;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
-import { CaptureTimeline, EncoderTimestamps, SampleClock } from '../src/publish/capture-timeline.js';
+import { CaptureTimeline, EncoderTimestamps, SampleClock, SETTLE_MICROS } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
 test('the codec string is read from the avcC, as the agent reads it from the SPS', () => {
@@ -30,7 +30,7 @@ test('the OpusHead is the encoder\'s when it gives one, else built for the chann
 });
 
 test('bytesOf copies chunks and buffer views', () => {
-  const chunk = { byteLength: 3, copyTo: (d) => d.set([7, 8, 9]) };
+  const chunk = { byteLength: 3, copyTo: (/** @type {Uint8Array} */ d) => d.set([7, 8, 9]) };
   assert.deepEqual([...bytesOf(chunk)], [7, 8, 9]);
   const view = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
   assert.deepEqual([...bytesOf(view)], [2, 3]);
@@ -119,4 +119,43 @@ test('audio packets get their input\'s timestamps: a gap in the capture stays a 
   assert.ok(Math.abs(t.sourceMicros(encoder(13)) - 1_760_000) < 1, 'the encoder\'s rounding');
   assert.equal(t.sourceMicros(encoder(19)), 1_880_000);
   assert.ok(t.inputs.length <= 3, 'inputs behind the output are forgotten');
+});
+
+test('a capture timeline settles once its backlog has drained: the fastest delivery stops improving', () => {
+  const t = new CaptureTimeline(0);
+  assert.equal(t.settled(0), true, 'no frames: nothing to wait for');
+  // A worker that started late finds 2 s of 10 ms chunks queued and reads them 1 ms apart, then in real time.
+  let read = 2_000_000;
+  for (let ts = 0; ts < 2_000_000; ts += 10_000) {
+    t.observe(ts, read);
+    read += 1_000;
+    assert.equal(t.settled(read), false, 'draining');
+  }
+  for (let ts = 2_000_000; ; ts += 10_000) {
+    read = Math.max(read + 1_000, ts + 5_000 + (ts % 30_000 === 0 ? 3_000 : 0));
+    t.observe(ts, read);
+    if (t.settled(read)) break;
+  }
+  assert.ok(read - t.lastImprovedLocalMicros >= SETTLE_MICROS);
+  assert.equal(t.minOffsetMicros, 5_000);
+  assert.equal(t.ptsMicros(3_000_000), 3_005_000, 'anchored on the settled delivery');
+});
+
+test('a source whose timestamps jump ahead of the wall clock is anchored anew, continuing where it was', () => {
+  const t = new CaptureTimeline(0);
+  for (let i = 0; i < 100; i++) t.observe(i * 10_000, 1_000_000 + i * 10_000 + 1_000);
+  assert.equal(t.ptsMicros(0, 10_000), 1_001_000);
+  assert.equal(t.ptsMicros(990_000, 10_000), 1_991_000);
+  // The next chunk, read 10 ms later, is stamped 1.8 s further on.
+  t.observe(1_000_000 + 1_800_000, 2_001_000 + 1_000);
+  assert.equal(t.ptsMicros(2_800_000, 10_000), 2_002_000, 'continues after the last (its capture time), not 1.8 s in the future');
+  assert.equal(t.ptsMicros(2_810_000, 10_000), 2_012_000);
+  assert.equal(t.reanchors, 1);
+  // A drained backlog (the fastest delivery improving) is not allowed to go back over what was sent.
+  t.observe(2_820_000, 2_022_000 - 30_000);
+  assert.ok(t.ptsMicros(2_820_000, 10_000) >= 2_022_000);
+  // Held back by what was sent, the anchor moves on only in steps: pts keep the source's spacing.
+  const before = t.reanchors;
+  assert.equal(t.ptsMicros(2_830_000, 10_000) - t.ptsMicros(2_820_000 + 0, 0), 10_000);
+  assert.equal(t.reanchors, before);
 });

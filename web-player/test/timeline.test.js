@@ -7,6 +7,7 @@ import {
 
 const T0 = Date.UTC(2026, 10, 21, 13, 59, 50) * 1000; // 13:59:50 UTC, in microseconds
 const S = 1_000_000;
+/** A recordings-list entry, times in seconds after T0. @param {string} id @param {number} startS @param {number} endS */
 const entry = (id, startS, endS, state = 'CLOSED') => ({
   id, state, startWallMicros: T0 + startS * S, endWallMicros: T0 + endS * S, durationMicros: (endS - startS) * S,
   sizeBytes: 1000, url: `/api/streams/cam/recordings/${id}`,

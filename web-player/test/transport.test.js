@@ -9,6 +9,7 @@ test('clock sync keeps the exchange with the smallest round trip', () => {
   const clock = new ClockSync({ windowSize: 4 });
   const offset = 5_000_000; // relay clock 5 s ahead
   // t0 local send, one-way delays up and down, 100 µs of relay processing.
+  /** One ping/pong: sent at t0 (local µs), `up` and `down` µs on the way. @param {number} t0 @param {number} up @param {number} down */
   const exchange = (t0, up, down) => clock.addExchange(t0, t0 + up + offset, t0 + up + 100 + offset, t0 + up + 100 + down);
   exchange(1_000_000, 40_000, 2_000); // asymmetric queueing: offset estimate off by 19 ms
   exchange(2_000_000, 1_000, 1_000); // the clean one

@@ -14,7 +14,9 @@ test('the stream list reads the relay API: names, live state, players, tracks', 
     { name: 'cam1', players: 3, online: true, detail: 'avc1.42C01F 1280×720 · opus' },
     { name: 'lobby', players: 0, online: false, detail: '' },
   ]);
-  assert.deepEqual(parseStreams({ error: 'nope' }), []);
+  /** @type {{ error: string, streams?: undefined }} what the relay answers a refused request */
+  const refused = { error: 'nope' };
+  assert.deepEqual(parseStreams(refused), []);
 });
 
 test('video catch-up: slower when ahead, faster when behind, gentle when close, fast when far, still in the deadband', () => {

@@ -5,21 +5,25 @@ import assert from 'node:assert/strict';
 import { UplinkQueue } from '../src/publish/uplink-queue.js';
 import { UplinkBitrate } from '../src/publish/uplink-bitrate.js';
 
-const bytes = (n) => new Uint8Array(n);
+const bytes = (/** @type {number} */ n) => new Uint8Array(n);
 
 /**
  * A fake socket that sends `bytesPerSecond`: what the queue hands it is buffered
  * (bufferedAmount) and drains at that rate as the fake clock advances.
  */
 class FakeSocket {
+  /** @param {number} bytesPerSecond */
   constructor(bytesPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
     this.bufferedAmount = 0;
+    /** @type {import('../src/publish/uplink-queue.js').QueuedMessage[]} */
     this.sent = [];
   }
+  /** @param {number} ms */
   advance(ms) {
     this.bufferedAmount = Math.max(0, this.bufferedAmount - (this.bytesPerSecond * ms) / 1000);
   }
+  /** @param {UplinkQueue} queue @param {number} nowMs */
   pump(queue, nowMs) {
     for (const item of queue.take(this.bufferedAmount, nowMs)) {
       this.bufferedAmount += item.bytes.length;

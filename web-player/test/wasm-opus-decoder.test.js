@@ -2,6 +2,8 @@
 // it gives the worklet's shape (media time + one 48 kHz plane per channel) and the tone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { create } from '@bufbuild/protobuf';
+import { MediaPacketSchema, TrackConfigSchema } from '../src/gen/tunnelcast/v1/tunnelcast_pb.js';
 import { parseOpusHead, defaultOpusHead } from '../src/audio/opus-head.js';
 import { WasmOpusDecoder } from '../src/audio/wasm-opus-decoder.js';
 import { encodeTestTone } from './support/opus.js';
@@ -9,13 +11,16 @@ import { encodeTestTone } from './support/opus.js';
 const PACKET_MICROS = 20_000;
 const PACKET_SAMPLES = 960;
 
-/** Rising zero crossings per second of a mono signal. */
+/** @typedef {import('../src/audio/worklet-messages.js').ToWorklet} ToWorklet */
+
+/** Rising zero crossings per second of a mono signal. @param {Float32Array} samples @param {number} sampleRate */
 function frequencyOf(samples, sampleRate) {
   let crossings = 0;
   for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 && samples[i] >= 0) crossings++;
   return (crossings * sampleRate) / samples.length;
 }
 
+/** @param {Float32Array} samples */
 function rms(samples) {
   let sum = 0;
   for (const s of samples) sum += s * s;
@@ -39,9 +44,13 @@ test('a 440 Hz tone decodes packet by packet into 48 kHz planes, pre-skip droppe
   const decoder = await WasmOpusDecoder.create(parseOpusHead(head));
   try {
     const startMicros = 7_000_000; // publisher timelines start anywhere
-    const outputs = packets.map((p, i) => decoder.decode(p, startMicros + i * PACKET_MICROS, PACKET_MICROS));
+    const outputs = packets.map((p, i) => {
+      const pcm = decoder.decode(p, startMicros + i * PACKET_MICROS, PACKET_MICROS);
+      assert.ok(pcm !== null, `packet ${i} decodes`);
+      return pcm;
+    });
     assert.equal(decoder.errors, 0);
-    assert.ok(outputs.every((o) => o !== null && o.planes.length === 1 && o.planes[0] instanceof Float32Array));
+    assert.ok(outputs.every((o) => o.planes.length === 1 && o.planes[0] instanceof Float32Array));
 
     // The first packet loses the pre-skip; its samples keep their times. Every other packet is 20 ms.
     assert.equal(outputs[0].planes[0].length, PACKET_SAMPLES - 312);
@@ -72,7 +81,11 @@ test('stereo decodes into two planes with the tone in both', async () => {
   const { head, packets } = encodeTestTone({ frequencyHz: 440, seconds: 1, channels: 2 });
   const decoder = await WasmOpusDecoder.create(parseOpusHead(head));
   try {
-    const outputs = packets.map((p, i) => decoder.decode(p, i * PACKET_MICROS, PACKET_MICROS));
+    const outputs = packets.map((p, i) => {
+      const pcm = decoder.decode(p, i * PACKET_MICROS, PACKET_MICROS);
+      assert.ok(pcm !== null, `packet ${i} decodes`);
+      return pcm;
+    });
     for (const channel of [0, 1]) {
       const plane = new Float32Array(outputs.slice(10, -5).flatMap((o) => Array.from(o.planes[channel])));
       assert.ok(Math.abs(frequencyOf(plane, 48_000) - 440) < 3, `channel ${channel}: ${frequencyOf(plane, 48_000)} Hz`);
@@ -104,25 +117,33 @@ test('the decoder seam falls back to WASM where WebCodecs is missing (node) and 
   const { OpusDecoder } = await import('../src/audio/opus-decoder.js');
   const { head, packets } = encodeTestTone({ frequencyHz: 440, seconds: 0.5, channels: 1 });
   const seam = new OpusDecoder();
+  /** @type {{ message: ToWorklet, transfer: Transferable[] | StructuredSerializeOptions | undefined }[]} */
   const posted = [];
-  seam.port = /** @type {any} */ ({ postMessage: (message, transfer) => posted.push({ message, transfer }) });
-  await seam.configure({ codec: 'opus', sampleRate: 48_000, channels: 1, decoderConfig: head });
+  // A real port, whose messages are recorded as they are posted (with what they transfer).
+  const port = new MessageChannel().port1;
+  port.postMessage = (/** @type {ToWorklet} */ message, /** @type {Transferable[] | StructuredSerializeOptions | undefined} */ transfer) => {
+    posted.push({ message, transfer });
+  };
+  seam.port = port;
+  await seam.configure(create(TrackConfigSchema, { codec: 'opus', sampleRate: 48_000, channels: 1, decoderConfig: head }));
   assert.equal(seam.kind, 'wasm');
   assert.equal(seam.unsupported, '');
-  packets.forEach((payload, i) => seam.push({ payload, ptsMicros: BigInt(i * PACKET_MICROS), durationMicros: PACKET_MICROS }, 1000 + i * 20));
+  packets.forEach((payload, i) => seam.push(create(MediaPacketSchema, { payload, ptsMicros: BigInt(i * PACKET_MICROS), durationMicros: PACKET_MICROS }),
+    1000 + i * 20));
   assert.equal(seam.packetsDecoded, packets.length);
   assert.equal(posted.length, packets.length);
   const { message, transfer } = posted[3];
-  assert.equal(message.type, 'pcm');
+  assert.ok(message.type === 'pcm', `a pcm message, not ${message.type}`);
   assert.equal(message.mediaTimeMs, 60);
   assert.equal(message.arrivalMs, 1060);
   assert.equal(message.planes[0].length, PACKET_SAMPLES);
   assert.deepEqual(transfer, [message.planes[0].buffer]);
 
-  await seam.configure({ codec: 'mp4a.40.2', sampleRate: 48_000, channels: 2, decoderConfig: new Uint8Array(0) });
+  await seam.configure(create(TrackConfigSchema, { codec: 'mp4a.40.2', sampleRate: 48_000, channels: 2, decoderConfig: new Uint8Array(0) }));
   assert.equal(seam.kind, '');
   assert.match(seam.unsupported, /mp4a\.40\.2 cannot be decoded/);
-  await seam.configure({ codec: 'opus', sampleRate: 48_000, channels: 1, decoderConfig: Uint8Array.of(1, 2, 3) });
+  await seam.configure(create(TrackConfigSchema, { codec: 'opus', sampleRate: 48_000, channels: 1, decoderConfig: Uint8Array.of(1, 2, 3) }));
   assert.match(seam.unsupported, /not an OpusHead/);
   seam.closeDecoders();
+  port.close();
 });

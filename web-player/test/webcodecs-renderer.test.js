@@ -3,16 +3,26 @@
 // being drawn, and the first frame drawn is the live edge.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { create } from '@bufbuild/protobuf';
+import { TrackConfigSchema } from '../src/gen/tunnelcast/v1/tunnelcast_pb.js';
+
+/** @typedef {import('../src/worker/messages.js').VideoPacket} VideoPacket */
+/** @typedef {Pick<VideoFrame, 'timestamp' | 'close'>} FakeFrame  what the renderer reads of a decoded frame */
 
 /** @type {FakeDecoder[]} */
 let decoders = [];
+/** @type {number[]} the timestamps of the frames drawn on the canvas */
 const drawn = [];
 
+/** A VideoDecoder that decodes nothing: the test says when frames come out, and when it fails. */
 class FakeDecoder {
+  /** @param {{ output: (frame: FakeFrame) => void, error: (e: Error) => void }} init */
   constructor({ output, error }) {
     this.output = output;
     this.error = error;
+    /** @type {CodecState} */
     this.state = 'unconfigured';
+    /** @type {FakeChunk[]} */
     this.chunks = [];
     decoders.push(this);
   }
@@ -22,6 +32,7 @@ class FakeDecoder {
   configure() {
     this.state = 'configured';
   }
+  /** @param {FakeChunk} chunk */
   decode(chunk) {
     this.chunks.push(chunk);
   }
@@ -30,7 +41,7 @@ class FakeDecoder {
   }
   /** Outputs every chunk decoded so far as a frame. */
   flushAll() {
-    for (const c of this.chunks.splice(0)) this.output({ timestamp: c.timestamp, closed: false, close() { this.closed = true; } });
+    for (const c of this.chunks.splice(0)) this.output({ timestamp: c.timestamp, close() {} });
   }
   fail() {
     this.state = 'closed';
@@ -38,21 +49,27 @@ class FakeDecoder {
   }
 }
 
-globalThis.VideoDecoder = FakeDecoder;
-globalThis.EncodedVideoChunk = class {
+/** An EncodedVideoChunk without its bytes: the fake decoder only passes its timestamp on. */
+class FakeChunk {
+  /** @param {EncodedVideoChunkInit} init */
   constructor({ type, timestamp }) {
     this.type = type;
     this.timestamp = timestamp;
   }
-};
-globalThis.document = {
-  createElement: () => ({ getContext: () => ({ drawImage: (frame) => drawn.push(frame.timestamp) }) }),
-};
+}
+
+// The renderer reads a browser's globals; the fakes stand in for the parts of them it uses.
+Object.assign(globalThis, {
+  VideoDecoder: FakeDecoder,
+  EncodedVideoChunk: FakeChunk,
+  document: { createElement: () => ({ getContext: () => ({ drawImage: (/** @type {FakeFrame} */ frame) => drawn.push(frame.timestamp) }) }) },
+});
 const { WebCodecsRenderer } = await import('../src/video/webcodecs-renderer.js');
 
-const config = { codec: 'avc1.42e01e', decoderConfig: new Uint8Array([1]), width: 640, height: 360, trackId: 1 };
-const packet = (i, keyframe = i % 30 === 0) => ({ trackId: 1, ptsMicros: i * 33_333, durationMicros: 33_333, keyframe,
-  captureTimeMicros: 0, payload: new Uint8Array([0]) });
+const config = create(TrackConfigSchema, { codec: 'avc1.42e01e', decoderConfig: new Uint8Array([1]), width: 640, height: 360, trackId: 1 });
+/** @returns {VideoPacket} the i-th packet of a 30 fps stream, a keyframe every 30 */
+const packet = (/** @type {number} */ i, keyframe = i % 30 === 0) => ({ trackId: 1, ptsMicros: i * 33_333, durationMicros: 33_333, keyframe,
+  captureTimeMicros: 0, payload: new Uint8Array([0]), arrivalEpochMs: 0 });
 
 beforeEach(() => {
   decoders = [];
@@ -68,7 +85,7 @@ test('a decode error restarts the decoder at the next keyframe and is counted', 
   assert.deepEqual(drawn, [4 * 33_333]);
 
   decoders[0].fail();
-  await new Promise((resolve) => queueMicrotask(resolve));
+  await new Promise((resolve) => queueMicrotask(() => resolve(null)));
   assert.equal(decoders.length, 2, 'a new decoder');
   assert.equal(r.figures().decodeErrors, 1);
   assert.equal(r.figures().recoveries, 1);

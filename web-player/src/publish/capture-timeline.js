@@ -8,9 +8,16 @@
  * − the publication's start. Anchored then, not at the first frame read: the first frames of
  * a capture come late (by hundreds of ms on a busy machine), and each track anchored on its
  * own first frame put audio and video that far apart for good (the players hold the video to
- * the audio, so the pictures came that much late).
+ * the audio, so the pictures came that much late); and a track's first packet is sent only
+ * once its timeline has settled (see settled()).
  * Pure: times come in as arguments, in µs.
  */
+/** A timeline whose fastest delivery has not improved by more than SETTLE_STEP_MICROS for this long has its capture times right. */
+export const SETTLE_MICROS = 500_000;
+const SETTLE_STEP_MICROS = 2_000;
+/** An anchored timeline whose fastest delivery improves by more than this at once had its source's timestamps jump. */
+const REANCHOR_MICROS = 20_000;
+
 export class CaptureTimeline {
   /** @param {number} epochLocalMicros  the publication's start on the local clock: pts 0 */
   constructor(epochLocalMicros) {
@@ -18,6 +25,29 @@ export class CaptureTimeline {
     this.minOffsetMicros = Infinity;
     /** the offset pts are on, fixed at the first ptsMicros() (NaN before) */
     this.anchorOffsetMicros = NaN;
+    /** when the fastest delivery last improved by more than SETTLE_STEP_MICROS (the reads still catching up) */
+    this.lastImprovedLocalMicros = NaN;
+    this.firstReadLocalMicros = NaN;
+    this.frames = 0;
+    /** where the last packet placed ends (pts + duration) */
+    this.lastEndMicros = -Infinity;
+    this.reanchors = 0;
+  }
+
+  /** pts are fixed (the first packet was sent). */
+  get anchored() {
+    return !Number.isNaN(this.anchorOffsetMicros);
+  }
+
+  /**
+   * The capture's first frames are behind it: read late (a worker that started on a busy
+   * machine finds seconds of them queued) and then faster and faster as the backlog drains, so
+   * the fastest delivery keeps improving. Settled when it has not improved for SETTLE_MICROS
+   * (a timeline without frames is settled: it has nothing to anchor).
+   * @param {number} nowLocalMicros
+   */
+  settled(nowLocalMicros) {
+    return this.frames === 0 || nowLocalMicros - this.lastImprovedLocalMicros >= SETTLE_MICROS;
   }
 
   /**
@@ -25,7 +55,10 @@ export class CaptureTimeline {
    * @param {number} timestampMicros the frame's timestamp @param {number} readLocalMicros the local clock at the read
    */
   observe(timestampMicros, readLocalMicros) {
-    this.minOffsetMicros = Math.min(this.minOffsetMicros, readLocalMicros - timestampMicros);
+    const offset = readLocalMicros - timestampMicros;
+    if (!(offset >= this.minOffsetMicros - SETTLE_STEP_MICROS)) this.lastImprovedLocalMicros = readLocalMicros;
+    this.minOffsetMicros = Math.min(this.minOffsetMicros, offset);
+    if (this.frames++ === 0) this.firstReadLocalMicros = readLocalMicros;
   }
 
   /** @param {number} timestampMicros @returns {number} the capture time on the local clock */
@@ -35,15 +68,29 @@ export class CaptureTimeline {
 
   /**
    * The media time (shared by all tracks of the publication); the first call fixes the
-   * timeline's anchor (the publication calls it for the first packet it sends).
-   * @param {number} timestampMicros @returns {number}
+   * timeline's anchor (the publication calls it for the first packet it sends), and a later
+   * call moves it when the source's timestamps jumped ahead (the fastest delivery improved by
+   * more than REANCHOR_MICROS at once).
+   * @param {number} timestampMicros @param {number} [durationMicros] the packet's, so that a new anchor never overlaps it
+   * @returns {number}
    */
-  ptsMicros(timestampMicros) {
+  ptsMicros(timestampMicros, durationMicros = 0) {
     if (Number.isNaN(this.anchorOffsetMicros)) {
       // pts never start below 0: a source whose first packet was captured before the publication began starts at 0.
       this.anchorOffsetMicros = Math.max(this.minOffsetMicros, this.epochLocalMicros - timestampMicros);
+    } else if (this.minOffsetMicros < this.anchorOffsetMicros - REANCHOR_MICROS) {
+      // The source's timestamps jumped ahead of the wall clock (seen: 1.8 s in a capture stalled on a busy
+      // machine): on the old anchor its media would sit that far in the future. Anchored anew, never back
+      // over what was sent.
+      const anchor = Math.max(this.minOffsetMicros, this.lastEndMicros - timestampMicros + this.epochLocalMicros);
+      if (anchor < this.anchorOffsetMicros - REANCHOR_MICROS) {
+        this.anchorOffsetMicros = anchor;
+        this.reanchors++;
+      }
     }
-    return timestampMicros + this.anchorOffsetMicros - this.epochLocalMicros;
+    const pts = timestampMicros + this.anchorOffsetMicros - this.epochLocalMicros;
+    this.lastEndMicros = Math.max(this.lastEndMicros, pts + durationMicros);
+    return pts;
   }
 }
 

@@ -43,6 +43,8 @@
  * @property {number} videoDropped        video packets dropped by the send queue
  * @property {number} audioDropped
  * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
+ * @property {number} droppedSettling     a track's first packets, not sent while its capture still caught up on a backlog
+ * @property {number} timelineReanchors   times the current sources' timestamps jumped ahead and their pts were anchored anew
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured

@@ -40,6 +40,8 @@ const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 const SHORT_BACKLOG_MS = 100;
 const STOP_FLUSH_TIMEOUT_MS = 2000;
 const FIRST_PONG_TIMEOUT_MS = 2000;
+/** The longest a track's first packets wait for its capture timeline to settle before they are sent anyway. */
+const SETTLE_WAIT_MICROS = 3_000_000;
 /**
  * Pings measure the backlog the browser hides below bufferedAmount, so they go often; the
  * clock's min-RTT filter keeps as many seconds of them as the player's (16 × 2 s).
@@ -106,6 +108,8 @@ export class Publication {
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.levelsTimer = undefined;
     this.lastKeyframeRequestMs = -Infinity;
+    /** packets not sent because their track's capture was still catching up (see CaptureTimeline.settled) */
+    this.droppedSettling = 0;
     /** when video waiting for a keyframe (after a drop) last asked the encoder for one */
     this.lastGateKeyframeMs = -Infinity;
     this.keyframeRequests = 0;
@@ -399,12 +403,23 @@ export class Publication {
       this.droppedOffline++;
       return;
     }
+    // The first packet sent anchors the track's pts: not while a capture's backlog is still draining, and
+    // audio not before video (the relay records from the first keyframe on; players start with both).
+    const nowLocal = localNowMicros();
+    if (!timeline.anchored && nowLocal - timeline.firstReadLocalMicros < SETTLE_WAIT_MICROS
+      && (![this.videoTimeline, this.audioTimeline].every((t) => t.settled(nowLocal))
+        || (trackId === AUDIO_TRACK && this.videoTimeline.frames > 0 && !this.videoTimeline.anchored))) {
+      this.droppedSettling++;
+      // The keyframe asked for at goLive may be among these: the first video sent must be one.
+      if (trackId === VIDEO_TRACK) this.video.requestKeyframe();
+      return;
+    }
     const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
     this.captureToPacketMs[trackId === VIDEO_TRACK ? 'video' : 'audio'] = (localNowMicros() - captureLocalMicros) / 1000;
     const captureTimeMicros = Math.round(this.connection.clock.toRelayMicros(captureLocalMicros));
     const sequence = trackId === VIDEO_TRACK ? this.sequences[VIDEO_TRACK]++ : this.sequences[AUDIO_TRACK]++;
     const bytes = envelopeBytes({ case: 'mediaPacket', value: { trackId, sequence: BigInt(sequence),
-      ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros))), durationMicros: Math.round(durationMicros), keyframe,
+      ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros, durationMicros))), durationMicros: Math.round(durationMicros), keyframe,
       captureTimeMicros: BigInt(captureTimeMicros), payload } });
     const now = performance.now();
     const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now);
@@ -491,6 +506,7 @@ export class Publication {
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
+      droppedSettling: this.droppedSettling, timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
       audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };

@@ -12,7 +12,9 @@ export function encodeTestVideo({ frames, width, height, gop }) {
   const nals = splitAnnexB(new Uint8Array(annexB));
   const sps = nals.find((n) => (n[0] & 0x1f) === 7);
   const pps = nals.find((n) => (n[0] & 0x1f) === 8);
+  if (!sps || !pps) throw new Error('x264 wrote no SPS or PPS');
   const units = [];
+  /** @type {Uint8Array[]} */
   let current = [];
   let keyframe = false;
   for (const nal of nals) {
@@ -32,7 +34,9 @@ export function encodeTestVideo({ frames, width, height, gop }) {
   return { avcC, codec, units };
 }
 
+/** The NAL units of an Annex B stream, without their start codes. @param {Uint8Array} bytes */
 function splitAnnexB(bytes) {
+  /** @type {number[]} */
   const starts = [];
   for (let i = 0; i + 3 <= bytes.length; i++) {
     if (bytes[i] === 0 && bytes[i + 1] === 0 && bytes[i + 2] === 1) {
@@ -47,6 +51,7 @@ function splitAnnexB(bytes) {
   });
 }
 
+/** One access unit in AVCC form: each NAL unit behind its 4-byte length. @param {Uint8Array[]} nals */
 function toAvcc(nals) {
   const out = new Uint8Array(nals.reduce((n, x) => n + 4 + x.length, 0));
   const view = new DataView(out.buffer);

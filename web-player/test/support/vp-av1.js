@@ -2,6 +2,8 @@
 // one frame (VP8/VP9) or one temporal unit without temporal delimiters (AV1) per packet.
 import { execFileSync } from 'node:child_process';
 
+/** @typedef {{ keyframe: boolean, data: Uint8Array }} EncodedUnit  one packet: a frame, or an AV1 temporal unit */
+
 /** @param {string[]} args */
 function ffmpeg(args) {
   return new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', ...args], { maxBuffer: 64 << 20 }));
@@ -22,6 +24,7 @@ export function encodeVpx({ codec, frames, width, height, gop }) {
     '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-g', String(gop), '-keyint_min', String(gop),
     '-b:v', '300k', '-f', 'ivf', '-']);
   const view = new DataView(ivf.buffer, ivf.byteOffset);
+  /** @type {EncodedUnit[]} */
   const units = [];
   for (let at = view.getUint16(6, true); at + 12 <= ivf.length;) {
     const size = view.getUint32(at, true);
@@ -44,6 +47,7 @@ export function encodeVpx({ codec, frames, width, height, gop }) {
 export function encodeAv1({ frames, width, height, gop }) {
   const obus = ffmpeg([...source({ frames, width, height }), '-c:v', 'libsvtav1', '-preset', '10', '-g', String(gop),
     '-svtav1-params', 'pred-struct=1:scd=0', '-b:v', '300k', '-f', 'obu', '-']);
+  /** @type {EncodedUnit[]} */
   const units = [];
   /** @type {Uint8Array[]} */
   let current = [];

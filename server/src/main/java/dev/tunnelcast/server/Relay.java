@@ -11,10 +11,12 @@ import dev.tunnelcast.server.relay.StreamObserver;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.server.tls.TlsContexts;
 import dev.tunnelcast.server.transport.ClientEndpoint;
+import dev.tunnelcast.server.transport.HttpListeners;
+import dev.tunnelcast.server.transport.IdleConnections;
 import dev.tunnelcast.server.transport.PendingConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Options;
 
 /**
  * An embeddable relay: {@link #start(RelayConfig)} binds the listeners and returns a running
@@ -46,7 +47,7 @@ public final class Relay implements AutoCloseable {
     private final StreamRegistry registry;
     private final Archive archive;
     private final ScheduledExecutorService housekeeping;
-    private final Undertow server;
+    private final HttpListeners listeners;
     private final Undertow management;
     private final int port;
     private final int tlsPort;
@@ -80,38 +81,31 @@ public final class Relay implements AutoCloseable {
         ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics, pending);
         HttpAccess access = new HttpAccess(config.access(), tokens, config.clock(), metrics.registry());
 
-        Undertow.Builder builder = Undertow.builder()
-                .setIoThreads(config.ioThreads())
-                .setWorkerThreads(config.workerThreads())
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-                // A request header must be complete within this, from the connection's opening
-                // (or its previous request) on: slow-loris and half-sent requests are closed.
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.headerTimeout().toMillis())
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.headerTimeout().toMillis())
-                .setSocketOption(Options.TCP_NODELAY, true)
-                .setHandler(Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
-                        archive == null ? null : archive.handlers(), access));
-        if (config.port() >= 0) {
-            builder.addHttpListener(config.port(), config.plainBindAddress());
-        }
-        if (ssl != null) {
-            builder.addHttpsListener(config.tlsPort(), config.bindAddress(), ssl);
-        }
-        this.server = builder.build();
+        IdleConnections idle = new IdleConnections(config.maxIdleConnections(), config.maxIdlePerAddress(),
+                config.headerTimeout(), metrics.registry());
+        HttpHandler routes = Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
+                archive == null ? null : archive.handlers(), access);
         InetSocketAddress managementBind = config.access().metricsBind();
         this.management = managementBind == null ? null : Undertow.builder().setIoThreads(1).setWorkerThreads(1)
                 .addHttpListener(managementBind.getPort(), managementBind.getHostString())
                 .setHandler(Routes.management(metrics, access)).build();
-        boolean serving = false;
+        HttpListeners started = null;
+        int plain = -1;
+        int secure = -1;
         try {
-            server.start();
-            serving = true;
+            started = HttpListeners.start(config.ioThreads(), config.workerThreads(), routes, idle);
+            if (config.port() >= 0) {
+                plain = started.listen(config.plainBindAddress(), config.port());
+            }
+            if (ssl != null) {
+                secure = started.listenTls(config.bindAddress(), config.tlsPort(), ssl);
+            }
             if (management != null) {
                 management.start();
             }
-        } catch (RuntimeException e) {
-            if (serving) {
-                server.stop();
+        } catch (IOException | RuntimeException e) {
+            if (started != null) {
+                started.close();
             }
             housekeeping.shutdownNow();
             metrics.close();
@@ -121,16 +115,7 @@ public final class Relay implements AutoCloseable {
                     + (config.tlsEnabled() ? " TLS port " + config.tlsPort() : "")
                     + (managementBind != null ? " or on --metrics-bind " + managementBind : "") + ": " + cause.getMessage(), e);
         }
-        int plain = -1;
-        int secure = -1;
-        for (Undertow.ListenerInfo listener : server.getListenerInfo()) {
-            int bound = ((InetSocketAddress) listener.getAddress()).getPort();
-            if ("https".equals(listener.getProtcol())) {
-                secure = bound;
-            } else {
-                plain = bound;
-            }
-        }
+        this.listeners = started;
         this.port = plain;
         this.tlsPort = secure;
         this.metricsPort = management == null ? -1
@@ -236,7 +221,7 @@ public final class Relay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
+        listeners.close();
         if (management != null) {
             management.stop();
         }

@@ -28,6 +28,8 @@ import java.util.Objects;
  *                             (counted from its opening or its previous request)
  * @param maxPendingConnections WebSockets open without Hello, in all
  * @param maxPendingPerAddress WebSockets open without Hello, per client address
+ * @param maxIdleConnections   HTTP connections without a request in progress, in all
+ * @param maxIdlePerAddress    HTTP connections without a request in progress, per client address
  * @param maxRoomSize          members of one room: publishers of streams {@code room.participant} (4430 beyond)
  */
 public record RelayConfig(
@@ -52,6 +54,8 @@ public record RelayConfig(
         Duration headerTimeout,
         int maxPendingConnections,
         int maxPendingPerAddress,
+        int maxIdleConnections,
+        int maxIdlePerAddress,
         Duration gracePeriod,
         long gopCacheBytes,
         boolean allowTakeover,
@@ -95,6 +99,8 @@ public record RelayConfig(
         requirePositive("max-room-size", maxRoomSize);
         requirePositive("max-pending-connections", maxPendingConnections);
         requirePositive("max-pending-per-address", maxPendingPerAddress);
+        requirePositive("max-idle-connections", maxIdleConnections);
+        requirePositive("max-idle-per-address", maxIdlePerAddress);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
         for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, gracePeriod)) {
@@ -154,6 +160,8 @@ public record RelayConfig(
         b.headerTimeout = headerTimeout;
         b.maxPendingConnections = maxPendingConnections;
         b.maxPendingPerAddress = maxPendingPerAddress;
+        b.maxIdleConnections = maxIdleConnections;
+        b.maxIdlePerAddress = maxIdlePerAddress;
         b.gracePeriod = gracePeriod;
         b.gopCacheBytes = gopCacheBytes;
         b.allowTakeover = allowTakeover;
@@ -190,6 +198,8 @@ public record RelayConfig(
         private Duration headerTimeout = Duration.ofSeconds(10);
         private int maxPendingConnections = 1000;
         private int maxPendingPerAddress = 50;
+        private int maxIdleConnections = 1000;
+        private int maxIdlePerAddress = 50;
         private Duration gracePeriod = Duration.ofSeconds(15);
         private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
@@ -226,6 +236,8 @@ public record RelayConfig(
         public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
         public Builder maxPendingConnections(int v) { maxPendingConnections = v; return this; }
         public Builder maxPendingPerAddress(int v) { maxPendingPerAddress = v; return this; }
+        public Builder maxIdleConnections(int v) { maxIdleConnections = v; return this; }
+        public Builder maxIdlePerAddress(int v) { maxIdlePerAddress = v; return this; }
         public Builder gracePeriod(Duration v) { gracePeriod = v; return this; }
         public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
         public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
@@ -241,7 +253,8 @@ public record RelayConfig(
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    headerTimeout, maxPendingConnections, maxPendingPerAddress, gracePeriod, gopCacheBytes,
+                    headerTimeout, maxPendingConnections, maxPendingPerAddress, maxIdleConnections, maxIdlePerAddress,
+                    gracePeriod, gopCacheBytes,
                     allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
         }

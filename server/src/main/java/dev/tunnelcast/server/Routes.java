@@ -18,25 +18,34 @@ import io.undertow.util.Headers;
  */
 final class Routes {
 
+    private static final String PUBLISH = "/ws/publish/{stream}";
+    private static final String PLAY = "/ws/play/{stream}";
+    private static final String STREAMS = "/api/streams";
+    private static final String STREAM = "/api/streams/{stream}";
+    private static final String METRICS = "/metrics";
+
     private Routes() {}
 
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
                              RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive, HttpAccess access) {
         RoutingHandler routes = Handlers.routing()
-                .get("/ws/publish/{stream}", access.webSocket(publishers.handler()))
-                .get("/ws/play/{stream}", access.webSocket(players.handler()))
-                .get("/api/streams", access.streamList(onWorker(api.listHandler())))
-                .get("/api/streams/{stream}", access.stream(onWorker(api.oneHandler())))
+                .get(PUBLISH, access.webSocket(PUBLISH, publishers.handler()))
+                .get(PLAY, access.webSocket(PLAY, players.handler()))
+                .get(STREAMS, access.streamList(STREAMS, onWorker(api.listHandler())))
+                .get(STREAM, access.stream(STREAM, onWorker(api.oneHandler())))
                 .get("/healthz", Routes::health)
                 .setFallbackHandler(PlayerFiles.handler(config.staticDir()));
         if (config.access().metricsBind() == null) { // else only on the management listener
-            routes.get("/metrics", access.metrics(onWorker(scrape(metrics))));
+            routes.get(METRICS, access.metrics(METRICS, onWorker(scrape(metrics))));
         }
         if (archive != null) { // recordings: only when recording is configured
-            routes.get(ArchiveHandlers.LIST_PATH, access.stream(onWorker(archive.list())))
-                    .get(ArchiveHandlers.DOWNLOAD_PATH, access.stream(archive.download()))
-                    .add("HEAD", ArchiveHandlers.DOWNLOAD_PATH, access.stream(archive.download()))
-                    .get(ArchiveHandlers.PLAYLIST_PATH, access.stream(archive.playlist()));
+            String list = ArchiveHandlers.LIST_PATH;
+            String download = ArchiveHandlers.DOWNLOAD_PATH;
+            String playlist = ArchiveHandlers.PLAYLIST_PATH;
+            routes.get(list, access.stream(list, onWorker(archive.list())))
+                    .get(download, access.stream(download, archive.download()))
+                    .add("HEAD", download, access.stream(download, archive.download()))
+                    .get(playlist, access.stream(playlist, archive.playlist()));
         }
         return routes;
     }
@@ -44,7 +53,7 @@ final class Routes {
     /** The management listener ({@code --metrics-bind}): {@code /metrics} and {@code /healthz} only. */
     static HttpHandler management(RelayMetrics metrics, HttpAccess access) {
         return Handlers.routing()
-                .get("/metrics", access.metrics(onWorker(scrape(metrics))))
+                .get(METRICS, access.metrics(METRICS, onWorker(scrape(metrics))))
                 .get("/healthz", Routes::health);
     }
 

@@ -53,8 +53,8 @@ class HttpHardeningTest {
 
     /**
      * Slow-loris clients (a request header a byte at a time), a half-sent header and a
-     * connection that sends nothing are all closed once the header timeout has passed; a
-     * WebSocket opened before them, and older than the timeout by then, stays open.
+     * connection that sends nothing are all closed once the header timeout has passed, and
+     * counted; a WebSocket opened before them, and older than the timeout by then, stays open.
      */
     @Test
     void requestHeadersThatNeverEndAreClosed() throws Exception {
@@ -84,6 +84,7 @@ class HttpHardeningTest {
             } finally {
                 clients.forEach(RawSocket::close);
             }
+            assertThat(strict.metrics().scrape()).contains("tunnelcast_header_timeouts_total 12.0");
             player.send(Envelope.newBuilder().setPing(Ping.newBuilder().setId(7)).build());
             assertThat(player.nextOf(Envelope.KindCase.PONG).getPong().getId()).isEqualTo(7);
         }

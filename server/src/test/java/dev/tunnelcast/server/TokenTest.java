@@ -84,6 +84,32 @@ class TokenTest {
     }
 
     @Test
+    void aBearerHeaderCarriesTheToken() {
+        String publish = tokens.mint(Action.PUBLISH, "bearer-cam", Instant.now().plusSeconds(60));
+        String play = tokens.mint(Action.PLAY, "bearer-cam", Instant.now().plusSeconds(60));
+        try (WsClient publisher = WsClient.connect(TestRelays.publishUri(relay, "bearer-cam"), "Authorization", "Bearer " + publish);
+             WsClient player = WsClient.connect(TestRelays.playUri(relay, "bearer-cam"), "Authorization", "bearer " + play)) {
+            assertPairWorks(publisher, player);
+        }
+        String playOther = tokens.mint(Action.PLAY, "other", Instant.now().plusSeconds(60));
+        RefusalTest.assertRefused(WsClient.connect(TestRelays.playUri(relay, "bearer-cam"), "Authorization", "Bearer " + playOther),
+                CloseCode.CLOSE_CODE_FORBIDDEN);
+    }
+
+    /** As on the HTTP routes: with both, the header's token is the one judged. */
+    @Test
+    void theBearerHeaderWinsOverTheQuery() {
+        String play = tokens.mint(Action.PLAY, "cam1", Instant.now().plusSeconds(60));
+        URI garbageInQuery = withToken(TestRelays.playUri(relay, "cam1"), "garbage");
+        try (WsClient player = WsClient.connect(garbageInQuery, "Authorization", "Bearer " + play)) {
+            player.send(Messages.hello(Role.ROLE_PLAYER));
+            assertThat(player.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
+        }
+        RefusalTest.assertRefused(WsClient.connect(withToken(TestRelays.playUri(relay, "cam1"), play), "Authorization", "Bearer garbage"),
+                CloseCode.CLOSE_CODE_UNAUTHORIZED);
+    }
+
+    @Test
     void theCommandLineRejectsBadArguments() {
         CommandLine cmd = new CommandLine(new RelayMain());
         cmd.setErr(new PrintWriter(new StringWriter()));
@@ -103,13 +129,17 @@ class TokenTest {
     private static void assertPairWorks(String stream, String publishToken, String playToken) {
         try (WsClient publisher = WsClient.connect(withToken(TestRelays.publishUri(relay, stream), publishToken));
              WsClient player = WsClient.connect(withToken(TestRelays.playUri(relay, stream), playToken))) {
-            publisher.send(Messages.hello(Role.ROLE_PUBLISHER));
-            assertThat(publisher.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
-            player.send(Messages.hello(Role.ROLE_PLAYER));
-            assertThat(player.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
-            publisher.send(Messages.audioConfig(Messages.AUDIO));
-            assertThat(player.nextOf(Envelope.KindCase.TRACK_CONFIG).getTrackConfig().getCodec()).isEqualTo("opus");
+            assertPairWorks(publisher, player);
         }
+    }
+
+    private static void assertPairWorks(WsClient publisher, WsClient player) {
+        publisher.send(Messages.hello(Role.ROLE_PUBLISHER));
+        assertThat(publisher.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
+        player.send(Messages.hello(Role.ROLE_PLAYER));
+        assertThat(player.next().envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
+        publisher.send(Messages.audioConfig(Messages.AUDIO));
+        assertThat(player.nextOf(Envelope.KindCase.TRACK_CONFIG).getTrackConfig().getCodec()).isEqualTo("opus");
     }
 
     private static void assertRefusedAt(URI uri, CloseCode code) {

@@ -133,9 +133,10 @@ public final class ChromiumPlayer implements AutoCloseable {
             throw new IllegalStateException("build web-player first (npm ci): " + driver);
         }
         Files.createDirectories(logFile.getParent());
-        // A child inherits its parent thread's scheduling policy. In a full test run a JVM thread
-        // was once found at SCHED_FIFO 99 (cause not found); Chromium inherited it and its busy
-        // threads starved everything else (load average 250 on 2 cores). chrt starts the browser
+        // A child inherits its parent thread's scheduling policy. A JVM thread that had opened
+        // SVT-AV1 as root once ran at SCHED_FIFO 99 (now undone by the agent's encoder, see
+        // RealtimeSchedulingUndo); Chromium inherited it and its busy threads starved everything
+        // else (load average 250 on 2 cores). chrt stays as a second guard: the browser starts
         // at the ordinary policy whatever the calling thread has.
         ProcessBuilder pb = new ProcessBuilder("chrt", "--other", "0", "node", driver.toString()).directory(webPlayerDir.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

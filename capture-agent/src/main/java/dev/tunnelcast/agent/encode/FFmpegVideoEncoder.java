@@ -102,7 +102,8 @@ public abstract class FFmpegVideoEncoder implements VideoEncoder {
         AVDictionary opts = new AVDictionary(null);
         try {
             setOptions(c, opts);
-            int err = avcodec_open2(c, codec, opts);
+            // as root, SVT-AV1's open leaves this thread and its own at SCHED_FIFO 99: undone here
+            int err = RealtimeSchedulingUndo.around(() -> avcodec_open2(c, codec, opts));
             if (err < 0) {
                 avcodec_free_context(c);
                 throw new EncoderException("cannot open " + settings.encoder() + " " + settings.width() + "x"

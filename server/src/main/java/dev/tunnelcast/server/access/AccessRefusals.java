@@ -5,16 +5,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Answers a refused HTTP request: 401 (no usable credentials) or 403 (valid, but not for
  * this), with {@code {"error": ..., "reason": ...}}, and counts it in
  * {@code tunnelcast_http_refusals_total{route,status,reason}}. Reasons are a small fixed set
- * (token verdicts, "origin not allowed", ...), so the counter's tags stay few.
+ * (token verdicts, "origin not allowed", ...), so the counter's tags stay few; each rule
+ * registers the ones it can give on its route at zero ({@link #expect}), so that a scrape shows
+ * them before the first refusal.
  */
 final class AccessRefusals {
 
@@ -26,13 +28,18 @@ final class AccessRefusals {
         this.registry = registry;
     }
 
-    void unauthorized(HttpServerExchange exchange, String reason) {
+    void unauthorized(HttpServerExchange exchange, String route, String reason) {
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
-        refuse(exchange, StatusCodes.UNAUTHORIZED, "unauthorized", reason);
+        refuse(exchange, route, StatusCodes.UNAUTHORIZED, "unauthorized", reason);
     }
 
-    void forbidden(HttpServerExchange exchange, String reason) {
-        refuse(exchange, StatusCodes.FORBIDDEN, "forbidden", reason);
+    void forbidden(HttpServerExchange exchange, String route, String reason) {
+        refuse(exchange, route, StatusCodes.FORBIDDEN, "forbidden", reason);
+    }
+
+    /** Registers the refusals {@code route} may give with {@code status}, at zero. */
+    void expect(String route, int status, List<String> reasons) {
+        reasons.forEach(reason -> counter(route, status, reason));
     }
 
     /** How many requests of {@code route} were refused with {@code status} for {@code reason}. */
@@ -42,11 +49,15 @@ final class AccessRefusals {
         return counter == null ? 0 : counter.count();
     }
 
-    private void refuse(HttpServerExchange exchange, int status, String error, String reason) {
-        Counter.builder("tunnelcast.http.refusals")
+    private Counter counter(String route, int status, String reason) {
+        return Counter.builder("tunnelcast.http.refusals")
                 .description("HTTP requests refused for want of a token, a scrape token or an allowed Origin")
-                .tags("route", route(exchange), "status", Integer.toString(status), "reason", reason)
-                .register(registry).increment();
+                .tags("route", route, "status", Integer.toString(status), "reason", reason)
+                .register(registry);
+    }
+
+    private void refuse(HttpServerExchange exchange, String route, int status, String error, String reason) {
+        counter(route, status, reason).increment();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("reason", reason);
@@ -58,11 +69,5 @@ final class AccessRefusals {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e); // two strings always serialize
         }
-    }
-
-    /** The route's template (not the request path: stream names must not multiply the tags). */
-    private static String route(HttpServerExchange exchange) {
-        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
-        return match == null ? "other" : match.getMatchedTemplate();
     }
 }

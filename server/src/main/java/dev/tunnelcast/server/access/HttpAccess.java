@@ -11,7 +11,8 @@ import io.undertow.util.Headers;
 /**
  * The relay's HTTP access rules as handlers that wrap a route's handler (see docs/protocol.md,
  * "HTTP access rules"): {@link #webSocket} for the upgrades, {@link #stream} and
- * {@link #streamList} for what is readable about streams, {@link #metrics} for scrapes.
+ * {@link #streamList} for what is readable about streams, {@link #metrics} for scrapes. Each
+ * takes the route's template: the label of its refusals, which it registers at zero.
  */
 public final class HttpAccess {
 
@@ -31,21 +32,21 @@ public final class HttpAccess {
      * request URL ({@code Sec-WebSocket-Location}, from an early draft of the protocol, would
      * repeat the token in the answer).
      */
-    public HttpHandler webSocket(HttpHandler upgrade) {
-        return origins.guard(exchange -> {
+    public HttpHandler webSocket(String route, HttpHandler upgrade) {
+        return origins.guard(route, exchange -> {
             exchange.addResponseCommitListener(e -> e.getResponseHeaders().remove(Headers.SEC_WEB_SOCKET_LOCATION));
             upgrade.handleRequest(exchange);
         });
     }
 
     /** A route about one stream ({@code {stream}} in its path): needs a play token for it. */
-    public HttpHandler stream(HttpHandler next) {
-        return streams.stream(next);
+    public HttpHandler stream(String route, HttpHandler next) {
+        return streams.stream(route, next);
     }
 
     /** A list of streams: needs a valid play token; list only {@link #visible} streams. */
-    public HttpHandler streamList(HttpHandler next) {
-        return streams.list(next);
+    public HttpHandler streamList(String route, HttpHandler next) {
+        return streams.list(route, next);
     }
 
     /** Whether a list answered through {@link #streamList} may show {@code stream}. */
@@ -55,7 +56,7 @@ public final class HttpAccess {
     }
 
     /** {@code /metrics}: the scrape token, if one is set. */
-    public HttpHandler metrics(HttpHandler next) {
-        return scrapes.guard(next);
+    public HttpHandler metrics(String route, HttpHandler next) {
+        return scrapes.guard(route, next);
     }
 }

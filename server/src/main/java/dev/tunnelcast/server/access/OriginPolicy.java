@@ -3,6 +3,7 @@ package dev.tunnelcast.server.access;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -30,12 +31,16 @@ final class OriginPolicy {
         this.refusals = refusals;
     }
 
-    HttpHandler guard(HttpHandler next) {
+    /** Guards {@code route} (its template, the counter's label). */
+    HttpHandler guard(String route, HttpHandler next) {
+        if (!allowed.contains(ANY)) {
+            refusals.expect(route, StatusCodes.FORBIDDEN, List.of(REFUSED));
+        }
         return exchange -> {
             if (allows(exchange)) {
                 next.handleRequest(exchange);
             } else {
-                refusals.forbidden(exchange, REFUSED);
+                refusals.forbidden(exchange, route, REFUSED);
             }
         };
     }

@@ -1,8 +1,10 @@
 package dev.tunnelcast.server.access;
 
 import io.undertow.server.HttpHandler;
+import io.undertow.util.StatusCodes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * {@code /metrics} as Prometheus expects to scrape it: with a static bearer token (its
@@ -12,6 +14,8 @@ import java.security.MessageDigest;
 final class ScrapeAccess {
 
     static final String NOT_CONFIGURED = "tokens are on: scrape with --metrics-token or on --metrics-bind";
+    static final String MISSING = "scrape token missing";
+    static final String INVALID = "scrape token invalid";
 
     private final byte[] token;
     private final boolean refuseAll;
@@ -24,19 +28,25 @@ final class ScrapeAccess {
         this.refusals = refusals;
     }
 
-    HttpHandler guard(HttpHandler next) {
+    /** Guards {@code route} (its template, the counter's label). */
+    HttpHandler guard(String route, HttpHandler next) {
+        if (token != null) {
+            refusals.expect(route, StatusCodes.UNAUTHORIZED, List.of(MISSING, INVALID));
+        } else if (refuseAll) {
+            refusals.expect(route, StatusCodes.FORBIDDEN, List.of(NOT_CONFIGURED));
+        }
         return exchange -> {
             if (token != null) {
                 String bearer = StreamAccess.bearer(exchange);
                 if (bearer == null) {
-                    refusals.unauthorized(exchange, "scrape token missing");
+                    refusals.unauthorized(exchange, route, MISSING);
                 } else if (!MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8))) {
-                    refusals.unauthorized(exchange, "scrape token invalid");
+                    refusals.unauthorized(exchange, route, INVALID);
                 } else {
                     next.handleRequest(exchange);
                 }
             } else if (refuseAll) {
-                refusals.forbidden(exchange, NOT_CONFIGURED);
+                refusals.forbidden(exchange, route, NOT_CONFIGURED);
             } else {
                 next.handleRequest(exchange);
             }

@@ -1,7 +1,9 @@
 package dev.tunnelcast.server.access;
 
 import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.RequestToken;
 import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.auth.TokenRefusals;
 import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
 import io.undertow.server.HttpHandler;
@@ -9,6 +11,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.StatusCodes;
 import java.time.Instant;
 import java.util.Deque;
 
@@ -32,33 +35,43 @@ final class StreamAccess {
         this.refusals = refusals;
     }
 
-    /** For a route with a {@code {stream}} path parameter. */
-    HttpHandler stream(HttpHandler next) {
+    /** For {@code route}, a template with a {@code {stream}} path parameter. */
+    HttpHandler stream(String route, HttpHandler next) {
+        expect(route, true);
         return exchange -> {
             PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
             String stream = match == null ? null : match.getParameters().get("stream");
-            if (pass(exchange, tokens.check(token(exchange), Action.PLAY, stream, now()))) {
+            if (pass(exchange, route, tokens.check(token(exchange), Action.PLAY, stream, now()))) {
                 next.handleRequest(exchange);
             }
         };
     }
 
-    /** For a list of streams: any valid play token; the list shows the streams it names. */
-    HttpHandler list(HttpHandler next) {
+    /** For {@code route}, a list of streams: any valid play token; the list shows the streams it names. */
+    HttpHandler list(String route, HttpHandler next) {
+        expect(route, false);
         return exchange -> {
             TokenVerdict verdict = tokens.checkAction(token(exchange), Action.PLAY, now());
-            if (pass(exchange, verdict)) {
+            if (pass(exchange, route, verdict)) {
                 exchange.putAttachment(LIST_VERDICT, verdict);
                 next.handleRequest(exchange);
             }
         };
     }
 
-    private boolean pass(HttpServerExchange exchange, TokenVerdict verdict) {
+    /** The refusals a play check on {@code route} can give, at zero (none without a token secret). */
+    private void expect(String route, boolean oneStream) {
+        if (tokens.enabled()) {
+            refusals.expect(route, StatusCodes.UNAUTHORIZED, TokenRefusals.UNAUTHORIZED);
+            refusals.expect(route, StatusCodes.FORBIDDEN, TokenRefusals.forbidden(Action.PLAY, oneStream));
+        }
+    }
+
+    private boolean pass(HttpServerExchange exchange, String route, TokenVerdict verdict) {
         if (verdict.kind() == TokenVerdict.Kind.UNAUTHORIZED) {
-            refusals.unauthorized(exchange, verdict.detail());
+            refusals.unauthorized(exchange, route, verdict.detail());
         } else if (verdict.kind() == TokenVerdict.Kind.FORBIDDEN) {
-            refusals.forbidden(exchange, verdict.detail());
+            refusals.forbidden(exchange, route, verdict.detail());
         }
         return verdict.isAccepted();
     }
@@ -69,16 +82,11 @@ final class StreamAccess {
 
     /** The request's token: the {@code Authorization: Bearer} header, else {@code ?token=}. */
     static String token(HttpServerExchange exchange) {
-        String bearer = bearer(exchange);
-        if (bearer != null) {
-            return bearer;
-        }
         Deque<String> query = exchange.getQueryParameters().get("token");
-        return query == null ? null : query.peekFirst();
+        return RequestToken.of(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION), query == null ? null : query.peekFirst());
     }
 
     static String bearer(HttpServerExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        return RequestToken.bearer(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
     }
 }

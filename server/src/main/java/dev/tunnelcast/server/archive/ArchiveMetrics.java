@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -25,6 +28,7 @@ final class ArchiveMetrics {
     final AtomicInteger faultedStreams = new AtomicInteger();
     final AtomicInteger hookPending = new AtomicInteger();
     final Timer packetWrite;
+    private final Map<Discard, Counter> discards = new EnumMap<>(Discard.class);
 
     ArchiveMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +48,10 @@ final class ArchiveMetrics {
                 .description("Writing one packet into its segment, with the fsync the policy asks for")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        for (Discard reason : Discard.values()) { // at zero from the start, so a scrape shows them all
+            discards.put(reason, Counter.builder("tunnelcast.archive.packets.discarded").tag("reason", reason.tag())
+                    .description("Packets left out of recordings, by reason").register(registry));
+        }
         Gauge.builder("tunnelcast.archive.streams.faulted", faultedStreams, AtomicInteger::get)
                 .description("Streams whose recording is stopped by a disk fault").register(registry);
         Gauge.builder("tunnelcast.archive.hook.pending", hookPending, AtomicInteger::get)
@@ -54,8 +62,17 @@ final class ArchiveMetrics {
         Gauge.builder("tunnelcast.archive.queue.depth", depth).register(registry);
     }
 
-    void discarded(String reason) {
-        registry.counter("tunnelcast.archive.packets.discarded", "reason", reason).increment();
+    /** Why a packet was left out of its recording: the {@code reason} of {@code tunnelcast_archive_packets_discarded_total}. */
+    enum Discard {
+        UNSUPPORTED_TRACK, WAITING_FOR_KEYFRAME, DISK_FAULT, TRACK_NOT_IN_SEGMENT, BEFORE_SEGMENT_START, NON_MONOTONIC_PTS;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    void discarded(Discard reason) {
+        discards.get(reason).increment();
     }
 
     /** A track announced with a codec the MP4 recorder cannot hold (its packets count as discarded too). */

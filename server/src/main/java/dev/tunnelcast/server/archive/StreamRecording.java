@@ -109,7 +109,7 @@ final class StreamRecording {
     void packet(MediaPacket packet, long receivedAtMicros) {
         TrackConfig track = tracks.get(packet.getTrackId());
         if (track == null || !Fmp4Muxer.supported(track)) {
-            metrics.discarded("unsupported-track");
+            metrics.discarded(ArchiveMetrics.Discard.UNSUPPORTED_TRACK);
             return;
         }
         boolean video = track.getKind() == TrackKind.TRACK_KIND_VIDEO;
@@ -120,15 +120,15 @@ final class StreamRecording {
         }
         if (current == null) {
             if (!startPoint) {
-                metrics.discarded("waiting-for-keyframe");
+                metrics.discarded(ArchiveMetrics.Discard.WAITING_FOR_KEYFRAME);
                 return;
             }
             if (faultedUntil != null && clock.instant().isBefore(faultedUntil)) {
-                metrics.discarded("disk-fault");
+                metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
                 return;
             }
             if (!open(packet, receivedAtMicros)) {
-                metrics.discarded("disk-fault");
+                metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
                 return;
             }
         }
@@ -191,13 +191,13 @@ final class StreamRecording {
     private void write(MediaPacket packet, boolean video) {
         int trackId = packet.getTrackId();
         if (!current.muxer.hasTrack(trackId)) {
-            metrics.discarded("track-not-in-segment");
+            metrics.discarded(ArchiveMetrics.Discard.TRACK_NOT_IN_SEGMENT);
             return;
         }
         long pts = packet.getPtsMicros() - current.baseMicros;
         Long previous = current.lastPts.get(trackId);
         if (pts < 0 || (previous != null && pts <= previous)) {
-            metrics.discarded(pts < 0 ? "before-segment-start" : "non-monotonic-pts");
+            metrics.discarded(pts < 0 ? ArchiveMetrics.Discard.BEFORE_SEGMENT_START : ArchiveMetrics.Discard.NON_MONOTONIC_PTS);
             return;
         }
         ByteString payload = packet.getPayload();
@@ -210,12 +210,12 @@ final class StreamRecording {
             current.sync.written(current.muxer.writtenBytes());
             metrics.packetWrite.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (LowDiskSpaceException e) {
-            metrics.discarded("disk-fault");
+            metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
             closeSegment("low-disk-space"); // there is still room to finish the file cleanly
             fault(e);
             return;
         } catch (IOException | RuntimeException e) {
-            metrics.discarded("disk-fault");
+            metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
             fault(e);
             return;
         }

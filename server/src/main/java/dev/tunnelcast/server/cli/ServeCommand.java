@@ -130,6 +130,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "WebSockets open without Hello at once from one client address, else close 4429 [TUNNELCAST_MAX_PENDING_PER_ADDRESS] (default: ${DEFAULT-VALUE}).")
     int maxPendingPerAddress;
 
+    @Option(names = "--max-idle-connections", defaultValue = "${env:TUNNELCAST_MAX_IDLE_CONNECTIONS:-1000}",
+            description = "HTTP connections without a request in progress at once (new, sending a request header, kept alive); "
+                    + "over it a new connection replaces the oldest kept-alive one, else is closed "
+                    + "[TUNNELCAST_MAX_IDLE_CONNECTIONS] (default: ${DEFAULT-VALUE}).")
+    int maxIdleConnections;
+
+    @Option(names = "--max-idle-per-address", defaultValue = "${env:TUNNELCAST_MAX_IDLE_PER_ADDRESS:-50}",
+            description = "The same from one client address [TUNNELCAST_MAX_IDLE_PER_ADDRESS] (default: ${DEFAULT-VALUE}).")
+    int maxIdlePerAddress;
+
     @Option(names = "--grace-period", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_GRACE_PERIOD:-15s}",
             description = "How long players wait for a publisher to return, then close 4410 [TUNNELCAST_GRACE_PERIOD] (default: ${DEFAULT-VALUE}).")
@@ -241,6 +251,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .headerTimeout(headerTimeout).maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
+                .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print an access token, to pass as ?token=... on /ws/publish/{stream} or /ws/play/{stream}.",
                 "Example: token --secret-env TUNNELCAST_TOKEN_SECRET --action play --stream cam1 --ttl 1h",
-                "A room (join) token publishes ROOM.PARTICIPANT and plays every stream of the room:",
-                "         token --secret-env TUNNELCAST_TOKEN_SECRET --room standup --participant alice --ttl 2h",
-                "Without --participant it is good for any participant of the room."})
+                "A room (join) token publishes ROOM.PARTICIPANT and plays the room's streams:",
+                "  token --secret-env TUNNELCAST_TOKEN_SECRET --room standup --participant alice",
+                "Without --participant: for any participant of the room."})
 public final class TokenCommand implements Callable<Integer> {
 
     static final class Secret {

@@ -152,8 +152,12 @@ final class Room {
             if (wait <= 0) {
                 announceUpdate(member, now);
             } else {
-                member.updatePending = true;
-                context.scheduler().schedule(() -> flushUpdate(member), wait, TimeUnit.NANOSECONDS);
+                try {
+                    context.scheduler().schedule(() -> flushUpdate(member), wait, TimeUnit.NANOSECONDS);
+                    member.updatePending = true;
+                } catch (RejectedExecutionException stopping) {
+                    // the relay is shutting down: nobody is waiting for this update
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.tunnelcast.server.transport;
 import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.auth.RequestToken;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
@@ -30,8 +31,8 @@ import org.xnio.XnioExecutor;
 
 /**
  * Accepts WebSockets on {@code /ws/publish/{stream}} or {@code /ws/play/{stream}}: checks
- * the stream name and the token right after the handshake (so a browser learns why it is
- * refused), starts the Hello timeout, logs the open and the close with its reason.
+ * the stream name and the token ({@link RequestToken}) right after the handshake (so a browser
+ * learns why it is refused), starts the Hello timeout, logs the open and the close with its reason.
  */
 public final class ClientEndpoint implements WebSocketConnectionCallback {
 
@@ -109,7 +110,8 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             return;
         }
         Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;
-        TokenVerdict verdict = tokens.check(firstParameter(exchange, "token"), action, stream,
+        String token = RequestToken.of(exchange.getRequestHeader(Headers.AUTHORIZATION_STRING), firstParameter(exchange, "token"));
+        TokenVerdict verdict = tokens.check(token, action, stream,
                 Instant.ofEpochSecond(0, clock.nowMicros() * 1000));
         if (!verdict.isAccepted()) {
             connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,20 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PendingConnections {
 
-    private final int max;
-    private final int maxPerAddress;
-    private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AddressQuota quota;
     private final Counter refusedTotal;
     private final Counter refusedAddress;
 
     public PendingConnections(int max, int maxPerAddress, MeterRegistry registry) {
-        this.max = max;
-        this.maxPerAddress = maxPerAddress;
-        Gauge.builder("tunnelcast.connections.pending", total, AtomicInteger::get)
+        this.quota = new AddressQuota(max, maxPerAddress);
+        Gauge.builder("tunnelcast.connections.pending", quota.total(), AtomicInteger::get)
                 .description("WebSockets open that have not sent Hello yet").register(registry);
-        refusedTotal = refusals(registry, "total");
-        refusedAddress = refusals(registry, "address");
+        refusedTotal = refusals(registry, AddressQuota.Bound.TOTAL.tag());
+        refusedAddress = refusals(registry, AddressQuota.Bound.ADDRESS.tag());
     }
 
     private static Counter refusals(MeterRegistry registry, String bound) {
@@ -59,8 +54,7 @@ public final class PendingConnections {
         /** The connection sent its Hello, or is closing: the place is free again. Idempotent. */
         void leave() {
             if (held.compareAndSet(true, false)) {
-                perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-                total.decrementAndGet();
+                quota.give(address);
             }
         }
     }
@@ -71,30 +65,20 @@ public final class PendingConnections {
     }
 
     private String tryEnter(InetAddress address) {
-        if (total.incrementAndGet() > max) {
-            total.decrementAndGet();
+        AddressQuota.Bound refused = quota.tryTake(address);
+        if (refused == AddressQuota.Bound.TOTAL) {
             refusedTotal.increment();
-            return "too many connections waiting for their Hello (--max-pending-connections " + max + ")";
+            return "too many connections waiting for their Hello (--max-pending-connections " + quota.max() + ")";
         }
-        boolean[] admitted = {false};
-        perAddress.compute(address, (a, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= maxPerAddress) {
-                return n;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
-            total.decrementAndGet();
+        if (refused == AddressQuota.Bound.ADDRESS) {
             refusedAddress.increment();
             return "too many connections from " + address.getHostAddress()
-                    + " waiting for their Hello (--max-pending-per-address " + maxPerAddress + ")";
+                    + " waiting for their Hello (--max-pending-per-address " + quota.maxPerAddress() + ")";
         }
         return null;
     }
 
     public int count() {
-        return total.get();
+        return quota.total().get();
     }
 }

@@ -34,7 +34,13 @@ final class PublisherListener extends ClientListener {
 
     @Override
     protected void admit(Hello hello, Envelope welcome) throws Refusal {
-        stream = registry.attachPublisher(connection, PublisherHello.of(hello), welcome);
+        Stream attached = registry.attachPublisher(connection, PublisherHello.of(hello), welcome);
+        stream = attached;
+        if (connection.isClosing()) {
+            // The socket failed while being admitted (e.g. writing Welcome): closed() may have run
+            // before the stream was known, so give the stream (and its room seat) back here.
+            registry.detachPublisher(attached, connection, PublisherExit.lost("connection lost while admitted"));
+        }
     }
 
     @Override

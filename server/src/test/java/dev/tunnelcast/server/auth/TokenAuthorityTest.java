@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,6 +55,55 @@ class TokenAuthorityTest {
         TokenVerdict publish = tokens.checkAction(tokens.mint(Action.PUBLISH, "cam1", now.plusSeconds(60)), Action.PLAY, now);
         assertThat(publish.kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
         assertThat(publish.allows("cam1")).isFalse();
+    }
+
+    @Test
+    void aJoinTokenPublishesItsOwnStreamAndPlaysTheRoom() throws Exception {
+        String token = tokens.mintJoin("standup", "alice", now.plusSeconds(60));
+        assertThat(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8))
+                .isEqualTo("v1:join:standup.alice:" + (now.getEpochSecond() + 60));
+        assertThat(tokens.check(token, Action.PUBLISH, "standup.alice", now).isAccepted()).isTrue();
+        for (String other : new String[] {"standup.bob", "other.alice", "standup", "standup.alice.x", "cam1"}) {
+            TokenVerdict verdict = tokens.check(token, Action.PUBLISH, other, now);
+            assertThat(verdict.kind()).as(other).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+            assertThat(verdict.detail()).isEqualTo("token is for another stream");
+        }
+        assertThat(tokens.check(token, Action.PLAY, "standup.alice", now).isAccepted()).isTrue();
+        assertThat(tokens.check(token, Action.PLAY, "standup.bob", now).isAccepted()).isTrue();
+        assertThat(tokens.check(token, Action.PLAY, "other.bob", now).kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(tokens.check(token, Action.PLAY, "standup", now).kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(tokens.check(token, Action.PLAY, "standup.bob", now.plusSeconds(60)).detail()).isEqualTo("token expired");
+        TokenVerdict list = tokens.checkAction(token, Action.PLAY, now);
+        assertThat(list.allows("standup.carol")).isTrue();
+        assertThat(list.allows("cam1")).isFalse();
+    }
+
+    @Test
+    void aJoinTokenForAnyParticipantPublishesEveryStreamOfTheRoom() {
+        String token = tokens.mintJoin("standup", null, now.plusSeconds(60));
+        assertThat(tokens.check(token, Action.PUBLISH, "standup.alice", now).isAccepted()).isTrue();
+        assertThat(tokens.check(token, Action.PUBLISH, "standup.bob", now).isAccepted()).isTrue();
+        assertThat(tokens.check(token, Action.PUBLISH, "other.bob", now).kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(tokens.check(token, Action.PUBLISH, "standup", now).kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(tokens.check(token, Action.PLAY, "standup.x", now).isAccepted()).isTrue();
+    }
+
+    @Test
+    void playAndPublishTokensGrantNothingInRoomsBeyondTheirStreams() {
+        String play = tokens.mint(Action.PLAY, "standup.alice", now.plusSeconds(60));
+        assertThat(tokens.check(play, Action.PLAY, "standup.bob", now).kind()).isEqualTo(TokenVerdict.Kind.FORBIDDEN);
+        assertThat(tokens.check(play, Action.PUBLISH, "standup.alice", now).detail()).isEqualTo("token is for action play");
+    }
+
+    @Test
+    void joinTokensWithBadNamesAreMalformed() {
+        for (String subject : new String[] {"standup", "standup.", ".alice", "a.b.c", "*", "*.*", "st an.alice", "standup.al ice"}) {
+            String token = tokens.mint(Action.JOIN, subject, now.plusSeconds(60));
+            assertThat(tokens.check(token, Action.PLAY, "standup.alice", now).detail()).as(subject).isEqualTo("token malformed");
+        }
+        assertThatThrownBy(() -> tokens.mintJoin("a.b", "c", now)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.mintJoin("ab", "c.d", now)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.mintJoin("*", null, now)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -33,22 +33,33 @@ class ServeCommandTest {
         assertThat(cli.headerTimeout()).isEqualTo(lib.headerTimeout());
         assertThat(cli.maxPendingConnections()).isEqualTo(lib.maxPendingConnections());
         assertThat(cli.maxPendingPerAddress()).isEqualTo(lib.maxPendingPerAddress());
+        assertThat(cli.maxIdleConnections()).isEqualTo(lib.maxIdleConnections());
+        assertThat(cli.maxIdlePerAddress()).isEqualTo(lib.maxIdlePerAddress());
         assertThat(cli.gracePeriod()).isEqualTo(lib.gracePeriod());
         assertThat(cli.gopCacheBytes()).isEqualTo(lib.gopCacheBytes());
         assertThat(cli.allowTakeover()).isFalse();
+        assertThat(cli.maxRoomSize()).isEqualTo(lib.maxRoomSize()).isEqualTo(8);
         assertThat(cli.tlsEnabled()).isFalse();
     }
 
     @Test
     void optionsAreParsedWithUnits() {
         RelayConfig c = parse("--port", "0", "--max-message-bytes", "512KiB", "--player-queue-age", "1500ms",
-                "--grace-period", "1m", "--allow-takeover", "--gop-cache-bytes", "2MiB");
+                "--grace-period", "1m", "--allow-takeover", "--gop-cache-bytes", "2MiB", "--max-room-size", "3");
         assertThat(c.port()).isZero();
         assertThat(c.maxMessageBytes()).isEqualTo(512 * 1024);
         assertThat(c.playerQueueAge()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.gracePeriod()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.allowTakeover()).isTrue();
         assertThat(c.gopCacheBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(c.maxRoomSize()).isEqualTo(3);
+    }
+
+    @Test
+    void theRoomSizeLimitReadsItsEnvironmentVariable() throws Exception {
+        CommandLine.Option option = ServeCommand.class.getDeclaredField("maxRoomSize").getAnnotation(CommandLine.Option.class);
+        assertThat(option.names()).containsExactly("--max-room-size");
+        assertThat(option.defaultValue()).isEqualTo("${env:TUNNELCAST_MAX_ROOM_SIZE:-8}");
     }
 
     @Test
@@ -97,6 +108,7 @@ class ServeCommandTest {
         assertThatThrownBy(() -> parse("--player-queue-age", "soon")).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> parse("--max-message-bytes", "lots")).hasMessageContaining("not a size");
         assertThatThrownBy(() -> parse("--max-streams", "0")).hasMessageContaining("--max-streams must be positive");
+        assertThatThrownBy(() -> parse("--max-room-size", "0")).hasMessageContaining("--max-room-size must be positive");
         assertThatThrownBy(() -> parse("--tls-cert", "a.pem")).hasMessageContaining("--tls-cert and --tls-key go together");
     }
 }

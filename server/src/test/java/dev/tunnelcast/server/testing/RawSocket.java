@@ -26,8 +26,13 @@ public final class RawSocket implements AutoCloseable {
     private final DataInputStream in;
 
     public RawSocket(Relay relay, Duration readDeadline) {
+        this(relay.port(), readDeadline);
+    }
+
+    /** A connection to {@code port} on loopback (a relay's TLS port, for a client that never starts its handshake). */
+    public RawSocket(int port, Duration readDeadline) {
         try {
-            socket = new Socket("127.0.0.1", relay.port());
+            socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout((int) readDeadline.toMillis());
             out = socket.getOutputStream();
             in = new DataInputStream(socket.getInputStream());

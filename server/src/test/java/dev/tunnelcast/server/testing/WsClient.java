@@ -44,9 +44,21 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public static WsClient connect(HttpClient http, URI uri) {
+        return connect(http, uri, new String[0]);
+    }
+
+    /** With handshake headers as name/value pairs ("Authorization", "Bearer …"). */
+    public static WsClient connect(URI uri, String... headers) {
+        return connect(HttpClient.newHttpClient(), uri, headers);
+    }
+
+    private static WsClient connect(HttpClient http, URI uri, String[] headers) {
         WsClient client = new WsClient();
-        client.socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client)
-                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder.buildAsync(uri, client).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         return client;
     }
 
