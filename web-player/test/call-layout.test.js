@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tileGrid } from '../src/call/tile-layout.js';
 
+/** @param {import('../src/call/tile-layout.js').TileGrid} g */
 const shape = (g) => `${g.columns}x${g.rows}`;
 
 test('call grid: one tile fills the stage at its aspect ratio', () => {

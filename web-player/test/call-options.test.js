@@ -4,6 +4,7 @@ import { displayNameProblem, newInstanceId, parseCallAddress, participantFor, pa
 import { audioProcessingOf, cameraConstraints, echoCancellationFor, microphoneConstraints } from '../src/call/local-media.js';
 import { NameKind, isValidName } from '../src/transport/names.js';
 
+/** @param {...number} values a fake Math.random that says these in turn */
 const sequence = (...values) => {
   let i = 0;
   return () => values[i++ % values.length];
@@ -44,8 +45,9 @@ test('participant ids made from names are readable and always valid', () => {
 });
 
 test('the participant id: the link wins, then this tab\'s earlier one, else a new one kept for the tab', () => {
+  /** @type {Map<string, string>} */
   const store = new Map();
-  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  const storage = { getItem: (/** @type {string} */ k) => store.get(k) ?? null, setItem: (/** @type {string} */ k, /** @type {string} */ v) => void store.set(k, v) };
   const address = parseCallAddress('r1', new URLSearchParams());
   const first = participantFor(address, 'Ann', storage, Math.random);
   assert.match(first, /^ann-/);
@@ -68,8 +70,8 @@ test('echo cancellation: "all" where the browser knows the modes, else true; wha
   assert.deepEqual(microphoneConstraints('mic2', true).deviceId, { exact: 'mic2' });
   assert.deepEqual(cameraConstraints('', { width: 640, height: 360, frameRate: 30 }),
     { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 } });
-  const track = { getSettings: () => ({ echoCancellation: true, noiseSuppression: true, autoGainControl: false }),
-    getCapabilities: () => ({ echoCancellation: [true, false, 'remote-only'] }) };
+  const track = /** @type {MediaStreamTrack} */ (/** @type {unknown} */ ({ getSettings: () => ({ echoCancellation: true, noiseSuppression: true, autoGainControl: false }),
+    getCapabilities: () => ({ echoCancellation: [true, false, 'remote-only'] }) }));
   assert.deepEqual(audioProcessingOf(track, 'all'), { echoCancellationRequested: 'all', echoCancellation: 'true', noiseSuppression: true,
     autoGainControl: false, echoCancellationModes: ['true', 'false', 'remote-only'] });
   assert.equal(audioProcessingOf(null, true).echoCancellation, '');

@@ -5,9 +5,17 @@ import { RoomChange, RoomEventSchema } from '../src/gen/tunnelcast/v1/tunnelcast
 import { roomUpdateOf } from '../src/publish/room-events.js';
 import { RoomState, shownName } from '../src/call/room-state.js';
 
+/** @typedef {import('../src/publish/room-events.js').RoomMemberInfo} RoomMemberInfo */
+
+/** @param {string} participant @param {number} joinedMicros @param {Partial<RoomMemberInfo>} [extra] @returns {RoomMemberInfo} */
 const member = (participant, joinedMicros, extra = {}) => ({ participant, stream: `r.${participant}`, displayName: '', audioMuted: false,
   videoMuted: false, screenShare: false, joinedMicros, ...extra });
+/**
+ * @param {import('../src/publish/room-events.js').RoomChangeName} change @param {string} participant @param {RoomMemberInfo[]} members
+ * @param {string} [reason] @returns {import('../src/publish/room-events.js').RoomUpdate}
+ */
 const update = (change, participant, members, reason = '') => ({ room: 'r', change, participant, members, maxMembers: 8, reason });
+/** @param {RoomState} state */
 const names = (state) => state.tiles.map((t) => `${t.member.participant}:${t.status}`);
 
 test('room events from the wire become plain updates (bigints to numbers, the change by name)', () => {
@@ -16,7 +24,7 @@ test('room events from the wire become plain updates (bigints to numbers, the ch
   assert.deepEqual(roomUpdateOf(event), { room: 'r', change: 'left', participant: 'bob', reason: 'connection lost', maxMembers: 4,
     members: [{ participant: 'me', stream: 'r.me', displayName: 'Me', audioMuted: true, videoMuted: false, screenShare: false,
       joinedMicros: 1_700_000_000_000_123 }] });
-  assert.equal(roomUpdateOf(create(RoomEventSchema, { change: 99 })).change, 'unknown');
+  assert.equal(roomUpdateOf(create(RoomEventSchema, { change: /** @type {RoomChange} */ (99) })).change, 'unknown');
 });
 
 test('room state: the snapshot gives a tile per other member, in join order; joins add, updates change flags', () => {
@@ -24,7 +32,7 @@ test('room state: the snapshot gives a tile per other member, in join order; joi
   let d = room.apply(update('snapshot', '', [member('carol', 3), member('me', 1), member('bob', 2)]), 0);
   assert.deepEqual(d.added.map((m) => m.participant), ['carol', 'bob']);
   assert.deepEqual(names(room), ['bob:live', 'carol:live']);
-  assert.equal(room.selfMember.participant, 'me');
+  assert.equal(room.selfMember?.participant, 'me');
   assert.equal(room.memberCount, 3);
   d = room.apply(update('joined', 'dave', [member('me', 1), member('bob', 2), member('carol', 3), member('dave', 4, { displayName: 'Dave D.' })]), 10);
   assert.deepEqual(d.added.map((m) => m.participant), ['dave']);

@@ -4,14 +4,17 @@ import { LevelMeter, SILENCE_DB } from '../src/audio/level-meter.js';
 
 const RATE = 48_000;
 
-/** A signal built from [durationMs, amplitude (0: silence), noise amplitude] parts; returns samples and each tone's first sample. */
+/**
+ * A signal built from [durationMs, amplitude (0: silence), noise amplitude] parts; returns samples and each tone's first sample.
+ * @param {number[][]} parts @param {number} [seed]
+ */
 function signal(parts, seed = 1) {
   let random = seed;
   const noise = () => {
     random = (random * 16807) % 2147483647;
     return random / 2147483647 - 0.5;
   };
-  const total = parts.reduce((n, [ms]) => n + Math.round((ms * RATE) / 1000), 0);
+  const total = parts.reduce((/** @type {number} */ n, [ms]) => n + Math.round((ms * RATE) / 1000), 0);
   const samples = new Float32Array(total);
   const tones = [];
   let at = 0;
@@ -24,7 +27,10 @@ function signal(parts, seed = 1) {
   return { samples, tones };
 }
 
-/** Feeds in 128-sample blocks (the worklet's render quantum), from time `t0Ms`; calls `each` after every block. */
+/**
+ * Feeds in 128-sample blocks (the worklet's render quantum), from time `t0Ms`; calls `each` after every block.
+ * @param {LevelMeter} meter @param {Float32Array} samples @param {number} [t0Ms] @param {(tMs: number) => void} [each]
+ */
 function feed(meter, samples, t0Ms = 0, each = () => {}) {
   for (let i = 0; i < samples.length; i += 128) {
     meter.process(samples.subarray(i, i + 128), t0Ms + (i * 1000) / RATE);
@@ -53,7 +59,7 @@ test('level meter: speaking holds through a short pause and ends after the hango
   /** @type {[number, boolean][]} */
   const seen = [];
   feed(meter, samples, 0, (t) => seen.push([t, meter.figures().speaking]));
-  const at = (ms) => seen.find(([t]) => t >= ms)[1];
+  const at = (/** @type {number} */ ms) => seen.find(([t]) => t >= ms)?.[1];
   assert.equal(at(100), false);
   assert.equal(at(300), true);
   assert.equal(at(570), true, 'a 150 ms pause between words');

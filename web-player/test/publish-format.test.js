@@ -112,7 +112,7 @@ test('audio packets get their input\'s timestamps: a gap in the capture stays a 
   ts += 500_000;
   for (let i = 0; i < 20; i++, ts += 10_000) t.input(ts, 480);
   // What Chromium's Opus encoder stamps its 20 ms packets with: a count of samples from the first input.
-  const encoder = (k) => 1_000_000 + k * 20_000 - (k === 13 ? 1 : 0);
+  const encoder = (/** @type {number} */ k) => 1_000_000 + k * 20_000 - (k === 13 ? 1 : 0);
   assert.equal(t.sourceMicros(encoder(0)), 1_000_000);
   assert.equal(t.sourceMicros(encoder(9)), 1_180_000);
   assert.equal(t.sourceMicros(encoder(10)), 1_700_000, 'after the gap');
