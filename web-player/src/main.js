@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The page's entry: routes `#/` to the stream list, `#/play/{stream}` to the player,
- * `#/archive/{stream}` to the stream's recordings and `#/publish/{stream}` to the browser
- * publisher; reads
+ * `#/archive/{stream}` to the stream's recordings, `#/publish/{stream}` to the browser
+ * publisher and `#/call/{room}` to a call; reads
  * the options from the query string (?token=…&video=webcodecs&latency=40-400) and exposes
  * the running player on `window.tunnelcast` for tests and benchmarks.
  */
@@ -10,37 +10,27 @@ import { mountStreamList } from './ui/stream-list.js';
 import { mountPlayerView } from './ui/player-view.js';
 import { mountArchiveView } from './ui/archive-view.js';
 import { mountPublishView } from './ui/publish-view.js';
+import { mountCallView } from './call/call-view.js';
 import { parsePublishOptions } from './publish/settings.js';
-import { DEFAULT_FLOOR_MS } from './audio/jitter-buffer.js';
+import { playerOptionsFrom } from './ui/player-options.js';
 
 /** @typedef {import('./player.js').Player} Player */
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
 /** @typedef {import('./publish/publisher.js').Publisher} Publisher */
 /** @typedef {import('./publish/messages.js').PublisherStats} PublisherStats */
+/** @typedef {import('./call/call-stats.js').CallStats} CallStats */
+/** @typedef {import('./call/call-session.js').CallSession} CallSession */
 
 /**
  * @typedef {object} TunnelcastGlobal
- * @property {PlayerStats | PublisherStats | null} stats   the running player's (or publisher's) figures
+ * @property {PlayerStats | PublisherStats | CallStats | null} stats   the running player's (or publisher's, or call's) figures
  * @property {Player | null} player
  * @property {Publisher | null} publisher   on the publish page
+ * @property {CallSession | null} call      on the call page
  */
-
-const DEFAULT_LATENCY = { floorMs: DEFAULT_FLOOR_MS, ceilingMs: 1000 };
-
-/**
- * Parses `?latency=min-max` (ms).
- * @param {string | null} value
- */
-export function parseLatency(value) {
-  const match = /^(\d+)-(\d+)$/.exec(value ?? '');
-  if (!match) return DEFAULT_LATENCY;
-  const floorMs = Number(match[1]);
-  const ceilingMs = Number(match[2]);
-  return floorMs <= ceilingMs && ceilingMs <= 5000 ? { floorMs, ceilingMs } : DEFAULT_LATENCY;
-}
 
 /** @type {TunnelcastGlobal} */
-const global = { stats: null, player: null, publisher: null };
+const global = { stats: null, player: null, publisher: null, call: null };
 /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast = global;
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -52,12 +42,22 @@ function route() {
   global.stats = null;
   global.player = null;
   global.publisher = null;
+  global.call = null;
   const params = new URLSearchParams(location.search);
   const play = /^#\/play\/(.+)$/.exec(location.hash);
   const archive = /^#\/archive\/(.+)$/.exec(location.hash);
   const publish = /^#\/publish\/(.+)$/.exec(location.hash);
+  // The call's link carries its options in the hash (`#/call/{room}?name=…&token=…`); the page's query works too.
+  const call = /^#\/call\/([^?]+)(?:\?(.*))?$/.exec(location.hash);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-  if (publish) {
+  if (call) {
+    const callParams = new URLSearchParams(params);
+    for (const [key, value] of new URLSearchParams(call[2] ?? '')) callParams.set(key, value);
+    unmount = mountCallView(root, { roomPart: call[1], params: callParams, wsBase, baseUrl: location.href }, (session) => {
+      global.call = session;
+      global.stats = session?.stats ?? null;
+    });
+  } else if (publish) {
     const stream = decodeURIComponent(publish[1]);
     document.title = `Publish ${stream} · Tunnelcast`;
     unmount = mountPublishView(root, { stream, token: params.get('token') ?? '', wsBase, search: location.search,
@@ -72,17 +72,7 @@ function route() {
   } else if (play) {
     const stream = decodeURIComponent(play[1]);
     document.title = `${stream} · Tunnelcast`;
-    unmount = mountPlayerView(root, {
-      stream,
-      token: params.get('token') ?? '',
-      videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
-      audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
-      corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
-      ...parseLatency(params.get('latency')),
-      wsBase,
-      workletUrl: new URL('playout-worklet.js', location.href).href,
-      workerUrl: new URL('transport-worker.js', location.href).href,
-    }, (player) => {
+    unmount = mountPlayerView(root, playerOptionsFrom(params, { stream, token: params.get('token') ?? '', wsBase, baseUrl: location.href }), (player) => {
       global.player = player;
       global.stats = player.stats;
     });

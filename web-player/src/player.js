@@ -40,6 +40,7 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
  * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
  *                                          received gets an invalid NAL length, to exercise error recovery
+ * @property {AudioContext} [audioContext]  play through this context (a call page's, shared by its players)
  */
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
@@ -51,6 +52,9 @@ const MAX_SYNC_FLOOR_MS = 400;
  * catching up on a backlog (the join's GOP, a stall's queue), not arriving live.
  */
 const CATCH_UP_MS = 10;
+/** Frame stamps and beeps remembered with their times (a call's glass-to-glass and mouth-to-ear). */
+const STAMPS_KEPT = 300;
+const BEEPS_KEPT = 50;
 
 export class Player {
   /** @param {PlayerOptions} options */
@@ -59,7 +63,14 @@ export class Player {
     /** @type {PlayerStats} */
     this.stats = initialStats(options.stream, options.videoPath);
     this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
-    this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl });
+    this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
+      context: options.audioContext });
+    /** @type {[number, number][]} each new frame stamp shown: [stamp, shownAtMs] (relay clock), oldest first */
+    this.stampsShown = [];
+    /** @type {number[]} when each recent beep was heard, relay clock ms, oldest first */
+    this.beepsHeardAtMs = [];
+    /** audio onsets already moved onto the relay clock */
+    this.beepsTimed = 0;
     this.url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
     /** @type {Worker | null} */
     this.worker = null;
@@ -117,7 +128,7 @@ export class Player {
     clearInterval(this.timer);
     this.toWorker({ type: 'stop' });
     this.video.destroy();
-    void this.audio.context?.close();
+    this.audio.close();
   }
 
   /** @param {ToWorker} message @param {Transferable[]} [transfer] */
@@ -310,6 +321,13 @@ export class Player {
     if (stamp !== null && clock.synced) {
       this.stats.pixelStampsRead++;
       this.latencyPixel.add(stampLatencyMs(stamp, displayRelayMicros / 1000));
+      // A repeated stamp is no new frame (docs/frame-stamp.md): the first showing is the one timed.
+      if (stamp !== this.stats.lastPixelStamp) {
+        this.stats.lastPixelStamp = stamp;
+        this.stats.lastPixelStampShownAtMs = displayRelayMicros / 1000;
+        this.stampsShown.push([stamp, displayRelayMicros / 1000]);
+        if (this.stampsShown.length > STAMPS_KEPT) this.stampsShown.shift();
+      }
     }
     const heard = this.audio.heardMediaTimeMs(frame.displayPerfMs);
     if (Number.isFinite(heard)) this.avOffset.add(frame.ptsMicros / 1000 - heard);
@@ -384,6 +402,17 @@ export class Player {
     }
     s.clockOffsetMs = this.clock.offsetMicros / 1000;
     s.rttMs = this.clock.rttMicros / 1000;
+    const level = this.audio.heard;
+    s.audioLevelDb = level.peakDb;
+    s.audioSpeaking = level.speaking;
+    s.audioBeeps = level.beeps;
+    if (this.clock.synced) {
+      // Onsets heard since the last update, onto the relay clock (the newest are at the list's end).
+      const fresh = Math.min(level.beeps - this.beepsTimed, level.beepsHeardPerfMs.length);
+      for (const perfMs of level.beepsHeardPerfMs.slice(level.beepsHeardPerfMs.length - fresh)) this.beepsHeardAtMs.push(this.relayNowMs(perfMs));
+      this.beepsHeardAtMs.splice(0, Math.max(0, this.beepsHeardAtMs.length - BEEPS_KEPT));
+      this.beepsTimed = level.beeps;
+    }
     s.updatedAtMs = now;
   }
 }

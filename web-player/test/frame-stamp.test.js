@@ -36,3 +36,17 @@ test('latency across the 2^32 ms wrap', () => {
   assert.equal(stampLatencyMs(2 ** 32 - 10, 2 ** 32 * 6 + 30), 40);
   assert.equal(stampLatencyMs(500, 2 ** 32 * 3 + 480), -20); // a clock estimate slightly off
 });
+
+test('a stamp reads back from a luma plane (a captured I420/NV12 frame in the publisher)', async () => {
+  const { readFrameStampLuma } = await import('../src/stats/frame-stamp.js');
+  const width = 640;
+  const b = stampBlockSize(width);
+  const rgba = new Uint8ClampedArray(width * b * 4);
+  drawFrameStamp(rgba, width, 4_000_000_007);
+  const w = 36 * b;
+  const luma = new Uint8Array(w * b);
+  for (let y = 0; y < b; y++) for (let x = 0; x < w; x++) luma[y * w + x] = rgba[(y * width + x) * 4];
+  assert.equal(readFrameStampLuma(luma, w, width), 4_000_000_007);
+  assert.equal(readFrameStampLuma(new Uint8Array(w * b).fill(128), w, width), null);
+  assert.equal(readFrameStampLuma(luma.subarray(0, 10), w, width), null, 'too short');
+});

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
-import { CaptureTimeline, SampleClock } from '../src/publish/capture-timeline.js';
+import { CaptureTimeline, EncoderTimestamps, SampleClock, SETTLE_MICROS } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
 test('the codec string is read from the avcC, as the agent reads it from the SPS', () => {
@@ -49,6 +49,33 @@ test('the capture timeline takes the fastest delivery as capture time and keeps 
   assert.equal(t.ptsMicros(5_066_667), 30_000 + 66_667, 'pts follow the source timestamps');
 });
 
+test('capture timelines of two tracks anchor when the first packet is sent: a late first frame does not set audio and video apart', () => {
+  const epoch = 1_700_000_000_000_000;
+  // Video on one clock, audio on another (Chromium: VideoFrame timestamps from boot, AudioData from the time origin).
+  const video = new CaptureTimeline(epoch);
+  const audio = new CaptureTimeline(epoch);
+  const videoClock = 3_000_000_000; // video timestamp = local − epoch + videoClock
+  const audioClock = 1_000_000;
+  // The first video frame is read 400 ms late (a busy machine starting up), the first audio chunk 20 ms; then both 1-2 ms.
+  video.observe(videoClock + 100_000, epoch + 100_000 + 400_000);
+  audio.observe(audioClock + 100_000, epoch + 100_000 + 20_000);
+  for (let t = 150_000; t < 1_000_000; t += 33_333) video.observe(videoClock + t, epoch + t + 2_000);
+  for (let t = 120_000; t < 1_000_000; t += 10_000) audio.observe(audioClock + t, epoch + t + 1_000);
+  // What was captured at the same moment gets the same pts, within the two tracks' best delivery delays.
+  const at = 1_000_000;
+  const skew = video.ptsMicros(videoClock + at) - audio.ptsMicros(audioClock + at);
+  assert.ok(Math.abs(skew) <= 1_000, `skew ${skew} µs`);
+  assert.equal(audio.ptsMicros(audioClock + at + 20_000) - audio.ptsMicros(audioClock + at), 20_000, 'then pts follow the source timestamps');
+  // Later, better deliveries refine capture times but leave the anchored pts alone.
+  audio.observe(audioClock + 1_100_000, epoch + 1_100_000 + 200);
+  assert.equal(audio.ptsMicros(audioClock + at), at + 1_000);
+  assert.equal(audio.captureLocalMicros(audioClock + at), epoch + at + 200);
+  // A source whose first packet was captured before the publication began starts at 0.
+  const early = new CaptureTimeline(epoch);
+  early.observe(5_000, epoch - 10_000);
+  assert.equal(early.ptsMicros(5_000), 0);
+});
+
 test('publish page options: defaults, values, and refusals with the reason', () => {
   const d = parsePublishOptions(new URLSearchParams(''));
   assert.deepEqual(d.settings, DEFAULT_PUBLISH_SETTINGS);
@@ -75,4 +102,60 @@ test('copied audio: timestamps count samples, and move up (never back) when the 
   assert.equal(clock.next(chunk, 1_260_000), 1_240_000);
   assert.equal(clock.jumps, 1);
   assert.equal(clock.next(chunk, 1_280_000), 1_260_000);
+});
+
+test('audio packets get their input\'s timestamps: a gap in the capture stays a gap (the encoder\'s own count loses it)', () => {
+  const t = new EncoderTimestamps(48_000);
+  // 10 ms inputs; after the 20th, 500 ms of capture never arrived (a starved device).
+  let ts = 1_000_000;
+  for (let i = 0; i < 20; i++, ts += 10_000) t.input(ts, 480);
+  ts += 500_000;
+  for (let i = 0; i < 20; i++, ts += 10_000) t.input(ts, 480);
+  // What Chromium's Opus encoder stamps its 20 ms packets with: a count of samples from the first input.
+  const encoder = (/** @type {number} */ k) => 1_000_000 + k * 20_000 - (k === 13 ? 1 : 0);
+  assert.equal(t.sourceMicros(encoder(0)), 1_000_000);
+  assert.equal(t.sourceMicros(encoder(9)), 1_180_000);
+  assert.equal(t.sourceMicros(encoder(10)), 1_700_000, 'after the gap');
+  assert.ok(Math.abs(t.sourceMicros(encoder(13)) - 1_760_000) < 1, 'the encoder\'s rounding');
+  assert.equal(t.sourceMicros(encoder(19)), 1_880_000);
+  assert.ok(t.inputs.length <= 3, 'inputs behind the output are forgotten');
+});
+
+test('a capture timeline settles once its backlog has drained: the fastest delivery stops improving', () => {
+  const t = new CaptureTimeline(0);
+  assert.equal(t.settled(0), true, 'no frames: nothing to wait for');
+  // A worker that started late finds 2 s of 10 ms chunks queued and reads them 1 ms apart, then in real time.
+  let read = 2_000_000;
+  for (let ts = 0; ts < 2_000_000; ts += 10_000) {
+    t.observe(ts, read);
+    read += 1_000;
+    assert.equal(t.settled(read), false, 'draining');
+  }
+  for (let ts = 2_000_000; ; ts += 10_000) {
+    read = Math.max(read + 1_000, ts + 5_000 + (ts % 30_000 === 0 ? 3_000 : 0));
+    t.observe(ts, read);
+    if (t.settled(read)) break;
+  }
+  assert.ok(read - t.lastImprovedLocalMicros >= SETTLE_MICROS);
+  assert.equal(t.minOffsetMicros, 5_000);
+  assert.equal(t.ptsMicros(3_000_000), 3_005_000, 'anchored on the settled delivery');
+});
+
+test('a source whose timestamps jump ahead of the wall clock is anchored anew, continuing where it was', () => {
+  const t = new CaptureTimeline(0);
+  for (let i = 0; i < 100; i++) t.observe(i * 10_000, 1_000_000 + i * 10_000 + 1_000);
+  assert.equal(t.ptsMicros(0, 10_000), 1_001_000);
+  assert.equal(t.ptsMicros(990_000, 10_000), 1_991_000);
+  // The next chunk, read 10 ms later, is stamped 1.8 s further on.
+  t.observe(1_000_000 + 1_800_000, 2_001_000 + 1_000);
+  assert.equal(t.ptsMicros(2_800_000, 10_000), 2_002_000, 'continues after the last (its capture time), not 1.8 s in the future');
+  assert.equal(t.ptsMicros(2_810_000, 10_000), 2_012_000);
+  assert.equal(t.reanchors, 1);
+  // A drained backlog (the fastest delivery improving) is not allowed to go back over what was sent.
+  t.observe(2_820_000, 2_022_000 - 30_000);
+  assert.ok(t.ptsMicros(2_820_000, 10_000) >= 2_022_000);
+  // Held back by what was sent, the anchor moves on only in steps: pts keep the source's spacing.
+  const before = t.reanchors;
+  assert.equal(t.ptsMicros(2_830_000, 10_000) - t.ptsMicros(2_820_000 + 0, 0), 10_000);
+  assert.equal(t.reanchors, before);
 });

@@ -6,6 +6,7 @@
  */
 /// <reference path="./worklet-globals.d.ts" />
 import { JitterBuffer } from './jitter-buffer.js';
+import { LevelMeter } from './level-meter.js';
 
 const REPORT_EVERY_BLOCKS = 8; // ~21 ms at 48 kHz
 
@@ -15,7 +16,10 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     super();
     const { channels, floorMs, ceilingMs } = options.processorOptions;
     this.buffer = new JitterBuffer({ sampleRate, channels, floorMs, ceilingMs });
+    /** what is played: a call tile's speaking indicator, and the beeps the call tests time */
+    this.level = new LevelMeter({ sampleRate });
     this.blocks = 0;
+    this.ended = false;
     this.port.onmessage = (/** @type {MessageEvent<import('./worklet-messages.js').ToWorklet>} */ event) => this.receive(event.data);
   }
 
@@ -31,6 +35,9 @@ class PlayoutProcessor extends AudioWorkletProcessor {
           break;
         case 'reset':
           this.buffer.reset();
+          break;
+        case 'end':
+          this.ended = true; // the player is gone but its context plays on (shared): stop rendering
           break;
         case 'pcmPort':
           // PCM straight from the decoder's thread.
@@ -49,11 +56,13 @@ class PlayoutProcessor extends AudioWorkletProcessor {
 
   /** @param {Float32Array[][]} _inputs @param {Float32Array[][]} outputs */
   process(_inputs, outputs) {
+    if (this.ended) return false;
     const contextTime = currentTime; // before rendering: the block's first sample
     // Date.now(): the one wall clock a worklet has; the buffer notices the output falling behind it.
     this.buffer.render(outputs[0], Date.now());
+    this.level.process(outputs[0][0], contextTime * 1000);
     if (++this.blocks % REPORT_EVERY_BLOCKS === 0) {
-      this.port.postMessage({ type: 'stats', contextTime, stats: this.buffer.stats() });
+      this.port.postMessage({ type: 'stats', contextTime, stats: this.buffer.stats(), level: this.level.figures() });
     }
     return true;
   }

@@ -5,9 +5,14 @@
  * @typedef {{ type: 'pcm', mediaTimeMs: number, arrivalMs: number, planes: Float32Array[] }
  *   | { type: 'limits', floorMs: number, ceilingMs: number }
  *   | { type: 'reset' }
+ *   | { type: 'end' }
  *   | { type: 'pcmPort', port: MessagePort }} ToWorklet
  *
- * @typedef {{ type: 'stats', contextTime: number, stats: import('./jitter-buffer.js').JitterBufferStats }
+ * @typedef {{ type: 'stats', contextTime: number, stats: import('./jitter-buffer.js').JitterBufferStats,
+ *     level: import('./level-meter.js').LevelFigures }
  *   | { type: 'error', message: string }} FromWorklet
+ *
+ * level: what is played now (the output, after the jitter buffer); its onsets are in ms of
+ * context time (the AudioContext's currentTime × 1000).
  */
 export {};

@@ -1,11 +1,14 @@
 // @ts-check
 /**
  * The publisher's WebCodecs `AudioEncoder`: Opus in 20 ms frames, DTX on unless turned off
- * (silence then costs almost nothing: the voice activity detection of a call), configured
- * from the first captured `AudioData` (its sample rate and up to two channels; Opus decodes
- * at 48 kHz whatever went in).
+ * (silence then costs almost nothing: the voice activity detection of a call; done here by
+ * SilenceGate, not by the encoder, whose DTX loses the packets' times), configured from the
+ * first captured `AudioData` (its sample rate and up to two channels; Opus decodes at 48 kHz
+ * whatever went in). Packets carry their inputs' timestamps (EncoderTimestamps).
  */
 import { bytesOf, opusHead } from './track-format.js';
+import { EncoderTimestamps } from './capture-timeline.js';
+import { SilenceGate, rmsDb } from './silence-gate.js';
 
 /**
  * @typedef {object} AudioTrackFormat
@@ -43,6 +46,17 @@ export class AudioTrackEncoder {
     this.configuring = false;
     this.packetsEncoded = 0;
     this.unsupported = '';
+    /** @type {EncoderTimestamps | null} the inputs' timestamps, for the packets' (the encoder's own lose gaps) */
+    this.timestamps = null;
+    /** @type {SilenceGate | null} DTX */
+    this.gate = settings.dtx ? new SilenceGate() : null;
+    /** @type {Float32Array} */
+    this.levelSamples = new Float32Array(0);
+  }
+
+  /** Packets of silence not sent (DTX). */
+  get silenceDropped() {
+    return this.gate?.dropped ?? 0;
   }
 
   /** Encodes (and closes) one chunk of captured audio. @param {AudioData} data */
@@ -52,7 +66,11 @@ export class AudioTrackEncoder {
         if (this.configuring) return;
         await this.configure(data.sampleRate, Math.min(2, data.numberOfChannels));
       }
-      if (this.encoder?.state === 'configured') this.encoder.encode(data);
+      if (this.encoder?.state === 'configured') {
+        this.timestamps ??= new EncoderTimestamps(data.sampleRate);
+        this.timestamps.input(data.timestamp, data.numberOfFrames, this.gate ? this.levelOf(data) : 0);
+        this.encoder.encode(data);
+      }
     } finally {
       data.close();
     }
@@ -63,8 +81,9 @@ export class AudioTrackEncoder {
     this.configuring = true;
     try {
       /** @type {AudioEncoderConfig} */
+      // usedtx stays off: the encoder's DTX stamps the packets it sends by counting them (see SilenceGate).
       const config = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: this.settings.bitrateBps,
-        opus: { frameDuration: OPUS_FRAME_MICROS, usedtx: this.settings.dtx, format: 'opus' } };
+        opus: { frameDuration: OPUS_FRAME_MICROS, usedtx: false, format: 'opus' } };
       const { supported } = await AudioEncoder.isConfigSupported(config);
       if (!supported) {
         this.unsupported = `this browser cannot encode Opus from ${channels} channel(s) at ${sampleRate} Hz`;
@@ -92,7 +111,30 @@ export class AudioTrackEncoder {
       this.listener.onFormat(this.format);
     }
     this.packetsEncoded++;
-    this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros: chunk.timestamp, durationMicros: chunk.duration ?? OPUS_FRAME_MICROS });
+    const timestampMicros = this.timestamps ? Math.round(this.timestamps.sourceMicros(chunk.timestamp)) : chunk.timestamp;
+    const durationMicros = chunk.duration ?? OPUS_FRAME_MICROS;
+    if (this.gate && this.timestamps) {
+      const level = this.timestamps.levelDb(chunk.timestamp, Math.round((durationMicros * inputSampleRate) / 1e6));
+      if (!this.gate.send(timestampMicros, level)) return;
+    }
+    this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros, durationMicros });
+  }
+
+  /** The RMS of a chunk's first channel, dBFS. @param {AudioData} data */
+  levelOf(data) {
+    try {
+      if (this.levelSamples.length < data.numberOfFrames) this.levelSamples = new Float32Array(data.numberOfFrames);
+      const samples = this.levelSamples.subarray(0, data.numberOfFrames);
+      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      return rmsDb(samples);
+    } catch {
+      return 0; // unreadable: count it as sound, never drop it
+    }
+  }
+
+  /** Outputs what the encoder still holds (before its source is replaced). */
+  async flush() {
+    if (this.encoder?.state === 'configured') await this.encoder.flush();
   }
 
   close() {

@@ -43,6 +43,8 @@
  * @property {number} videoDropped        video packets dropped by the send queue
  * @property {number} audioDropped
  * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
+ * @property {number} droppedSettling     a track's first packets, not sent while its capture still caught up on a backlog
+ * @property {number} timelineReanchors   times the current sources' timestamps jumped ahead and their pts were anchored anew
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured
@@ -56,16 +58,51 @@
  * @property {number} connections
  * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
  * @property {number} audioCaptureToPacketMs
+ * @property {number} audioSilenceDropped packets of silence not sent (DTX: SilenceGate)
  * @property {number} clockOffsetMs
  * @property {number} rttMs
  *
+ * @typedef {object} PublisherStateFlags  what the other participants of a room show of this publisher (PublisherState)
+ * @property {boolean} audioMuted
+ * @property {boolean} videoMuted
+ * @property {boolean} screenShare
+ *
+ * @typedef {object} CallPublishing   a publication that is a participant of a room (the call page)
+ * @property {import('../transport/wire.js').PublisherHello} hello
+ * @property {PublisherStateFlags} state  sent on every connection once it is not all false
+ * @property {number[]} finalCodes        close codes after which the publisher does not reconnect (the page says why)
+ * @property {number} silentDropMs        a connection silent this long is given up and reconnected
+ *
+ * @typedef {object} SourceLevels     the captured audio's level (the self-view's speaking indicator) and beeps
+ * @property {number} levelDb
+ * @property {number} peakDb
+ * @property {boolean} speaking
+ * @property {number} beeps
+ * @property {number[]} beepsCapturedAtMs  onsets' capture times, relay clock (ms since the epoch), the most recent
+ *
  * @typedef {{ type: 'start', url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings,
- *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null }
+ *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null, call: CallPublishing | null }
  *   | { type: 'videoFrame', frame: VideoFrame }
  *   | { type: 'audioData', data: AudioData }
- *   | { type: 'stop' }} ToPublishWorker
+ *   | { type: 'replaceSource', kind: 'video' | 'audio', stream: ReadableStream<VideoFrame> | ReadableStream<AudioData> | null }
+ *   | { type: 'publisherState', state: PublisherStateFlags }
+ *   | { type: 'stop', reason: string }} ToPublishWorker
+ *
+ * replaceSource: the track's frames come from this stream from now on (a device switched, a
+ * screen shared), or from the page's posts (stream null and the page copies), or nothing is
+ * sent for that track until the next replaceSource (stream null: the camera is off).
  *
  * @typedef {{ type: 'stats', stats: PublisherStats }
+ *   | { type: 'connection', open: boolean, code: number, reason: string, retrying: boolean, attempt: number }
+ *   | { type: 'roomEvent', event: import('./room-events.js').RoomUpdate }
+ *   | { type: 'levels', levels: SourceLevels }
+ *   | { type: 'stamps', stamps: [number, number][] }
  *   | { type: 'stopped' }} FromPublishWorker
+ *
+ * connection: welcomed (open), or closed with the code and the relay's reason (its Status
+ * refusal, else the close frame's).
+ *
+ * stamps: frame stamps (docs/frame-stamp.md) read off captured frames with their capture
+ * times, relay clock ms: [stamp, capturedAtMs], only for frames that carry one.
  */
 export {};

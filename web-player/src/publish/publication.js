@@ -17,10 +17,16 @@ import { UplinkBitrate } from './uplink-bitrate.js';
 import { CaptureTimeline } from './capture-timeline.js';
 import { VideoTrackEncoder } from './video-track-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
+import { CapturedStamps } from './captured-stamps.js';
+import { roomUpdateOf } from './room-events.js';
+import { LevelMeter } from '../audio/level-meter.js';
 
 /** @typedef {import('./messages.js').PublishSettings} PublishSettings */
 /** @typedef {import('./messages.js').PublisherStats} PublisherStats */
 /** @typedef {import('./messages.js').PublisherState} PublisherState */
+/** @typedef {import('./messages.js').CallPublishing} CallPublishing */
+/** @typedef {import('./messages.js').PublisherStateFlags} PublisherStateFlags */
+/** @typedef {import('./messages.js').FromPublishWorker} FromPublishWorker */
 
 export const VIDEO_TRACK = 1;
 export const AUDIO_TRACK = 2;
@@ -34,6 +40,8 @@ const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 const SHORT_BACKLOG_MS = 100;
 const STOP_FLUSH_TIMEOUT_MS = 2000;
 const FIRST_PONG_TIMEOUT_MS = 2000;
+/** The longest a track's first packets wait for its capture timeline to settle before they are sent anyway. */
+const SETTLE_WAIT_MICROS = 3_000_000;
 /**
  * Pings measure the backlog the browser hides below bufferedAmount, so they go often; the
  * clock's min-RTT filter keeps as many seconds of them as the player's (16 × 2 s).
@@ -42,22 +50,44 @@ const PING_INTERVAL_MS = 250;
 const CLOCK_WINDOW = 128;
 /** Video waiting for a keyframe asks the encoder for one at most this often. */
 const GATE_KEYFRAME_INTERVAL_MS = 300;
+/** A call's speaking indicator and stamps go to the page this often. */
+const LEVELS_INTERVAL_MS = 100;
+/** Frames in the video encoder whose source timeline is remembered (a switched source has its own). */
+const TIMELINES_KEPT = 64;
 
 export class Publication {
   /**
-   * @param {{ url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings }} options
+   * @param {{ url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings, call?: CallPublishing | null }} options
+   *   call: the publication is a participant of a room (Hello with display name, room events and instance id; PublisherState)
    * @param {(stats: PublisherStats) => void} report  called every 250 ms
+   * @param {(message: FromPublishWorker) => void} [notify]  connection changes, room events, levels and stamps for the page
    */
-  constructor(options, report) {
+  constructor(options, report, notify = () => {}) {
     this.options = options;
     this.report = report;
+    this.notify = notify;
+    this.call = options.call ?? null;
+    /** @type {PublisherStateFlags} */
+    this.publisherState = this.call ? { ...this.call.state } : { audioMuted: false, videoMuted: false, screenShare: false };
+    /** a PublisherState went out on this publication (so an all-false one must go too: the relay keeps the last) */
+    this.publisherStateSent = false;
+    /** welcomed on the current socket */
+    this.welcomedNow = false;
     const settings = options.settings;
     this.queue = new UplinkQueue({ maxBytes: settings.queueBytes, maxAgeMs: settings.queueAgeMs });
     /** @type {UplinkBitrate | null} set when the video's size (and so its default bitrate) is known */
     this.bitrate = null;
     this.epochLocalMicros = localNowMicros();
     this.videoTimeline = new CaptureTimeline(this.epochLocalMicros);
-    this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+    /** @type {Map<number, CaptureTimeline>} the timeline of each frame in the encoder, by timestamp (sources switch) */
+    this.videoTimelines = new Map();
+    /** @type {Record<'video' | 'audio', ReadableStreamDefaultReader<VideoFrame | AudioData> | null>} */
+    this.sourceReaders = { video: null, audio: null };
+    this.stamps = new CapturedStamps();
+    /** @type {LevelMeter | null} the captured audio's level, for a call's speaking indicator and the beeps */
+    this.levels = null;
+    /** @type {Float32Array} */
+    this.levelSamples = new Float32Array(0);
     /** @type {Map<number, Uint8Array<ArrayBuffer>>} the latest TrackConfig envelope of each track */
     this.trackConfigs = new Map();
     this.sequences = { [VIDEO_TRACK]: 0, [AUDIO_TRACK]: 0 };
@@ -75,7 +105,11 @@ export class Publication {
     this.pumpTimer = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.tickTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.levelsTimer = undefined;
     this.lastKeyframeRequestMs = -Infinity;
+    /** packets not sent because their track's capture was still catching up (see CaptureTimeline.settled) */
+    this.droppedSettling = 0;
     /** when video waiting for a keyframe (after a drop) last asked the encoder for one */
     this.lastGateKeyframeMs = -Infinity;
     this.keyframeRequests = 0;
@@ -90,23 +124,29 @@ export class Publication {
     this.video = new VideoTrackEncoder({ codec: settings.videoCodec, bitrateBps: settings.videoBitrateBps, keyframeIntervalMs: settings.keyframeIntervalMs }, {
       onFormat: (f) => this.announce(VIDEO_TRACK, { trackId: VIDEO_TRACK, kind: TrackKind.VIDEO, codec: f.codec, decoderConfig: f.decoderConfig,
         width: f.width, height: f.height, frameRate: f.frameRate, bitrate: this.video.bitrateBps }),
-      onPacket: (p) => this.media(VIDEO_TRACK, this.videoTimeline, p.payload, p.keyframe, p.timestampMicros, p.durationMicros),
+      onPacket: (p) => this.media(VIDEO_TRACK, this.videoTimelineOf(p.timestampMicros), p.payload, p.keyframe, p.timestampMicros, p.durationMicros),
       onError: (e) => this.fail('error', `Video encoder: ${e.message}`),
     });
-    this.audio = new AudioTrackEncoder({ bitrateBps: settings.audioBitrateBps, dtx: settings.dtx }, {
-      onFormat: (f) => this.announce(AUDIO_TRACK, { trackId: AUDIO_TRACK, kind: TrackKind.AUDIO, codec: 'opus', decoderConfig: f.opusHead,
-        sampleRate: 48_000, channels: f.channels, bitrate: f.bitrateBps }),
-      onPacket: (p) => this.media(AUDIO_TRACK, this.audioTimeline, p.payload, true, p.timestampMicros, p.durationMicros),
-      onError: (e) => this.fail('error', `Audio encoder: ${e.message}`),
-    });
+    /** packets encoded by the audio encoders of earlier sources */
+    this.audioPacketsBefore = 0;
+    this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+    /** packets of silence not sent by the audio encoders of earlier sources */
+    this.silenceDroppedBefore = 0;
+    this.audio = this.audioEncoder(this.audioTimeline);
+    const call = this.call;
     this.connection = new RelayConnection(options.url, {
-      onOpen: () => this.welcomed(),
+      onOpen: () => {
+        this.welcomed();
+        notify({ type: 'connection', open: true, code: 0, reason: '', retrying: false, attempt: 0 });
+      },
       onPong: () => {
         this.observeNetwork(performance.now());
         this.goLive();
       },
-      onClose: (verdict, code) => {
+      onClose: (verdict, code, attempt, reason) => {
         this.live = false;
+        this.welcomedNow = false;
+        notify({ type: 'connection', open: false, code, reason, retrying: verdict.retry && !this.stopping, attempt });
         if (this.stopping) return;
         const state = verdict.retry ? 'reconnecting' : verdict.state === 'unauthorized' ? 'unauthorized' : 'error';
         // The player's wording speaks of watching.
@@ -114,29 +154,112 @@ export class Publication {
           + `expired, or not a publish token for this stream (${code}).` : `${verdict.message} (${code})`);
       },
       onEnvelope: (envelope) => this.fromRelay(envelope),
-    }, { hello: helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME), pingIntervalMs: PING_INTERVAL_MS, clockWindow: CLOCK_WINDOW });
+    }, { hello: helloBytes(CLIENT_VERSION, Role.PUBLISHER, CLIENT_NAME, call?.hello), pingIntervalMs: PING_INTERVAL_MS, clockWindow: CLOCK_WINDOW,
+      finalCodes: call?.finalCodes, immediateRetry: Boolean(call), silentDropMs: call?.silentDropMs });
   }
 
   start() {
     this.connection.start();
     this.pumpTimer = setInterval(() => this.pump(), PUMP_INTERVAL_MS);
     this.tickTimer = setInterval(() => this.tick(), TICK_INTERVAL_MS);
+    if (this.call) this.levelsTimer = setInterval(() => this.postLevels(), LEVELS_INTERVAL_MS);
   }
 
   /**
-   * Reads a track's frames off its stream in this worker until it ends.
-   * @template {VideoFrame | AudioData} T
-   * @param {ReadableStream<T>} stream @param {(frame: T) => void} onFrame
+   * An audio encoder whose packets are placed on `timeline` (each audio source has its own:
+   * the encoder's output timestamps are the source's).
+   * @param {CaptureTimeline} timeline
    */
-  async read(stream, onFrame) {
+  audioEncoder(timeline) {
+    const settings = this.options.settings;
+    return new AudioTrackEncoder({ bitrateBps: settings.audioBitrateBps, dtx: settings.dtx }, {
+      onFormat: (f) => this.announce(AUDIO_TRACK, { trackId: AUDIO_TRACK, kind: TrackKind.AUDIO, codec: 'opus', decoderConfig: f.opusHead,
+        sampleRate: 48_000, channels: f.channels, bitrate: f.bitrateBps }),
+      onPacket: (p) => this.media(AUDIO_TRACK, timeline, p.payload, true, p.timestampMicros, p.durationMicros),
+      onError: (e) => this.fail('error', `Audio encoder: ${e.message}`),
+    });
+  }
+
+  /**
+   * Reads a track's frames off its stream in this worker until it ends or is replaced.
+   * @param {'video' | 'audio'} kind @param {ReadableStream<VideoFrame> | ReadableStream<AudioData>} stream
+   */
+  async read(kind, stream) {
     this.offMainThread = true;
-    const reader = stream.getReader();
+    const reader = /** @type {ReadableStreamDefaultReader<VideoFrame | AudioData>} */ (stream.getReader());
     this.readers.push(reader);
+    this.sourceReaders[kind] = reader;
     for (;;) {
       const { value, done } = await reader.read();
       if (done || !value) return;
-      onFrame(value);
+      if (value instanceof VideoFrame) this.videoFrame(value);
+      else this.audioData(value);
     }
+  }
+
+  /**
+   * The track's frames come from a new source from now on (a device switched, a screen
+   * shared), or, with no stream, only from the page's posts (if any: none while a camera is
+   * off). Media times stay continuous: the new source gets its own capture timeline.
+   * @param {'video' | 'audio'} kind @param {ReadableStream<VideoFrame> | ReadableStream<AudioData> | null} stream
+   */
+  replaceSource(kind, stream) {
+    const old = this.sourceReaders[kind];
+    this.sourceReaders[kind] = null;
+    if (old) {
+      this.readers = this.readers.filter((r) => r !== old);
+      void old.cancel().catch(() => {});
+    }
+    if (kind === 'video') {
+      this.videoTimeline = new CaptureTimeline(this.epochLocalMicros);
+      this.stamps.reset();
+      this.video.requestKeyframe();
+    } else {
+      // The old encoder's last packets keep their own timeline; the new source starts a new one.
+      const previous = this.audio;
+      this.audioPacketsBefore += previous.packetsEncoded;
+      this.silenceDroppedBefore += previous.silenceDropped;
+      void previous.flush().finally(() => previous.close());
+      this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+      this.audio = this.audioEncoder(this.audioTimeline);
+    }
+    if (stream) void this.read(kind, stream).catch((e) => this.fail('error', `${kind === 'video' ? 'Video' : 'Audio'} capture: ${e.message}`));
+  }
+
+  /** @param {number} timestampMicros a video packet's source timestamp @returns {CaptureTimeline} */
+  videoTimelineOf(timestampMicros) {
+    const timeline = this.videoTimelines.get(timestampMicros);
+    this.videoTimelines.delete(timestampMicros);
+    return timeline ?? this.videoTimeline;
+  }
+
+  /**
+   * What the room shows of this publisher: sent now when welcomed (else with the next
+   * connection's Welcome).
+   * @param {PublisherStateFlags} state
+   */
+  setPublisherState(state) {
+    this.publisherState = { ...state };
+    if (this.welcomedNow) this.sendPublisherState();
+  }
+
+  sendPublisherState() {
+    const s = this.publisherState;
+    // A relay without rooms refuses PublisherState (4422): an all-false state that was never changed stays unsaid.
+    if (!this.publisherStateSent && !s.audioMuted && !s.videoMuted && !s.screenShare) return;
+    this.publisherStateSent = true;
+    this.queue.offerControl(envelopeBytes({ case: 'publisherState', value: s }), performance.now());
+    this.pump();
+  }
+
+  postLevels() {
+    const levels = this.levels?.figures();
+    if (levels) {
+      this.notify({ type: 'levels', levels: { levelDb: levels.levelDb, peakDb: levels.peakDb, speaking: levels.speaking, beeps: levels.beeps,
+        beepsCapturedAtMs: levels.onsetsMs } });
+    }
+    const stamps = this.stamps.takeNew();
+    if (stamps.length) this.notify({ type: 'stamps', stamps });
   }
 
   /** @param {VideoFrame} frame */
@@ -146,7 +269,14 @@ export class Publication {
       return;
     }
     this.framesCaptured++;
-    this.videoTimeline.observe(frame.timestamp, localNowMicros());
+    const readLocalMicros = localNowMicros();
+    const timeline = this.videoTimeline;
+    timeline.observe(frame.timestamp, readLocalMicros);
+    this.videoTimelines.set(frame.timestamp, timeline);
+    if (this.videoTimelines.size > TIMELINES_KEPT) this.videoTimelines.delete(this.videoTimelines.keys().next().value ?? 0);
+    if (this.call && this.stamps.active) {
+      void this.stamps.read(frame.clone(), this.connection.clock.toRelayMicros(timeline.captureLocalMicros(frame.timestamp)) / 1000);
+    }
     void this.video.encode(frame, performance.now()).catch((e) => this.fail('unsupported', e.message));
   }
 
@@ -157,17 +287,40 @@ export class Publication {
       return;
     }
     this.audioTimeline.observe(data.timestamp, localNowMicros());
+    if (this.call) this.measureLevel(data);
     void this.audio.encode(data).catch((e) => this.fail('unsupported', e.message));
   }
 
-  /** Stops capture, sends EndOfStream after what is queued and closes. */
-  async stop() {
+  /**
+   * The captured audio's level and beeps (first channel), on the relay clock.
+   * @param {AudioData} data
+   */
+  measureLevel(data) {
+    try {
+      const frames = data.numberOfFrames;
+      if (!this.levels || this.levels.sampleRate !== data.sampleRate) this.levels = new LevelMeter({ sampleRate: data.sampleRate });
+      if (this.levelSamples.length < frames) this.levelSamples = new Float32Array(frames);
+      const samples = this.levelSamples.subarray(0, frames);
+      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      const startMs = this.connection.clock.toRelayMicros(this.audioTimeline.captureLocalMicros(data.timestamp)) / 1000;
+      this.levels.process(samples, startMs);
+    } catch (e) {
+      console.debug('tunnelcast publisher: no audio level', e);
+    }
+  }
+
+  /**
+   * Stops capture, sends EndOfStream after what is queued and closes.
+   * @param {string} [reason]  EndOfStream's reason
+   */
+  async stop(reason = 'publisher stopped') {
     this.stopping = true;
+    clearInterval(this.levelsTimer);
     await Promise.allSettled(this.readers.map((r) => r.cancel()));
     this.video.close();
     this.audio.close();
-    if (this.live) {
-      this.queue.offerControl(envelopeBytes({ case: 'endOfStream', value: { reason: 'publisher stopped' } }), performance.now());
+    if (this.live || this.welcomedNow) {
+      this.queue.offerControl(envelopeBytes({ case: 'endOfStream', value: { reason } }), performance.now());
       const deadline = performance.now() + STOP_FLUSH_TIMEOUT_MS;
       while (performance.now() < deadline && (this.queue.items.length || (this.connection.socket?.bufferedAmount ?? 0) > 0)) {
         this.pump();
@@ -184,8 +337,10 @@ export class Publication {
 
   welcomed() {
     this.live = false;
+    this.welcomedNow = true;
     this.connections++;
     this.queue.reset();
+    if (this.call) this.sendPublisherState();
     this.setState('connecting', 'Connected; syncing the clock…');
     // A relay that does not answer the first Ping still gets the media, on the last clock estimate (as the agent).
     clearTimeout(this.pongTimer);
@@ -206,6 +361,9 @@ export class Publication {
   /** @param {import('../transport/wire.js').Envelope} envelope */
   fromRelay(envelope) {
     switch (envelope.kind.case) {
+      case 'roomEvent':
+        this.notify({ type: 'roomEvent', event: roomUpdateOf(envelope.kind.value) });
+        break;
       case 'keyframeRequest': {
         const now = performance.now();
         if (now - this.lastKeyframeRequestMs >= KEYFRAME_REQUEST_MIN_INTERVAL_MS) {
@@ -245,12 +403,23 @@ export class Publication {
       this.droppedOffline++;
       return;
     }
+    // The first packet sent anchors the track's pts: not while a capture's backlog is still draining, and
+    // audio not before video (the relay records from the first keyframe on; players start with both).
+    const nowLocal = localNowMicros();
+    if (!timeline.anchored && nowLocal - timeline.firstReadLocalMicros < SETTLE_WAIT_MICROS
+      && (![this.videoTimeline, this.audioTimeline].every((t) => t.settled(nowLocal))
+        || (trackId === AUDIO_TRACK && this.videoTimeline.frames > 0 && !this.videoTimeline.anchored))) {
+      this.droppedSettling++;
+      // The keyframe asked for at goLive may be among these: the first video sent must be one.
+      if (trackId === VIDEO_TRACK) this.video.requestKeyframe();
+      return;
+    }
     const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
     this.captureToPacketMs[trackId === VIDEO_TRACK ? 'video' : 'audio'] = (localNowMicros() - captureLocalMicros) / 1000;
     const captureTimeMicros = Math.round(this.connection.clock.toRelayMicros(captureLocalMicros));
     const sequence = trackId === VIDEO_TRACK ? this.sequences[VIDEO_TRACK]++ : this.sequences[AUDIO_TRACK]++;
     const bytes = envelopeBytes({ case: 'mediaPacket', value: { trackId, sequence: BigInt(sequence),
-      ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros))), durationMicros: Math.round(durationMicros), keyframe,
+      ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros, durationMicros))), durationMicros: Math.round(durationMicros), keyframe,
       captureTimeMicros: BigInt(captureTimeMicros), payload } });
     const now = performance.now();
     const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now);
@@ -334,9 +503,11 @@ export class Publication {
       congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped, droppedOffline: this.droppedOffline,
       bitrateDecreases: this.bitrate?.decreases ?? 0, bitrateIncreases: this.bitrate?.increases ?? 0,
       framesCaptured: this.framesCaptured, framesEncoded: v.framesEncoded, encoderDrops: v.encoderDrops, keyframes: v.keyframes,
-      keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audio.packetsEncoded,
+      keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
+      droppedSettling: this.droppedSettling, timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
+      audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }

@@ -13,6 +13,8 @@ import { Publication } from './publication.js';
 const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 /** @param {FromPublishWorker} message */
 const post = (message) => scope.postMessage(message);
+/** @param {Error} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
 
 /** @type {Publication | null} */
 let publication = null;
@@ -21,13 +23,19 @@ scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
   const message = event.data;
   switch (message.type) {
     case 'start': {
-      const p = new Publication(message, (stats) => post({ type: 'stats', stats }));
+      const p = new Publication(message, (stats) => post({ type: 'stats', stats }), post);
       publication = p;
       p.start();
-      if (message.video) void p.read(message.video, (frame) => p.videoFrame(frame)).catch((e) => p.fail('error', `Video capture: ${e.message}`));
-      if (message.audio) void p.read(message.audio, (data) => p.audioData(data)).catch((e) => p.fail('error', `Audio capture: ${e.message}`));
+      if (message.video) void p.read('video', message.video).catch((e) => p.fail('error', `Video capture: ${messageOf(e)}`));
+      if (message.audio) void p.read('audio', message.audio).catch((e) => p.fail('error', `Audio capture: ${messageOf(e)}`));
       break;
     }
+    case 'replaceSource':
+      publication?.replaceSource(message.kind, message.stream);
+      break;
+    case 'publisherState':
+      publication?.setPublisherState(message.state);
+      break;
     case 'videoFrame':
       if (publication) publication.videoFrame(message.frame);
       else message.frame.close();
@@ -37,7 +45,7 @@ scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
       else message.data.close();
       break;
     case 'stop':
-      void (publication?.stop() ?? Promise.resolve()).finally(() => {
+      void (publication?.stop(message.reason) ?? Promise.resolve()).finally(() => {
         post({ type: 'stopped' });
         scope.close();
       });

@@ -15,6 +15,19 @@ import { SampleClock } from './capture-timeline.js';
 /** @typedef {import('./messages.js').PublisherState} PublisherState */
 /** @typedef {import('./messages.js').ToPublishWorker} ToPublishWorker */
 /** @typedef {import('./messages.js').FromPublishWorker} FromPublishWorker */
+/** @typedef {import('./messages.js').CallPublishing} CallPublishing */
+/** @typedef {import('./messages.js').PublisherStateFlags} PublisherStateFlags */
+/** @typedef {import('./messages.js').SourceLevels} SourceLevels */
+/** @typedef {import('./room-events.js').RoomUpdate} RoomUpdate */
+
+/**
+ * What a call page hears from its publisher besides the figures.
+ * @typedef {object} PublisherListener
+ * @property {(open: boolean, code: number, reason: string, retrying: boolean) => void} [onConnection]  welcomed, or closed
+ * @property {(event: RoomUpdate) => void} [onRoomEvent]
+ * @property {(levels: SourceLevels) => void} [onLevels]
+ * @property {(stamps: [number, number][]) => void} [onStamps]  frame stamps captured: [stamp, capturedAtMs] (relay clock)
+ */
 
 /**
  * @typedef {object} PublisherOptions
@@ -25,6 +38,9 @@ import { SampleClock } from './capture-timeline.js';
  * @property {'camera' | 'screen'} source
  * @property {{ width: number, height: number, frameRate: number }} capture  what to ask the camera or screen for
  * @property {PublishSettings} settings
+ * @property {MediaStream} [media]  tracks the caller captured and owns (the call page): used instead of capturing, never stopped here
+ * @property {CallPublishing | null} [call]  publish as a participant of a room
+ * @property {PublisherListener} [listener]
  */
 
 /**
@@ -44,8 +60,13 @@ export function initialPublisherStats(stream, source, settings) {
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, networkDelayMs: 0, drainRateKbps: 0,
     congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
     encoderDrops: 0, keyframes: 0, keyframeRequests: 0, audioPacketsEncoded: 0, videoPacketsSent: 0, audioPacketsSent: 0, connections: 0,
-    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN,
+    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, droppedSettling: 0, timelineReanchors: 0,
     clockOffsetMs: NaN, rttMs: NaN };
+}
+
+/** Chromium's MediaStreamTrackProcessor, where the browser has it. @returns {TrackProcessorClass | undefined} */
+function trackProcessor() {
+  return /** @type {TrackProcessorClass | undefined} */ (/** @type {any} */ (globalThis).MediaStreamTrackProcessor);
 }
 
 export class Publisher {
@@ -55,8 +76,10 @@ export class Publisher {
     /** @type {PublisherStats} */
     this.stats = initialPublisherStats(options.stream, options.source, options.settings);
     this.url = `${options.wsBase}/ws/publish/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
-    /** @type {MediaStream | null} */
+    /** @type {MediaStream | null} what is published now (the preview shows it) */
     this.media = null;
+    /** the tracks are the caller's: not stopped here, and an ended one does not end the publication */
+    this.ownsMedia = !options.media;
     /** @type {Worker | null} */
     this.worker = null;
     /** @type {AudioContext | null} the main-thread audio fallback */
@@ -76,7 +99,7 @@ export class Publisher {
   async start() {
     this.setState('starting', this.options.source === 'screen' ? 'Choose a screen to share…' : 'Asking for the camera and microphone…');
     try {
-      this.media = await this.capture();
+      this.media = this.options.media ? new MediaStream(this.options.media.getTracks()) : await this.capture();
     } catch (e) {
       this.setState('error', `No ${this.options.source === 'screen' ? 'screen' : 'camera or microphone'}: ${e instanceof Error ? e.message : e}`);
       return;
@@ -94,11 +117,11 @@ export class Publisher {
     worker.onmessage = (/** @type {MessageEvent<FromPublishWorker>} */ e) => this.fromWorker(e.data);
     const video = this.media.getVideoTracks()[0] ?? null;
     const audio = this.media.getAudioTracks()[0] ?? null;
-    // A user who ends the share from the browser's own bar ends the publication.
-    video?.addEventListener('ended', () => void this.stop());
-    const Processor = /** @type {TrackProcessorClass | undefined} */ (/** @type {any} */ (globalThis).MediaStreamTrackProcessor);
+    // A user who ends the share from the browser's own bar ends the publication (a call page handles that itself).
+    if (this.ownsMedia) video?.addEventListener('ended', () => void this.stop());
+    const Processor = trackProcessor();
     const start = /** @type {ToPublishWorker} */ ({ type: 'start', url: this.url, stream: this.options.stream, source: this.options.source,
-      settings: this.options.settings, video: null, audio: null });
+      settings: this.options.settings, video: null, audio: null, call: this.options.call ?? null });
     if (Processor && start.type === 'start') {
       start.video = video ? /** @type {ReadableStream<VideoFrame>} */ (new Processor({ track: video }).readable) : null;
       start.audio = audio ? /** @type {ReadableStream<AudioData>} */ (new Processor({ track: audio }).readable) : null;
@@ -106,13 +129,51 @@ export class Publisher {
       worker.postMessage(start, transfer);
     } else {
       worker.postMessage(start);
-      if (video) this.copyVideoFrames();
+      // Video is copied off the preview whenever it shows some (a call's camera may come on later).
+      this.copyVideoFrames();
       if (audio) this.copyAudio();
     }
   }
 
-  /** Ends capture, sends EndOfStream and closes the socket. */
-  async stop() {
+  /**
+   * Publishes another track of a kind from now on (a device switched, a screen shared), or
+   * none (the camera turned off: no video is sent until a track comes back). The caller owns
+   * the tracks; the media times stay continuous.
+   * @param {'video' | 'audio'} kind @param {MediaStreamTrack | null} track
+   */
+  replaceTrack(kind, track) {
+    const media = this.media;
+    if (!media || !this.worker) return;
+    for (const old of kind === 'video' ? media.getVideoTracks() : media.getAudioTracks()) {
+      media.removeTrack(old);
+      if (this.ownsMedia) old.stop();
+    }
+    if (track) media.addTrack(track);
+    const Processor = trackProcessor();
+    if (Processor) {
+      const stream = track ? /** @type {ReadableStream<VideoFrame> | ReadableStream<AudioData>} */ (new Processor({ track }).readable) : null;
+      this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'replaceSource', kind, stream }), stream ? [stream] : []);
+      return;
+    }
+    // The fallback copies on this page: video off the preview (which shows `media`), audio through a new graph.
+    this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'replaceSource', kind, stream: null }));
+    if (kind === 'audio') {
+      void this.audioContext?.close();
+      this.audioContext = null;
+      if (track) this.copyAudio();
+    }
+  }
+
+  /** What the room shows of this publisher (a call page). @param {PublisherStateFlags} state */
+  setPublisherState(state) {
+    this.worker?.postMessage(/** @type {ToPublishWorker} */ ({ type: 'publisherState', state }));
+  }
+
+  /**
+   * Ends capture, sends EndOfStream and closes the socket.
+   * @param {string} [reason]  EndOfStream's reason
+   */
+  async stop(reason = 'publisher stopped') {
     if (!this.running) return;
     this.running = false;
     const worker = this.worker;
@@ -123,7 +184,7 @@ export class Publisher {
         });
         setTimeout(resolve, 4000);
       });
-      worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'stop' }));
+      worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'stop', reason }));
       await stopped;
       worker.terminate();
     }
@@ -143,7 +204,7 @@ export class Publisher {
   }
 
   releaseMedia() {
-    for (const track of this.media?.getTracks() ?? []) track.stop();
+    if (this.ownsMedia) for (const track of this.media?.getTracks() ?? []) track.stop();
     this.media = null;
     this.preview.srcObject = null;
     void this.audioContext?.close();
@@ -174,9 +235,10 @@ export class Publisher {
   /** The fallback without MediaStreamTrackProcessor: the microphone's samples, as AudioData, to the worker. */
   copyAudio() {
     const media = /** @type {MediaStream} */ (this.media);
+    if (!media.getAudioTracks().length) return;
     const context = new AudioContext();
     this.audioContext = context;
-    const source = context.createMediaStreamSource(media);
+    const source = context.createMediaStreamSource(new MediaStream(media.getAudioTracks()));
     const channels = Math.min(2, source.channelCount);
     const processor = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, channels, channels);
     const clock = new SampleClock(context.sampleRate);
@@ -199,6 +261,18 @@ export class Publisher {
     switch (message.type) {
       case 'stats':
         Object.assign(this.stats, message.stats);
+        break;
+      case 'connection':
+        this.options.listener?.onConnection?.(message.open, message.code, message.reason, message.retrying);
+        break;
+      case 'roomEvent':
+        this.options.listener?.onRoomEvent?.(message.event);
+        break;
+      case 'levels':
+        this.options.listener?.onLevels?.(message.levels);
+        break;
+      case 'stamps':
+        this.options.listener?.onStamps?.(message.stamps);
         break;
       case 'stopped':
         break;

@@ -23,14 +23,36 @@ export function stampBlockSize(width) {
  * @returns {number | null} capture time in ms mod 2^32, or null when no valid stamp is seen
  */
 export function readFrameStamp(rgba, stride, frameWidth) {
+  if (rgba.length < stride * 4 * stampBlockSize(frameWidth)) return null;
+  return decodeStamp(stride, frameWidth, (x, y) => {
+    const at = (y * stride + x) * 4;
+    return 0.299 * rgba[at] + 0.587 * rgba[at + 1] + 0.114 * rgba[at + 2];
+  });
+}
+
+/**
+ * Decodes the stamp from a luma (Y) plane of the frame's top rows: a captured frame read in
+ * the publisher (I420, NV12: the Y plane comes first).
+ * @param {Uint8Array} luma  one byte per pixel, row-major
+ * @param {number} stride  bytes per row of `luma`
+ * @param {number} frameWidth the frame's full width (sets the block size)
+ * @returns {number | null}
+ */
+export function readFrameStampLuma(luma, stride, frameWidth) {
+  if (luma.length < stride * stampBlockSize(frameWidth)) return null;
+  return decodeStamp(stride, frameWidth, (x, y) => luma[y * stride + x]);
+}
+
+/**
+ * @param {number} stride pixels per row available @param {number} frameWidth
+ * @param {(x: number, y: number) => number} lumaAt
+ * @returns {number | null}
+ */
+function decodeStamp(stride, frameWidth, lumaAt) {
   const b = stampBlockSize(frameWidth);
-  if (STAMP_BLOCKS * b > stride || rgba.length < stride * 4 * b) return null;
+  if (STAMP_BLOCKS * b > stride) return null;
   const y = b / 2;
-  const bit = (/** @type {number} */ k) => {
-    const at = (y * stride + k * b + b / 2) * 4;
-    const luma = 0.299 * rgba[at] + 0.587 * rgba[at + 1] + 0.114 * rgba[at + 2];
-    return luma > 128 ? 1 : 0;
-  };
+  const bit = (/** @type {number} */ k) => (lumaAt(k * b + b / 2, y) > 128 ? 1 : 0);
   if (bit(0) !== 1 || bit(1) !== 0 || bit(34) !== 1) return null;
   let value = 0;
   for (let k = 2; k < 34; k++) value = value * 2 + bit(k);

@@ -25,6 +25,8 @@
  * @property {Percentiles} latencyPixelMs    capture → display, from the frame stamp in the pixels shown
  * @property {number} audioLatencyMs         capture (relay clock) → the audio being heard now (the master clock's latency)
  * @property {number} pixelStampsRead        frames whose stamp was read
+ * @property {number} lastPixelStamp         the stamp of the newest frame shown that carried one (NaN: none yet)
+ * @property {number} lastPixelStampShownAtMs when that stamp was first shown, relay clock ms
  * @property {number} jitterMs               audio arrival jitter: the 95th percentile of lateness over the window
  * @property {number} jitterBufferTargetMs
  * @property {number} jitterBufferDepthMs
@@ -62,6 +64,9 @@
  * @property {number} rttMs
  * @property {number} reconnects
  * @property {number} relayDrops             Status{DROPPED} received
+ * @property {number} audioLevelDb           what is heard: the loudest 10 ms of the last 300 ms, dBFS (-100: silence)
+ * @property {boolean} audioSpeaking         what is heard is voice (or a tone), with a short hangover
+ * @property {number} audioBeeps             tone onsets after quiet heard since the start (the call tests' beeps)
  * @property {number} updatedAtMs            performance.now() of the last update
  */
 
@@ -80,6 +85,7 @@ export function initialStats(stream, videoPath) {
   return {
     state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
+    lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,

@@ -15,7 +15,8 @@ import { closeVerdict } from './close-codes.js';
  * @typedef {object} ConnectionListener
  * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
  * @property {() => void} onOpen                     a (re)connection was welcomed
- * @property {(verdict: CloseVerdict, code: number, attempt: number) => void} onClose
+ * @property {(verdict: CloseVerdict, code: number, attempt: number, reason: string) => void} onClose  reason: the relay's refusal
+ *                                                  (Status) or the close frame's reason
  * @property {() => void} [onPong]                  a clock sample was taken
  */
 
@@ -27,15 +28,25 @@ export class RelayConnection {
   /**
    * @param {string} url   ws(s)://host/ws/play/{stream}?token=…
    * @param {ConnectionListener} listener
-   * @param {{ hello?: Uint8Array<ArrayBuffer>, pingIntervalMs?: number, clockWindow?: number }} [options]
+   * @param {{ hello?: Uint8Array<ArrayBuffer>, pingIntervalMs?: number, clockWindow?: number, finalCodes?: number[],
+   *   immediateRetry?: boolean, silentDropMs?: number }} [options]
    *   hello: the first message on every connection (the player's Hello by default); pingIntervalMs: 2000 by default;
-   *   clockWindow: exchanges kept by the min-RTT filter (16)
+   *   clockWindow: exchanges kept by the min-RTT filter (16); finalCodes: close codes after which this client does not
+   *   reconnect although the relay allows it (a call page's 4409, 4430); immediateRetry: the first reconnect after a
+   *   drop goes at once, not after the backoff (a call publisher whose instance id takes its stream over);
+   *   silentDropMs: a connection that brought nothing (not even a Pong) for this long is given up as dead and
+   *   reconnected, without waiting for TCP to notice (0: never)
    */
   constructor(url, listener, options = {}) {
     this.url = url;
     this.listener = listener;
     this.hello = options.hello ?? helloBytes('0.1.0');
     this.pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
+    this.finalCodes = options.finalCodes ?? [];
+    this.immediateRetry = options.immediateRetry ?? false;
+    this.silentDropMs = options.silentDropMs ?? 0;
+    /** performance.now() of the last message from the relay */
+    this.lastReceivedMs = 0;
     this.clock = new ClockSync({ windowSize: options.clockWindow });
     /** @type {Map<bigint, number>} performance.now() when each unanswered Ping was sent */
     this.pingsInFlight = new Map();
@@ -72,7 +83,10 @@ export class RelayConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.refusal = '';
-    socket.onopen = () => socket.send(this.hello);
+    socket.onopen = () => {
+      this.lastReceivedMs = performance.now();
+      socket.send(this.hello);
+    };
     socket.onmessage = (event) => this.receive(socket, event);
     socket.onclose = (event) => this.closedBy(socket, event.code, event.reason);
   }
@@ -80,6 +94,7 @@ export class RelayConnection {
   /** @param {WebSocket} socket @param {MessageEvent} event */
   receive(socket, event) {
     const arrivalMs = performance.now();
+    this.lastReceivedMs = arrivalMs;
     if (!(event.data instanceof ArrayBuffer)) return; // the relay sends binary only
     this.bytesReceived += event.data.byteLength;
     let env;
@@ -120,6 +135,10 @@ export class RelayConnection {
     this.pingsInFlight.clear();
     const ping = () => {
       if (socket.readyState !== WebSocket.OPEN) return;
+      if (this.silentDropMs > 0 && performance.now() - this.lastReceivedMs > this.silentDropMs) {
+        this.dropSilent(socket);
+        return;
+      }
       this.pingsInFlight.set(BigInt(++this.pingId), performance.now());
       socket.send(pingBytes(this.pingId, localNowMicros()));
     };
@@ -138,18 +157,35 @@ export class RelayConnection {
     return 0;
   }
 
+  /**
+   * Gives a connection that went silent up as lost now (its close event, whenever TCP
+   * notices, is ignored) and reconnects.
+   * @param {WebSocket} socket
+   */
+  dropSilent(socket) {
+    socket.onclose = null;
+    socket.onmessage = null;
+    socket.close();
+    this.closedBy(socket, 1006, `nothing from the relay for ${this.silentDropMs} ms`);
+  }
+
   /** @param {WebSocket} socket @param {number} code @param {string} reason */
   closedBy(socket, code, reason) {
     if (socket !== this.socket) return;
     clearInterval(this.pingTimer);
     this.socket = null;
     if (this.closed) return;
-    const verdict = closeVerdict(code, reason);
+    const relayVerdict = closeVerdict(code, reason);
+    const verdict = this.finalCodes.includes(code) ? { ...relayVerdict, retry: false } : relayVerdict;
     const shown = this.refusal && !verdict.retry ? { ...verdict, message: `${verdict.message} (${this.refusal})` } : verdict;
     this.attempt++;
-    this.listener.onClose(shown, code, this.attempt);
+    this.listener.onClose(shown, code, this.attempt, this.refusal || reason);
     if (!verdict.retry) return;
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (this.attempt - 1));
+    if (this.immediateRetry && this.attempt === 1) {
+      this.retryTimer = setTimeout(() => this.open(), 0);
+      return;
+    }
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (this.attempt - (this.immediateRetry ? 2 : 1)));
     this.retryTimer = setTimeout(() => this.open(), base * (0.75 + Math.random() * 0.5));
   }
 }

@@ -15,12 +15,21 @@ export function decodeEnvelope(data) {
 }
 
 /**
+ * What a publisher in a room adds to its Hello (tunnelcast.proto, Hello).
+ * @typedef {object} PublisherHello
+ * @property {string} displayName   what the other participants see (at most 64 characters)
+ * @property {boolean} roomEvents   push RoomEvents about the publisher's room on this connection
+ * @property {string} instanceId    random per page load: a reconnect takes its own stream over at once
+ */
+
+/**
  * @param {string} clientVersion
  * @param {Role} [role]  the player's by default; the publisher's on /ws/publish
  * @param {string} [clientName]
+ * @param {PublisherHello} [publisher]
  */
-export function helloBytes(clientVersion, role = Role.PLAYER, clientName = 'tunnelcast-web-player') {
-  return envelopeBytes({ case: 'hello', value: { role, protocolVersion: PROTOCOL_VERSION, clientName, clientVersion } });
+export function helloBytes(clientVersion, role = Role.PLAYER, clientName = 'tunnelcast-web-player', publisher) {
+  return envelopeBytes({ case: 'hello', value: { role, protocolVersion: PROTOCOL_VERSION, clientName, clientVersion, ...publisher } });
 }
 
 /**

@@ -2,6 +2,7 @@
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
 import { h } from './dom.js';
 import { fetchApi, unlessRefused } from './relay-api.js';
+import { NameKind, htmlPattern, nameRule, roomOfStream } from '../transport/names.js';
 
 /**
  * One stream of /api/streams as read: today's fields and the older names some relays sent.
@@ -32,12 +33,27 @@ export function parseStreams(body) {
 
 /** "Go live from this browser": a stream name, then the publish page. @param {string} search */
 function goLiveForm(search) {
-  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}',
-    placeholder: 'stream name', 'aria-label': 'Stream name', title: 'Letters, digits, _ . - (up to 64)' }));
+  // names.proto's pattern, one source of truth for the relay, the agent and this page.
+  const name = /** @type {HTMLInputElement} */ (h('input.tc-input', { required: '', pattern: htmlPattern(NameKind.STREAM),
+    placeholder: 'stream name', 'aria-label': 'Stream name', title: `A stream name: ${nameRule(NameKind.STREAM).rule}` }));
   return h('form.tc-golive', { onsubmit: (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     location.href = `${search}#/publish/${encodeURIComponent(name.value)}`;
   } }, h('h2.tc-section', { text: 'Go live from this browser' }), name, h('button.tc-tool.tc-start', { type: 'submit', text: 'Set up' }));
+}
+
+/**
+ * A participant's stream of a call ("{room}.{participant}") links to the call: the page's
+ * token is not a join token and is left out: the call's join screen asks for one.
+ * @param {string} stream @param {string} search
+ */
+function callLink(stream, search) {
+  const room = roomOfStream(stream)?.room;
+  if (!room) return null;
+  const query = new URLSearchParams(search);
+  query.delete('token'); // a play token; the call wants a join token
+  return h('a.tc-card-recordings', { href: `${query.size ? `?${query}` : location.pathname}#/call/${encodeURIComponent(room)}`, text: 'join call',
+    title: `The call in room ${room}` });
 }
 
 /**
@@ -64,6 +80,7 @@ export function mountStreamList(root, search, token) {
         h('div.tc-card-body', null,
           h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }),
             h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
+            callLink(s.name, search),
             h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
     } catch (e) {

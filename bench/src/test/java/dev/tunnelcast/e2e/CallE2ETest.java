@@ -1,0 +1,433 @@
+package dev.tunnelcast.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tunnelcast.bench.call.CallMedia;
+import dev.tunnelcast.bench.call.CallPage;
+import dev.tunnelcast.bench.impair.ImpairmentProxy;
+import dev.tunnelcast.bench.impair.LinkProfile;
+import dev.tunnelcast.bench.latency.ChromiumPlayer;
+import dev.tunnelcast.server.Relay;
+import dev.tunnelcast.server.RelayMain;
+import dev.tunnelcast.server.archive.ArchiveConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * Calls (web-player's {@code #/call/{room}}) in real headless Chromium through a real relay:
+ * one browser per participant, each with Chromium's fake camera and microphone playing files
+ * made with FFmpeg (the frame stamp of docs/frame-stamp.md as an identifier, a distinct range
+ * per participant; beeps at irregular gaps), join tokens minted by the relay's {@code token}
+ * command. The participants reach the relay as people do: ann through a TCP proxy this test
+ * controls (to cut her connections), bob over wss with a self-signed certificate through a
+ * real tinyproxy that wants a password, cat and dan directly.
+ *
+ * <p>Ann and bob are in the call for the whole class (every test leaves it so); each test
+ * checks they still see and hear each other. What is checked: every page shows every other
+ * participant with advancing stamps of that participant and hears its beeps, with two and
+ * with four pages; a join and a leave reach the others within 1 s (the page's own relay-clock
+ * times: the relay's join time or the leaver's click, against when the others' pages changed);
+ * a page whose connections are reset rejoins and is seen again; mute and camera-off are seen;
+ * refusals (no token 4401, another room's token 4403, a full room 4430, the same participant
+ * in a second tab 4409) are shown on the refused page while the call goes on; a participant's
+ * recording holds both tracks and every video frame it sent. No timing assertion but the
+ * issue's "within 1 s"; every other wait is generous, for a busy 2-core machine.
+ */
+@Timeout(value = 240)
+class CallE2ETest {
+
+    private static final Path WEB_PLAYER = Path.of("..", "web-player").toAbsolutePath().normalize();
+    private static final Path ARTIFACTS = Path.of("target", "e2e").toAbsolutePath();
+    private static final String ROOM = "standup";
+    private static final String SIZE = "320x180";
+    private static final int FPS = 15;
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    /** The bound for a join or a leave to be seen by the others. */
+    private static final double SEEN_WITHIN_MS = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "call-e2e-" + System.nanoTime();
+    /** Each participant's fake camera stamps its frames from here: a tile's stamps say whose picture it shows. */
+    private static final Map<String, Long> STAMP_BASES = Map.of("ann", 100_000L, "bob", 200_000L, "cat", 300_000L, "dan", 400_000L);
+
+    private static Path work;
+    private static Relay relay;
+    private static ImpairmentProxy annsNetwork;
+    private static Tinyproxy tinyproxy;
+    private static final Map<String, ChromiumPlayer> BROWSERS = new LinkedHashMap<>();
+    private static final Map<String, CallPage> PAGES = new LinkedHashMap<>();
+    private static final Map<String, String> ORIGINS = new LinkedHashMap<>();
+    private static final List<String> SEEN_WITHIN = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.createDirectories(ARTIFACTS);
+        work = Files.createTempDirectory(ARTIFACTS, "call-");
+        SelfSignedCertificate cert = SelfSignedCertificate.create(work);
+        relay = Relay.start(AgentFixtures.relay().tokenSecret(SECRET).maxRoomSize(4).tlsPort(0).tlsPem(cert.certPem(), cert.keyPem())
+                .archive(ArchiveConfig.defaults(work.resolve("archive"))).build());
+        annsNetwork = ImpairmentProxy.start(relay.port(), LinkProfile.clean(), LinkProfile.clean());
+        tinyproxy = Tinyproxy.start(work, "alice", "s3cret", 40);
+        ORIGINS.put("ann", "http://127.0.0.1:" + annsNetwork.port());
+        ORIGINS.put("bob", "https://127.0.0.1:" + relay.tlsPort());
+        ORIGINS.put("cat", "http://127.0.0.1:" + relay.port());
+        ORIGINS.put("dan", "http://127.0.0.1:" + relay.port());
+
+        Path microphone = CallMedia.microphone(work);
+        for (String p : ORIGINS.keySet()) {
+            Path camera = CallMedia.camera(work, 320, 180, FPS, STAMP_BASES.get(p));
+            ChromiumPlayer.Options options = ChromiumPlayer.Options.defaults().withFakeMedia(camera, microphone);
+            if (p.equals("bob")) {
+                options = options.withProxy("http://alice:s3cret@127.0.0.1:" + tinyproxy.port).trustingAnyCertificate();
+            }
+            ChromiumPlayer browser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-call-" + p + ".log"), options);
+            BROWSERS.put(p, browser);
+            PAGES.put(p, new CallPage(browser.tab("main"), p));
+        }
+        inParallel(List.of("ann", "bob"), p -> {
+            page(p).open(link(p), DEADLINE);
+            return page(p).join(DEADLINE);
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (!SEEN_WITHIN.isEmpty()) {
+            System.out.println("joins and leaves seen by the others after (ms): " + String.join(", ", SEEN_WITHIN));
+        }
+        BROWSERS.values().forEach(ChromiumPlayer::close);
+        if (tinyproxy != null) {
+            tinyproxy.close();
+        }
+        if (annsNetwork != null) {
+            annsNetwork.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @Test
+    void twoPagesSeeAndHearEachOtherBobOverWssThroughTinyproxy() throws Exception {
+        seeAndHearEachOther(List.of("ann", "bob"), 10, 2);
+        assertThat(page("bob").tab().evaluate("location.protocol").asText()).isEqualTo("https:");
+        assertThat(tinyproxy.logText()).as("bob's page and sockets went through the proxy")
+                .contains("CONNECT 127.0.0.1:" + relay.tlsPort());
+        JsonNode bob = page("bob").stats();
+        assertThat(bob.path("connections").asInt()).as("bob's publisher connected once").isEqualTo(1);
+        assertThat(bob.path("self").path("publisher").path("videoCodec").asText()).startsWith("avc1.");
+        screenshots("two");
+    }
+
+    @Test
+    void fourPagesSeeAndHearEveryOtherJoinsAndLeavesAreSeenWithinASecondAndAFullRoomIsRefused() throws Exception {
+        seeAndHearEachOther(List.of("ann", "bob"), 3, 1);
+        joinAndCheckSeen("cat", List.of("ann", "bob"));
+        joinAndCheckSeen("dan", List.of("ann", "bob", "cat"));
+        List<String> everyone = List.of("ann", "bob", "cat", "dan");
+        seeAndHearEachOther(everyone, 10, 2);
+        screenshots("four");
+
+        // A fifth participant (a valid token) finds the room full: 4430 on that page, nothing changes for the four.
+        ChromiumPlayer dansBrowser = BROWSERS.get("dan");
+        CallPage eve = new CallPage(dansBrowser.tab("eve"), "eve");
+        eve.open(CallPage.link(ORIGINS.get("dan"), ROOM, "eve", joinToken(ROOM, "eve"), SIZE, FPS), DEADLINE);
+        eve.clickJoin();
+        JsonNode refused = eve.awaitState("room-full", DEADLINE);
+        assertThat(refused.path("closeCode").asInt()).isEqualTo(4430);
+        eve.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('is full')", DEADLINE);
+        eve.tab().screenshot(ARTIFACTS.resolve("call-room-full.png"));
+        eve.tab().close();
+        seeAndHearEachOther(everyone, 3, 1);
+        for (String p : everyone) {
+            JsonNode s = page(p).stats();
+            assertThat(s.path("members").asInt()).as("members seen by %s", p).isEqualTo(4);
+            assertThat(CallPage.tile(s, "eve")).as("%s shows no tile of the refused participant", p).isEmpty();
+        }
+
+        // Dan leaves: the others see it within 1 s; his publication was recorded whole.
+        page("dan").tab().evaluate("(() => { window.__publisher = window.tunnelcast.call.publisher; return true; })()");
+        leaveAndCheckSeen("dan", List.of("ann", "bob", "cat"));
+        JsonNode dansPublisher = page("dan").tab().evaluate("window.__publisher.stats");
+        checkRecording(ROOM + ".dan", dansPublisher.path("videoPacketsSent").asLong());
+        leaveAndCheckSeen("cat", List.of("ann", "bob"));
+        seeAndHearEachOther(List.of("ann", "bob"), 3, 1);
+    }
+
+    @Test
+    void aSecondTabOfTheSameParticipantIsRefusedWith4409AndTheFirstGoesOn() throws Exception {
+        JsonNode before = page("ann").stats();
+        CallPage second = new CallPage(BROWSERS.get("ann").tab("second"), "ann");
+        second.open(link("ann"), DEADLINE);
+        second.clickJoin();
+        JsonNode refused = second.awaitState("duplicate", DEADLINE);
+        assertThat(refused.path("closeCode").asInt()).isEqualTo(4409);
+        second.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('already in this call')",
+                DEADLINE);
+        second.tab().screenshot(ARTIFACTS.resolve("call-second-tab.png"));
+        second.tab().close();
+        seeAndHearEachOther(List.of("ann", "bob"), 5, 1);
+        JsonNode after = page("ann").stats();
+        assertThat(after.path("state").asText()).isEqualTo("in-call");
+        assertThat(after.path("connections").asInt()).as("the first tab kept its connection")
+                .isEqualTo(before.path("connections").asInt());
+    }
+
+    @Test
+    void publishingIntoTheRoomWithoutItsTokenIsRefusedWhileTheCallGoesOn() throws Exception {
+        ChromiumPlayer dansBrowser = BROWSERS.get("dan");
+        // No token: the join screen asks for one; joining without it is refused with 4401.
+        CallPage anonymous = new CallPage(dansBrowser.tab("anonymous"), "zed");
+        anonymous.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", null, SIZE, FPS), DEADLINE);
+        anonymous.clickJoin();
+        assertThat(anonymous.awaitState("unauthorized", DEADLINE).path("closeCode").asInt()).isEqualTo(4401);
+        anonymous.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('needs a join token')",
+                DEADLINE);
+        anonymous.tab().close();
+        // Another room's token: 4403.
+        CallPage stranger = new CallPage(dansBrowser.tab("stranger"), "zed");
+        stranger.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS), DEADLINE);
+        stranger.clickJoin();
+        assertThat(stranger.awaitState("forbidden", DEADLINE).path("closeCode").asInt()).isEqualTo(4403);
+        stranger.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('does not let you join')",
+                DEADLINE);
+        stranger.tab().close();
+        seeAndHearEachOther(List.of("ann", "bob"), 5, 1);
+        for (String p : List.of("ann", "bob")) {
+            JsonNode s = page(p).stats();
+            assertThat(s.path("members").asInt()).isEqualTo(2);
+            assertThat(CallPage.tile(s, "zed")).isEmpty();
+        }
+    }
+
+    @Test
+    void aPageWhoseConnectionsAreResetRejoinsAndIsSeenAgain() throws Exception {
+        seeAndHearEachOther(List.of("ann", "bob"), 3, 1);
+        int connections = page("ann").stats().path("connections").asInt();
+        double bobsClockBeforeMs = page("bob").stats().path("relayNowMs").asDouble();
+        double annsClockBeforeMs = page("ann").stats().path("relayNowMs").asDouble();
+        int reset = annsNetwork.resetConnections();
+        assertThat(reset).as("ann's sockets reset (publisher and player)").isGreaterThanOrEqualTo(4);
+        JsonNode back = page("ann").awaitFigures("s.state === 'in-call' && s.connections > " + connections, DEADLINE);
+        assertThat(back.path("reconnects").asInt()).isPositive();
+        assertThat(back.path("closeCode").asInt()).as("dropped, not closed: 1006").isEqualTo(1006);
+        // Seen again: bob shows ann's picture advancing and hears her after the reset, and ann's player of bob came back too.
+        page("bob").awaitFigures(seesAndHears(List.of("ann"), bobsClockBeforeMs, 10, 2), DEADLINE);
+        page("ann").awaitFigures(seesAndHears(List.of("bob"), annsClockBeforeMs, 10, 2), DEADLINE);
+        System.out.printf(Locale.ROOT, "ann's connections reset: back in the call after %.0f ms (her page's outage)%n",
+                page("ann").stats().path("lastOutageMs").asDouble());
+    }
+
+    @Test
+    void muteAndCameraOffAreSeenByTheOthers() throws Exception {
+        seeAndHearEachOther(List.of("ann", "bob"), 3, 1);
+        String annsTileOnBob = ".tc-tile[data-participant=\"ann\"]";
+        page("ann").tab().click("[data-control=\"mic\"]");
+        page("bob").awaitFigures(tileIs("ann", "t.audioMuted"), DEADLINE);
+        page("bob").tab().waitUntil("!document.querySelector('" + annsTileOnBob + " .tc-tile-mic-off').hidden", DEADLINE);
+        page("ann").tab().click("[data-control=\"mic\"]");
+        page("bob").awaitFigures(tileIs("ann", "!t.audioMuted"), DEADLINE);
+
+        page("ann").tab().click("[data-control=\"camera\"]");
+        page("bob").awaitFigures(tileIs("ann", "t.videoMuted"), DEADLINE);
+        page("bob").tab().waitUntil("document.querySelector('" + annsTileOnBob + "').classList.contains('tc-picture-off')", DEADLINE);
+        page("bob").tab().screenshot(ARTIFACTS.resolve("call-camera-off.png"));
+        double cameraBackAtMs = page("bob").stats().path("relayNowMs").asDouble();
+        page("ann").tab().click("[data-control=\"camera\"]");
+        page("bob").awaitFigures(tileIs("ann", "!t.videoMuted"), DEADLINE);
+        // The picture comes back (at a keyframe) and advances.
+        page("bob").awaitFigures(seesAndHears(List.of("ann"), cameraBackAtMs, 10, 1), DEADLINE);
+    }
+
+    // --- the call's steps
+
+    /** Opens the joiner's page and joins; each of {@code others} must add its tile within 1 s of the relay's join time. */
+    private static void joinAndCheckSeen(String joiner, List<String> others) {
+        page(joiner).open(link(joiner), DEADLINE);
+        page(joiner).join(DEADLINE);
+        for (String other : others) {
+            JsonNode t = CallPage.tile(page(other).awaitFigures(tileIs(joiner, "true"), DEADLINE), joiner).orElseThrow();
+            double joinedAtMs = t.path("joinedMicros").asDouble() / 1000;
+            double seenAfterMs = t.path("shownSinceAtMs").asDouble() - joinedAtMs;
+            SEEN_WITHIN.add(String.format(Locale.ROOT, "%s joined → %s %.0f", joiner, other, seenAfterMs));
+            assertThat(seenAfterMs).as("%s's page shows %s %.0f ms after the relay's join (%s)", other, joiner, seenAfterMs, t)
+                    .isLessThanOrEqualTo(SEEN_WITHIN_MS);
+        }
+    }
+
+    /** Clicks Leave on the leaver's page; each of {@code others} must remove its tile ("left") within 1 s of the click. */
+    private static void leaveAndCheckSeen(String leaver, List<String> others) {
+        double clickedAtMs = page(leaver).leave(DEADLINE);
+        for (String other : others) {
+            JsonNode s = page(other).awaitFigures("!s.tiles.some((t) => t.participant === '" + leaver + "')"
+                    + " && s.departures.some((d) => d.participant === '" + leaver + "')", DEADLINE);
+            JsonNode departure = null;
+            for (JsonNode d : s.path("departures")) {
+                if (d.path("participant").asText().equals(leaver)) {
+                    departure = d; // the latest
+                }
+            }
+            assertThat(departure.path("reason").asText()).isEqualTo("left");
+            double seenAfterMs = departure.path("atMs").asDouble() - clickedAtMs;
+            SEEN_WITHIN.add(String.format(Locale.ROOT, "%s left → %s %.0f", leaver, other, seenAfterMs));
+            assertThat(seenAfterMs).as("%s's page removes %s %.0f ms after the click on Leave", other, leaver, seenAfterMs)
+                    .isLessThanOrEqualTo(SEEN_WITHIN_MS);
+        }
+    }
+
+    /**
+     * Every page of {@code participants} shows every other with at least {@code stamps} new
+     * stamps of that participant's camera and {@code beeps} new beeps heard, counted from now.
+     */
+    private static void seeAndHearEachOther(List<String> participants, int stamps, int beeps) throws Exception {
+        Map<String, Double> since = new LinkedHashMap<>();
+        for (String p : participants) {
+            since.put(p, page(p).stats().path("relayNowMs").asDouble());
+        }
+        inParallel(participants, p -> {
+            List<String> others = participants.stream().filter(o -> !o.equals(p)).toList();
+            JsonNode s = page(p).awaitFigures("s.state === 'in-call' && s.tiles.length === " + others.size() + " && "
+                    + seesAndHears(others, since.get(p), stamps, beeps), DEADLINE);
+            return s;
+        });
+    }
+
+    /**
+     * A condition over the figures {@code s}: a live, playing tile of each of {@code others}
+     * that showed {@code stamps} new stamps of that participant's camera and heard
+     * {@code beeps} beep onsets after {@code sinceMs} (the page's relay clock).
+     */
+    private static String seesAndHears(List<String> others, double sinceMs, int stamps, int beeps) {
+        String bases = others.stream().map(o -> "['" + o + "', " + STAMP_BASES.get(o) + "]").collect(Collectors.joining(", "));
+        int frames = CallMedia.framesPerLoop(FPS);
+        return String.format(Locale.ROOT, "[%s].every(([q, base]) => { const t = s.tiles.find((x) => x.participant === q);"
+                + " return t && t.status === 'live' && t.playerState === 'playing'"
+                + " && t.stampsShown.filter(([st, at]) => at > %.1f && st >= base && st < base + %d).length >= %d"
+                + " && t.beepsHeardAtMs.filter((at) => at > %.1f).length >= %d; })", bases, sinceMs, frames, stamps, sinceMs, beeps);
+    }
+
+    /** A condition over the figures {@code s}: the tile of {@code participant}, as {@code t}, meets {@code condition}. */
+    private static String tileIs(String participant, String condition) {
+        return "s.tiles.some((t) => t.participant === '" + participant + "' && (" + condition + "))";
+    }
+
+    /** The recorded segment of {@code stream} (closed when its publisher left) holds H.264 and Opus, every video frame sent. */
+    private static void checkRecording(String stream, long videoPacketsSent) throws Exception {
+        JsonNode segment = awaitClosedSegment(stream);
+        Path file = work.resolve("archive").resolve(stream).resolve(segment.path("id").asText() + ".mp4");
+        assertThat(probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
+        assertThat(probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
+        long videoFrames = Long.parseLong(probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
+        System.out.printf("%s: sent %d video packets, the recording decodes %d frames%n", stream, videoPacketsSent, videoFrames);
+        assertThat(videoPacketsSent).isPositive();
+        assertThat(videoFrames).as("video frames recorded vs sent").isEqualTo(videoPacketsSent);
+    }
+
+    private static JsonNode awaitClosedSegment(String stream) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String token = joinToken(ROOM, "ann"); // a join token reads the room's recordings
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        JsonNode list = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + relay.port() + "/api/streams/" + stream + "/recordings"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("recordings of %s: %s", stream, response.body()).isEqualTo(200);
+            list = JSON.readTree(response.body());
+            if (list.size() == 1 && !list.get(0).path("state").asText().equals("RECORDING")) {
+                return list.get(0);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no closed segment of " + stream + " within " + DEADLINE + ": " + list);
+    }
+
+    private static String probe(Path file, String stream, String entries, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", stream));
+        command.addAll(List.of(extra));
+        command.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", file.toString()));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("ffprobe %s", file).isZero();
+        return out;
+    }
+
+    // --- the participants
+
+    private static CallPage page(String participant) {
+        return PAGES.get(participant);
+    }
+
+    private static String link(String participant) {
+        return CallPage.link(ORIGINS.get(participant), ROOM, participant, joinToken(ROOM, participant), SIZE, FPS);
+    }
+
+    /** A join token for one participant of a room, as the relay's command line prints it. */
+    private static String joinToken(String room, String participant) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = RelayMain.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("token", "--secret", SECRET, "--room", room, "--participant", participant, "--ttl", "1h");
+        assertThat(exit).as("token command: %s", err).isZero();
+        return out.toString().trim();
+    }
+
+    private static void screenshots(String name) {
+        PAGES.forEach((p, page) -> {
+            if (page.stats().path("view").asText().equals("call")) {
+                page.tab().screenshot(ARTIFACTS.resolve("call-" + name + "-" + p + ".png"));
+            }
+        });
+    }
+
+    /** Runs {@code step} for each participant at once (each in its own browser); the first failure is thrown. */
+    private static <T> List<T> inParallel(List<String> participants, Function<String, T> step) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(participants.size());
+        try {
+            List<Future<T>> runs = participants.stream().map(p -> threads.submit(() -> step.apply(p))).toList();
+            List<T> results = new ArrayList<>();
+            for (Future<T> run : runs) {
+                try {
+                    results.add(run.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error; // an assertion
+                    }
+                    throw (Exception) e.getCause();
+                }
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}

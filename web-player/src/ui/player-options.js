@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * A player's options from a page's query string (web-player/README.md lists them): the
+ * player page builds its one player with them, the call page one per participant.
+ */
+import { DEFAULT_FLOOR_MS } from '../audio/jitter-buffer.js';
+
+/** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
+
+const DEFAULT_LATENCY = { floorMs: DEFAULT_FLOOR_MS, ceilingMs: 1000 };
+
+/**
+ * Parses `?latency=min-max` (ms).
+ * @param {string | null} value
+ */
+export function parseLatency(value) {
+  const match = /^(\d+)-(\d+)$/.exec(value ?? '');
+  if (!match) return DEFAULT_LATENCY;
+  const floorMs = Number(match[1]);
+  const ceilingMs = Number(match[2]);
+  return floorMs <= ceilingMs && ceilingMs <= 5000 ? { floorMs, ceilingMs } : DEFAULT_LATENCY;
+}
+
+/**
+ * @param {URLSearchParams} params  the page's query
+ * @param {{ stream: string, token: string, wsBase: string, baseUrl: string }} where  baseUrl: where the worker and worklet scripts are
+ * @returns {PlayerOptions}
+ */
+export function playerOptionsFrom(params, where) {
+  return {
+    stream: where.stream,
+    token: where.token,
+    videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
+    audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
+    corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
+    ...parseLatency(params.get('latency')),
+    wsBase: where.wsBase,
+    workletUrl: new URL('playout-worklet.js', where.baseUrl).href,
+    workerUrl: new URL('transport-worker.js', where.baseUrl).href,
+  };
+}
