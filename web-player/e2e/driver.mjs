@@ -6,12 +6,7 @@
 // Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
-//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console
-//           · closeTab · quit
-// Every command but quit takes an optional `tab` (default "main"): one browser can hold several
-// pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
-// A command's `id`, if given, comes back in its answer: a caller that gave up waiting can tell a
-// late answer from the next one.
+//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +23,6 @@ const fakeAudio = process.env.TUNNELCAST_FAKE_AUDIO ?? '';
 const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
   ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : [])] : [];
-// TUNNELCAST_PROXY=http://user:password@host:port sends every request, loopback included, through that proxy
-// (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
-const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
-const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
 const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
@@ -40,8 +31,6 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   headless: true,
   env,
   viewport: { width: 1280, height: 800 },
-  ...(proxy ? { proxy } : {}),
-  ignoreHTTPSErrors,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
@@ -49,46 +38,32 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
 /** @typedef {import('../src/stats/player-stats.js').PlayerStats} PlayerStats */
 /** @typedef {import('../src/publish/messages.js').PublisherStats} PublisherStats */
 
-/** @typedef {{ page: import('playwright-core').Page, consoleLines: string[] }} Tab */
-/** @type {Map<string, Tab>} the open tabs by name */
-const tabs = new Map();
+/** @type {import('playwright-core').Page | null} */
+let page = null;
+/** @type {string[]} */
+const consoleLines = [];
 
-/**
- * The proxy option of `TUNNELCAST_PROXY` (its user and password apart), or null.
- * @param {string} value @returns {{ server: string, username?: string, password?: string } | null}
- */
-function proxyOption(value) {
-  if (!value) return null;
-  const url = new URL(value);
-  const server = `${url.protocol}//${url.host}`;
-  return url.username ? { server, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : { server };
-}
-
-/** The tab's open page and console; every command but `open` needs one. @param {string} [name] */
-const tabOf = (name = 'main') => {
-  const tab = tabs.get(name);
-  if (!tab) throw new Error(`no page in tab ${name}: send open first`);
-  return tab;
+/** The open page; every command but `open` needs one. */
+const openPage = () => {
+  if (!page) throw new Error('no page: send open first');
+  return page;
 };
-/** @param {string} [name] */
-const openPage = (name) => tabOf(name).page;
 /**
  * The running player's or publisher's figures (non-finite numbers as null, as JSON has them), or
  * null. Functions given to evaluate() run in the page: they cannot call helpers of this file.
- * @param {string} [tab]
  */
-const stats = (tab) => openPage(tab).evaluate(() => {
+const stats = () => openPage().evaluate(() => {
   const s = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.stats;
   return s ? /** @type {PlayerStats | PublisherStats} */ (JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)))) : null;
 });
-/** The player's figures, or null on a page without a player (the stream list, the publish page). @param {string} [tab] */
-const playerStats = async (tab) => {
-  const s = await stats(tab);
+/** The player's figures, or null on a page without a player (the stream list, the publish page). */
+const playerStats = async () => {
+  const s = await stats();
   return s && 'framesShown' in s ? s : null;
 };
-/** The player's figures, for the commands that sample a playing player. @param {string} [tab] */
-const requirePlayerStats = async (tab) => {
-  const s = await playerStats(tab);
+/** The player's figures, for the commands that sample a playing player. */
+const requirePlayerStats = async () => {
+  const s = await playerStats();
   if (!s) throw new Error('no player on the page');
   return s;
 };
@@ -101,17 +76,15 @@ const commands = {
    * runs (as in a browser without them); workers keep their own globals, so the player must
    * notice on the main thread. withoutGlobals: more names deleted the same way
    * (`MediaStreamTrackProcessor`: the publisher's fallback).
-   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[], tab?: string }} args
+   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[] }} args
    */
-  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [], tab = 'main' }) {
-    await tabs.get(tab)?.page.close();
-    const opened = await context.newPage();
-    /** @type {string[]} */
-    const consoleLines = [];
-    tabs.set(tab, { page: opened, consoleLines });
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
+    if (page) await page.close();
+    page = await context.newPage();
+    const opened = page;
     const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
     if (removed.length) {
-      await opened.addInitScript((names) => {
+      await page.addInitScript((names) => {
         for (const name of names) Reflect.deleteProperty(globalThis, name);
       }, removed);
     }
@@ -123,43 +96,39 @@ const commands = {
     await opened.goto(url, { waitUntil: 'load' });
     return { audioDecoderInPage: await opened.evaluate(() => typeof globalThis.AudioDecoder) };
   },
-  /** @param {{ states: string[], timeoutMs: number, minFrames?: number, tab?: string }} args */
-  async waitFor({ states, timeoutMs, minFrames = 0, tab = 'main' }) {
+  /** @param {{ states: string[], timeoutMs: number, minFrames?: number }} args */
+  async waitFor({ states, timeoutMs, minFrames = 0 }) {
     const start = Date.now();
     /** @type {PlayerStats | null} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await playerStats(tab);
+      last = await playerStats();
       if (last && states.includes(last.state) && last.framesShown >= minFrames) return { elapsedMs: Date.now() - start, stats: last };
       await sleep(50);
     }
-    throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${tabOf(tab).consoleLines.slice(-15).join(' | ')}`);
+    throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
   /**
    * Polls a JavaScript expression until it is truthy; answers its value.
-   * @param {{ expression: string, timeoutMs: number, tab?: string }} args
+   * @param {{ expression: string, timeoutMs: number }} args
    */
-  async waitUntil({ expression, timeoutMs, tab = 'main' }) {
+  async waitUntil({ expression, timeoutMs }) {
     const start = Date.now();
     /** @type {unknown} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await openPage(tab).evaluate(expression);
+      last = await openPage().evaluate(expression);
       if (last) return { elapsedMs: Date.now() - start, value: last };
       await sleep(100);
     }
-    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats(tab))}; console: ${tabOf(tab).consoleLines.slice(-15).join(' | ')}`);
+    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats())}; console: ${consoleLines.slice(-15).join(' | ')}`);
   },
-  /** @param {{ tab?: string }} args */
-  async stats({ tab = 'main' }) {
-    return { stats: await stats(tab) };
+  async stats() {
+    return { stats: await stats() };
   },
-  /**
-   * Clears the player's latency and A/V windows: percentiles from now on.
-   * @param {{ tab?: string }} args
-   */
-  async reset({ tab = 'main' }) {
-    await openPage(tab).evaluate(() => {
+  /** Clears the player's latency and A/V windows: percentiles from now on. */
+  async reset() {
+    await openPage().evaluate(() => {
       const player = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.player;
       if (!player) throw new Error('no player on the page');
       player.resetMeasurements();
@@ -168,83 +137,80 @@ const commands = {
   },
   /**
    * Samples for a while; returns the first and last snapshots and every sample's key figures.
-   * @param {{ durationMs: number, tab?: string }} args
+   * @param {{ durationMs: number }} args
    */
-  async collect({ durationMs, tab = 'main' }) {
-    const first = await requirePlayerStats(tab);
+  async collect({ durationMs }) {
+    const first = await requirePlayerStats();
     const samples = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
       await sleep(500);
-      const s = await requirePlayerStats(tab);
+      const s = await requirePlayerStats();
       samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
         latencyPixelMs: s.latencyPixelMs.last, latencyMetadataMs: s.latencyMetadataMs.last, audioLatencyMs: s.audioLatencyMs, avOffsetMs: s.avOffsetMs.last,
         jitterBufferDepthMs: s.jitterBufferDepthMs, jitterBufferTargetMs: s.jitterBufferTargetMs, syncFloorMs: s.syncFloorMs,
         videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped,
         clockOffsetMs: s.clockOffsetMs, rttMs: s.rttMs, bitrateKbps: s.bitrateKbps });
     }
-    return { first, last: await requirePlayerStats(tab), samples };
+    return { first, last: await requirePlayerStats(), samples };
   },
   /**
    * Polls the state often (for the restart test): every change with its time and frames shown.
-   * @param {{ durationMs: number, intervalMs?: number, tab?: string }} args
+   * @param {{ durationMs: number, intervalMs?: number }} args
    */
-  async watch({ durationMs, intervalMs = 25, tab = 'main' }) {
+  async watch({ durationMs, intervalMs = 25 }) {
     const changes = [];
     const start = Date.now();
     let previous = '';
     while (Date.now() - start < durationMs) {
-      const s = await requirePlayerStats(tab);
+      const s = await requirePlayerStats();
       const key = `${s.state}`;
       if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
       previous = key;
       await sleep(intervalMs);
     }
-    return { changes, last: await requirePlayerStats(tab) };
+    return { changes, last: await requirePlayerStats() };
   },
-  /** @param {{ path: string, tab?: string }} args */
-  async screenshot({ path, tab = 'main' }) {
+  /** @param {{ path: string }} args */
+  async screenshot({ path }) {
     mkdirSync(dirname(path), { recursive: true });
-    await openPage(tab).screenshot({ path });
+    await openPage().screenshot({ path });
     return { path };
   },
   /**
-   * A real click (a user gesture for the autoplay policy); a page starved of CPU may need more than the default 5 s.
-   * @param {{ selector: string, timeoutMs?: number, tab?: string }} args
+   * A real click (a user gesture for the autoplay policy).
+   * @param {{ selector: string }} args
    */
-  async click({ selector, timeoutMs = 5000, tab = 'main' }) {
-    await openPage(tab).locator(selector).first().click({ timeout: timeoutMs });
+  async click({ selector }) {
+    await openPage().locator(selector).first().click({ timeout: 5000 });
     return {};
   },
   /**
    * A real click at xFraction of the element's width, half its height (the archive timeline).
-   * @param {{ selector: string, xFraction: number, tab?: string }} args
+   * @param {{ selector: string, xFraction: number }} args
    */
-  async clickAt({ selector, xFraction, tab = 'main' }) {
-    const target = openPage(tab).locator(selector).first();
+  async clickAt({ selector, xFraction }) {
+    const target = openPage().locator(selector).first();
     const box = await target.boundingBox({ timeout: 5000 });
     if (!box) throw new Error(`${selector} is not visible`);
     await target.click({ position: { x: box.width * xFraction, y: box.height / 2 }, timeout: 5000 });
     return {};
   },
-  /** @param {{ expression: string, tab?: string }} args */
-  async eval({ expression, tab = 'main' }) {
-    return { value: await openPage(tab).evaluate(expression) };
+  /** @param {{ expression: string }} args */
+  async eval({ expression }) {
+    return { value: await openPage().evaluate(expression) };
   },
-  /** @param {{ selector: string, tab?: string }} args */
-  async visible({ selector, tab = 'main' }) {
-    return { visible: await openPage(tab).locator(selector).first().isVisible() };
+  /** @param {{ selector: string }} args */
+  async visible({ selector }) {
+    return { visible: await openPage().locator(selector).first().isVisible() };
   },
-  /** @param {{ selector: string, tab?: string }} args */
-  async text({ selector, tab = 'main' }) {
-    return { text: await openPage(tab).locator(selector).first().innerText({ timeout: 5000 }) };
+  /** @param {{ selector: string }} args */
+  async text({ selector }) {
+    return { text: await openPage().locator(selector).first().innerText({ timeout: 5000 }) };
   },
-  /**
-   * The <video> element's own view (MSE path): buffered ranges, playhead, readiness.
-   * @param {{ tab?: string }} args
-   */
-  async video({ tab = 'main' }) {
-    return openPage(tab).evaluate(() => {
+  /** The <video> element's own view (MSE path): buffered ranges, playhead, readiness. */
+  async video() {
+    return openPage().evaluate(() => {
       const v = document.querySelector('video');
       if (!v) return { video: null };
       const ranges = [];
@@ -255,30 +221,20 @@ const commands = {
   },
   /**
    * Samples an expression every intervalMs (diagnostics).
-   * @param {{ expression: string, durationMs: number, intervalMs?: number, tab?: string }} args
+   * @param {{ expression: string, durationMs: number, intervalMs?: number }} args
    */
-  async trace({ expression, durationMs, intervalMs = 100, tab = 'main' }) {
+  async trace({ expression, durationMs, intervalMs = 100 }) {
     /** @type {unknown[]} */
     const values = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
-      values.push(await openPage(tab).evaluate(expression));
+      values.push(await openPage().evaluate(expression));
       await sleep(intervalMs);
     }
     return { values };
   },
-  /** @param {{ tab?: string }} args */
-  async console({ tab = 'main' }) {
-    return { lines: tabOf(tab).consoleLines.slice(-50) };
-  },
-  /**
-   * Closes the tab's page (a participant's second tab, say): its sockets close as the page goes.
-   * @param {{ tab?: string }} args
-   */
-  async closeTab({ tab = 'main' }) {
-    await tabOf(tab).page.close();
-    tabs.delete(tab);
-    return {};
+  async console() {
+    return { lines: consoleLines.slice(-50) };
   },
 };
 
@@ -290,16 +246,16 @@ const quit = async () => {
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  /** @type {{ cmd: string, id?: number } & Record<string, unknown>} */
-  const { cmd, id, ...args } = JSON.parse(line);
+  /** @type {{ cmd: string } & Record<string, unknown>} */
+  const { cmd, ...args } = JSON.parse(line);
   if (cmd === 'quit') break;
   try {
     if (!Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${cmd}`);
     // The caller (the Java tests' BrowserDriver) sends each command the arguments it documents.
     const handler = /** @type {(args: Record<string, unknown>) => Promise<object>} */ (commands[/** @type {keyof typeof commands} */ (cmd)]);
-    process.stdout.write(JSON.stringify({ ok: true, id, ...(await handler(args)) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: true, ...(await handler(args)) }) + '\n');
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, id, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: false, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
   }
 }
 await quit();

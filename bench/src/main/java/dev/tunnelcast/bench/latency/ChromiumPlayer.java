@@ -3,7 +3,6 @@ package dev.tunnelcast.bench.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tunnelcast.bench.harness.ProcStat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,45 +13,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The web player in real headless Chromium, through {@code web-player/e2e/driver.mjs}
  * (playwright-core driving Debian's /usr/bin/chromium): one JSON command per line in, one
- * JSON answer per line out. Every call is bounded in time. The methods here act on the
- * browser's main tab; {@link #tab(String)} gives others (a call's second tab).
+ * JSON answer per line out. Every call is bounded in time.
  */
 public final class ChromiumPlayer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Put in the answers when the driver's output ends. */
-    private static final String EXITED = "the Chromium driver exited (see its log)";
-
     private final Process node;
-    /** The driver's answer lines, read by one thread: an answer that comes after its command timed out is skipped by id. */
-    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    private final BufferedReader answers;
     private final OutputStream commands;
-    private final AtomicLong commandIds = new AtomicLong();
 
     private ChromiumPlayer(Process node) {
         this.node = node;
+        this.answers = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         this.commands = node.getOutputStream();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    answers.add(line);
-                }
-            } catch (IOException ended) {
-                // the driver is gone
-            }
-            answers.add(EXITED);
-        }, "chromium-driver-answers");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /**
@@ -81,51 +63,6 @@ public final class ChromiumPlayer implements AutoCloseable {
                 "TUNNELCAST_FAKE_AUDIO", audio.toAbsolutePath().toString()));
     }
 
-    /**
-     * How a browser starts: Chromium's fake camera and microphone playing files (granted
-     * without a prompt), every request through an HTTP proxy ({@code http://user:password@host:port},
-     * loopback included), a self-signed certificate accepted. Null or false: not used.
-     */
-    public record Options(Path fakeVideo, Path fakeAudio, String proxy, boolean ignoreHttpsErrors) {
-        public static Options defaults() {
-            return new Options(null, null, null, false);
-        }
-
-        public Options withFakeMedia(Path video, Path audio) {
-            return new Options(video, audio, proxy, ignoreHttpsErrors);
-        }
-
-        public Options withProxy(String proxyUrl) {
-            return new Options(fakeVideo, fakeAudio, proxyUrl, ignoreHttpsErrors);
-        }
-
-        public Options trustingAnyCertificate() {
-            return new Options(fakeVideo, fakeAudio, proxy, true);
-        }
-
-        Map<String, String> environment() {
-            Map<String, String> env = new java.util.HashMap<>();
-            if (fakeVideo != null) {
-                env.put("TUNNELCAST_FAKE_VIDEO", fakeVideo.toAbsolutePath().toString());
-            }
-            if (fakeAudio != null) {
-                env.put("TUNNELCAST_FAKE_AUDIO", fakeAudio.toAbsolutePath().toString());
-            }
-            if (proxy != null) {
-                env.put("TUNNELCAST_PROXY", proxy);
-            }
-            if (ignoreHttpsErrors) {
-                env.put("TUNNELCAST_IGNORE_HTTPS_ERRORS", "1");
-            }
-            return env;
-        }
-    }
-
-    /** As {@link #launch(Path, Path)}, started as {@code options} say (autoplay allowed). */
-    public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, Options options) throws IOException {
-        return launch(webPlayerDir, logFile, true, options.environment());
-    }
-
     private static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed, Map<String, String> env)
             throws IOException {
         Path driver = webPlayerDir.resolve("e2e/driver.mjs");
@@ -145,89 +82,49 @@ public final class ChromiumPlayer implements AutoCloseable {
         return new ChromiumPlayer(pb.start());
     }
 
-    /** Another tab of this browser (opened by its {@link ChromiumTab#open}); "main" is the one the other methods use. */
-    public ChromiumTab tab(String name) {
-        return new ChromiumTab(this, name);
-    }
-
-    /**
-     * CPU time (user + system, seconds) of this browser's renderer processes ({@code --type=renderer}):
-     * its pages, their workers and worklets. Processes that ended are not counted.
-     */
-    public double rendererCpuSeconds() {
-        return cpuSeconds(cmdline -> cmdline.contains("--type=renderer"));
-    }
-
-    /** CPU time of every process of this browser (browser, renderers, GPU, network, audio), the driver excluded. */
-    public double browserCpuSeconds() {
-        return cpuSeconds(cmdline -> !cmdline.isEmpty());
-    }
-
-    private double cpuSeconds(java.util.function.Predicate<String> which) {
-        return node.descendants().filter(p -> which.test(cmdline(p.pid()))).mapToDouble(p -> {
-            try {
-                return ProcStat.cpuSeconds(p.pid());
-            } catch (IOException | RuntimeException gone) {
-                return 0; // ended meanwhile
-            }
-        }).sum();
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
-        } catch (IOException gone) {
-            return "";
-        }
-    }
-
     /** Sends one command and waits for its answer; a failed command throws with the driver's error. */
-    public synchronized JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
-        return answer(send(cmd, args), cmd, timeout);
+    public JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
+        send(cmd, args);
+        return answer(cmd, timeout);
     }
 
-    /** Sends a command; returns its id, which the driver puts in the answer. */
-    private long send(String cmd, Map<String, ?> args) {
-        long id = commandIds.incrementAndGet();
+    private void send(String cmd, Map<String, ?> args) {
         ObjectNode message = JSON.valueToTree(args);
         message.put("cmd", cmd);
-        message.put("id", id);
         try {
             commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
             commands.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return id;
     }
 
-    private JsonNode answer(long id, String cmd, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private JsonNode answer(String cmd, Duration timeout) {
         try {
-            while (true) {
-                String line = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new IllegalStateException(cmd + " got no answer within " + timeout);
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return answers.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                if (line.equals(EXITED)) {
-                    answers.add(EXITED); // for the next caller too
-                    throw new IllegalStateException(EXITED);
-                }
-                JsonNode answer = JSON.readTree(line);
-                if (answer.path("id").asLong() != id) {
-                    continue; // the late answer of a command that timed out
-                }
-                if (!answer.path("ok").asBoolean()) {
-                    throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
-                }
-                return answer;
+            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                throw new IllegalStateException("the Chromium driver exited (see its log)");
             }
+            JsonNode answer = JSON.readTree(line);
+            if (!answer.path("ok").asBoolean()) {
+                throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(cmd + " got no answer within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(cmd + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -271,10 +168,10 @@ public final class ChromiumPlayer implements AutoCloseable {
      * delay, so that the recording has started). The answer has {@code changes} and {@code last}.
      */
     public JsonNode watchWhile(Duration duration, Runnable action) throws InterruptedException {
-        long id = send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
+        send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
         Thread.sleep(300);
         action.run();
-        return answer(id, "watch", duration.plusSeconds(20));
+        return answer("watch", duration.plusSeconds(20));
     }
 
     /** Clears the player's latency and A/V windows: the percentiles cover what follows. */
