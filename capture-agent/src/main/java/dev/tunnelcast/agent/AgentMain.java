@@ -10,6 +10,7 @@ import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.publish.ProxySettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
 import dev.tunnelcast.agent.publish.TlsSettings;
+import dev.tunnelcast.wire.RoomName;
 import dev.tunnelcast.wire.StreamName;
 import java.net.URI;
 import java.nio.file.Path;
@@ -302,7 +303,7 @@ public final class AgentMain implements Callable<Integer> {
         if (participant == null) {
             throw new IllegalArgumentException("--room needs --participant (or $TUNNELCAST_PARTICIPANT)");
         }
-        return RoomParticipant.of(room, participant).stream();
+        return new RoomName(room, participant).stream();
     }
 
     private static String emptyToNull(String value) {
