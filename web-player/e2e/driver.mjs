@@ -5,7 +5,7 @@
 //
 // Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
-//           · watch {durationMs, intervalMs} · screenshot {path} · text|visible {selector} · click {selector, timeoutMs?}
+//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -179,10 +179,10 @@ const commands = {
   },
   /**
    * A real click (a user gesture for the autoplay policy).
-   * @param {{ selector: string, timeoutMs?: number }} args
+   * @param {{ selector: string }} args
    */
-  async click({ selector, timeoutMs = 5000 }) {
-    await openPage().locator(selector).first().click({ timeout: timeoutMs });
+  async click({ selector }) {
+    await openPage().locator(selector).first().click({ timeout: 5000 });
     return {};
   },
   /**
