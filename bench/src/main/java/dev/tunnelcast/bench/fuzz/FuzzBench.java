@@ -93,7 +93,7 @@ public final class FuzzBench implements Callable<Integer> {
                 + Files.readString(module.resolve("target/test-classpath.txt")).trim();
         List<String> jazzer = new ArrayList<>(List.of(
                 "--target_class=" + target.testClass(), "--target_method=" + target.method(),
-                "--instrumentation_includes=dev.tunnelcast.**:com.google.protobuf.**",
+                "--instrumentation_includes=" + target.includes(), "--instrumentation_excludes=" + target.excludes(),
                 "--keep_going=" + keepGoing,
                 "-runs=" + executions, "-timeout=" + timeoutSeconds, "-rss_limit_mb=4096", "-print_final_stats=1",
                 "-artifact_prefix=" + findings + "/"));
@@ -146,7 +146,8 @@ public final class FuzzBench implements Callable<Integer> {
         StringBuilder md = new StringBuilder("## Fuzzing: relay, archive and agent under Jazzer\n\n")
                 .append("Each target is a `@FuzzTest` of the tree, fuzzed by Jazzer (libFuzzer) in its own JVM;")
                 .append(" `mvn test` replays its committed inputs. Coverage is libFuzzer's at the end of the run:")
-                .append(" edges (`cov`) and features (`ft`) of the instrumented code (`dev.tunnelcast`, protobuf).")
+                .append(" edges (`cov`) and features (`ft`) of the instrumented code: the code under test and protobuf's")
+                .append(" decoder, not the generated message classes nor the test's own harness (`FuzzTarget`).")
                 .append(" CPU is the fuzzing JVM's utime+stime; the load average says what else ran on the machine.")
                 .append(" Goal: at least 10 million executions per target, no crash, no out-of-memory, no hang.\n\n")
                 .append("Machine: ").append(MachineInfo.describe()).append("\n\n")

@@ -71,7 +71,10 @@ class PublisherSideFuzzTest {
         return (int) received.stream().filter(e -> e.hasTrackConfig() || e.hasMediaPacket()).count();
     }
 
-    /** Each packet after its track's config; per track, sequences rise (unsigned). */
+    /**
+     * Each packet after its track's config; per track, sequences rise (unsigned). Plain checks,
+     * not AssertJ: they run for every packet of every input.
+     */
     private static void assertUsableOrder(List<Envelope> received) {
         Map<Integer, Long> lastSequence = new HashMap<>();
         for (Envelope e : received) {
@@ -79,10 +82,14 @@ class PublisherSideFuzzTest {
                 lastSequence.putIfAbsent(e.getTrackConfig().getTrackId(), null);
             } else if (e.hasMediaPacket()) {
                 MediaPacket p = e.getMediaPacket();
-                assertThat(lastSequence).as("track of packet %s was configured", p.getSequence()).containsKey(p.getTrackId());
+                if (!lastSequence.containsKey(p.getTrackId())) {
+                    throw new AssertionError("packet " + p.getSequence() + " of track " + p.getTrackId()
+                            + " before the track's config");
+                }
                 Long last = lastSequence.get(p.getTrackId());
-                if (last != null) {
-                    assertThat(Long.compareUnsigned(p.getSequence(), last)).as("sequence rises").isPositive();
+                if (last != null && Long.compareUnsigned(p.getSequence(), last) <= 0) {
+                    throw new AssertionError("track " + p.getTrackId() + ": sequence " + Long.toUnsignedString(p.getSequence())
+                            + " after " + Long.toUnsignedString(last));
                 }
                 lastSequence.put(p.getTrackId(), p.getSequence());
             }
