@@ -94,8 +94,9 @@ public final class Stream {
     /** A queue for a new player of this stream, bounded as configured. */
     PlayerSession newPlayer(Peer peer) {
         var policy = context.policy();
-        return new PlayerSession(peer, context.clock(), context.metrics(), stats, policy.playerQueueBytes(),
-                policy.playerQueueAge().toNanos(), policy.slowPlayerTimeout().toNanos(), droppedNotice);
+        PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
+                policy.slowPlayerTimeout().toNanos(), droppedNotice);
+        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue);
     }
 
     public String name() {
