@@ -118,6 +118,22 @@ final class PlayerQueue {
         return result;
     }
 
+    /**
+     * Queues a relay-made answer to this player (a Pong): never dropped, but counted against
+     * the byte bound, so a player that asks and does not read ends {@link Offer#SLOW}.
+     */
+    Offer offerControl(RelayedMessage message, long nowNanos) {
+        if (closed) {
+            return Offer.CLOSED;
+        }
+        enqueue(message);
+        if (isSlow(nowNanos)) {
+            close();
+            return Offer.SLOW;
+        }
+        return Offer.QUEUED;
+    }
+
     /** The periodic verdict on a player that is behind while the publisher is quiet: true if it must go. */
     boolean checkSlow(long nowNanos) {
         if (closed) {

@@ -71,6 +71,18 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         return result;
     }
 
+    /** Queues a relay-made answer to this player (a Pong) behind its media; never dropped, bounded as media. */
+    PlayerQueue.Offer offerControl(RelayedMessage answer, long nowNanos) {
+        PlayerQueue.Offer result;
+        boolean kick;
+        synchronized (this) {
+            result = queue.offerControl(answer, nowNanos);
+            kick = result == PlayerQueue.Offer.QUEUED && needsKick();
+        }
+        kick(kick);
+        return result;
+    }
+
     /** The periodic check for a player that is behind while the publisher is quiet. */
     synchronized boolean checkSlow(long nowNanos) {
         return queue.checkSlow(nowNanos);

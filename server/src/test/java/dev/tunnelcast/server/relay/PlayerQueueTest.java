@@ -175,6 +175,27 @@ class PlayerQueueTest {
     }
 
     @Test
+    void aPongIsQueuedBehindMediaNeverDroppedAndCountedAgainstTheBound() {
+        queue.join(List.of(), false, clock.nanos);
+        RelayedMessage k = video(true, 900);
+        offer(k);
+        RelayedMessage pong = message(RelayedMessage.Kind.CONTROL, false, 50);
+        assertThat(queue.offerControl(pong, clock.nanos)).isEqualTo(PlayerQueue.Offer.QUEUED);
+        assertThat(queue.queuedBytes()).isEqualTo(950);
+        assertThat(drain()).containsExactly(k, pong);
+        // A player that keeps asking and never reads: slow at twice the byte bound.
+        int asked = 0;
+        PlayerQueue.Offer last = PlayerQueue.Offer.QUEUED;
+        while (last == PlayerQueue.Offer.QUEUED) {
+            last = queue.offerControl(message(RelayedMessage.Kind.CONTROL, false, 50), clock.nanos);
+            asked++;
+        }
+        assertThat(last).isEqualTo(PlayerQueue.Offer.SLOW);
+        assertThat(asked).isEqualTo(41); // 41 * 50 > 2 * 1000
+        assertThat(queue.offerControl(pong, clock.nanos)).isEqualTo(PlayerQueue.Offer.CLOSED);
+    }
+
+    @Test
     void thePeriodicCheckFindsAPlayerBehindWhileThePublisherIsQuiet() {
         queue.join(List.of(), false, clock.nanos);
         offer(video(true, 100));
