@@ -264,7 +264,8 @@ public record RelayConfig(
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress, maxIdleConnections, maxIdlePerAddress,
+                    headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
+                    maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
                     allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);
