@@ -16,7 +16,9 @@
  * latest packets count, so one stall barely moves the quantile while jitter that recurs does.
  * A (re)start comes with the relay's GOP cache, a backlog faster than real time that says
  * nothing of the network: statistics start once pacedPackets in a row arrive paced, or after
- * warmupMaxMs. O(1) per packet (amortised), no allocation: it runs in the AudioWorklet.
+ * warmupMaxMs. A packet not newer than the newest seen (reordered) is not measured: its media
+ * time behind the others would count as lateness. O(1) per packet (amortised), no allocation:
+ * it runs in the AudioWorklet.
  */
 import { SlidingMinimum } from '../stats/sliding-minimum.js';
 import { DelayHistogram } from './delay-histogram.js';
@@ -48,6 +50,7 @@ export class DelayManager {
     this.previousDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.lastArrivalMs = NaN;
+    this.newestMediaMs = -Infinity;
     /** packets the arrival clock has made room for (a burst's packets count while it lasts) */
     this.credit = 0;
     /** packets counted in the histogram */
@@ -62,6 +65,7 @@ export class DelayManager {
     this.previousDelayMs = NaN;
     this.firstArrivalMs = NaN;
     this.lastArrivalMs = NaN;
+    this.newestMediaMs = -Infinity;
     this.credit = 0;
   }
 
@@ -72,6 +76,8 @@ export class DelayManager {
    */
   noteArrival(mediaTimeMs, arrivalMs, packetMs = 20) {
     this.packetMs = packetMs;
+    if (mediaTimeMs <= this.newestMediaMs) return;
+    this.newestMediaMs = mediaTimeMs;
     const delayMs = arrivalMs - mediaTimeMs;
     if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
     const sinceLastMs = Number.isNaN(this.lastArrivalMs) ? packetMs : Math.max(0, arrivalMs - this.lastArrivalMs);
