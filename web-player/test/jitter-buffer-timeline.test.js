@@ -58,10 +58,10 @@ function talk(pausesMs, rnd) {
  * Plays packets (media time, arrival) through a buffer. Returns, per output sample that carries
  * audio, its output time and the media time it plays; and per block the buffer's figures.
  * @param {number[]} mediaMs @param {number[]} arrivalsMs in order
- * @param {number} untilMs
+ * @param {number} untilMs @param {number} [floorMs]
  */
-function play(mediaMs, arrivalsMs, untilMs) {
-  const jb = new JitterBuffer({ sampleRate: RATE, channels: 2 });
+function play(mediaMs, arrivalsMs, untilMs, floorMs) {
+  const jb = new JitterBuffer({ sampleRate: RATE, channels: 2, floorMs });
   const out = [new Float32Array(BLOCK), new Float32Array(BLOCK)];
   /** @type {{ outMs: number, mediaMs: number }[]} */
   const heard = [];
@@ -162,26 +162,30 @@ test('late packets are still concealed: in speech, and after a pause when the fi
   assert.ok(gapMs > 1900 && gapMs < 2001, `silence for the pause ${gapMs.toFixed(0)} ms`);
 });
 
-test("the publisher's DTX (a beep a second, a keep-alive packet every 400 ms of silence) for a minute: no drift", () => {
-  // SilenceGate: 100 ms of beep and 200 ms of hangover sent, then one packet 400 ms after the last
-  // sent while quiet. Before: 120 underruns, 40.8 s of the minute concealed, and an audio clock
-  // 129 ms behind the media time while what was heard played 43 ms after it (the clock took the
-  // ring, which held packets without the pauses between them, for a contiguous timeline).
-  /** @type {number[]} */
-  const mediaMs = [];
-  for (let s = 0; s < 60; s++) {
-    for (let m = 0; m < 300; m += PACKET_MS) mediaMs.push(s * 1000 + m);
-    for (let m = 280 + 400; m < 1000; m += 400) mediaMs.push(s * 1000 + m);
-  }
-  const { jb, heard, blocks } = play(mediaMs, mediaMs.map((m) => m + 40), 60_000);
-  /** The latest any audio heard in a second played, ms after its time. @param {number} fromMs */
-  const latencyIn = (fromMs) => Math.max(...heard.filter((h) => h.outMs >= fromMs && h.outMs < fromMs + 1000).map((h) => h.outMs - h.mediaMs));
-  const early = latencyIn(3000);
-  const late = latencyIn(58_000);
-  assert.ok(Math.abs(late - early) < 5, `latency up to ${early.toFixed(1)} ms at 3 s, ${late.toFixed(1)} ms at 58 s`);
-  assert.ok(early < 40 + jb.targetMs + PACKET_MS, `latency ${early.toFixed(1)} ms`);
-  // The audio clock says what is heard.
-  const clockAt58 = blocks.filter((b) => b.outMs >= 58_000 && b.outMs < 59_000).map((b) => b.outMs - b.playoutMediaTimeMs);
-  assert.ok(Math.abs(median(clockAt58) - late) < 5, `clock offset ${median(clockAt58).toFixed(1)} ms, heard ${late.toFixed(1)} ms`);
-  assert.equal(jb.concealedSamples, 0);
-});
+for (const floorMs of [20, 150]) {
+  test(`the publisher's DTX (a beep a second, a keep-alive packet every 400 ms of silence) for a minute, floor ${floorMs} ms: no drift`, () => {
+    // SilenceGate: 100 ms of beep and 200 ms of hangover sent, then one packet 400 ms after the last
+    // sent while quiet. Before: 120 underruns, 40.8 s of the minute concealed, and an audio clock
+    // 129 ms behind the media time while what was heard played 43 ms after it (the clock took the
+    // ring, which held packets without the pauses between them, for a contiguous timeline). With a
+    // 150 ms floor, slowing down while the ring drained into each pause had put the audio up to
+    // 40 ms later than the target (as the rate control held it within its deadband).
+    /** @type {number[]} */
+    const mediaMs = [];
+    for (let s = 0; s < 60; s++) {
+      for (let m = 0; m < 300; m += PACKET_MS) mediaMs.push(s * 1000 + m);
+      for (let m = 280 + 400; m < 1000; m += 400) mediaMs.push(s * 1000 + m);
+    }
+    const { jb, heard, blocks } = play(mediaMs, mediaMs.map((m) => m + 40), 60_000, floorMs);
+    /** The latest any audio heard in a second played, ms after its time. @param {number} fromMs */
+    const latencyIn = (fromMs) => Math.max(...heard.filter((h) => h.outMs >= fromMs && h.outMs < fromMs + 1000).map((h) => h.outMs - h.mediaMs));
+    const early = latencyIn(3000);
+    const late = latencyIn(58_000);
+    assert.ok(Math.abs(late - early) < 5, `latency up to ${early.toFixed(1)} ms at 3 s, ${late.toFixed(1)} ms at 58 s`);
+    assert.ok(late < 40 + jb.targetMs + PACKET_MS, `latency ${late.toFixed(1)} ms, target ${jb.targetMs} ms`);
+    // The audio clock says what is heard.
+    const clockAt58 = blocks.filter((b) => b.outMs >= 58_000 && b.outMs < 59_000).map((b) => b.outMs - b.playoutMediaTimeMs);
+    assert.ok(Math.abs(median(clockAt58) - late) < 5, `clock offset ${median(clockAt58).toFixed(1)} ms, heard ${late.toFixed(1)} ms`);
+    assert.equal(jb.concealedSamples, 0);
+  });
+}

@@ -121,6 +121,8 @@ export class JitterBuffer {
     this.dryFromMediaMs = NaN;
     /** silence played since, samples */
     this.dryFrames = 0;
+    /** output since the last packet came, samples */
+    this.sincePushFrames = 0;
     /** true once playing has begun: silence while rebuffering after that is concealment */
     this.started = false;
     this.fadeIn = 0;
@@ -217,6 +219,7 @@ export class JitterBuffer {
   push(mediaTimeMs, arrivalMs, planes) {
     const frames = planes[0].length;
     this.packetMs = (frames / this.sampleRate) * 1000;
+    this.sincePushFrames = 0;
     this.delays.noteArrival(mediaTimeMs, arrivalMs, this.packetMs);
     this.updateTarget();
     const gapMs = mediaTimeMs - this.writeMediaTimeMs; // NaN before the first packet
@@ -295,6 +298,7 @@ export class JitterBuffer {
    */
   render(out, wallMs = NaN) {
     const frames = out[0].length;
+    this.sincePushFrames += frames;
     const slipMs = this.outputClock.note(wallMs, frames);
     this.outputSlipMs += Math.max(0, slipMs);
     // What the output slipped stays in the buffer above the trough's place (at most that).
@@ -333,9 +337,13 @@ export class JitterBuffer {
     }
     this.catchUpIfFarAhead();
     if (this.trimRemainingSamples > 0) this.trimToTrough(frames);
-    // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
+    // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival. Not
+    // while packets are overdue: the depth then falls for want of arrivals (a pause of the
+    // sender's, or a stall), and slowing down for it put the timeline a little later at every
+    // DTX pause, up to the deadband above the target and more at a high floor.
+    const overdue = this.sincePushFrames > ((this.packetMs + this.jitterMs + this.deadbandMs) / 1000) * this.sampleRate;
     const alpha = frames / (this.sampleRate * 0.3);
-    this.levelMs += (this.depthMs - this.levelMs) * alpha;
+    if (!overdue) this.levelMs += (this.depthMs - this.levelMs) * alpha;
     const excessMs = this.levelMs - this.targetMs;
     // Accelerate goes by the trough of the depth, not its average: the depth saw-tooths by a
     // packet, or by a whole burst where packets come bunched, and only what stays above the
