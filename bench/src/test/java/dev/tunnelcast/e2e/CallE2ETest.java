@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.bench.call.CallMedia;
 import dev.tunnelcast.bench.call.CallPage;
+import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.bench.impair.ImpairmentProxy;
 import dev.tunnelcast.bench.impair.LinkProfile;
 import dev.tunnelcast.bench.latency.ChromiumPlayer;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,7 +84,9 @@ class CallE2ETest {
     private static final Map<String, ChromiumPlayer> BROWSERS = new LinkedHashMap<>();
     private static final Map<String, CallPage> PAGES = new LinkedHashMap<>();
     private static final Map<String, String> ORIGINS = new LinkedHashMap<>();
+    /** Every join and leave and how long after it each other page showed it, ms; the late ones too, for the end of the test. */
     private static final List<String> SEEN_WITHIN = new ArrayList<>();
+    private static final List<String> SEEN_LATE = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -90,7 +94,7 @@ class CallE2ETest {
         work = Files.createTempDirectory(ARTIFACTS, "call-");
         SelfSignedCertificate cert = SelfSignedCertificate.create(work);
         relay = Relay.start(AgentFixtures.relay().tokenSecret(SECRET).maxRoomSize(4).tlsPort(0).tlsPem(cert.certPem(), cert.keyPem())
-                .archive(ArchiveConfig.defaults(work.resolve("archive"))).build());
+                .archive(ArchiveConfig.defaults(work.resolve("archive")).withStreamGlob(ROOM + ".dan")).build());
         annsNetwork = ImpairmentProxy.start(relay.port(), LinkProfile.clean(), LinkProfile.clean());
         tinyproxy = Tinyproxy.start(work, "alice", "s3cret", 40);
         ORIGINS.put("ann", "http://127.0.0.1:" + annsNetwork.port());
@@ -113,6 +117,33 @@ class CallE2ETest {
             page(p).open(link(p), DEADLINE);
             return page(p).join(DEADLINE);
         });
+    }
+
+    /**
+     * Back to the call every test starts from, whatever a test left: cat's and dan's pages and
+     * any extra tab gone, ann and bob in the call (joined again if a test broke that), seeing
+     * only each other.
+     */
+    @AfterEach
+    void backToAnnAndBob() throws Exception {
+        for (String p : List.of("cat", "dan")) {
+            page(p).tab().open("about:blank"); // leaving the page closes its sockets: the others see "left"
+        }
+        for (String extra : List.of("ann/second", "dan/eve", "dan/anonymous", "dan/stranger")) {
+            String[] browserAndTab = extra.split("/");
+            try {
+                BROWSERS.get(browserAndTab[0]).tab(browserAndTab[1]).close();
+            } catch (IllegalStateException noSuchTab) {
+                // the test did not open it, or closed it
+            }
+        }
+        for (String p : List.of("ann", "bob")) {
+            if (!page(p).stats().path("state").asText().equals("in-call")) {
+                page(p).open(link(p), DEADLINE);
+                page(p).join(DEADLINE);
+            }
+        }
+        inParallel(List.of("ann", "bob"), p -> page(p).awaitFigures("s.state === 'in-call' && s.tiles.length === 1", DEADLINE));
     }
 
     @AfterAll
@@ -177,6 +208,7 @@ class CallE2ETest {
         checkRecording(ROOM + ".dan", dansPublisher.path("videoPacketsSent").asLong());
         leaveAndCheckSeen("cat", List.of("ann", "bob"));
         seeAndHearEachOther(List.of("ann", "bob"), 3, 1);
+        assertThat(SEEN_LATE).as("joins and leaves seen later than %.0f ms (all: %s)", SEEN_WITHIN_MS, SEEN_WITHIN).isEmpty();
     }
 
     @Test
@@ -274,9 +306,15 @@ class CallE2ETest {
             JsonNode t = CallPage.tile(page(other).awaitFigures(tileIs(joiner, "true"), DEADLINE), joiner).orElseThrow();
             double joinedAtMs = t.path("joinedMicros").asDouble() / 1000;
             double seenAfterMs = t.path("shownSinceAtMs").asDouble() - joinedAtMs;
-            SEEN_WITHIN.add(String.format(Locale.ROOT, "%s joined → %s %.0f", joiner, other, seenAfterMs));
-            assertThat(seenAfterMs).as("%s's page shows %s %.0f ms after the relay's join (%s)", other, joiner, seenAfterMs, t)
-                    .isLessThanOrEqualTo(SEEN_WITHIN_MS);
+            seen(String.format(Locale.ROOT, "%s joined → %s's page %.0f", joiner, other, seenAfterMs), seenAfterMs);
+        }
+    }
+
+    /** Notes how long a page took to show a join or a leave; a late one fails the test at its end (after the other checks). */
+    private static void seen(String what, double afterMs) {
+        SEEN_WITHIN.add(what);
+        if (!(afterMs <= SEEN_WITHIN_MS)) {
+            SEEN_LATE.add(what + String.format(Locale.ROOT, " (load %s)", MachineInfo.loadAverage()));
         }
     }
 
@@ -294,9 +332,7 @@ class CallE2ETest {
             }
             assertThat(departure.path("reason").asText()).isEqualTo("left");
             double seenAfterMs = departure.path("atMs").asDouble() - clickedAtMs;
-            SEEN_WITHIN.add(String.format(Locale.ROOT, "%s left → %s %.0f", leaver, other, seenAfterMs));
-            assertThat(seenAfterMs).as("%s's page removes %s %.0f ms after the click on Leave", other, leaver, seenAfterMs)
-                    .isLessThanOrEqualTo(SEEN_WITHIN_MS);
+            seen(String.format(Locale.ROOT, "%s left → %s's page %.0f", leaver, other, seenAfterMs), seenAfterMs);
         }
     }
 

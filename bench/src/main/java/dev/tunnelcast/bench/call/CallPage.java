@@ -36,8 +36,13 @@ public final class CallPage {
      * ({@code token} null: none, the page asks for one).
      */
     public static String link(String origin, String room, String participant, String token, String size, int fps) {
+        return link(origin, room, participant, token, size, fps, "");
+    }
+
+    /** As {@link #link(String, String, String, String, String, int)}, with more of the page's options ({@code video=webcodecs}). */
+    public static String link(String origin, String room, String participant, String token, String size, int fps, String extraQuery) {
         return origin + "/?size=" + size + "&fps=" + fps + "&participant=" + participant + "&name=" + encode(participant.toUpperCase())
-                + (token == null ? "" : "&token=" + encode(token)) + "#/call/" + room;
+                + (token == null ? "" : "&token=" + encode(token)) + (extraQuery.isEmpty() ? "" : "&" + extraQuery) + "#/call/" + room;
     }
 
     /** Opens the link and waits until the join screen lets the person join. */

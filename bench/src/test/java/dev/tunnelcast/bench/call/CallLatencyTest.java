@@ -43,9 +43,9 @@ class CallLatencyTest {
     @Test
     void aSpuriousOnsetAndTheOneAfterItAreUnmatchedNotGuessed() {
         double[] captured = CallMedia.onsets(2).stream().mapToDouble(o -> (double) o).toArray(); // 0 600 1500 2600 4000 4600 5500 6600
-        double[] heard = {100, 700, 760, 1600, 2700, 4100};
+        double[] heard = {100, 700, 800, 1600, 2700, 4100};
         Beeps beeps = CallLatency.mouthToEar(captured, heard, 0, 100_000, LOOP);
-        // 700 (gap 600) matches 600; 760 (gap 60) and 1600 (gap 840: not 900 ± 80) do not; 2700 (gap 1100) and 4100 (gap 1400) do.
+        // 700 (gap 600) matches 600; 800 (gap 100) and 1600 (gap 800: not 900 ± 80) do not; 2700 (gap 1100) and 4100 (gap 1400) do.
         assertThat(beeps.delaysMs()).containsExactly(100, 100, 100);
         assertThat(beeps.unmatched()).isEqualTo(3);
     }
