@@ -256,9 +256,13 @@ final class Fmp4Muxer implements AutoCloseable {
 
     static void check(int ret, String what) throws IOException {
         if (ret < 0) {
-            BytePointer buf = new BytePointer(256);
-            av_strerror(ret, buf, 256);
-            throw new IOException("cannot " + what + ": " + buf.getString() + " (FFmpeg error " + ret + ")");
+            String reason;
+            try (BytePointer buf = new BytePointer(256)) {
+                av_strerror(ret, buf, 256);
+                // up to the terminating NUL: getString() reads all 256 bytes, the rest is stale memory
+                reason = buf.limit(BytePointer.strlen(buf)).getString();
+            }
+            throw new IOException("cannot " + what + ": " + reason + " (FFmpeg error " + ret + ")");
         }
     }
 }

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.Options;
 import org.xnio.XnioExecutor;
 
 /**
@@ -76,7 +75,7 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         String stream = requestedStream(exchange);
-        Connection connection = new Connection(channel, newSessionId(), role, printable(stream), metrics);
+        Connection connection = new Connection(new UndertowClientSocket(channel), newSessionId(), role, printable(stream), metrics);
         metrics.connectionOpened(role);
         log.info("open {}", connection);
         if (role == RelayMetrics.Role.PLAYER) {
@@ -160,7 +159,7 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             return;
         }
         try {
-            connection.channel().setOption(Options.SEND_BUFFER, bytes);
+            connection.socket().setSendBuffer(bytes);
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("cannot set the send buffer of {}: {}", connection, e.toString());
         }

@@ -8,42 +8,25 @@ import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.Peer;
 import dev.tunnelcast.wire.CloseCodes;
-import io.undertow.websockets.core.WebSocketCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.IoUtils;
 
 /**
  * One client's WebSocket as the relay sees it: who it is (session id, role, stream, remote
  * address), control messages to it, and the one way to close it with a reason. The relay
- * core sees it as a {@link Peer}. Thread-safe: Undertow lets any thread send on a channel;
- * the close path runs once.
+ * core sees it as a {@link Peer}; it meets the socket only through {@link ClientSocket}.
+ * Thread-safe: any thread may send on the socket; the close path runs once.
  */
 public final class Connection implements Peer {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     /** How long a peer may take to answer our close frame before the socket is closed hard. */
     private static final long CLOSE_LINGER_MILLIS = 5000;
-    /** One stateless adapter for every send: the completion travels as the send's context. */
-    private static final WebSocketCallback<SendCompletion> SEND_CALLBACK = new WebSocketCallback<>() {
-        @Override
-        public void complete(WebSocketChannel channel, SendCompletion done) {
-            done.sent();
-        }
 
-        @Override
-        public void onError(WebSocketChannel channel, SendCompletion done, Throwable error) {
-            done.failed(error);
-        }
-    };
-
-    private final WebSocketChannel channel;
+    private final ClientSocket socket;
     private final String sessionId;
     private final RelayMetrics.Role role;
     private final String stream;
@@ -54,19 +37,18 @@ public final class Connection implements Peer {
     private volatile Runnable releaseTask = () -> { };
     private volatile String closeReason = "connection lost";
 
-    public Connection(WebSocketChannel channel, String sessionId, RelayMetrics.Role role, String stream,
-                      RelayMetrics metrics) {
-        this.channel = channel;
+    Connection(ClientSocket socket, String sessionId, RelayMetrics.Role role, String stream, RelayMetrics metrics) {
+        this.socket = socket;
         this.sessionId = sessionId;
         this.role = role;
         this.stream = stream;
         this.metrics = metrics;
-        InetSocketAddress source = channel.getSourceAddress();
+        InetSocketAddress source = socket.sourceAddress();
         this.remoteAddress = source == null ? "?" : source.getAddress().getHostAddress() + ":" + source.getPort();
     }
 
-    public WebSocketChannel channel() {
-        return channel;
+    ClientSocket socket() {
+        return socket;
     }
 
     @Override
@@ -89,7 +71,7 @@ public final class Connection implements Peer {
     }
 
     public boolean isClosing() {
-        return closing.get() || !channel.isOpen();
+        return closing.get() || !socket.isOpen();
     }
 
     String closeReason() {
@@ -123,19 +105,19 @@ public final class Connection implements Peer {
     /** Sends one relay-made message (Welcome, Pong, Status, KeyframeRequest) outside any queue. */
     @Override
     public void sendControl(Envelope envelope) {
-        if (channel.isOpen() && !channel.isCloseFrameSent()) {
-            WebSockets.sendBinary(ByteBuffer.wrap(envelope.toByteArray()), channel, null);
+        if (socket.isOpen() && !socket.isCloseFrameSent()) {
+            socket.send(ByteBuffer.wrap(envelope.toByteArray()));
         }
     }
 
     @Override
     public void send(ByteBuffer bytes, SendCompletion done) {
-        WebSockets.sendBinary(bytes, channel, SEND_CALLBACK, done);
+        socket.send(bytes, done);
     }
 
     @Override
     public void execute(Runnable task) {
-        channel.getIoThread().execute(task);
+        socket.execute(task);
     }
 
     /**
@@ -180,13 +162,13 @@ public final class Connection implements Peer {
 
     private void sendClose(CloseCode code) {
         release();
-        if (!channel.isOpen()) {
+        if (!socket.isOpen()) {
             return;
         }
-        if (!channel.isCloseFrameSent()) {
-            WebSockets.sendClose(code.getNumber(), CloseCodes.reason(code), channel, null);
+        if (!socket.isCloseFrameSent()) {
+            socket.sendClose(code.getNumber(), CloseCodes.reason(code));
         }
-        channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        socket.executeAfter(socket::closeNow, CLOSE_LINGER_MILLIS);
     }
 
     private static String describe(CloseCode code, String detail) {

@@ -18,7 +18,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
-import org.xnio.IoUtils;
 
 /**
  * Reads whole binary messages from a client (up to the size cap), parses each one once as
@@ -88,9 +87,13 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
 
     @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
+        failed(error);
+    }
+
+    private void failed(Throwable error) {
         log.debug("{}: {}", connection, error.toString());
         connection.release();
-        IoUtils.safeClose(channel);
+        connection.socket().closeNow();
     }
 
     /** What the WebSocket message handler does with one whole binary message. */
@@ -182,10 +185,10 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                 }
             } catch (IOException e) {
                 release();
-                if (!frames.isOpen() && connection.channel().isOpen()) {
+                if (!frames.isOpen() && connection.socket().isOpen()) {
                     refuseTooBig(); // a continuation frame's header went over the cap (see onBinary)
                 } else {
-                    onError(connection.channel(), e);
+                    failed(e);
                 }
             }
         }
@@ -197,7 +200,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
                     return last;
                 }
             }
-            PooledByteBuffer pooled = connection.channel().getBufferPool().allocate();
+            PooledByteBuffer pooled = connection.socket().bufferPool().allocate();
             parts.add(pooled);
             return pooled.getBuffer();
         }

@@ -1,98 +1,115 @@
 package dev.tunnelcast.server.transport;
 
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
-
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.server.metrics.RelayMetrics;
-import io.undertow.connector.PooledByteBuffer;
-import io.undertow.websockets.core.StreamSinkFrameChannel;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSocketFrameType;
+import dev.tunnelcast.server.relay.Peer;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import org.xnio.XnioExecutor;
-import org.xnio.XnioIoThread;
 
 /**
- * One client's WebSocket as the relay's code sees it, without the socket: Undertow's channel
- * (the collaborator of {@link Connection} and the player's send queue) is a mock that records
- * every binary message the relay writes and the close code it sends, and runs the work meant
- * for the connection's I/O thread at once, so that a fuzz input plays out on one thread.
- * Made once and {@link #reset} for each input: mocks are slow to make.
+ * One client's WebSocket as the relay's code sees it ({@link ClientSocket}), without the
+ * socket: it records every binary message the relay writes and the close code it sends, and
+ * runs the work meant for the socket's I/O thread at once, so that a fuzz input plays out on
+ * one thread. Delayed work (the close linger) never runs. As on Undertow's channel, a message
+ * sent after the close frame fails, and a failure without a completion closes the socket.
  */
-final class FakeSocket {
+final class FakeSocket implements ClientSocket {
 
-    private final WebSocketChannel channel = stub(WebSocketChannel.class);
+    private static final InetSocketAddress ADDRESS = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+    private static final ByteBufferPool BUFFERS = new DefaultByteBufferPool(false, 16 * 1024);
+
     private final List<byte[]> sent = new ArrayList<>();
-    private WebSocketFrameType sending;
+    /** {@link #sent} parsed, as far as {@link #received()} has read it. */
+    private final List<Envelope> parsed = new ArrayList<>();
     private int closeCode = -1;
-
-    FakeSocket() {
-        XnioIoThread ioThread = stub(XnioIoThread.class);
-        doAnswer(call -> {
-            call.<Runnable>getArgument(0).run();
-            return null;
-        }).when(ioThread).execute(any());
-        when(ioThread.executeAfter(any(), anyLong(), any())).thenReturn(stub(XnioExecutor.Key.class));
-        StreamSinkFrameChannel frame = stub(StreamSinkFrameChannel.class);
-        try {
-            when(frame.send(any())).thenAnswer(call -> record(call.getArgument(0)));
-            when(frame.flush()).thenReturn(true);
-            when(channel.send(any())).thenAnswer(call -> {
-                if (closeCode >= 0) {
-                    throw new IOException("channel closed"); // as Undertow does once the close frame is sent
-                }
-                sending = call.getArgument(0);
-                return frame;
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        when(channel.getIoThread()).thenReturn(ioThread);
-        when(channel.isOpen()).thenReturn(true);
-        when(channel.isCloseFrameSent()).thenAnswer(call -> closeCode >= 0);
-        when(channel.getSourceAddress()).thenReturn(new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000));
-    }
-
-    /** A mock that keeps no record of its calls (millions of them in a fuzz run). */
-    static <T> T stub(Class<T> type) {
-        return mock(type, withSettings().stubOnly());
-    }
-
-    /** Forgets what was sent, for the next input. */
-    void reset() {
-        sent.clear();
-        sending = null;
-        closeCode = -1;
-    }
+    private boolean open = true;
 
     Connection connect(RelayMetrics.Role role, String stream, RelayMetrics metrics) {
-        return new Connection(channel, role.name().toLowerCase() + "-session", role, stream, metrics);
+        return new Connection(this, role.name().toLowerCase() + "-session", role, stream, metrics);
     }
 
-    private boolean record(PooledByteBuffer message) {
-        ByteBuffer buffer = message.getBuffer();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        if (sending == WebSocketFrameType.CLOSE) {
-            closeCode = bytes.length >= 2 ? (bytes[0] & 0xFF) << 8 | bytes[1] & 0xFF : 1005;
-        } else if (sending == WebSocketFrameType.BINARY) {
-            sent.add(bytes);
-        } else {
-            throw new AssertionError("the relay sent a " + sending + " frame");
+    @Override
+    public InetSocketAddress sourceAddress() {
+        return ADDRESS;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean isCloseFrameSent() {
+        return closeCode >= 0;
+    }
+
+    @Override
+    public void send(ByteBuffer message) {
+        if (!write(message)) {
+            closeNow();
         }
+    }
+
+    @Override
+    public void send(ByteBuffer message, Peer.SendCompletion done) {
+        if (write(message)) {
+            done.sent();
+        } else {
+            done.failed(new IOException("channel closed"));
+        }
+    }
+
+    /** Records the message, or false where Undertow's channel would throw: after the close frame. */
+    private boolean write(ByteBuffer message) {
+        if (!open || closeCode >= 0) {
+            return false;
+        }
+        byte[] bytes = new byte[message.remaining()];
+        message.get(bytes);
+        sent.add(bytes);
         return true;
+    }
+
+    @Override
+    public void sendClose(int code, String reason) {
+        if (!open || closeCode >= 0) {
+            closeNow();
+            return;
+        }
+        closeCode = code;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void executeAfter(Runnable task, long delayMillis) {
+        // timers never fire: one input plays out deterministically
+    }
+
+    @Override
+    public void closeNow() {
+        open = false;
+    }
+
+    @Override
+    public ByteBufferPool bufferPool() {
+        return BUFFERS;
+    }
+
+    @Override
+    public void setSendBuffer(int bytes) {
+        // no kernel socket
     }
 
     /** The close code the relay sent, or -1. */
@@ -100,20 +117,22 @@ final class FakeSocket {
         return closeCode;
     }
 
-    /** Every binary message the relay sent, parsed; a message that does not parse fails. */
+    /**
+     * Every binary message the relay sent so far, parsed (each message once, however often
+     * this is asked); a message that does not parse fails. Index i is {@code sentBytes().get(i)}.
+     */
     List<Envelope> received() {
-        List<Envelope> envelopes = new ArrayList<>(sent.size());
-        for (byte[] bytes : sent) {
+        for (int i = parsed.size(); i < sent.size(); i++) {
             try {
-                envelopes.add(Envelope.parseFrom(bytes));
+                parsed.add(Envelope.parseFrom(sent.get(i)));
             } catch (InvalidProtocolBufferException e) {
                 throw new AssertionError("the relay sent an unparseable message", e);
             }
         }
-        return envelopes;
+        return Collections.unmodifiableList(parsed);
     }
 
     List<byte[]> sentBytes() {
-        return sent;
+        return Collections.unmodifiableList(sent);
     }
 }

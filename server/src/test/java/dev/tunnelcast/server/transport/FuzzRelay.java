@@ -1,68 +1,101 @@
 package dev.tunnelcast.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.Mockito.when;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelcast.proto.v1.CloseCode;
+import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.KeyframeRequest;
+import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Pong;
+import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
+import dev.tunnelcast.proto.v1.TrackConfig;
+import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
+import dev.tunnelcast.server.relay.RelayPolicy;
 import dev.tunnelcast.server.relay.StreamRegistry;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The relay below its sockets, for fuzz tests: a fresh stream registry with the default
  * configuration, and clients whose messages go through the same listener a WebSocket
  * delivers to. Timers (grace period) never fire, so one input plays out deterministically.
- * One input at a time (the sockets are shared between inputs).
  */
 final class FuzzRelay {
 
     static final String STREAM = "fuzz";
     private static final RelayMetrics METRICS = new RelayMetrics();
     private static final RelayConfig CONFIG = RelayConfig.builder().build();
+    private static final RelayPolicy POLICY = Relay.policy(CONFIG);
 
-    private static final ScheduledExecutorService TIMERS = FakeSocket.stub(ScheduledExecutorService.class);
-    private static final List<FakeSocket> SOCKETS = new ArrayList<>();
+    private final StreamRegistry registry = new StreamRegistry(new RelayContext(POLICY, CONFIG.clock(), METRICS,
+            new CopyOnWriteArrayList<>(), new NeverFiringScheduler()));
 
-    static {
-        ScheduledFuture<?> never = FakeSocket.stub(ScheduledFuture.class);
-        when(TIMERS.schedule(any(Runnable.class), anyLong(), any())).thenAnswer(call -> never);
+    /**
+     * One conversation with every message kind, a late player, a refusal and an end of stream,
+     * checked as the fuzz tests check theirs, to be run before fuzzing starts: it loads (and,
+     * under Jazzer, instruments) the classes an input uses, protobuf's descriptors among them.
+     * Otherwise the first input pays for that, many seconds on a busy machine, and libFuzzer's
+     * per-input timeout counts it as a hang.
+     */
+    static void warmUp() {
+        FuzzRelay relay = new FuzzRelay();
+        Client live = relay.player();
+        live.send(hello(Role.ROLE_PLAYER));
+        Client publisher = relay.publisher();
+        publisher.send(hello(Role.ROLE_PUBLISHER));
+        publisher.send(Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(1)
+                .setKind(TrackKind.TRACK_KIND_VIDEO).setCodec("avc1.42E01F").setWidth(320).setHeight(240)).build());
+        publisher.send(Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(2)
+                .setKind(TrackKind.TRACK_KIND_AUDIO).setCodec("opus").setSampleRate(48_000).setChannels(2)).build());
+        for (int i = 1; i <= 3; i++) {
+            publisher.send(Envelope.newBuilder().setMediaPacket(MediaPacket.newBuilder().setTrackId(1).setSequence(i)
+                    .setKeyframe(i == 1).setPayload(ByteString.copyFromUtf8("frame"))).build());
+            publisher.send(Envelope.newBuilder().setMediaPacket(MediaPacket.newBuilder().setTrackId(2).setSequence(i)
+                    .setPayload(ByteString.copyFromUtf8("audio"))).build());
+        }
+        publisher.send(Envelope.newBuilder().setPing(Ping.newBuilder().setId(1)).build());
+        publisher.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(1)).build());
+        Client late = relay.player();
+        late.send(hello(Role.ROLE_PLAYER));
+        late.send(Envelope.newBuilder().setPing(Ping.newBuilder().setId(2)).build());
+        late.send(Envelope.newBuilder().setKeyframeRequest(KeyframeRequest.newBuilder()).build()); // refused
+        publisher.send(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason("done")).build());
+        Client stranger = relay.publisher();
+        stranger.send(FuzzedEnvelopes.overlongFirstLength(hello(Role.ROLE_PUBLISHER).toByteArray(), 3)); // refused
+        for (Client client : List.of(live, publisher, late, stranger)) {
+            client.assertWellTreated();
+            client.assertReceivedCanonical();
+            client.close();
+        }
+        assertThat(late.socket().closeCode()).as("warm-up refusal").isEqualTo(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION_VALUE);
+        assertThat(live.socket().received()).as("warm-up stream").anyMatch(Envelope::hasMediaPacket)
+                .allMatch(e -> !e.hasPong());
     }
 
-    private final StreamRegistry registry = new StreamRegistry(new RelayContext(Relay.policy(CONFIG), CONFIG.clock(), METRICS,
-            new CopyOnWriteArrayList<>(), TIMERS));
-    private int socketsUsed;
-
-    /** The next socket: reused from earlier inputs, reset. */
-    private FakeSocket socket() {
-        if (socketsUsed == SOCKETS.size()) {
-            SOCKETS.add(new FakeSocket());
-        }
-        FakeSocket socket = SOCKETS.get(socketsUsed++);
-        socket.reset();
-        return socket;
+    private static Envelope hello(Role role) {
+        return Envelope.newBuilder().setHello(Hello.newBuilder().setRole(role)
+                .setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build();
     }
 
     Client publisher() {
-        FakeSocket socket = socket();
+        FakeSocket socket = new FakeSocket();
         Connection connection = socket.connect(RelayMetrics.Role.PUBLISHER, STREAM, METRICS);
         return new Client(socket, connection,
                 new PublisherListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry, METRICS));
     }
 
     Client player() {
-        FakeSocket socket = socket();
+        FakeSocket socket = new FakeSocket();
         Connection connection = socket.connect(RelayMetrics.Role.PLAYER, STREAM, METRICS);
         return new Client(socket, connection,
                 new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry));
@@ -105,16 +138,21 @@ final class FuzzRelay {
                 assertThat(last.getStatus().getCloseCode()).isEqualTo(code);
             }
         }
-    }
 
-    /**
-     * A message every conforming protobuf parser reads the same way: the canonical encoding
-     * of what it parses to (no over-long varints, no repeated or out-of-order fields).
-     */
-    static void assertCanonical(byte[] bytes) throws Exception {
-        byte[] canonical = Envelope.parseFrom(bytes).toByteArray();
-        assertThat(Arrays.equals(bytes, canonical))
-                .as("forwarded bytes are the canonical encoding of %s", Envelope.parseFrom(bytes))
-                .isTrue();
+        /**
+         * Every message the client got is one that every conforming protobuf parser reads the
+         * same way: the canonical encoding of what it parses to (no over-long varints, no
+         * repeated or out-of-order fields).
+         */
+        void assertReceivedCanonical() {
+            List<Envelope> received = socket.received();
+            List<byte[]> sent = socket.sentBytes();
+            for (int i = 0; i < sent.size(); i++) {
+                Envelope parsed = received.get(i);
+                assertThat(Arrays.equals(sent.get(i), parsed.toByteArray()))
+                        .as(() -> "forwarded bytes are the canonical encoding of " + parsed)
+                        .isTrue();
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * A player's messages, in any order and shape, while a well-behaved publisher streams and
@@ -28,18 +29,35 @@ import java.util.List;
 class PlayerSideFuzzTest {
 
     private static final int MAX_MESSAGES = 40;
+    private static final byte[] PUBLISHER_HELLO = Envelope.newBuilder().setHello(Hello.newBuilder()
+            .setRole(Role.ROLE_PUBLISHER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build().toByteArray();
+    private static final byte[] VIDEO_CONFIG = Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(1)
+            .setKind(TrackKind.TRACK_KIND_VIDEO).setCodec("avc1.42E01F").setWidth(320).setHeight(240)).build().toByteArray();
+    private static final byte[] PLAYER_HELLO = Envelope.newBuilder().setHello(Hello.newBuilder()
+            .setRole(Role.ROLE_PLAYER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build().toByteArray();
+    /** The publisher's packet after each fuzzed message (made once: the relay parses its own copy each time). */
+    private static final byte[][] PACKETS = new byte[MAX_MESSAGES][];
+
+    static {
+        for (int i = 0; i < MAX_MESSAGES; i++) {
+            PACKETS[i] = Envelope.newBuilder().setMediaPacket(MediaPacket.newBuilder().setTrackId(1)
+                    .setSequence(i + 1).setKeyframe(i % 5 == 0).setPayload(ByteString.copyFromUtf8("frame"))).build().toByteArray();
+        }
+    }
+
+    @BeforeAll
+    static void warmUp() {
+        FuzzRelay.warmUp();
+    }
 
     @FuzzTest(maxDuration = "30s")
     void playerMessages(FuzzedDataProvider data) throws Exception {
         FuzzRelay relay = new FuzzRelay();
         FuzzRelay.Client publisher = relay.publisher();
-        publisher.send(Envelope.newBuilder().setHello(Hello.newBuilder()
-                .setRole(Role.ROLE_PUBLISHER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build());
-        publisher.send(Envelope.newBuilder().setTrackConfig(TrackConfig.newBuilder().setTrackId(1)
-                .setKind(TrackKind.TRACK_KIND_VIDEO).setCodec("avc1.42E01F").setWidth(320).setHeight(240)).build());
+        publisher.send(PUBLISHER_HELLO);
+        publisher.send(VIDEO_CONFIG);
         FuzzRelay.Client watcher = relay.player();
-        watcher.send(Envelope.newBuilder().setHello(Hello.newBuilder()
-                .setRole(Role.ROLE_PLAYER).setProtocolVersion(ClientListener.PROTOCOL_VERSION)).build());
+        watcher.send(PLAYER_HELLO);
         FuzzRelay.Client fuzzed = relay.player();
         if (data.consumeBoolean()) {
             fuzzed.send(FuzzedEnvelopes.hello(data, Role.ROLE_PLAYER));
@@ -55,8 +73,7 @@ class PlayerSideFuzzTest {
                     pings.add(e.getPing().getId());
                 }
             }
-            publisher.send(Envelope.newBuilder().setMediaPacket(MediaPacket.newBuilder().setTrackId(1)
-                    .setSequence(i + 1).setKeyframe(i % 5 == 0).setPayload(ByteString.copyFromUtf8("frame"))).build());
+            publisher.send(PACKETS[i]);
         }
 
         for (FuzzRelay.Client client : List.of(publisher, watcher, fuzzed)) {

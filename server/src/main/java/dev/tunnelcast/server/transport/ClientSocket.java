@@ -1,0 +1,51 @@
+package dev.tunnelcast.server.transport;
+
+import dev.tunnelcast.server.relay.Peer;
+import io.undertow.connector.ByteBufferPool;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * What the transport uses of one client's WebSocket, and nothing more: sending binary
+ * messages and the close frame, its I/O thread, its buffers and closing it hard. The one
+ * production implementation is {@link UndertowClientSocket}; keeping {@link Connection} and
+ * the listeners on this narrow seam lets tests drive them with a plain fake. Thread-safe:
+ * any thread may send, as on Undertow's channel.
+ */
+interface ClientSocket {
+
+    /** The client's address, or null when it is not known. */
+    InetSocketAddress sourceAddress();
+
+    boolean isOpen();
+
+    boolean isCloseFrameSent();
+
+    /** Starts sending one binary message; a failure closes the socket. */
+    void send(ByteBuffer message);
+
+    /**
+     * Starts sending one binary message; {@code done} is called once when it is written or
+     * failed, on the socket's I/O thread, possibly before this returns.
+     */
+    void send(ByteBuffer message, Peer.SendCompletion done);
+
+    /** Starts sending the close frame; a failure closes the socket. */
+    void sendClose(int code, String reason);
+
+    /** Runs {@code task} on the socket's I/O thread. */
+    void execute(Runnable task);
+
+    /** Runs {@code task} on the socket's I/O thread after {@code delayMillis}. */
+    void executeAfter(Runnable task, long delayMillis);
+
+    /** Closes the socket at once, without a close frame; errors are ignored. */
+    void closeNow();
+
+    /** Where the buffers that received messages are read into come from. */
+    ByteBufferPool bufferPool();
+
+    /** Sets the kernel's send buffer of the socket. */
+    void setSendBuffer(int bytes) throws IOException;
+}
