@@ -170,8 +170,12 @@ class CallE2ETest {
         assertThat(tinyproxy.logText()).as("bob's page and sockets went through the proxy")
                 .contains("CONNECT 127.0.0.1:" + relay.tlsPort());
         JsonNode bob = page("bob").stats();
-        assertThat(bob.path("connections").asInt()).as("bob's publisher connected once").isEqualTo(1);
         assertThat(bob.path("self").path("publisher").path("videoCodec").asText()).startsWith("avc1.");
+        JsonNode ann = page("ann").stats();
+        assertThat(ann.path("members").asInt()).isEqualTo(2);
+        assertThat(ann.path("audioProcessing").path("noiseSuppression").asBoolean()).isTrue();
+        assertThat(ann.path("audioProcessing").path("echoCancellation").asText()).as("Chromium reports 'all' as true").isIn("all", "true");
+        assertThat(page("ann").tab().text(".tc-tile[data-participant=\"bob\"] .tc-tile-name-text")).isEqualTo("BOB");
         screenshots("two");
     }
 
@@ -184,13 +188,16 @@ class CallE2ETest {
         seeAndHearEachOther(everyone, 10, 2);
         screenshots("four");
 
-        // A fifth participant (a valid token) finds the room full: 4430 on that page, nothing changes for the four.
+        // A fifth participant (a token for any participant of the room, no participant id in the link: the page
+        // makes one from the name) finds the room full: 4430 on that page, nothing changes for the four.
         ChromiumPlayer dansBrowser = BROWSERS.get("dan");
         CallPage eve = new CallPage(dansBrowser.tab("eve"), "eve");
-        eve.open(CallPage.link(ORIGINS.get("dan"), ROOM, "eve", joinToken(ROOM, "eve"), SIZE, FPS), DEADLINE);
+        eve.open(ORIGINS.get("dan") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM) + "#/call/" + ROOM,
+                DEADLINE);
         eve.clickJoin();
         JsonNode refused = eve.awaitState("room-full", DEADLINE);
         assertThat(refused.path("closeCode").asInt()).isEqualTo(4430);
+        assertThat(refused.path("participant").asText()).startsWith("eve-adams-");
         eve.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('is full')", DEADLINE);
         eve.tab().screenshot(ARTIFACTS.resolve("call-room-full.png"));
         eve.tab().close();
@@ -427,12 +434,23 @@ class CallE2ETest {
 
     /** A join token for one participant of a room, as the relay's command line prints it. */
     private static String joinToken(String room, String participant) {
+        return tokenCommand("--room", room, "--participant", participant);
+    }
+
+    /** A join token for any participant of a room. */
+    private static String roomToken(String room) {
+        return tokenCommand("--room", room);
+    }
+
+    private static String tokenCommand(String... target) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = RelayMain.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("token", "--secret", SECRET, "--room", room, "--participant", participant, "--ttl", "1h");
+        List<String> args = new ArrayList<>(List.of("token", "--secret", SECRET, "--ttl", "1h"));
+        args.addAll(List.of(target));
+        int exit = cli.execute(args.toArray(String[]::new));
         assertThat(exit).as("token command: %s", err).isZero();
         return out.toString().trim();
     }
