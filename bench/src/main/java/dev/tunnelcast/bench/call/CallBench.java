@@ -57,7 +57,8 @@ public final class CallBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Calls per configuration (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Seconds between everyone playing and the measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5",
+            description = "Seconds between everyone playing and the measurement (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
     @Option(names = "--page-options", defaultValue = "",
@@ -90,7 +91,8 @@ public final class CallBench implements Callable<Integer> {
         RelayArrivals arrivals = new RelayArrivals();
 
         List<Map<String, Object>> configurations = new ArrayList<>();
-        try (Relay relay = Relay.start(RelayConfig.builder().bindAddress("127.0.0.1").port(0).tokenSecret(secret).maxRoomSize(most).build())) {
+        RelayConfig relayConfig = RelayConfig.builder().bindAddress("127.0.0.1").port(0).tokenSecret(secret).maxRoomSize(most).build();
+        try (Relay relay = Relay.start(relayConfig)) {
             relay.addObserver(arrivals);
             Path microphone = CallMedia.microphone(media);
             for (String size : sizes) {
@@ -98,13 +100,15 @@ public final class CallBench implements Callable<Integer> {
                 int width = Integer.parseInt(wh[0]);
                 int height = Integer.parseInt(wh[1]);
                 for (int n : participants) {
-                    System.out.printf(Locale.ROOT, "call: %d participants at %s, %d fps (load %s)%n", n, size, fps, MachineInfo.loadAverage());
+                    System.out.printf(Locale.ROOT, "call: %d participants at %s, %d fps (load %s)%n", n, size, fps,
+                            MachineInfo.loadAverage());
                     Map<String, ChromiumPlayer> browsers = new LinkedHashMap<>();
                     List<Map<String, Object>> runs = new ArrayList<>();
                     try {
                         for (int i = 0; i < n; i++) {
                             Path camera = CallMedia.camera(media, width, height, fps, (i + 1) * 100_000L);
-                            browsers.put(NAMES.get(i), ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "call-chromium-" + i + ".log"),
+                            Path log = Path.of("bench", "target", "call-chromium-" + i + ".log");
+                            browsers.put(NAMES.get(i), ChromiumPlayer.launch(webPlayer, log,
                                     ChromiumPlayer.Options.defaults().withFakeMedia(camera, microphone)));
                         }
                         for (int r = 0; r < repeats; r++) {

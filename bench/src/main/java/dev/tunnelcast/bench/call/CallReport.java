@@ -32,14 +32,12 @@ public final class CallReport {
     /** Writes {@code call.md} and {@code call-latency.png} next to {@code call.json}. */
     public static Path write(Path results) throws IOException {
         JsonNode root = new ObjectMapper().readTree(results.resolve("call.json").toFile());
-        StringBuilder summary = new StringBuilder("""
-                | participants | size | glass-to-glass p50 | p95 | mouth-to-ear p50 | p95 | beeps matched | A/V offset | player's A/V | frames shown/s | renderer CPU per page, cores | browser CPU per page, cores | other processes, cores |
-                |--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
-                """);
-        StringBuilder breakdown = new StringBuilder("""
-                | participants | size | video: capture → encoded | encoded → relay | relay → shown | audio: capture → encoded | encoded → relay | relay → heard | of which jitter buffer (target) | output device | rest | audio concealed % |
-                |--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
-                """);
+        StringBuilder summary = new StringBuilder("| participants | size | glass-to-glass p50 | p95 | mouth-to-ear p50 | p95"
+                + " | beeps matched | A/V offset | player's A/V | frames shown/s | renderer CPU per page, cores"
+                + " | browser CPU per page, cores | other processes, cores |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        StringBuilder breakdown = new StringBuilder("| participants | size | video: capture → encoded | encoded → relay"
+                + " | relay → shown | audio: capture → encoded | encoded → relay | relay → heard | of which jitter buffer (target)"
+                + " | output device | rest | audio concealed % |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         StringBuilder perDirection = new StringBuilder();
         List<String> headline = new ArrayList<>();
         Map<String, double[][]> plotSeries = new LinkedHashMap<>();
@@ -68,17 +66,20 @@ public final class CallReport {
                     overPages(runs, p -> p.path("browserCores").asDouble(Double.NaN)).format(2),
                     spread(runs, r -> r.path("otherProcessesCores").asDouble(Double.NaN)).format(2)));
             breakdown.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s |%n", n, size,
-                    part(runs, "video", "captureToEncodedMs"), part(runs, "video", "encodedToRelayMs"), part(runs, "video", "relayToShownMs"),
-                    part(runs, "audio", "captureToEncodedMs"), part(runs, "audio", "encodedToRelayMs"), part(runs, "audio", "relayToHeardMs"),
-                    part(runs, "audio", "jitterBufferMs"), part(runs, "audio", "jitterBufferTargetMs"), part(runs, "audio", "outputDeviceMs"),
-                    part(runs, "audio", "restMs"), overDirections(runs, d -> d.path("audio").path("concealedPercent").asDouble(Double.NaN)).format(1)));
+                    part(runs, "video", "captureToEncodedMs"), part(runs, "video", "encodedToRelayMs"),
+                    part(runs, "video", "relayToShownMs"), part(runs, "audio", "captureToEncodedMs"),
+                    part(runs, "audio", "encodedToRelayMs"), part(runs, "audio", "relayToHeardMs"),
+                    part(runs, "audio", "jitterBufferMs"), part(runs, "audio", "jitterBufferTargetMs"),
+                    part(runs, "audio", "outputDeviceMs"), part(runs, "audio", "restMs"),
+                    overDirections(runs, d -> d.path("audio").path("concealedPercent").asDouble(Double.NaN)).format(1)));
             if (n == 2) {
                 perDirection.append(directions(size, runs));
             }
             if (n == 2 && size.equals("640x360")) {
-                headline.add(String.format(Locale.ROOT, "two participants at 640x360: glass-to-glass p50 %.0f ms, p95 %.0f ms (goal %.0f/%.0f),"
-                                + " mouth-to-ear p50 %.0f ms (goal %.0f): %s", g2g50.median(), g2g95.median(), GOAL_G2G_P50_MS, GOAL_G2G_P95_MS,
-                        m2e50.median(), GOAL_M2E_P50_MS, goalMet(g2g50.median(), g2g95.median(), m2e50.median()) ? "goal met" : "**goal not met**"));
+                boolean met = goalMet(g2g50.median(), g2g95.median(), m2e50.median());
+                headline.add(String.format(Locale.ROOT, "two participants at 640x360: glass-to-glass p50 %.0f ms, p95 %.0f ms"
+                                + " (goal %.0f/%.0f), mouth-to-ear p50 %.0f ms (goal %.0f): %s", g2g50.median(), g2g95.median(),
+                        GOAL_G2G_P50_MS, GOAL_G2G_P95_MS, m2e50.median(), GOAL_M2E_P50_MS, met ? "goal met" : "**goal not met**"));
             }
             double[][] series = plotSeries.computeIfAbsent(size, k -> new double[4][0]);
             plotSeries.put(size, new double[][] {append(series[0], n), append(series[1], g2g50.median()), append(series[2], m2e50.median()),
@@ -125,9 +126,11 @@ public final class CallReport {
                 %s
                 ![call latency](call-latency.png)
                 """.formatted(root.path("repeats").asInt(), root.path("measuredSecondsPerRun").asInt(), root.path("command").asText(),
-                machine.path("description").asText(), machine.path("loadAverageAtStart").asText(), machine.path("loadAverageAtEnd").asText(),
+                machine.path("description").asText(), machine.path("loadAverageAtStart").asText(),
+                machine.path("loadAverageAtEnd").asText(),
                 headline.isEmpty() ? "(no two-participant 640x360 run)" : String.join("; ", headline), summary, breakdown,
-                perDirection.isEmpty() ? "" : "Per direction, two participants:\n\n| size | direction | glass-to-glass p50 | p95 | mouth-to-ear p50 | A/V offset |\n"
+                perDirection.isEmpty() ? "" : "Per direction, two participants:\n\n"
+                        + "| size | direction | glass-to-glass p50 | p95 | mouth-to-ear p50 | A/V offset |\n"
                         + "|---|---|--:|--:|--:|--:|\n" + perDirection + "\n");
         Path file = results.resolve("call.md");
         Files.writeString(file, md);
@@ -160,14 +163,14 @@ public final class CallReport {
 
     /** Per run the median of {@code figure} over its directions; their spread over the runs. */
     private static Spread overDirections(List<JsonNode> runs, ToDoubleFunction<JsonNode> figure) {
-        return spread(runs, run -> Spread.of(StreamSupport.stream(run.path("directions").spliterator(), false).mapToDouble(figure).toArray())
-                .median());
+        return spread(runs, run -> Spread.of(StreamSupport.stream(run.path("directions").spliterator(), false)
+                .mapToDouble(figure).toArray()).median());
     }
 
     /** Per run the median of {@code figure} over its pages; their spread over the runs. */
     private static Spread overPages(List<JsonNode> runs, ToDoubleFunction<JsonNode> figure) {
-        return spread(runs, run -> Spread.of(StreamSupport.stream(run.path("pages").spliterator(), false).mapToDouble(figure).toArray())
-                .median());
+        return spread(runs, run -> Spread.of(StreamSupport.stream(run.path("pages").spliterator(), false)
+                .mapToDouble(figure).toArray()).median());
     }
 
     private static Spread spread(List<JsonNode> items, ToDoubleFunction<JsonNode> figure) {
