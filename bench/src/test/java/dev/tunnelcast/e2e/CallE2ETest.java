@@ -43,17 +43,18 @@ import picocli.CommandLine;
 
 /**
  * Calls (web-player's {@code #/call/{room}}) in real headless Chromium through a real relay:
- * one browser per participant, each with Chromium's fake camera and microphone playing files
- * made with FFmpeg (the frame stamp of docs/frame-stamp.md as an identifier, a distinct range
- * per participant; beeps at irregular gaps), join tokens minted by the relay's {@code token}
- * command. The participants reach the relay as people do: ann through a TCP proxy this test
- * controls (to cut her connections), bob over wss with a self-signed certificate through a
- * real tinyproxy that wants a password, cat and dan directly.
+ * two browsers, each with Chromium's fake camera and microphone playing files made with
+ * FFmpeg (the frame stamp of docs/frame-stamp.md as an identifier, a distinct range per
+ * browser; beeps at irregular gaps), join tokens minted by the relay's {@code token} command.
+ * Ann, cat and dan are tabs of one browser, bob has the other. The participants reach the
+ * relay as people do: ann through a TCP proxy this test controls (to cut her connections),
+ * bob over wss with a self-signed certificate through a real tinyproxy that wants a password,
+ * cat and dan directly.
  *
  * <p>Ann and bob are in the call for the whole class (every test leaves it so); each test
  * checks they still see and hear each other. What is checked: every page shows every other
- * participant with advancing stamps of that participant and hears its beeps, with two and
- * with four pages; a join and a leave reach the others within 1 s (the page's own relay-clock
+ * participant with advancing stamps of that participant's camera and hears its beeps, with
+ * two and with four pages; a join and a leave reach the others within 1 s (the page's own relay-clock
  * times: the relay's join time or the leaver's click, against when the others' pages changed);
  * a page whose connections are reset rejoins and is seen again; mute and camera-off are seen;
  * refusals (no token 4401, another room's token 4403, a full room 4430, the same participant
@@ -74,14 +75,19 @@ class CallE2ETest {
     private static final double SEEN_WITHIN_MS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "call-e2e-" + System.nanoTime();
-    /** Each participant's fake camera stamps its frames from here: a tile's stamps say whose picture it shows. */
-    private static final Map<String, Long> STAMP_BASES = Map.of("ann", 100_000L, "bob", 200_000L, "cat", 300_000L, "dan", 400_000L);
+    /**
+     * Each browser's fake camera stamps its frames from here: a tile's stamps say whose picture it shows (ann, cat and dan
+     * share a browser, hence a camera).
+     */
+    private static final Map<String, Long> STAMP_BASES = Map.of("ann", 100_000L, "bob", 200_000L, "cat", 100_000L, "dan", 100_000L);
 
     private static Path work;
     private static Relay relay;
     private static ImpairmentProxy annsNetwork;
     private static Tinyproxy tinyproxy;
-    private static final Map<String, ChromiumPlayer> BROWSERS = new LinkedHashMap<>();
+    /** Ann's browser (her tab, cat's, dan's and the extra tabs) and bob's (behind tinyproxy). */
+    private static ChromiumPlayer annsBrowser;
+    private static ChromiumPlayer bobsBrowser;
     private static final Map<String, CallPage> PAGES = new LinkedHashMap<>();
     private static final Map<String, String> ORIGINS = new LinkedHashMap<>();
     /** Every join and leave and how long after it each other page showed it, ms; the late ones too, for the end of the test. */
@@ -105,17 +111,18 @@ class CallE2ETest {
         ORIGINS.put("cat", "http://127.0.0.1:" + relay.port());
         ORIGINS.put("dan", "http://127.0.0.1:" + relay.port());
 
+        // Two browsers, not four: four headless Chromiums in one call took this 2-core machine's every cycle (a page
+        // answered nothing for minutes); tabs of one browser share its GPU, audio and network processes.
         Path microphone = CallMedia.microphone(work);
-        for (String p : ORIGINS.keySet()) {
-            Path camera = CallMedia.camera(work, 320, 180, FPS, STAMP_BASES.get(p));
-            ChromiumPlayer.Options options = ChromiumPlayer.Options.defaults().withFakeMedia(camera, microphone);
-            if (p.equals("bob")) {
-                options = options.withProxy("http://alice:s3cret@127.0.0.1:" + tinyproxy.port).trustingAnyCertificate();
-            }
-            ChromiumPlayer browser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-call-" + p + ".log"), options);
-            BROWSERS.put(p, browser);
-            PAGES.put(p, new CallPage(browser.tab("main"), p));
-        }
+        annsBrowser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-call-ann.log"), ChromiumPlayer.Options.defaults()
+                .withFakeMedia(CallMedia.camera(work, 320, 180, FPS, STAMP_BASES.get("ann")), microphone));
+        bobsBrowser = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("chromium-call-bob.log"), ChromiumPlayer.Options.defaults()
+                .withFakeMedia(CallMedia.camera(work, 320, 180, FPS, STAMP_BASES.get("bob")), microphone)
+                .withProxy("http://alice:s3cret@127.0.0.1:" + tinyproxy.port).trustingAnyCertificate());
+        PAGES.put("ann", new CallPage(annsBrowser.tab("ann"), "ann"));
+        PAGES.put("bob", new CallPage(bobsBrowser.tab("bob"), "bob"));
+        PAGES.put("cat", new CallPage(annsBrowser.tab("cat"), "cat"));
+        PAGES.put("dan", new CallPage(annsBrowser.tab("dan"), "dan"));
         inParallel(List.of("ann", "bob"), p -> {
             page(p).open(link(p), DEADLINE);
             return page(p).join(DEADLINE);
@@ -129,13 +136,10 @@ class CallE2ETest {
      */
     @AfterEach
     void backToAnnAndBob() throws Exception {
-        for (String p : List.of("cat", "dan")) {
-            page(p).tab().open("about:blank"); // leaving the page closes its sockets: the others see "left"
-        }
-        for (String extra : List.of("ann/second", "dan/eve", "dan/anonymous", "dan/stranger")) {
-            String[] browserAndTab = extra.split("/");
+        // Closing a page closes its sockets: the others see "left".
+        for (String tab : List.of("cat", "dan", "second", "eve", "anonymous", "stranger")) {
             try {
-                BROWSERS.get(browserAndTab[0]).tab(browserAndTab[1]).close();
+                annsBrowser.tab(tab).close();
             } catch (IllegalStateException noSuchTab) {
                 // the test did not open it, or closed it
             }
@@ -154,7 +158,11 @@ class CallE2ETest {
         if (!SEEN_WITHIN.isEmpty()) {
             System.out.println("joins and leaves seen by the others after (ms): " + String.join(", ", SEEN_WITHIN));
         }
-        BROWSERS.values().forEach(ChromiumPlayer::close);
+        for (ChromiumPlayer browser : new ChromiumPlayer[] {annsBrowser, bobsBrowser}) {
+            if (browser != null) {
+                browser.close();
+            }
+        }
         if (tinyproxy != null) {
             tinyproxy.close();
         }
@@ -193,8 +201,7 @@ class CallE2ETest {
 
         // A fifth participant (a token for any participant of the room, no participant id in the link: the page
         // makes one from the name) finds the room full: 4430 on that page, nothing changes for the four.
-        ChromiumPlayer dansBrowser = BROWSERS.get("dan");
-        CallPage eve = new CallPage(dansBrowser.tab("eve"), "eve");
+        CallPage eve = new CallPage(annsBrowser.tab("eve"), "eve");
         eve.open(ORIGINS.get("dan") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM) + "#/call/" + ROOM,
                 DEADLINE);
         eve.clickJoin();
@@ -224,7 +231,7 @@ class CallE2ETest {
     @Test
     void aSecondTabOfTheSameParticipantIsRefusedWith4409AndTheFirstGoesOn() throws Exception {
         JsonNode before = page("ann").stats();
-        CallPage second = new CallPage(BROWSERS.get("ann").tab("second"), "ann");
+        CallPage second = new CallPage(annsBrowser.tab("second"), "ann");
         second.open(link("ann"), DEADLINE);
         second.clickJoin();
         JsonNode refused = second.awaitState("duplicate", DEADLINE);
@@ -242,9 +249,8 @@ class CallE2ETest {
 
     @Test
     void publishingIntoTheRoomWithoutItsTokenIsRefusedWhileTheCallGoesOn() throws Exception {
-        ChromiumPlayer dansBrowser = BROWSERS.get("dan");
         // No token: the join screen asks for one; joining without it is refused with 4401.
-        CallPage anonymous = new CallPage(dansBrowser.tab("anonymous"), "zed");
+        CallPage anonymous = new CallPage(annsBrowser.tab("anonymous"), "zed");
         anonymous.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", null, SIZE, FPS), DEADLINE);
         anonymous.clickJoin();
         assertThat(anonymous.awaitState("unauthorized", DEADLINE).path("closeCode").asInt()).isEqualTo(4401);
@@ -252,7 +258,7 @@ class CallE2ETest {
                 DEADLINE);
         anonymous.tab().close();
         // Another room's token: 4403.
-        CallPage stranger = new CallPage(dansBrowser.tab("stranger"), "zed");
+        CallPage stranger = new CallPage(annsBrowser.tab("stranger"), "zed");
         stranger.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS), DEADLINE);
         stranger.clickJoin();
         assertThat(stranger.awaitState("forbidden", DEADLINE).path("closeCode").asInt()).isEqualTo(4403);

@@ -61,6 +61,10 @@ public final class CallBench implements Callable<Integer> {
             description = "Seconds between everyone playing and the measurement (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
+    @Option(names = "--shared-browser",
+            description = "All participants as tabs of one browser (lighter; CPU per page is then its share), not one each.")
+    boolean sharedBrowser;
+
     @Option(names = "--page-options", defaultValue = "",
             description = "More of the call page's options, e.g. video=webcodecs or latency=20-400 (default: none).")
     String pageOptions;
@@ -80,7 +84,7 @@ public final class CallBench implements Callable<Integer> {
         }
         String command = "bench/run call --participants " + join(participants) + " --sizes " + String.join(",", sizes) + " --fps " + fps
                 + " --seconds " + seconds + " --repeats " + repeats + " --warmup " + warmUpSeconds
-                + (pageOptions.isEmpty() ? "" : " --page-options " + pageOptions);
+                + (sharedBrowser ? " --shared-browser" : "") + (pageOptions.isEmpty() ? "" : " --page-options " + pageOptions);
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
@@ -105,11 +109,18 @@ public final class CallBench implements Callable<Integer> {
                     Map<String, ChromiumPlayer> browsers = new LinkedHashMap<>();
                     List<Map<String, Object>> runs = new ArrayList<>();
                     try {
+                        ChromiumPlayer shared = null;
                         for (int i = 0; i < n; i++) {
+                            if (shared != null) {
+                                browsers.put(NAMES.get(i), shared);
+                                continue;
+                            }
                             Path camera = CallMedia.camera(media, width, height, fps, (i + 1) * 100_000L);
                             Path log = Path.of("bench", "target", "call-chromium-" + i + ".log");
-                            browsers.put(NAMES.get(i), ChromiumPlayer.launch(webPlayer, log,
-                                    ChromiumPlayer.Options.defaults().withFakeMedia(camera, microphone)));
+                            ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, log,
+                                    ChromiumPlayer.Options.defaults().withFakeMedia(camera, microphone));
+                            browsers.put(NAMES.get(i), browser);
+                            shared = sharedBrowser ? browser : null;
                         }
                         for (int r = 0; r < repeats; r++) {
                             String room = String.format(Locale.ROOT, "bench-%dp-%d-r%d", n, height, r + 1);
@@ -119,11 +130,20 @@ public final class CallBench implements Callable<Integer> {
                                 links.put(p, CallPage.link("http://127.0.0.1:" + relay.port(), room, p, token, size, fps, pageOptions));
                             }
                             System.out.printf(Locale.ROOT, " run %d/%d (room %s)%n", r + 1, repeats, room);
-                            runs.add(CallRun.measure(links, browsers, relay.config().clock(), arrivals, room, seconds,
-                                    Duration.ofSeconds(warmUpSeconds)));
+                            try {
+                                runs.add(CallRun.measure(links, browsers, relay.config().clock(), arrivals, room, seconds,
+                                        Duration.ofSeconds(warmUpSeconds)));
+                            } catch (IllegalStateException failed) {
+                                // A call that never settled (a page that stopped answering on an overloaded machine) is
+                                // reported as such; the configurations after it still run, in fresh browsers.
+                                System.out.println(" run failed: " + failed.getMessage().lines().findFirst().orElse(""));
+                                runs.add(Map.of("room", room, "failed", failed.getMessage().lines().findFirst().orElse(""),
+                                        "loadAverageAfter", MachineInfo.loadAverage()));
+                                break;
+                            }
                         }
                     } finally {
-                        browsers.values().forEach(ChromiumPlayer::close);
+                        browsers.values().stream().distinct().forEach(ChromiumPlayer::close);
                     }
                     Map<String, Object> configuration = new LinkedHashMap<>();
                     configuration.put("participants", n);

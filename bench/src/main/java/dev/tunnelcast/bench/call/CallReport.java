@@ -32,9 +32,9 @@ public final class CallReport {
     /** Writes {@code call.md} and {@code call-latency.png} next to {@code call.json}. */
     public static Path write(Path results) throws IOException {
         JsonNode root = new ObjectMapper().readTree(results.resolve("call.json").toFile());
-        StringBuilder summary = new StringBuilder("| participants | size | glass-to-glass p50 | p95 | mouth-to-ear p50 | p95"
+        StringBuilder summary = new StringBuilder("| participants | size | runs | glass-to-glass p50 | p95 | mouth-to-ear p50 | p95"
                 + " | beeps matched | A/V offset | player's A/V | frames shown/s | renderer CPU per page, cores"
-                + " | browser CPU per page, cores | other processes, cores |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                + " | browser CPU per page, cores | other processes, cores |\n|--:|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         StringBuilder breakdown = new StringBuilder("| participants | size | video: capture → encoded | encoded → relay"
                 + " | relay → shown | audio: capture → encoded | encoded → relay | relay → heard | of which jitter buffer (target)"
                 + " | output device | rest | audio concealed % |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -57,8 +57,11 @@ public final class CallReport {
                     matched += d.path("mouthToEarMs").path("samples").asLong();
                 }
             }
-            summary.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %s | %s | %s |%n", n, size,
-                    g2g50.format(0), g2g95.format(0), m2e50.format(0), m2e95.format(0), matched, heard,
+            long failed = runs.stream().filter(r -> r.has("failed")).count();
+            String measured = failed == 0 ? String.valueOf(runs.size())
+                    : String.format(Locale.ROOT, "%d of %d (%d never settled)", runs.size() - failed, runs.size(), failed);
+            summary.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %s | %s | %s |%n",
+                    n, size, measured, g2g50.format(0), g2g95.format(0), m2e50.format(0), m2e95.format(0), matched, heard,
                     overDirections(runs, d -> d.path("avOffsetMs").asDouble(Double.NaN)).format(0),
                     overDirections(runs, d -> d.path("playerAvOffsetMs").asDouble(Double.NaN)).format(0),
                     overDirections(runs, d -> d.path("framesShownPerSecond").asDouble(Double.NaN)).format(0),

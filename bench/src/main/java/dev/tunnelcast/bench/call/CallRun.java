@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One measured call: every participant's page (one browser each) opens the call link and
- * joins; once every page shows and hears every other, a warm-up, then {@code seconds} of
+ * One measured call: every participant's page (a tab of its own browser, or of one shared
+ * browser) opens the call link and joins; once every page shows and hears every other, a warm-up, then {@code seconds} of
  * polling every page once a second; then everyone leaves. The result has one entry per
  * direction (publisher → viewer: glass-to-glass from the stamps, mouth-to-ear from the
  * beeps, the A/V offset, and where the time went as far as the figures say) and one per
@@ -38,14 +38,14 @@ final class CallRun {
 
     /**
      * @param links the call link of each participant (by participant id)
-     * @param browsers each participant's browser
+     * @param browsers each participant's browser (the same one for all when they share it)
      */
     static Map<String, Object> measure(Map<String, String> links, Map<String, ChromiumPlayer> browsers, RelayClock relayClock,
                                        RelayArrivals arrivals, String room, int seconds, Duration warmUp) throws InterruptedException {
         List<String> participants = List.copyOf(links.keySet());
         Map<String, CallPage> pages = new LinkedHashMap<>();
         for (String p : participants) {
-            CallPage page = new CallPage(browsers.get(p).tab("main"), p);
+            CallPage page = new CallPage(browsers.get(p).tab(p), p);
             page.open(links.get(p), JOIN_DEADLINE);
             page.join(JOIN_DEADLINE);
             pages.put(p, page);
@@ -78,6 +78,9 @@ final class CallRun {
         for (String p : participants) {
             pages.get(p).leave(JOIN_DEADLINE);
         }
+        // With one browser for all, its renderers' CPU is shared out: per page, the average.
+        boolean shared = browsers.values().stream().distinct().count() < participants.size();
+        double sharedBy = shared ? participants.size() : 1;
 
         List<Map<String, Object>> directions = new ArrayList<>();
         for (String from : participants) {
@@ -91,8 +94,8 @@ final class CallRun {
         for (String p : participants) {
             Map<String, Object> page = new LinkedHashMap<>();
             page.put("participant", p);
-            page.put("rendererCores", round((cpuAfter.get(p)[0] - cpuBefore.get(p)[0]) / wallSeconds, 3));
-            page.put("browserCores", round((cpuAfter.get(p)[1] - cpuBefore.get(p)[1]) / wallSeconds, 3));
+            page.put("rendererCores", round((cpuAfter.get(p)[0] - cpuBefore.get(p)[0]) / wallSeconds / sharedBy, 3));
+            page.put("browserCores", round((cpuAfter.get(p)[1] - cpuBefore.get(p)[1]) / wallSeconds / sharedBy, 3));
             JsonNode publisher = samples.lastPublisher(p);
             if (publisher != null) {
                 page.put("videoCodec", publisher.path("videoCodec").asText());
@@ -104,6 +107,7 @@ final class CallRun {
         }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("room", room);
+        run.put("sharedBrowser", shared);
         run.put("measuredSeconds", round(wallSeconds, 1));
         run.put("otherProcessesCores", round(foreignCores, 2));
         run.put("loadAverageAfter", MachineInfo.loadAverage());

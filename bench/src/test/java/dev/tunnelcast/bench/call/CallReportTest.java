@@ -26,7 +26,7 @@ class CallReportTest {
         String text = Files.readString(md);
         assertThat(text).startsWith("## ").contains("`bench/run call --seconds 5`")
                 // g2g p50: runs 90 and 100 → 95 (90–100); p95: 130, 170 → 150; m2e p50: 105, 140 → 123.
-                .contains("| 2 | 640x360 | 95 (90–100) | 150 (130–170) | 123 (105–140) |")
+                .contains("| 2 | 640x360 | 2 | 95 (90–100) | 150 (130–170) | 123 (105–140) |")
                 .contains("| 640x360 | ann → bob | 85 (80–90) | 140 (120–160) | 115 (100–130) |")
                 .contains("**Headline:** two participants at 640x360: glass-to-glass p50 95 ms, p95 150 ms (goal 100/150),"
                         + " mouth-to-ear p50 123 ms (goal 120): **goal not met**.");
