@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,15 +32,25 @@ class SegmentRepairFuzzTest {
     static Path archive;
     private static SegmentIndex index;
     private static SegmentRepair repair;
+    private static int ffmpegLogLevel;
     private static final SegmentInfo UNFINISHED = new SegmentInfo("20261202T000000Z-0001", "fuzz", "s1",
             SegmentInfo.State.RECORDING, SegmentInfo.Handoff.NOT_REQUIRED, 1_790_000_000_000_000L,
             1_790_000_000_000_000L, 0, 0, List.of("avc1.64000D", "opus"), 0, 0, null);
 
     @BeforeAll
     static void openIndex() throws IOException {
+        // FFmpeg's demuxer reports every damaged box on stderr, several lines per input (hundreds
+        // of MB in a long run); what this test checks is what repair returns and leaves on disk.
+        ffmpegLogLevel = avutil.av_log_get_level();
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET);
         index = SegmentIndex.load(archive);
         Files.createDirectories(index.streamDirectory("fuzz"));
         repair = new SegmentRepair(index, new ArchiveMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterAll
+    static void restoreFfmpegLogLevel() {
+        avutil.av_log_set_level(ffmpegLogLevel);
     }
 
     @FuzzTest(maxDuration = "30s")
