@@ -10,8 +10,8 @@
 //           · closeTab · quit
 // Every command but quit takes an optional `tab` (default "main"): one browser can hold several
 // pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
-// A command's `id`, if given, comes back in its answer: a caller that gave up waiting can tell a
-// late answer from the next one.
+// Commands run concurrently (one tab's wait does not hold up another's); a command's `id`, if
+// given, comes back in its answer, which is how the caller matches answers to commands.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -287,12 +287,14 @@ const quit = async () => {
   rmSync(home, { recursive: true, force: true });
 };
 
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) {
-  if (!line.trim()) continue;
+/**
+ * Runs one command and writes its answer. Commands run at once, not one after another: a call's
+ * tabs are waited on together, and one tab's long waitUntil must not hold up another tab's click.
+ * @param {string} line
+ */
+const run = async (line) => {
   /** @type {{ cmd: string, id?: number } & Record<string, unknown>} */
   const { cmd, id, ...args } = JSON.parse(line);
-  if (cmd === 'quit') break;
   try {
     if (!Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${cmd}`);
     // The caller (the Java tests' BrowserDriver) sends each command the arguments it documents.
@@ -301,5 +303,12 @@ for await (const line of lines) {
   } catch (e) {
     process.stdout.write(JSON.stringify({ ok: false, id, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
   }
+};
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  if (JSON.parse(line).cmd === 'quit') break;
+  void run(line);
 }
 await quit();

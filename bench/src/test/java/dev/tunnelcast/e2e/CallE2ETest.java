@@ -84,6 +84,8 @@ class CallE2ETest {
     private static Path work;
     private static Relay relay;
     private static ImpairmentProxy annsNetwork;
+    /** Cat's and dan's own ways to the relay (clean TCP proxies): each tab of ann's browser reaches the relay at its own address. */
+    private static final List<ImpairmentProxy> TAB_NETWORKS = new ArrayList<>();
     private static Tinyproxy tinyproxy;
     /** Ann's browser (her tab, cat's, dan's and the extra tabs) and bob's (behind tinyproxy). */
     private static ChromiumPlayer annsBrowser;
@@ -108,8 +110,15 @@ class CallE2ETest {
         tinyproxy = Tinyproxy.start(work, "alice", "s3cret", 40);
         ORIGINS.put("ann", "http://127.0.0.1:" + annsNetwork.port());
         ORIGINS.put("bob", "https://127.0.0.1:" + relay.tlsPort());
-        ORIGINS.put("cat", "http://127.0.0.1:" + relay.port());
-        ORIGINS.put("dan", "http://127.0.0.1:" + relay.port());
+        // Chromium lets one WebSocket per address be in its handshake at a time: a tab whose handshake stalled (its page
+        // starved of CPU) held up every other tab's sockets to the same address (dan's publisher never connected in 90 s).
+        // People's tabs in a call do share an address; here each participant gets its own so one stalled page fails alone.
+        for (String p : List.of("cat", "dan")) {
+            ImpairmentProxy network = ImpairmentProxy.start(relay.port(), LinkProfile.clean(), LinkProfile.clean());
+            TAB_NETWORKS.add(network);
+            ORIGINS.put(p, "http://127.0.0.1:" + network.port());
+        }
+        ORIGINS.put("refused", "http://127.0.0.1:" + relay.port());
 
         // Two browsers, not four: four headless Chromiums in one call took this 2-core machine's every cycle (a page
         // answered nothing for minutes); tabs of one browser share its GPU, audio and network processes.
@@ -169,6 +178,7 @@ class CallE2ETest {
         if (annsNetwork != null) {
             annsNetwork.close();
         }
+        TAB_NETWORKS.forEach(ImpairmentProxy::close);
         if (relay != null) {
             relay.close();
         }
@@ -202,7 +212,7 @@ class CallE2ETest {
         // A fifth participant (a token for any participant of the room, no participant id in the link: the page
         // makes one from the name) finds the room full: 4430 on that page, nothing changes for the four.
         CallPage eve = new CallPage(annsBrowser.tab("eve"), "eve");
-        eve.open(ORIGINS.get("dan") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM) + "#/call/" + ROOM,
+        eve.open(ORIGINS.get("refused") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM) + "#/call/" + ROOM,
                 DEADLINE);
         eve.clickJoin();
         JsonNode refused = eve.awaitState("room-full", DEADLINE);
@@ -251,7 +261,7 @@ class CallE2ETest {
     void publishingIntoTheRoomWithoutItsTokenIsRefusedWhileTheCallGoesOn() throws Exception {
         // No token: the join screen asks for one; joining without it is refused with 4401.
         CallPage anonymous = new CallPage(annsBrowser.tab("anonymous"), "zed");
-        anonymous.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", null, SIZE, FPS), DEADLINE);
+        anonymous.open(CallPage.link(ORIGINS.get("refused"), ROOM, "zed", null, SIZE, FPS), DEADLINE);
         anonymous.clickJoin();
         assertThat(anonymous.awaitState("unauthorized", DEADLINE).path("closeCode").asInt()).isEqualTo(4401);
         anonymous.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('needs a join token')",
@@ -259,7 +269,7 @@ class CallE2ETest {
         anonymous.tab().close();
         // Another room's token: 4403.
         CallPage stranger = new CallPage(annsBrowser.tab("stranger"), "zed");
-        stranger.open(CallPage.link(ORIGINS.get("dan"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS), DEADLINE);
+        stranger.open(CallPage.link(ORIGINS.get("refused"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS), DEADLINE);
         stranger.clickJoin();
         assertThat(stranger.awaitState("forbidden", DEADLINE).path("closeCode").asInt()).isEqualTo(4403);
         stranger.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('does not let you join')",

@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,14 +31,15 @@ public final class ChromiumPlayer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Put in the answers when the driver's output ends. */
+    /** What a command gets when the driver's output ends. */
     private static final String EXITED = "the Chromium driver exited (see its log)";
 
     private final Process node;
-    /** The driver's answer lines, read by one thread: an answer that comes after its command timed out is skipped by id. */
-    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    /** Commands sent and not yet answered, by id: the driver runs commands at once and answers each when it is done. */
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final OutputStream commands;
     private final AtomicLong commandIds = new AtomicLong();
+    private volatile boolean exited;
 
     private ChromiumPlayer(Process node) {
         this.node = node;
@@ -44,15 +47,29 @@ public final class ChromiumPlayer implements AutoCloseable {
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    answers.add(line);
+                    JsonNode answer = parse(line);
+                    CompletableFuture<JsonNode> waiting = pending.remove(answer.path("id").asLong());
+                    if (waiting != null) { // else the late answer of a command whose caller gave up
+                        waiting.complete(answer);
+                    }
                 }
             } catch (IOException ended) {
                 // the driver is gone
             }
-            answers.add(EXITED);
+            exited = true;
+            pending.values().forEach(waiting -> waiting.completeExceptionally(new IllegalStateException(EXITED)));
         }, "chromium-driver-answers");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** An answer line; anything else on the driver's output (a stray log line) matches no command. */
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException notJson) {
+            return JSON.createObjectNode();
+        }
     }
 
     /**
@@ -182,53 +199,57 @@ public final class ChromiumPlayer implements AutoCloseable {
         }
     }
 
-    /** Sends one command and waits for its answer; a failed command throws with the driver's error. */
-    public synchronized JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
+    /**
+     * Sends one command and waits for its answer; a failed command throws with the driver's error.
+     * Callers on several threads are served at once (the driver runs their commands concurrently).
+     */
+    public JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
         return answer(send(cmd, args), cmd, timeout);
     }
 
-    /** Sends a command; returns its id, which the driver puts in the answer. */
-    private long send(String cmd, Map<String, ?> args) {
+    /** Sends a command; returns what will hold its answer. */
+    private Sent send(String cmd, Map<String, ?> args) {
         long id = commandIds.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        if (exited) {
+            answer.completeExceptionally(new IllegalStateException(EXITED));
+        }
         ObjectNode message = JSON.valueToTree(args);
         message.put("cmd", cmd);
         message.put("id", id);
         try {
-            commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
-            commands.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return id;
-    }
-
-    private JsonNode answer(long id, String cmd, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                String line = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new IllegalStateException(cmd + " got no answer within " + timeout);
-                }
-                if (line.equals(EXITED)) {
-                    answers.add(EXITED); // for the next caller too
-                    throw new IllegalStateException(EXITED);
-                }
-                JsonNode answer = JSON.readTree(line);
-                if (answer.path("id").asLong() != id) {
-                    continue; // the late answer of a command that timed out
-                }
-                if (!answer.path("ok").asBoolean()) {
-                    throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
-                }
-                return answer;
+            synchronized (commands) {
+                commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+                commands.flush();
             }
         } catch (IOException e) {
+            pending.remove(id);
             throw new UncheckedIOException(e);
+        }
+        return new Sent(id, answer);
+    }
+
+    private record Sent(long id, CompletableFuture<JsonNode> answer) {}
+
+    private JsonNode answer(Sent sent, String cmd, Duration timeout) {
+        JsonNode answer;
+        try {
+            answer = sent.answer().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.remove(sent.id());
+            throw new IllegalStateException(cmd + " got no answer within " + timeout);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
         } catch (InterruptedException e) {
+            pending.remove(sent.id());
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        if (!answer.path("ok").asBoolean()) {
+            throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
+        }
+        return answer;
     }
 
     public void open(String url) {
@@ -271,10 +292,10 @@ public final class ChromiumPlayer implements AutoCloseable {
      * delay, so that the recording has started). The answer has {@code changes} and {@code last}.
      */
     public JsonNode watchWhile(Duration duration, Runnable action) throws InterruptedException {
-        long id = send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
+        Sent watch = send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
         Thread.sleep(300);
         action.run();
-        return answer(id, "watch", duration.plusSeconds(20));
+        return answer(watch, "watch", duration.plusSeconds(20));
     }
 
     /** Clears the player's latency and A/V windows: the percentiles cover what follows. */
