@@ -49,7 +49,8 @@ import picocli.CommandLine;
  * Ann, cat and dan are tabs of one browser, bob has the other. The participants reach the
  * relay as people do: ann through a TCP proxy this test controls (to cut her connections),
  * bob over wss with a self-signed certificate through a real tinyproxy that wants a password,
- * cat and dan directly.
+ * cat and dan each through a clean TCP proxy of their own (one address per participant: see
+ * {@link #start()}), the refused pages directly.
  *
  * <p>Ann and bob are in the call for the whole class (every test leaves it so); each test
  * checks they still see and hear each other. What is checked: every page shows every other
@@ -239,48 +240,37 @@ class CallE2ETest {
     }
 
     @Test
-    void aSecondTabOfTheSameParticipantIsRefusedWith4409AndTheFirstGoesOn() throws Exception {
-        JsonNode before = page("ann").stats();
-        CallPage second = new CallPage(annsBrowser.tab("second"), "ann");
-        second.open(link("ann"), DEADLINE);
-        second.clickJoin();
-        JsonNode refused = second.awaitState("duplicate", DEADLINE);
-        assertThat(refused.path("closeCode").asInt()).isEqualTo(4409);
-        second.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('already in this call')",
-                DEADLINE);
-        second.tab().screenshot(ARTIFACTS.resolve("call-second-tab.png"));
-        second.tab().close();
-        seeAndHearEachOther(List.of("ann", "bob"), 5, 1);
-        JsonNode after = page("ann").stats();
-        assertThat(after.path("state").asText()).isEqualTo("in-call");
-        assertThat(after.path("connections").asInt()).as("the first tab kept its connection")
-                .isEqualTo(before.path("connections").asInt());
-    }
-
-    @Test
-    void publishingIntoTheRoomWithoutItsTokenIsRefusedWhileTheCallGoesOn() throws Exception {
-        // No token: the join screen asks for one; joining without it is refused with 4401.
-        CallPage anonymous = new CallPage(annsBrowser.tab("anonymous"), "zed");
-        anonymous.open(CallPage.link(ORIGINS.get("refused"), ROOM, "zed", null, SIZE, FPS), DEADLINE);
-        anonymous.clickJoin();
-        assertThat(anonymous.awaitState("unauthorized", DEADLINE).path("closeCode").asInt()).isEqualTo(4401);
-        anonymous.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('needs a join token')",
-                DEADLINE);
-        anonymous.tab().close();
-        // Another room's token: 4403.
-        CallPage stranger = new CallPage(annsBrowser.tab("stranger"), "zed");
-        stranger.open(CallPage.link(ORIGINS.get("refused"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS), DEADLINE);
-        stranger.clickJoin();
-        assertThat(stranger.awaitState("forbidden", DEADLINE).path("closeCode").asInt()).isEqualTo(4403);
-        stranger.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('does not let you join')",
-                DEADLINE);
-        stranger.tab().close();
+    void refusalsNoTokenAnotherRoomsTokenAndASecondTabOfTheSameParticipantAreShownWhileTheCallGoesOn() throws Exception {
+        int annsConnections = page("ann").stats().path("connections").asInt();
+        // The three refused pages at once (tabs of ann's browser): no token (the join screen asks for one; joining
+        // without it is 4401), another room's token (4403), ann's own link in a second tab (4409).
+        record Refused(String tab, String participant, String link, String state, int code, String says) {}
+        List<Refused> refusals = List.of(
+                new Refused("anonymous", "zed", CallPage.link(ORIGINS.get("refused"), ROOM, "zed", null, SIZE, FPS),
+                        "unauthorized", 4401, "needs a join token"),
+                new Refused("stranger", "zed", CallPage.link(ORIGINS.get("refused"), ROOM, "zed", joinToken("elsewhere", "zed"), SIZE, FPS),
+                        "forbidden", 4403, "does not let you join"),
+                new Refused("second", "ann", link("ann"), "duplicate", 4409, "already in this call"));
+        inParallel(refusals.stream().map(Refused::tab).toList(), tab -> {
+            Refused r = refusals.stream().filter(x -> x.tab().equals(tab)).findFirst().orElseThrow();
+            CallPage page = new CallPage(annsBrowser.tab(r.tab()), r.participant());
+            page.open(r.link(), DEADLINE);
+            page.clickJoin();
+            assertThat(page.awaitState(r.state(), DEADLINE).path("closeCode").asInt()).as(r.tab()).isEqualTo(r.code());
+            page.tab().waitUntil("document.querySelector('.tc-call-end .tc-message-text')?.textContent.includes('" + r.says() + "')",
+                    DEADLINE);
+            page.tab().screenshot(ARTIFACTS.resolve("call-refused-" + r.tab() + ".png"));
+            page.tab().close();
+            return r;
+        });
         seeAndHearEachOther(List.of("ann", "bob"), 5, 1);
         for (String p : List.of("ann", "bob")) {
             JsonNode s = page(p).stats();
+            assertThat(s.path("state").asText()).isEqualTo("in-call");
             assertThat(s.path("members").asInt()).isEqualTo(2);
             assertThat(CallPage.tile(s, "zed")).isEmpty();
         }
+        assertThat(page("ann").stats().path("connections").asInt()).as("ann's first tab kept its connection").isEqualTo(annsConnections);
     }
 
     @Test
@@ -482,7 +472,7 @@ class CallE2ETest {
         });
     }
 
-    /** Runs {@code step} for each participant at once (each in its own browser); the first failure is thrown. */
+    /** Runs {@code step} for each participant (or tab) at once; the first failure is thrown. */
     private static <T> List<T> inParallel(List<String> participants, Function<String, T> step) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(participants.size());
         try {
