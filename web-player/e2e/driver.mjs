@@ -3,7 +3,7 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
+// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?, timeoutMs?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console
@@ -101,9 +101,10 @@ const commands = {
    * runs (as in a browser without them); workers keep their own globals, so the player must
    * notice on the main thread. withoutGlobals: more names deleted the same way
    * (`MediaStreamTrackProcessor`: the publisher's fallback).
-   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[], tab?: string }} args
+   * timeoutMs: how long the page may take to load (playwright's 30 s by default; a busy machine needs more).
+   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[], timeoutMs?: number, tab?: string }} args
    */
-  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [], tab = 'main' }) {
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [], timeoutMs = 30_000, tab = 'main' }) {
     await tabs.get(tab)?.page.close();
     const opened = await context.newPage();
     /** @type {string[]} */
@@ -120,7 +121,7 @@ const commands = {
       if (consoleLines.length > 200) consoleLines.shift();
     });
     opened.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-    await opened.goto(url, { waitUntil: 'load' });
+    await opened.goto(url, { waitUntil: 'load', timeout: timeoutMs });
     return { audioDecoderInPage: await opened.evaluate(() => typeof globalThis.AudioDecoder) };
   },
   /** @param {{ states: string[], timeoutMs: number, minFrames?: number, tab?: string }} args */

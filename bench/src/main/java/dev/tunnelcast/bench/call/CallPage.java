@@ -47,7 +47,7 @@ public final class CallPage {
 
     /** Opens the link and waits until the join screen lets the person join. */
     public CallPage open(String link, Duration timeout) {
-        tab.open(link);
+        tab.open(link, timeout);
         tab.waitUntil("(() => { const b = document.querySelector('.tc-call-join-button'); return b !== null && !b.disabled; })()",
                 timeout);
         return this;

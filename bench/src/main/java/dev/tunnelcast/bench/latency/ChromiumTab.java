@@ -35,7 +35,12 @@ public final class ChromiumTab {
 
     /** Opens {@code url} in this tab, anew if it had a page. */
     public void open(String url) {
-        call("open", Map.of("url", url), Duration.ofSeconds(60));
+        open(url, Duration.ofSeconds(30));
+    }
+
+    /** Opens {@code url} in this tab, anew if it had a page; the page may take {@code timeout} to load. */
+    public void open(String url, Duration timeout) {
+        call("open", Map.of("url", url, "timeoutMs", timeout.toMillis()), timeout.plusSeconds(10));
     }
 
     /** Polls a JavaScript expression in the page until it is truthy; returns its value. */
