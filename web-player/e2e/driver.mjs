@@ -45,6 +45,8 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
+// The browser is up: one line without an id says so (a caller may wait for it before its first command).
+process.stdout.write(JSON.stringify({ ready: true }) + '\n');
 /** @typedef {import('../src/main.js').TunnelcastGlobal} TunnelcastGlobal */
 /** @typedef {import('../src/stats/player-stats.js').PlayerStats} PlayerStats */
 /** @typedef {import('../src/publish/messages.js').PublisherStats} PublisherStats */

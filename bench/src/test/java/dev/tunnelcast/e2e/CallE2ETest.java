@@ -73,7 +73,7 @@ class CallE2ETest {
     private static final String ROOM = "standup";
     private static final String SIZE = "320x180";
     private static final int FPS = 15;
-    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "call-e2e-" + System.nanoTime();
     /**

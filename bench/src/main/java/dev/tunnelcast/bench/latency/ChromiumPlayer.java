@@ -33,6 +33,8 @@ public final class ChromiumPlayer implements AutoCloseable {
 
     /** What a command gets when the driver's output ends. */
     private static final String EXITED = "the Chromium driver exited (see its log)";
+    /** How long Chromium may take to start. */
+    private static final Duration BROWSER_START = Duration.ofMinutes(3);
 
     private final Process node;
     /** Commands sent and not yet answered, by id: the driver runs commands at once and answers each when it is done. */
@@ -40,6 +42,8 @@ public final class ChromiumPlayer implements AutoCloseable {
     private final OutputStream commands;
     private final AtomicLong commandIds = new AtomicLong();
     private volatile boolean exited;
+    /** Completed when the driver says its browser is up (or the driver exited). */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private ChromiumPlayer(Process node) {
         this.node = node;
@@ -48,6 +52,10 @@ public final class ChromiumPlayer implements AutoCloseable {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                     JsonNode answer = parse(line);
+                    if (answer.path("ready").asBoolean()) {
+                        ready.complete(null);
+                        continue;
+                    }
                     CompletableFuture<JsonNode> waiting = pending.remove(answer.path("id").asLong());
                     if (waiting != null) { // else the late answer of a command whose caller gave up
                         waiting.complete(answer);
@@ -57,6 +65,7 @@ public final class ChromiumPlayer implements AutoCloseable {
                 // the driver is gone
             }
             exited = true;
+            ready.complete(null);
             pending.values().forEach(waiting -> waiting.completeExceptionally(new IllegalStateException(EXITED)));
         }, "chromium-driver-answers");
         reader.setDaemon(true);
@@ -159,7 +168,27 @@ public final class ChromiumPlayer implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("TUNNELCAST_AUTOPLAY", autoplayAllowed ? "allowed" : "blocked");
         pb.environment().putAll(env);
-        return new ChromiumPlayer(pb.start());
+        ChromiumPlayer browser = new ChromiumPlayer(pb.start());
+        browser.awaitReady();
+        return browser;
+    }
+
+    /**
+     * Waits until the browser has started, so that a first command's deadline is not spent on
+     * Chromium's start (minutes on a 2-core machine at a load average of 50).
+     */
+    private void awaitReady() throws IOException {
+        try {
+            ready.get(BROWSER_START.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new IOException("Chromium did not start within " + BROWSER_START);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** Another tab of this browser (opened by its {@link ChromiumTab#open}); "main" is the one the other methods use. */
