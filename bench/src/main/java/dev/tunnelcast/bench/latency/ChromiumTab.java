@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public final class ChromiumTab {
 
-    private static final Duration COMMAND = Duration.ofSeconds(30);
+    /** A starved page (load average 50 on 2 cores) has taken more than 30 s to answer an evaluate. */
+    private static final Duration COMMAND = Duration.ofSeconds(120);
     private static final Duration CLICK = Duration.ofSeconds(30);
 
     private final ChromiumPlayer browser;
