@@ -3,10 +3,15 @@
 // benchmark. Speaks line-delimited JSON: one command per stdin line, one answer per stdout
 // line ({ ok: true, ... } or { ok: false, error }). Logs go to stderr.
 //
-// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
+// Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?, timeoutMs?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
 //           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
-//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console · quit
+//           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console
+//           · closeTab · quit
+// Every command but quit takes an optional `tab` (default "main"): one browser can hold several
+// pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
+// Commands run concurrently (one tab's wait does not hold up another's); a command's `id`, if
+// given, comes back in its answer, which is how the caller matches answers to commands.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +28,10 @@ const fakeAudio = process.env.TUNNELCAST_FAKE_AUDIO ?? '';
 const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
   ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : [])] : [];
+// TUNNELCAST_PROXY=http://user:password@host:port sends every request, loopback included, through that proxy
+// (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
+const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
+const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
 const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
@@ -31,39 +40,57 @@ const context = await chromium.launchPersistentContext(join(home, 'profile'), {
   headless: true,
   env,
   viewport: { width: 1280, height: 800 },
+  ...(proxy ? { proxy } : {}),
+  ignoreHTTPSErrors,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
+// The browser is up: one line without an id says so (a caller may wait for it before its first command).
+process.stdout.write(JSON.stringify({ ready: true }) + '\n');
 /** @typedef {import('../src/main.js').TunnelcastGlobal} TunnelcastGlobal */
 /** @typedef {import('../src/stats/player-stats.js').PlayerStats} PlayerStats */
 /** @typedef {import('../src/publish/messages.js').PublisherStats} PublisherStats */
 
-/** @type {import('playwright-core').Page | null} */
-let page = null;
-/** @type {string[]} */
-const consoleLines = [];
+/** @typedef {{ page: import('playwright-core').Page, consoleLines: string[] }} Tab */
+/** @type {Map<string, Tab>} the open tabs by name */
+const tabs = new Map();
 
-/** The open page; every command but `open` needs one. */
-const openPage = () => {
-  if (!page) throw new Error('no page: send open first');
-  return page;
+/**
+ * The proxy option of `TUNNELCAST_PROXY` (its user and password apart), or null.
+ * @param {string} value @returns {{ server: string, username?: string, password?: string } | null}
+ */
+function proxyOption(value) {
+  if (!value) return null;
+  const url = new URL(value);
+  const server = `${url.protocol}//${url.host}`;
+  return url.username ? { server, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : { server };
+}
+
+/** The tab's open page and console; every command but `open` needs one. @param {string} [name] */
+const tabOf = (name = 'main') => {
+  const tab = tabs.get(name);
+  if (!tab) throw new Error(`no page in tab ${name}: send open first`);
+  return tab;
 };
+/** @param {string} [name] */
+const openPage = (name) => tabOf(name).page;
 /**
  * The running player's or publisher's figures (non-finite numbers as null, as JSON has them), or
  * null. Functions given to evaluate() run in the page: they cannot call helpers of this file.
+ * @param {string} [tab]
  */
-const stats = () => openPage().evaluate(() => {
+const stats = (tab) => openPage(tab).evaluate(() => {
   const s = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.stats;
   return s ? /** @type {PlayerStats | PublisherStats} */ (JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)))) : null;
 });
-/** The player's figures, or null on a page without a player (the stream list, the publish page). */
-const playerStats = async () => {
-  const s = await stats();
+/** The player's figures, or null on a page without a player (the stream list, the publish page). @param {string} [tab] */
+const playerStats = async (tab) => {
+  const s = await stats(tab);
   return s && 'framesShown' in s ? s : null;
 };
-/** The player's figures, for the commands that sample a playing player. */
-const requirePlayerStats = async () => {
-  const s = await playerStats();
+/** The player's figures, for the commands that sample a playing player. @param {string} [tab] */
+const requirePlayerStats = async (tab) => {
+  const s = await playerStats(tab);
   if (!s) throw new Error('no player on the page');
   return s;
 };
@@ -76,15 +103,18 @@ const commands = {
    * runs (as in a browser without them); workers keep their own globals, so the player must
    * notice on the main thread. withoutGlobals: more names deleted the same way
    * (`MediaStreamTrackProcessor`: the publisher's fallback).
-   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[] }} args
+   * timeoutMs: how long the page may take to load (playwright's 30 s by default; a busy machine needs more).
+   * @param {{ url: string, withoutWebCodecsAudio?: boolean, withoutGlobals?: string[], timeoutMs?: number, tab?: string }} args
    */
-  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [] }) {
-    if (page) await page.close();
-    page = await context.newPage();
-    const opened = page;
+  async open({ url, withoutWebCodecsAudio = false, withoutGlobals = [], timeoutMs = 30_000, tab = 'main' }) {
+    await tabs.get(tab)?.page.close();
+    const opened = await context.newPage();
+    /** @type {string[]} */
+    const consoleLines = [];
+    tabs.set(tab, { page: opened, consoleLines });
     const removed = [...(withoutWebCodecsAudio ? ['AudioDecoder', 'AudioEncoder', 'AudioData', 'EncodedAudioChunk'] : []), ...withoutGlobals];
     if (removed.length) {
-      await page.addInitScript((names) => {
+      await opened.addInitScript((names) => {
         for (const name of names) Reflect.deleteProperty(globalThis, name);
       }, removed);
     }
@@ -93,42 +123,46 @@ const commands = {
       if (consoleLines.length > 200) consoleLines.shift();
     });
     opened.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-    await opened.goto(url, { waitUntil: 'load' });
+    await opened.goto(url, { waitUntil: 'load', timeout: timeoutMs });
     return { audioDecoderInPage: await opened.evaluate(() => typeof globalThis.AudioDecoder) };
   },
-  /** @param {{ states: string[], timeoutMs: number, minFrames?: number }} args */
-  async waitFor({ states, timeoutMs, minFrames = 0 }) {
+  /** @param {{ states: string[], timeoutMs: number, minFrames?: number, tab?: string }} args */
+  async waitFor({ states, timeoutMs, minFrames = 0, tab = 'main' }) {
     const start = Date.now();
     /** @type {PlayerStats | null} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await playerStats();
+      last = await playerStats(tab);
       if (last && states.includes(last.state) && last.framesShown >= minFrames) return { elapsedMs: Date.now() - start, stats: last };
       await sleep(50);
     }
-    throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${consoleLines.slice(-15).join(' | ')}`);
+    throw new Error(`state not in ${states} after ${timeoutMs} ms; last ${JSON.stringify(last)}; console: ${tabOf(tab).consoleLines.slice(-15).join(' | ')}`);
   },
   /**
    * Polls a JavaScript expression until it is truthy; answers its value.
-   * @param {{ expression: string, timeoutMs: number }} args
+   * @param {{ expression: string, timeoutMs: number, tab?: string }} args
    */
-  async waitUntil({ expression, timeoutMs }) {
+  async waitUntil({ expression, timeoutMs, tab = 'main' }) {
     const start = Date.now();
     /** @type {unknown} */
     let last = null;
     while (Date.now() - start < timeoutMs) {
-      last = await openPage().evaluate(expression);
+      last = await openPage(tab).evaluate(expression);
       if (last) return { elapsedMs: Date.now() - start, value: last };
       await sleep(100);
     }
-    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats())}; console: ${consoleLines.slice(-15).join(' | ')}`);
+    throw new Error(`${expression} still ${JSON.stringify(last)} after ${timeoutMs} ms; stats ${JSON.stringify(await stats(tab))}; console: ${tabOf(tab).consoleLines.slice(-15).join(' | ')}`);
   },
-  async stats() {
-    return { stats: await stats() };
+  /** @param {{ tab?: string }} args */
+  async stats({ tab = 'main' }) {
+    return { stats: await stats(tab) };
   },
-  /** Clears the player's latency and A/V windows: percentiles from now on. */
-  async reset() {
-    await openPage().evaluate(() => {
+  /**
+   * Clears the player's latency and A/V windows: percentiles from now on.
+   * @param {{ tab?: string }} args
+   */
+  async reset({ tab = 'main' }) {
+    await openPage(tab).evaluate(() => {
       const player = /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast?.player;
       if (!player) throw new Error('no player on the page');
       player.resetMeasurements();
@@ -137,80 +171,83 @@ const commands = {
   },
   /**
    * Samples for a while; returns the first and last snapshots and every sample's key figures.
-   * @param {{ durationMs: number }} args
+   * @param {{ durationMs: number, tab?: string }} args
    */
-  async collect({ durationMs }) {
-    const first = await requirePlayerStats();
+  async collect({ durationMs, tab = 'main' }) {
+    const first = await requirePlayerStats(tab);
     const samples = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
       await sleep(500);
-      const s = await requirePlayerStats();
+      const s = await requirePlayerStats(tab);
       samples.push({ tMs: Date.now() - start, state: s.state, framesShown: s.framesShown, audioPacketsDecoded: s.audioPacketsDecoded,
         latencyPixelMs: s.latencyPixelMs.last, latencyMetadataMs: s.latencyMetadataMs.last, audioLatencyMs: s.audioLatencyMs, avOffsetMs: s.avOffsetMs.last,
         jitterBufferDepthMs: s.jitterBufferDepthMs, jitterBufferTargetMs: s.jitterBufferTargetMs, syncFloorMs: s.syncFloorMs,
-        videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped,
+        videoBufferMs: s.videoBufferMs, videoPlaybackRate: s.videoPlaybackRate, framesDropped: s.framesDropped, framesDroppedBy: s.framesDroppedBy,
         clockOffsetMs: s.clockOffsetMs, rttMs: s.rttMs, bitrateKbps: s.bitrateKbps });
     }
-    return { first, last: await requirePlayerStats(), samples };
+    return { first, last: await requirePlayerStats(tab), samples };
   },
   /**
    * Polls the state often (for the restart test): every change with its time and frames shown.
-   * @param {{ durationMs: number, intervalMs?: number }} args
+   * @param {{ durationMs: number, intervalMs?: number, tab?: string }} args
    */
-  async watch({ durationMs, intervalMs = 25 }) {
+  async watch({ durationMs, intervalMs = 25, tab = 'main' }) {
     const changes = [];
     const start = Date.now();
     let previous = '';
     while (Date.now() - start < durationMs) {
-      const s = await requirePlayerStats();
+      const s = await requirePlayerStats(tab);
       const key = `${s.state}`;
       if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
       previous = key;
       await sleep(intervalMs);
     }
-    return { changes, last: await requirePlayerStats() };
+    return { changes, last: await requirePlayerStats(tab) };
   },
-  /** @param {{ path: string }} args */
-  async screenshot({ path }) {
+  /** @param {{ path: string, tab?: string }} args */
+  async screenshot({ path, tab = 'main' }) {
     mkdirSync(dirname(path), { recursive: true });
-    await openPage().screenshot({ path });
+    await openPage(tab).screenshot({ path });
     return { path };
   },
   /**
-   * A real click (a user gesture for the autoplay policy).
-   * @param {{ selector: string }} args
+   * A real click (a user gesture for the autoplay policy); a page starved of CPU may need more than the default 5 s.
+   * @param {{ selector: string, timeoutMs?: number, tab?: string }} args
    */
-  async click({ selector }) {
-    await openPage().locator(selector).first().click({ timeout: 5000 });
+  async click({ selector, timeoutMs = 5000, tab = 'main' }) {
+    await openPage(tab).locator(selector).first().click({ timeout: timeoutMs });
     return {};
   },
   /**
    * A real click at xFraction of the element's width, half its height (the archive timeline).
-   * @param {{ selector: string, xFraction: number }} args
+   * @param {{ selector: string, xFraction: number, tab?: string }} args
    */
-  async clickAt({ selector, xFraction }) {
-    const target = openPage().locator(selector).first();
+  async clickAt({ selector, xFraction, tab = 'main' }) {
+    const target = openPage(tab).locator(selector).first();
     const box = await target.boundingBox({ timeout: 5000 });
     if (!box) throw new Error(`${selector} is not visible`);
     await target.click({ position: { x: box.width * xFraction, y: box.height / 2 }, timeout: 5000 });
     return {};
   },
-  /** @param {{ expression: string }} args */
-  async eval({ expression }) {
-    return { value: await openPage().evaluate(expression) };
+  /** @param {{ expression: string, tab?: string }} args */
+  async eval({ expression, tab = 'main' }) {
+    return { value: await openPage(tab).evaluate(expression) };
   },
-  /** @param {{ selector: string }} args */
-  async visible({ selector }) {
-    return { visible: await openPage().locator(selector).first().isVisible() };
+  /** @param {{ selector: string, tab?: string }} args */
+  async visible({ selector, tab = 'main' }) {
+    return { visible: await openPage(tab).locator(selector).first().isVisible() };
   },
-  /** @param {{ selector: string }} args */
-  async text({ selector }) {
-    return { text: await openPage().locator(selector).first().innerText({ timeout: 5000 }) };
+  /** @param {{ selector: string, tab?: string }} args */
+  async text({ selector, tab = 'main' }) {
+    return { text: await openPage(tab).locator(selector).first().innerText({ timeout: 5000 }) };
   },
-  /** The <video> element's own view (MSE path): buffered ranges, playhead, readiness. */
-  async video() {
-    return openPage().evaluate(() => {
+  /**
+   * The <video> element's own view (MSE path): buffered ranges, playhead, readiness.
+   * @param {{ tab?: string }} args
+   */
+  async video({ tab = 'main' }) {
+    return openPage(tab).evaluate(() => {
       const v = document.querySelector('video');
       if (!v) return { video: null };
       const ranges = [];
@@ -221,20 +258,30 @@ const commands = {
   },
   /**
    * Samples an expression every intervalMs (diagnostics).
-   * @param {{ expression: string, durationMs: number, intervalMs?: number }} args
+   * @param {{ expression: string, durationMs: number, intervalMs?: number, tab?: string }} args
    */
-  async trace({ expression, durationMs, intervalMs = 100 }) {
+  async trace({ expression, durationMs, intervalMs = 100, tab = 'main' }) {
     /** @type {unknown[]} */
     const values = [];
     const start = Date.now();
     while (Date.now() - start < durationMs) {
-      values.push(await openPage().evaluate(expression));
+      values.push(await openPage(tab).evaluate(expression));
       await sleep(intervalMs);
     }
     return { values };
   },
-  async console() {
-    return { lines: consoleLines.slice(-50) };
+  /** @param {{ tab?: string }} args */
+  async console({ tab = 'main' }) {
+    return { lines: tabOf(tab).consoleLines.slice(-50) };
+  },
+  /**
+   * Closes the tab's page (a participant's second tab, say): its sockets close as the page goes.
+   * @param {{ tab?: string }} args
+   */
+  async closeTab({ tab = 'main' }) {
+    await tabOf(tab).page.close();
+    tabs.delete(tab);
+    return {};
   },
 };
 
@@ -243,19 +290,28 @@ const quit = async () => {
   rmSync(home, { recursive: true, force: true });
 };
 
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) {
-  if (!line.trim()) continue;
-  /** @type {{ cmd: string } & Record<string, unknown>} */
-  const { cmd, ...args } = JSON.parse(line);
-  if (cmd === 'quit') break;
+/**
+ * Runs one command and writes its answer. Commands run at once, not one after another: a call's
+ * tabs are waited on together, and one tab's long waitUntil must not hold up another tab's click.
+ * @param {string} line
+ */
+const run = async (line) => {
+  /** @type {{ cmd: string, id?: number } & Record<string, unknown>} */
+  const { cmd, id, ...args } = JSON.parse(line);
   try {
     if (!Object.hasOwn(commands, cmd)) throw new Error(`unknown command ${cmd}`);
     // The caller (the Java tests' BrowserDriver) sends each command the arguments it documents.
     const handler = /** @type {(args: Record<string, unknown>) => Promise<object>} */ (commands[/** @type {keyof typeof commands} */ (cmd)]);
-    process.stdout.write(JSON.stringify({ ok: true, ...(await handler(args)) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: true, id, ...(await handler(args)) }) + '\n');
   } catch (e) {
-    process.stdout.write(JSON.stringify({ ok: false, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: false, id, error: String(e instanceof Error ? e.stack ?? e : e) }) + '\n');
   }
+};
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  if (JSON.parse(line).cmd === 'quit') break;
+  void run(line);
 }
 await quit();

@@ -373,6 +373,7 @@ export class Player {
     s.videoPlaybackRate = v.playbackRate;
     s.framesDecoded = v.framesDecoded;
     s.framesDropped = v.framesDropped;
+    s.framesDroppedBy = v.framesDroppedBy;
     s.videoDecodeErrors = v.decodeErrors;
     s.audioRunning = this.audio.running;
     const jb = this.audio.bufferStats();

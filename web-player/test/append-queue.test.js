@@ -87,6 +87,7 @@ test('QuotaExceededError: drops the queue, trims behind the playhead, resumes at
   queue.push(bytes('d3'), false); // depends on d2: useless now
   queue.push(bytes('d4'), false);
   assert.equal(queue.skippedFragments, 2);
+  assert.equal(queue.droppedFragments, 3, 'd2 refused, d3 and d4 skipped');
   queue.push(bytes('k5'), true);
   queue.push(bytes('d6'), false);
   sb.finish(queue);

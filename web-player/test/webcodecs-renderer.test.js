@@ -65,6 +65,7 @@ Object.assign(globalThis, {
   document: { createElement: () => ({ getContext: () => ({ drawImage: (/** @type {FakeFrame} */ frame) => drawn.push(frame.timestamp) }) }) },
 });
 const { WebCodecsRenderer } = await import('../src/video/webcodecs-renderer.js');
+const { noDrops } = await import('../src/video/frame-drops.js');
 
 const config = create(TrackConfigSchema, { codec: 'avc1.42e01e', decoderConfig: new Uint8Array([1]), width: 640, height: 360, trackId: 1 });
 /** @returns {VideoPacket} the i-th packet of a 30 fps stream, a keyframe every 30 */
@@ -83,6 +84,9 @@ test('a decode error restarts the decoder at the next keyframe and is counted', 
   decoders[0].flushAll();
   r.tick(NaN, 0);
   assert.deepEqual(drawn, [4 * 33_333]);
+  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), catchUp: 4 }, 'the first tick: frames 0-3 are the join backlog');
+  r.push(packet(5));
+  r.push(packet(6)); // in the decoder when it fails
 
   decoders[0].fail();
   await new Promise((resolve) => queueMicrotask(() => resolve(null)));
@@ -90,13 +94,17 @@ test('a decode error restarts the decoder at the next keyframe and is counted', 
   assert.equal(r.figures().decodeErrors, 1);
   assert.equal(r.figures().recoveries, 1);
   assert.equal(r.figures().waitingForKeyframe, true);
-  for (let i = 5; i < 30; i++) r.push(packet(i)); // deltas of the broken GOP: skipped
+  for (let i = 7; i < 30; i++) r.push(packet(i)); // deltas of the broken GOP: skipped
   assert.equal(decoders[1].chunks.length, 0);
   for (let i = 30; i < 33; i++) r.push(packet(i));
   assert.deepEqual(decoders[1].chunks.map((c) => c.type), ['key', 'delta', 'delta']);
   decoders[1].flushAll();
   r.tick(NaN, 100);
   assert.equal(drawn.at(-1), 32 * 33_333, 'frames advance again');
+  const by = r.figures().framesDroppedBy;
+  assert.equal(by.decodeError, 2 + 23, 'frames 5-6 lost in the decoder, 7-29 skipped until the keyframe');
+  assert.equal(by.catchUp, 4 + 2, 'frames 30-31: decoded, but 32 was due at the first tick after the restart (a join again)');
+  assert.equal(r.figures().framesDropped, by.catchUp + by.decodeError);
 });
 
 test('join: the GOP backlog is decoded but not drawn; the first frame drawn is at the live edge', async () => {
@@ -112,6 +120,8 @@ test('join: the GOP backlog is decoded but not drawn; the first frame drawn is a
   r.tick(masterMs, 1000);
   assert.deepEqual(drawn, [59 * 33_333]);
   assert.ok(r.framesSkippedAtJoin >= 50, `skipped ${r.framesSkippedAtJoin}`);
+  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), catchUp: 59 }, 'every frame but the one drawn: catch-up');
+  assert.equal(r.figures().framesDropped, 59);
 });
 
 test('steady state: a due frame is drawn even with newer packets a little ahead', async () => {
@@ -124,6 +134,18 @@ test('steady state: a due frame is drawn even with newer packets a little ahead'
   decoders[0].flushAll();
   r.tick((5 * 33_333) / 1000, 16);
   assert.deepEqual(drawn, [0, 5 * 33_333]);
+  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), late: 4 }, 'frames 1-4: decoded, but 5 was due');
+});
+
+test('decoded frames past the held-frame bound are dropped as queue full', async () => {
+  const r = new WebCodecsRenderer();
+  await r.configure(config);
+  for (let i = 0; i < 70; i++) {
+    r.push(packet(i));
+    decoders[0].flushAll(); // decoded in time, but nothing is drawn (no animation frames: a hidden tab)
+  }
+  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), queueFull: 10 });
+  assert.equal(r.figures().framesDropped, 10);
 });
 
 test('a decoder slower than real time starts over at the next keyframe instead of falling further behind', async () => {
@@ -136,6 +158,7 @@ test('a decoder slower than real time starts over at the next keyframe instead o
   assert.deepEqual(decoders[1].chunks.map((c) => [c.type, c.timestamp]), [['key', 30 * 33_333]]);
   assert.equal(r.figures().resyncs, 1);
   assert.equal(r.figures().decodeErrors, 0);
+  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), catchUp: 30 }, 'frame 0 held, 1-29 still in the old decoder');
   // A decoder that keeps up is left alone at keyframes.
   decoders[1].flushAll();
   for (let i = 31; i <= 60; i++) {

@@ -3,16 +3,19 @@
  * The adaptive audio jitter buffer: decoded PCM goes in as it arrives, the playout pulls
  * fixed-size blocks at the output's pace.
  *
- * Target delay: each packet's lateness is its (arrival − media time) above the fastest
- * packet of the recent past (2 s, at its arrival; a draining queue is not jitter, see
- * recentMinDelay); the target is the chosen percentile (95th) of lateness over a sliding window,
- * plus half a packet and a small margin, clamped to [floor, ceiling]. The target is the
- * depth steered on average; the depth saw-tooths by one packet on every arrival, so its
- * trough, just before a packet is due, sits half a packet below: the trough is what must
- * absorb a late packet, and it keeps the percentile plus the margin. The window is cut into
- * buckets of arrival time, and a bucket counts no more packets than its duration should
- * bring: the backlog of a single stall arrives as one burst in one bucket, so it barely
- * moves the percentile, while jitter that recurs does.
+ * Target delay: the delay manager's (delay-manager.js): a high quantile of the packets' lateness,
+ * plus half a packet and a margin, clamped to [floor, ceiling]. The target is the depth steered
+ * on average; the depth saw-tooths by one packet on every arrival, so its trough, just before a
+ * packet is due, sits half a packet below.
+ *
+ * Timeline: the ring holds the media timeline without holes, so its depth is the latency the
+ * buffer adds. A jump in the packets' timestamps (the sender's DTX, or packets that never came)
+ * is filled with silence at its place. When the ring runs dry, the playout goes on through
+ * silence at the pace of the media (the audio clock runs on, as NetEq's does in comfort noise),
+ * and the next packet decides what that silence was: a packet whose time the playout has not
+ * reached yet ends a pause of the sender (DTX), and plays at its place on the timeline, after
+ * silence up to it; a packet the playout has passed came late, and the silence played for it
+ * was concealment: that is an underrun, as below.
  *
  * Playout: the depth (buffered audio) is steered to the target by resampling at a rate
  * within ±maxRateAdjust (a small time-stretch, no clicks). An excess above accelerateAboveMs
@@ -26,14 +29,15 @@
  * live edge: for its first joinWindowMs, whatever the trough of the depth holds beyond the
  * target (the rest of a GOP-cache backlog) is dropped the same way, rather than worked off by a
  * time-stretch that would take seconds and hold audio, and video with it, late. An underrun fades out,
- * plays silence (concealment, counted) and resumes with a fade-in at half the target.
+ * plays silence (concealment, counted) and resumes with a fade-in at half the target: the late
+ * audio plays late, and the surplus that its backlog brings is worked off as above.
  *
  * Pure: no clocks, no browser APIs; time comes in as arguments. It runs inside the
  * AudioWorklet and under node's test runner alike.
  */
 
 import { OutputClock } from './output-clock.js';
-import { SlidingMinimum } from '../stats/sliding-minimum.js';
+import { DelayManager } from './delay-manager.js';
 import { bestPeriod } from './pitch-period.js';
 import { RecentTrough } from './recent-trough.js';
 
@@ -43,27 +47,20 @@ import { RecentTrough } from './recent-trough.js';
  * @property {number} channels
  * @property {number} [floorMs]         the lowest target delay
  * @property {number} [ceilingMs]       the highest target delay
- * @property {number} [windowMs]        the sliding window of arrival statistics
- * @property {number} [recentBaseMs]    lateness is measured from the fastest packet of this recent past
- * @property {number} [bucketMs]        bucket length inside the window
- * @property {number} [percentile]      0..1, of the packets' lateness over the window
- * @property {number} [marginMs]        added to the percentile (scheduling slack)
+ * @property {import('./delay-manager.js').DelayManagerOptions} [delay]  how the target is estimated
  * @property {number} [deadbandMs]      |depth − target| below this plays at rate 1
  * @property {number} [maxRateAdjust]   the largest time-stretch, e.g. 0.04 = ±4 %
  * @property {number} [accelerateAboveMs] an excess above this is worked off by removing whole pitch periods
  * @property {number} [maxAccelerate]   the largest share of the audio those removals take, e.g. 0.1 = 10 %
  * @property {number} [skipAboveMs]     an excess above this is dropped with a crossfade
  * @property {number} [joinWindowMs]    after a (re)start, how long any excess is dropped at once
- * @property {number} [pacedPackets]    statistics start after this many packets in a row arrive
- *                                      paced (not as a backlog burst)
- * @property {number} [warmupMaxMs]     ... or at the latest this long after the first arrival
  */
 
 /**
  * @typedef {object} JitterBufferStats
  * @property {number} targetMs          current target delay
  * @property {number} depthMs           audio buffered now
- * @property {number} jitterMs          the percentile of lateness (before floor/ceiling)
+ * @property {number} jitterMs          the quantile of lateness (before margin, floor and ceiling)
  * @property {number} rate              current resampling rate (1 = nominal)
  * @property {number} speed             media time played per output time, smoothed (the resampling
  *                                      rate and the pitch periods removed): how fast the audio clock runs
@@ -73,9 +70,10 @@ import { RecentTrough } from './recent-trough.js';
  * @property {number} skippedSamples    samples dropped to catch up after a burst
  * @property {number} acceleratedSamples samples of whole pitch periods removed to work off an excess
  * @property {number} outputSlipMs      how far the output device fell behind the wall clock, in all
- * @property {number} gapSamples        silence inserted for packets that never arrived
+ * @property {number} gapSamples        silence played where the packets' timestamps jump (the sender's DTX
+ *                                      pauses, packets that never came): the timeline kept, not concealment
  * @property {number} overflowSamples   samples dropped because the ring was full
- * @property {boolean} playing          false while (re)buffering
+ * @property {boolean} playing          false while (re)buffering; true through the silence of a dry ring
  * @property {number} playoutMediaTimeMs media time of the next sample to play (NaN before audio)
  */
 
@@ -95,24 +93,12 @@ export class JitterBuffer {
     this.channels = options.channels;
     this.floorMs = options.floorMs ?? DEFAULT_FLOOR_MS;
     this.ceilingMs = options.ceilingMs ?? 1000;
-    this.windowMs = options.windowMs ?? 10_000;
-    this.recentBaseMs = options.recentBaseMs ?? 2000;
-    this.bucketMs = options.bucketMs ?? 250;
-    this.percentile = options.percentile ?? 0.95;
-    this.marginMs = options.marginMs ?? 10;
     this.deadbandMs = options.deadbandMs ?? 4;
     this.maxRateAdjust = options.maxRateAdjust ?? 0.04;
     this.accelerateAboveMs = options.accelerateAboveMs ?? 15;
     this.maxAccelerate = options.maxAccelerate ?? 0.1;
     this.skipAboveMs = options.skipAboveMs ?? 150;
     this.joinWindowMs = options.joinWindowMs ?? 3000;
-    // A (re)connection starts with the relay's GOP cache: a backlog that arrives faster than
-    // real time and says nothing about the network's jitter (it is played from its live end,
-    // see catch-up). In a backlog each packet's (arrival − media time) drops by about a
-    // packet; statistics start once a few packets in a row no longer do.
-    this.pacedPackets = options.pacedPackets ?? 3;
-    // Arrivals that are bursty by nature never look paced: start anyway after this long.
-    this.warmupMaxMs = options.warmupMaxMs ?? 1500;
     if (!(this.floorMs >= 0 && this.ceilingMs >= this.floorMs)) {
       throw new RangeError(`jitter buffer floor/ceiling must satisfy 0 ≤ floor ≤ ceiling, got ${this.floorMs}-${this.ceilingMs}`);
     }
@@ -123,15 +109,20 @@ export class JitterBuffer {
     this.readIndex = 0; // total samples read, fractional
     /** media time (ms) of the sample at writeIndex */
     this.writeMediaTimeMs = NaN;
-    /** @type {{ startMs: number, latenessMs: number[] }[]} */
-    this.buckets = [];
+    this.delays = new DelayManager(options.delay);
     this.packetMs = 20;
-    this.pacedRun = 0;
-    this.previousDelayMs = NaN;
-    /** the fastest packet of the recent past (recentMinDelay) */
-    this.recentDelays = new SlidingMinimum(this.recentBaseMs);
-    this.firstArrivalMs = NaN;
     this.playing = false;
+    /**
+     * The ring ran dry while playing: silence plays on at the media's pace until the next packet
+     * says whether it was a pause of the sender's or concealment (endDryRun).
+     */
+    this.dry = false;
+    /** media time where the ring ran dry, ms */
+    this.dryFromMediaMs = NaN;
+    /** silence played since, samples */
+    this.dryFrames = 0;
+    /** output since the last packet came, samples */
+    this.sincePushFrames = 0;
     /** true once playing has begun: silence while rebuffering after that is concealment */
     this.started = false;
     this.fadeIn = 0;
@@ -180,12 +171,10 @@ export class JitterBuffer {
     this.writeIndex = 0;
     this.readIndex = 0;
     this.writeMediaTimeMs = NaN;
-    this.buckets = [];
-    this.pacedRun = 0;
-    this.previousDelayMs = NaN;
-    this.recentDelays.clear();
-    this.firstArrivalMs = NaN;
+    this.delays.reset();
     this.playing = false;
+    this.dry = false;
+    this.dryFrames = 0;
     this.started = false;
     this.fadeIn = 0;
     this.rate = 1;
@@ -221,84 +210,57 @@ export class JitterBuffer {
   }
 
   /**
-   * Records a packet's arrival (for the target) and enqueues its decoded samples.
+   * Records a packet's arrival (for the target) and enqueues its decoded samples at its place on
+   * the timeline: after silence for any jump in the timestamps.
    * @param {number} mediaTimeMs  the packet's presentation time, ms
    * @param {number} arrivalMs    when it arrived, ms on any steady clock
    * @param {Float32Array[]} planes one array per channel, equal lengths
    */
   push(mediaTimeMs, arrivalMs, planes) {
     const frames = planes[0].length;
-    this.noteArrival(mediaTimeMs, arrivalMs, (frames / this.sampleRate) * 1000);
-    if (!Number.isNaN(this.writeMediaTimeMs)) {
-      const gapMs = mediaTimeMs - this.writeMediaTimeMs;
-      if (gapMs < -1) return; // late duplicate or reordered packet that was already concealed
-      if (gapMs > 1 && gapMs <= 200) this.writeSilence(Math.round((gapMs / 1000) * this.sampleRate));
-      // Larger gaps are a discontinuity (publisher restart): continue without filling.
-    }
-    this.writePlanes(planes, frames);
-    this.writeMediaTimeMs = mediaTimeMs + (frames / this.sampleRate) * 1000;
-  }
-
-  /**
-   * @param {number} mediaTimeMs @param {number} arrivalMs
-   * @param {number} [packetMs] the packet's duration
-   */
-  noteArrival(mediaTimeMs, arrivalMs, packetMs = 20) {
-    this.packetMs = packetMs;
-    const delayMs = arrivalMs - mediaTimeMs;
-    if (Number.isNaN(this.firstArrivalMs)) this.firstArrivalMs = arrivalMs;
-    if (this.pacedRun < this.pacedPackets && arrivalMs - this.firstArrivalMs < this.warmupMaxMs) {
-      const paced = delayMs >= this.previousDelayMs - packetMs / 2;
-      this.pacedRun = paced ? this.pacedRun + 1 : 0;
-      this.previousDelayMs = delayMs;
-      if (this.pacedRun < this.pacedPackets) return;
-    }
-    this.pacedRun = this.pacedPackets;
-    const latenessMs = delayMs - this.recentMinDelay(arrivalMs, delayMs);
-    const bucketStart = Math.floor(arrivalMs / this.bucketMs) * this.bucketMs;
-    let bucket = this.buckets[this.buckets.length - 1];
-    if (!bucket || bucket.startMs !== bucketStart) {
-      bucket = { startMs: bucketStart, latenessMs: [] };
-      this.buckets.push(bucket);
-      while (this.buckets.length && this.buckets[0].startMs <= arrivalMs - this.windowMs) this.buckets.shift();
-    }
-    // A bucket keeps at most the packets its duration should bring (the latest of them): the
-    // backlog of a stall arrives in one bucket and must not outweigh the rest of the window.
-    const cap = Math.ceil(this.bucketMs / packetMs);
-    bucket.latenessMs.push(latenessMs);
-    if (bucket.latenessMs.length > cap) {
-      bucket.latenessMs.sort((a, b) => b - a);
-      bucket.latenessMs.length = cap;
-    }
+    this.packetMs = (frames / this.sampleRate) * 1000;
+    this.sincePushFrames = 0;
+    this.delays.noteArrival(mediaTimeMs, arrivalMs, this.packetMs);
     this.updateTarget();
+    const gapMs = mediaTimeMs - this.writeMediaTimeMs; // NaN before the first packet
+    if (gapMs < -1) return; // late duplicate or reordered packet that was already concealed
+    if (this.dry) this.endDryRun(mediaTimeMs);
+    else if (gapMs > 1) this.writeSilence(Math.round((gapMs / 1000) * this.sampleRate));
+    this.writePlanes(planes, frames);
+    this.writeMediaTimeMs = mediaTimeMs + this.packetMs;
   }
 
   /**
-   * The smallest delay of the packets that arrived in the last recentBaseMs, this one included.
-   * Lateness is measured from it, not from the fastest packet of the
-   * whole window: a queue that drains (the join's backlog through a capped link, a stall's
-   * backlog) has falling delays, each the fastest so far, so it is not taken for jitter,
-   * while a packet later than those just before it is.
-   * @param {number} arrivalMs @param {number} delayMs
+   * The first packet after the ring ran dry says what the silence played since was. Its time not
+   * reached yet: a pause of the sender's (DTX) or packets that never came; it plays at its place,
+   * after silence up to it, and the timeline holds. Its time passed: it came late, the silence
+   * played after its time was concealment, an underrun; it plays late, once half the target is
+   * buffered again.
+   * @param {number} mediaTimeMs the packet's time
    */
-  recentMinDelay(arrivalMs, delayMs) {
-    return this.recentDelays.add(arrivalMs, delayMs);
+  endDryRun(mediaTimeMs) {
+    const aheadFrames = Math.round(((mediaTimeMs - this.dryFromMediaMs) / 1000) * this.sampleRate) - this.dryFrames;
+    this.dry = false;
+    this.readIndex = this.writeIndex; // the fraction of a sample left when it ran dry
+    if (aheadFrames >= 0) {
+      this.gapSamples += this.dryFrames;
+      this.writeSilence(aheadFrames);
+      this.fadeIn = FADE_SAMPLES;
+    } else {
+      const lateFrames = Math.min(this.dryFrames, -aheadFrames);
+      this.gapSamples += this.dryFrames - lateFrames;
+      this.concealedSamples += lateFrames;
+      this.underruns++;
+      this.playing = false;
+      this.troughMs = Infinity;
+      this.troughSamples = 0;
+    }
+    this.dryFrames = 0;
   }
 
   updateTarget() {
-    if (this.buckets.length === 0) return;
-    const lateness = [];
-    for (const b of this.buckets) for (const l of b.latenessMs) lateness.push(l);
-    lateness.sort((a, b) => a - b);
-    // A window not yet full (a start) counts the packets it has not seen as on time: else
-    // one hiccup in the first seconds (the worker busy starting up) is a twentieth of a short
-    // window and holds the target up until it leaves the window, ten seconds on.
-    const coveredMs = this.buckets[this.buckets.length - 1].startMs + this.bucketMs - this.buckets[0].startMs;
-    const unseen = Math.max(0, Math.round((this.windowMs - coveredMs) / this.packetMs));
-    const rank = Math.max(0, Math.ceil(this.percentile * (unseen + lateness.length)) - 1) - unseen;
-    this.jitterMs = rank < 0 ? 0 : lateness[Math.min(lateness.length - 1, rank)];
-    const wanted = this.jitterMs + this.packetMs / 2 + this.marginMs;
-    this.targetMs = Math.min(this.ceilingMs, Math.max(this.floorMs, wanted));
+    this.jitterMs = this.delays.jitterMs;
+    this.targetMs = this.delays.targetMs(this.floorMs, this.ceilingMs);
   }
 
   /** @param {number} frames */
@@ -336,11 +298,19 @@ export class JitterBuffer {
    */
   render(out, wallMs = NaN) {
     const frames = out[0].length;
+    this.sincePushFrames += frames;
     const slipMs = this.outputClock.note(wallMs, frames);
     this.outputSlipMs += Math.max(0, slipMs);
     // What the output slipped stays in the buffer above the trough's place (at most that).
     const aboveMs = this.depthMs - (this.targetMs - this.packetMs / 2);
-    this.outputDebtMs = this.playing ? Math.max(0, Math.min(this.outputDebtMs + slipMs, aboveMs)) : 0;
+    this.outputDebtMs = this.playing && !this.dry ? Math.max(0, Math.min(this.outputDebtMs + slipMs, aboveMs)) : 0;
+    if (this.dry) {
+      // Silence at the media's pace, until the next packet says what it was (endDryRun).
+      for (const plane of out) plane.fill(0);
+      this.dryFrames += frames;
+      this.renderedSamples += frames;
+      return;
+    }
     if (!this.playing) {
       for (const plane of out) plane.fill(0);
       if (this.started) {
@@ -367,9 +337,13 @@ export class JitterBuffer {
     }
     this.catchUpIfFarAhead();
     if (this.trimRemainingSamples > 0) this.trimToTrough(frames);
-    // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival.
+    // Steer the smoothed depth: the raw depth saw-tooths by one packet on every arrival. Not
+    // while packets are overdue: the depth then falls for want of arrivals (a pause of the
+    // sender's, or a stall), and slowing down for it put the timeline a little later at every
+    // DTX pause, up to the deadband above the target and more at a high floor.
+    const overdue = this.sincePushFrames > ((this.packetMs + this.jitterMs + this.deadbandMs) / 1000) * this.sampleRate;
     const alpha = frames / (this.sampleRate * 0.3);
-    this.levelMs += (this.depthMs - this.levelMs) * alpha;
+    if (!overdue) this.levelMs += (this.depthMs - this.levelMs) * alpha;
     const excessMs = this.levelMs - this.targetMs;
     // Accelerate goes by the trough of the depth, not its average: the depth saw-tooths by a
     // packet, or by a whole burst where packets come bunched, and only what stays above the
@@ -383,7 +357,7 @@ export class JitterBuffer {
     this.renderedSamples += frames;
     for (let i = 0; i < frames; i++) {
       if (this.depthSamples < 2) {
-        this.underrun(out, i);
+        this.runDry(out, i);
         return;
       }
       const gain = this.fadeIn > 0 ? 1 - this.fadeIn-- / FADE_SAMPLES : this.fadeOutGain();
@@ -494,14 +468,12 @@ export class JitterBuffer {
     }
   }
 
-  /** @param {Float32Array[]} out @param {number} from */
-  underrun(out, from) {
+  /** The ring ran dry at `from`: silence from there on (see endDryRun). @param {Float32Array[]} out @param {number} from */
+  runDry(out, from) {
     for (const plane of out) plane.fill(0, from);
-    this.concealedSamples += out[0].length - from;
-    this.underruns++;
-    this.playing = false;
-    this.troughMs = Infinity;
-    this.troughSamples = 0;
+    this.dry = true;
+    this.dryFromMediaMs = this.writeMediaTimeMs - this.depthMs;
+    this.dryFrames = out[0].length - from;
   }
 
   /**
@@ -560,7 +532,7 @@ export class JitterBuffer {
       gapSamples: this.gapSamples,
       overflowSamples: this.overflowSamples,
       playing: this.playing,
-      playoutMediaTimeMs: this.writeMediaTimeMs - this.depthMs,
+      playoutMediaTimeMs: this.dry ? this.dryFromMediaMs + (this.dryFrames / this.sampleRate) * 1000 : this.writeMediaTimeMs - this.depthMs,
     };
   }
 }

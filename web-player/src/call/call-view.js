@@ -16,13 +16,11 @@ import { parsePublishOptions } from '../publish/settings.js';
 /** Calls send less than a broadcast: several pictures share the screen and the uplink. */
 export const DEFAULT_CALL_SIZE = '640x360';
 /**
- * DTX off in calls unless `dtx=on`: the players' jitter buffer takes a gap of more than 200 ms
- * in the media for a discontinuity and appends what follows without the silence, so every
- * pause in a call put the audio further behind the video (measured on a busy machine: the A/V
- * offset grew to 9-14 s within 30 s of one beep a second with DTX; 0.03-0.15 s without). The
- * jitter buffer must play on through such a gap before DTX can be a call's default.
+ * DTX on in calls unless `dtx=off`: silence costs almost nothing. The players' jitter buffer plays a
+ * pause in the media as silence at its place, so the audio stays on its timeline (it had been off
+ * while the jitter buffer took a pause for a discontinuity: the A/V offset grew to 9-14 s).
  */
-export const DEFAULT_CALL_DTX = 'off';
+export const DEFAULT_CALL_DTX = 'on';
 
 /** @type {Record<CallState, string>} */
 const STATE_LABELS = {

@@ -54,7 +54,9 @@
  * @property {number} fps                    frames shown over the last second
  * @property {number} framesShown
  * @property {number} framesDecoded
- * @property {number} framesDropped
+ * @property {number} framesDropped          frames never shown: the sum of framesDroppedBy
+ * @property {import('../video/frame-drops.js').FramesDroppedBy} framesDroppedBy  by cause (late, decodeError, catchUp,
+ *                                           queueFull, stall); see web-player/README.md for what each path can tell apart
  * @property {number} videoDecodeErrors
  * @property {number} videoResyncs           MSE seeks, quota or decode recoveries
  * @property {number} videoRecoveries        restarts at a keyframe after an error: decode error, quota exceeded, stall
@@ -69,6 +71,8 @@
  * @property {number} audioBeeps             tone onsets after quiet heard since the start (the call tests' beeps)
  * @property {number} updatedAtMs            performance.now() of the last update
  */
+
+import { noDrops } from '../video/frame-drops.js';
 
 /** @returns {Percentiles} */
 export function emptyPercentiles() {
@@ -89,7 +93,7 @@ export function initialStats(stream, videoPath) {
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
-    framesShown: 0, framesDecoded: 0, framesDropped: 0, videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
   };
 }

@@ -34,7 +34,8 @@ export class RelayConnection {
    *   clockWindow: exchanges kept by the min-RTT filter (16); finalCodes: close codes after which this client does not
    *   reconnect although the relay allows it (a call page's 4409, 4430); immediateRetry: the first reconnect after a
    *   drop goes at once, not after the backoff (a call publisher whose instance id takes its stream over);
-   *   silentDropMs: a connection that brought nothing (not even a Pong) for this long is given up as dead and
+   *   silentDropMs: a connection that brought nothing (not even a Pong) for this long, counted while the page was
+   *   awake (see silentAwakeMs), is given up as dead and
    *   reconnected, without waiting for TCP to notice (0: never)
    */
   constructor(url, listener, options = {}) {
@@ -47,6 +48,13 @@ export class RelayConnection {
     this.silentDropMs = options.silentDropMs ?? 0;
     /** performance.now() of the last message from the relay */
     this.lastReceivedMs = 0;
+    /**
+     * How long the relay has been silent while this page was awake to hear it, ms: the time
+     * between ping ticks, each counted at most twice the ping interval. A page starved of CPU
+     * (or a throttled background tab) runs a ping tick late, possibly before the messages that
+     * arrived meanwhile: its own stall is not the relay's silence.
+     */
+    this.silentAwakeMs = 0;
     this.clock = new ClockSync({ windowSize: options.clockWindow });
     /** @type {Map<bigint, number>} performance.now() when each unanswered Ping was sent */
     this.pingsInFlight = new Map();
@@ -85,6 +93,7 @@ export class RelayConnection {
     this.refusal = '';
     socket.onopen = () => {
       this.lastReceivedMs = performance.now();
+      this.silentAwakeMs = 0;
       socket.send(this.hello);
     };
     socket.onmessage = (event) => this.receive(socket, event);
@@ -95,6 +104,7 @@ export class RelayConnection {
   receive(socket, event) {
     const arrivalMs = performance.now();
     this.lastReceivedMs = arrivalMs;
+    this.silentAwakeMs = 0;
     if (!(event.data instanceof ArrayBuffer)) return; // the relay sends binary only
     this.bytesReceived += event.data.byteLength;
     let env;
@@ -133,9 +143,13 @@ export class RelayConnection {
   startPinging(socket) {
     clearInterval(this.pingTimer);
     this.pingsInFlight.clear();
+    let lastTickMs = performance.now();
     const ping = () => {
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (this.silentDropMs > 0 && performance.now() - this.lastReceivedMs > this.silentDropMs) {
+      const nowMs = performance.now();
+      this.silentAwakeMs += Math.min(nowMs - Math.max(lastTickMs, this.lastReceivedMs), 2 * this.pingIntervalMs);
+      lastTickMs = nowMs;
+      if (this.silentDropMs > 0 && this.silentAwakeMs > this.silentDropMs) {
         this.dropSilent(socket);
         return;
       }

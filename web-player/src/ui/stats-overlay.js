@@ -2,6 +2,7 @@
 /** The stats overlay over the video: the live figures and a chart of latency and buffer. */
 import { h, ms } from './dom.js';
 import { LiveChart } from './chart.js';
+import { describeDrops } from '../video/frame-drops.js';
 
 /** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
 
@@ -19,6 +20,7 @@ const ROWS = [
   ['Video buffer', (s) => ms(s.videoBufferMs)],
   ['Bitrate', (s) => `${(s.bitrateKbps / 1000).toFixed(2)} Mbit/s`],
   ['Frames', (s) => `${s.fps} fps · ${s.framesDecoded} decoded · ${s.framesDropped} dropped`],
+  ['Dropped by cause', (s) => describeDrops(s.framesDroppedBy)],
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
   ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],

@@ -36,6 +36,8 @@ export class AppendQueue {
     this.quotaErrors = 0;
     /** fragments dropped while waiting for a keyframe after a quota error */
     this.skippedFragments = 0;
+    /** fragments lost to quota errors: the one refused, those queued then, those skipped after */
+    this.droppedFragments = 0;
     this.appended = 0;
   }
 
@@ -50,6 +52,7 @@ export class AppendQueue {
     if (this.waitingForKeyframe) {
       if (!keyframe) {
         this.skippedFragments++;
+        this.droppedFragments++;
         return;
       }
       this.waitingForKeyframe = false;
@@ -75,6 +78,7 @@ export class AppendQueue {
 
   quotaExceeded() {
     this.quotaErrors++;
+    this.droppedFragments += 1 + this.queue.length;
     this.queue = [];
     this.waitingForKeyframe = true;
     const sb = this.sourceBuffer;

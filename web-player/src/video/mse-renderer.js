@@ -10,6 +10,7 @@
 import { initSegment, fragment, isSupportedSampleEntry } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
 import { AppendQueue } from './append-queue.js';
+import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -78,6 +79,15 @@ export class MseRenderer {
     this.decodeErrors = 0;
     /** quota errors of MediaSources already replaced */
     this.quotaErrorsBefore = 0;
+    /**
+     * Frames never shown, by cause. The browser's own drops (getVideoPlaybackQuality) come in
+     * as `late` at each figures(); the rest the renderer counts where it discards frames.
+     */
+    this.drops = new FrameDrops();
+    /** fragments lost to quota errors in MediaSources already replaced */
+    this.quotaDropsBefore = 0;
+    /** the browser's dropped frames, summed across loads */
+    this.browserDrops = new RunningTotal();
     this.started = false;
     this.lastSeekMs = -Infinity;
     this.seeks = 0;
@@ -140,11 +150,24 @@ export class MseRenderer {
     this.reset();
   }
 
-  /** A fresh MediaSource: after a reconnect, a new track config or a decode error. */
+  /** A fresh MediaSource after a reconnect or a new track config: nothing dropped by the player. */
   reset() {
+    this.restart(null);
+  }
+
+  /**
+   * A fresh MediaSource from the next keyframe. For a `cause` (decode error, stall), the
+   * frames received but not shown yet and the packets skipped until the keyframe are dropped.
+   * @param {import('./frame-drops.js').DropCause | null} cause
+   */
+  restart(cause) {
     if (!this.config) return;
     const config = this.config;
+    this.browserDropped(); // a new load may start the browser's counts afresh
+    if (cause) this.drops.count(cause, this.framesNotShown());
+    this.drops.restartAtKeyframe(cause);
     this.quotaErrorsBefore += this.appends?.quotaErrors ?? 0;
+    this.quotaDropsBefore += this.appends?.droppedFragments ?? 0;
     this.appends = null;
     this.early = [];
     this.needKeyframe = true;
@@ -183,7 +206,11 @@ export class MseRenderer {
   /** @param {import('./renderer.js').MediaPacket} packet */
   push(packet) {
     if (!this.config) return;
-    if (this.needKeyframe && !packet.keyframe) return;
+    if (this.needKeyframe && !packet.keyframe) {
+      this.drops.skippedPacket();
+      return;
+    }
+    if (packet.keyframe) this.drops.keyframe();
     this.needKeyframe = false;
     const pts = Number(packet.ptsMicros);
     if (!Number.isFinite(this.baseMicros)) this.baseMicros = pts;
@@ -215,7 +242,7 @@ export class MseRenderer {
   recoverFromError(error) {
     this.decodeErrors++;
     console.warn('tunnelcast: video decode error; restarting at the next keyframe', error);
-    this.reset();
+    this.restart('decodeError');
   }
 
   /** @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed] */
@@ -283,6 +310,8 @@ export class MseRenderer {
 
   /** @param {number} toS @param {number} nowMs */
   seek(toS, nowMs) {
+    // The frames jumped over are never shown: the join's backlog, or video far behind its audio.
+    this.drops.count('catchUp', framesIn((toS - this.video.currentTime) * 1e6, this.frameMicros));
     this.lastSeekMs = nowMs;
     this.seeks++;
     this.video.currentTime = toS;
@@ -298,8 +327,18 @@ export class MseRenderer {
     if (nowMs - this.lastFrameShownMs < STALL_MS || aheadS < 0.5) return false;
     this.stalls++;
     console.warn(`tunnelcast: no video frame for ${STALL_MS} ms with ${aheadS.toFixed(1)} s buffered; restarting at the next keyframe`);
-    this.reset();
+    this.restart('stall');
     return true;
+  }
+
+  /** Frames received but not shown yet (estimated from the frame duration): what a restart discards. */
+  framesNotShown() {
+    return framesIn(this.newestPtsMicros - this.baseMicros - this.video.currentTime * 1e6, this.frameMicros);
+  }
+
+  /** The browser's dropped frames since this renderer began, across MediaSources: counted as `late`. */
+  browserDropped() {
+    return this.browserDrops.add(this.video.getVideoPlaybackQuality().droppedVideoFrames);
   }
 
   get quotaErrors() {
@@ -313,7 +352,7 @@ export class MseRenderer {
     return {
       bufferMs: Math.max(0, (newest - v.currentTime) * 1000),
       framesDecoded: q.totalVideoFrames,
-      framesDropped: q.droppedVideoFrames,
+      ...this.droppedFigures(),
       decodeErrors: this.decodeErrors,
       playbackRate: v.playbackRate,
       leadMs: this.frameMicros / 2000,
@@ -322,6 +361,14 @@ export class MseRenderer {
       recoveries: this.quotaErrors + this.decodeErrors + this.stalls,
       quotaErrors: this.quotaErrors,
     };
+  }
+
+  /** @returns {{ framesDropped: number, framesDroppedBy: import('./frame-drops.js').FramesDroppedBy }} */
+  droppedFigures() {
+    const by = this.drops.figures();
+    by.late += this.browserDropped();
+    by.queueFull += this.quotaDropsBefore + (this.appends?.droppedFragments ?? 0);
+    return { framesDropped: totalDrops(by), framesDroppedBy: by };
   }
 
   destroy() {

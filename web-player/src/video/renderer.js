@@ -16,7 +16,8 @@
  * @typedef {object} VideoFigures
  * @property {number} bufferMs           video received but not shown yet
  * @property {number} framesDecoded
- * @property {number} framesDropped
+ * @property {number} framesDropped      the sum of framesDroppedBy
+ * @property {import('./frame-drops.js').FramesDroppedBy} framesDroppedBy  frames never shown, by cause
  * @property {number} decodeErrors
  * @property {number} playbackRate
  * @property {number} leadMs             how long before the master reaches a frame the path needs it

@@ -4,8 +4,10 @@
  * canvas. Without audio it shows each frame as soon as it is decoded (the lowest latency).
  * A join (or a restart after a decode error) decodes the relay's GOP backlog without drawing
  * it: frames that newer packets have overtaken are closed until the live edge is reached.
+ * Every frame it never draws is counted by cause (frame-drops.js).
  */
 import { UnsupportedCodecError } from './renderer.js';
+import { FrameDrops } from './frame-drops.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -53,7 +55,7 @@ export class WebCodecsRenderer {
     this.joinUntilMs = NaN;
     this.joined = false;
     this.framesDecoded = 0;
-    this.framesDropped = 0;
+    this.drops = new FrameDrops();
     this.decodeErrors = 0;
     this.framesSkippedAtJoin = 0;
     this.framesSubmitted = 0;
@@ -85,9 +87,21 @@ export class WebCodecsRenderer {
     this.reset();
   }
 
+  /** Starts over at the next keyframe; what is in flight is lost without being a drop (a reconnect, a new config). */
   reset() {
+    this.restart(null);
+  }
+
+  /**
+   * A new decoder from the next keyframe. The frames still in the old decoder or held, and
+   * the packets skipped until the keyframe, count as dropped for `cause`.
+   * @param {import('./frame-drops.js').DropCause | null} cause
+   */
+  restart(cause) {
     if (!this.decoderConfig) return;
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
+    if (cause) this.drops.count(cause, this.held.length + Math.max(0, this.framesSubmitted - this.framesDecoded));
+    this.drops.restartAtKeyframe(cause);
     for (const f of this.held) f.close();
     this.held = [];
     this.needKeyframe = true;
@@ -100,7 +114,7 @@ export class WebCodecsRenderer {
       error: (e) => {
         this.decodeErrors++;
         console.warn('tunnelcast: video decode error; restarting at the next keyframe', e);
-        queueMicrotask(() => this.reset());
+        queueMicrotask(() => this.restart('decodeError'));
       },
     });
     this.decoder.configure(this.decoderConfig);
@@ -111,9 +125,13 @@ export class WebCodecsRenderer {
     if (!this.decoder || this.decoder.state !== 'configured') return;
     if (packet.keyframe && Number(packet.ptsMicros) - this.newestDecodedMicros > LAG_RESTART_MICROS) {
       this.lagRestarts++;
-      this.reset();
+      this.restart('catchUp');
     }
-    if (this.needKeyframe && !packet.keyframe) return;
+    if (this.needKeyframe && !packet.keyframe) {
+      this.drops.skippedPacket();
+      return;
+    }
+    if (packet.keyframe) this.drops.keyframe();
     this.needKeyframe = false;
     this.newestPtsMicros = Number(packet.ptsMicros);
     this.framesSubmitted++;
@@ -128,7 +146,7 @@ export class WebCodecsRenderer {
     this.held.push(frame);
     while (this.held.length > MAX_HELD_FRAMES) {
       /** @type {VideoFrame} */ (this.held.shift()).close();
-      this.framesDropped++;
+      this.drops.count('queueFull');
     }
   }
 
@@ -142,10 +160,9 @@ export class WebCodecsRenderer {
     }
     if (due < 0) return;
     if (!this.joined && this.skipJoinBacklog(due, nowMs)) return;
-    for (let i = 0; i < due; i++) {
-      this.held[i].close();
-      this.framesDropped++;
-    }
+    for (let i = 0; i < due; i++) this.held[i].close();
+    // Before the first frame drawn, the older due frames are still the join's backlog.
+    this.drops.count(this.joined ? 'late' : 'catchUp', due);
     const frame = this.held[due];
     this.held = this.held.slice(due + 1);
     this.joined = true;
@@ -168,6 +185,7 @@ export class WebCodecsRenderer {
     if (!stale || nowMs > this.joinUntilMs) return false;
     for (let i = 0; i <= due; i++) this.held[i].close();
     this.framesSkippedAtJoin += due + 1;
+    this.drops.count('catchUp', due + 1);
     this.held = this.held.slice(due + 1);
     return true;
   }
@@ -177,7 +195,8 @@ export class WebCodecsRenderer {
     return {
       bufferMs: Number.isFinite(newestHeld - this.shownPtsMicros) ? Math.max(0, (newestHeld - this.shownPtsMicros) / 1000) : 0,
       framesDecoded: this.framesDecoded,
-      framesDropped: this.framesDropped,
+      framesDropped: this.drops.total,
+      framesDroppedBy: this.drops.figures(),
       decodeErrors: this.decodeErrors,
       playbackRate: 1,
       leadMs: 0,

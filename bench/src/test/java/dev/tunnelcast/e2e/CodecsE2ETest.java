@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * MP4, so VP8 on MSE must say "unsupported" rather than hang. Small pictures keep the class
  * short on 2 cores; one check plays VP9 at 720p.
  */
-@Timeout(value = 90)
+@Timeout(value = 180)
 class CodecsE2ETest {
 
     private static final Path WEB_PLAYER = Path.of("..", "web-player").toAbsolutePath().normalize();
@@ -61,14 +61,20 @@ class CodecsE2ETest {
         return stack.playerUrl(stream, stack.token(Action.PLAY, stream), query).toString();
     }
 
-    /** Plays the stream on one path: frames decode and keep advancing, with no decode errors; returns the last stats. */
+    /**
+     * Plays the stream on one path: frames decode and keep advancing, with no decode errors;
+     * returns the last stats. How fast they advance is the benchmark's business (a loaded
+     * 2-core machine may encode 720p VP9 at a few frames a second), so this waits for 15 more
+     * frames with a generous deadline rather than counting frames in a fixed window.
+     */
     private static JsonNode playsOn(String stream, String path) {
         browser.open(url(stream, path.equals("webcodecs") ? "video=webcodecs" : ""));
         JsonNode first = browser.waitFor(List.of("playing"), 15, Duration.ofSeconds(20));
-        JsonNode last = browser.collect(Duration.ofMillis(1500)).path("last");
+        int framesAtStart = first.path("framesShown").asInt();
+        JsonNode last = browser.waitFor(List.of("playing"), framesAtStart + 15, Duration.ofSeconds(30));
         assertThat(last.path("videoPath").asText()).isEqualTo(path);
         assertThat(last.path("framesShown").asInt()).as(stream + " on " + path + ": frames advance")
-                .isGreaterThan(first.path("framesShown").asInt() + 15);
+                .isGreaterThanOrEqualTo(framesAtStart + 15);
         assertThat(last.path("framesDecoded").asInt()).as("frames decoded").isGreaterThan(15);
         assertThat(last.path("videoDecodeErrors").asInt()).as("decode errors").isZero();
         return last;

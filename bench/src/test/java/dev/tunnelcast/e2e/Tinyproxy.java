@@ -29,6 +29,11 @@ final class Tinyproxy implements AutoCloseable {
     }
 
     static Tinyproxy start(Path dir, String user, String password) throws Exception {
+        return start(dir, user, password, 10);
+    }
+
+    /** As {@link #start(Path, String, String)}, serving at most {@code maxClients} connections at once (a browser opens several). */
+    static Tinyproxy start(Path dir, String user, String password, int maxClients) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError("tinyproxy is not installed (apt-get install tinyproxy, or ./tunnelcast setup)");
         }
@@ -46,7 +51,7 @@ final class Tinyproxy implements AutoCloseable {
                 "Timeout 30",
                 "LogFile \"" + log + "\"",
                 "LogLevel Connect",
-                "MaxClients 10",
+                "MaxClients " + maxClients,
                 "Allow 127.0.0.1",
                 "BasicAuth " + user + " " + password,
                 "DisableViaHeader Yes",

@@ -15,7 +15,6 @@ import dev.tunnelcast.server.transport.HttpListeners;
 import dev.tunnelcast.server.transport.IdleConnections;
 import dev.tunnelcast.server.transport.PendingConnections;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +47,7 @@ public final class Relay implements AutoCloseable {
     private final Archive archive;
     private final ScheduledExecutorService housekeeping;
     private final HttpListeners listeners;
-    private final Undertow management;
+    private final HttpListeners management;
     private final int port;
     private final int tlsPort;
     private final int metricsPort;
@@ -81,17 +80,16 @@ public final class Relay implements AutoCloseable {
         ClientEndpoint players = new ClientEndpoint(RelayMetrics.Role.PLAYER, config, tokens, registry, metrics, pending);
         HttpAccess access = new HttpAccess(config.access(), tokens, config.clock(), metrics.registry());
 
-        IdleConnections idle = new IdleConnections(config.maxIdleConnections(), config.maxIdlePerAddress(),
+        IdleConnections idle = new IdleConnections("main", config.maxIdleConnections(), config.maxIdlePerAddress(),
                 config.headerTimeout(), metrics.registry());
         HttpHandler routes = Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
                 archive == null ? null : archive.handlers(), access);
         InetSocketAddress managementBind = config.access().metricsBind();
-        this.management = managementBind == null ? null : Undertow.builder().setIoThreads(1).setWorkerThreads(1)
-                .addHttpListener(managementBind.getPort(), managementBind.getHostString())
-                .setHandler(Routes.management(metrics, access)).build();
         HttpListeners started = null;
+        HttpListeners managementStarted = null;
         int plain = -1;
         int secure = -1;
+        int scrapes = -1;
         try {
             started = HttpListeners.start(config.ioThreads(), config.workerThreads(), routes, idle);
             if (config.port() >= 0) {
@@ -100,12 +98,19 @@ public final class Relay implements AutoCloseable {
             if (ssl != null) {
                 secure = started.listenTls(config.bindAddress(), config.tlsPort(), ssl);
             }
-            if (management != null) {
-                management.start();
+            if (managementBind != null) {
+                // The same bounds as the main listeners, with a budget of its own (see IdleConnections).
+                IdleConnections managementIdle = new IdleConnections("management", config.maxIdleConnections(),
+                        config.maxIdlePerAddress(), config.headerTimeout(), metrics.registry());
+                managementStarted = HttpListeners.start(1, 1, Routes.management(metrics, access), managementIdle);
+                scrapes = managementStarted.listen(managementBind.getHostString(), managementBind.getPort());
             }
         } catch (IOException | RuntimeException e) {
             if (started != null) {
                 started.close();
+            }
+            if (managementStarted != null) {
+                managementStarted.close();
             }
             housekeeping.shutdownNow();
             metrics.close();
@@ -118,8 +123,8 @@ public final class Relay implements AutoCloseable {
         this.listeners = started;
         this.port = plain;
         this.tlsPort = secure;
-        this.metricsPort = management == null ? -1
-                : ((InetSocketAddress) management.getListenerInfo().get(0).getAddress()).getPort();
+        this.management = managementStarted;
+        this.metricsPort = scrapes;
         housekeeping.scheduleAtFixedRate(this::housekeep, 1, 1, TimeUnit.SECONDS);
         if (!tokens.enabled()) {
             log.warn("no token secret configured: anyone may publish, play and read the API and recordings (set --token-secret)");
@@ -223,7 +228,7 @@ public final class Relay implements AutoCloseable {
         }
         listeners.close();
         if (management != null) {
-            management.stop();
+            management.close();
         }
         if (archive != null) {
             try {

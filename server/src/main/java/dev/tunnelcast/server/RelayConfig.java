@@ -52,6 +52,8 @@ public record RelayConfig(
         Duration slowPlayerTimeout,
         Duration helloTimeout,
         Duration headerTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
         int maxPendingConnections,
         int maxPendingPerAddress,
         int maxIdleConnections,
@@ -103,7 +105,10 @@ public record RelayConfig(
         requirePositive("max-idle-per-address", maxIdlePerAddress);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
-        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, gracePeriod)) {
+        if (pingInterval.isNegative()) {
+            throw new IllegalArgumentException("--ping-interval must be 0 (off) or positive");
+        }
+        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, pongTimeout, gracePeriod)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive: " + d);
             }
@@ -158,6 +163,8 @@ public record RelayConfig(
         b.slowPlayerTimeout = slowPlayerTimeout;
         b.helloTimeout = helloTimeout;
         b.headerTimeout = headerTimeout;
+        b.pingInterval = pingInterval;
+        b.pongTimeout = pongTimeout;
         b.maxPendingConnections = maxPendingConnections;
         b.maxPendingPerAddress = maxPendingPerAddress;
         b.maxIdleConnections = maxIdleConnections;
@@ -196,6 +203,8 @@ public record RelayConfig(
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
         private Duration helloTimeout = Duration.ofSeconds(5);
         private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration pingInterval = Duration.ofSeconds(10);
+        private Duration pongTimeout = Duration.ofSeconds(10);
         private int maxPendingConnections = 1000;
         private int maxPendingPerAddress = 50;
         private int maxIdleConnections = 1000;
@@ -234,6 +243,8 @@ public record RelayConfig(
         public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
         public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
         public Builder maxPendingConnections(int v) { maxPendingConnections = v; return this; }
         public Builder maxPendingPerAddress(int v) { maxPendingPerAddress = v; return this; }
         public Builder maxIdleConnections(int v) { maxIdleConnections = v; return this; }
@@ -253,7 +264,8 @@ public record RelayConfig(
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
                     maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    headerTimeout, maxPendingConnections, maxPendingPerAddress, maxIdleConnections, maxIdlePerAddress,
+                    headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
+                    maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
                     allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
                     clock, observers, archive);

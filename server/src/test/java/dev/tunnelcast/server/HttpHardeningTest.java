@@ -84,7 +84,7 @@ class HttpHardeningTest {
             } finally {
                 clients.forEach(RawSocket::close);
             }
-            assertThat(strict.metrics().scrape()).contains("tunnelcast_header_timeouts_total 12.0");
+            assertThat(strict.metrics().scrape()).contains("tunnelcast_header_timeouts_total{listener=\"main\"} 12.0");
             player.send(Envelope.newBuilder().setPing(Ping.newBuilder().setId(7)).build());
             assertThat(player.nextOf(Envelope.KindCase.PONG).getPong().getId()).isEqualTo(7);
         }

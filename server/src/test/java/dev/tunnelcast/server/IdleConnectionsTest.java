@@ -2,10 +2,12 @@ package dev.tunnelcast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.testing.Conditions;
 import dev.tunnelcast.server.testing.RawSocket;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.TlsFixture;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,14 +35,14 @@ class IdleConnectionsTest {
                 for (int i = 0; i < 3; i++) {
                     silent.add(new RawSocket(relay, DEADLINE));
                 }
-                awaitMetric(relay, "tunnelcast_connections_idle", 3);
+                awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 3);
                 try (RawSocket fourth = new RawSocket(relay, DEADLINE)) {
                     assertThat(fourth.awaitClosedByRelay()).as("the fourth connection is closed at once").isTrue();
                 }
-                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\"}")).isEqualTo(1);
-                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"total\"}")).isZero();
+                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\",listener=\"main\"}")).isEqualTo(1);
+                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"total\",listener=\"main\"}")).isZero();
                 silent.remove(0).close(); // its place is free again
-                awaitMetric(relay, "tunnelcast_connections_idle", 2);
+                awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 2);
                 try (RawSocket next = new RawSocket(relay, DEADLINE)) {
                     next.write(HEALTH);
                     assertThat(next.readResponseHead()).startsWith("HTTP/1.1 200 ");
@@ -62,12 +64,12 @@ class IdleConnectionsTest {
                 .headerTimeout(Duration.ofSeconds(60)).build());
              RawSocket plain = new RawSocket(relay, DEADLINE);
              RawSocket noHandshake = new RawSocket(relay.tlsPort(), DEADLINE)) {
-            awaitMetric(relay, "tunnelcast_connections_idle", 2);
+            awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 2);
             try (RawSocket third = new RawSocket(relay, DEADLINE); RawSocket thirdTls = new RawSocket(relay.tlsPort(), DEADLINE)) {
                 assertThat(third.awaitClosedByRelay()).isTrue();
                 assertThat(thirdTls.awaitClosedByRelay()).isTrue();
             }
-            assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"total\"}")).isEqualTo(2);
+            assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"total\",listener=\"main\"}")).isEqualTo(2);
         }
     }
 
@@ -80,7 +82,7 @@ class IdleConnectionsTest {
             keptAlive.write(HEALTH);
             assertThat(keptAlive.readResponseHead()).startsWith("HTTP/1.1 200 ");
             assertThat(keptAlive.readBytes(3)).isEqualTo("ok\n".getBytes(StandardCharsets.US_ASCII));
-            awaitMetric(relay, "tunnelcast_connections_idle", 2);
+            awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 2);
             try (RawSocket newcomer = new RawSocket(relay, DEADLINE)) {
                 assertThat(keptAlive.awaitClosedByRelay()).as("the kept-alive connection gave its place").isTrue();
                 newcomer.write(HEALTH);
@@ -88,8 +90,8 @@ class IdleConnectionsTest {
             }
             silent.write(HEALTH);
             assertThat(silent.readResponseHead()).startsWith("HTTP/1.1 200 ");
-            assertThat(metric(relay, "tunnelcast_keepalive_closes_total")).isEqualTo(1);
-            assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\"}")).isZero();
+            assertThat(metric(relay, "tunnelcast_keepalive_closes_total{listener=\"main\"}")).isEqualTo(1);
+            assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\",listener=\"main\"}")).isZero();
         }
     }
 
@@ -101,8 +103,8 @@ class IdleConnectionsTest {
             keptAlive.write(HEALTH);
             assertThat(keptAlive.readResponseHead()).startsWith("HTTP/1.1 200 ");
             assertThat(keptAlive.awaitClosedByRelay()).isTrue();
-            assertThat(metric(relay, "tunnelcast_header_timeouts_total")).isEqualTo(1);
-            awaitMetric(relay, "tunnelcast_connections_idle", 0);
+            assertThat(metric(relay, "tunnelcast_header_timeouts_total{listener=\"main\"}")).isEqualTo(1);
+            awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 0);
         }
     }
 
@@ -126,8 +128,48 @@ class IdleConnectionsTest {
                     assertThat(raw.awaitClosedByRelay()).as(request).isTrue();
                 }
             }
-            awaitMetric(relay, "tunnelcast_connections_idle", 0);
-            assertThat(metric(relay, "tunnelcast_http_bodies_refused_total")).isEqualTo(3);
+            awaitMetric(relay, "tunnelcast_connections_idle{listener=\"main\"}", 0);
+            assertThat(metric(relay, "tunnelcast_http_bodies_refused_total{listener=\"main\"}")).isEqualTo(3);
+        }
+    }
+
+    /**
+     * The management listener ({@code --metrics-bind}) is bounded too, with a budget of its own:
+     * silent connections to it are refused over the bound and counted under its name, while the
+     * main listener still has room, and a header timeout closes them.
+     */
+    @Test
+    void theManagementListenerIsBoundedWithABudgetOfItsOwn() {
+        AccessConfig access = AccessConfig.defaults().withMetricsBind(InetSocketAddress.createUnresolved("127.0.0.1", 0));
+        try (Relay relay = Relay.start(TestRelays.config().access(access).maxIdlePerAddress(2)
+                .headerTimeout(Duration.ofSeconds(60)).build())) {
+            List<RawSocket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    silent.add(new RawSocket(relay.metricsPort(), DEADLINE));
+                }
+                awaitMetric(relay, "tunnelcast_connections_idle{listener=\"management\"}", 2);
+                try (RawSocket third = new RawSocket(relay.metricsPort(), DEADLINE)) {
+                    assertThat(third.awaitClosedByRelay()).as("the third connection is closed at once").isTrue();
+                }
+                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\",listener=\"management\"}")).isEqualTo(1);
+                assertThat(metric(relay, "tunnelcast_idle_refusals_total{bound=\"address\",listener=\"main\"}")).isZero();
+                try (RawSocket main = new RawSocket(relay, DEADLINE)) {
+                    main.write(HEALTH);
+                    assertThat(main.readResponseHead()).as("the main listener's budget is its own").startsWith("HTTP/1.1 200 ");
+                }
+                RawSocket first = silent.get(0);
+                first.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertThat(first.readResponseHead()).startsWith("HTTP/1.1 200 ");
+            } finally {
+                silent.forEach(RawSocket::close);
+            }
+        }
+        try (Relay relay = Relay.start(TestRelays.config().access(access).headerTimeout(Duration.ofMillis(300)).build());
+             RawSocket slow = new RawSocket(relay.metricsPort(), DEADLINE)) {
+            slow.write("GET /metr");
+            assertThat(slow.awaitClosedByRelay()).as("a half-sent request on the management listener").isTrue();
+            assertThat(metric(relay, "tunnelcast_header_timeouts_total{listener=\"management\"}")).isEqualTo(1);
         }
     }
 

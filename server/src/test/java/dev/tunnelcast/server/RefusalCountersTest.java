@@ -40,7 +40,7 @@ class RefusalCountersTest {
                     "tunnelcast_refusals_total{code=\"4401\",name=\"unauthorized\"} 0.0",
                     "tunnelcast_refusals_total{code=\"4429\",name=\"too_many\"} 0.0",
                     "tunnelcast_pending_refusals_total{bound=\"address\"} 0.0",
-                    "tunnelcast_idle_refusals_total{bound=\"total\"} 0.0",
+                    "tunnelcast_idle_refusals_total{bound=\"total\",listener=\"main\"} 0.0",
                     "tunnelcast_archive_packets_discarded_total{reason=\"waiting-for-keyframe\"} 0.0",
                     "tunnelcast_archive_packets_discarded_total{reason=\"disk-fault\"} 0.0");
             assertThat(scrape.body()).as("no series for a route the /api/streams list check never refuses so")

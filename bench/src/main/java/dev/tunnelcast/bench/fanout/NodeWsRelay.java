@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.fanout;
 
+import dev.tunnelcast.bench.harness.ChildProcess;
 import dev.tunnelcast.bench.harness.ProcStat;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,16 +19,23 @@ import java.util.concurrent.TimeUnit;
 final class NodeWsRelay implements BenchRelay {
     private static final String NODE = "/usr/bin/node";
 
+    private final ChildProcess child;
     private final Process process;
     private final int port;
 
     NodeWsRelay(Path dir, Path logFile) throws Exception {
         installOnce(dir);
         Files.createDirectories(logFile.getParent());
-        process = new ProcessBuilder(NODE, "relay.js", "0", "127.0.0.1").directory(dir.toFile())
+        child = ChildProcess.start(new ProcessBuilder(NODE, "relay.js", "0", "127.0.0.1").directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true).start();
-        port = awaitPort(logFile);
+                .redirectErrorStream(true));
+        process = child.process();
+        try {
+            port = awaitPort(logFile);
+        } catch (Exception | Error e) {
+            child.close();
+            throw e;
+        }
     }
 
     private static void installOnce(Path dir) throws Exception {
@@ -87,8 +95,7 @@ final class NodeWsRelay implements BenchRelay {
     @Override public String metrics() { return ""; }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    public void close() {
+        child.close();
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,16 +23,45 @@ import java.util.regex.Pattern;
 public final class RelayProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
+    /** How long the relay may take to answer /healthz (a busy machine starts a JVM slowly). */
+    static final String START_TIMEOUT_ENV = "TUNNELCAST_BENCH_RELAY_START_SECONDS";
+    private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final ChildProcess child;
     private final Process process;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
      * Starts {@code java [jvmArgs] -jar relayJar serve --bind 127.0.0.1 --port FREE [relayArgs]}
-     * and waits for /healthz. JavaCPP's cache goes to {@code .cache/javacpp}, not $HOME.
+     * and waits for /healthz (up to {@value #START_TIMEOUT_ENV} seconds, 120 by default).
+     * JavaCPP's cache goes to {@code .cache/javacpp}, not $HOME.
      */
     public RelayProcess(Path relayJar, Path logFile, List<String> jvmArgs, List<String> relayArgs) throws Exception {
-        this.port = freePort();
+        this(freePort(), port -> relayCommand(relayJar, port, jvmArgs, relayArgs), logFile, startTimeout(System.getenv()));
+    }
+
+    /**
+     * Starts {@code command} (given the port it must serve) and waits for /healthz; if it
+     * does not answer in time or exits, the process and its descendants are destroyed
+     * before the failure is thrown.
+     */
+    RelayProcess(int port, IntFunction<List<String>> command, Path logFile, Duration startTimeout)
+            throws Exception {
+        this.port = port;
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        child = ChildProcess.start(new ProcessBuilder(command.apply(port)).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile()));
+        process = child.process();
+        try {
+            awaitHealthy(startTimeout);
+        } catch (Exception | Error e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    private static List<String> relayCommand(Path relayJar, int port, List<String> jvmArgs, List<String> relayArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseG1GC",
                 "-Dorg.bytedeco.javacpp.cachedir=" + Path.of(".cache", "javacpp").toAbsolutePath()));
@@ -38,9 +69,14 @@ public final class RelayProcess implements AutoCloseable {
         command.addAll(List.of("-jar", relayJar.toString(),
                 "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--log-level", "warn"));
         command.addAll(relayArgs);
-        Files.createDirectories(logFile.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        awaitHealthy();
+        return command;
+    }
+
+    /** The start timeout from {@value #START_TIMEOUT_ENV}, else 120 s. */
+    static Duration startTimeout(Map<String, String> env) {
+        String seconds = env.get(START_TIMEOUT_ENV);
+        if (seconds == null || seconds.isBlank()) return DEFAULT_START_TIMEOUT;
+        return Duration.ofSeconds(Long.parseLong(seconds.trim()));
     }
 
     public int port() { return port; }
@@ -83,8 +119,8 @@ public final class RelayProcess implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private void awaitHealthy() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    private void awaitHealthy(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("relay exited with " + process.exitValue());
             try {
@@ -93,7 +129,8 @@ public final class RelayProcess implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("relay did not answer /healthz within 30 s");
+        throw new IllegalStateException("relay did not answer /healthz within " + timeout.toSeconds()
+                + " s (set " + START_TIMEOUT_ENV + " for more)");
     }
 
     private static int freePort() throws IOException {
@@ -103,8 +140,7 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    public void close() {
+        child.close();
     }
 }

@@ -134,6 +134,31 @@ public final class ImpairmentProxy implements AutoCloseable {
         return new ImpairedPipe(from, to, profile::get, buckets.get(d), random, startNanos, counters.get(d));
     }
 
+    /**
+     * Resets every connection open now, both ways (TCP RST, no WebSocket close frame): what a
+     * client sees when its network drops it. New connections are accepted as before.
+     *
+     * @return the sockets that were still open (two per connection: the client's and the target's)
+     */
+    public int resetConnections() {
+        synchronized (sockets) {
+            int open = 0;
+            for (Socket s : sockets) {
+                if (!s.isClosed()) {
+                    open++;
+                }
+                try {
+                    s.setSoLinger(true, 0); // close() then sends RST instead of FIN
+                } catch (IOException ignored) {
+                    // already closed
+                }
+                ImpairedPipe.closeQuietly(s);
+            }
+            sockets.clear();
+            return open;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;

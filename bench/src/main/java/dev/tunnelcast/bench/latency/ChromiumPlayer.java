@@ -3,6 +3,7 @@ package dev.tunnelcast.bench.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tunnelcast.bench.harness.ProcStat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,27 +15,70 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The web player in real headless Chromium, through {@code web-player/e2e/driver.mjs}
  * (playwright-core driving Debian's /usr/bin/chromium): one JSON command per line in, one
- * JSON answer per line out. Every call is bounded in time.
+ * JSON answer per line out. Every call is bounded in time. The methods here act on the
+ * browser's main tab; {@link #tab(String)} gives others (a call's second tab).
  */
 public final class ChromiumPlayer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What a command gets when the driver's output ends. */
+    private static final String EXITED = "the Chromium driver exited (see its log)";
+    /** How long Chromium may take to start. */
+    private static final Duration BROWSER_START = Duration.ofMinutes(3);
+
     private final Process node;
-    private final BufferedReader answers;
+    /** Commands sent and not yet answered, by id: the driver runs commands at once and answers each when it is done. */
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final OutputStream commands;
+    private final AtomicLong commandIds = new AtomicLong();
+    private volatile boolean exited;
+    /** Completed when the driver says its browser is up (or the driver exited). */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private ChromiumPlayer(Process node) {
         this.node = node;
-        this.answers = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         this.commands = node.getOutputStream();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    JsonNode answer = parse(line);
+                    if (answer.path("ready").asBoolean()) {
+                        ready.complete(null);
+                        continue;
+                    }
+                    CompletableFuture<JsonNode> waiting = pending.remove(answer.path("id").asLong());
+                    if (waiting != null) { // else the late answer of a command whose caller gave up
+                        waiting.complete(answer);
+                    }
+                }
+            } catch (IOException ended) {
+                // the driver is gone
+            }
+            exited = true;
+            ready.complete(null);
+            pending.values().forEach(waiting -> waiting.completeExceptionally(new IllegalStateException(EXITED)));
+        }, "chromium-driver-answers");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** An answer line; anything else on the driver's output (a stray log line) matches no command. */
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException notJson) {
+            return JSON.createObjectNode();
+        }
     }
 
     /**
@@ -63,6 +107,51 @@ public final class ChromiumPlayer implements AutoCloseable {
                 "TUNNELCAST_FAKE_AUDIO", audio.toAbsolutePath().toString()));
     }
 
+    /**
+     * How a browser starts: Chromium's fake camera and microphone playing files (granted
+     * without a prompt), every request through an HTTP proxy ({@code http://user:password@host:port},
+     * loopback included), a self-signed certificate accepted. Null or false: not used.
+     */
+    public record Options(Path fakeVideo, Path fakeAudio, String proxy, boolean ignoreHttpsErrors) {
+        public static Options defaults() {
+            return new Options(null, null, null, false);
+        }
+
+        public Options withFakeMedia(Path video, Path audio) {
+            return new Options(video, audio, proxy, ignoreHttpsErrors);
+        }
+
+        public Options withProxy(String proxyUrl) {
+            return new Options(fakeVideo, fakeAudio, proxyUrl, ignoreHttpsErrors);
+        }
+
+        public Options trustingAnyCertificate() {
+            return new Options(fakeVideo, fakeAudio, proxy, true);
+        }
+
+        Map<String, String> environment() {
+            Map<String, String> env = new java.util.HashMap<>();
+            if (fakeVideo != null) {
+                env.put("TUNNELCAST_FAKE_VIDEO", fakeVideo.toAbsolutePath().toString());
+            }
+            if (fakeAudio != null) {
+                env.put("TUNNELCAST_FAKE_AUDIO", fakeAudio.toAbsolutePath().toString());
+            }
+            if (proxy != null) {
+                env.put("TUNNELCAST_PROXY", proxy);
+            }
+            if (ignoreHttpsErrors) {
+                env.put("TUNNELCAST_IGNORE_HTTPS_ERRORS", "1");
+            }
+            return env;
+        }
+    }
+
+    /** As {@link #launch(Path, Path)}, started as {@code options} say (autoplay allowed). */
+    public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, Options options) throws IOException {
+        return launch(webPlayerDir, logFile, true, options.environment());
+    }
+
     private static ChromiumPlayer launch(Path webPlayerDir, Path logFile, boolean autoplayAllowed, Map<String, String> env)
             throws IOException {
         Path driver = webPlayerDir.resolve("e2e/driver.mjs");
@@ -79,53 +168,117 @@ public final class ChromiumPlayer implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("TUNNELCAST_AUTOPLAY", autoplayAllowed ? "allowed" : "blocked");
         pb.environment().putAll(env);
-        return new ChromiumPlayer(pb.start());
+        ChromiumPlayer browser = new ChromiumPlayer(pb.start());
+        browser.awaitReady();
+        return browser;
     }
 
-    /** Sends one command and waits for its answer; a failed command throws with the driver's error. */
-    public JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
-        send(cmd, args);
-        return answer(cmd, timeout);
-    }
-
-    private void send(String cmd, Map<String, ?> args) {
-        ObjectNode message = JSON.valueToTree(args);
-        message.put("cmd", cmd);
+    /**
+     * Waits until the browser has started, so that a first command's deadline is not spent on
+     * Chromium's start (minutes on a 2-core machine at a load average of 50).
+     */
+    private void awaitReady() throws IOException {
         try {
-            commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
-            commands.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private JsonNode answer(String cmd, Duration timeout) {
-        try {
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return answers.readLine();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new IllegalStateException("the Chromium driver exited (see its log)");
-            }
-            JsonNode answer = JSON.readTree(line);
-            if (!answer.path("ok").asBoolean()) {
-                throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
-            }
-            return answer;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ready.get(BROWSER_START.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(cmd + " got no answer within " + timeout, e);
+            close();
+            throw new IOException("Chromium did not start within " + BROWSER_START);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(cmd + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(e);
         }
+    }
+
+    /** Another tab of this browser (opened by its {@link ChromiumTab#open}); "main" is the one the other methods use. */
+    public ChromiumTab tab(String name) {
+        return new ChromiumTab(this, name);
+    }
+
+    /**
+     * CPU time (user + system, seconds) of this browser's renderer processes ({@code --type=renderer}):
+     * its pages, their workers and worklets. Processes that ended are not counted.
+     */
+    public double rendererCpuSeconds() {
+        return cpuSeconds(cmdline -> cmdline.contains("--type=renderer"));
+    }
+
+    /** CPU time of every process of this browser (browser, renderers, GPU, network, audio), the driver excluded. */
+    public double browserCpuSeconds() {
+        return cpuSeconds(cmdline -> !cmdline.isEmpty());
+    }
+
+    private double cpuSeconds(java.util.function.Predicate<String> which) {
+        return node.descendants().filter(p -> which.test(cmdline(p.pid()))).mapToDouble(p -> {
+            try {
+                return ProcStat.cpuSeconds(p.pid());
+            } catch (IOException | RuntimeException gone) {
+                return 0; // ended meanwhile
+            }
+        }).sum();
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /**
+     * Sends one command and waits for its answer; a failed command throws with the driver's error.
+     * Callers on several threads are served at once (the driver runs their commands concurrently).
+     */
+    public JsonNode call(String cmd, Map<String, ?> args, Duration timeout) {
+        return answer(send(cmd, args), cmd, timeout);
+    }
+
+    /** Sends a command; returns what will hold its answer. */
+    private Sent send(String cmd, Map<String, ?> args) {
+        long id = commandIds.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        if (exited) {
+            answer.completeExceptionally(new IllegalStateException(EXITED));
+        }
+        ObjectNode message = JSON.valueToTree(args);
+        message.put("cmd", cmd);
+        message.put("id", id);
+        try {
+            synchronized (commands) {
+                commands.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+                commands.flush();
+            }
+        } catch (IOException e) {
+            pending.remove(id);
+            throw new UncheckedIOException(e);
+        }
+        return new Sent(id, answer);
+    }
+
+    private record Sent(long id, CompletableFuture<JsonNode> answer) {}
+
+    private JsonNode answer(Sent sent, String cmd, Duration timeout) {
+        JsonNode answer;
+        try {
+            answer = sent.answer().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.remove(sent.id());
+            throw new IllegalStateException(cmd + " got no answer within " + timeout);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            pending.remove(sent.id());
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (!answer.path("ok").asBoolean()) {
+            throw new IllegalStateException(cmd + " failed: " + answer.path("error").asText());
+        }
+        return answer;
     }
 
     public void open(String url) {
@@ -168,10 +321,10 @@ public final class ChromiumPlayer implements AutoCloseable {
      * delay, so that the recording has started). The answer has {@code changes} and {@code last}.
      */
     public JsonNode watchWhile(Duration duration, Runnable action) throws InterruptedException {
-        send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
+        Sent watch = send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
         Thread.sleep(300);
         action.run();
-        return answer("watch", duration.plusSeconds(20));
+        return answer(watch, "watch", duration.plusSeconds(20));
     }
 
     /** Clears the player's latency and A/V windows: the percentiles cover what follows. */

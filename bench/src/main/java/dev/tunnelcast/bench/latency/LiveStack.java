@@ -1,5 +1,7 @@
 package dev.tunnelcast.bench.latency;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.agent.Agent;
 import dev.tunnelcast.agent.AgentConfig;
 import dev.tunnelcast.agent.encode.OpusSettings;
@@ -11,8 +13,12 @@ import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.auth.Action;
 import dev.tunnelcast.server.auth.TokenAuthority;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +47,10 @@ public final class LiveStack implements AutoCloseable {
     private final String secret = "tunnelcast-e2e-" + System.nanoTime();
     private final TokenAuthority tokens = new TokenAuthority(secret);
     private final Map<String, Agent> agents = new LinkedHashMap<>();
+    /** How long an agent may take to start and go live (JavaCPP's first load of FFmpeg, on a busy machine). */
+    private static final Duration LIVE_DEADLINE = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
     private Relay relay;
     private int port;
 
@@ -107,9 +117,45 @@ public final class LiveStack implements AutoCloseable {
         return publish(stream, VideoEncoderSettings.defaults().encoder(), options.width(), options.height());
     }
 
-    /** As {@link #publish(String)}, with another FFmpeg video encoder (libvpx, libvpx-vp9, libsvtav1, ...) and size. */
+    /**
+     * As {@link #publish(String)}, with another FFmpeg video encoder (libvpx, libvpx-vp9,
+     * libsvtav1, ...) and size. Returns once the relay has the stream live with its video
+     * track, so that what a caller checks next (a player) does not also wait for the agent's
+     * start, which a busy machine can stretch to many seconds.
+     */
     public Agent publish(String stream, String encoder, int width, int height) {
-        return publish(stream, encoder, width, height, port, false);
+        Agent agent = publish(stream, encoder, width, height, port, false);
+        awaitLive(stream, LIVE_DEADLINE);
+        return agent;
+    }
+
+    /** Waits until the relay reports {@code stream} live with a video track ({@code GET /api/streams/{stream}}). */
+    public void awaitLive(String stream, Duration deadline) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/streams/" + stream))
+                .header("Authorization", "Bearer " + token(Action.PLAY, stream)).build();
+        Instant end = Instant.now().plus(deadline);
+        String last = "no answer";
+        while (Instant.now().isBefore(end)) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode() + " " + response.body();
+                JsonNode json = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+                if (json != null && json.path("state").asText().equals("live")) {
+                    for (JsonNode track : json.path("tracks")) {
+                        if (track.path("kind").asText().equals("video")) {
+                            return;
+                        }
+                    }
+                }
+                Thread.sleep(100);
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + stream, e);
+            }
+        }
+        throw new IllegalStateException("stream " + stream + " not live with video after " + deadline + "; last answer: " + last);
     }
 
     /**

@@ -117,6 +117,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     Duration helloTimeout;
 
+    @Option(names = "--ping-interval", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_PING_INTERVAL:-10s}",
+            description = "A WebSocket client that has sent nothing for this long is sent a ping; 0 = never "
+                    + "[TUNNELCAST_PING_INTERVAL] (default: ${DEFAULT-VALUE}).")
+    Duration pingInterval;
+
+    @Option(names = "--pong-timeout", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_PONG_TIMEOUT:-10s}",
+            description = "How long a pinged client may take to answer (or send anything), else close 4431 "
+                    + "[TUNNELCAST_PONG_TIMEOUT] (default: ${DEFAULT-VALUE}).")
+    Duration pongTimeout;
+
     @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_HEADER_TIMEOUT:-10s}",
             description = "How long a connection may take to send a complete request header, from its opening or its previous request, else it is closed [TUNNELCAST_HEADER_TIMEOUT] (default: ${DEFAULT-VALUE}).")
@@ -250,7 +262,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
                 .playerQueueAge(playerQueueAge)
                 .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
-                .headerTimeout(headerTimeout).maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
+                .headerTimeout(headerTimeout).pingInterval(pingInterval).pongTimeout(pongTimeout)
+                .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir);
         if (tlsCert != null || tlsKey != null) {

@@ -43,6 +43,9 @@ public final class RelayMetrics implements AutoCloseable {
     private final Counter bytesIn;
     private final Counter messagesOut;
     private final Counter bytesOut;
+    private final Counter pingsSent;
+    private final Counter pongsQueued;
+    private final Counter pingAnswers;
     private final Timer relayLatency;
     private final DistributionSummary queueDepth;
     private final AtomicLong queuedBytesTotal = new AtomicLong();
@@ -71,6 +74,15 @@ public final class RelayMetrics implements AutoCloseable {
         bytesIn = Counter.builder("tunnelcast.bytes.in").description("bytes received from publishers").register(registry);
         messagesOut = Counter.builder("tunnelcast.messages.out").description("messages written to players").register(registry);
         bytesOut = Counter.builder("tunnelcast.bytes.out").description("bytes written to players").register(registry);
+        pingsSent = Counter.builder("tunnelcast.pings")
+                .description("WebSocket pings sent to clients quiet for --ping-interval (no answer within --pong-timeout: 4431)")
+                .register(registry);
+        pingAnswers = Counter.builder("tunnelcast.ping.answers")
+                .description("WebSocket pongs received from clients (answers to the relay's pings)")
+                .register(registry);
+        pongsQueued = Counter.builder("tunnelcast.pongs.queued")
+                .description("Pong answers to players' Pings, queued behind their media in the bounded player queue")
+                .register(registry);
         relayLatency = Timer.builder("tunnelcast.relay.latency")
                 .description("relay receive to socket write completed, per message and player")
                 .publishPercentileHistogram()
@@ -146,6 +158,29 @@ public final class RelayMetrics implements AutoCloseable {
         if (latencyNanos >= 0) {
             relayLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** One WebSocket ping sent to a quiet client. */
+    public void pingSent() {
+        pingsSent.increment();
+    }
+
+    public double pingsSent() {
+        return pingsSent.count();
+    }
+
+    /** One WebSocket pong received. */
+    public void pingAnswered() {
+        pingAnswers.increment();
+    }
+
+    public double pingAnswers() {
+        return pingAnswers.count();
+    }
+
+    /** One Pong queued for a player (its Ping's answer goes through the bounded queue). */
+    public void pongQueued() {
+        pongsQueued.increment();
     }
 
     /** The drop counter of one stream (cache it: streams are few). */

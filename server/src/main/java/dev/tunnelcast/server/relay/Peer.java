@@ -26,7 +26,10 @@ public interface Peer {
     /** {@code address:port}, for logs and the streams API. */
     String remoteAddress();
 
-    /** Sends one relay-made message (Pong, Status, KeyframeRequest) at once, outside any queue. */
+    /**
+     * Sends one relay-made message (Welcome, Status, KeyframeRequest, a publisher's Pong) at
+     * once, outside any queue; a player's Pong goes through its queue instead.
+     */
     void sendControl(Envelope envelope);
 
     /**

@@ -94,8 +94,9 @@ public final class Stream {
     /** A queue for a new player of this stream, bounded as configured. */
     PlayerSession newPlayer(Peer peer) {
         var policy = context.policy();
-        return new PlayerSession(peer, context.clock(), context.metrics(), stats, policy.playerQueueBytes(),
-                policy.playerQueueAge().toNanos(), policy.slowPlayerTimeout().toNanos(), droppedNotice);
+        PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
+                policy.slowPlayerTimeout().toNanos(), droppedNotice);
+        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue);
     }
 
     public String name() {
@@ -286,6 +287,23 @@ public final class Stream {
                 player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
             }
         }
+    }
+
+    /**
+     * Queues a relay-made answer (a Pong) for one player, through its bounded queue: a player
+     * that keeps asking and stops reading is closed as slow (4408) rather than buffered without end.
+     */
+    void answerPlayer(PlayerSession player, Envelope answer) {
+        long now = context.clock().monotonicNanos();
+        context.metrics().pongQueued();
+        if (player.offerControl(RelayedMessage.control(answer, now), now) != PlayerQueue.Offer.SLOW) {
+            return;
+        }
+        synchronized (lock) {
+            removePlayerLocked(player);
+            retireIfIdleLocked();
+        }
+        player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
     }
 
     /** Adds a player: queues Welcome, Status, the configs and the GOP, then live messages follow. */

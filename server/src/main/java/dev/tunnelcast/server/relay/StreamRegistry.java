@@ -55,6 +55,11 @@ public final class StreamRegistry {
         public void detach() {
             stream.detachPlayer(session);
         }
+
+        /** Sends the player a relay-made answer (a Pong) through its bounded queue, behind its media. */
+        public void answer(Envelope reply) {
+            stream.answerPlayer(session, reply);
+        }
     }
 
     public void detachPublisher(Stream stream, Peer connection, PublisherExit exit) {

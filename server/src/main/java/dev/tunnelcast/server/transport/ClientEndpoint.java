@@ -96,8 +96,12 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             connection.release();
             log.info("close {} reason={}", connection, connection.closeReason());
         });
+        Heartbeat heartbeat = new Heartbeat(connection, clock, metrics, config.pingInterval(), config.pongTimeout());
+        listener.onHeard(heartbeat::heard);
+        listener.onPong(metrics::pingAnswered);
         channel.getReceiveSetter().set(listener);
         channel.resumeReceives();
+        heartbeat.start();
 
         if (place.refusal() != null) {
             connection.refuse(CloseCode.CLOSE_CODE_TOO_MANY, place.refusal());

@@ -82,10 +82,15 @@ abstract class ClientListener extends EnvelopeListener {
         }
     }
 
+    /** Sends the answer to a Ping; a publisher gets it at once (it has no media queue). */
+    protected void sendPong(Envelope pong) {
+        connection.sendControl(pong);
+    }
+
     private void answerPing(Ping ping, long receivedAtNanos) {
         long nowMicros = clock.nowMicros();
         long receivedAtMicros = nowMicros - (clock.monotonicNanos() - receivedAtNanos) / 1000;
-        connection.sendControl(Envelope.newBuilder().setPong(Pong.newBuilder()
+        sendPong(Envelope.newBuilder().setPong(Pong.newBuilder()
                 .setId(ping.getId())
                 .setPingSendTimeMicros(ping.getSendTimeMicros())
                 .setReceiveTimeMicros(receivedAtMicros)

@@ -31,6 +31,9 @@ interface ClientSocket {
      */
     void send(ByteBuffer message, Peer.SendCompletion done);
 
+    /** Starts sending a WebSocket ping (empty payload); a failure closes the socket. */
+    void sendPing();
+
     /** Starts sending the close frame; a failure closes the socket. */
     void sendClose(int code, String reason);
 

@@ -102,7 +102,7 @@ public final class Connection implements Peer {
         }
     }
 
-    /** Sends one relay-made message (Welcome, Pong, Status, KeyframeRequest) outside any queue. */
+    /** Sends one relay-made message (Welcome, Status, KeyframeRequest, a publisher's Pong) outside any queue. */
     @Override
     public void sendControl(Envelope envelope) {
         if (socket.isOpen() && !socket.isCloseFrameSent()) {

@@ -8,6 +8,7 @@ import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.Refusal;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.StreamSourceFrameChannel;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -32,11 +33,35 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     protected final Connection connection;
     protected final RelayClock clock;
     private final int maxMessageBytes;
+    private Runnable heard = () -> { };
+    private Runnable pongReceived = () -> { };
 
     EnvelopeListener(Connection connection, RelayClock clock, int maxMessageBytes) {
         this.connection = connection;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Called on the I/O thread whenever bytes arrive from the client (a message, a frame of one, a pong). */
+    void onHeard(Runnable task) {
+        heard = task;
+    }
+
+    /** Called for each WebSocket pong from the client (an answer to the relay's ping). */
+    void onPong(Runnable task) {
+        pongReceived = task;
+    }
+
+    @Override
+    protected void onFullPongMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+        message.getData().free();
+        pongReceived.run();
+    }
+
+    @Override
+    public void handleEvent(WebSocketChannel channel) {
+        heard.run();
+        super.handleEvent(channel);
     }
 
     /**
@@ -145,6 +170,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
 
         @Override
         public void handleEvent(StreamSourceFrameChannel channel) {
+            heard.run();
             readAvailable();
         }
 

@@ -42,7 +42,7 @@ import org.xnio.XnioExecutor;
  * drain it before even sending the answer).
  * Exported as {@code tunnelcast_connections_idle}, {@code tunnelcast_idle_refusals_total{bound}},
  * {@code tunnelcast_keepalive_closes_total}, {@code tunnelcast_header_timeouts_total} and
- * {@code tunnelcast_http_bodies_refused_total}.
+ * {@code tunnelcast_http_bodies_refused_total}, each with a {@code listener} tag.
  */
 public final class IdleConnections {
 
@@ -57,24 +57,30 @@ public final class IdleConnections {
     private final Counter headerTimeouts;
     private final Counter bodiesRefused;
 
-    public IdleConnections(int max, int maxPerAddress, Duration headerTimeout, MeterRegistry registry) {
+    /**
+     * Bounds for the connections of one group of listeners, named by {@code listener} in the
+     * metrics' {@code listener} tag: {@code main} (the clients' plain and TLS listeners) or
+     * {@code management} ({@code --metrics-bind}), which has a budget of its own so that a
+     * flood on the public port cannot keep a scraper out.
+     */
+    public IdleConnections(String listener, int max, int maxPerAddress, Duration headerTimeout, MeterRegistry registry) {
         this.quota = new AddressQuota(max, maxPerAddress);
         this.timeoutMillis = headerTimeout.toMillis();
-        Gauge.builder("tunnelcast.connections.idle", quota.total(), AtomicInteger::get)
+        Gauge.builder("tunnelcast.connections.idle", quota.total(), AtomicInteger::get).tag("listener", listener)
                 .description("HTTP connections without a request in progress: new, sending a request header, or kept alive")
                 .register(registry);
         for (AddressQuota.Bound bound : AddressQuota.Bound.values()) {
-            refusals.put(bound, Counter.builder("tunnelcast.idle.refusals").tag("bound", bound.tag())
+            refusals.put(bound, Counter.builder("tunnelcast.idle.refusals").tag("bound", bound.tag()).tag("listener", listener)
                     .description("new connections closed at once: too many idle ones (--max-idle-connections, --max-idle-per-address)")
                     .register(registry));
         }
-        keepAliveCloses = Counter.builder("tunnelcast.keepalive.closes")
+        keepAliveCloses = Counter.builder("tunnelcast.keepalive.closes").tag("listener", listener)
                 .description("kept-alive connections closed to make room under --max-idle-connections or --max-idle-per-address")
                 .register(registry);
-        headerTimeouts = Counter.builder("tunnelcast.header.timeouts")
+        headerTimeouts = Counter.builder("tunnelcast.header.timeouts").tag("listener", listener)
                 .description("connections closed because no complete request header came within --header-timeout")
                 .register(registry);
-        bodiesRefused = Counter.builder("tunnelcast.http.bodies.refused")
+        bodiesRefused = Counter.builder("tunnelcast.http.bodies.refused").tag("listener", listener)
                 .description("requests answered 413 and closed because they announce a body (no route reads one)")
                 .register(registry);
     }

@@ -30,6 +30,17 @@ final class PlayerListener extends ClientListener {
         throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "a player may not send " + envelope.getKindCase());
     }
 
+    /** A player's Pong goes through its bounded queue, behind the media already queued for it. */
+    @Override
+    protected void sendPong(Envelope pong) {
+        StreamRegistry.PlayerAttachment a = attachment;
+        if (a == null) {
+            connection.sendControl(pong);
+            return;
+        }
+        a.answer(pong);
+    }
+
     @Override
     void closed(String reason) {
         StreamRegistry.PlayerAttachment a = attachment;

@@ -60,6 +60,11 @@ final class UndertowClientSocket implements ClientSocket {
     }
 
     @Override
+    public void sendPing() {
+        WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
+    }
+
+    @Override
     public void sendClose(int code, String reason) {
         WebSockets.sendClose(code, reason, channel, null);
     }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * Debian's headless Chromium driven over the DevTools protocol (a plain WebSocket): opens
  * one page and evaluates JavaScript in it. Its profile, caches and HOME live in a temp dir.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on ws://127\\.0\\.0\\.1:(\\d+)/");
 
@@ -38,7 +38,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
-    HeadlessChromium(Path profile, String url) throws Exception {
+    public HeadlessChromium(Path profile, String url) throws Exception {
         Files.createDirectories(profile);
         ProcessBuilder builder = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
@@ -95,7 +95,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Evaluates {@code expression} in the page and returns its JSON value. */
-    JsonNode evaluate(String expression) throws Exception {
+    public JsonNode evaluate(String expression) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
@@ -140,7 +140,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    static Duration timeout() {
+    public static Duration timeout() {
         return Duration.ofSeconds(30);
     }
 }

@@ -108,6 +108,44 @@ public final class RawSocket implements AutoCloseable {
         return write(frame.toByteArray());
     }
 
+    /** One server frame: its opcode (RFC 6455: 0x2 binary, 0x8 close, 0x9 ping, 0xA pong) and payload. */
+    public record Frame(int opcode, byte[] payload) {}
+
+    /** The next server frame; fails after the read deadline, null when the connection ends. */
+    public Frame readFrame() {
+        try {
+            int opcode = in.readUnsignedByte() & 0x0f;
+            long length = in.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            return new Frame(opcode, payload);
+        } catch (EOFException e) {
+            return null;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame within the deadline", e);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A pong frame (masked) echoing {@code payload}, as a WebSocket client answers a ping. */
+    public boolean sendPong(byte[] payload) {
+        byte[] mask = {5, 6, 7, 8};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x8A);
+        frame.write(0x80 | payload.length);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return write(frame.toByteArray());
+    }
+
     /** The header of a final binary frame announcing {@code length} payload bytes. */
     public static byte[] frameHeader(long length, byte[] mask) {
         ByteArrayOutputStream header = new ByteArrayOutputStream();

@@ -79,6 +79,11 @@ final class FakeSocket implements ClientSocket {
     }
 
     @Override
+    public void sendPing() {
+        // the fake peer is always there: nothing to record
+    }
+
+    @Override
     public void sendClose(int code, String reason) {
         if (!open || closeCode >= 0) {
             closeNow();

@@ -1,0 +1,105 @@
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { RelayConnection } from '../src/transport/connection.js';
+import { envelopeBytes } from '../src/transport/wire.js';
+
+/** A WebSocket that records what the connection does with it; the test plays the relay. */
+class FakeSocket {
+  static OPEN = 1;
+  /** @type {FakeSocket[]} */
+  static opened = [];
+  /** @param {string} url */
+  constructor(url) {
+    this.url = url;
+    this.readyState = FakeSocket.OPEN;
+    this.closedByClient = false;
+    /** @type {any} */ this.onopen = null;
+    /** @type {any} */ this.onmessage = null;
+    /** @type {any} */ this.onclose = null;
+    FakeSocket.opened.push(this);
+  }
+  send() {}
+  close() {
+    this.closedByClient = true;
+    this.readyState = 3;
+  }
+  /** @param {Uint8Array} bytes */
+  deliver(bytes) {
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+  }
+}
+
+/**
+ * A connection with a 250 ms ping and a 4 s silent drop (a call publisher's), welcomed, on a
+ * page clock the test moves (`advance`: the page's clock and its timers together; `stall`:
+ * the page's clock only, as when the page got no CPU and its timers and messages wait).
+ */
+function welcomedConnection() {
+  let nowMs = 1000;
+  mock.method(performance, 'now', () => nowMs);
+  mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+  FakeSocket.opened = [];
+  Object.assign(globalThis, { WebSocket: FakeSocket });
+  /** @type {number[]} */
+  const closes = [];
+  const connection = new RelayConnection('ws://relay/ws/publish/r.p', { onEnvelope: () => {}, onOpen: () => {}, onClose: (_v, code) => closes.push(code) },
+    { pingIntervalMs: 250, silentDropMs: 4000, immediateRetry: true });
+  connection.start();
+  const socket = FakeSocket.opened[0];
+  socket.onopen();
+  socket.deliver(envelopeBytes({ case: 'welcome', value: {} }));
+  return {
+    socket, closes,
+    /** @param {number} ms */
+    advance(ms) {
+      for (let t = 0; t < ms; t += 50) {
+        nowMs += 50;
+        mock.timers.tick(50);
+      }
+    },
+    /** @param {number} ms */
+    stall(ms) {
+      nowMs += ms;
+    },
+    done() {
+      connection.stop();
+      mock.timers.reset();
+      mock.restoreAll();
+    },
+  };
+}
+
+test('a connection that brings nothing while the page is awake is dropped after silentDropMs and reconnected', () => {
+  const c = welcomedConnection();
+  try {
+    c.advance(3900);
+    assert.deepEqual(c.closes, [], 'not yet');
+    c.advance(400);
+    assert.equal(c.socket.closedByClient, true);
+    assert.deepEqual(c.closes, [1006]);
+    c.advance(50);
+    assert.equal(FakeSocket.opened.length, 2, 'reconnected');
+  } finally {
+    c.done();
+  }
+});
+
+test('a page stalled longer than silentDropMs does not take its own stall for a silent relay', () => {
+  const c = welcomedConnection();
+  try {
+    c.advance(1000);
+    // Starved of CPU for 5 s: the relay's Pongs arrived meanwhile but wait, as the timers do. When the page runs
+    // again a ping tick may come before them: it must not give the connection up.
+    c.stall(5000);
+    c.advance(250); // the ping tick that was due during the stall
+    c.socket.deliver(envelopeBytes({ case: 'pong', value: { id: 1n, pingSendTimeMicros: 0n, receiveTimeMicros: 0n, sendTimeMicros: 0n } }));
+    c.advance(1000);
+    assert.equal(c.socket.closedByClient, false);
+    assert.deepEqual(c.closes, []);
+    // Still silent after the stall while awake: dropped then.
+    c.advance(4000);
+    assert.deepEqual(c.closes, [1006]);
+  } finally {
+    c.done();
+  }
+});
