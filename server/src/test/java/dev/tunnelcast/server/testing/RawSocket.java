@@ -171,28 +171,13 @@ public final class RawSocket implements AutoCloseable {
      * frames; -1 when the connection ends without one.
      */
     public int awaitCloseCode() {
-        try {
-            for (;;) {
-                int opcode = in.readUnsignedByte() & 0x0f;
-                long length = in.readUnsignedByte() & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0x8) {
-                    return length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                }
+        for (Frame frame = readFrame(); frame != null; frame = readFrame()) {
+            if (frame.opcode() == 0x8) {
+                byte[] payload = frame.payload();
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
             }
-        } catch (EOFException e) {
-            return -1;
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no close frame within the deadline", e);
-        } catch (IOException e) {
-            return -1;
         }
+        return -1;
     }
 
     /** True once the relay has closed the connection (end of stream, or reset); fails after the deadline. */
