@@ -5,7 +5,7 @@
  * camera, screen share, devices, figures, leave); a banner while the connection is being
  * re-established; and, when the call ended or was refused, why and what to do next.
  */
-import { h, ms } from '../ui/dom.js';
+import { h, ms, setText } from '../ui/dom.js';
 import { icon, showIcon } from './icons.js';
 import { Tile } from './tile.js';
 import { tileGrid } from './tile-layout.js';
@@ -120,7 +120,7 @@ export function callScreen(session) {
     screenButton.classList.toggle('tc-on', Boolean(media.screen));
     screenButton.title = media.screen ? 'Stop sharing the screen' : 'Share a screen';
     const state = s.state;
-    banner.textContent = state === 'reconnecting' ? s.message : state === 'joining' ? 'Joining…' : state === 'leaving' ? 'Leaving…' : '';
+    setText(banner, state === 'reconnecting' ? s.message : state === 'joining' ? 'Joining…' : state === 'leaving' ? 'Leaving…' : '');
     banner.hidden = !banner.textContent;
     banner.dataset.state = state;
     const ended = session.connection.final;
