@@ -46,6 +46,11 @@ final class RemoteStreamSource {
     private Stream target;
     private boolean closed;
     private long attachments;
+    /**
+     * TrackConfigs that arrived before the publisher was attached (between subscribing and the
+     * configs reply, which travel different ways): applied after the reply's, so none is lost.
+     */
+    private final java.util.Map<Integer, byte[]> earlyConfigs = new java.util.TreeMap<>();
 
     RemoteStreamSource(String stream, String node, ClusterConnection connection, ClusterMetrics metrics,
                        StreamRegistry registry, RelayClock clock) {
@@ -89,6 +94,8 @@ final class RemoteStreamSource {
         } catch (IOException e) {
             log.warn("stream {}: unreadable TrackConfigs from node {}: {}", stream, ClusterHeaders.node(reply), e.getMessage());
         }
+        earlyConfigs.values().forEach(this::apply);
+        earlyConfigs.clear();
         requestKeyframe("a node joined the stream");
     }
 
@@ -103,6 +110,7 @@ final class RemoteStreamSource {
             if (node.equals(ClusterHeaders.node(message))) {
                 return; // this node's own publication
             }
+            earlyConfigs.clear();
             if (ClusterHeaders.ONLINE.equals(event)) {
                 attach(message);
             } else if (ClusterHeaders.OFFLINE.equals(event)) {
@@ -111,10 +119,22 @@ final class RemoteStreamSource {
             return;
         }
         if (publisher == null) {
+            keepIfConfig(data);
             metrics.dropped(ClusterMetrics.Drop.NOT_APPLICABLE);
             return;
         }
         apply(data);
+    }
+
+    private void keepIfConfig(byte[] data) {
+        try {
+            Envelope envelope = Envelope.parseFrom(data);
+            if (envelope.hasTrackConfig()) {
+                earlyConfigs.put(envelope.getTrackConfig().getTrackId(), data);
+            }
+        } catch (IOException e) {
+            // not an envelope: nothing to keep
+        }
     }
 
     /** Makes a new remote publisher the stream's publisher (taking over this source's previous one). */
