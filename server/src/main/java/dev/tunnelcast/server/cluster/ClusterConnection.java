@@ -50,7 +50,8 @@ final class ClusterConnection implements AutoCloseable {
                 .maxReconnects(-1)
                 .reconnectWait(RECONNECT_WAIT)
                 .reconnectBufferSize(0) // no stale media after an outage: drop, count, resync
-                .discardMessagesWhenOutgoingQueueFull()
+                // Not discardMessagesWhenOutgoingQueueFull(): with it, jnats 2.25 gets no reply to any request
+                // after a reconnect (checked against nats-server 2.9), and the directory would stay down.
                 .noEcho() // this node feeds its own players directly, never from NATS
                 .connectionListener(this::connectionEvent)
                 .errorListener(new ErrorListener() {

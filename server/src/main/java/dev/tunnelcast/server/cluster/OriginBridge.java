@@ -31,6 +31,8 @@ final class OriginBridge implements StreamObserver {
     private final String node;
     private final Executor clusterThread;
     private final ConcurrentHashMap<String, Subscription> controls = new ConcurrentHashMap<>();
+    /** The stream's own subject: silent (no echo) unless another node publishes the stream too. */
+    private final ConcurrentHashMap<String, Subscription> rivals = new ConcurrentHashMap<>();
 
     OriginBridge(ClusterConnection connection, StreamRegistry registry, StreamDirectory directory, String node,
                  Executor clusterThread) {
@@ -49,6 +51,8 @@ final class OriginBridge implements StreamObserver {
                 ClusterHeaders.publisher(ClusterHeaders.EVENT, ClusterHeaders.ONLINE, node, hello), new byte[0]);
         controls.computeIfAbsent(stream, s -> connection.dispatcher().subscribe(StreamSubjects.control(s),
                 message -> answer(s, message)));
+        rivals.computeIfAbsent(stream, s -> connection.dispatcher().subscribe(StreamSubjects.media(s),
+                message -> yieldIfTakenOver(s, message)));
         clusterThread.execute(() -> directory.published(stream, hello));
     }
 
@@ -64,11 +68,24 @@ final class OriginBridge implements StreamObserver {
     public void publisherStopped(String stream, String sessionId) {
         connection.publish(StreamSubjects.media(stream),
                 ClusterHeaders.publisher(ClusterHeaders.EVENT, ClusterHeaders.OFFLINE, node, null), new byte[0]);
-        Subscription control = controls.remove(stream);
-        if (control != null) {
-            connection.dispatcher().unsubscribe(control);
+        for (Subscription subscription : new Subscription[] {controls.remove(stream), rivals.remove(stream)}) {
+            if (subscription != null) {
+                connection.dispatcher().unsubscribe(subscription);
+            }
         }
         clusterThread.execute(() -> directory.unpublished(stream));
+    }
+
+    /**
+     * On the dispatcher thread: another node announced a publisher of a stream published here,
+     * which its directory claim allowed (the same instance reconnected there, or a takeover).
+     */
+    private void yieldIfTakenOver(String stream, Message message) {
+        String other = ClusterHeaders.node(message);
+        if (ClusterHeaders.ONLINE.equals(ClusterHeaders.kind(message, ClusterHeaders.EVENT)) && !node.equals(other)) {
+            registry.find(stream).ifPresent(s -> s.yieldLocalPublisher(
+                    "the publisher of stream " + stream + " went on through cluster node " + other));
+        }
     }
 
     /** On the dispatcher thread: a request from another node about a stream published here. */

@@ -41,6 +41,11 @@ final class RemotePublisher implements dev.tunnelcast.server.relay.Peer {
         return stream;
     }
 
+    /** The node the publisher is connected to. */
+    String originNode() {
+        return originNode;
+    }
+
     @Override
     public String remoteAddress() {
         return "cluster node " + originNode;

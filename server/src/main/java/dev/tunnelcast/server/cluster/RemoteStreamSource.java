@@ -113,7 +113,8 @@ final class RemoteStreamSource {
             earlyConfigs.clear();
             if (ClusterHeaders.ONLINE.equals(event)) {
                 attach(message);
-            } else if (ClusterHeaders.OFFLINE.equals(event)) {
+            } else if (ClusterHeaders.OFFLINE.equals(event) && publisher != null
+                    && publisher.originNode().equals(ClusterHeaders.node(message))) { // not a node it moved away from
                 detach(PublisherExit.clean("the publisher left (on cluster node " + ClusterHeaders.node(message) + ")"));
             }
             return;

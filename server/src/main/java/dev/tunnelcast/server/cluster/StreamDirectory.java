@@ -92,7 +92,7 @@ final class StreamDirectory implements PublisherClaims {
             }
             throw new Refusal(CloseCode.CLOSE_CODE_PUBLISHER_EXISTS,
                     "stream " + stream + " already has a publisher (on cluster node " + holder.node() + ")");
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) { // IllegalState: NATS reconnecting
             metrics.directoryFailed();
             log.warn("stream directory unreadable; deciding {} locally: {}", stream, e.getMessage());
         }
@@ -117,7 +117,7 @@ final class StreamDirectory implements PublisherClaims {
             if (holder != null && holder.node().equals(config.nodeName())) {
                 kv.delete(StreamSubjects.directoryKey(stream));
             }
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) { // IllegalState: NATS reconnecting
             metrics.directoryFailed();
         }
     }
@@ -146,7 +146,7 @@ final class StreamDirectory implements PublisherClaims {
                 }
             }
             lastRead = Map.copyOf(all);
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) { // IllegalState: NATS reconnecting
             metrics.directoryFailed();
             log.warn("stream directory heartbeat failed: {}", e.getMessage());
             if (e instanceof JetStreamApiException api && api.getApiErrorCode() == 10059) {
@@ -169,7 +169,7 @@ final class StreamDirectory implements PublisherClaims {
         }
         try {
             kv.put(StreamSubjects.directoryKey(entry.stream()), json(entry));
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) { // IllegalState: NATS reconnecting
             metrics.directoryFailed();
         }
     }

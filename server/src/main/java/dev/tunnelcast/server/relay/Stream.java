@@ -492,6 +492,20 @@ public final class Stream {
         }
     }
 
+    /**
+     * The stream's publisher went on through another cluster node (the same instance, or a
+     * takeover): a publisher connected here is closed with 4411 and leaves as usual.
+     */
+    public void yieldLocalPublisher(String detail) {
+        Peer local;
+        synchronized (lock) {
+            local = publisher != null && publisher.isLocal() ? publisher : null;
+        }
+        if (local != null) {
+            local.refuse(CloseCode.CLOSE_CODE_TAKEN_OVER, detail);
+        }
+    }
+
     /** Asks the publisher for a keyframe (for a player on another cluster node), at most every 500 ms. */
     public void requestKeyframe(String reason) {
         synchronized (lock) {

@@ -95,6 +95,14 @@ final class RelayNode implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + "/ws/play/" + stream);
     }
 
+    /** SIGKILL: no shutdown, no offline events, no directory clean-up. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("relay node not killed within 30 s");
+        }
+    }
+
     Path log() {
         return log;
     }
