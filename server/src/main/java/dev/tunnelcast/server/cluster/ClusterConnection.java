@@ -49,9 +49,9 @@ final class ClusterConnection implements AutoCloseable {
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .maxReconnects(-1)
                 .reconnectWait(RECONNECT_WAIT)
-                .reconnectBufferSize(0) // no stale media after an outage: drop, count, resync
-                // Not discardMessagesWhenOutgoingQueueFull(): with it, jnats 2.25 gets no reply to any request
-                // after a reconnect (checked against nats-server 2.9), and the directory would stay down.
+                // Neither reconnectBufferSize(0) nor discardMessagesWhenOutgoingQueueFull(): with either, jnats 2.25
+                // often gets no reply to any request after a reconnect (checked against nats-server 2.9) and the
+                // directory stays down. Media is not buffered during an outage anyway: publish() drops it.
                 .noEcho() // this node feeds its own players directly, never from NATS
                 .connectionListener(this::connectionEvent)
                 .errorListener(new ErrorListener() {
