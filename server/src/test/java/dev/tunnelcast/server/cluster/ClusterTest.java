@@ -203,6 +203,11 @@ class ClusterTest {
             remote.drain();
             sendUntilVideo(publisher, sequence, remote, sequence); // node 2's player resumes (at a keyframe)
         }
+        // The directory works again: a stream published on node 2 now shows on node 3.
+        try (WsClient after = publisher(node2.publishUri("after-restart"))) {
+            Conditions.await("node 3 lists node 2's new stream", DEADLINE, () -> node3.poll("/api/streams"),
+                    body -> body.contains("\"name\":\"after-restart\"") && body.contains("cluster node n2"));
+        }
     }
 
     @Test
