@@ -35,10 +35,16 @@ async function startPulseAudio(home, env) {
 
 /**
  * A playwright-like page over a puppeteer one: evaluate, addInitScript, on, goto, screenshot,
- * locator(selector).first() with click / boundingBox / isVisible / innerText, close.
+ * locator(selector).first() with click / boundingBox / isVisible / innerText, close. close()
+ * only leaves the page for about:blank: after a page was closed and another opened, every
+ * evaluate in the new one hung (script.callFunction never answered), so one page is reused.
  * @param {import('puppeteer-core').Page} page
  */
 function pageLike(page) {
+  /** @type {string[]} init scripts of this opening, removed at close */
+  const initScripts = [];
+  /** @type {[string, (value: any) => void][]} listeners of this opening, removed at close */
+  const listeners = [];
   /** @param {string} selector */
   const first = (selector) => ({
     /** @param {{ timeout?: number, position?: { x: number, y: number } }} [options] */
@@ -73,16 +79,25 @@ function pageLike(page) {
     /** @param {string | ((arg: any) => unknown)} fn @param {unknown} [arg] */
     evaluate: (fn, arg) => (typeof fn === 'string' ? page.evaluate(fn) : page.evaluate(fn, arg)),
     /** @param {(arg: any) => void} fn @param {unknown} arg */
-    addInitScript: (fn, arg) => page.evaluateOnNewDocument(fn, arg),
+    addInitScript: async (fn, arg) => {
+      initScripts.push((await page.evaluateOnNewDocument(fn, arg)).identifier);
+    },
     /** @param {'console' | 'pageerror'} event @param {(value: any) => void} listener */
-    on: (event, listener) => page.on(event, listener),
+    on: (event, listener) => {
+      listeners.push([event, listener]);
+      page.on(event, listener);
+    },
     /** @param {string} url @param {{ timeout?: number }} options */
     goto: (url, options) => page.goto(url, { waitUntil: 'load', timeout: options.timeout }),
     /** @param {{ path: string }} options */
     screenshot: (options) => page.screenshot({ path: /** @type {`${string}.png`} */ (options.path) }),
     /** @param {string} selector */
     locator: (selector) => ({ first: () => first(selector) }),
-    close: () => page.close(),
+    close: async () => {
+      for (const [event, listener] of listeners.splice(0)) page.off(event, listener);
+      for (const id of initScripts.splice(0)) await page.removeScriptToEvaluateOnNewDocument(id);
+      await page.goto('about:blank');
+    },
   };
 }
 
@@ -98,10 +113,13 @@ export async function launchFirefox(home, env) {
     userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
     extraPrefsFirefox: { 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false },
-    protocolTimeout: 180_000,
+    // A protocol call that never answers fails after this instead of holding its command forever.
+    protocolTimeout: 60_000,
   });
+  const page = (await browser.pages())[0] ?? await browser.newPage();
   const context = {
-    newPage: async () => pageLike(await browser.newPage()),
+    // One page for every opening (see pageLike): driver.mjs closes a tab's page before it opens the next.
+    newPage: async () => pageLike(page),
     close: async () => {
       await browser.close().catch(() => {});
       pulse.kill();
