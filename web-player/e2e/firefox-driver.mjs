@@ -24,6 +24,8 @@ async function startPulseAudio(home, env) {
   const pulse = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--use-pid-file=no', '--disable-shm=yes',
     '--load=module-null-sink sink_name=tunnelcast_null', `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`],
   { env: { ...env, XDG_RUNTIME_DIR: join(home, 'run') }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The driver may end without close() (its caller kills it): the sound server ends with it.
+  process.on('exit', () => pulse.kill());
   const deadline = Date.now() + 60_000;
   while (!existsSync(socket)) {
     if (pulse.exitCode !== null) throw new Error(`pulseaudio exited (${pulse.exitCode}); is it installed? (./tunnelcast setup)`);
