@@ -58,8 +58,8 @@ public final class AgentMain implements Callable<Integer> {
 
     static final String DEFAULT_STREAM = "cam1";
 
-    @Option(names = "--relay", paramLabel = "URL", description = "Relay URL, ws:// or wss:// (http(s):// works too; default: ${DEFAULT-VALUE}).", defaultValue = "ws://127.0.0.1:8080")
-    String relay;
+    @Option(names = "--relay", paramLabel = "URL", split = ",", description = "Relay URL, ws:// or wss:// (http(s):// works too; default: ${DEFAULT-VALUE}). Several (repeated or comma-separated, e.g. a cluster's nodes): a lost connection moves to the next.", defaultValue = "ws://127.0.0.1:8080")
+    List<String> relays;
 
     @Option(names = "--stream", paramLabel = "NAME", description = "Stream name (default: " + DEFAULT_STREAM + "; not with --room).")
     String stream;
@@ -238,7 +238,11 @@ public final class AgentMain implements Callable<Integer> {
     AgentConfig buildConfig() {
         String streamName = streamName(); // before anything is opened, with the rule in the message
         // The relay's page address works too: http(s):// is the same port as ws(s)://.
-        URI relayUri = URI.create(relay.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"));
+        List<URI> relayUris = relays.stream().map(String::trim).filter(r -> !r.isEmpty())
+                .map(r -> URI.create(r.replaceFirst("^http://", "ws://").replaceFirst("^https://", "wss://"))).toList();
+        if (relayUris.isEmpty()) {
+            throw new IllegalArgumentException("--relay needs a URL");
+        }
         int[] wh;
         try {
             wh = Arrays.stream(size.toLowerCase(java.util.Locale.ROOT).split("x")).mapToInt(Integer::parseInt).toArray();
@@ -261,13 +265,13 @@ public final class AgentMain implements Callable<Integer> {
         OpusSettings opus = new OpusSettings(audioChannels, audioFrameMillis, audioBitrate,
                 opusComplexity, opusFec, opusDtx);
         ProxySettings proxySettings = proxy != null ? ProxySettings.parse(proxy, List.of())
-                : ProxySettings.fromEnvironment(System.getenv(), relayUri);
+                : ProxySettings.fromEnvironment(System.getenv(), relayUris.get(0));
         if (proxySettings != null && proxyUser != null) {
             proxySettings = new ProxySettings(proxySettings.host(), proxySettings.port(), proxyUser,
                     proxyPassword == null ? "" : proxyPassword, proxySettings.noProxy());
         }
         TlsSettings tls = new TlsSettings(caCert, trustStore, trustStorePassword, insecure);
-        PublisherConfig publisher = new PublisherConfig(relayUri, streamName, token, proxySettings, tls,
+        PublisherConfig publisher = new PublisherConfig(relayUris, streamName, token, proxySettings, tls,
                 sendQueueBytes, sendQueueAge, Duration.ofSeconds(5),
                 Duration.ofMillis(200), reconnectMax, Duration.ofSeconds(2),
                 "tunnelcast-agent", displayName);

@@ -16,6 +16,7 @@ import dev.tunnelcast.proto.v1.Welcome;
 import dev.tunnelcast.wire.CloseCodes;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * it reconnects with backoff and jitter and resumes with the configs and a fresh keyframe
  * (sequence numbers keep increasing). {@link #close()} sends EndOfStream and closes cleanly.
  * Every Hello carries the same random instance id, so a reconnect takes the stream over from
- * this publisher's own stale connection at once instead of being refused with 4409.
+ * this publisher's own stale connection at once instead of being refused with 4409. With
+ * several relay URLs (a cluster's nodes) each reconnect goes to the next one
+ * ({@link RelayRotation}), so a publisher whose node died republishes through another.
  */
 public final class Publisher implements MediaSink, AutoCloseable {
 
@@ -81,6 +84,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private final SendQueue queue;
     private final HttpClient client;
     private final Backoff backoff;
+    /** Touched by the publisher's thread only. */
+    private final RelayRotation relays;
     private final String instanceId = newInstanceId();
     private volatile List<TrackConfig> trackConfigs = List.of();
     private volatile boolean live;
@@ -117,6 +122,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 listener::onVideoDropped);
         this.backoff = new Backoff(config.backoffInitial().toMillis(), config.backoffMax().toMillis(),
                 ThreadLocalRandom.current());
+        this.relays = new RelayRotation(config.relays());
         this.client = buildClient(config);
     }
 
@@ -196,7 +202,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 break;
             }
             long delay = backoff.nextDelayMillis();
-            log.debug("Reconnecting in {} ms", delay);
+            URI relay = relays.size() > 1 ? relays.next() : relays.current();
+            log.debug("Reconnecting to {} in {} ms", relay, delay);
             try {
                 Thread.sleep(delay);
             } catch (InterruptedException e) {
@@ -211,7 +218,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
         String error = describe(e);
         lastError = error;
         if (error.equals(lastLoggedFailure)) {
-            log.debug("Connection to {} failed again: {}", config.relay(), error);
+            log.debug("Connection to {} failed again: {}", relays.current(), error);
             return;
         }
         lastLoggedFailure = error;
@@ -219,17 +226,19 @@ public final class Publisher implements MediaSink, AutoCloseable {
             log.warn("Room full: the relay refused {} ({}); retrying with backoff (at most {} apart) until a member leaves",
                     config.stream(), error, config.backoffMax().toMillis() + " ms");
         } else {
-            log.warn("Connection to {} failed: {}", config.relay(), error);
+            log.warn("Connection to {} failed: {}{}", relays.current(), error,
+                    relays.size() > 1 ? "; trying the next relay" : "");
         }
     }
 
     private void runSession() throws Exception {
         CompletableFuture<Welcome> welcome = new CompletableFuture<>();
         RelaySession session = newSession(welcome);
+        URI relay = relays.current();
         WebSocket ws;
         try {
             ws = client.newWebSocketBuilder().connectTimeout(config.connectTimeout())
-                    .buildAsync(config.publishUri(), session).get(config.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+                    .buildAsync(config.publishUri(relay), session).get(config.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
@@ -252,7 +261,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 live = true;
             }
             long n = connections.incrementAndGet();
-            log.info("Publishing {} to {} (session {}{})", config.stream(), config.relay(), w.getSessionId(),
+            log.info("Publishing {} to {} (session {}{})", config.stream(), relay, w.getSessionId(),
                     n > 1 ? ", reconnect " + (n - 1) : "");
             lastError = "";
             lastLoggedFailure = "";

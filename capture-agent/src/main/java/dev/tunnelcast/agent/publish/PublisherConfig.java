@@ -5,14 +5,16 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Where and how to publish. {@code relay} is the relay's base URI ({@code ws://host:port} or
- * {@code wss://host:port}); the publish path is {@code /ws/publish/{stream}?token=…}.
+ * Where and how to publish. {@code relays} are relay base URIs ({@code ws://host:port} or
+ * {@code wss://host:port}), one or several nodes of a cluster, all with the same scheme (one
+ * TLS and proxy setup serves them all); the publish path is {@code /ws/publish/{stream}?token=…}.
  * {@code proxy} may be null (direct). {@code displayName} is what the other participants of
  * the stream's room see (empty: its participant id). Every bound here is an agent option.
  */
-public record PublisherConfig(URI relay, String stream, String token, ProxySettings proxy, TlsSettings tls,
+public record PublisherConfig(List<URI> relays, String stream, String token, ProxySettings proxy, TlsSettings tls,
                               long sendQueueBytes, Duration sendQueueAge, Duration connectTimeout,
                               Duration backoffInitial, Duration backoffMax, Duration pingInterval,
                               String clientName, String displayName) {
@@ -25,9 +27,19 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
     public static final int MAX_DISPLAY_NAME_CHARS = 64;
 
     public PublisherConfig {
-        String scheme = relay.getScheme();
-        if (scheme == null || !(scheme.equals("ws") || scheme.equals("wss"))) {
-            throw new IllegalArgumentException("relay URL must start with ws:// or wss://, got " + relay);
+        if (relays.isEmpty()) {
+            throw new IllegalArgumentException("no relay URL");
+        }
+        relays = List.copyOf(relays);
+        for (URI relay : relays) {
+            String scheme = relay.getScheme();
+            if (scheme == null || !(scheme.equals("ws") || scheme.equals("wss"))) {
+                throw new IllegalArgumentException("relay URL must start with ws:// or wss://, got " + relay);
+            }
+            if (!scheme.equals(relays.get(0).getScheme())) {
+                throw new IllegalArgumentException("relay URLs must all be ws:// or all wss://, got " + relays.get(0)
+                        + " and " + relay);
+            }
         }
         StreamName.require(stream);
         displayName = displayName == null ? "" : displayName;
@@ -44,15 +56,35 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
         return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
-    /** A publisher outside any room (no display name). */
+    /** One relay. */
+    public PublisherConfig(URI relay, String stream, String token, ProxySettings proxy, TlsSettings tls,
+                           long sendQueueBytes, Duration sendQueueAge, Duration connectTimeout,
+                           Duration backoffInitial, Duration backoffMax, Duration pingInterval,
+                           String clientName, String displayName) {
+        this(List.of(relay), stream, token, proxy, tls, sendQueueBytes, sendQueueAge, connectTimeout, backoffInitial,
+                backoffMax, pingInterval, clientName, displayName);
+    }
+
+    /** One relay, a publisher outside any room (no display name). */
     public PublisherConfig(URI relay, String stream, String token, ProxySettings proxy, TlsSettings tls,
                            long sendQueueBytes, Duration sendQueueAge, Duration connectTimeout,
                            Duration backoffInitial, Duration backoffMax, Duration pingInterval, String clientName) {
-        this(relay, stream, token, proxy, tls, sendQueueBytes, sendQueueAge, connectTimeout, backoffInitial, backoffMax,
+        this(List.of(relay), stream, token, proxy, tls, sendQueueBytes, sendQueueAge, connectTimeout, backoffInitial, backoffMax,
                 pingInterval, clientName, "");
     }
 
+    /** The first relay: the one the publisher tries first. */
+    public URI relay() {
+        return relays.get(0);
+    }
+
+    /** The publish URI on the first relay. */
     public URI publishUri() {
+        return publishUri(relay());
+    }
+
+    /** The publish URI on {@code relay}, one of {@link #relays()}. */
+    public URI publishUri(URI relay) {
         String base = relay.toString().replaceAll("/+$", "");
         String query = token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         return URI.create(base + "/ws/publish/" + stream + query);
