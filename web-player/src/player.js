@@ -35,6 +35,8 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {number} floorMs          jitter buffer floor
  * @property {number} ceilingMs        jitter buffer ceiling
  * @property {string} wsBase           ws(s)://host
+ * @property {string[]} [relays]       ws(s)://host of each relay to play from, in order (`?relays=`, a cluster's
+ *                                     nodes): a lost connection moves to the next; default [wsBase]
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
@@ -71,7 +73,10 @@ export class Player {
     this.beepsHeardAtMs = [];
     /** audio onsets already moved onto the relay clock */
     this.beepsTimed = 0;
-    this.url = `${options.wsBase}/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    const path = `/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    /** one play URL per relay, tried in order */
+    this.urls = (options.relays ?? [options.wsBase]).map((base) => `${base}${path}`);
+    this.url = /** @type {string} */ (this.urls[0]);
     /** @type {Worker | null} */
     this.worker = null;
     /** the relay clock as the worker estimates it */
@@ -109,7 +114,7 @@ export class Player {
     this.worker = worker;
     worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ e) => this.fromWorker(e.data);
     const preferWasmAudio = this.options.audioDecoder === 'wasm' || typeof AudioDecoder === 'undefined';
-    this.toWorker({ type: 'start', url: this.url, preferWasmAudio });
+    this.toWorker({ type: 'start', urls: this.urls, preferWasmAudio });
     void this.audio.outputPort()
       .then((port) => this.toWorker({ type: 'audioPort', port }, [port]))
       .catch((e) => console.warn('tunnelcast: audio unavailable', e));

@@ -2,11 +2,13 @@
 /**
  * The player's WebSocket to the relay: Hello on open, ping/pong clock sync, and reconnect
  * with exponential backoff (with jitter) for as long as the close code says it can help.
- * Every other Envelope goes to the listener with its arrival time.
+ * Every other Envelope goes to the listener with its arrival time. Given several URLs (a
+ * cluster's nodes), each reconnect goes to the next one (relay-list.js).
  */
 import { decodeEnvelope, helloBytes, pingBytes, pongBytes } from './wire.js';
 import { ClockSync, localNowMicros } from './clock-sync.js';
 import { closeVerdict } from './close-codes.js';
+import { RelayRotation } from './relay-list.js';
 
 /** @typedef {import('./wire.js').Envelope} Envelope */
 /** @typedef {import('./close-codes.js').CloseVerdict} CloseVerdict */
@@ -26,7 +28,8 @@ const BACKOFF_MAX_MS = 5000;
 
 export class RelayConnection {
   /**
-   * @param {string} url   ws(s)://host/ws/play/{stream}?token=…
+   * @param {string | string[]} url   ws(s)://host/ws/play/{stream}?token=…, or one such URL per relay: the first is
+   *   opened first, a close after which the client retries moves to the next, round the list
    * @param {ConnectionListener} listener
    * @param {{ hello?: Uint8Array<ArrayBuffer>, pingIntervalMs?: number, clockWindow?: number, finalCodes?: number[],
    *   immediateRetry?: boolean, silentDropMs?: number }} [options]
@@ -39,7 +42,7 @@ export class RelayConnection {
    *   reconnected, without waiting for TCP to notice (0: never)
    */
   constructor(url, listener, options = {}) {
-    this.url = url;
+    this.relays = new RelayRotation(Array.isArray(url) ? url : [url]);
     this.listener = listener;
     this.hello = options.hello ?? helloBytes('0.1.0');
     this.pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
@@ -84,6 +87,11 @@ export class RelayConnection {
     clearInterval(this.pingTimer);
     this.socket?.close(1000, 'viewer left');
     this.socket = null;
+  }
+
+  /** The URL the current (or next) connection uses. */
+  get url() {
+    return this.relays.current;
   }
 
   open() {
@@ -195,6 +203,7 @@ export class RelayConnection {
     this.attempt++;
     this.listener.onClose(shown, code, this.attempt, this.refusal || reason);
     if (!verdict.retry) return;
+    this.relays.next();
     if (this.immediateRetry && this.attempt === 1) {
       this.retryTimer = setTimeout(() => this.open(), 0);
       return;

@@ -4,6 +4,7 @@
  * player page builds its one player with them, the call page one per participant.
  */
 import { DEFAULT_FLOOR_MS } from '../audio/jitter-buffer.js';
+import { parseRelays } from '../transport/relay-list.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -35,6 +36,7 @@ export function playerOptionsFrom(params, where) {
     corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
     ...parseLatency(params.get('latency')),
     wsBase: where.wsBase,
+    relays: parseRelays(params.get('relays'), where.wsBase),
     workletUrl: new URL('playout-worklet.js', where.baseUrl).href,
     workerUrl: new URL('transport-worker.js', where.baseUrl).href,
   };

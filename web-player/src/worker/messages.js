@@ -17,7 +17,7 @@
  * @property {number} arrivalEpochMs  when it came off the socket: performance.timeOrigin + performance.now()
  *                                    in the worker (the page's clock has another origin)
  *
- * @typedef {{ type: 'start', url: string, preferWasmAudio: boolean }
+ * @typedef {{ type: 'start', urls: string[], preferWasmAudio: boolean }
  *   | { type: 'audioPort', port: MessagePort }
  *   | { type: 'stop' }} ToWorker
  *

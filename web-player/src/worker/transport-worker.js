@@ -34,7 +34,7 @@ scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ event) => {
       // The page asks for WASM (?audio=wasm, or it has no WebCodecs audio itself); else the
       // decoder still falls back on its own when this worker's WebCodecs cannot do Opus.
       audio.preferWasm = message.preferWasmAudio;
-      connection = new RelayConnection(message.url, {
+      connection = new RelayConnection(message.urls, {
         onOpen: () => post({ type: 'open' }),
         onClose: (verdict, code, attempt) => post({ type: 'close', verdict, code, attempt }),
         onEnvelope: (envelope, arrivalMs) => receive(envelope, arrivalMs),
