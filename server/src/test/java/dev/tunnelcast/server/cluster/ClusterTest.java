@@ -5,6 +5,7 @@ import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Conditions;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three relay nodes, each its own JVM, joined by a real nats-server (JetStream on, user and
  * password): streams published on one node play on the others byte for byte, the directory
- * spans the cluster, a wrong password keeps a node out, and a NATS restart degrades and heals.
+ * spans the cluster, a wrong password keeps a node out, players and publishers of a killed node
+ * carry on through another, and a NATS restart degrades and heals.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
@@ -177,7 +179,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(7) // last: it restarts NATS
+    @Order(8) // last: it restarts NATS
     void withoutNatsLocalStreamsKeepPlayingAndTheNodesRejoin() throws Exception {
         String stream = "steady";
         try (WsClient publisher = publisher(node3.publishUri(stream));
@@ -229,7 +231,7 @@ class ClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void whenThePublishersNodeIsKilledThePublisherComesBackThroughAnotherNodeAndPlayersResume() throws Exception {
         String stream = "moving";
         String instance = "agent-instance-0001";
@@ -248,6 +250,52 @@ class ClusterTest {
                 sendUntilVideo(second, sequence, viewer, sequence);
             }
         }
+    }
+
+    @Test
+    @Order(6)
+    void whenAPlayersNodeIsKilledThePlayerMovesToTheNextRelayInItsListAndResumesAtAKeyframe() throws Exception {
+        String stream = "survivor";
+        try (PacedPublisher publisher = new PacedPublisher(publisher(node1.publishUri(stream)))) {
+            // The player's relay list, as `?relays=` (web player) or `--relay` (agent) gives it: node 2, then node 3.
+            // Choosing the next URL is the clients' (RelayRotation, relay-list.js, unit-tested there); this test
+            // checks what the cluster does for a player that moves.
+            List<RelayNode> relays = List.of(node2, node3);
+            long lastBeforeKill;
+            try (WsClient onNode2 = player(relays.get(0).playUri(stream))) {
+                lastBeforeKill = video(onNode2, 5).get(4).getSequence();
+                long killedAt = System.nanoTime();
+                node2.kill9();
+                assertThat(onNode2.awaitClose(DEADLINE).code()).as("node 2's player lost its connection").isEqualTo(1006);
+                try (WsClient onNode3 = player(relays.get(1).playUri(stream))) {
+                    List<MediaPacket> resumed = video(onNode3, 20);
+                    long resumedMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                    System.out.printf("ClusterTest: kill -9 of node 2 -> first video on node 3: %d ms%n", resumedMillis);
+                    assertThat(resumed.get(0).getKeyframe()).as("resumes at a keyframe").isTrue();
+                    assertThat(resumed.get(0).getSequence()).as("newer than what node 2 delivered")
+                            .isGreaterThan(lastBeforeKill);
+                    for (int i = 1; i < resumed.size(); i++) {
+                        assertThat(resumed.get(i).getSequence()).as("stamps advance, none lost")
+                                .isEqualTo(resumed.get(i - 1).getSequence() + 1);
+                        assertThat(resumed.get(i).getPtsMicros()).isGreaterThan(resumed.get(i - 1).getPtsMicros());
+                    }
+                }
+            } finally {
+                node2 = node("n2"); // a fresh node 2 (another port) for the tests that follow
+            }
+        }
+    }
+
+    /** The next {@code count} video packets {@code player} receives (configs and audio skipped). */
+    private static List<MediaPacket> video(WsClient player, int count) {
+        List<MediaPacket> out = new ArrayList<>();
+        while (out.size() < count) {
+            Envelope e = player.next(DEADLINE).envelope();
+            if (e.hasMediaPacket() && e.getMediaPacket().getTrackId() == VIDEO) {
+                out.add(e.getMediaPacket());
+            }
+        }
+        return out;
     }
 
     /**
