@@ -223,6 +223,7 @@ export class CallSession {
       const player = new Player({
         ...playerOptionsFrom(this.options.params, { stream: member.stream, token: this.address.token, wsBase: this.options.wsBase, baseUrl: this.options.baseUrl }),
         audioContext: this.audioContext ?? undefined,
+        relays: [this.options.wsBase], // a call stays on the page's relay, its publisher's (no ?relays= list for calls yet)
       });
       player.start();
       this.remotes.set(member.participant, { member, status: 'live', player, shownSinceAtMs: nowAtMs });
