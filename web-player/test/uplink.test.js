@@ -211,7 +211,7 @@ test('an encoder that makes less than asked does not run the bitrate away', () =
   assert.ok(b.currentBps <= 801_000, `1.5 times what drained, less the audio (and rounding): ${b.currentBps}`);
 });
 
-test('an overflow backs off at once to what drained, at most once a second', () => {
+test('an overflow backs off at once towards what drained, by at most 30 %, at most once a second', () => {
   const b = newBitrate();
   assert.equal(b.onOverflow(0), true);
   assert.equal(b.currentBps, 2_250_000, 'nothing drained yet: by the backoff factor');
@@ -221,9 +221,13 @@ test('an overflow backs off at once to what drained, at most once a second', () 
     b.onSample(now, sent, 0, 0);
   }
   assert.equal(b.onOverflow(2000), true);
-  assert.equal(b.currentBps, Math.trunc(0.9 * 1_000_000 - AUDIO_BPS));
+  assert.equal(b.currentBps, 1_575_000, 'by at most 30 %');
   assert.equal(b.onOverflow(2500), false, 'held for a second');
-  assert.equal(b.decreases, 2);
+  b.onOverflow(3500);
+  assert.equal(b.currentBps, 1_102_500);
+  b.onOverflow(4500);
+  assert.equal(b.currentBps, Math.trunc(0.9 * 1_000_000 - AUDIO_BPS), '0.9 of what drained, less the audio');
+  assert.equal(b.decreases, 4);
 });
 
 test('through a capped uplink the queue and the bitrate settle below the cap (fake clock)', () => {

@@ -8,7 +8,7 @@
  * - over-use (the floor is above OVERUSE_DELAY_MS and higher than a second before, or a
  *   standing queue above STANDING_DELAY_MS, or the send queue had to drop video): the
  *   uplink's rate is what drained (over the intervals the queue stayed backlogged); video
- *   goes down to BACKOFF of it, less the audio's share;
+ *   goes down to BACKOFF of it, less the audio's share, but by no more than to MAX_CUT;
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
  *   within NEAR of the rate the last over-use measured, never above the configured bitrate
@@ -35,6 +35,7 @@ export const WINDOW_MS = 1000;
 export const OVERUSE_DELAY_MS = 50;
 export const STANDING_DELAY_MS = 250;
 export const BACKOFF = 0.9;
+export const MAX_CUT = 0.7;
 export const PROBE_PER_SECOND = 0.05;
 export const PROBE_NEAR_PER_SECOND = 0.005;
 export const NEAR = 0.05;
@@ -70,7 +71,8 @@ export class UplinkBitrate {
    */
   onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs) {
     const delayMs = Math.max(0, sendQueueDelayMs) + Math.max(0, networkDelayMs);
-    this.samples.push({ atMs: nowMs, sentBytes, delayMs, backlogged: sendQueueDelayMs > 0 });
+    // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
+    this.samples.push({ atMs: nowMs, sentBytes, delayMs, backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS });
     while (nowMs - this.samples[0].atMs > 2 * WINDOW_MS) this.samples.shift();
     if (nowMs - this.samples[0].atMs < 2 * WINDOW_MS - WINDOW_MS / 4) {
       this.signal = 'starting'; // not two floors yet
@@ -110,8 +112,10 @@ export class UplinkBitrate {
       this.decreases++;
       return true;
     }
-    this.capacityBps = drained;
-    const lower = Math.min(this.currentBps, BACKOFF * drained - this.otherBps);
+    // A measurement above the remembered rate may be a burst: it moves it half way; one below is believed at once.
+    this.capacityBps = Number.isNaN(this.capacityBps) || drained < this.capacityBps ? drained : (this.capacityBps + drained) / 2;
+    // at most a cut to MAX_CUT: a stalled thread looks like a queue and drains nothing for a while
+    const lower = Math.min(this.currentBps, Math.max(MAX_CUT * this.currentBps, BACKOFF * Math.min(drained, this.capacityBps) - this.otherBps));
     if (lower >= this.currentBps) return false;
     this.set(lower, nowMs);
     this.decreases++;
@@ -151,8 +155,9 @@ export class UplinkBitrate {
 
   /**
    * What the link carried: drained over the sampling intervals that began and ended with
-   * media waiting in the send queue (the socket was full and took only what the link passed
-   * on); with too little of that, what drained over both windows.
+   * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and took only what the link passed
+   * on); with too little of that, what drained over both windows (the link's rate or above:
+   * the queue beyond the socket grew meanwhile; see the mean in backOff).
    */
   linkBps() {
     let bytes = 0;

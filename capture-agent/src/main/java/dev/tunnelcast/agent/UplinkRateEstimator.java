@@ -13,7 +13,7 @@ import java.util.Deque;
  *   <li>over-use (the floor is above {@link #OVERUSE_DELAY_MICROS} and higher than a second
  *       before, or a standing queue above {@link #STANDING_DELAY_MICROS}, or the send queue had
  *       to drop video): the uplink's rate is what drained; video goes down to
- *       {@link #BACKOFF} of it, less the audio's share;</li>
+ *       {@link #BACKOFF} of it, less the audio's share, but by no more than {@link #MAX_CUT};</li>
  *   <li>the delay is falling: hold;</li>
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
  *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the rate the last over-use
@@ -35,6 +35,11 @@ public final class UplinkRateEstimator {
     static final long STANDING_DELAY_MICROS = 250_000;
     /** On over-use, the whole uplink's target is this share of what drained. */
     static final double BACKOFF = 0.9;
+    /**
+     * One over-use cuts at most to this share of the bitrate: on a busy machine a stalled
+     * thread looks like a queue and drains nothing for a while; a real drop takes a few cuts.
+     */
+    static final double MAX_CUT = 0.7;
     /** Probing up while no over-use has told the link's rate (or it was long exceeded). */
     static final double PROBE_PER_SECOND = 0.05;
     /** Probing up near the rate the last over-use measured. */
@@ -86,7 +91,8 @@ public final class UplinkRateEstimator {
      */
     public synchronized int onSample(long nowMicros, long sentBytes, long sendQueueDelayMicros, long networkDelayMicros) {
         long delay = Math.max(0, sendQueueDelayMicros) + Math.max(0, networkDelayMicros);
-        samples.addLast(new Sample(nowMicros, sentBytes, delay, sendQueueDelayMicros > 0));
+        // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
+        samples.addLast(new Sample(nowMicros, sentBytes, delay, sendQueueDelayMicros > OVERUSE_DELAY_MICROS));
         while (nowMicros - samples.peekFirst().atMicros() > 2 * WINDOW_MICROS) {
             samples.removeFirst();
         }
@@ -129,12 +135,15 @@ public final class UplinkRateEstimator {
         }
         double drained = linkBps();
         if (Double.isNaN(drained)) {
-            set((int) (targetBps * BACKOFF), nowMicros);
+            set((int) (targetBps * BACKOFF), nowMicros); // nothing measured yet
             decreases++;
             return;
         }
-        capacityBps = drained;
-        int lower = (int) Math.min(targetBps, BACKOFF * drained - otherBps);
+        // A measurement above the remembered rate may be a burst: it moves it half way. One below is
+        // believed at once (the link got slower), as the backoff does.
+        capacityBps = Double.isNaN(capacityBps) || drained < capacityBps ? drained : (capacityBps + drained) / 2;
+        int lower = (int) Math.min(targetBps,
+                Math.max(MAX_CUT * targetBps, BACKOFF * Math.min(drained, capacityBps) - otherBps));
         if (lower < targetBps) {
             set(lower, nowMicros);
             decreases++;
@@ -176,11 +185,12 @@ public final class UplinkRateEstimator {
 
     /**
      * What the link carried: bits per second written over the last two windows' sampling
-     * intervals that began and ended with media waiting in the send queue. The socket was full
+     * intervals that began and ended with media waiting in the send queue for more than
+     * {@link #OVERUSE_DELAY_MICROS}. The socket was full
      * then, and took only what the link passed on; at other times a socket with room takes a
      * burst (a keyframe) faster than the link. With too little of that (the queue is beyond the
-     * socket, in a router), what was written over both windows: a GOP's worth, the queue there
-     * grew meanwhile, so it is the link's rate or a little above.
+     * socket, in a router), what was written over both windows: a GOP's worth; the queue there
+     * grew meanwhile, so it is the link's rate or above (see the mean in {@link #backOff}).
      */
     private double linkBps() {
         long bytes = 0;
@@ -198,8 +208,10 @@ public final class UplinkRateEstimator {
         }
         Sample first = samples.peekFirst();
         Sample last = samples.peekLast();
-        return last == null || last.atMicros() - first.atMicros() < WINDOW_MICROS / 2 ? Double.NaN
-                : (last.sentBytes() - first.sentBytes()) * 8e6 / (last.atMicros() - first.atMicros());
+        if (last == null || last.atMicros() - first.atMicros() < WINDOW_MICROS / 2) {
+            return Double.NaN;
+        }
+        return (last.sentBytes() - first.sentBytes()) * 8e6 / (last.atMicros() - first.atMicros());
     }
 
     /** Bits per second written over the window that ends at the last sample at or before {@code endMicros}. */

@@ -63,7 +63,7 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
-    void anOverflowBacksOffAtOnceToWhatDrainedAndAtMostOnceASecond() {
+    void anOverflowBacksOffAtOnceTowardsWhatDrainedByAtMost30PercentAndAtMostOnceASecond() {
         UplinkRateEstimator e = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
         assertThat(e.onOverflow(0)).as("nothing drained yet: by the backoff factor").isEqualTo(2_250_000);
         long sent = 0;
@@ -71,9 +71,11 @@ class UplinkRateEstimatorTest {
             sent += 1_000_000 / 8 / 10;
             e.onSample(now, sent, 0, 0);
         }
-        assertThat(e.onOverflow(2_000_000)).isEqualTo((int) (0.9 * 1_000_000 - AUDIO_BPS));
-        assertThat(e.onOverflow(2_500_000)).as("held for a second").isEqualTo(800_000);
-        assertThat(e.decreases()).isEqualTo(2);
+        assertThat(e.onOverflow(2_000_000)).as("by at most 30 %").isEqualTo(1_575_000);
+        assertThat(e.onOverflow(2_500_000)).as("held for a second").isEqualTo(1_575_000);
+        assertThat(e.onOverflow(3_500_000)).isEqualTo(1_102_500);
+        assertThat(e.onOverflow(4_500_000)).as("0.9 of what drained, less the audio").isEqualTo(800_000);
+        assertThat(e.decreases()).isEqualTo(4);
     }
 
     private record Trace(List<Integer> targets, List<Long> dropped) {
