@@ -216,10 +216,14 @@ test('an overflow backs off at once towards what drained, by at most 30 %, at mo
   assert.equal(b.onOverflow(0), true);
   assert.equal(b.currentBps, 2_250_000, 'nothing drained yet: by the backoff factor');
   let sent = 0;
+  const gentle = newBitrate();
   for (let now = 100; now <= 2000; now += 100) {
     sent += 1_000_000 / 8 / 10;
-    b.onSample(now, sent, 0, 0);
+    b.onSample(now, sent, 100, 0); // the send queue backlogged: the socket is full, what drained is the link's rate
+    gentle.onSample(now, sent, 0, 0);
   }
+  assert.equal(gentle.onOverflow(2000), true);
+  assert.equal(gentle.currentBps, 2_250_000, 'no backlog measured the link: by 10 % at most');
   assert.equal(b.onOverflow(2000), true);
   assert.equal(b.currentBps, 1_575_000, 'by at most 30 %');
   assert.equal(b.onOverflow(2500), false, 'held for a second');

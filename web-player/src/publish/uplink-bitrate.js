@@ -7,8 +7,9 @@
  * over each second, so a keyframe's burst does not count):
  * - over-use (the floor is above OVERUSE_DELAY_MS and higher than a second before, or a
  *   standing queue above STANDING_DELAY_MS, or the send queue had to drop video): the
- *   uplink's rate is what drained (over the intervals the queue stayed backlogged); video
- *   goes down to BACKOFF of it, less the audio's share, but by no more than to MAX_CUT;
+ *   uplink's rate is what drained while the queue was backlogged; video goes down to BACKOFF
+ *   of it, less the audio's share, but by no more than to MAX_CUT; without a backlog to
+ *   measure, by BACKOFF at most;
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
  *   within NEAR of the rate the last over-use measured, never above the configured bitrate
@@ -38,7 +39,7 @@ export const BACKOFF = 0.9;
 export const MAX_CUT = 0.7;
 export const PROBE_PER_SECOND = 0.05;
 export const PROBE_NEAR_PER_SECOND = 0.005;
-export const NEAR = 0.05;
+export const NEAR = 0.1;
 export const APP_LIMITED = 1.5;
 export const CHANGE_INTERVAL_MS = 1000;
 const DEFAULT_FLOOR_BPS = 100_000;
@@ -106,16 +107,24 @@ export class UplinkBitrate {
   /** @param {number} nowMs */
   backOff(nowMs) {
     if (nowMs - this.lastChangeMs < CHANGE_INTERVAL_MS) return false;
-    const drained = this.linkBps();
+    let drained = this.backloggedBps();
+    let cut = MAX_CUT;
     if (Number.isNaN(drained)) {
-      this.set(this.currentBps * BACKOFF, nowMs);
+      // only the delay says so (a queue beyond the socket, or a hiccup): what drained is what the
+      // encoder made, not the link's rate; a gentle cut, nothing remembered
+      drained = this.drainBps(2 * WINDOW_MS);
+      cut = BACKOFF;
+    } else {
+      // a measurement above the remembered rate may be a burst: it moves it half way; one below is believed at once
+      this.capacityBps = Number.isNaN(this.capacityBps) || drained < this.capacityBps ? drained : (this.capacityBps + drained) / 2;
+      drained = Math.min(drained, this.capacityBps);
+    }
+    if (Number.isNaN(drained)) {
+      this.set(this.currentBps * BACKOFF, nowMs); // nothing measured yet
       this.decreases++;
       return true;
     }
-    // A measurement above the remembered rate may be a burst: it moves it half way; one below is believed at once.
-    this.capacityBps = Number.isNaN(this.capacityBps) || drained < this.capacityBps ? drained : (this.capacityBps + drained) / 2;
-    // at most a cut to MAX_CUT: a stalled thread looks like a queue and drains nothing for a while
-    const lower = Math.min(this.currentBps, Math.max(MAX_CUT * this.currentBps, BACKOFF * Math.min(drained, this.capacityBps) - this.otherBps));
+    const lower = Math.min(this.currentBps, Math.max(cut * this.currentBps, BACKOFF * drained - this.otherBps));
     if (lower >= this.currentBps) return false;
     this.set(lower, nowMs);
     this.decreases++;
@@ -145,21 +154,21 @@ export class UplinkBitrate {
     this.lastChangeMs = nowMs;
   }
 
-  /** Bits per second drained over the last window; NaN with too few samples. */
-  drainBps() {
+  /** Bits per second drained over the last `spanMs` (default: a window); NaN with less than half a window of samples. */
+  drainBps(spanMs = WINDOW_MS) {
     const last = this.samples[this.samples.length - 1];
-    const first = last && this.samples.find((s) => last.atMs - s.atMs <= WINDOW_MS);
+    const first = last && this.samples.find((s) => last.atMs - s.atMs <= spanMs);
     if (!last || !first || last.atMs - first.atMs < WINDOW_MS / 2) return NaN;
     return ((last.sentBytes - first.sentBytes) * 8000) / (last.atMs - first.atMs);
   }
 
   /**
-   * What the link carried: drained over the sampling intervals that began and ended with
-   * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and took only what the link passed
-   * on); with too little of that, what drained over both windows (the link's rate or above:
-   * the queue beyond the socket grew meanwhile; see the mean in backOff).
+   * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+   * drained over the sampling intervals of the last two windows that began and ended with
+   * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and
+   * took only what the link passed on).
    */
-  linkBps() {
+  backloggedBps() {
     let bytes = 0;
     let ms = 0;
     for (let i = 1; i < this.samples.length; i++) {
@@ -170,10 +179,6 @@ export class UplinkBitrate {
         ms += b.atMs - a.atMs;
       }
     }
-    if (ms >= WINDOW_MS / 4) return (bytes * 8000) / ms;
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
-    if (!first || last.atMs - first.atMs < WINDOW_MS / 2) return NaN;
-    return ((last.sentBytes - first.sentBytes) * 8000) / (last.atMs - first.atMs);
+    return ms >= WINDOW_MS / 4 ? (bytes * 8000) / ms : NaN;
   }
 }

@@ -12,8 +12,9 @@ import java.util.Deque;
  * <ul>
  *   <li>over-use (the floor is above {@link #OVERUSE_DELAY_MICROS} and higher than a second
  *       before, or a standing queue above {@link #STANDING_DELAY_MICROS}, or the send queue had
- *       to drop video): the uplink's rate is what drained; video goes down to
- *       {@link #BACKOFF} of it, less the audio's share, but by no more than {@link #MAX_CUT};</li>
+ *       to drop video): the uplink's rate is what drained while the send queue was backlogged;
+ *       video goes down to {@link #BACKOFF} of it, less the audio's share, but by no more than
+ *       to {@link #MAX_CUT}; without a backlog to measure, by {@link #BACKOFF} at most;</li>
  *   <li>the delay is falling: hold;</li>
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
  *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the rate the last over-use
@@ -45,7 +46,7 @@ public final class UplinkRateEstimator {
     /** Probing up near the rate the last over-use measured. */
     static final double PROBE_NEAR_PER_SECOND = 0.005;
     /** "Near" the measured rate: within this share of it, either way; beyond it above, it is forgotten. */
-    static final double NEAR = 0.05;
+    static final double NEAR = 0.1;
     /** Never above this many times what drained (app-limited: the encoder makes less than asked). */
     static final double APP_LIMITED = 1.5;
     /** The bitrate changes at most this often. */
@@ -133,17 +134,25 @@ public final class UplinkRateEstimator {
         if (nowMicros - lastChangeMicros < CHANGE_INTERVAL_MICROS) {
             return;
         }
-        double drained = linkBps();
+        double drained = backloggedBps();
+        double cut = MAX_CUT;
+        if (Double.isNaN(drained)) {
+            // Only the delay says so (a queue beyond the socket, or a busy machine's hiccup): what was
+            // written is what the encoder made, not the link's rate; a gentle cut, nothing remembered.
+            drained = drainBps(2 * WINDOW_MICROS);
+            cut = BACKOFF;
+        } else {
+            // A measurement above the remembered rate may be a burst: it moves it half way. One below is
+            // believed at once (the link got slower), as the backoff does.
+            capacityBps = Double.isNaN(capacityBps) || drained < capacityBps ? drained : (capacityBps + drained) / 2;
+            drained = Math.min(drained, capacityBps);
+        }
         if (Double.isNaN(drained)) {
             set((int) (targetBps * BACKOFF), nowMicros); // nothing measured yet
             decreases++;
             return;
         }
-        // A measurement above the remembered rate may be a burst: it moves it half way. One below is
-        // believed at once (the link got slower), as the backoff does.
-        capacityBps = Double.isNaN(capacityBps) || drained < capacityBps ? drained : (capacityBps + drained) / 2;
-        int lower = (int) Math.min(targetBps,
-                Math.max(MAX_CUT * targetBps, BACKOFF * Math.min(drained, capacityBps) - otherBps));
+        int lower = (int) Math.min(targetBps, Math.max(cut * targetBps, BACKOFF * drained - otherBps));
         if (lower < targetBps) {
             set(lower, nowMicros);
             decreases++;
@@ -179,20 +188,18 @@ public final class UplinkRateEstimator {
 
     /** Bits per second written to the socket over the last {@link #WINDOW_MICROS}; NaN with too few samples. */
     public synchronized double drainBps() {
-        Sample last = samples.peekLast();
-        return last == null ? Double.NaN : drainBps(last.atMicros());
+        return drainBps(WINDOW_MICROS);
     }
 
     /**
-     * What the link carried: bits per second written over the last two windows' sampling
+     * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+     * bits per second written over the last two windows' sampling
      * intervals that began and ended with media waiting in the send queue for more than
      * {@link #OVERUSE_DELAY_MICROS}. The socket was full
      * then, and took only what the link passed on; at other times a socket with room takes a
-     * burst (a keyframe) faster than the link. With too little of that (the queue is beyond the
-     * socket, in a router), what was written over both windows: a GOP's worth; the queue there
-     * grew meanwhile, so it is the link's rate or above (see the mean in {@link #backOff}).
+     * burst (a keyframe) faster than the link.
      */
-    private double linkBps() {
+    private double backloggedBps() {
         long bytes = 0;
         long micros = 0;
         Sample previous = null;
@@ -203,31 +210,23 @@ public final class UplinkRateEstimator {
             }
             previous = s;
         }
-        if (micros >= WINDOW_MICROS / 4) {
-            return bytes * 8e6 / micros;
-        }
-        Sample first = samples.peekFirst();
-        Sample last = samples.peekLast();
-        if (last == null || last.atMicros() - first.atMicros() < WINDOW_MICROS / 2) {
-            return Double.NaN;
-        }
-        return (last.sentBytes() - first.sentBytes()) * 8e6 / (last.atMicros() - first.atMicros());
+        return micros >= WINDOW_MICROS / 4 ? bytes * 8e6 / micros : Double.NaN;
     }
 
-    /** Bits per second written over the window that ends at the last sample at or before {@code endMicros}. */
-    private double drainBps(long endMicros) {
+    /** Bits per second written over the last {@code spanMicros}; NaN with less than half a window of samples. */
+    private double drainBps(long spanMicros) {
+        Sample last = samples.peekLast();
+        if (last == null) {
+            return Double.NaN;
+        }
         Sample first = null;
-        Sample last = null;
         for (Sample s : samples) {
-            if (s.atMicros() > endMicros) {
+            if (last.atMicros() - s.atMicros() <= spanMicros) {
+                first = s;
                 break;
             }
-            if (first == null && endMicros - s.atMicros() <= WINDOW_MICROS) {
-                first = s;
-            }
-            last = s;
         }
-        if (first == null || last.atMicros() - first.atMicros() < WINDOW_MICROS / 2) {
+        if (last.atMicros() - first.atMicros() < WINDOW_MICROS / 2) {
             return Double.NaN;
         }
         return (last.sentBytes() - first.sentBytes()) * 8e6 / (last.atMicros() - first.atMicros());

@@ -66,11 +66,14 @@ class UplinkRateEstimatorTest {
     void anOverflowBacksOffAtOnceTowardsWhatDrainedByAtMost30PercentAndAtMostOnceASecond() {
         UplinkRateEstimator e = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
         assertThat(e.onOverflow(0)).as("nothing drained yet: by the backoff factor").isEqualTo(2_250_000);
+        UplinkRateEstimator gentle = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
         long sent = 0;
         for (long now = 100_000; now <= 2_000_000; now += 100_000) {
             sent += 1_000_000 / 8 / 10;
-            e.onSample(now, sent, 0, 0);
+            e.onSample(now, sent, 100_000, 0); // the send queue backlogged: the socket is full, what drained is the link's rate
+            gentle.onSample(now, sent, 0, 0);
         }
+        assertThat(gentle.onOverflow(2_000_000)).as("no backlog measured the link: by 10 % at most").isEqualTo(2_250_000);
         assertThat(e.onOverflow(2_000_000)).as("by at most 30 %").isEqualTo(1_575_000);
         assertThat(e.onOverflow(2_500_000)).as("held for a second").isEqualTo(1_575_000);
         assertThat(e.onOverflow(3_500_000)).isEqualTo(1_102_500);
