@@ -73,6 +73,12 @@ public record PublisherConfig(List<URI> relays, String stream, String token, Pro
                 pingInterval, clientName, "");
     }
 
+    /** The same with another ping interval (the adaptive bitrate pings more often: a Ping's delay is its signal). */
+    public PublisherConfig withPingInterval(Duration interval) {
+        return new PublisherConfig(relays, stream, token, proxy, tls, sendQueueBytes, sendQueueAge, connectTimeout,
+                backoffInitial, backoffMax, interval, clientName, displayName);
+    }
+
     /** The first relay: the one the publisher tries first. */
     public URI relay() {
         return relays.get(0);
