@@ -10,6 +10,9 @@ import java.io.IOException;
 interface BenchRelay extends AutoCloseable {
     int port();
 
+    /** The relay's process id, for counting its system calls. */
+    long pid();
+
     /** Whether players get a Welcome before media (ours) or media straight after the upgrade. */
     boolean sendsWelcome();
 

@@ -77,7 +77,9 @@ final class FanoutReport {
                 .append(" message to every subscriber: no backpressure, no GOP cache, no drops. Both get the same publisher and the same players")
                 .append(" (for the baseline the players count as connected on the upgrade, since it sends no Welcome).")
                 .append(" Latency is publisher send → player receive on one clock, so it includes both loopback hops;")
-                .append(" CPU is the process's utime+stime over the window (100 % = one core); RSS is the relay's VmRSS at the end of the window.")
+                .append(" CPU is the process's utime+stime over the window (100 % = one core); RSS is the relay's VmRSS at the end of the window;")
+                .append(" per delivered message is that CPU, or the relay's system calls over the window (`perf stat -e raw_syscalls:sys_enter -p`,")
+                .append(" all threads; \"—\" without perf), over the messages healthy players received of what was published in the window.")
                 .append(" **The load generator shares the machine's two cores with the relay** (its CPU is the \"bench CPU\" column).")
                 .append(" Medians over ").append(repeats).append(" runs of ").append(seconds)
                 .append(" s each, runs interleaved between the relays (min–max in brackets); a relay's sweep stops one player count after it")
@@ -85,8 +87,8 @@ final class FanoutReport {
 
         md.append(whatThisShows(runs, slow));
 
-        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | relay syscalls / delivered msg | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             for (RelayKind k : kinds) {
                 List<RunResult> at = at(runs, k, players);
@@ -96,6 +98,8 @@ final class FanoutReport {
                         .append(" | ").append(spread(at, r -> r.latencyP50Micros() / 1000.0).format(2))
                         .append(" | ").append(spread(at, r -> r.latencyP99Micros() / 1000.0).format(2))
                         .append(" | ").append(spread(at, RunResult::relayCpuPercentOfCore).format(0))
+                        .append(" | ").append(spread(at, RunResult::relayCpuMicrosPerDelivered).format(2))
+                        .append(" | ").append(spread(at, RunResult::relaySyscallsPerDelivered).format(3))
                         .append(" | ").append(spread(at, RunResult::benchCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, r -> r.relayResidentBytes() / MIB).format(0))
                         .append(" | ").append(spread(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format(0))

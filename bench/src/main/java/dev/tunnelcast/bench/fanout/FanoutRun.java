@@ -1,6 +1,7 @@
 package dev.tunnelcast.bench.fanout;
 
 import dev.tunnelcast.bench.harness.PrometheusText;
+import dev.tunnelcast.bench.harness.SyscallCount;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -40,13 +41,16 @@ final class FanoutRun {
                 double relayCpu0 = relay.cpuSeconds();
                 double benchCpu0 = benchCpuSeconds();
                 long t0 = System.nanoTime();
+                SyscallCount syscalls = SyscallCount.start(relay.pid(), settings.seconds());
                 Thread.sleep(settings.seconds() * 1000L);
                 double window = (System.nanoTime() - t0) / 1e9;
                 double relayCpu = relay.cpuSeconds() - relayCpu0;
+                long relaySyscalls = SyscallCount.finish(syscalls);
                 double benchCpu = benchCpuSeconds() - benchCpu0;
                 long rss = relay.residentBytes();
                 String metrics1 = relay.metrics();
                 publisher.stopSending();
+                double publishing = (System.nanoTime() - t0) / 1e9; // what was sent (and delivered) from t0 until now
                 Thread.sleep(2000); // drain what is in flight (the pacer may finish one last send)
                 long sent = (publisher.nextVideoSequence() - firstVideo) + (publisher.nextAudioSequence() - firstAudio);
                 swarm.stopMeasuring();
@@ -55,6 +59,7 @@ final class FanoutRun {
                 long delivered = s.deliveredPerHealthyPlayer().stream().mapToLong(Long::longValue).sum();
                 int healthy = s.deliveredPerHealthyPlayer().size();
                 Histogram h = s.latencyMicros();
+                double deliveredInWindow = healthy == 0 ? 0 : delivered * (window / publishing);
                 boolean hasMetrics = !metrics1.isEmpty();
                 var latency0 = hasMetrics ? PrometheusText.buckets(metrics0, RELAY_LATENCY) : null;
                 var latency1 = hasMetrics ? PrometheusText.buckets(metrics1, RELAY_LATENCY) : null;
@@ -67,7 +72,9 @@ final class FanoutRun {
                         100 * relayCpu / window, 100 * benchCpu / window,
                         heapWith < 0 ? -1 : (heapWith - heapBefore) / players, heapWith, rss,
                         hasMetrics ? PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total") : -1,
-                        s.closeCodes().toString());
+                        s.closeCodes().toString(),
+                        deliveredInWindow == 0 ? -1 : relayCpu * 1e6 / deliveredInWindow,
+                        deliveredInWindow == 0 || relaySyscalls < 0 ? -1 : relaySyscalls / deliveredInWindow);
             }
         }
     }

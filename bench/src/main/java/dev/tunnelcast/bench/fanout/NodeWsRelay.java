@@ -84,6 +84,8 @@ final class NodeWsRelay implements BenchRelay {
 
     @Override public int port() { return port; }
 
+    @Override public long pid() { return process.pid(); }
+
     @Override public boolean sendsWelcome() { return false; }
 
     @Override public double cpuSeconds() throws IOException { return ProcStat.cpuSeconds(process.pid()); }

@@ -10,9 +10,10 @@ enum RelayKind {
     TUNNELCAST("tunnelcast") {
         @Override
         BenchRelay start(Path relayJar, Path log) throws Exception {
-            RelayProcess relay = new RelayProcess(relayJar, log, List.of(), List.of());
+            RelayProcess relay = new RelayProcess(relayJar, log, List.of(), SWARM_FROM_ONE_ADDRESS);
             return new BenchRelay() {
                 @Override public int port() { return relay.port(); }
+                @Override public long pid() { return relay.pid(); }
                 @Override public boolean sendsWelcome() { return true; }
                 @Override public double cpuSeconds() throws java.io.IOException { return relay.cpuSeconds(); }
                 @Override public long residentBytes() throws java.io.IOException { return relay.residentBytes(); }
@@ -29,6 +30,15 @@ enum RelayKind {
             return new NodeWsRelay(Path.of("bench", "node-relay"), log);
         }
     };
+
+    /**
+     * Every player of the swarm comes from 127.0.0.1 and connects at once: the per-address
+     * bounds on connections in their handshake (50 by default, against floods from one host)
+     * would refuse all but the first few dozen.
+     */
+    private static final List<String> SWARM_FROM_ONE_ADDRESS = List.of(
+            "--max-pending-connections", "10000", "--max-pending-per-address", "10000",
+            "--max-idle-connections", "10000", "--max-idle-per-address", "10000");
 
     final String label;
 

@@ -14,16 +14,19 @@ package dev.tunnelcast.bench.fanout;
  * @param heapPerPlayerBytes     (relay heap after GC with the players − before them) / players
  * @param relayResidentBytes     relay RSS at the end of the window
  * @param relayDrops             video packets the relay dropped for players (its own counter)
+ * @param relayCpuMicrosPerDelivered relay CPU over the window / messages delivered to healthy players in it
+ * @param relaySyscallsPerDelivered   relay system calls over the window (perf) / the same messages; -1 without perf
  */
 record RunResult(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m, double windowSeconds,
                  long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
                  long latencyP99Micros, long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros,
                  double relayCpuPercentOfCore, double benchCpuPercentOfCore, long heapPerPlayerBytes,
-                 long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes) {
+                 long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes,
+                 double relayCpuMicrosPerDelivered, double relaySyscallsPerDelivered) {
 
     /** A run whose players could not all connect: nothing delivered, nothing else measured. */
     static RunResult notConnected(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m) {
         return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1,
-                -1, -1, -1, -1, -1, -1, "{players did not all connect}");
+                -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1);
     }
 }
