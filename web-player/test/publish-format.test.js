@@ -159,3 +159,33 @@ test('a source whose timestamps jump ahead of the wall clock is anchored anew, c
   assert.equal(t.ptsMicros(2_830_000, 10_000) - t.ptsMicros(2_820_000 + 0, 0), 10_000);
   assert.equal(t.reanchors, before);
 });
+
+test('a source whose timestamps jump back starts its capture times afresh: the page\'s clock, then the worker\'s', () => {
+  // Chromium, measured: an audio track's MediaStreamTrackProcessor made on the page and read in the publish worker
+  // gave its first 3 chunks on the page's clock (3.71 s) and the rest on the worker's (0.14 s on), a 3.6 s jump
+  // back. Capture times stayed on the first chunks' offset: 3.7 s early, and audio pts with them.
+  const epoch = 10_000_000;
+  const t = new CaptureTimeline(epoch);
+  const workerOrigin = 3_600_000; // the worker's clock: local − epoch − this; the page's: local − epoch
+  let read = epoch + 3_710_000;
+  for (let i = 0; i < 3; i++, read += 1_000) t.observe(3_710_000 + i * 10_000, read);
+  for (let ts = 140_000; ts < 1_200_000; ts += 10_000) {
+    read = epoch + workerOrigin + ts + 1_000;
+    t.observe(ts, read);
+  }
+  assert.ok(t.settled(read), 'settled on the worker\'s clock');
+  assert.equal(t.captureLocalMicros(1_190_000), read, 'capture time: the timestamp plus the fastest delivery on the new clock');
+  assert.equal(t.ptsMicros(1_190_000), read - epoch);
+});
+
+test('an anchored source whose timestamps jump back is anchored anew, continuing where it was', () => {
+  const t = new CaptureTimeline(0);
+  for (let i = 0; i < 100; i++) t.observe(5_000_000 + i * 10_000, 1_000_000 + i * 10_000 + 1_000);
+  assert.equal(t.ptsMicros(5_990_000, 10_000), 1_991_000);
+  // The next chunk, read 10 ms later, is stamped 5 s earlier.
+  for (let i = 0; i < 10; i++) t.observe(1_000_000 + i * 10_000, 2_001_000 + i * 10_000 + 1_000);
+  assert.equal(t.captureLocalMicros(1_000_000), 2_002_000, 'capture times on the new clock');
+  assert.equal(t.ptsMicros(1_000_000, 10_000), 2_002_000, 'continues at its capture time, not 5 s back');
+  assert.equal(t.ptsMicros(1_010_000, 10_000), 2_012_000);
+  assert.equal(t.reanchors, 1);
+});

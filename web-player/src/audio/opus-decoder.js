@@ -7,7 +7,7 @@
  * independent, so a decode error only restarts the decoder.
  */
 import { parseOpusHead, defaultOpusHead } from './opus-head.js';
-import { ArrivalTimes } from './arrival-times.js';
+import { DecoderInputs } from './decoder-inputs.js';
 
 /** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
 /** @typedef {import('../transport/wire.js').MediaPacket} MediaPacket */
@@ -38,8 +38,8 @@ export class OpusDecoder {
     this.wasm = null;
     /** @type {MessagePort | null} where PCM goes (the worklet) */
     this.port = null;
-    /** arrival times (ms) of the packets inside the decoder */
-    this.arrivals = new ArrivalTimes();
+    /** the packets inside the decoder (their media times and arrivals: not the outputs' timestamps) */
+    this.inputs = new DecoderInputs();
     /** bumped by every configure: a slow WASM load for an older track is dropped */
     this.generation = 0;
     this.packetsDecoded = 0;
@@ -91,7 +91,7 @@ export class OpusDecoder {
     this.wasm?.close();
     this.wasm = null;
     this.kind = '';
-    this.arrivals.clear();
+    this.inputs.clear();
   }
 
   /** A fresh decoder state (after a reconnect: the stream resumes elsewhere). */
@@ -111,7 +111,7 @@ export class OpusDecoder {
     }
     if (!this.config) return;
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
-    this.arrivals.clear();
+    this.inputs.clear();
     this.decoder = new AudioDecoder({
       output: (data) => this.decoded(data),
       error: (e) => {
@@ -137,13 +137,14 @@ export class OpusDecoder {
     }
     if (!this.decoder || this.decoder.state !== 'configured') return;
     const timestamp = Number(packet.ptsMicros);
-    this.arrivals.note(timestamp, arrivalMs);
+    this.inputs.note(timestamp, arrivalMs);
     this.decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp, duration: packet.durationMicros || 20_000, data: packet.payload }));
   }
 
   /** @param {AudioData} data */
   decoded(data) {
-    const arrivalMs = this.arrivals.take(data.timestamp) ?? performance.now();
+    const input = this.inputs.take();
+    const arrivalMs = input?.arrivalMs ?? performance.now();
     this.packetsDecoded++;
     if (!this.port) {
       this.droppedNoOutput++;
@@ -156,7 +157,7 @@ export class OpusDecoder {
       data.copyTo(plane, { planeIndex: c, format: 'f32-planar' });
       planes.push(plane);
     }
-    const mediaTimeMs = data.timestamp / 1000;
+    const mediaTimeMs = (input?.ptsMicros ?? data.timestamp) / 1000;
     data.close();
     this.emit(mediaTimeMs, arrivalMs, planes);
   }

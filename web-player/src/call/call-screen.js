@@ -5,8 +5,8 @@
  * camera, screen share, devices, figures, leave); a banner while the connection is being
  * re-established; and, when the call ended or was refused, why and what to do next.
  */
-import { h, ms } from '../ui/dom.js';
-import { icon } from './icons.js';
+import { h, ms, setText } from '../ui/dom.js';
+import { icon, showIcon } from './icons.js';
 import { Tile } from './tile.js';
 import { tileGrid } from './tile-layout.js';
 import { deviceSelects } from './device-selects.js';
@@ -111,16 +111,16 @@ export function callScreen(session) {
       speaking: s.self.speaking, levelDb: s.self.audioLevelDb, latency: '', latencyTitle: '', note: '', mirrored: !media.screen,
       screenShare: Boolean(media.screen) });
     for (const remote of session.orderedRemotes) tiles.get(remote.member.participant)?.update(remoteView(remote));
-    micButton.replaceChildren(icon(media.audioMuted ? 'micOff' : 'mic'));
+    showIcon(micButton, media.audioMuted ? 'micOff' : 'mic');
     micButton.classList.toggle('tc-off', media.audioMuted);
     micButton.title = media.audioMuted ? 'Unmute (others cannot hear you)' : 'Mute the microphone';
-    camButton.replaceChildren(icon(media.videoMuted ? 'cameraOff' : 'camera'));
+    showIcon(camButton, media.videoMuted ? 'cameraOff' : 'camera');
     camButton.classList.toggle('tc-off', media.videoMuted);
     camButton.title = media.videoMuted ? 'Turn the camera on' : 'Turn the camera off';
     screenButton.classList.toggle('tc-on', Boolean(media.screen));
     screenButton.title = media.screen ? 'Stop sharing the screen' : 'Share a screen';
     const state = s.state;
-    banner.textContent = state === 'reconnecting' ? s.message : state === 'joining' ? 'Joining…' : state === 'leaving' ? 'Leaving…' : '';
+    setText(banner, state === 'reconnecting' ? s.message : state === 'joining' ? 'Joining…' : state === 'leaving' ? 'Leaving…' : '');
     banner.hidden = !banner.textContent;
     banner.dataset.state = state;
     const ended = session.connection.final;

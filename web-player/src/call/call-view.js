@@ -4,7 +4,7 @@
  * in it), then the join screen or the call. Exposes the session (window.tunnelcast.call) and
  * its figures (window.tunnelcast.stats) for tests and benchmarks.
  */
-import { h } from '../ui/dom.js';
+import { h, setText } from '../ui/dom.js';
 import { CallSession } from './call-session.js';
 import { parseCallAddress } from './call-options.js';
 import { joinScreen } from './join-screen.js';
@@ -75,9 +75,9 @@ export function mountCallView(root, options, onSession) {
   const timer = setInterval(() => {
     const s = session.stats;
     const state = session.view === 'join' ? 'idle' : s.state;
-    badge.textContent = STATE_LABELS[state];
+    setText(badge, STATE_LABELS[state]);
     badge.dataset.state = BADGE_STATES[state] ?? (session.connection.final && state !== 'left' ? 'error' : '');
-    people.textContent = session.view === 'call' && s.members ? `${s.members} in the call` : '';
+    setText(people, session.view === 'call' && s.members ? `${s.members} in the call` : '');
     if (shown === 'call') call.tick();
     else join.tick();
   }, 200);

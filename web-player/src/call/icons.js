@@ -21,3 +21,14 @@ export function icon(name) {
   svg.innerHTML = DRAWINGS[name]; // our own constant drawings
   return svg;
 }
+
+/**
+ * Shows icon `name` in `element`, only if it shows another: the call's figures refresh every
+ * 200 ms, and a new drawing each time cost the page a style and layout pass for nothing.
+ * @param {HTMLElement} element @param {keyof typeof DRAWINGS} name
+ */
+export function showIcon(element, name) {
+  if (element.dataset.icon === name) return;
+  element.dataset.icon = name;
+  element.replaceChildren(icon(name));
+}

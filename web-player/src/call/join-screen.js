@@ -6,7 +6,7 @@
  * and Join.
  */
 import { h } from '../ui/dom.js';
-import { icon } from './icons.js';
+import { showIcon } from './icons.js';
 import { Tile } from './tile.js';
 import { DISPLAY_NAME_MAX, displayNameProblem } from './call-options.js';
 import { LevelMeter } from '../audio/level-meter.js';
@@ -68,10 +68,10 @@ export function joinScreen(session, show) {
       preview.srcObject = camera ? new MediaStream([camera]) : null;
       if (camera) void preview.play().catch(() => {});
     }
-    micButton.replaceChildren(icon(media.audioMuted ? 'micOff' : 'mic'));
+    showIcon(micButton, media.audioMuted ? 'micOff' : 'mic');
     micButton.classList.toggle('tc-off', media.audioMuted);
     micButton.title = media.audioMuted ? 'Turn the microphone on' : 'Turn the microphone off';
-    camButton.replaceChildren(icon(media.videoMuted ? 'cameraOff' : 'camera'));
+    showIcon(camButton, media.videoMuted ? 'cameraOff' : 'camera');
     camButton.classList.toggle('tc-off', media.videoMuted);
     camButton.title = media.videoMuted ? 'Turn the camera on' : 'Turn the camera off';
     const level = meter.figures();

@@ -5,7 +5,7 @@
  * microphone or a level meter, a ring while speaking, the latency, and a note while the
  * participant's connection is being re-established.
  */
-import { h } from '../ui/dom.js';
+import { h, setText } from '../ui/dom.js';
 import { icon } from './icons.js';
 
 /**
@@ -77,10 +77,10 @@ export class Tile {
     this.bars.hidden = v.audioMuted;
     // Three bars: -50, -35, -20 dBFS and up.
     this.bars.dataset.level = String(v.audioMuted ? 0 : [-50, -35, -20].filter((db) => v.levelDb >= db).length);
-    this.latency.textContent = v.latency;
-    this.latency.title = v.latencyTitle;
+    setText(this.latency, v.latency);
+    if (this.latency.title !== v.latencyTitle) this.latency.title = v.latencyTitle;
     this.latency.hidden = !v.latency;
-    this.note.textContent = v.note;
+    setText(this.note, v.note);
     this.note.hidden = !v.note;
   }
 }

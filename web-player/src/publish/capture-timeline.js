@@ -32,6 +32,10 @@ export class CaptureTimeline {
     /** where the last packet placed ends (pts + duration) */
     this.lastEndMicros = -Infinity;
     this.reanchors = 0;
+    /** the latest source timestamp read (a later one below it: the source's clock jumped back) */
+    this.lastTimestampMicros = -Infinity;
+    /** where the source's clock last jumped back from: packets stamped below it are on the new clock (NaN: no jump to anchor anew for) */
+    this.jumpedBackFromMicros = NaN;
   }
 
   /** pts are fixed (the first packet was sent). */
@@ -56,6 +60,15 @@ export class CaptureTimeline {
    */
   observe(timestampMicros, readLocalMicros) {
     const offset = readLocalMicros - timestampMicros;
+    // Timestamps that go back are on another clock (Chromium, measured: an audio track processor made on the page and
+    // read in a worker gave its first chunks on the page's clock, the rest on the worker's, seconds behind). The
+    // fastest delivery seen on the old clock says nothing of the new one: the estimate starts afresh, unsettled.
+    if (timestampMicros < this.lastTimestampMicros) {
+      this.minOffsetMicros = Infinity;
+      this.lastImprovedLocalMicros = NaN;
+      if (this.anchored) this.jumpedBackFromMicros = this.lastTimestampMicros;
+    }
+    this.lastTimestampMicros = timestampMicros;
     if (!(offset >= this.minOffsetMicros - SETTLE_STEP_MICROS)) this.lastImprovedLocalMicros = readLocalMicros;
     this.minOffsetMicros = Math.min(this.minOffsetMicros, offset);
     if (this.frames++ === 0) this.firstReadLocalMicros = readLocalMicros;
@@ -78,15 +91,16 @@ export class CaptureTimeline {
     if (Number.isNaN(this.anchorOffsetMicros)) {
       // pts never start below 0: a source whose first packet was captured before the publication began starts at 0.
       this.anchorOffsetMicros = Math.max(this.minOffsetMicros, this.epochLocalMicros - timestampMicros);
-    } else if (this.minOffsetMicros < this.anchorOffsetMicros - REANCHOR_MICROS) {
+    } else if (this.minOffsetMicros < this.anchorOffsetMicros - REANCHOR_MICROS || timestampMicros < this.jumpedBackFromMicros) {
       // The source's timestamps jumped ahead of the wall clock (seen: 1.8 s in a capture stalled on a busy
-      // machine): on the old anchor its media would sit that far in the future. Anchored anew, never back
-      // over what was sent.
+      // machine), or back onto another clock (observe): on the old anchor its media would sit that far in the
+      // future, or in the past. Anchored anew, never back over what was sent.
       const anchor = Math.max(this.minOffsetMicros, this.lastEndMicros - timestampMicros + this.epochLocalMicros);
-      if (anchor < this.anchorOffsetMicros - REANCHOR_MICROS) {
+      if (Math.abs(anchor - this.anchorOffsetMicros) > REANCHOR_MICROS) {
         this.anchorOffsetMicros = anchor;
         this.reanchors++;
       }
+      if (timestampMicros < this.jumpedBackFromMicros) this.jumpedBackFromMicros = NaN;
     }
     const pts = timestampMicros + this.anchorOffsetMicros - this.epochLocalMicros;
     this.lastEndMicros = Math.max(this.lastEndMicros, pts + durationMicros);

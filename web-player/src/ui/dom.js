@@ -23,3 +23,12 @@ export function h(tagAndClasses, props, ...children) {
 export function ms(v, digits = 0) {
   return Number.isFinite(v) ? `${v.toFixed(digits)} ms` : '–';
 }
+
+/**
+ * Sets an element's text only when it differs: the same text set again still replaces the
+ * text node, and a layout pass with it (figures refreshed several times a second).
+ * @param {HTMLElement} element @param {string} text
+ */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
