@@ -107,6 +107,8 @@ final class Fmp4Muxer implements AutoCloseable {
     private AVFormatContext context;
     private final AVPacket packet;
     private final Map<Integer, AVStream> streams = new HashMap<>();
+    /** Each track's last timestamp written, in its stream's time base. */
+    private final Map<Integer, Long> lastTicks = new HashMap<>();
     private boolean headerWritten;
 
     private Fmp4Muxer(Path file) {
@@ -205,7 +207,11 @@ final class Fmp4Muxer implements AutoCloseable {
         try {
             payload.copyTo(packet.data().capacity(payload.size()).asByteBuffer()); // one copy, into FFmpeg's buffer
             AVRational tb = stream.time_base();
-            long pts = av_rescale_q(ptsMicros, MICROS, tb);
+            // Strictly increasing in the file's own ticks (1/90,000 s for video): two frames less than a tick apart
+            // (a browser publisher sent two less than 11 µs apart) would otherwise share a timestamp, which the muxer refuses
+            // or a demuxer reads as one packet. Moved by a tick, the frame is kept.
+            long pts = Math.max(av_rescale_q(ptsMicros, MICROS, tb), lastTicks.getOrDefault(trackId, Long.MIN_VALUE) + 1);
+            lastTicks.put(trackId, pts);
             packet.pts(pts);
             packet.dts(pts);
             packet.duration(av_rescale_q(durationMicros, MICROS, tb));

@@ -2,11 +2,13 @@ package dev.tunnelcast.server.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,39 @@ class RecorderTest {
         assertStrictlyIncreasing(video.ptsSeconds());
         assertStrictlyIncreasing(audio.ptsSeconds());
         assertThat(Math.abs(video.startSeconds() - audio.startSeconds())).isLessThanOrEqualTo(0.040);
+    }
+
+    @Test
+    void framesCloserThanOneTickOfTheFileAreAllKept() throws Exception {
+        // A browser publisher sent two frames less than 11 µs apart (seen in a call's recording): both landed on the same
+        // 90 kHz tick, and ffprobe's demuxer read one packet less than the segment said it held.
+        MediaFixture media = MediaFixture.generate(10, 30);
+        List<MediaPacket> packets = new ArrayList<>(media.packets());
+        int second = -1;
+        MediaPacket previousVideo = null;
+        for (int i = 0; i < packets.size(); i++) {
+            MediaPacket p = packets.get(i);
+            boolean laterVideo = p.getTrackId() == 1 && !p.getKeyframe() && p.getPtsMicros() > media.firstKeyframePts() + 1_000_000;
+            if (laterVideo && previousVideo != null) {
+                second = i;
+                packets.set(i, p.toBuilder().setPtsMicros(previousVideo.getPtsMicros() + 5).build());
+                break;
+            }
+            if (p.getTrackId() == 1) {
+                previousVideo = p;
+            }
+        }
+        assertThat(second).isPositive();
+        Archive archive = Archive.start(ArchiveConfig.defaults(dir), new SimpleMeterRegistry());
+        new MediaFixture(media.tracks(), packets).publish(archive.observer(), "cam1", "s1", WALL_START_MICROS);
+        archive.observer().publisherStopped("cam1", "s1");
+        archive.close();
+
+        SegmentInfo segment = archive.index().list("cam1", Long.MIN_VALUE, Long.MAX_VALUE).get(0);
+        assertThat(segment.videoFrames()).isEqualTo(media.count(TrackKind.TRACK_KIND_VIDEO, media.firstKeyframePts()));
+        Tools.ProbeStream video = Tools.ffprobe(archive.index().mediaFile(segment).toString()).stream("video");
+        assertThat((long) video.ptsSeconds().size()).as("packets ffprobe reads").isEqualTo(segment.videoFrames());
+        assertStrictlyIncreasing(video.ptsSeconds());
     }
 
     @Test
