@@ -32,6 +32,8 @@ final class SharedSinkConduit extends AbstractStreamSinkConduit<StreamSinkCondui
     private Peer.SendCompletion pumpDone;
     /** A pump that found Undertow inside a frame; run once Undertow's rest is out. */
     private Runnable pumpWaiting;
+    /** The waiting pump's completion: failed if the socket closes before it runs. */
+    private Peer.SendCompletion pumpWaitingDone;
     private boolean undertowInsideFrame;
     private boolean undertowWantsWrites;
     private WriteReadyHandler undertowHandler;
@@ -47,7 +49,10 @@ final class SharedSinkConduit extends AbstractStreamSinkConduit<StreamSinkCondui
         WRITTEN,
         /** Part is left; the completion is called when the rest is out (or failed). */
         PENDING,
-        /** Undertow is inside a frame: nothing was written; {@code retry} runs when it is out. */
+        /**
+         * Undertow is inside a frame: nothing was written; {@code retry} runs when it is out, or
+         * the completion is failed if the socket closes first.
+         */
         WAIT
     }
 
@@ -62,6 +67,7 @@ final class SharedSinkConduit extends AbstractStreamSinkConduit<StreamSinkCondui
             }
             if (undertowInsideFrame) {
                 pumpWaiting = retry;
+                pumpWaitingDone = done;
                 return Outcome.WAIT;
             }
             next.write(frames, 0, count);
@@ -91,6 +97,7 @@ final class SharedSinkConduit extends AbstractStreamSinkConduit<StreamSinkCondui
                 if (!undertowInsideFrame) {
                     waiting = pumpWaiting;
                     pumpWaiting = null;
+                    pumpWaitingDone = null;
                 }
             }
         }
@@ -175,10 +182,11 @@ final class SharedSinkConduit extends AbstractStreamSinkConduit<StreamSinkCondui
             public void terminated() {
                 Peer.SendCompletion abandoned;
                 synchronized (SharedSinkConduit.this) {
-                    abandoned = pumpDone;
+                    abandoned = pumpDone != null ? pumpDone : pumpWaitingDone;
                     pumpRest = null;
                     pumpDone = null;
                     pumpWaiting = null;
+                    pumpWaitingDone = null;
                 }
                 if (abandoned != null) {
                     abandoned.failed(new IOException("the socket closed with frames still to write"));
