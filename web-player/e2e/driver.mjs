@@ -12,11 +12,15 @@
 // pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
 // Commands run concurrently (one tab's wait does not hold up another's); a command's `id`, if
 // given, comes back in its answer, which is how the caller matches answers to commands.
+//
+// TUNNELCAST_BROWSER=firefox drives Debian's /usr/bin/firefox-esr instead, through puppeteer-core
+// over WebDriver BiDi (firefox-driver.mjs), with a PulseAudio null sink for its audio.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { launchFirefox } from './firefox-driver.mjs';
 
 const CHROMIUM = process.env.TUNNELCAST_CHROMIUM ?? '/usr/bin/chromium';
 // TUNNELCAST_AUTOPLAY=blocked keeps Chromium's default autoplay policy (audio needs a click).
@@ -32,10 +36,14 @@ const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream'
 // (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
 const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
 const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
-const home = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
+const firefox = process.env.TUNNELCAST_BROWSER === 'firefox';
+// Firefox's profile, caches and sound server live under target/ of the working directory (the web-player module).
+const home = firefox ? (mkdirSync('target', { recursive: true }), mkdtempSync(join(process.cwd(), 'target', 'tc-firefox-')))
+  : mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
-const context = await chromium.launchPersistentContext(join(home, 'profile'), {
+/** The browser: playwright's Chromium context, or Firefox behind the same few methods. */
+const context = firefox ? await launchFirefox(home, env) : await chromium.launchPersistentContext(join(home, 'profile'), {
   executablePath: CHROMIUM,
   headless: true,
   env,

@@ -6,6 +6,7 @@
  * the options from the query string (?token=…&video=webcodecs&latency=40-400) and exposes
  * the running player on `window.tunnelcast` for tests and benchmarks.
  */
+import { primeMediaStack } from './video/media-stack.js';
 import { mountStreamList } from './ui/stream-list.js';
 import { mountPlayerView } from './ui/player-view.js';
 import { mountArchiveView } from './ui/archive-view.js';
@@ -33,6 +34,8 @@ import { playerOptionsFrom } from './ui/player-options.js';
 const global = { stats: null, player: null, publisher: null, call: null };
 /** @type {Window & { tunnelcast?: TunnelcastGlobal }} */ (window).tunnelcast = global;
 
+// Before any page (and any worker) asks WebCodecs anything: see media-stack.js.
+primeMediaStack();
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 /** @type {(() => void) | null} */
 let unmount = null;

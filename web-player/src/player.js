@@ -172,9 +172,9 @@ export class Player {
     }
   }
 
-  /** Click-to-unmute. */
-  async unmute() {
-    await this.audio.resume();
+  /** Click-to-unmute: true when audio runs (else stats.audioStartProblem says why). */
+  unmute() {
+    return this.audio.resume();
   }
 
   /** Starts the latency and A/V windows afresh (benchmarks and tests measure from here). */
@@ -376,6 +376,9 @@ export class Player {
     s.framesDroppedBy = v.framesDroppedBy;
     s.videoDecodeErrors = v.decodeErrors;
     s.audioRunning = this.audio.running;
+    s.audioStartProblem = this.audio.startProblem;
+    s.audioStartFailures = this.audio.startFailures;
+    s.audioOutputTimestampTrusted = this.audio.outputTimestampTrusted;
     const jb = this.audio.bufferStats();
     if (jb) {
       s.jitterMs = jb.jitterMs;

@@ -126,3 +126,22 @@ test('nothing is appended while the MediaSource is not open', () => {
   queue.pump();
   assert.deepEqual(sb.log, ['append k1']);
 });
+
+test('a remove that leaves a sliver behind (Firefox) is not issued again: appends go on', () => {
+  const { sb, queue, state } = setup();
+  sb.ranges = [[2.099988, 12]];
+  sb.buffered.length = 1;
+  state.playheadS = 5.1;
+  queue.push(bytes('k1'), true);
+  queue.push(bytes('d2'), false);
+  assert.deepEqual(sb.log, ['remove 2.099988-3.0999999999999996']);
+  // Firefox removed all but 45 µs at the start: buffered.start(0) did not move.
+  sb.ranges = [[2.099988, 2.100033], [3.1, 12]];
+  sb.buffered.length = 2;
+  for (let i = 0; i < 3; i++) sb.finish(queue);
+  assert.deepEqual(sb.log, ['remove 2.099988-3.0999999999999996', 'append k1', 'append d2']);
+  // A second past that, the next second behind is trimmed from where the last remove ended.
+  state.playheadS = 6.2;
+  queue.push(bytes('d3'), false);
+  assert.equal(sb.log.at(-1), 'remove 3.0999999999999996-4.2');
+});

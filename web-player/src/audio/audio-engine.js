@@ -7,11 +7,18 @@
  * the listener hears at a given moment.
  */
 
+import { heardContextTime } from './output-clock.js';
+
 /** @typedef {import('./jitter-buffer.js').JitterBufferStats} JitterBufferStats */
 /** @typedef {import('./worklet-messages.js').FromWorklet} FromWorklet */
 
 /** The worklet always renders stereo; a mono track is played on both channels. */
 const OUTPUT_CHANNELS = 2;
+/**
+ * How long a resume() may take before the engine says audio could not start. Firefox without a
+ * sound server keeps every AudioContext suspended and its resume() never settles, even in a click.
+ */
+const RESUME_TIMEOUT_MS = 3000;
 /** Beep onsets kept (heard times). */
 const ONSETS_KEPT = 50;
 
@@ -31,7 +38,7 @@ const workletLoads = new WeakMap();
 
 export class AudioEngine {
   /**
-   * @param {{ floorMs: number, ceilingMs: number, workletUrl: string, context?: AudioContext }} options
+   * @param {{ floorMs: number, ceilingMs: number, workletUrl: string, context?: AudioContext, resumeTimeoutMs?: number }} options
    *   context: a context shared with other engines (a call page plays every participant through one); not closed here
    */
   constructor(options) {
@@ -46,6 +53,12 @@ export class AudioEngine {
     this.report = null;
     /** @type {Promise<void> | null} */
     this.starting = null;
+    /** resumes that gave up: the context did not run within the bound, or refused */
+    this.startFailures = 0;
+    /** what the viewer is told when audio could not start ('' when it did, or was not tried) */
+    this.startProblem = '';
+    /** the heard time came from getOutputTimestamp() (false: from currentTime, the timestamp was not trusted) */
+    this.outputTimestampTrusted = true;
   }
 
   /** Creates the AudioContext and the worklet (once). */
@@ -87,10 +100,31 @@ export class AudioEngine {
     return this.context?.state === 'running';
   }
 
-  /** Click-to-unmute: resume the context inside a user gesture. */
+  /**
+   * Click-to-unmute: resume the context inside a user gesture, waiting at most resumeTimeoutMs.
+   * @returns {Promise<boolean>} running; else startProblem says why (counted in startFailures)
+   */
   async resume() {
     await this.start();
-    await this.context?.resume();
+    const context = this.context;
+    if (!context) return false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const bound = new Promise((resolve) => { timer = setTimeout(resolve, this.options.resumeTimeoutMs ?? RESUME_TIMEOUT_MS); });
+    /** @type {unknown} */
+    let refused = null;
+    await Promise.race([context.resume().catch((e) => { refused = e; }), bound]);
+    clearTimeout(timer);
+    if (context.state === 'running') {
+      this.startProblem = '';
+      return true;
+    }
+    this.startFailures++;
+    this.startProblem = refused
+      ? `Audio could not start (${refused instanceof Error ? refused.message : String(refused)}): click to retry`
+      : 'Audio could not start (the browser\'s audio output did not respond): click to retry';
+    console.warn(`tunnelcast: ${this.startProblem}; AudioContext state ${context.state}`);
+    return false;
   }
 
   /** @param {FromWorklet} message */
@@ -104,9 +138,10 @@ export class AudioEngine {
     const heard = this.heard;
     const fresh = Math.min(level.beeps - heard.beeps, level.onsetsMs.length);
     // At once, while the output timestamp still maps context time to this moment's wall clock.
-    const out = fresh > 0 ? this.context?.getOutputTimestamp() : undefined;
-    if (out?.contextTime !== undefined && out.performanceTime !== undefined) {
-      for (const onsetMs of level.onsetsMs.slice(-fresh)) heard.beepsHeardPerfMs.push(out.performanceTime + onsetMs - out.contextTime * 1000);
+    if (fresh > 0 && this.context) {
+      const nowMs = performance.now();
+      const heardS = this.heardContextTimeS(nowMs);
+      for (const onsetMs of level.onsetsMs.slice(-fresh)) heard.beepsHeardPerfMs.push(nowMs + onsetMs - heardS * 1000);
       heard.beepsHeardPerfMs.splice(0, Math.max(0, heard.beepsHeardPerfMs.length - ONSETS_KEPT));
     }
     heard.beeps = level.beeps;
@@ -140,10 +175,20 @@ export class AudioEngine {
   heardMediaTimeMs(perfNowMs) {
     const report = this.report;
     if (!this.running || !report || !report.stats.playing || !this.context) return NaN;
-    const out = this.context.getOutputTimestamp();
-    if (out.contextTime === undefined || out.performanceTime === undefined) return NaN;
-    const contextTimeAtNow = out.contextTime + (perfNowMs - out.performanceTime) / 1000;
+    const contextTimeAtNow = this.heardContextTimeS(perfNowMs);
     return report.stats.playoutMediaTimeMs + (contextTimeAtNow - report.contextTime) * 1000 * report.stats.speed;
+  }
+
+  /**
+   * The context time reaching the speakers at perfNowMs (see heardContextTime).
+   * @param {number} perfNowMs
+   */
+  heardContextTimeS(perfNowMs) {
+    const context = /** @type {AudioContext} */ (this.context);
+    const latencyS = (context.baseLatency || 0) + (context.outputLatency || 0);
+    const heard = heardContextTime(context.getOutputTimestamp(), { currentTimeS: context.currentTime, latencyS }, perfNowMs);
+    this.outputTimestampTrusted = heard.trusted;
+    return heard.contextTimeS;
   }
 
   /** @returns {JitterBufferStats | null} */

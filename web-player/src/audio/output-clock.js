@@ -55,3 +55,27 @@ export class OutputClock {
 }
 
 const MAX_SLIP_MS = 1000;
+
+/**
+ * The AudioContext time being heard at perfNowMs. From getOutputTimestamp() where it agrees with
+ * the context's own clock; else the context's currentTime less its latencies. WebKitGTK 2.50's
+ * performanceTime runs ahead of performance.now() by about contextTime, which put the heard time
+ * at 0 s forever (its player's clock stood still); a timestamp of a moment still to come, more
+ * than a second old, or of a context time that is not just before currentTime, is not trusted.
+ * @param {{ contextTime?: number, performanceTime?: number }} out  getOutputTimestamp()
+ * @param {{ currentTimeS: number, latencyS: number }} context  currentTime; baseLatency + outputLatency
+ * @param {number} perfNowMs
+ * @returns {{ contextTimeS: number, trusted: boolean }} trusted: from the output timestamp
+ */
+export function heardContextTime(out, { currentTimeS, latencyS }, perfNowMs) {
+  const { contextTime, performanceTime } = out;
+  if (contextTime !== undefined && performanceTime !== undefined
+    && performanceTime <= perfNowMs + TIMESTAMP_SLACK_MS && perfNowMs - performanceTime < 1000
+    && contextTime <= currentTimeS + TIMESTAMP_SLACK_MS / 1000 && currentTimeS - contextTime < 1) {
+    return { contextTimeS: contextTime + (perfNowMs - performanceTime) / 1000, trusted: true };
+  }
+  return { contextTimeS: currentTimeS - latencyS, trusted: false };
+}
+
+/** How far an output timestamp may lead the clocks it is checked against (rounding, a render quantum). */
+const TIMESTAMP_SLACK_MS = 20;

@@ -83,7 +83,7 @@ export class CaptureTimeline {
    * The media time (shared by all tracks of the publication); the first call fixes the
    * timeline's anchor (the publication calls it for the first packet it sends), and a later
    * call moves it when the source's timestamps jumped ahead (the fastest delivery improved by
-   * more than REANCHOR_MICROS at once).
+   * more than REANCHOR_MICROS at once) or back onto another clock (see observe).
    * @param {number} timestampMicros @param {number} [durationMicros] the packet's, so that a new anchor never overlaps it
    * @returns {number}
    */

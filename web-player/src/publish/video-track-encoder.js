@@ -5,6 +5,7 @@
  * the first frame's size (again when it changes: a resized screen share); a keyframe at
  * the interval and on request; frames skipped while the encoder is behind.
  */
+import { primeMediaStack } from '../video/media-stack.js';
 import { avcCodecString, bytesOf, h264EncoderCodec, vp8Vpcc } from './track-format.js';
 
 /** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
@@ -49,6 +50,7 @@ export async function chooseVideoConfig(choice, width, height, frameRate, bitrat
   const candidates = [];
   if (choice !== 'vp8') candidates.push({ ...common, codec: h264EncoderCodec(width, height), avc: { format: 'avc' } });
   if (choice !== 'h264') candidates.push({ ...common, codec: 'vp8' });
+  primeMediaStack();
   for (const config of candidates) {
     try {
       const { supported } = await VideoEncoder.isConfigSupported(config);

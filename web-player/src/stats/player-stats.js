@@ -19,6 +19,10 @@
  * @property {'mse'|'webcodecs'} videoPath
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
+ * @property {string} audioStartProblem      why audio could not start after a click ('' when it did, or none was tried)
+ * @property {number} audioStartFailures     resumes of the AudioContext that gave up (it did not run within the bound)
+ * @property {boolean} audioOutputTimestampTrusted the heard-audio clock comes from getOutputTimestamp() (false: from
+ *                                           currentTime, as WebKit's timestamp runs ahead of performance.now())
  * @property {string} audioUnsupported       why audio cannot be decoded here ('' when it can)
  * @property {import('../audio/opus-decoder.js').AudioDecoderKind} audioDecoder  Opus decoder in use: 'webcodecs', 'wasm' (libopus fallback), '' none yet
  * @property {Percentiles} latencyMetadataMs capture (relay clock) → display, from packet metadata
@@ -87,7 +91,7 @@ export function percentilesOf(recent) {
 /** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,

@@ -25,8 +25,9 @@ export function mountPlayerView(root, options, onPlayer) {
   const message = h('div.tc-message-text');
   const spinner = h('div.tc-spinner');
   const messageLayer = h('div.tc-message', null, spinner, message);
+  const unmuteLabel = h('span', { text: 'Click to unmute' });
   const unmute = h('button.tc-unmute', { type: 'button', onclick: () => void player.unmute() },
-    h('span.tc-icon', { text: '🔇' }), 'Click to unmute');
+    h('span.tc-icon', { text: '🔇' }), unmuteLabel);
   const unsupportedAudio = h('div.tc-note-bar');
   const statsShown = localStorage.getItem('tunnelcast.stats') !== 'hidden';
   overlay.element.hidden = !statsShown;
@@ -61,6 +62,7 @@ export function mountPlayerView(root, options, onPlayer) {
     messageLayer.hidden = s.state === 'playing';
     spinner.hidden = !['connecting', 'waiting', 'reconnecting'].includes(s.state);
     unmute.hidden = s.audioRunning || s.state !== 'playing' || Boolean(s.audioUnsupported);
+    unmuteLabel.textContent = s.audioStartProblem || 'Click to unmute';
     unsupportedAudio.textContent = s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '';
     unsupportedAudio.hidden = !s.audioUnsupported || s.state !== 'playing';
     // Figures only mean something while media flows.

@@ -39,6 +39,14 @@ export class AppendQueue {
     /** fragments lost to quota errors: the one refused, those queued then, those skipped after */
     this.droppedFragments = 0;
     this.appended = 0;
+    /**
+     * Where the last removal ended: trimming starts there even when the buffer still starts
+     * earlier. Firefox may leave a sliver of microseconds where a removal began (a remove of
+     * [2.099988, 3.100221) left [2.099988, 2.100033)); trimming from buffered.start(0) then
+     * issued the same removal on every updateend and never appended again.
+     */
+    this.trimmedToS = -Infinity;
+    this.removals = 0;
   }
 
   /** The init segment: ahead of everything queued. @param {Uint8Array} bytes */
@@ -83,17 +91,27 @@ export class AppendQueue {
     this.waitingForKeyframe = true;
     const sb = this.sourceBuffer;
     const end = this.playheadS() - 0.1;
-    if (end > 0 && !sb.updating && sb.buffered.length > 0) sb.remove(0, end);
+    if (end > 0 && !sb.updating && sb.buffered.length > 0) this.remove(0, end);
   }
 
-  /** Removes what is more than keepBehindS behind the playhead; true when a removal started. */
+  /** @param {number} start @param {number} end */
+  remove(start, end) {
+    this.sourceBuffer.remove(start, end);
+    this.trimmedToS = end;
+    this.removals++;
+  }
+
+  /**
+   * Removes what is more than keepBehindS behind the playhead, a second at least, from where
+   * the last removal ended (what it left is not removed again); true when a removal started.
+   */
   trimBehind() {
     const sb = this.sourceBuffer;
     if (sb.buffered.length === 0) return false;
-    const start = sb.buffered.start(0);
+    const start = Math.max(sb.buffered.start(0), this.trimmedToS);
     const upTo = this.playheadS() - this.keepBehindS;
     if (upTo - start < 1) return false;
-    sb.remove(start, upTo);
+    this.remove(start, upTo);
     return true;
   }
 }

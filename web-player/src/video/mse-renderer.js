@@ -10,6 +10,7 @@
 import { initSegment, fragment, isSupportedSampleEntry } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
 import { AppendQueue } from './append-queue.js';
+import { StallWatchdog } from './stall-watchdog.js';
 import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
@@ -42,7 +43,7 @@ const JOIN_SEEK_ABOVE_S = 0.1;
 const JOIN_SEEK_EVERY_MS = 300;
 /** At a join without audio playing yet, how long video waits for it. */
 const JOIN_WAIT_MS = 500;
-/** No frame shown for this long while video is buffered: the pipeline stalled. */
+/** Playhead still and no frame presented this long, with video received ahead: the pipeline stalled. */
 const STALL_MS = 2000;
 /**
  * The rate nudge steers the lip-sync error as shown, each frame's pts minus the master at its
@@ -92,8 +93,9 @@ export class MseRenderer {
     this.lastSeekMs = -Infinity;
     this.seeks = 0;
     this.stalls = 0;
-    /** performance.now() of the last frame shown, or of the (re)start */
-    this.lastFrameShownMs = -Infinity;
+    /** frames presented (requestVideoFrameCallback), for the stall watchdog */
+    this.framesPresented = 0;
+    this.watchdog = new StallWatchdog(STALL_MS);
     /** performance.now() of the first tick with video buffered after a (re)start */
     this.joinTickMs = NaN;
     this.frameMicros = 33_333;
@@ -116,7 +118,7 @@ export class MseRenderer {
 
   watchFrames() {
     this.video.requestVideoFrameCallback((now, meta) => {
-      this.lastFrameShownMs = now;
+      this.framesPresented++;
       if (Number.isFinite(this.baseMicros)) {
         this.noteShownBias(meta.mediaTime * 1000 + this.baseMicros / 1000, meta.expectedDisplayTime, now);
         this.listener({ ptsMicros: meta.mediaTime * 1e6 + this.baseMicros, displayPerfMs: meta.expectedDisplayTime,
@@ -177,7 +179,7 @@ export class MseRenderer {
     this.joinTickMs = NaN;
     this.keyframeTimes = [];
     this.shownBiasMs = NaN;
-    this.lastFrameShownMs = performance.now();
+    this.watchdog.reset(performance.now());
     const mediaSource = new MediaSource();
     this.mediaSource = mediaSource;
     if (this.video.src) URL.revokeObjectURL(this.video.src);
@@ -255,7 +257,7 @@ export class MseRenderer {
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
-    if (this.stalled(nowMs, end - v.currentTime) || v.readyState < 1) return;
+    if (this.stalled(nowMs) || v.readyState < 1) return;
     const start = v.buffered.start(0);
     // Half a frame ahead of the master: where currentTime would centre what is seen on what is
     // heard if the element showed the newest frame at or before it. Chromium shows frames from
@@ -319,14 +321,18 @@ export class MseRenderer {
   }
 
   /**
-   * Watchdog: frames buffered but none shown for a while (the media pipeline stalled)
-   * → start over with a new MediaSource at the next keyframe. True when it did.
-   * @param {number} nowMs @param {number} aheadS video buffered past the playhead
+   * Watchdog: video received ahead, but the playhead stuck and no frame presented for a while
+   * (the media pipeline stalled, whatever `buffered` says) → start over with a new MediaSource
+   * at the next keyframe. True when it did.
+   * @param {number} nowMs
    */
-  stalled(nowMs, aheadS) {
-    if (nowMs - this.lastFrameShownMs < STALL_MS || aheadS < 0.5) return false;
+  stalled(nowMs) {
+    const v = this.video;
+    const receivedAheadS = (this.newestPtsMicros - this.baseMicros) / 1e6 - v.currentTime;
+    const visible = document.visibilityState === 'visible';
+    if (!this.watchdog.note(nowMs, { playheadS: v.currentTime, framesPresented: this.framesPresented, receivedAheadS, visible })) return false;
     this.stalls++;
-    console.warn(`tunnelcast: no video frame for ${STALL_MS} ms with ${aheadS.toFixed(1)} s buffered; restarting at the next keyframe`);
+    console.warn(`tunnelcast: playhead stuck at ${v.currentTime.toFixed(2)} s for ${STALL_MS} ms with ${receivedAheadS.toFixed(1)} s received; restarting at the next keyframe`);
     this.restart('stall');
     return true;
   }

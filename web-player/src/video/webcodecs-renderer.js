@@ -6,6 +6,7 @@
  * it: frames that newer packets have overtaken are closed until the live edge is reached.
  * Every frame it never draws is counted by cause (frame-drops.js).
  */
+import { primeMediaStack } from './media-stack.js';
 import { UnsupportedCodecError } from './renderer.js';
 import { FrameDrops } from './frame-drops.js';
 
@@ -77,6 +78,7 @@ export class WebCodecsRenderer {
   async configure(config) {
     const decoderConfig = { codec: config.codec, description: webCodecsDescription(config),
       codedWidth: config.width, codedHeight: config.height, optimizeForLatency: true };
+    primeMediaStack();
     if (typeof VideoDecoder === 'undefined' || !(await VideoDecoder.isConfigSupported(decoderConfig)).supported) {
       throw new UnsupportedCodecError(`This browser cannot decode ${config.codec} video with WebCodecs.`);
     }

@@ -212,8 +212,8 @@ class CallE2ETest {
         // A fifth participant (a token for any participant of the room, no participant id in the link: the page
         // makes one from the name) finds the room full: 4430 on that page, nothing changes for the four.
         CallPage eve = new CallPage(annsBrowser.tab("eve"), "eve");
-        eve.open(ORIGINS.get("refused") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM) + "#/call/" + ROOM,
-                DEADLINE);
+        String evesLink = ORIGINS.get("refused") + "/?size=" + SIZE + "&fps=" + FPS + "&name=Eve%20Adams&token=" + roomToken(ROOM);
+        eve.open(evesLink + "#/call/" + ROOM, DEADLINE);
         eve.clickJoin();
         JsonNode refused = eve.awaitState("room-full", DEADLINE);
         assertThat(refused.path("closeCode").asInt()).isEqualTo(4430);

@@ -4,6 +4,7 @@ import dev.tunnelcast.server.access.HttpAccess;
 import dev.tunnelcast.server.api.StreamsApi;
 import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
+import dev.tunnelcast.server.cluster.ClusterNode;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.RelayContext;
 import dev.tunnelcast.server.relay.RelayPolicy;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ public final class Relay implements AutoCloseable {
     private final RelayContext context;
     private final StreamRegistry registry;
     private final Archive archive;
+    private final ClusterNode cluster;
     private final ScheduledExecutorService housekeeping;
     private final HttpListeners listeners;
     private final HttpListeners management;
@@ -73,6 +76,7 @@ public final class Relay implements AutoCloseable {
         if (archive != null) {
             context.observers().add(archive.observer());
         }
+        this.cluster = config.cluster() == null ? null : joinCluster(config);
         TokenAuthority tokens = new TokenAuthority(config.tokenSecret());
         PendingConnections pending = new PendingConnections(config.maxPendingConnections(),
                 config.maxPendingPerAddress(), metrics.registry());
@@ -82,8 +86,10 @@ public final class Relay implements AutoCloseable {
 
         IdleConnections idle = new IdleConnections("main", config.maxIdleConnections(), config.maxIdlePerAddress(),
                 config.headerTimeout(), metrics.registry());
-        HttpHandler routes = Routes.build(publishers, players, new StreamsApi(registry), metrics, config,
-                archive == null ? null : archive.handlers(), access);
+        StreamsApi api = cluster == null ? new StreamsApi(registry) : new StreamsApi(registry, cluster::streamsElsewhere);
+        Supplier<String> health = () -> cluster == null ? null : cluster.health();
+        HttpHandler routes = Routes.build(publishers, players, api, metrics, config,
+                archive == null ? null : archive.handlers(), access, health);
         InetSocketAddress managementBind = config.access().metricsBind();
         HttpListeners started = null;
         HttpListeners managementStarted = null;
@@ -102,7 +108,7 @@ public final class Relay implements AutoCloseable {
                 // The same bounds as the main listeners, with a budget of its own (see IdleConnections).
                 IdleConnections managementIdle = new IdleConnections("management", config.maxIdleConnections(),
                         config.maxIdlePerAddress(), config.headerTimeout(), metrics.registry());
-                managementStarted = HttpListeners.start(1, 1, Routes.management(metrics, access), managementIdle);
+                managementStarted = HttpListeners.start(1, 1, Routes.management(metrics, access, health), managementIdle);
                 scrapes = managementStarted.listen(managementBind.getHostString(), managementBind.getPort());
             }
         } catch (IOException | RuntimeException e) {
@@ -111,6 +117,9 @@ public final class Relay implements AutoCloseable {
             }
             if (managementStarted != null) {
                 managementStarted.close();
+            }
+            if (cluster != null) {
+                cluster.close();
             }
             housekeeping.shutdownNow();
             metrics.close();
@@ -141,6 +150,26 @@ public final class Relay implements AutoCloseable {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
                 config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize());
+    }
+
+    /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */
+    private ClusterNode joinCluster(RelayConfig config) {
+        try {
+            ClusterNode node = ClusterNode.join(config.cluster(), registry, config.clock(), metrics.registry());
+            context.observers().addAll(node.observers());
+            return node;
+        } catch (RuntimeException e) {
+            if (archive != null) {
+                try {
+                    archive.close();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            housekeeping.shutdownNow();
+            metrics.close();
+            throw e;
+        }
     }
 
     /** Starts a relay; with port 0 the listeners bind free ports (see {@link #port()}). */
@@ -229,6 +258,9 @@ public final class Relay implements AutoCloseable {
         listeners.close();
         if (management != null) {
             management.close();
+        }
+        if (cluster != null) {
+            cluster.close(); // after the publishers left: their directory entries and offline events are out
         }
         if (archive != null) {
             try {

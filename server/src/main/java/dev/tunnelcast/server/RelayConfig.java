@@ -3,6 +3,7 @@ package dev.tunnelcast.server;
 import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.cluster.ClusterConfig;
 import dev.tunnelcast.server.relay.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param maxIdleConnections   HTTP connections without a request in progress, in all
  * @param maxIdlePerAddress    HTTP connections without a request in progress, per client address
  * @param maxRoomSize          members of one room: publishers of streams {@code room.participant} (4430 beyond)
+ * @param cluster              the NATS cluster this node joins (docs/cluster.md), or null: a relay on its own
  */
 public record RelayConfig(
         String bindAddress,
@@ -67,7 +69,8 @@ public record RelayConfig(
         int workerThreads,
         RelayClock clock,
         List<StreamObserver> observers,
-        ArchiveConfig archive) {
+        ArchiveConfig archive,
+        ClusterConfig cluster) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_TLS_PORT = 8443;
@@ -179,6 +182,7 @@ public record RelayConfig(
         b.clock = clock;
         b.observers = observers;
         b.archive = archive;
+        b.cluster = cluster;
         return b;
     }
 
@@ -219,6 +223,7 @@ public record RelayConfig(
         private RelayClock clock = RelayClock.system();
         private List<StreamObserver> observers = List.of();
         private ArchiveConfig archive;
+        private ClusterConfig cluster;
 
         private Builder() {}
 
@@ -259,6 +264,7 @@ public record RelayConfig(
         public Builder clock(RelayClock v) { clock = v; return this; }
         public Builder observers(List<StreamObserver> v) { observers = v; return this; }
         public Builder archive(ArchiveConfig v) { archive = v; return this; }
+        public Builder cluster(ClusterConfig v) { cluster = v; return this; }
 
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
@@ -268,7 +274,7 @@ public record RelayConfig(
                     maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
                     allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
-                    clock, observers, archive);
+                    clock, observers, archive, cluster);
         }
     }
 }

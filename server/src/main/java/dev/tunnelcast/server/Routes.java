@@ -11,6 +11,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
+import java.util.function.Supplier;
 
 /**
  * The relay's whole URL space, in one place, each route wrapped in the access rule it needs
@@ -27,13 +28,14 @@ final class Routes {
     private Routes() {}
 
     static HttpHandler build(ClientEndpoint publishers, ClientEndpoint players, StreamsApi api,
-                             RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive, HttpAccess access) {
+                             RelayMetrics metrics, RelayConfig config, ArchiveHandlers archive, HttpAccess access,
+                             Supplier<String> health) {
         RoutingHandler routes = Handlers.routing()
                 .get(PUBLISH, access.webSocket(PUBLISH, publishers.handler()))
                 .get(PLAY, access.webSocket(PLAY, players.handler()))
                 .get(STREAMS, access.streamList(STREAMS, onWorker(api.listHandler())))
                 .get(STREAM, access.stream(STREAM, onWorker(api.oneHandler())))
-                .get("/healthz", Routes::health)
+                .get("/healthz", health(health))
                 .setFallbackHandler(PlayerFiles.handler(config.staticDir()));
         if (config.access().metricsBind() == null) { // else only on the management listener
             routes.get(METRICS, access.metrics(METRICS, onWorker(scrape(metrics))));
@@ -51,10 +53,10 @@ final class Routes {
     }
 
     /** The management listener ({@code --metrics-bind}): {@code /metrics} and {@code /healthz} only. */
-    static HttpHandler management(RelayMetrics metrics, HttpAccess access) {
+    static HttpHandler management(RelayMetrics metrics, HttpAccess access, Supplier<String> health) {
         return Handlers.routing()
                 .get(METRICS, access.metrics(METRICS, onWorker(scrape(metrics))))
-                .get("/healthz", Routes::health);
+                .get("/healthz", health(health));
     }
 
     private static HttpHandler scrape(RelayMetrics metrics) {
@@ -64,8 +66,15 @@ final class Routes {
         };
     }
 
-    private static void health(HttpServerExchange exchange) {
-        text(exchange, "ok\n");
+    /**
+     * 200 "ok" while the relay serves; a cluster node adds its cluster line (a degraded node
+     * still serves its local streams, so it stays in its load balancer's pool).
+     */
+    private static HttpHandler health(Supplier<String> cluster) {
+        return exchange -> {
+            String line = cluster.get();
+            text(exchange, line == null ? "ok\n" : "ok\n" + line + "\n");
+        };
     }
 
     /** Handlers that do more than a few microseconds of work leave the I/O thread. */

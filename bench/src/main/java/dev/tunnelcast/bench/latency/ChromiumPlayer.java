@@ -147,6 +147,18 @@ public final class ChromiumPlayer implements AutoCloseable {
         }
     }
 
+    /**
+     * The same driver and commands in Firefox: Debian's /usr/bin/firefox-esr through puppeteer-core
+     * over WebDriver BiDi, autoplay allowed, audio to a PulseAudio null sink of its own
+     * ({@code web-player/e2e/firefox-driver.mjs}); profile and sound server under web-player/target/.
+     */
+    public static ChromiumPlayer launchFirefox(Path webPlayerDir, Path logFile) throws IOException {
+        if (!Files.isDirectory(webPlayerDir.resolve("node_modules/puppeteer-core"))) {
+            throw new IllegalStateException("build web-player first (npm ci): puppeteer-core is missing");
+        }
+        return launch(webPlayerDir, logFile, true, Map.of("TUNNELCAST_BROWSER", "firefox"));
+    }
+
     /** As {@link #launch(Path, Path)}, started as {@code options} say (autoplay allowed). */
     public static ChromiumPlayer launch(Path webPlayerDir, Path logFile, Options options) throws IOException {
         return launch(webPlayerDir, logFile, true, options.environment());

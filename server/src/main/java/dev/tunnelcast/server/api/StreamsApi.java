@@ -12,27 +12,61 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code GET /api/streams} and {@code GET /api/streams/{stream}}: the streams, their tracks,
  * publisher, players, bitrates and drops, as JSON. The list shows only the streams the
- * request's token may see ({@link HttpAccess#visible}).
+ * request's token may see ({@link HttpAccess#visible}). In a cluster, the streams live on other
+ * nodes are listed too (their publisher is "cluster node NAME").
  */
 public final class StreamsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final StreamRegistry registry;
+    private final Supplier<List<StreamInfo>> elsewhere;
 
     public StreamsApi(StreamRegistry registry) {
+        this(registry, List::of);
+    }
+
+    /** With {@code elsewhere}: the streams live on other nodes of the cluster. */
+    public StreamsApi(StreamRegistry registry, Supplier<List<StreamInfo>> elsewhere) {
         this.registry = registry;
+        this.elsewhere = elsewhere;
     }
 
     public HttpHandler listHandler() {
-        return exchange -> send(exchange, StatusCodes.OK, Map.of("streams", registry.infos().stream()
+        return exchange -> send(exchange, StatusCodes.OK, Map.of("streams", infos().stream()
                 .filter(info -> HttpAccess.visible(exchange, info.name())).map(StreamsApi::toJson).toList()));
+    }
+
+    /** This node's streams; a stream live elsewhere replaces its offline or waiting copy here. */
+    private List<StreamInfo> infos() {
+        List<StreamInfo> remote = elsewhere.get();
+        if (remote.isEmpty()) {
+            return registry.infos();
+        }
+        Set<String> remoteNames = remote.stream().map(StreamInfo::name).collect(Collectors.toSet());
+        List<StreamInfo> all = new ArrayList<>();
+        Set<String> liveHere = new java.util.HashSet<>();
+        for (StreamInfo info : registry.infos()) {
+            if (info.state() == dev.tunnelcast.server.relay.Stream.State.LIVE || !remoteNames.contains(info.name())) {
+                all.add(info);
+                liveHere.add(info.name());
+            }
+        }
+        remote.stream().filter(info -> !liveHere.contains(info.name())).forEach(all::add);
+        all.sort(Comparator.comparing(StreamInfo::name));
+        return all;
     }
 
     public HttpHandler oneHandler() {

@@ -5,6 +5,7 @@ import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.archive.FsyncPolicy;
+import dev.tunnelcast.server.cluster.ClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -245,6 +246,37 @@ public final class ServeCommand implements Callable<Integer> {
             description = "URL that gets a JSON POST for every finished segment [TUNNELCAST_RECORD_WEBHOOK].")
     java.net.URI recordWebhook;
 
+    @Option(names = "--cluster", paramLabel = "NATS_URLS", defaultValue = "${env:TUNNELCAST_CLUSTER}",
+            description = "Join a cluster of relays over NATS (with JetStream): comma-separated nats:// or tls:// URLs;"
+                    + " see docs/cluster.md [TUNNELCAST_CLUSTER].")
+    String cluster;
+
+    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:TUNNELCAST_NODE_NAME}",
+            description = "This node's name in the cluster, unique; default: the host name [TUNNELCAST_NODE_NAME].")
+    String nodeName;
+
+    @Option(names = "--cluster-creds", paramLabel = "FILE", defaultValue = "${env:TUNNELCAST_CLUSTER_CREDS}",
+            description = "NATS credentials file (.creds: JWT and NKey seed) [TUNNELCAST_CLUSTER_CREDS].")
+    Path clusterCreds;
+
+    @Option(names = "--cluster-user", paramLabel = "USER", defaultValue = "${env:TUNNELCAST_CLUSTER_USER}",
+            description = "NATS user, with --cluster-password [TUNNELCAST_CLUSTER_USER].")
+    String clusterUser;
+
+    @Option(names = "--cluster-password", paramLabel = "PASSWORD", defaultValue = "${env:TUNNELCAST_CLUSTER_PASSWORD}",
+            description = "NATS password of --cluster-user [TUNNELCAST_CLUSTER_PASSWORD]."
+                    + " Prefer the environment variable: command lines are visible to other users.")
+    String clusterPassword;
+
+    @Option(names = "--cluster-tls-ca", paramLabel = "PEM", defaultValue = "${env:TUNNELCAST_CLUSTER_TLS_CA}",
+            description = "PEM certificates to trust for NATS over TLS (tls:// URLs; without it the JDK's CAs) [TUNNELCAST_CLUSTER_TLS_CA].")
+    Path clusterTlsCa;
+
+    @Option(names = "--cluster-directory-ttl", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_CLUSTER_DIRECTORY_TTL:-15s}",
+            description = "How long a dead node's streams stay in the cluster's stream directory [TUNNELCAST_CLUSTER_DIRECTORY_TTL] (default: ${DEFAULT-VALUE}).")
+    Duration clusterDirectoryTtl;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:TUNNELCAST_LOG_LEVEL:-info}",
             description = "error, warn, info, debug or trace [TUNNELCAST_LOG_LEVEL] (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -279,7 +311,29 @@ public final class ServeCommand implements Callable<Integer> {
         if (recordDir != null) {
             b.archive(archiveConfig());
         }
+        if (cluster != null && !cluster.isBlank()) {
+            b.cluster(clusterConfig());
+        }
         return b.build();
+    }
+
+    ClusterConfig clusterConfig() {
+        List<String> servers = java.util.Arrays.stream(cluster.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
+        String node = nodeName != null && !nodeName.isBlank() ? nodeName : hostName();
+        return new ClusterConfig(servers, node, clusterCreds, clusterUser, clusterPassword, clusterTlsCa,
+                clusterDirectoryTtl, allowTakeover);
+    }
+
+    /** The host name as a node name: letters, digits, '_' and '-'. */
+    private static String hostName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "node";
+        }
+        String name = host.replaceAll("[^A-Za-z0-9_-]", "-");
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     AccessConfig accessConfig() {

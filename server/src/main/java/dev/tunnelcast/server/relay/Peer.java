@@ -56,4 +56,12 @@ public interface Peer {
 
     /** Closes without a refusal (1000 after the peer's EndOfStream, 1001 at shutdown). */
     void close(CloseCode code, String detail);
+
+    /**
+     * Whether the client is connected to this relay node; false for a publisher on another node
+     * of the cluster, whose messages arrive over NATS. Stream observers see only local publishers.
+     */
+    default boolean isLocal() {
+        return true;
+    }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -161,8 +162,10 @@ public final class Stream {
                 player.awaitKeyframe();
             }
             fanOut(online);
-            for (StreamObserver observer : context.observers()) {
-                notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
+            if (connection.isLocal()) {
+                for (StreamObserver observer : context.observers()) {
+                    notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
+                }
             }
         }
         if (previous != null) {
@@ -223,8 +226,11 @@ public final class Stream {
             gop.clear(); // a new encoder configuration starts a new GOP
         }
         fanOut(message);
-        for (StreamObserver observer : context.observers()) {
-            notifySafely(() -> observer.trackConfig(name, config));
+        if (publisher.isLocal()) {
+            for (StreamObserver observer : context.observers()) {
+                notifySafely(() -> observer.trackConfig(name, config));
+                notifySafely(() -> observer.envelope(name, bytes));
+            }
         }
     }
 
@@ -247,12 +253,13 @@ public final class Stream {
                 video && packet.getKeyframe(), receivedAtNanos);
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
         fanOut(message);
-        if (!context.observers().isEmpty()) {
+        if (!context.observers().isEmpty() && publisher.isLocal()) {
             long receivedAtMicros = context.clock().nowMicros()
                     - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
             for (StreamObserver observer : context.observers()) {
                 try {
                     observer.mediaPacket(name, packet, receivedAtMicros);
+                    observer.envelope(name, bytes);
                 } catch (RuntimeException e) {
                     log.warn("stream observer failed on stream {}", name, e);
                 }
@@ -339,6 +346,11 @@ public final class Stream {
             player.join(burst, awaitKeyframe, now);
             players = Arrays.copyOf(players, players.length + 1);
             players[players.length - 1] = player;
+            if (players.length == 1) {
+                for (StreamObserver observer : context.observers()) {
+                    notifySafely(() -> observer.firstPlayerJoined(name));
+                }
+            }
             if (state == State.LIVE && !haveGop && primaryVideoTrack >= 0) {
                 requestKeyframe("a new player is waiting for a keyframe", now);
             }
@@ -380,8 +392,10 @@ public final class Stream {
         primaryVideoTrack = -1;
         gop.clear();
         log.info("stream {} publisher {} stopped", name, leaving.sessionId());
-        for (StreamObserver observer : context.observers()) {
-            notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
+        if (leaving.isLocal()) {
+            for (StreamObserver observer : context.observers()) {
+                notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
+            }
         }
     }
 
@@ -478,6 +492,41 @@ public final class Stream {
         }
     }
 
+    /**
+     * The stream's publisher went on through another cluster node (the same instance, or a
+     * takeover): a publisher connected here is closed with 4411 and leaves as usual.
+     */
+    public void yieldLocalPublisher(String detail) {
+        Peer local;
+        synchronized (lock) {
+            local = publisher != null && publisher.isLocal() ? publisher : null;
+        }
+        if (local != null) {
+            local.refuse(CloseCode.CLOSE_CODE_TAKEN_OVER, detail);
+        }
+    }
+
+    /** Asks the publisher for a keyframe (for a player on another cluster node), at most every 500 ms. */
+    public void requestKeyframe(String reason) {
+        synchronized (lock) {
+            requestKeyframe(reason, context.clock().monotonicNanos());
+        }
+    }
+
+    /**
+     * The current TrackConfigs as their publisher sent them, and the publisher's hello: what
+     * another cluster node needs to join this stream mid-way. Empty without a local publisher.
+     */
+    public Optional<PublicationSnapshot> localPublication() {
+        synchronized (lock) {
+            if (publisher == null || !publisher.isLocal()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new PublicationSnapshot(publisherHello,
+                    tracks.values().stream().map(t -> t.configMessage.bytes()).toList()));
+        }
+    }
+
     private void requestKeyframe(String reason, long nowNanos) {
         if (publisher == null || primaryVideoTrack < 0
                 || nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
@@ -497,6 +546,11 @@ public final class Stream {
                 players = next;
                 player.closeQueue();
                 registry.releasePlayerSlot();
+                if (next.length == 0) {
+                    for (StreamObserver observer : context.observers()) {
+                        notifySafely(() -> observer.lastPlayerLeft(name));
+                    }
+                }
                 return;
             }
         }

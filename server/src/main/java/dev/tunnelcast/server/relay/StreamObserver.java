@@ -2,6 +2,7 @@ package dev.tunnelcast.server.relay;
 
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackConfig;
+import java.nio.ByteBuffer;
 
 /**
  * Sees what a stream's publisher sends, after the relay has validated it, for consumers
@@ -11,6 +12,10 @@ import dev.tunnelcast.proto.v1.TrackConfig;
  * stream at a time per publisher. Implementations must return at once: anything slow
  * (disk, network) goes to their own bounded queue, so that an observer never delays
  * fan-out. An observer that throws is logged and does not affect the stream.
+ *
+ * <p>The publisher methods concern publishers connected to this node only ({@link Peer#isLocal}):
+ * a stream that arrives from another cluster node is recorded and bridged there, not here.
+ * The player methods concern every stream; they are called under the stream's lock.
  */
 public interface StreamObserver {
 
@@ -27,6 +32,18 @@ public interface StreamObserver {
      */
     default void mediaPacket(String stream, MediaPacket packet, long receivedAtMicros) {}
 
+    /**
+     * The original bytes of each accepted TrackConfig or MediaPacket, after {@link #trackConfig}
+     * or {@link #mediaPacket}: read-only and shared with the players, so read a duplicate.
+     */
+    default void envelope(String stream, ByteBuffer bytes) {}
+
     /** The publisher left (cleanly or not); the stream may resume with a new publisher. */
     default void publisherStopped(String stream, String sessionId) {}
+
+    /** The stream got its first player on this node. */
+    default void firstPlayerJoined(String stream) {}
+
+    /** The last player of the stream on this node left. */
+    default void lastPlayerLeft(String stream) {}
 }

@@ -19,6 +19,7 @@ public final class StreamRegistry {
     private final AtomicInteger livePublishers = new AtomicInteger();
     private final AtomicInteger players = new AtomicInteger();
     private final Rooms rooms;
+    private volatile PublisherClaims claims = PublisherClaims.LOCAL_ONLY;
 
     public StreamRegistry(RelayContext context) {
         this.context = context;
@@ -30,6 +31,9 @@ public final class StreamRegistry {
      * if it is in one); {@code welcome} is the first message it receives.
      */
     public Stream attachPublisher(Peer connection, PublisherHello hello, Envelope welcome) throws Refusal {
+        if (connection.isLocal()) {
+            claims.claim(connection.stream(), hello);
+        }
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
             if (stream.attachPublisher(connection, hello, welcome)) {
@@ -37,6 +41,16 @@ public final class StreamRegistry {
             }
             // The stream retired between lookup and attach: take the fresh one.
         }
+    }
+
+    /** Where local publishers claim their streams from now on (a cluster's directory). */
+    public void useClaims(PublisherClaims claims) {
+        this.claims = claims;
+    }
+
+    /** The stream of this name, if any client of it is here. */
+    public Optional<Stream> find(String name) {
+        return Optional.ofNullable(streams.get(name));
     }
 
     /** Adds a player to its stream; {@code welcome} is the first message it receives. */

@@ -12,7 +12,10 @@ import java.util.Optional;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.AnnotatedElementContext;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.io.TempDirFactory;
 
 /**
  * Crash recovery on damaged segments: any bytes, seeded with real recordings (see
@@ -22,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  * an I/O error is logged, not thrown); the layout is consistent with the file; a repaired
  * file ends at its last complete fragment and reads back with the same fragments.
  *
+ * <p>Every input uses the same segment file and index entry; the archive folder is on tmpfs
+ * ({@code /dev/shm}) where the machine has one, as nothing here is about the disk.
+ *
  * <p>{@code mvn test} replays the inputs under
  * {@code src/test/resources/dev/tunnelcast/server/archive/SegmentRepairFuzzTestInputs/};
  * {@code JAZZER_FUZZ=1} (or {@code bench/run fuzz}) fuzzes.
  */
 class SegmentRepairFuzzTest {
 
-    @TempDir
+    /** On tmpfs where there is one: the file system's open, rename and unlink were most of an input's time. */
+    @TempDir(factory = InMemoryTempDir.class)
     static Path archive;
     private static SegmentIndex index;
     private static SegmentRepair repair;
@@ -92,5 +99,16 @@ class SegmentRepairFuzzTest {
             end = f.offset() + f.length();
         }
         assertThat(layout.completeLength()).isBetween(layout.initLength(), fileLength);
+    }
+
+    /** A temporary folder in {@code /dev/shm} (tmpfs) if it is there and writable, else in the default place. */
+    static final class InMemoryTempDir implements TempDirFactory {
+        private static final Path SHM = Path.of("/dev/shm");
+
+        @Override
+        public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext context) throws IOException {
+            return Files.isDirectory(SHM) && Files.isWritable(SHM) ? Files.createTempDirectory(SHM, "segment-repair-fuzz")
+                    : Files.createTempDirectory("segment-repair-fuzz");
+        }
     }
 }

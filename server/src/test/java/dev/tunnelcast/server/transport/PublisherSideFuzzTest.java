@@ -1,7 +1,5 @@
 package dev.tunnelcast.server.transport;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tunnelcast.proto.v1.Envelope;
@@ -59,8 +57,8 @@ class PublisherSideFuzzTest {
             player.assertReceivedCanonical();
             assertUsableOrder(player.socket().received());
         }
-        if (forwardedAtRefusal >= 0) {
-            assertThat(forwarded(live.socket().received())).as("forwarded after the refusal").isEqualTo(forwardedAtRefusal);
+        if (forwardedAtRefusal >= 0 && forwarded(live.socket().received()) != forwardedAtRefusal) { // a plain check
+            throw new AssertionError((forwarded(live.socket().received()) - forwardedAtRefusal) + " messages forwarded after the refusal");
         }
         publisher.close();
         live.close();

@@ -1,0 +1,102 @@
+package dev.tunnelcast.server.cluster;
+
+import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.Stream;
+import dev.tunnelcast.server.relay.StreamInfo;
+import dev.tunnelcast.server.relay.StreamObserver;
+import dev.tunnelcast.server.relay.StreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This relay as a node of a NATS cluster, wired in one place: the connection, the stream
+ * directory (which also decides publisher claims), the bridge that sends local publishers'
+ * envelopes out and the remote sources that bring other nodes' streams in for local players.
+ * Its observers join the relay's; the relay core does not know which node it runs on.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Duration MAX_DIRECTORY_REFRESH = Duration.ofSeconds(2);
+
+    private final ClusterConfig config;
+    private final ClusterConnection connection;
+    private final StreamDirectory directory;
+    private final OriginBridge bridge;
+    private final RemoteStreams remote;
+    private final ScheduledExecutorService clusterThread;
+
+    private ClusterNode(ClusterConfig config, StreamRegistry registry, RelayClock clock, MeterRegistry meters) {
+        this.config = config;
+        ClusterMetrics metrics = new ClusterMetrics(meters);
+        this.connection = ClusterConnection.connect(config, metrics);
+        this.clusterThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tunnelcast-cluster");
+            t.setDaemon(true);
+            return t;
+        });
+        this.directory = new StreamDirectory(connection, metrics, config);
+        try {
+            directory.open();
+        } catch (IOException e) {
+            close();
+            throw new IllegalStateException("cannot open the cluster's stream directory (does NATS run with JetStream,"
+                    + " nats-server -js?): " + e.getMessage(), e);
+        }
+        this.bridge = new OriginBridge(connection, registry, directory, config.nodeName(), clusterThread);
+        this.remote = new RemoteStreams(config.nodeName(), connection, metrics, registry, clock, clusterThread);
+        registry.useClaims(directory);
+        connection.onReconnect(() -> {
+            remote.resyncAll();
+            clusterThread.execute(directory::heartbeat);
+        });
+        long refreshMillis = Math.min(config.directoryTtl().toMillis() / 3, MAX_DIRECTORY_REFRESH.toMillis());
+        clusterThread.scheduleWithFixedDelay(directory::heartbeat, 0, refreshMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Joins the cluster of {@code config}.
+     *
+     * @throws IllegalStateException with NATS's reason when it cannot (no server, wrong credentials, no JetStream)
+     */
+    public static ClusterNode join(ClusterConfig config, StreamRegistry registry, RelayClock clock, MeterRegistry meters) {
+        return new ClusterNode(config, registry, clock, meters);
+    }
+
+    /** What the relay adds to its stream observers. */
+    public List<StreamObserver> observers() {
+        return List.of(bridge, remote);
+    }
+
+    /** Streams live on other nodes (from the directory), for {@code /api/streams}. */
+    public List<StreamInfo> streamsElsewhere() {
+        long now = System.currentTimeMillis();
+        return directory.elsewhere().stream().map(e -> new StreamInfo(e.stream(), Stream.State.LIVE, List.of(),
+                "cluster node " + e.node(), Math.max(0, (now - e.sinceMillis()) / 1000), 0, 0, 0, 0)).toList();
+    }
+
+    /** One line for {@code /healthz}: connected, or degraded and why. */
+    public String health() {
+        String degraded = connection.degradedReason();
+        return degraded == null ? "cluster: connected as node " + config.nodeName()
+                : "cluster: degraded (" + degraded + ")";
+    }
+
+    @Override
+    public void close() {
+        if (remote != null) {
+            remote.closeAll();
+        }
+        clusterThread.shutdown(); // after the directory entries of the streams that just stopped are gone
+        try {
+            clusterThread.awaitTermination(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connection.close();
+    }
+}

@@ -1,0 +1,131 @@
+// Firefox for driver.mjs: Debian's /usr/bin/firefox-esr through puppeteer-core over WebDriver
+// BiDi (Firefox has no CDP), behind the few methods of playwright's BrowserContext and Page that
+// driver.mjs uses, so its commands run unchanged. Firefox without a sound server keeps every
+// AudioContext suspended (resume() never settles): a PulseAudio null sink of its own, under
+// `home`, plays the audio nowhere. Both processes end with close().
+import puppeteer from 'puppeteer-core';
+import { spawn } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FIREFOX = process.env.TUNNELCAST_FIREFOX ?? '/usr/bin/firefox-esr';
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts PulseAudio with a null sink, listening on a socket under `home`; answers the server
+ * address and the process. As root it runs without a system config (-n) and warns; it works.
+ * @param {string} home @param {NodeJS.ProcessEnv} env
+ */
+async function startPulseAudio(home, env) {
+  const socket = join(home, 'pulse.sock');
+  mkdirSync(join(home, 'run'), { recursive: true });
+  const pulse = spawn('pulseaudio', ['-n', '--daemonize=no', '--exit-idle-time=-1', '--use-pid-file=no', '--disable-shm=yes',
+    '--load=module-null-sink sink_name=tunnelcast_null', `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`],
+  { env: { ...env, XDG_RUNTIME_DIR: join(home, 'run') }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The driver may end without close() (its caller kills it): the sound server ends with it.
+  process.on('exit', () => pulse.kill());
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(socket)) {
+    if (pulse.exitCode !== null) throw new Error(`pulseaudio exited (${pulse.exitCode}); is it installed? (./tunnelcast setup)`);
+    if (Date.now() > deadline) throw new Error('pulseaudio did not open its socket within 60 s');
+    await sleep(100);
+  }
+  return { server: `unix:${socket}`, pulse };
+}
+
+/**
+ * A playwright-like page over a puppeteer one: evaluate, addInitScript, on, goto, screenshot,
+ * locator(selector).first() with click / boundingBox / isVisible / innerText, close. close()
+ * only leaves the page for about:blank: after a page was closed and another opened, every
+ * evaluate in the new one hung (script.callFunction never answered), so one page is reused.
+ * @param {import('puppeteer-core').Page} page
+ */
+function pageLike(page) {
+  /** @type {string[]} init scripts of this opening, removed at close */
+  const initScripts = [];
+  /** @type {[string, (value: any) => void][]} listeners of this opening, removed at close */
+  const listeners = [];
+  /** @param {string} selector */
+  const first = (selector) => ({
+    /** @param {{ timeout?: number, position?: { x: number, y: number } }} [options] */
+    async click(options = {}) {
+      const element = await page.waitForSelector(selector, { visible: true, timeout: options.timeout ?? 5000 });
+      if (!element) throw new Error(`${selector} not found`);
+      if (options.position) {
+        const box = await element.boundingBox();
+        if (!box) throw new Error(`${selector} is not visible`);
+        await page.mouse.click(box.x + options.position.x, box.y + options.position.y);
+      } else {
+        await element.click();
+      }
+    },
+    /** @param {{ timeout?: number }} [options] */
+    async boundingBox(options = {}) {
+      const element = await page.waitForSelector(selector, { timeout: options.timeout ?? 5000 });
+      return element ? element.boundingBox() : null;
+    },
+    async isVisible() {
+      const element = await page.$(selector);
+      return element ? element.isVisible() : false;
+    },
+    /** @param {{ timeout?: number }} [options] */
+    async innerText(options = {}) {
+      const element = await page.waitForSelector(selector, { timeout: options.timeout ?? 5000 });
+      if (!element) throw new Error(`${selector} not found`);
+      return element.evaluate((e) => /** @type {HTMLElement} */ (e).innerText);
+    },
+  });
+  return {
+    /** @param {string | ((arg: any) => unknown)} fn @param {unknown} [arg] */
+    evaluate: (fn, arg) => (typeof fn === 'string' ? page.evaluate(fn) : page.evaluate(fn, arg)),
+    /** @param {(arg: any) => void} fn @param {unknown} arg */
+    addInitScript: async (fn, arg) => {
+      initScripts.push((await page.evaluateOnNewDocument(fn, arg)).identifier);
+    },
+    /** @param {'console' | 'pageerror'} event @param {(value: any) => void} listener */
+    on: (event, listener) => {
+      listeners.push([event, listener]);
+      page.on(event, listener);
+    },
+    /** @param {string} url @param {{ timeout?: number }} options */
+    goto: (url, options) => page.goto(url, { waitUntil: 'load', timeout: options.timeout }),
+    /** @param {{ path: string }} options */
+    screenshot: (options) => page.screenshot({ path: /** @type {`${string}.png`} */ (options.path) }),
+    /** @param {string} selector */
+    locator: (selector) => ({ first: () => first(selector) }),
+    close: async () => {
+      for (const [event, listener] of listeners.splice(0)) page.off(event, listener);
+      for (const id of initScripts.splice(0)) await page.removeScriptToEvaluateOnNewDocument(id);
+      await page.goto('about:blank');
+    },
+  };
+}
+
+/**
+ * Launches Firefox headless with its profile under `home`, autoplay allowed, audio to a null sink.
+ * @param {string} home @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<import('playwright-core').BrowserContext>} the subset driver.mjs uses (see pageLike)
+ */
+export async function launchFirefox(home, env) {
+  const { server, pulse } = await startPulseAudio(home, env);
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi',
+    userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
+    extraPrefsFirefox: { 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
+      'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false },
+    // A protocol call that never answers fails after this instead of holding its command forever.
+    protocolTimeout: 60_000,
+  });
+  const page = (await browser.pages())[0] ?? await browser.newPage();
+  const context = {
+    // One page for every opening (see pageLike): driver.mjs closes a tab's page before it opens the next.
+    newPage: async () => pageLike(page),
+    close: async () => {
+      await browser.close().catch(() => {});
+      pulse.kill();
+    },
+  };
+  return /** @type {import('playwright-core').BrowserContext} */ (/** @type {unknown} */ (context));
+}
