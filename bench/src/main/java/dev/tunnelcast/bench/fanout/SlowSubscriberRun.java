@@ -55,7 +55,8 @@ final class SlowSubscriberRun {
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay)) {
             Thread.sleep(1000);
             long heapStart = relay.heapUsedAfterGcBytes(); // -1 for a relay without a heap figure
-            try (SubscriberSwarm swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1)) {
+            var playersLog = settings.logDir().resolve(kind.label + "-slow-" + readingPlayers + "-" + repeat + "-players.log");
+            try (SwarmProcess swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1, playersLog)) {
                 long firstVideo = publisher.nextVideoSequence();
                 long firstAudio = publisher.nextAudioSequence();
                 swarm.startMeasuring(firstVideo, firstAudio);

@@ -15,7 +15,7 @@ class NodeWsRelayTest {
     void broadcastsEveryPublisherMessageToEveryPlayer(@TempDir Path dir) throws Exception {
         try (BenchRelay relay = new NodeWsRelay(Path.of("node-relay"), dir.resolve("node.log"));
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay);
-             SubscriberSwarm swarm = FanoutRun.swarmFor(relay, 5, 0)) {
+             SwarmProcess swarm = FanoutRun.swarmFor(relay, 5, 0, dir.resolve("players.log"))) {
             long firstVideo = publisher.nextVideoSequence();
             long firstAudio = publisher.nextAudioSequence();
             swarm.startMeasuring(firstVideo, firstAudio);
