@@ -35,9 +35,9 @@ final class FanoutRun {
             Path playersLog = settings.logDir().resolve(kind.label + "-" + players + "-" + repeat + "-players.log");
             try (SwarmProcess swarm = swarmFor(relay, players, stalledPlayers, playersLog)) {
                 Thread.sleep(settings.warmupSeconds() * 1000L);
-                long firstVideo = publisher.nextVideoSequence();
-                long firstAudio = publisher.nextAudioSequence();
-                swarm.startMeasuring(firstVideo, firstAudio);
+                MeasuredFrom from = startMeasuring(publisher, swarm);
+                long firstVideo = from.videoSequence();
+                long firstAudio = from.audioSequence();
                 String metrics0 = relay.metrics();
                 double relayCpu0 = relay.cpuSeconds();
                 double benchCpu0 = benchCpuSeconds();
@@ -80,6 +80,28 @@ final class FanoutRun {
                         deliveredInWindow == 0 || relaySyscalls < 0 ? -1 : relaySyscalls / deliveredInWindow);
             }
         }
+    }
+
+    /** The first packets the players count, one per track. */
+    record MeasuredFrom(long videoSequence, long audioSequence) {}
+
+    /**
+     * Tells the players to count from the packets the publisher will send a second from now, and
+     * returns once it has sent them: the players' process has the numbers before any of those
+     * packets exists, however long the command takes to reach it (counting from the packets
+     * about to be sent lost the first ones that arrived before the command).
+     */
+    static MeasuredFrom startMeasuring(SyntheticPublisher publisher, SwarmProcess swarm) throws InterruptedException {
+        MeasuredFrom from = new MeasuredFrom(publisher.nextVideoSequence() + publisher.profile().framesPerSecond(),
+                publisher.nextAudioSequence() + publisher.profile().audioPacketsPerSecond());
+        swarm.startMeasuring(from.videoSequence(), from.audioSequence());
+        if (publisher.nextVideoSequence() > from.videoSequence() || publisher.nextAudioSequence() > from.audioSequence()) {
+            throw new IllegalStateException("the players' process took over a second to start measuring");
+        }
+        while (publisher.nextVideoSequence() < from.videoSequence() || publisher.nextAudioSequence() < from.audioSequence()) {
+            Thread.sleep(2);
+        }
+        return from;
     }
 
     static SyntheticPublisher publisherFor(BenchRelay relay) throws Exception {

@@ -57,11 +57,11 @@ final class SlowSubscriberRun {
             long heapStart = relay.heapUsedAfterGcBytes(); // -1 for a relay without a heap figure
             var playersLog = settings.logDir().resolve(kind.label + "-slow-" + readingPlayers + "-" + repeat + "-players.log");
             try (SwarmProcess swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1, playersLog)) {
-                long firstVideo = publisher.nextVideoSequence();
-                long firstAudio = publisher.nextAudioSequence();
-                swarm.startMeasuring(firstVideo, firstAudio);
+                long t0 = System.nanoTime(); // the stall began when the players connected
+                FanoutRun.MeasuredFrom from = FanoutRun.startMeasuring(publisher, swarm);
+                long firstVideo = from.videoSequence();
+                long firstAudio = from.audioSequence();
                 List<Sample> samples = new ArrayList<>();
-                long t0 = System.nanoTime();
                 double closedAfter = -1;
                 while (true) {
                     double t = (System.nanoTime() - t0) / 1e9;

@@ -16,9 +16,9 @@ class NodeWsRelayTest {
         try (BenchRelay relay = new NodeWsRelay(Path.of("node-relay"), dir.resolve("node.log"));
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay);
              SwarmProcess swarm = FanoutRun.swarmFor(relay, 5, 0, dir.resolve("players.log"))) {
-            long firstVideo = publisher.nextVideoSequence();
-            long firstAudio = publisher.nextAudioSequence();
-            swarm.startMeasuring(firstVideo, firstAudio);
+            FanoutRun.MeasuredFrom from = FanoutRun.startMeasuring(publisher, swarm);
+            long firstVideo = from.videoSequence();
+            long firstAudio = from.audioSequence();
             Thread.sleep(1500);
             publisher.stopSending();
             Thread.sleep(1000);

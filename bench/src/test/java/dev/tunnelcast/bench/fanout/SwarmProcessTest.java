@@ -25,10 +25,10 @@ class SwarmProcessTest {
              SwarmProcess swarm = FanoutRun.swarmFor(relay, 5, 0, dir.resolve("players.log"))) {
             pid = swarm.pid();
             assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
-            long firstVideo = publisher.nextVideoSequence();
-            long firstAudio = publisher.nextAudioSequence();
+            FanoutRun.MeasuredFrom from = FanoutRun.startMeasuring(publisher, swarm);
+            long firstVideo = from.videoSequence();
+            long firstAudio = from.audioSequence();
             double cpu0 = swarm.cpuSeconds();
-            swarm.startMeasuring(firstVideo, firstAudio);
             Thread.sleep(1500);
             publisher.stopSending();
             Thread.sleep(1000);
