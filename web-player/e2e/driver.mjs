@@ -14,13 +14,16 @@
 // given, comes back in its answer, which is how the caller matches answers to commands.
 //
 // TUNNELCAST_BROWSER=firefox drives Debian's /usr/bin/firefox-esr instead, through puppeteer-core
-// over WebDriver BiDi (firefox-driver.mjs), with a PulseAudio null sink for its audio.
+// over WebDriver BiDi (firefox-driver.mjs), with a PulseAudio null sink for its audio;
+// TUNNELCAST_BROWSER=webkit drives Debian's WebKitGTK MiniBrowser through WebKitWebDriver
+// (webkit-driver.mjs), on an Xvfb display of its own, with the same sink.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchFirefox } from './firefox-driver.mjs';
+import { launchWebKit } from './webkit-driver.mjs';
 
 const CHROMIUM = process.env.TUNNELCAST_CHROMIUM ?? '/usr/bin/chromium';
 // TUNNELCAST_AUTOPLAY=blocked keeps Chromium's default autoplay policy (audio needs a click).
@@ -36,14 +39,15 @@ const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream'
 // (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
 const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
 const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
-const firefox = process.env.TUNNELCAST_BROWSER === 'firefox';
-// Firefox's profile, caches and sound server live under target/ of the working directory (the web-player module).
-const home = firefox ? (mkdirSync('target', { recursive: true }), mkdtempSync(join(process.cwd(), 'target', 'tc-firefox-')))
+const engine = process.env.TUNNELCAST_BROWSER ?? 'chromium';
+if (!['chromium', 'firefox', 'webkit'].includes(engine)) throw new Error(`TUNNELCAST_BROWSER=${engine}: chromium, firefox or webkit`);
+// Firefox's and WebKit's profiles, caches and sound server live under target/ of the working directory (the web-player module).
+const home = engine !== 'chromium' ? (mkdirSync('target', { recursive: true }), mkdtempSync(join(process.cwd(), 'target', `tc-${engine}-`)))
   : mkdtempSync(join(tmpdir(), 'tc-chromium-'));
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
-/** The browser: playwright's Chromium context, or Firefox behind the same few methods. */
-const context = firefox ? await launchFirefox(home, env) : await chromium.launchPersistentContext(join(home, 'profile'), {
+/** The browser: playwright's Chromium context, or Firefox or WebKit behind the same few methods. */
+const context = engine === 'firefox' ? await launchFirefox(home, env) : engine === 'webkit' ? await launchWebKit(home, env) : await chromium.launchPersistentContext(join(home, 'profile'), {
   executablePath: CHROMIUM,
   headless: true,
   env,

@@ -124,39 +124,121 @@ test('bad bounds are refused', () => {
   assert.throws(() => new UplinkQueue({ maxBytes: 0 }), RangeError);
 });
 
-test('congestion lowers the bitrate to what drained, at most once a second, never below the floor', () => {
-  const b = new UplinkBitrate({ targetBps: 2_000_000, floorBps: 200_000 });
-  assert.equal(b.onCongestion(0, 1_000_000, 32_000), true);
-  assert.equal(b.currentBps, Math.round(1_000_000 * 0.85 - 32_000));
-  assert.equal(b.onCongestion(500, 100_000, 32_000), false, 'held for a second');
-  assert.equal(b.onCongestion(1500, NaN, 32_000), true, 'no drain rate: by 30 %');
-  assert.equal(b.currentBps, Math.round(818_000 * 0.7));
-  b.onCongestion(3000, 50_000, 32_000);
-  assert.equal(b.currentBps, 200_000);
-  assert.equal(b.decreases, 3);
+/**
+ * The bitrate controller on synthetic traces, the same model as the Java agent's
+ * UplinkRateEstimatorTest: an encoder that makes what it is told (30 fps, a keyframe five
+ * frames big every 2 s) and 100 kbit/s of audio, a send queue that drops video past 1 s, a
+ * socket and network that hold 100 KB beyond it (their delay is what a Ping would see), and a
+ * bottleneck whose rate the trace sets. 10 ms steps; the controller looks every 100 ms.
+ * @param {UplinkBitrate} b @param {number} seconds @param {(ms: number) => number} linkBps
+ */
+function runTrace(b, seconds, linkBps) {
+  const hiddenBytes = 100_000;
+  let queued = 0;
+  let queuedVideo = 0;
+  let hidden = 0;
+  let written = 0;
+  let dropped = 0;
+  let frame = 0;
+  const targets = [b.currentBps];
+  const drops = [0];
+  for (let now = 0; now <= seconds * 1000; now += 10) {
+    const link = linkBps(now);
+    if (now % 30 === 0) {
+      const average = (b.currentBps / 8) * 0.03;
+      const size = frame++ % 66 === 0 ? average * 5 : (average * 61) / 65;
+      queued += size;
+      queuedVideo += size;
+    }
+    if (now % 20 === 0) queued += (AUDIO_BPS / 8) * 0.02;
+    if ((queued / link) * 8 > 1) {
+      queued -= queuedVideo;
+      queuedVideo = 0;
+      dropped++;
+      b.onOverflow(now);
+    }
+    const move = Math.min(queued, hiddenBytes - hidden);
+    queued -= move;
+    queuedVideo = Math.min(queuedVideo, queued);
+    hidden += move;
+    written += Math.trunc(move);
+    hidden = Math.max(0, hidden - (link / 8) * 0.01);
+    if (now % 100 === 0) b.onSample(now, written, ((queued * 8) / link) * 1000, ((hidden * 8) / link) * 1000);
+    if (now % 1000 === 0 && now > 0) {
+      targets.push(b.currentBps);
+      drops.push(dropped);
+    }
+  }
+  return { targets, droppedAfter: (/** @type {number} */ second) => drops[drops.length - 1] - drops[second] };
+}
+
+const MAX_BPS = 2_500_000;
+const AUDIO_BPS = 100_000;
+const newBitrate = (startBps = MAX_BPS) => new UplinkBitrate({ maxBps: MAX_BPS, startBps, floorBps: 200_000, otherBps: AUDIO_BPS });
+/** @param {number} bps @param {string} what */
+const inBand = (bps, what) => assert.ok(bps >= 1_200_000 && bps <= 1_450_000, `${what}: ${bps}`);
+
+test('through a constant 1.5 Mbit/s bottleneck the bitrate settles below it within 15 s and stays', () => {
+  const t = runTrace(newBitrate(), 90, () => 1_500_000);
+  for (let s = 15; s <= 90; s++) inBand(t.targets[s], `video bitrate at ${s} s`);
+  assert.equal(t.droppedAfter(15), 0, 'video drops once settled');
 });
 
-test('the bitrate goes up only after the backlog stayed short for a while, up to the target', () => {
-  const b = new UplinkBitrate({ targetBps: 1_000_000, raiseAfterMs: 5000 });
-  b.onCongestion(0, 500_000, 0);
-  const low = b.currentBps;
-  assert.equal(b.onTick(4000, true), false);
-  assert.equal(b.onTick(4500, false), false, 'a long backlog restarts the wait');
-  assert.equal(b.onTick(9000, true), false);
-  assert.equal(b.onTick(9500, true), true);
-  assert.equal(b.currentBps, Math.round(low * 1.1) + 1);
-  assert.equal(b.onTick(10_000, true), false, 'one step per wait');
-  let t = 10_000;
-  while (b.currentBps < 1_000_000 && t < 200_000) b.onTick((t += 250), true);
-  assert.equal(b.currentBps, 1_000_000);
-  assert.equal(b.onTick(t + 10_000, true), false);
+test('the bitrate follows a dip and climbs back to the cap', () => {
+  const t = runTrace(newBitrate(), 100, (ms) => (ms >= 10_000 && ms < 40_000 ? 1_500_000 : 4_000_000));
+  for (let s = 1; s <= 10; s++) assert.equal(t.targets[s], MAX_BPS, `before the dip, at ${s} s`);
+  for (let s = 25; s <= 40; s++) inBand(t.targets[s], `in the dip, at ${s} s`);
+  assert.equal(t.targets[80], MAX_BPS, '40 s after the dip');
+  assert.equal(t.droppedAfter(50), 0);
+});
+
+test('without congestion the bitrate climbs to the cap and no further', () => {
+  const b = newBitrate(400_000);
+  const t = runTrace(b, 60, () => 100_000_000);
+  assert.deepEqual(t.targets, [...t.targets].sort((x, y) => x - y));
+  assert.ok(t.targets[10] >= 500_000 && t.targets[10] <= 800_000, `multiplicative, a few % a second: ${t.targets[10]}`);
+  assert.equal(t.targets[50], MAX_BPS);
+  assert.equal(b.decreases, 0);
+});
+
+test('an encoder that makes less than asked does not run the bitrate away', () => {
+  const b = newBitrate(400_000);
+  let sent = 0;
+  for (let now = 0; now <= 60_000; now += 100) {
+    sent += Math.min(b.currentBps, 500_000) / 8 / 10 + AUDIO_BPS / 8 / 10; // stuck at 500 kbit/s
+    b.onSample(now, sent, 0, 0);
+  }
+  assert.ok(b.currentBps <= 801_000, `1.5 times what drained, less the audio (and rounding): ${b.currentBps}`);
+});
+
+test('an overflow backs off at once towards what drained, by at most 30 %, at most once a second', () => {
+  const b = newBitrate();
+  assert.equal(b.onOverflow(0), true);
+  assert.equal(b.currentBps, 2_250_000, 'nothing drained yet: by the backoff factor');
+  let sent = 0;
+  const gentle = newBitrate();
+  for (let now = 100; now <= 2000; now += 100) {
+    sent += 1_000_000 / 8 / 10;
+    b.onSample(now, sent, 100, 0); // the send queue backlogged: the socket is full, what drained is the link's rate
+    gentle.onSample(now, sent, 0, 0);
+  }
+  assert.equal(gentle.onOverflow(2000), true);
+  assert.equal(gentle.currentBps, 2_250_000, 'no backlog measured the link: by 10 % at most');
+  assert.equal(b.onOverflow(2000), true);
+  assert.equal(b.currentBps, 1_575_000, 'by at most 30 %');
+  assert.equal(b.onOverflow(2500), false, 'held for a second');
+  b.onOverflow(3500);
+  assert.equal(b.currentBps, 1_102_500);
+  b.onOverflow(4500);
+  assert.equal(b.currentBps, Math.trunc(0.9 * 1_000_000 - AUDIO_BPS), '0.9 of what drained, less the audio');
+  assert.equal(b.decreases, 4);
 });
 
 test('through a capped uplink the queue and the bitrate settle below the cap (fake clock)', () => {
   const capBytesPerSecond = 125_000; // 1 Mbit/s
   const audioBps = 32_000;
   const q = new UplinkQueue({ maxBytes: 1 << 20, maxAgeMs: 500, lowWaterBytes: 16_384 });
-  const b = new UplinkBitrate({ targetBps: 2_500_000, raiseAfterMs: 5000 });
+  const b = new UplinkBitrate({ maxBps: 2_500_000, otherBps: audioBps });
   const socket = new FakeSocket(capBytesPerSecond);
   let audioQueued = 0;
   let keyframeWanted = false;
@@ -167,15 +249,16 @@ test('through a capped uplink the queue and the bitrate settle below the cap (fa
       const key = t % 1980 === 0 || keyframeWanted; // every 2 s, and when the queue is ready for one after a drop
       keyframeWanted = false;
       const { congested } = q.offerMedia(bytes(key ? size * 5 : size), true, key, t);
-      if (congested) b.onCongestion(t, q.drainRateBytesPerSecond * 8, audioBps);
+      if (congested) b.onOverflow(t);
     }
     if (q.readyForKeyframe(t)) keyframeWanted = true;
-    if (t % 250 === 0) b.onTick(t, (q.backlogBytes * 8 * 1000) / (b.currentBps + audioBps) < 100);
+    if (t % 250 === 0) b.onSample(t, q.drainedBytes, q.oldestMediaAgeMs(t), q.networkDelayMs);
     socket.advance(10);
     socket.pump(q, t);
   }
   assert.equal(q.counters.audioDropped, 0, 'audio continuous');
   assert.ok(audioQueued >= 2990);
   assert.ok(b.currentBps + audioBps < capBytesPerSecond * 8, `settled at ${b.currentBps} bit/s`);
+  assert.ok(b.currentBps + audioBps > capBytesPerSecond * 8 * 0.75, `not far below: ${b.currentBps} bit/s`);
   assert.ok(q.counters.congestions >= 1 && q.counters.videoSent > 1000, 'video degraded, not stopped');
 });

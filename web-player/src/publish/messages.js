@@ -13,7 +13,6 @@
  * @property {boolean} dtx                 Opus discontinuous transmission: silence costs almost nothing
  * @property {number} queueBytes           the send queue's byte bound (here + the socket's buffer)
  * @property {number} queueAgeMs           the send queue's age bound
- * @property {number} raiseAfterMs         the backlog stays short this long before the bitrate goes up
  *
  * @typedef {'idle' | 'starting' | 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'unauthorized' | 'unsupported' | 'error'} PublisherState
  *

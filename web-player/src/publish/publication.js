@@ -6,7 +6,7 @@
  * the WebSocket to /ws/publish/{stream}, as the Java agent speaks it: Hello{PUBLISHER},
  * Welcome, a first Pong, the TrackConfigs, media; the relay's KeyframeRequests answered;
  * reconnect with backoff, resuming with the configs and a keyframe; EndOfStream at the end.
- * The uplink's backlog drives the video bitrate (UplinkBitrate).
+ * The uplink's drain rate and queueing delay drive the video bitrate (UplinkBitrate).
  */
 import { RelayConnection } from '../transport/connection.js';
 import { envelopeBytes, helloBytes } from '../transport/wire.js';
@@ -36,8 +36,8 @@ const PUMP_INTERVAL_MS = 10;
 const TICK_INTERVAL_MS = 250;
 /** Relay keyframe requests closer together than this are answered once (as the agent). */
 const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
-/** The backlog counts as short below this much of the stream's bitrate. */
-const SHORT_BACKLOG_MS = 100;
+/** The envelope and MediaPacket fields around each packet: the rest of the uplink besides Opus (as the agent). */
+const FRAMING_BPS = 20_000;
 const STOP_FLUSH_TIMEOUT_MS = 2000;
 const FIRST_PONG_TIMEOUT_MS = 2000;
 /** The longest a track's first packets wait for its capture timeline to settle before they are sent anyway. */
@@ -389,7 +389,7 @@ export class Publication {
     if (previous && previous.length === bytes.length && previous.every((v, i) => v === bytes[i])) return;
     this.trackConfigs.set(trackId, bytes);
     if (trackId === VIDEO_TRACK && !this.bitrate) {
-      this.bitrate = new UplinkBitrate({ targetBps: this.video.bitrateBps, raiseAfterMs: this.options.settings.raiseAfterMs });
+      this.bitrate = new UplinkBitrate({ maxBps: this.video.bitrateBps, otherBps: this.options.settings.audioBitrateBps + FRAMING_BPS });
     }
     if (this.live) this.queue.offerControl(bytes, performance.now());
   }
@@ -429,8 +429,7 @@ export class Publication {
 
   /** @param {number} now */
   congested(now) {
-    const audioBps = this.audio.format ? this.options.settings.audioBitrateBps : 0;
-    if (this.bitrate?.onCongestion(now, this.queue.drainRateBytesPerSecond * 8, audioBps)) this.video.setBitrate(this.bitrate.currentBps);
+    if (this.bitrate?.onOverflow(now)) this.video.setBitrate(this.bitrate.currentBps);
   }
 
   /**
@@ -460,9 +459,9 @@ export class Publication {
 
   tick() {
     const now = performance.now();
-    const totalBps = this.video.bitrateBps + this.options.settings.audioBitrateBps;
-    const short = (this.queue.backlogBytes * 8 * 1000) / totalBps + this.queue.networkDelayMs < SHORT_BACKLOG_MS;
-    if (this.live && this.bitrate?.onTick(now, short)) this.video.setBitrate(this.bitrate.currentBps);
+    if (this.live && this.bitrate?.onSample(now, this.queue.drainedBytes, this.queue.oldestMediaAgeMs(now), this.queue.networkDelayMs)) {
+      this.video.setBitrate(this.bitrate.currentBps);
+    }
     this.sentHistory.push([now, this.queue.counters.bytesSent]);
     while (this.sentHistory.length > 2 && now - this.sentHistory[0][0] > 1000) this.sentHistory.shift();
     this.report(this.stats());
@@ -494,7 +493,7 @@ export class Publication {
     return {
       state: this.state, message: this.message, stream: this.options.stream, source: this.options.source, offMainThread: this.offMainThread,
       videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '',
-      width: vf?.width ?? 0, height: vf?.height ?? 0, videoBitrateBps: v.bitrateBps, videoTargetBps: this.bitrate?.targetBps ?? v.bitrateBps,
+      width: vf?.width ?? 0, height: vf?.height ?? 0, videoBitrateBps: v.bitrateBps, videoTargetBps: this.bitrate?.maxBps ?? v.bitrateBps,
       audioCodec: af ? 'opus' : '', audioChannels: af?.channels ?? 0, audioSampleRate: af?.inputSampleRate ?? 0,
       audioBitrateBps: this.options.settings.audioBitrateBps, dtx: this.options.settings.dtx,
       bitrateKbps: t1 > t0 ? ((b1 - b0) * 8) / (t1 - t0) : 0,

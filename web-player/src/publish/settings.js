@@ -11,7 +11,7 @@ import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_BYTES } from './uplink-queue.js';
 /** @type {PublishSettings} */
 export const DEFAULT_PUBLISH_SETTINGS = {
   videoCodec: 'auto', videoBitrateBps: 0, audioBitrateBps: 32_000, keyframeIntervalMs: 2000, dtx: true,
-  queueBytes: DEFAULT_MAX_BYTES, queueAgeMs: DEFAULT_MAX_AGE_MS, raiseAfterMs: 5000,
+  queueBytes: DEFAULT_MAX_BYTES, queueAgeMs: DEFAULT_MAX_AGE_MS,
 };
 
 export const DEFAULT_CAPTURE = { width: 1280, height: 720, frameRate: 30 };
@@ -52,7 +52,6 @@ export function parsePublishOptions(params) {
       dtx: dtx !== 'off',
       queueBytes: integer('queue-bytes', d.queueBytes, 16_384, 64 << 20),
       queueAgeMs: integer('queue-age', d.queueAgeMs, 50, 10_000),
-      raiseAfterMs: integer('raise-after', d.raiseAfterMs, 500, 60_000),
     },
     capture: {
       width: sizeMatch ? Number(sizeMatch[1]) : DEFAULT_CAPTURE.width,

@@ -1,74 +1,184 @@
 // @ts-check
 /**
- * The video encoder's bitrate, from what the uplink can carry. On congestion (the send
- * queue had to drop video) it comes down to 85 % of what the socket drained, less the audio,
- * or by 30 % when no drain rate is known yet, at most once a second; it goes up again by
- * 10 % only after the backlog stayed short for `raiseAfterMs`, never above the configured
- * target nor below the floor. Pure: time comes in as an argument (ms).
+ * The video encoder's bitrate from a delay-based estimate of what the uplink carries, in the
+ * manner of WebRTC's GCC and of BBR. Fed on every tick with the bytes the socket drained so
+ * far, the oldest queued media's age and the queueing a Ping met beyond the socket, it
+ * measures the drain rate over the last second and watches the delay's floor (its minimum
+ * over each second, so a keyframe's burst does not count):
+ * - over-use (the floor is above OVERUSE_DELAY_MS and higher than a second before, or a
+ *   standing queue above STANDING_DELAY_MS, or the send queue had to drop video): the
+ *   uplink's rate is what drained while the queue was backlogged; video goes down to BACKOFF
+ *   of it, less the audio's share, but by no more than to MAX_CUT; without a backlog to
+ *   measure, by BACKOFF at most;
+ * - the delay is falling: hold;
+ * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
+ *   within NEAR of the rate the last over-use measured, never above the configured bitrate
+ *   nor above APP_LIMITED times what drained.
+ * The bitrate changes at most once a second. Pure: time comes in as an argument (ms).
+ * The Java agent's capture-agent/src/main/java/dev/tunnelcast/agent/UplinkRateEstimator.java
+ * is the same algorithm with the same constants; docs/agent.md ("Adaptive bitrate")
+ * documents them once.
  */
 
 /**
  * @typedef {object} UplinkBitrateOptions
- * @property {number} targetBps      what the encoder runs at when the uplink keeps up
- * @property {number} [floorBps]     never below (default 100 kbit/s, or the target if lower)
- * @property {number} [raiseAfterMs] the backlog must stay short this long before each raise (default 5000)
+ * @property {number} maxBps        the configured video bitrate: never above it
+ * @property {number} [startBps]    to begin with (default: maxBps)
+ * @property {number} [floorBps]    never below (default 100 kbit/s, or maxBps if lower)
+ * @property {number} [otherBps]    what else shares the uplink (audio, framing), taken off its rate for video (default 0)
  */
 
-const DECREASE_HOLD_MS = 1000;
-const DRAIN_SHARE = 0.85;
-const DECREASE_FACTOR = 0.7;
-const INCREASE_FACTOR = 1.1;
+/** @typedef {'starting' | 'normal' | 'overuse' | 'draining'} UplinkSignal */
+
+/** @typedef {{ atMs: number, sentBytes: number, delayMs: number, backlogged: boolean }} UplinkSample */
+
+export const WINDOW_MS = 1000;
+export const OVERUSE_DELAY_MS = 50;
+export const STANDING_DELAY_MS = 250;
+export const BACKOFF = 0.9;
+export const MAX_CUT = 0.7;
+export const PROBE_PER_SECOND = 0.05;
+export const PROBE_NEAR_PER_SECOND = 0.005;
+export const NEAR = 0.1;
+export const APP_LIMITED = 1.5;
+export const CHANGE_INTERVAL_MS = 1000;
 const DEFAULT_FLOOR_BPS = 100_000;
-const DEFAULT_RAISE_AFTER_MS = 5000;
 
 export class UplinkBitrate {
   /** @param {UplinkBitrateOptions} options */
   constructor(options) {
-    this.targetBps = options.targetBps;
-    this.floorBps = Math.min(options.floorBps ?? DEFAULT_FLOOR_BPS, options.targetBps);
-    this.raiseAfterMs = options.raiseAfterMs ?? DEFAULT_RAISE_AFTER_MS;
-    this.currentBps = options.targetBps;
+    if (!(options.maxBps > 0)) throw new RangeError('maxBps must be > 0');
+    this.maxBps = options.maxBps;
+    this.floorBps = Math.min(options.floorBps ?? DEFAULT_FLOOR_BPS, options.maxBps);
+    this.otherBps = options.otherBps ?? 0;
+    this.currentBps = Math.max(this.floorBps, Math.min(this.maxBps, options.startBps ?? options.maxBps));
+    /** @type {UplinkSample[]} */
+    this.samples = [];
+    /** the uplink's rate as the last over-use measured it (all tracks); NaN when unknown or outgrown */
+    this.capacityBps = NaN;
     this.lastChangeMs = -Infinity;
-    /** when the backlog last stopped being short (the queue was long) */
-    this.longAtMs = -Infinity;
+    /** @type {UplinkSignal} */
+    this.signal = 'starting';
     this.decreases = 0;
     this.increases = 0;
   }
 
   /**
-   * The uplink fell behind.
-   * @param {number} nowMs @param {number} drainBitsPerSecond  what the socket sent lately (NaN: unknown)
-   * @param {number} audioBps  the audio's share of the uplink
+   * One look at the uplink.
+   * @param {number} nowMs @param {number} sentBytes  drained from the socket so far (all tracks)
+   * @param {number} sendQueueDelayMs  the oldest queued media's age (0: none queued)
+   * @param {number} networkDelayMs    the queueing beyond the socket (a Ping's round trip above the fastest)
    * @returns {boolean} whether the bitrate changed
    */
-  onCongestion(nowMs, drainBitsPerSecond, audioBps) {
-    this.longAtMs = nowMs;
-    if (nowMs - this.lastChangeMs < DECREASE_HOLD_MS) return false;
-    const fromDrain = drainBitsPerSecond * DRAIN_SHARE - audioBps;
-    const lower = Number.isFinite(fromDrain) && fromDrain > 0
-      ? Math.min(fromDrain, this.currentBps * DECREASE_FACTOR) : this.currentBps * DECREASE_FACTOR;
-    const next = Math.max(this.floorBps, Math.round(lower));
-    this.lastChangeMs = nowMs;
-    if (next === this.currentBps) return false;
-    this.currentBps = next;
+  onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs) {
+    const delayMs = Math.max(0, sendQueueDelayMs) + Math.max(0, networkDelayMs);
+    // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
+    this.samples.push({ atMs: nowMs, sentBytes, delayMs, backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS });
+    while (nowMs - this.samples[0].atMs > 2 * WINDOW_MS) this.samples.shift();
+    if (nowMs - this.samples[0].atMs < 2 * WINDOW_MS - WINDOW_MS / 4) {
+      this.signal = 'starting'; // not two floors yet
+      return false;
+    }
+    let recentFloor = Infinity;
+    let earlierFloor = Infinity;
+    for (const s of this.samples) {
+      if (nowMs - s.atMs <= WINDOW_MS) recentFloor = Math.min(recentFloor, s.delayMs);
+      else earlierFloor = Math.min(earlierFloor, s.delayMs);
+    }
+    if ((recentFloor > OVERUSE_DELAY_MS && recentFloor > earlierFloor)
+      || (recentFloor > STANDING_DELAY_MS && recentFloor >= earlierFloor)) {
+      this.signal = 'overuse';
+      return this.backOff(nowMs);
+    }
+    if (recentFloor > OVERUSE_DELAY_MS) {
+      this.signal = 'draining';
+      return false;
+    }
+    this.signal = 'normal';
+    return this.probe(nowMs);
+  }
+
+  /** The send queue had to drop video: over-use now. @param {number} nowMs @returns {boolean} whether the bitrate changed */
+  onOverflow(nowMs) {
+    this.signal = 'overuse';
+    return this.backOff(nowMs);
+  }
+
+  /** @param {number} nowMs */
+  backOff(nowMs) {
+    if (nowMs - this.lastChangeMs < CHANGE_INTERVAL_MS) return false;
+    let drained = this.backloggedBps();
+    let cut = MAX_CUT;
+    if (Number.isNaN(drained)) {
+      // only the delay says so (a queue beyond the socket, or a hiccup): what drained is what the
+      // encoder made, not the link's rate; a gentle cut, nothing remembered
+      drained = this.drainBps(2 * WINDOW_MS);
+      cut = BACKOFF;
+    } else {
+      // a measurement above the remembered rate may be a burst: it moves it half way; one below is believed at once
+      this.capacityBps = Number.isNaN(this.capacityBps) || drained < this.capacityBps ? drained : (this.capacityBps + drained) / 2;
+      drained = Math.min(drained, this.capacityBps);
+    }
+    if (Number.isNaN(drained)) {
+      this.set(this.currentBps * BACKOFF, nowMs); // nothing measured yet
+      this.decreases++;
+      return true;
+    }
+    const lower = Math.min(this.currentBps, Math.max(cut * this.currentBps, BACKOFF * drained - this.otherBps));
+    if (lower >= this.currentBps) return false;
+    this.set(lower, nowMs);
     this.decreases++;
     return true;
   }
 
-  /**
-   * Called periodically with whether the backlog is short now.
-   * @param {number} nowMs @param {boolean} backlogShort @returns {boolean} whether the bitrate changed
-   */
-  onTick(nowMs, backlogShort) {
-    if (!backlogShort) {
-      this.longAtMs = nowMs;
-      return false;
-    }
-    if (this.currentBps >= this.targetBps) return false;
-    if (nowMs - this.longAtMs < this.raiseAfterMs || nowMs - this.lastChangeMs < this.raiseAfterMs) return false;
-    this.currentBps = Math.min(this.targetBps, Math.round(this.currentBps * INCREASE_FACTOR) + 1);
-    this.lastChangeMs = nowMs;
+  /** @param {number} nowMs */
+  probe(nowMs) {
+    if (nowMs - this.lastChangeMs < CHANGE_INTERVAL_MS || this.currentBps >= this.maxBps) return false;
+    const drained = this.drainBps();
+    const total = this.currentBps + this.otherBps;
+    if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) this.capacityBps = NaN; // the link got better
+    const near = !Number.isNaN(this.capacityBps) && total >= this.capacityBps * (1 - NEAR);
+    const seconds = Math.min(2, (nowMs - this.lastChangeMs) / 1000);
+    let next = this.currentBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
+    if (!Number.isNaN(drained)) next = Math.min(next, Math.max(this.currentBps, APP_LIMITED * drained - this.otherBps));
+    const up = Math.min(this.maxBps, Math.ceil(next));
+    if (up <= this.currentBps) return false;
+    this.set(up, nowMs);
     this.increases++;
     return true;
+  }
+
+  /** @param {number} bps @param {number} nowMs */
+  set(bps, nowMs) {
+    this.currentBps = Math.max(this.floorBps, Math.min(this.maxBps, Math.trunc(bps)));
+    this.lastChangeMs = nowMs;
+  }
+
+  /** Bits per second drained over the last `spanMs` (default: a window); NaN with less than half a window of samples. */
+  drainBps(spanMs = WINDOW_MS) {
+    const last = this.samples[this.samples.length - 1];
+    const first = last && this.samples.find((s) => last.atMs - s.atMs <= spanMs);
+    if (!last || !first || last.atMs - first.atMs < WINDOW_MS / 2) return NaN;
+    return ((last.sentBytes - first.sentBytes) * 8000) / (last.atMs - first.atMs);
+  }
+
+  /**
+   * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+   * drained over the sampling intervals of the last two windows that began and ended with
+   * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and
+   * took only what the link passed on).
+   */
+  backloggedBps() {
+    let bytes = 0;
+    let ms = 0;
+    for (let i = 1; i < this.samples.length; i++) {
+      const a = this.samples[i - 1];
+      const b = this.samples[i];
+      if (a.backlogged && b.backlogged) {
+        bytes += b.sentBytes - a.sentBytes;
+        ms += b.atMs - a.atMs;
+      }
+    }
+    return ms >= WINDOW_MS / 4 ? (bytes * 8000) / ms : NaN;
   }
 }

@@ -4,6 +4,8 @@ import dev.tunnelcast.agent.clock.ClockOffsetEstimator;
 import dev.tunnelcast.agent.clock.LocalClock;
 import dev.tunnelcast.agent.publish.FatalPublishException;
 import dev.tunnelcast.agent.publish.Publisher;
+import dev.tunnelcast.agent.publish.PublisherConfig;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,13 +24,18 @@ public final class Agent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final long OFFSET_WINDOW_MICROS = 20_000_000;
+    /** How often the adaptive bitrate looks at the uplink, and how often it pings then (a Ping's delay is a signal). */
+    private static final long ADAPTIVE_SAMPLE_MILLIS = 100;
+    private static final Duration ADAPTIVE_PING_INTERVAL = Duration.ofMillis(200);
+    /** The envelope and MediaPacket fields around each packet, ~80 a second: the rest of the uplink besides Opus. */
+    private static final int FRAMING_BPS = 20_000;
 
     private final AgentConfig config;
     private final LocalClock clock;
     private final ClockOffsetEstimator offset = new ClockOffsetEstimator(OFFSET_WINDOW_MICROS);
     private final Publisher publisher;
     private final CapturePipeline pipeline;
-    private final AdaptiveBitrate adaptive;
+    private final UplinkRateEstimator adaptive;
     private final CompletableFuture<Exception> failure = new CompletableFuture<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-ticker");
@@ -47,7 +54,16 @@ public final class Agent implements AutoCloseable {
     public Agent(AgentConfig config, LocalClock clock) {
         this.config = config;
         this.clock = clock;
-        this.publisher = new Publisher(config.publisher(), clock, offset, new Publisher.Listener() {
+        int target = config.videoEncoder().bitrateBps();
+        this.adaptive = config.adaptive() && config.videoEncoder().crf() <= 0
+                ? new UplinkRateEstimator(target, target, Math.max(100_000, target / 8),
+                        (config.audio() != null || config.input() != null ? config.opus().bitrateBps() : 0) + FRAMING_BPS)
+                : null;
+        PublisherConfig publishing = config.publisher();
+        if (adaptive != null && publishing.pingInterval().compareTo(ADAPTIVE_PING_INTERVAL) > 0) {
+            publishing = publishing.withPingInterval(ADAPTIVE_PING_INTERVAL);
+        }
+        this.publisher = new Publisher(publishing, clock, offset, new Publisher.Listener() {
             @Override
             public void onKeyframeNeeded(String why) {
                 log.debug("keyframe: {}", why);
@@ -58,7 +74,7 @@ public final class Agent implements AutoCloseable {
             public void onVideoDropped() {
                 pipeline().requestKeyframe();
                 if (adaptive != null) {
-                    adaptive.onCongestion(clock.nowMicros());
+                    applyBitrate(adaptive.onOverflow(clock.nowMicros()));
                 }
             }
 
@@ -71,18 +87,31 @@ public final class Agent implements AutoCloseable {
             log.error("{}", e.getMessage());
             failure.complete(e);
         });
-        int target = config.videoEncoder().bitrateBps();
-        this.adaptive = config.adaptive() && config.videoEncoder().crf() <= 0
-                ? new AdaptiveBitrate(target, Math.max(100_000, target / 8), this::applyBitrate) : null;
     }
 
     private CapturePipeline pipeline() {
         return pipeline;
     }
 
-    private void applyBitrate(int bps) {
-        log.info("Adaptive: video bitrate now {} kb/s", bps / 1000);
+    /** Hands the estimator's bitrate to the encoder when it changed (at most once a second: the estimator's rule). */
+    private synchronized void applyBitrate(int bps) {
+        int before = pipeline.videoBitrateBps();
+        if (bps == before) {
+            return;
+        }
+        if (bps < before) {
+            double uplink = adaptive.capacityBps();
+            log.info("Adaptive: video bitrate down to {} kb/s{}", bps / 1000,
+                    Double.isNaN(uplink) ? "" : " (the uplink carried " + Math.round(uplink / 1000) + " kb/s)");
+        } else {
+            log.debug("Adaptive: video bitrate up to {} kb/s", bps / 1000);
+        }
         pipeline.setVideoBitrate(bps);
+    }
+
+    private void sampleUplink() {
+        applyBitrate(adaptive.onSample(clock.nowMicros(), publisher.bytesSent(), publisher.sendQueueDelayMicros(),
+                publisher.networkDelayMicros()));
     }
 
     public Agent start() {
@@ -96,6 +125,9 @@ public final class Agent implements AutoCloseable {
         }
         lastTickMicros = clock.nowMicros();
         ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        if (adaptive != null) {
+            ticker.scheduleAtFixedRate(this::sampleUplink, ADAPTIVE_SAMPLE_MILLIS, ADAPTIVE_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
@@ -106,9 +138,6 @@ public final class Agent implements AutoCloseable {
         sendBitrateBps = (bytes - lastBytes) * 8 * 1_000_000 / elapsed;
         lastBytes = bytes;
         lastTickMicros = now;
-        if (adaptive != null) {
-            adaptive.onTick(now);
-        }
     }
 
     public AgentStats stats() {

@@ -153,10 +153,25 @@ public final class ChromiumPlayer implements AutoCloseable {
      * ({@code web-player/e2e/firefox-driver.mjs}); profile and sound server under web-player/target/.
      */
     public static ChromiumPlayer launchFirefox(Path webPlayerDir, Path logFile) throws IOException {
-        if (!Files.isDirectory(webPlayerDir.resolve("node_modules/puppeteer-core"))) {
-            throw new IllegalStateException("build web-player first (npm ci): puppeteer-core is missing");
+        return launchEngine(webPlayerDir, logFile, "firefox", "puppeteer-core");
+    }
+
+    /**
+     * The same driver and commands in WebKit: Debian's WebKitGTK MiniBrowser through
+     * WebKitWebDriver (selenium-webdriver), on an Xvfb display of its own, autoplay allowed, audio
+     * to a PulseAudio null sink ({@code web-player/e2e/webkit-driver.mjs}); its files under
+     * web-player/target/. WebDriver classic has no console events: the driver's console stays empty.
+     */
+    public static ChromiumPlayer launchWebKit(Path webPlayerDir, Path logFile) throws IOException {
+        return launchEngine(webPlayerDir, logFile, "webkit", "selenium-webdriver");
+    }
+
+    private static ChromiumPlayer launchEngine(Path webPlayerDir, Path logFile, String engine, String driverModule)
+            throws IOException {
+        if (!Files.isDirectory(webPlayerDir.resolve("node_modules").resolve(driverModule))) {
+            throw new IllegalStateException("build web-player first (npm ci): " + driverModule + " is missing");
         }
-        return launch(webPlayerDir, logFile, true, Map.of("TUNNELCAST_BROWSER", "firefox"));
+        return launch(webPlayerDir, logFile, true, Map.of("TUNNELCAST_BROWSER", engine));
     }
 
     /** As {@link #launch(Path, Path)}, started as {@code options} say (autoplay allowed). */

@@ -30,7 +30,7 @@ final class UplinkReport {
                 The capture agent (synthetic 720p30, H.264 at %.1f Mbit/s, 2 s GOP, Opus) publishes to the relay
                 through the impairment proxy (`bench/.../impair/ImpairmentProxy`) with its upstream capped below the
                 stream's bitrate (a token bucket; small socket buffers, so the agent's own send path feels it), with
-                and without `--adaptive` (−30 %% per congestion event, +10 %% after 5 s clean). A subscriber connected
+                and without `--adaptive` (a delay-based estimate of the uplink, docs/agent.md). A subscriber connected
                 straight to the relay measures each video packet's capture → arrival latency (relay, agent and
                 subscriber share one clock). Sampled every second: the agent's send rate (all tracks), its encoder's
                 target, video frames dropped, its send queue; the subscriber's received video bitrate and latency.
@@ -171,9 +171,11 @@ final class UplinkReport {
                 How it works: the agent's send queue is bounded by bytes and by age (8 MiB, 1 s here); when the
                 uplink cannot keep up, queued and new video is dropped up to the next keyframe (audio keeps going), so the latency a
                 fixed-bitrate stream settles at is about the queue's age bound, and video arrives in bursts between
-                drops. `--adaptive` also cuts the encoder's target by 30 % per congestion event and raises it by 10 %
-                after 5 s without drops: once the target is under the cap the queue drains and latency falls back
-                to the uncongested figure; probing upwards later can overshoot the cap and start another cycle.
+                drops. `--adaptive` also estimates what the uplink carries from the send queue's drain rate and the
+                trend of its queueing delay (send queue and a Ping's delay beyond the socket): on over-use the
+                encoder's target goes to 0.9 × the measured rate less the audio, while the delay falls it holds, and
+                while it is low it probes up slowly (docs/agent.md, "Adaptive bitrate"), so it settles below the cap
+                and the queue, and with it the latency, stays short.
                 """);
         return b.toString();
     }

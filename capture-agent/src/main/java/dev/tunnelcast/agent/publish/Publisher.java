@@ -96,6 +96,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
     private Thread thread;
     private long pingId;
     private volatile long lastKeyframeRequestMicros;
+    /** When the newest Ping was handed to the socket, and whether its Pong came back: for {@link #networkDelayMicros()}. */
+    private volatile long lastPingSentMicros;
+    private volatile boolean lastPingAnswered = true;
     private volatile CompletableFuture<Void> firstPong = new CompletableFuture<>();
 
     private final AtomicLong videoSent = new AtomicLong();
@@ -249,6 +252,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
             synchronized (goLiveLock) {
                 queue.reset();
                 trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
+                lastPingAnswered = true; // a Ping lost with the previous connection waits for nothing
                 live = true;
             }
             long n = connections.incrementAndGet();
@@ -321,7 +325,10 @@ public final class Publisher implements MediaSink, AutoCloseable {
             SendQueue.Item item = queue.poll(20, TimeUnit.MILLISECONDS);
             if (item != null) {
                 if (item.kind() == SendQueue.Kind.CONTROL && isPing(item.bytes())) {
-                    item = new SendQueue.Item(ping(clock.nowMicros()), item.kind(), false, item.enqueuedAtMicros());
+                    long sentAt = clock.nowMicros();
+                    item = new SendQueue.Item(ping(sentAt), item.kind(), false, item.enqueuedAtMicros());
+                    lastPingSentMicros = sentAt;
+                    lastPingAnswered = false;
                 }
                 send(ws, item.bytes());
                 bytesSent.addAndGet(item.bytes().length);
@@ -376,6 +383,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
             case PONG -> {
                 Pong p = env.getPong();
                 estimator.onPong(p.getPingSendTimeMicros(), p.getReceiveTimeMicros(), p.getSendTimeMicros(), clock.nowMicros());
+                if (p.getPingSendTimeMicros() == lastPingSentMicros) {
+                    lastPingAnswered = true;
+                }
                 firstPong.complete(null);
             }
             case PING -> {
@@ -521,6 +531,28 @@ public final class Publisher implements MediaSink, AutoCloseable {
 
     public long queuedBytes() {
         return queue.queuedBytes();
+    }
+
+    /** How long the oldest queued media message has waited (0 when none). */
+    public long sendQueueDelayMicros() {
+        return queue.oldestMediaAgeMicros();
+    }
+
+    /**
+     * The queueing beyond the socket (its buffer, the network): the last Ping's round trip, or
+     * the wait of one still unanswered, above the fastest round trip of the clock's window.
+     * 0 before the first Pong.
+     */
+    public long networkDelayMicros() {
+        ClockOffsetEstimator.Sample best = estimator.best();
+        if (best == null) {
+            return 0;
+        }
+        long rtt = estimator.lastRttMicros();
+        if (!lastPingAnswered && live) {
+            rtt = Math.max(rtt, clock.nowMicros() - lastPingSentMicros);
+        }
+        return Math.max(0, rtt - best.rttMicros());
     }
 
     public int queuedMessages() {

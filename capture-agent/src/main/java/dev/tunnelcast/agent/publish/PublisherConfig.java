@@ -52,6 +52,12 @@ public record PublisherConfig(URI relay, String stream, String token, ProxySetti
                 pingInterval, clientName, "");
     }
 
+    /** The same with another ping interval (the adaptive bitrate pings more often: a Ping's delay is its signal). */
+    public PublisherConfig withPingInterval(Duration interval) {
+        return new PublisherConfig(relay, stream, token, proxy, tls, sendQueueBytes, sendQueueAge, connectTimeout,
+                backoffInitial, backoffMax, interval, clientName, displayName);
+    }
+
     public URI publishUri() {
         String base = relay.toString().replaceAll("/+$", "");
         String query = token == null || token.isEmpty() ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);

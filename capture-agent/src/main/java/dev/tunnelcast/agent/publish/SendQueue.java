@@ -197,6 +197,22 @@ public final class SendQueue {
         }
     }
 
+    /** How long the oldest queued media message has waited (0 when none): the send queue's delay, for the adaptive bitrate. */
+    public long oldestMediaAgeMicros() {
+        long now = clock.nowMicros();
+        lock.lock();
+        try {
+            for (Item item : items) {
+                if (item.kind() != Kind.CONTROL) {
+                    return Math.max(0, now - item.enqueuedAtMicros());
+                }
+            }
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int size() {
         lock.lock();
         try {

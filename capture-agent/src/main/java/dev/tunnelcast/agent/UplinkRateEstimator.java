@@ -1,0 +1,255 @@
+package dev.tunnelcast.agent;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * {@code --adaptive}: the video bitrate from a delay-based estimate of what the uplink carries,
+ * in the manner of WebRTC's GCC and of BBR. Fed every ~100 ms with the bytes written to the
+ * socket so far and the queuing delay now (the oldest queued media's age plus the queueing a
+ * Ping met beyond the socket), it measures the drain rate over the last second and watches the
+ * delay's floor (its minimum over each second, so a keyframe's burst does not count):
+ * <ul>
+ *   <li>over-use (the floor is above {@link #OVERUSE_DELAY_MICROS} and higher than a second
+ *       before, or a standing queue above {@link #STANDING_DELAY_MICROS}, or the send queue had
+ *       to drop video): the uplink's rate is what drained while the send queue was backlogged;
+ *       video goes down to {@link #BACKOFF} of it, less the audio's share, but by no more than
+ *       to {@link #MAX_CUT}; without a backlog to measure, by {@link #BACKOFF} at most;</li>
+ *   <li>the delay is falling: hold;</li>
+ *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
+ *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the rate the last over-use
+ *       measured, never above the configured bitrate nor above {@link #APP_LIMITED} times what
+ *       drained (an encoder that makes less than asked tells nothing about the link).</li>
+ * </ul>
+ * The bitrate changes at most once a second (a VPx or AV1 encoder reopens for each change).
+ * Pure: no I/O, time comes in as an argument. The browser publisher's
+ * {@code web-player/src/publish/uplink-bitrate.js} is the same algorithm with the same
+ * constants; docs/agent.md ("Adaptive bitrate") documents them once.
+ */
+public final class UplinkRateEstimator {
+
+    /** The drain rate's averaging window, and the span of each delay floor. */
+    static final long WINDOW_MICROS = 1_000_000;
+    /** A delay floor above this that keeps growing is over-use. */
+    static final long OVERUSE_DELAY_MICROS = 50_000;
+    /** A delay floor above this is over-use unless it is falling (a standing queue). */
+    static final long STANDING_DELAY_MICROS = 250_000;
+    /** On over-use, the whole uplink's target is this share of what drained. */
+    static final double BACKOFF = 0.9;
+    /**
+     * One over-use cuts at most to this share of the bitrate: on a busy machine a stalled
+     * thread looks like a queue and drains nothing for a while; a real drop takes a few cuts.
+     */
+    static final double MAX_CUT = 0.7;
+    /** Probing up while no over-use has told the link's rate (or it was long exceeded). */
+    static final double PROBE_PER_SECOND = 0.05;
+    /** Probing up near the rate the last over-use measured. */
+    static final double PROBE_NEAR_PER_SECOND = 0.005;
+    /** "Near" the measured rate: within this share of it, either way; beyond it above, it is forgotten. */
+    static final double NEAR = 0.1;
+    /** Never above this many times what drained (app-limited: the encoder makes less than asked). */
+    static final double APP_LIMITED = 1.5;
+    /** The bitrate changes at most this often. */
+    static final long CHANGE_INTERVAL_MICROS = 1_000_000;
+
+    /** What the last sample concluded. */
+    public enum Signal { STARTING, NORMAL, OVERUSE, DRAINING }
+
+    private record Sample(long atMicros, long sentBytes, long delayMicros, boolean backlogged) {}
+
+    private final int maxBps;
+    private final int floorBps;
+    private final int otherBps;
+    private final Deque<Sample> samples = new ArrayDeque<>();
+    private int targetBps;
+    private double capacityBps = Double.NaN;
+    private long lastChangeMicros = Long.MIN_VALUE / 2;
+    private Signal signal = Signal.STARTING;
+    private long decreases;
+    private long increases;
+
+    /**
+     * @param startBps the video bitrate to begin with
+     * @param maxBps   the configured video bitrate: never above it
+     * @param floorBps never below it
+     * @param otherBps what else shares the uplink (audio, framing), taken off the uplink's rate for video
+     */
+    public UplinkRateEstimator(int startBps, int maxBps, int floorBps, int otherBps) {
+        if (maxBps <= 0 || floorBps <= 0 || otherBps < 0) {
+            throw new IllegalArgumentException("bitrates must be > 0");
+        }
+        this.maxBps = maxBps;
+        this.floorBps = Math.min(floorBps, maxBps);
+        this.otherBps = otherBps;
+        this.targetBps = Math.max(this.floorBps, Math.min(maxBps, startBps));
+    }
+
+    /**
+     * One look at the uplink: {@code sentBytes} written to the socket so far (all tracks),
+     * {@code sendQueueDelayMicros} the oldest media's age in the send queue (0: empty), and
+     * {@code networkDelayMicros} the queueing beyond the socket (a Ping's round trip above the
+     * fastest seen). Returns the video bitrate to use.
+     */
+    public synchronized int onSample(long nowMicros, long sentBytes, long sendQueueDelayMicros, long networkDelayMicros) {
+        long delay = Math.max(0, sendQueueDelayMicros) + Math.max(0, networkDelayMicros);
+        // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
+        samples.addLast(new Sample(nowMicros, sentBytes, delay, sendQueueDelayMicros > OVERUSE_DELAY_MICROS));
+        while (nowMicros - samples.peekFirst().atMicros() > 2 * WINDOW_MICROS) {
+            samples.removeFirst();
+        }
+        if (nowMicros - samples.peekFirst().atMicros() < 2 * WINDOW_MICROS - WINDOW_MICROS / 4) {
+            signal = Signal.STARTING; // not two floors yet
+            return targetBps;
+        }
+        long recentFloor = Long.MAX_VALUE;
+        long earlierFloor = Long.MAX_VALUE;
+        for (Sample s : samples) {
+            if (nowMicros - s.atMicros() <= WINDOW_MICROS) {
+                recentFloor = Math.min(recentFloor, s.delayMicros());
+            } else {
+                earlierFloor = Math.min(earlierFloor, s.delayMicros());
+            }
+        }
+        if (recentFloor > OVERUSE_DELAY_MICROS && recentFloor > earlierFloor
+                || recentFloor > STANDING_DELAY_MICROS && recentFloor >= earlierFloor) {
+            signal = Signal.OVERUSE;
+            backOff(nowMicros);
+        } else if (recentFloor > OVERUSE_DELAY_MICROS) {
+            signal = Signal.DRAINING;
+        } else {
+            signal = Signal.NORMAL;
+            probe(nowMicros);
+        }
+        return targetBps;
+    }
+
+    /** The send queue had to drop video: over-use now, whatever the delay says. Returns the video bitrate to use. */
+    public synchronized int onOverflow(long nowMicros) {
+        signal = Signal.OVERUSE;
+        backOff(nowMicros);
+        return targetBps;
+    }
+
+    private void backOff(long nowMicros) {
+        if (nowMicros - lastChangeMicros < CHANGE_INTERVAL_MICROS) {
+            return;
+        }
+        double drained = backloggedBps();
+        double cut = MAX_CUT;
+        if (Double.isNaN(drained)) {
+            // Only the delay says so (a queue beyond the socket, or a busy machine's hiccup): what was
+            // written is what the encoder made, not the link's rate; a gentle cut, nothing remembered.
+            drained = drainBps(2 * WINDOW_MICROS);
+            cut = BACKOFF;
+        } else {
+            // A measurement above the remembered rate may be a burst: it moves it half way. One below is
+            // believed at once (the link got slower), as the backoff does.
+            capacityBps = Double.isNaN(capacityBps) || drained < capacityBps ? drained : (capacityBps + drained) / 2;
+            drained = Math.min(drained, capacityBps);
+        }
+        if (Double.isNaN(drained)) {
+            set((int) (targetBps * BACKOFF), nowMicros); // nothing measured yet
+            decreases++;
+            return;
+        }
+        int lower = (int) Math.min(targetBps, Math.max(cut * targetBps, BACKOFF * drained - otherBps));
+        if (lower < targetBps) {
+            set(lower, nowMicros);
+            decreases++;
+        }
+    }
+
+    private void probe(long nowMicros) {
+        if (nowMicros - lastChangeMicros < CHANGE_INTERVAL_MICROS || targetBps >= maxBps) {
+            return;
+        }
+        double drained = drainBps();
+        double total = targetBps + otherBps;
+        if (!Double.isNaN(capacityBps) && total > capacityBps * (1 + NEAR)) {
+            capacityBps = Double.NaN; // well past it without over-use: the link got better
+        }
+        boolean near = !Double.isNaN(capacityBps) && total >= capacityBps * (1 - NEAR);
+        double seconds = Math.min(2.0, (nowMicros - lastChangeMicros) / 1e6);
+        double next = targetBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
+        if (!Double.isNaN(drained)) {
+            next = Math.min(next, Math.max(targetBps, APP_LIMITED * drained - otherBps));
+        }
+        int up = (int) Math.min(maxBps, Math.ceil(next));
+        if (up > targetBps) {
+            set(up, nowMicros);
+            increases++;
+        }
+    }
+
+    private void set(int bps, long nowMicros) {
+        targetBps = Math.max(floorBps, Math.min(maxBps, bps));
+        lastChangeMicros = nowMicros;
+    }
+
+    /** Bits per second written to the socket over the last {@link #WINDOW_MICROS}; NaN with too few samples. */
+    public synchronized double drainBps() {
+        return drainBps(WINDOW_MICROS);
+    }
+
+    /**
+     * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+     * bits per second written over the last two windows' sampling
+     * intervals that began and ended with media waiting in the send queue for more than
+     * {@link #OVERUSE_DELAY_MICROS}. The socket was full
+     * then, and took only what the link passed on; at other times a socket with room takes a
+     * burst (a keyframe) faster than the link.
+     */
+    private double backloggedBps() {
+        long bytes = 0;
+        long micros = 0;
+        Sample previous = null;
+        for (Sample s : samples) {
+            if (previous != null && previous.backlogged() && s.backlogged()) {
+                bytes += s.sentBytes() - previous.sentBytes();
+                micros += s.atMicros() - previous.atMicros();
+            }
+            previous = s;
+        }
+        return micros >= WINDOW_MICROS / 4 ? bytes * 8e6 / micros : Double.NaN;
+    }
+
+    /** Bits per second written over the last {@code spanMicros}; NaN with less than half a window of samples. */
+    private double drainBps(long spanMicros) {
+        Sample last = samples.peekLast();
+        if (last == null) {
+            return Double.NaN;
+        }
+        Sample first = null;
+        for (Sample s : samples) {
+            if (last.atMicros() - s.atMicros() <= spanMicros) {
+                first = s;
+                break;
+            }
+        }
+        if (last.atMicros() - first.atMicros() < WINDOW_MICROS / 2) {
+            return Double.NaN;
+        }
+        return (last.sentBytes() - first.sentBytes()) * 8e6 / (last.atMicros() - first.atMicros());
+    }
+
+    public synchronized int targetBps() {
+        return targetBps;
+    }
+
+    public synchronized Signal signal() {
+        return signal;
+    }
+
+    /** The uplink's rate as the last over-use measured it (all tracks), NaN when unknown or outgrown. */
+    public synchronized double capacityBps() {
+        return capacityBps;
+    }
+
+    public synchronized long decreases() {
+        return decreases;
+    }
+
+    public synchronized long increases() {
+        return increases;
+    }
+}

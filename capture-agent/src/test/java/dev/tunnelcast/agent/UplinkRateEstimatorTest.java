@@ -1,0 +1,140 @@
+package dev.tunnelcast.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The estimator on synthetic traces: an encoder that makes what it is told (30 fps, a
+ * keyframe five frames big every 2 s) and 100 kbit/s of audio, a send queue that drops
+ * video past 1 s, a socket and proxy that hold 100 KB beyond it (their delay is what a Ping
+ * would see), and a bottleneck whose rate the trace sets. Time is simulated in 10 ms steps; the estimator looks every 100 ms.
+ */
+class UplinkRateEstimatorTest {
+
+    private static final int MAX_BPS = 2_500_000;
+    private static final int AUDIO_BPS = 100_000;
+
+    @Test
+    void throughAConstantBottleneckSettlesBelowItWithin15SecondsAndStays() {
+        Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 90, s -> 1_500_000);
+        for (int s = 15; s <= 90; s++) {
+            assertThat(t.targetAt(s)).as("video target at %d s", s).isBetween(1_200_000, 1_450_000);
+        }
+        assertThat(t.droppedAfter(15)).as("video drops once settled").isZero();
+    }
+
+    @Test
+    void followsADipAndClimbsBackToTheCap() {
+        Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 100,
+                s -> s >= 10_000_000 && s < 40_000_000 ? 1_500_000 : 4_000_000);
+        for (int s = 1; s <= 10; s++) {
+            assertThat(t.targetAt(s)).as("before the dip, at %d s", s).isEqualTo(MAX_BPS);
+        }
+        for (int s = 25; s <= 40; s++) {
+            assertThat(t.targetAt(s)).as("in the dip, at %d s", s).isBetween(1_200_000, 1_450_000);
+        }
+        assertThat(t.targetAt(80)).as("40 s after the dip").isEqualTo(MAX_BPS);
+        assertThat(t.droppedAfter(50)).isZero();
+    }
+
+    @Test
+    void withoutCongestionClimbsToTheCapAndNoFurther() {
+        UplinkRateEstimator e = new UplinkRateEstimator(400_000, MAX_BPS, 200_000, AUDIO_BPS);
+        Trace t = run(e, 60, s -> 100_000_000);
+        assertThat(t.targets).isSorted();
+        assertThat(t.targetAt(10)).as("multiplicative, a few %% a second").isBetween(500_000, 800_000);
+        assertThat(t.targetAt(50)).isEqualTo(MAX_BPS);
+        assertThat(e.decreases()).isZero();
+    }
+
+    @Test
+    void anEncoderThatMakesLessThanAskedDoesNotRunTheTargetAway() {
+        UplinkRateEstimator e = new UplinkRateEstimator(400_000, MAX_BPS, 200_000, AUDIO_BPS);
+        long sent = 0;
+        for (long now = 0; now <= 60_000_000; now += 100_000) {
+            sent += Math.min(e.targetBps(), 500_000) / 8 / 10 + AUDIO_BPS / 8 / 10; // stuck at 500 kbit/s
+            e.onSample(now, sent, 0, 0);
+        }
+        assertThat(e.targetBps()).as("1.5 times what drained, less the audio (and rounding)").isLessThanOrEqualTo(801_000);
+    }
+
+    @Test
+    void anOverflowBacksOffAtOnceTowardsWhatDrainedByAtMost30PercentAndAtMostOnceASecond() {
+        UplinkRateEstimator e = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
+        assertThat(e.onOverflow(0)).as("nothing drained yet: by the backoff factor").isEqualTo(2_250_000);
+        UplinkRateEstimator gentle = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
+        long sent = 0;
+        for (long now = 100_000; now <= 2_000_000; now += 100_000) {
+            sent += 1_000_000 / 8 / 10;
+            e.onSample(now, sent, 100_000, 0); // the send queue backlogged: the socket is full, what drained is the link's rate
+            gentle.onSample(now, sent, 0, 0);
+        }
+        assertThat(gentle.onOverflow(2_000_000)).as("no backlog measured the link: by 10 % at most").isEqualTo(2_250_000);
+        assertThat(e.onOverflow(2_000_000)).as("by at most 30 %").isEqualTo(1_575_000);
+        assertThat(e.onOverflow(2_500_000)).as("held for a second").isEqualTo(1_575_000);
+        assertThat(e.onOverflow(3_500_000)).isEqualTo(1_102_500);
+        assertThat(e.onOverflow(4_500_000)).as("0.9 of what drained, less the audio").isEqualTo(800_000);
+        assertThat(e.decreases()).isEqualTo(4);
+    }
+
+    private record Trace(List<Integer> targets, List<Long> dropped) {
+        int targetAt(int second) {
+            return targets.get(second);
+        }
+
+        long droppedAfter(int second) {
+            return dropped.get(dropped.size() - 1) - dropped.get(second);
+        }
+    }
+
+    /** Runs the model for {@code seconds}; {@code linkBps} gives the bottleneck's rate at each simulated microsecond. */
+    private static Trace run(UplinkRateEstimator e, int seconds, LongToDoubleFunction linkBps) {
+        final double hiddenBytes = 100_000;
+        double queued = 0; // in the send queue
+        double queuedVideo = 0;
+        double hidden = 0; // written to the socket, not yet through the bottleneck
+        long written = 0;
+        long dropped = 0;
+        List<Integer> targets = new ArrayList<>();
+        List<Long> drops = new ArrayList<>();
+        targets.add(e.targetBps());
+        drops.add(0L);
+        int frame = 0;
+        for (long now = 0; now <= seconds * 1_000_000L; now += 10_000) {
+            double link = linkBps.applyAsDouble(now);
+            if (now % 30_000 == 0) { // ~33 fps: close enough, the rate is what the target says
+                double average = e.targetBps() / 8.0 * 0.03;
+                double size = frame++ % 66 == 0 ? average * 5 : average * 61 / 65;
+                queued += size;
+                queuedVideo += size;
+            }
+            if (now % 20_000 == 0) {
+                queued += AUDIO_BPS / 8.0 * 0.02;
+            }
+            if (queued / link * 8 > 1.0) { // the send queue's age bound: its video goes
+                queued -= queuedVideo;
+                queuedVideo = 0;
+                dropped++;
+                e.onOverflow(now);
+            }
+            double move = Math.min(queued, hiddenBytes - hidden);
+            queued -= move;
+            queuedVideo = Math.min(queuedVideo, queued);
+            hidden += move;
+            written += (long) move;
+            hidden = Math.max(0, hidden - link / 8 * 0.01);
+            if (now % 100_000 == 0) {
+                e.onSample(now, written, (long) (queued * 8 / link * 1e6), (long) (hidden * 8 / link * 1e6));
+            }
+            if (now % 1_000_000 == 0 && now > 0) {
+                targets.add(e.targetBps());
+                drops.add(dropped);
+            }
+        }
+        return new Trace(targets, drops);
+    }
+}
