@@ -70,7 +70,7 @@ final class FanoutReport {
         md.append("Command: `").append(command).append("`  \nMachine: ").append(MachineInfo.describe())
                 .append("; load average at start ").append(String.format("%.2f", loadAtStart)).append(".\n\n")
                 .append("**How.** One synthetic publisher (720p30, 2.5 Mbit/s video with a keyframe each second, 50 Opus-sized audio packets/s,")
-                .append(" real protobuf framing) and N players, all in the benchmark's JVM: the players are real TCP WebSocket clients on one")
+                .append(" real protobuf framing) in the benchmark's JVM, and N players in a JVM of their own: real TCP WebSocket clients on one")
                 .append(" selector thread. Each relay runs in its own process, started fresh for every run: ours from the shaded jar (-Xmx1g),")
                 .append(" the baseline `bench/node-relay/relay.js` on Node ").append(nodeVersion())
                 .append(" with npm `ws` (pinned in its lock file), which, like JSMpeg's `websocket-relay.js`, `send()`s every publisher")
@@ -80,15 +80,16 @@ final class FanoutReport {
                 .append(" CPU is the process's utime+stime over the window (100 % = one core); RSS is the relay's VmRSS at the end of the window;")
                 .append(" per delivered message is that CPU, or the relay's system calls over the window (`perf stat -e raw_syscalls:sys_enter -p`,")
                 .append(" all threads; \"—\" without perf), over the messages healthy players received of what was published in the window.")
-                .append(" **The load generator shares the machine's two cores with the relay** (its CPU is the \"bench CPU\" column).")
+                .append(" **The load generator shares the machine's two cores with the relay**: its CPU is the \"players CPU\" column")
+                .append(" (the players' process) plus the \"bench CPU\" column (the benchmark's JVM: the publisher and the measuring).")
                 .append(" Medians over ").append(repeats).append(" runs of ").append(seconds)
                 .append(" s each, runs interleaved between the relays (min–max in brackets); a relay's sweep stops one player count after it")
                 .append(" first fails the bar. Raw runs: `fanout.json`.\n\n");
 
         md.append(whatThisShows(runs, slow));
 
-        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | relay syscalls / delivered msg | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             for (RelayKind k : kinds) {
                 List<RunResult> at = at(runs, k, players);
@@ -100,6 +101,7 @@ final class FanoutReport {
                         .append(" | ").append(spread(at, RunResult::relayCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, RunResult::relayCpuMicrosPerDelivered).format(2))
                         .append(" | ").append(spread(at, RunResult::relaySyscallsPerDelivered).format(3))
+                        .append(" | ").append(spread(at, RunResult::playersCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, RunResult::benchCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, r -> r.relayResidentBytes() / MIB).format(0))
                         .append(" | ").append(spread(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format(0))

@@ -8,12 +8,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * One run: a fresh relay process, the synthetic publisher, N players; warm up, then measure
- * delivery and latency over a window. Both relays go through exactly this code.
+ * One run: a fresh relay process, the synthetic publisher (in this JVM), N players (in a
+ * process of their own); warm up, then measure delivery, latency and each process's CPU over
+ * a window. Both relays go through exactly this code.
  */
 final class FanoutRun {
     /** The relay's own histogram: relay receive → socket write completed, per message and player. */
@@ -32,14 +32,16 @@ final class FanoutRun {
              SyntheticPublisher publisher = publisherFor(relay)) {
             Thread.sleep(500); // the publisher's Hello and track configs reach the relay
             long heapBefore = relay.heapUsedAfterGcBytes();
-            try (SubscriberSwarm swarm = swarmFor(relay, players, stalledPlayers)) {
+            Path playersLog = settings.logDir().resolve(kind.label + "-" + players + "-" + repeat + "-players.log");
+            try (SwarmProcess swarm = swarmFor(relay, players, stalledPlayers, playersLog)) {
                 Thread.sleep(settings.warmupSeconds() * 1000L);
-                long firstVideo = publisher.nextVideoSequence();
-                long firstAudio = publisher.nextAudioSequence();
-                swarm.startMeasuring(firstVideo, firstAudio);
+                MeasuredFrom from = startMeasuring(publisher, swarm);
+                long firstVideo = from.videoSequence();
+                long firstAudio = from.audioSequence();
                 String metrics0 = relay.metrics();
                 double relayCpu0 = relay.cpuSeconds();
                 double benchCpu0 = benchCpuSeconds();
+                double playersCpu0 = swarm.cpuSeconds();
                 long t0 = System.nanoTime();
                 SyscallCount syscalls = SyscallCount.start(relay.pid(), settings.seconds());
                 Thread.sleep(settings.seconds() * 1000L);
@@ -47,6 +49,7 @@ final class FanoutRun {
                 double relayCpu = relay.cpuSeconds() - relayCpu0;
                 long relaySyscalls = SyscallCount.finish(syscalls);
                 double benchCpu = benchCpuSeconds() - benchCpu0;
+                double playersCpu = swarm.cpuSeconds() - playersCpu0;
                 long rss = relay.residentBytes();
                 String metrics1 = relay.metrics();
                 publisher.stopSending();
@@ -69,7 +72,7 @@ final class FanoutRun {
                         h.getMaxValue(),
                         hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 50) * 1e6) : -1,
                         hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 99) * 1e6) : -1,
-                        100 * relayCpu / window, 100 * benchCpu / window,
+                        100 * relayCpu / window, 100 * benchCpu / window, 100 * playersCpu / window,
                         heapWith < 0 ? -1 : (heapWith - heapBefore) / players, heapWith, rss,
                         hasMetrics ? PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total") : -1,
                         s.closeCodes().toString(),
@@ -79,16 +82,38 @@ final class FanoutRun {
         }
     }
 
+    /** The first packets the players count, one per track. */
+    record MeasuredFrom(long videoSequence, long audioSequence) {}
+
+    /**
+     * Tells the players to count from the packets the publisher will send a second from now, and
+     * returns once it has sent them: the players' process has the numbers before any of those
+     * packets exists, however long the command takes to reach it (counting from the packets
+     * about to be sent lost the first ones that arrived before the command).
+     */
+    static MeasuredFrom startMeasuring(SyntheticPublisher publisher, SwarmProcess swarm) throws InterruptedException {
+        MeasuredFrom from = new MeasuredFrom(publisher.nextVideoSequence() + publisher.profile().framesPerSecond(),
+                publisher.nextAudioSequence() + publisher.profile().audioPacketsPerSecond());
+        swarm.startMeasuring(from.videoSequence(), from.audioSequence());
+        if (publisher.nextVideoSequence() > from.videoSequence() || publisher.nextAudioSequence() > from.audioSequence()) {
+            throw new IllegalStateException("the players' process took over a second to start measuring");
+        }
+        while (publisher.nextVideoSequence() < from.videoSequence() || publisher.nextAudioSequence() < from.audioSequence()) {
+            Thread.sleep(2);
+        }
+        return from;
+    }
+
     static SyntheticPublisher publisherFor(BenchRelay relay) throws Exception {
         return new SyntheticPublisher(URI.create("ws://127.0.0.1:" + relay.port() + "/ws/publish/" + STREAM),
                 StreamProfile.hd720p30());
     }
 
-    /** The players, all connected (and welcomed, where the relay welcomes). */
-    static SubscriberSwarm swarmFor(BenchRelay relay, int players, int stalledPlayers) throws Exception {
-        SubscriberSwarm swarm = new SubscriberSwarm(new InetSocketAddress("127.0.0.1", relay.port()), STREAM,
-                players, stalledPlayers, relay.sendsWelcome());
-        if (!swarm.awaitConnected(60, TimeUnit.SECONDS)) {
+    /** The players, in their own process, all connected (and welcomed, where the relay welcomes). */
+    static SwarmProcess swarmFor(BenchRelay relay, int players, int stalledPlayers, Path log) throws Exception {
+        SwarmProcess swarm = new SwarmProcess(new InetSocketAddress("127.0.0.1", relay.port()), STREAM,
+                players, stalledPlayers, relay.sendsWelcome(), log);
+        if (!swarm.awaitConnected()) {
             swarm.close();
             throw new PlayersDidNotConnect(players);
         }

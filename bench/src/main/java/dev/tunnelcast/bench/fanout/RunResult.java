@@ -10,7 +10,8 @@ package dev.tunnelcast.bench.fanout;
  * @param latencyP50Micros       publisher send → player receive (same clock), all healthy players
  * @param relayOwnP99Micros      the relay's histogram (receive → write completed), bucket upper bound
  * @param relayCpuPercentOfCore  relay process CPU over the window, 100 = one full core
- * @param benchCpuPercentOfCore  the load generator's CPU (publisher + players, this JVM) over the window
+ * @param benchCpuPercentOfCore  the harness JVM's CPU (the publisher, the measuring) over the window
+ * @param playersCpuPercentOfCore the players' process's CPU (utime+stime from /proc) over the window
  * @param heapPerPlayerBytes     (relay heap after GC with the players − before them) / players
  * @param relayResidentBytes     relay RSS at the end of the window
  * @param relayDrops             video packets the relay dropped for players (its own counter)
@@ -20,13 +21,14 @@ package dev.tunnelcast.bench.fanout;
 record RunResult(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m, double windowSeconds,
                  long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
                  long latencyP99Micros, long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros,
-                 double relayCpuPercentOfCore, double benchCpuPercentOfCore, long heapPerPlayerBytes,
+                 double relayCpuPercentOfCore, double benchCpuPercentOfCore, double playersCpuPercentOfCore,
+                 long heapPerPlayerBytes,
                  long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes,
                  double relayCpuMicrosPerDelivered, double relaySyscallsPerDelivered) {
 
     /** A run whose players could not all connect: nothing delivered, nothing else measured. */
     static RunResult notConnected(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m) {
         return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1,
-                -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1);
+                -1, -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1);
     }
 }

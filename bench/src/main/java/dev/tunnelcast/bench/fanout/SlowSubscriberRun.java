@@ -55,12 +55,13 @@ final class SlowSubscriberRun {
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay)) {
             Thread.sleep(1000);
             long heapStart = relay.heapUsedAfterGcBytes(); // -1 for a relay without a heap figure
-            try (SubscriberSwarm swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1)) {
-                long firstVideo = publisher.nextVideoSequence();
-                long firstAudio = publisher.nextAudioSequence();
-                swarm.startMeasuring(firstVideo, firstAudio);
+            var playersLog = settings.logDir().resolve(kind.label + "-slow-" + readingPlayers + "-" + repeat + "-players.log");
+            try (SwarmProcess swarm = FanoutRun.swarmFor(relay, readingPlayers + 1, 1, playersLog)) {
+                long t0 = System.nanoTime(); // the stall began when the players connected
+                FanoutRun.MeasuredFrom from = FanoutRun.startMeasuring(publisher, swarm);
+                long firstVideo = from.videoSequence();
+                long firstAudio = from.audioSequence();
                 List<Sample> samples = new ArrayList<>();
-                long t0 = System.nanoTime();
                 double closedAfter = -1;
                 while (true) {
                     double t = (System.nanoTime() - t0) / 1e9;

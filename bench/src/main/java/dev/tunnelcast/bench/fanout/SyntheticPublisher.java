@@ -59,6 +59,8 @@ final class SyntheticPublisher implements AutoCloseable {
     }
 
     /** The next video sequence number that will be sent. */
+    StreamProfile profile() { return profile; }
+
     long nextVideoSequence() { return videoSequence.get(); }
 
     long nextAudioSequence() { return audioSequence.get(); }

@@ -35,6 +35,8 @@ class FanoutReportTest {
         assertThat(md).contains("node-ws RSS +8.0 MiB (slope over the stall's second half 0.30 MiB/s), the others' p99 9.0 ms, stalled player kept");
         assertThat(md).contains("tunnelcast RSS +1.0 MiB (slope over the stall's second half 0.00 MiB/s; heap after GC +2.0 MiB), the others' p99 9.0 ms, stalled player closed with 4408 after 12.0 s");
         assertThat(md).contains("| 500 | node-ws | 95.000 | 1.00 | 400.00 |");
+        assertThat(md).as("the players' process's CPU beside the relay's").contains("| relay CPU % |")
+                .contains("| players CPU % | bench CPU % |");
         assertThat(md).contains("| node-ws | 100.000 | 1.50 | 9.00 | 50 | 58 | 8.0 | 0.30 | — | — |");
         assertThat(md).contains("| tunnelcast | 100.000 | 1.50 | 9.00 | 100 | 101 | 1.0 | 0.00 | 2.0 | 12.0 |");
         for (String plot : List.of("delivered", "p99", "cpu", "rss", "slow-rss")) {
@@ -43,6 +45,7 @@ class FanoutReportTest {
         }
         JsonNode json = new ObjectMapper().readTree(dir.resolve("fanout.json").toFile());
         assertThat(json.get("runs")).hasSize(5);
+        assertThat(json.get("runs").get(0).get("playersCpuPercentOfCore").asDouble()).isEqualTo(30);
         assertThat(json.get("largestSustainedPlayers").get("tunnelcast").asInt()).isEqualTo(500);
         assertThat(json.get("slowSubscriber").get(1).get("samples")).hasSize(2);
         assertThat(json.get("machine").asText()).contains("cores");

@@ -15,10 +15,10 @@ class NodeWsRelayTest {
     void broadcastsEveryPublisherMessageToEveryPlayer(@TempDir Path dir) throws Exception {
         try (BenchRelay relay = new NodeWsRelay(Path.of("node-relay"), dir.resolve("node.log"));
              SyntheticPublisher publisher = FanoutRun.publisherFor(relay);
-             SubscriberSwarm swarm = FanoutRun.swarmFor(relay, 5, 0)) {
-            long firstVideo = publisher.nextVideoSequence();
-            long firstAudio = publisher.nextAudioSequence();
-            swarm.startMeasuring(firstVideo, firstAudio);
+             SwarmProcess swarm = FanoutRun.swarmFor(relay, 5, 0, dir.resolve("players.log"))) {
+            FanoutRun.MeasuredFrom from = FanoutRun.startMeasuring(publisher, swarm);
+            long firstVideo = from.videoSequence();
+            long firstAudio = from.audioSequence();
             Thread.sleep(1500);
             publisher.stopSending();
             Thread.sleep(1000);

@@ -59,7 +59,7 @@ final class RemotePublisher implements dev.tunnelcast.server.relay.Peer {
     }
 
     @Override
-    public void send(ByteBuffer bytes, SendCompletion done) {
+    public void send(ByteBuffer[] frames, int count, SendCompletion done) {
         throw new UnsupportedOperationException("a remote publisher is not a player");
     }
 

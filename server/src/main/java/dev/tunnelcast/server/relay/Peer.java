@@ -33,10 +33,13 @@ public interface Peer {
     void sendControl(Envelope envelope);
 
     /**
-     * Starts writing one message; {@code done} is called once when it is written or failed,
-     * on the peer's I/O thread, possibly before this returns. One send at a time.
+     * Starts writing {@code frames[0..count)}, complete WebSocket frames as built by
+     * {@link RelayedMessage#frame()}, in order with one gathering write as far as the socket
+     * takes them; {@code done} is called once when all are written or the write failed, on the
+     * peer's I/O thread, possibly before this returns. One send at a time; the array and the
+     * buffers are the caller's again once {@code done} ran.
      */
-    void send(ByteBuffer bytes, SendCompletion done);
+    void send(ByteBuffer[] frames, int count, SendCompletion done);
 
     /**
      * Runs {@code task} on the thread that writes to this peer.

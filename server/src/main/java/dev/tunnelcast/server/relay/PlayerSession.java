@@ -3,16 +3,21 @@ package dev.tunnelcast.server.relay;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One player's send pump around its {@link PlayerQueue} (which holds the bounds and the drop
- * policy). The publisher's thread {@link #offer offers} shared messages; at most one send is
- * outstanding on the socket, and its completion callback (on the player's I/O thread) starts
- * the next, so a slow socket never blocks the publisher. Drops, bytes sent and relay latency
- * are counted here.
+ * policy). The publisher's thread {@link #offer offers} shared messages; the pump takes
+ * everything queued at that moment (up to {@link #MAX_BATCH_MESSAGES}) and writes their
+ * pre-built frames with one gathering write, so a batch is one system call and batches grow
+ * with load by themselves; nothing is held back to wait for one. At most one batch is
+ * outstanding on the socket, and its completion (on the player's I/O thread) starts the next,
+ * so a slow socket never blocks the publisher. Drops, bytes sent and relay latency are
+ * counted here.
  *
  * <p>All queue and pump state is guarded by {@code this}; no lock is held while calling the peer.
  */
@@ -25,7 +30,15 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private final RelayClock clock;
     private final PlayerQueue queue;
 
-    private RelayedMessage inFlight;
+    /**
+     * The most frames one write gathers: Linux's IOV_MAX (1024) is the kernel's limit per
+     * writev; a queue holding more (a player catching up on a join burst) takes more writes.
+     */
+    static final int MAX_BATCH_MESSAGES = 1024;
+
+    private final RelayedMessage[] inFlight = new RelayedMessage[MAX_BATCH_MESSAGES];
+    private final ByteBuffer[] frames = new ByteBuffer[MAX_BATCH_MESSAGES];
+    private int inFlightCount;
     private boolean sending;
     private boolean pumping;
     private boolean pumpScheduled;
@@ -144,21 +157,20 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         pump();
     }
 
-    /** Sends queued messages one at a time; completions that arrive synchronously keep the loop going. */
+    /** Sends what is queued, a batch at a time; completions that arrive synchronously keep the loop going. */
     private void pump() {
         try {
             for (;;) {
-                RelayedMessage next;
+                int count;
                 synchronized (this) {
-                    next = sending ? null : queue.poll();
-                    if (next == null) {
+                    count = sending ? 0 : takeBatch();
+                    if (count == 0) {
                         pumping = false;
                         return;
                     }
-                    inFlight = next;
                     sending = true;
                 }
-                connection.send(next.bytes().duplicate(), this);
+                connection.send(frames, count, this);
             }
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -169,26 +181,36 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         }
     }
 
+    /** Moves the queue's head messages into the in-flight batch, their frames duplicated; under the lock. */
+    private int takeBatch() {
+        int count = 0;
+        RelayedMessage next;
+        while (count < MAX_BATCH_MESSAGES && (next = queue.poll()) != null) {
+            inFlight[count] = next;
+            frames[count] = next.frame().duplicate();
+            count++;
+        }
+        inFlightCount = count;
+        return count;
+    }
+
     @Override
     public void sent() {
         long now = clock.monotonicNanos();
         boolean drive;
-        RelayedMessage sent;
-        boolean measured;
         synchronized (this) {
-            sent = inFlight;
-            inFlight = null;
+            for (int i = 0; i < inFlightCount; i++) {
+                RelayedMessage sent = inFlight[i];
+                metrics.sent(sent.sizeBytes(), queue.isLive(sent) ? now - sent.receivedAtNanos() : -1);
+                streamBytesOut.add(sent.sizeBytes());
+            }
+            clearBatch();
             sending = false;
-            measured = sent != null && queue.isLive(sent);
             queue.sent();
             drive = !pumping && !queue.isClosed() && !queue.isEmpty();
             if (drive) {
                 pumping = true;
             }
-        }
-        if (sent != null) {
-            metrics.sent(sent.sizeBytes(), measured ? now - sent.receivedAtNanos() : -1);
-            streamBytesOut.add(sent.sizeBytes());
         }
         if (drive) {
             pump();
@@ -198,9 +220,16 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     @Override
     public void failed(Throwable error) {
         synchronized (this) {
-            inFlight = null;
+            clearBatch();
             sending = false;
         }
         closeQueue();
+    }
+
+    /** Lets the sent messages go (the GOP cache may be the last to hold them). */
+    private void clearBatch() {
+        Arrays.fill(inFlight, 0, inFlightCount, null);
+        Arrays.fill(frames, 0, inFlightCount, null);
+        inFlightCount = 0;
     }
 }

@@ -1,19 +1,28 @@
 package dev.tunnelcast.server.relay;
 
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.server.websocket.ServerFrames;
 import java.nio.ByteBuffer;
 
 /**
  * One message on its way to players: the original bytes as received from the publisher (or
- * a relay-made control message), shared read-only by every player queue and the GOP cache.
- * Each send takes its own {@link ByteBuffer#duplicate()}; nobody copies or re-encodes.
+ * a relay-made control message), shared read-only by every player queue and the GOP cache,
+ * and its WebSocket frame, built once here (a server's frames are not masked, so it is the
+ * same bytes for every player). Each send takes its own {@link ByteBuffer#duplicate()} of the
+ * frame; nobody copies, re-encodes or re-frames per player.
  *
  * @param bytes           the encoded envelope, read-only, position 0
+ * @param frame           {@code bytes} as one final binary WebSocket frame, read-only, position 0
  * @param kind            what the fan-out policy needs to know about it
  * @param keyframe        a video keyframe (only for {@link Kind#VIDEO})
  * @param receivedAtNanos when the relay received it (monotonic), for ages and latency
  */
-public record RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos) {
+public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, boolean keyframe, long receivedAtNanos) {
+
+    /** Frames {@code bytes} (one copy, at fan-out). */
+    public RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos) {
+        this(bytes, ServerFrames.binary(bytes), kind, keyframe, receivedAtNanos);
+    }
 
     /** How a message is treated by queues and the GOP cache. */
     public enum Kind {

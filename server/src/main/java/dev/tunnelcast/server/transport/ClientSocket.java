@@ -26,10 +26,14 @@ interface ClientSocket {
     void send(ByteBuffer message);
 
     /**
-     * Starts sending one binary message; {@code done} is called once when it is written or
-     * failed, on the socket's I/O thread, possibly before this returns.
+     * Starts writing {@code frames[0..count)}, complete WebSocket frames, with one gathering
+     * write, never inside one of the socket's own frames (a Welcome, a ping, the close); what
+     * the kernel does not take at once is written when the socket is writable, and the
+     * socket's own frames wait for it. {@code done} is called once when all are written or
+     * failed, on the socket's I/O thread, possibly before this returns. One call at a time,
+     * on the I/O thread.
      */
-    void send(ByteBuffer message, Peer.SendCompletion done);
+    void sendFrames(ByteBuffer[] frames, int count, Peer.SendCompletion done);
 
     /** Starts sending a WebSocket ping (empty payload); a failure closes the socket. */
     void sendPing();

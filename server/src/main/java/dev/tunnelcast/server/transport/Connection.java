@@ -111,8 +111,8 @@ public final class Connection implements Peer {
     }
 
     @Override
-    public void send(ByteBuffer bytes, SendCompletion done) {
-        socket.send(bytes, done);
+    public void send(ByteBuffer[] frames, int count, SendCompletion done) {
+        socket.sendFrames(frames, count, done);
     }
 
     @Override

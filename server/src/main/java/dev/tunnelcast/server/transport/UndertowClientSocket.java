@@ -2,36 +2,64 @@ package dev.tunnelcast.server.transport;
 
 import dev.tunnelcast.server.relay.Peer;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.server.protocol.framed.AbstractFramedChannel;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.WriteReadyHandler;
 
-/** A {@link ClientSocket} over Undertow's WebSocket channel: each method is one call to it. */
+/**
+ * A {@link ClientSocket} over Undertow's WebSocket channel: each method is one call to it,
+ * except {@link #sendFrames}, which writes pre-built frames through a {@link SharedSinkConduit}
+ * installed under the channel on the connection's sink.
+ */
 final class UndertowClientSocket implements ClientSocket {
 
-    /** One stateless adapter for every send: the completion travels as the send's context. */
-    private static final WebSocketCallback<Peer.SendCompletion> SEND_CALLBACK = new WebSocketCallback<>() {
-        @Override
-        public void complete(WebSocketChannel channel, Peer.SendCompletion done) {
-            done.sent();
-        }
-
-        @Override
-        public void onError(WebSocketChannel channel, Peer.SendCompletion done, Throwable error) {
-            done.failed(error);
-        }
-    };
+    /**
+     * Undertow keeps the upgraded connection to its framed channel ({@code protected}); the
+     * relay's gathering writes need its sink. Looked up once.
+     */
+    private static final Method UNDERLYING_CONNECTION = underlyingConnectionMethod();
 
     private final WebSocketChannel channel;
+    private final SharedSinkConduit sink;
 
+    /** Call on the channel's I/O thread, before anything is sent (Undertow's onConnect). */
     UndertowClientSocket(WebSocketChannel channel) {
         this.channel = channel;
+        this.sink = installSharedSink(channel);
+    }
+
+    private static SharedSinkConduit installSharedSink(WebSocketChannel channel) {
+        StreamConnection connection;
+        try {
+            connection = (StreamConnection) UNDERLYING_CONNECTION.invoke(channel);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the WebSocket's connection", e);
+        }
+        ConduitStreamSinkChannel sinkChannel = connection.getSinkChannel();
+        SharedSinkConduit shared = new SharedSinkConduit(sinkChannel.getConduit(), channel.getIoThread());
+        sinkChannel.setConduit(shared);
+        shared.setWriteReadyHandler(new WriteReadyHandler.ChannelListenerHandler<>(sinkChannel));
+        return shared;
+    }
+
+    private static Method underlyingConnectionMethod() {
+        try {
+            Method m = AbstractFramedChannel.class.getDeclaredMethod("getUnderlyingConnection");
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override
@@ -55,8 +83,22 @@ final class UndertowClientSocket implements ClientSocket {
     }
 
     @Override
-    public void send(ByteBuffer message, Peer.SendCompletion done) {
-        WebSockets.sendBinary(message, channel, SEND_CALLBACK, done);
+    public void sendFrames(ByteBuffer[] frames, int count, Peer.SendCompletion done) {
+        if (!channel.isOpen() || channel.isCloseFrameSent()) {
+            done.failed(new IOException("the WebSocket is closing"));
+            return;
+        }
+        SharedSinkConduit.Outcome outcome;
+        try {
+            outcome = sink.writeFrames(frames, count, done, () -> sendFrames(frames, count, done));
+        } catch (IOException e) {
+            IoUtils.safeClose(channel);
+            done.failed(e);
+            return;
+        }
+        if (outcome == SharedSinkConduit.Outcome.WRITTEN) {
+            done.sent();
+        }
     }
 
     @Override

@@ -59,12 +59,21 @@ final class FakeSocket implements ClientSocket {
     }
 
     @Override
-    public void send(ByteBuffer message, Peer.SendCompletion done) {
-        if (write(message)) {
-            done.sent();
-        } else {
-            done.failed(new IOException("channel closed"));
+    public void sendFrames(ByteBuffer[] frames, int count, Peer.SendCompletion done) {
+        for (int i = 0; i < count; i++) {
+            if (!write(payloadOf(frames[i]))) {
+                done.failed(new IOException("channel closed"));
+                return;
+            }
         }
+        done.sent();
+    }
+
+    /** The payload of a final, unmasked frame as the relay builds them (header of 2, 4 or 10 bytes). */
+    private static ByteBuffer payloadOf(ByteBuffer frame) {
+        int length7 = frame.get(frame.position() + 1) & 0x7F;
+        int header = length7 < 126 ? 2 : length7 == 126 ? 4 : 10;
+        return frame.slice(frame.position() + header, frame.remaining() - header);
     }
 
     /** Records the message, or false where Undertow's channel would throw: after the close frame. */
