@@ -40,6 +40,7 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
+ * @property {number} [maxHeldFrames]  WebCodecs: decoded frames held at most (`?video-held=N`, default 30)
  * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
  *                                          received gets an invalid NAL length, to exercise error recovery
  * @property {AudioContext} [audioContext]  play through this context (a call page's, shared by its players)
@@ -56,6 +57,8 @@ const MAX_SYNC_FLOOR_MS = 400;
 const CATCH_UP_MS = 10;
 /** Frame stamps and beeps remembered with their times (a call's glass-to-glass and mouth-to-ear). */
 const STAMPS_KEPT = 300;
+/** Frames behind the stage medians (~10 s). */
+const STAGE_SAMPLES = 300;
 const BEEPS_KEPT = 50;
 
 export class Player {
@@ -64,9 +67,11 @@ export class Player {
     this.options = options;
     /** @type {PlayerStats} */
     this.stats = initialStats(options.stream, options.videoPath);
-    this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
       context: options.audioContext });
+    this.video = options.videoPath === 'webcodecs'
+      ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames, masterAt: (perfMs) => this.audio.heardMediaTimeMs(perfMs) })
+      : new MseRenderer();
     /** @type {[number, number][]} each new frame stamp shown: [stamp, shownAtMs] (relay clock), oldest first */
     this.stampsShown = [];
     /** @type {number[]} when each recent beep was heard, relay clock ms, oldest first */
@@ -81,8 +86,11 @@ export class Player {
     this.worker = null;
     /** the relay clock as the worker estimates it */
     this.clock = { synced: false, offsetMicros: 0, rttMicros: NaN };
-    /** @type {{ ptsMicros: number, captureMicros: number }[]} recent video packets, in order */
+    /** @type {{ ptsMicros: number, captureMicros: number, arrivalPerfMs: number }[]} recent video packets, in order */
     this.captureTimes = [];
+    /** per frame shown: capture → arrival (relay clock), and arrival → shown, ms */
+    this.captureToArrival = new Recent(STAGE_SAMPLES);
+    this.arrivalToShown = new Recent(STAGE_SAMPLES);
     this.probe = new PixelProbe();
     this.latencyMetadata = new Recent(WINDOW);
     this.latencyPixel = new Recent(WINDOW);
@@ -187,6 +195,8 @@ export class Player {
     this.latencyMetadata.clear();
     this.latencyPixel.clear();
     this.avOffset.clear();
+    this.captureToArrival.clear();
+    this.arrivalToShown.clear();
   }
 
   /** @param {PlayerState} state @param {string} message */
@@ -264,7 +274,8 @@ export class Player {
   /** @param {VideoPacket} packet */
   media(packet) {
     if (packet.trackId !== this.videoTrackId) return;
-    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
+    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros,
+      arrivalPerfMs: packet.arrivalEpochMs - performance.timeOrigin });
     this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
     if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
     const corruptAt = this.options.corruptVideoPacket ?? 0;
@@ -320,8 +331,12 @@ export class Player {
     this.shownTimes.push(frame.displayPerfMs);
     // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
     const displayRelayMicros = this.relayNowMs(frame.displayPerfMs) * 1000;
-    const capture = this.captureTimeOf(frame.ptsMicros);
-    if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
+    const packet = this.packetOf(frame.ptsMicros);
+    if (clock.synced && packet !== undefined) {
+      this.latencyMetadata.add((displayRelayMicros - packet.captureMicros) / 1000);
+      this.captureToArrival.add(this.relayNowMs(packet.arrivalPerfMs) - packet.captureMicros / 1000);
+      this.arrivalToShown.add(frame.displayPerfMs - packet.arrivalPerfMs);
+    }
     const stamp = this.probe.read(frame.source, frame.width);
     if (stamp !== null && clock.synced) {
       this.stats.pixelStampsRead++;
@@ -351,13 +366,13 @@ export class Player {
   }
 
   /**
-   * The capture time of the video packet with this pts (MSE reports pts at 90 kHz precision).
+   * The capture and arrival times of the video packet with this pts (MSE reports pts at 90 kHz precision).
    * @param {number} ptsMicros
    */
-  captureTimeOf(ptsMicros) {
+  packetOf(ptsMicros) {
     for (let i = this.captureTimes.length - 1; i >= 0; i--) {
       const entry = this.captureTimes[i];
-      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry.captureMicros;
+      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry;
     }
     return undefined;
   }
@@ -373,6 +388,9 @@ export class Player {
     s.latencyMetadataMs = percentilesOf(this.latencyMetadata);
     s.latencyPixelMs = percentilesOf(this.latencyPixel);
     s.avOffsetMs = percentilesOf(this.avOffset);
+    const inPath = this.video instanceof WebCodecsRenderer ? this.video.stages() : { decodeMs: NaN, heldMs: NaN };
+    s.videoStagesMs = { captureToArrival: this.captureToArrival.percentile(0.5), arrivalToShown: this.arrivalToShown.percentile(0.5),
+      decode: inPath.decodeMs, held: inPath.heldMs };
     const v = this.video.figures();
     s.videoBufferMs = v.bufferMs;
     s.videoPlaybackRate = v.playbackRate;

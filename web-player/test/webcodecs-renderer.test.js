@@ -137,15 +137,47 @@ test('steady state: a due frame is drawn even with newer packets a little ahead'
   assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), late: 4 }, 'frames 1-4: decoded, but 5 was due');
 });
 
-test('decoded frames past the held-frame bound are dropped as queue full', async () => {
-  const r = new WebCodecsRenderer();
-  await r.configure(config);
-  for (let i = 0; i < 70; i++) {
-    r.push(packet(i));
-    decoders[0].flushAll(); // decoded in time, but nothing is drawn (no animation frames: a hidden tab)
+test('decoded frames past the held-frame bound are closed and dropped as queue full', async () => {
+  for (const [maxHeldFrames, bound] of [[undefined, 30], [12, 12]]) {
+    const r = new WebCodecsRenderer({ maxHeldFrames });
+    await r.configure(config);
+    /** @type {boolean[]} */
+    const closed = [];
+    for (let i = 0; i < 40; i++) {
+      r.push(packet(i));
+      // decoded in time, but nothing is drawn (no animation frames: a hidden tab)
+      for (const c of decoders.at(-1)?.chunks.splice(0) ?? []) {
+        const index = closed.push(false) - 1;
+        decoders.at(-1)?.output({ timestamp: c.timestamp, close() { closed[index] = true; } });
+      }
+    }
+    assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), queueFull: 40 - bound }, `bound ${bound}`);
+    assert.deepEqual(closed, closed.map((_, i) => i < 40 - bound), 'the oldest are closed, the newest held');
   }
-  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), queueFull: 10 });
-  assert.equal(r.figures().framesDropped, 10);
+});
+
+test('with a master clock, a frame is drawn when it is decoded if due, else at its moment by a timer', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let masterMs = 0;
+  const r = new WebCodecsRenderer({ masterAt: () => masterMs });
+  await r.configure(config);
+  r.push(packet(0));
+  decoders[0].flushAll();
+  r.tick(masterMs, 0); // the first frame: drawn at an animation frame (the join)
+  assert.deepEqual(drawn, [0]);
+  masterMs = 40; // frame 1 (33 ms) is due now: drawn as it comes out of the decoder, before any tick
+  r.push(packet(1));
+  decoders[0].flushAll();
+  assert.deepEqual(drawn, [0, 33_333]);
+  r.push(packet(2)); // 66.7 ms: due 26.7 ms of master time on, less the 8 ms lead
+  decoders[0].flushAll();
+  assert.deepEqual(drawn, [0, 33_333], 'not yet');
+  masterMs = 60; // the audio played on meanwhile; the timer fires when the frame is due
+  t.mock.timers.tick(19);
+  assert.deepEqual(drawn, [0, 33_333, 66_666]);
+  assert.deepEqual(r.figures().framesDroppedBy, noDrops());
+  assert.ok(r.stages().heldMs >= 0, 'the time a frame waited for the master is measured');
+  r.destroy();
 });
 
 test('a decoder slower than real time starts over at the next keyframe instead of falling further behind', async () => {

@@ -73,7 +73,15 @@
  * @property {number} audioLevelDb           what is heard: the loudest 10 ms of the last 300 ms, dBFS (-100: silence)
  * @property {boolean} audioSpeaking         what is heard is voice (or a tone), with a short hangover
  * @property {number} audioBeeps             tone onsets after quiet heard since the start (the call tests' beeps)
+ * @property {VideoStages} videoStagesMs   where a shown frame's time went, medians over the recent window
  * @property {number} updatedAtMs            performance.now() of the last update
+ *
+ * @typedef {object} VideoStages  medians over the frames shown recently, ms (NaN: not measured on this path)
+ * @property {number} captureToArrival  capture (relay clock) → the transport worker took the packet off the socket:
+ *                                      capture, encode, uplink, relay and downlink together
+ * @property {number} arrivalToShown    off the socket → drawn (WebCodecs) or presented (MSE, requestVideoFrameCallback)
+ * @property {number} decode            in the VideoDecoder: submitted → output (WebCodecs only)
+ * @property {number} held              decoded → drawn: waiting for the audio clock (WebCodecs only)
  */
 
 import { noDrops } from '../video/frame-drops.js';
@@ -98,6 +106,7 @@ export function initialStats(stream, videoPath) {
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
-    avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
+    avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0,
+    videoStagesMs: { captureToArrival: NaN, arrivalToShown: NaN, decode: NaN, held: NaN }, updatedAtMs: 0,
   };
 }

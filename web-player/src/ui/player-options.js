@@ -23,6 +23,15 @@ export function parseLatency(value) {
 }
 
 /**
+ * Parses `?video-held=N`: decoded frames the WebCodecs path holds at most, 1-300; else the default.
+ * @param {string | null} value @returns {number | undefined}
+ */
+export function parseHeldFrames(value) {
+  const n = Number(value);
+  return /^\d+$/.test(value ?? '') && n >= 1 && n <= 300 ? n : undefined;
+}
+
+/**
  * @param {URLSearchParams} params  the page's query
  * @param {{ stream: string, token: string, wsBase: string, baseUrl: string }} where  baseUrl: where the worker and worklet scripts are
  * @returns {PlayerOptions}
@@ -34,6 +43,7 @@ export function playerOptionsFrom(params, where) {
     videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
     audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
     corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
+    maxHeldFrames: parseHeldFrames(params.get('video-held')),
     ...parseLatency(params.get('latency')),
     wsBase: where.wsBase,
     relays: parseRelays(params.get('relays'), where.wsBase),

@@ -47,6 +47,10 @@ public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--bitrate", description = "Video bitrate, b/s (default: ${DEFAULT-VALUE}).", defaultValue = "2500000")
     int bitrate;
 
+    @Option(names = "--paths", split = ",", description = "Video paths to measure, in order (default: ${DEFAULT-VALUE}).",
+            defaultValue = "mse,webcodecs")
+    List<String> videoPaths;
+
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
 
@@ -62,8 +66,13 @@ public final class LatencyBench implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int width = Integer.parseInt(wh[0]);
         int height = Integer.parseInt(wh[1]);
+        for (String path : videoPaths) {
+            if (!List.of("mse", "webcodecs").contains(path)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--paths: mse or webcodecs, not " + path);
+            }
+        }
         String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate
-                + (check ? " --check" : "");
+                + " --paths " + String.join(",", videoPaths) + (check ? " --check" : "");
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
@@ -72,7 +81,7 @@ public final class LatencyBench implements Callable<Integer> {
         try (LiveStack stack = LiveStack.start(new LiveStack.Options(width, height, 30, bitrate, Duration.ofSeconds(15)));
              ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "latency-chromium.log"))) {
             stack.publish("bench");
-            for (String path : List.of("mse", "webcodecs")) {
+            for (String path : videoPaths) {
                 List<Map<String, Object>> runs = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {
                     runs.add(measure(stack, browser, path, r));
