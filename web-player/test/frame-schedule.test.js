@@ -18,7 +18,7 @@ class Frame {
   }
 }
 
-/** @param {FrameSchedule<Frame>} schedule @param {number[]} indexes */
+/** @param {{ add: (frame: Frame) => number }} schedule @param {number[]} indexes */
 const addAll = (schedule, indexes) => indexes.map((i) => {
   const f = new Frame(i);
   schedule.add(f);

@@ -138,7 +138,9 @@ test('steady state: a due frame is drawn even with newer packets a little ahead'
 });
 
 test('decoded frames past the held-frame bound are closed and dropped as queue full', async () => {
-  for (const [maxHeldFrames, bound] of [[undefined, 30], [12, 12]]) {
+  /** @type {[number | undefined, number][]} */
+  const bounds = [[undefined, 30], [12, 12]];
+  for (const [maxHeldFrames, bound] of bounds) {
     const r = new WebCodecsRenderer({ maxHeldFrames });
     await r.configure(config);
     /** @type {boolean[]} */

@@ -54,6 +54,8 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private final AtomicLong audioPackets = new AtomicLong();
     private final AtomicLong videoFramesBeforeClock = new AtomicLong();
     private final AtomicLong audioChunksBeforeClock = new AtomicLong();
+    private final AtomicLong videoPacketsEncoded = new AtomicLong();
+    private final AtomicLong videoCaptureToEncodedMicros = new AtomicLong();
     private VideoEncoder videoEncoder;
     private OpusAudioEncoder audioEncoder;
     private List<GrabberSource> sources = List.of();
@@ -136,6 +138,8 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
                 return;
             }
             for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
+                videoCaptureToEncodedMicros.addAndGet(offset.toRelayMicros(clock.nowMicros()) - p.captureTimeMicros());
+                videoPacketsEncoded.incrementAndGet();
                 sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
             }
         }
@@ -208,6 +212,11 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
     public long videoFramesCaptured() {
         return videoFrames.get();
+    }
+
+    /** Video packets encoded, and their capture → encoded times summed: a latency report takes the mean between two looks. */
+    public StageTime videoCaptureToEncoded() {
+        return new StageTime(videoPacketsEncoded.get(), videoCaptureToEncodedMicros.get());
     }
 
     public long audioPacketsEncoded() {
