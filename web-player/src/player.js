@@ -70,7 +70,7 @@ export class Player {
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
       context: options.audioContext });
     this.video = options.videoPath === 'webcodecs'
-      ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames, masterAt: (perfMs) => this.audio.heardMediaTimeMs(perfMs) })
+      ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames })
       : new MseRenderer();
     /** @type {[number, number][]} each new frame stamp shown: [stamp, shownAtMs] (relay clock), oldest first */
     this.stampsShown = [];

@@ -93,11 +93,6 @@ export class FrameSchedule {
     return dropped.length;
   }
 
-  /** How long until the oldest held frame is due (Infinity: none held). @param {number} masterMediaMs @param {number} [masterSpeed] */
-  nextDueInMs(masterMediaMs, masterSpeed = 1) {
-    return this.frames.length ? this.dueInMs(this.frames[0], masterMediaMs, masterSpeed) : Infinity;
-  }
-
   /** Closes every frame held. @returns {number} how many */
   clear() {
     return this.dropThrough(this.frames.length - 1);

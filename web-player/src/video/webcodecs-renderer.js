@@ -1,10 +1,11 @@
 // @ts-check
 /**
  * Video through WebCodecs: VideoDecoder → frames held until the master clock reaches them →
- * canvas. Each decoded frame is scheduled against the master (audio) clock
- * (frame-schedule.js): drawn when it is decoded if already due, else by a timer set for the
- * moment it becomes due, and at every animation frame, whichever comes first; so a frame
- * waits neither for the next animation frame nor longer than the audio it belongs to.
+ * canvas. At every animation frame each held frame is placed against the master (audio)
+ * clock (frame-schedule.js: its moment at the clock's measured speed, a bounded queue, late
+ * frames closed). Frames are drawn only there: a draw inside the decoder's output callback
+ * (with the stats' read-back of the canvas) held up the decoder's next outputs (a decode
+ * median of 64–312 ms against 5–14 ms, bench/run latency on the 2-core machine).
  * Without audio it shows each frame as soon as it is decoded (the lowest latency).
  * A join (or a restart after a decode error) decodes the relay's GOP backlog without drawing
  * it: frames that newer packets have overtaken are closed until the live edge is reached.
@@ -21,8 +22,6 @@ import { Recent } from '../stats/recent.js';
 
 /** Stage times kept for their median (~10 s of frames). */
 const STAGE_SAMPLES = 300;
-/** A timer for a frame due later than this is left to the animation frames (a hidden tab, a stalled master). */
-const MAX_TIMER_MS = 250;
 /** At a join, a decoded frame this far behind the newest packet received is not drawn while
  * more than JOIN_PENDING_FRAMES are still in the decoder... */
 const JOIN_STALE_MICROS = 100_000;
@@ -48,15 +47,12 @@ export function webCodecsDescription(config) {
 /**
  * @typedef {object} WebCodecsOptions
  * @property {number} [maxHeldFrames]  decoded frames held at most (`?video-held=N`, default 30)
- * @property {(perfMs: number) => number} [masterAt]  the master's media time at a performance.now()
- *           moment (NaN: no master); without it, frames are drawn only at tick()
  */
 
 /** @implements {VideoRenderer} */
 export class WebCodecsRenderer {
   /** @param {WebCodecsOptions} [options] */
   constructor(options = {}) {
-    this.masterAt = options.masterAt ?? null;
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'tc-video';
     this.element = this.canvas;
@@ -67,10 +63,6 @@ export class WebCodecsRenderer {
     this.decoder = null;
     /** @type {FrameSchedule<VideoFrame>} */
     this.held = new FrameSchedule({ maxFrames: options.maxHeldFrames });
-    /** the master's speed at the last tick (the timers' draws use it) */
-    this.masterSpeed = 1;
-    /** @type {ReturnType<typeof setTimeout> | null} */
-    this.timer = null;
     /** performance.now() at which each chunk in the decoder was submitted, oldest first */
     /** @type {{ timestamp: number, submittedMs: number }[]} */
     this.inDecoder = [];
@@ -134,7 +126,6 @@ export class WebCodecsRenderer {
     if (cause) this.drops.count(cause, this.held.length + Math.max(0, this.framesSubmitted - this.framesDecoded));
     this.drops.restartAtKeyframe(cause);
     this.held.clear();
-    this.cancelTimer();
     this.inDecoder = [];
     this.decodedAtMs.clear();
     this.needKeyframe = true;
@@ -185,31 +176,21 @@ export class WebCodecsRenderer {
       this.decodeMs.add(nowMs - /** @type {{ submittedMs: number }} */ (this.inDecoder.shift()).submittedMs);
     }
     this.drops.count('queueFull', this.held.add(frame));
-    if (this.masterAt && this.joined) this.present(this.masterAt(nowMs), nowMs, this.masterSpeed);
-  }
-
-  /** @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed] */
-  tick(masterMediaMs, nowMs, masterSpeed = 1) {
-    this.masterSpeed = masterSpeed;
-    this.present(masterMediaMs, nowMs, masterSpeed);
   }
 
   /**
-   * Draws the newest due frame, closes the older due ones (late), and sets a timer for the
-   * next frame's moment.
-   * @param {number} masterMediaMs @param {number} nowMs @param {number} masterSpeed
+   * Draws the newest due frame and closes the older due ones (late).
+   * @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed]
    */
-  present(masterMediaMs, nowMs, masterSpeed) {
-    this.cancelTimer();
+  tick(masterMediaMs, nowMs, masterSpeed = 1) {
     if (this.held.length === 0) return;
     const due = this.held.newestDue(masterMediaMs, masterSpeed);
-    if (due >= 0 && !(!this.joined && this.skipJoinBacklog(due, nowMs))) {
-      const { frame, late } = this.held.take(masterMediaMs, masterSpeed);
-      // Before the first frame drawn, the older due frames are still the join's backlog.
-      this.drops.count(this.joined ? 'late' : 'catchUp', late);
-      if (frame) this.draw(frame, nowMs);
-    }
-    this.scheduleNext(masterMediaMs, masterSpeed);
+    if (due < 0) return;
+    if (!this.joined && this.skipJoinBacklog(due, nowMs)) return;
+    const { frame, late } = this.held.take(masterMediaMs, masterSpeed);
+    // Before the first frame drawn, the older due frames are still the join's backlog.
+    this.drops.count(this.joined ? 'late' : 'catchUp', late);
+    if (frame) this.draw(frame, nowMs);
   }
 
   /** @param {VideoFrame} frame @param {number} nowMs */
@@ -225,23 +206,6 @@ export class WebCodecsRenderer {
       width: this.canvas.width, height: this.canvas.height });
   }
 
-  /** A timer for the next held frame's moment, when it is soon and there is a master to read. */
-  scheduleNext(/** @type {number} */ masterMediaMs, /** @type {number} */ masterSpeed) {
-    const masterAt = this.masterAt;
-    if (!masterAt || !this.joined || !Number.isFinite(masterMediaMs)) return;
-    const inMs = this.held.nextDueInMs(masterMediaMs, masterSpeed);
-    if (!(inMs <= MAX_TIMER_MS)) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const now = performance.now();
-      this.present(masterAt(now), now, this.masterSpeed);
-    }, Math.max(0, inMs));
-  }
-
-  cancelTimer() {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-  }
 
   /**
    * Join: closes the due frames while the newest of them is stale (the decoder is still
@@ -284,6 +248,5 @@ export class WebCodecsRenderer {
   destroy() {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.held.clear();
-    this.cancelTimer();
   }
 }
