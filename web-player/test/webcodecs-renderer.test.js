@@ -198,3 +198,15 @@ test('a decoder slower than real time starts over at the next keyframe instead o
   }
   assert.equal(decoders.length, 2);
 });
+
+test('the decode times kept for the stage figures stay bounded when nothing is drawn', async () => {
+  const r = new WebCodecsRenderer({ maxHeldFrames: 5 });
+  await r.configure(config);
+  for (let i = 0; i < 1000; i++) {
+    r.push(packet(i));
+    decoders[0].flushAll(); // no tick: a hidden tab
+  }
+  assert.ok(r.decodedAtMs.size <= 300, `${r.decodedAtMs.size} kept`);
+  assert.ok(r.inDecoder.length <= 300);
+  assert.equal(r.figures().framesDroppedBy.queueFull, 995);
+});

@@ -173,6 +173,8 @@ export class WebCodecsRenderer {
     while (this.inDecoder.length && this.inDecoder[0].timestamp < frame.timestamp) this.inDecoder.shift();
     if (this.inDecoder.length && this.inDecoder[0].timestamp === frame.timestamp) {
       this.decodedAtMs.set(frame.timestamp, nowMs);
+      // Bounded when nothing is drawn (a hidden tab): the oldest entry goes first.
+      if (this.decodedAtMs.size > STAGE_SAMPLES) this.decodedAtMs.delete(/** @type {number} */ (this.decodedAtMs.keys().next().value));
       this.decodeMs.add(nowMs - /** @type {{ submittedMs: number }} */ (this.inDecoder.shift()).submittedMs);
     }
     this.drops.count('queueFull', this.held.add(frame));
@@ -205,7 +207,6 @@ export class WebCodecsRenderer {
     this.listener({ ptsMicros: this.shownPtsMicros, displayPerfMs: nowMs, source: this.canvas,
       width: this.canvas.width, height: this.canvas.height });
   }
-
 
   /**
    * Join: closes the due frames while the newest of them is stale (the decoder is still
