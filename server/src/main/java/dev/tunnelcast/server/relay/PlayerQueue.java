@@ -192,6 +192,11 @@ final class PlayerQueue {
         return queuedBytes;
     }
 
+    /** How long the oldest queued message has waited (0 when empty): how far behind the player is. */
+    long ageNanos(long nowNanos) {
+        return closed || queue.isEmpty() ? 0 : Math.max(0, nowNanos - oldestQueuedNanos());
+    }
+
     /** How many messages were dropped since the last call. */
     int takeDrops() {
         int n = drops;

@@ -1,0 +1,110 @@
+package dev.tunnelcast.server.relay;
+
+/**
+ * Which layer of the stream's simulcast group one player gets, and when that changes. The
+ * player starts on the top layer, or on the one its pin names; an unpinned player is moved
+ * down when its queue grows and up after it stayed short ({@link LayerPolicy}). A move only
+ * sets a target: the player keeps its layer until the target's next keyframe, which is then
+ * sent right after the target's TrackConfig ({@link Admit#SWITCH}), so the player never gets
+ * a frame it cannot decode. No I/O, no lock, no clock of its own: its {@link Stream} calls it
+ * under the stream lock and says what time it is.
+ */
+final class LayerChoice {
+
+    /** What to do with one message of a layer track for this player. */
+    enum Admit {
+        /** The player's layer: send it. */
+        FORWARD,
+        /** The target's keyframe: send the target's TrackConfig, then it; the target is the player's layer now. */
+        SWITCH,
+        /** Another layer: not for this player. */
+        SKIP
+    }
+
+    /** 0: not pinned; else the height the player asked for ({@code ?quality=360p}). */
+    private final int pinnedHeight;
+    private int currentRank = -1;
+    private int targetRank = -1;
+    private long shortSinceNanos = -1;
+    /** Whether the last {@link Admit#SWITCH} replaced a layer the player had (a switch, not the start). */
+    private boolean lastWasSwitch;
+
+    LayerChoice(int pinnedHeight) {
+        this.pinnedHeight = pinnedHeight;
+    }
+
+    /** The rank the player gets now, or -1 before its first keyframe. */
+    int currentRank() {
+        return currentRank;
+    }
+
+    int targetRank() {
+        return targetRank;
+    }
+
+    boolean isPinned() {
+        return pinnedHeight > 0;
+    }
+
+    /** The publisher (re)started: the player starts over at the next keyframe of its start layer. */
+    void restart() {
+        currentRank = -1;
+        targetRank = -1;
+        shortSinceNanos = -1;
+    }
+
+    Admit admit(int rank, boolean keyframe, LayerGroup group, long nowNanos) {
+        if (currentRank < 0 && targetRank < 0) {
+            targetRank = pinnedHeight > 0 ? group.rankForHeight(pinnedHeight) : group.topRank();
+        }
+        if (rank == targetRank && keyframe) {
+            lastWasSwitch = currentRank >= 0;
+            currentRank = rank;
+            targetRank = -1;
+            shortSinceNanos = nowNanos;
+            return Admit.SWITCH;
+        }
+        return rank == currentRank ? Admit.FORWARD : Admit.SKIP;
+    }
+
+    /** Whether the last {@link Admit#SWITCH} was a move between layers (counted), not the start. */
+    boolean lastWasSwitch() {
+        return lastWasSwitch;
+    }
+
+    /**
+     * Looks at the player's queue after a message of its layer was offered: sets a lower
+     * target when the queue grew ({@code queueAgeNanos} over the bound, or video dropped), a
+     * higher one when it stayed short long enough. True when a new target was set: the
+     * publisher should send a keyframe.
+     */
+    boolean steer(long queueAgeNanos, boolean droppedVideo, LayerGroup group, LayerPolicy policy, long nowNanos) {
+        if (pinnedHeight > 0 || currentRank < 0) {
+            return false;
+        }
+        if (droppedVideo || queueAgeNanos > policy.downQueueAgeNanos()) {
+            shortSinceNanos = -1;
+            int lower = group.lowerThan(currentRank);
+            if (lower < 0 || targetRank == lower) {
+                return false;
+            }
+            targetRank = lower;
+            return true;
+        }
+        if (queueAgeNanos > policy.upQueueAgeNanos()) {
+            shortSinceNanos = -1;
+            return false;
+        }
+        if (shortSinceNanos < 0) {
+            shortSinceNanos = nowNanos;
+            return false;
+        }
+        int higher = group.higherThan(currentRank);
+        if (higher < 0 || targetRank >= 0 || nowNanos - shortSinceNanos < policy.upAfterNanos()) {
+            return false;
+        }
+        targetRank = higher;
+        shortSinceNanos = -1;
+        return true;
+    }
+}
