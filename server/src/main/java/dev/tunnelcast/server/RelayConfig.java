@@ -117,7 +117,8 @@ public record RelayConfig(
         if (layerUpQueueAge.isNegative() || layerUpQueueAge.compareTo(layerDownQueueAge) >= 0) {
             throw new IllegalArgumentException("--layer-up-queue-age must be at least 0 and below --layer-down-queue-age");
         }
-        for (Duration d : List.of(layerDownQueueAge, layerUpAfter, playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, pongTimeout, gracePeriod)) {
+        for (Duration d : List.of(layerDownQueueAge, layerUpAfter, playerQueueAge, slowPlayerTimeout, helloTimeout,
+                headerTimeout, pongTimeout, gracePeriod)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive: " + d);
             }

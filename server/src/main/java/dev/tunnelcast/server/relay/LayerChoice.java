@@ -26,6 +26,8 @@ final class LayerChoice {
     private int currentRank = -1;
     private int targetRank = -1;
     private long shortSinceNanos = -1;
+    /** When the player last changed layers: a backlog older than that is the old layer's, not a reason to move again. */
+    private long switchedAtNanos = Long.MIN_VALUE;
     /** Whether the last {@link Admit#SWITCH} replaced a layer the player had (a switch, not the start). */
     private boolean lastWasSwitch;
 
@@ -62,6 +64,7 @@ final class LayerChoice {
             currentRank = rank;
             targetRank = -1;
             shortSinceNanos = nowNanos;
+            switchedAtNanos = nowNanos;
             return Admit.SWITCH;
         }
         return rank == currentRank ? Admit.FORWARD : Admit.SKIP;
@@ -74,16 +77,20 @@ final class LayerChoice {
 
     /**
      * Looks at the player's queue after a message of its layer was offered: sets a lower
-     * target when the queue grew ({@code queueAgeNanos} over the bound, or video dropped), a
-     * higher one when it stayed short long enough. True when a new target was set: the
+     * target when the queue grew ({@code queueAgeNanos} over the bound, or video dropped) with
+     * messages queued since the last switch, a higher one when it stayed short long enough. True when a new target was set: the
      * publisher should send a keyframe.
      */
     boolean steer(long queueAgeNanos, boolean droppedVideo, LayerGroup group, LayerPolicy policy, long nowNanos) {
         if (pinnedHeight > 0 || currentRank < 0) {
             return false;
         }
+        boolean backlogOfThisLayer = nowNanos - queueAgeNanos >= switchedAtNanos;
         if (droppedVideo || queueAgeNanos > policy.downQueueAgeNanos()) {
             shortSinceNanos = -1;
+            if (!backlogOfThisLayer) {
+                return false;
+            }
             int lower = group.lowerThan(currentRank);
             if (lower < 0 || targetRank == lower) {
                 return false;
