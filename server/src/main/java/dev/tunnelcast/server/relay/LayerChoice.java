@@ -6,7 +6,9 @@ package dev.tunnelcast.server.relay;
  * down when its queue grows and up after it stayed short ({@link LayerPolicy}). A move only
  * sets a target: the player keeps its layer until the target's next keyframe, which is then
  * sent right after the target's TrackConfig ({@link Admit#SWITCH}), so the player never gets
- * a frame it cannot decode. No I/O, no lock, no clock of its own: its {@link Stream} calls it
+ * a frame it cannot decode. A move up that has to come back down within the up-wait is a
+ * failed probe: the wait before the next one doubles (up to 8 times), so that a player whose
+ * link carries one layer stays on it rather than stalling on every probe. No I/O, no lock, no clock of its own: its {@link Stream} calls it
  * under the stream lock and says what time it is.
  */
 final class LayerChoice {
@@ -28,6 +30,11 @@ final class LayerChoice {
     private long shortSinceNanos = -1;
     /** When the player last changed layers: a backlog older than that is the old layer's, not a reason to move again. */
     private long switchedAtNanos = Long.MIN_VALUE;
+    /** When the player last moved up, for telling a failed probe. */
+    private long upAtNanos = Long.MIN_VALUE / 2;
+    /** How many failed probes in a row: each doubles the wait before the next (at most {@value #MAX_BACKOFF_DOUBLINGS}). */
+    private int failedProbes;
+    private static final int MAX_BACKOFF_DOUBLINGS = 3;
     /** Whether the last {@link Admit#SWITCH} replaced a layer the player had (a switch, not the start). */
     private boolean lastWasSwitch;
 
@@ -61,6 +68,9 @@ final class LayerChoice {
         }
         if (rank == targetRank && keyframe) {
             lastWasSwitch = currentRank >= 0;
+            if (lastWasSwitch && rank < currentRank) {
+                upAtNanos = nowNanos;
+            }
             currentRank = rank;
             targetRank = -1;
             shortSinceNanos = nowNanos;
@@ -95,6 +105,9 @@ final class LayerChoice {
             if (lower < 0 || targetRank == lower) {
                 return false;
             }
+            // Down again within the up-wait of moving up: the probe failed, wait longer before the next.
+            boolean failedProbe = nowNanos - upAtNanos < policy.upAfterNanos();
+            failedProbes = failedProbe ? Math.min(failedProbes + 1, MAX_BACKOFF_DOUBLINGS) : 0;
             targetRank = lower;
             return true;
         }
@@ -107,7 +120,7 @@ final class LayerChoice {
             return false;
         }
         int higher = group.higherThan(currentRank);
-        if (higher < 0 || targetRank >= 0 || nowNanos - shortSinceNanos < policy.upAfterNanos()) {
+        if (higher < 0 || targetRank >= 0 || nowNanos - shortSinceNanos < (policy.upAfterNanos() << failedProbes)) {
             return false;
         }
         targetRank = higher;

@@ -94,4 +94,25 @@ class LayerChoiceTest {
             assertThat(choice.steer(age, false, group, POLICY, now)).as("step %d", i).isEqualTo(i == 91);
         }
     }
+
+    @Test
+    void aFailedProbeDoublesTheWaitBeforeTheNext() {
+        LayerGroup group = threeLayers();
+        LayerChoice choice = new LayerChoice(0);
+        choice.admit(0, true, group, 0);
+        assertThat(choice.steer(600 * MS, false, group, POLICY, 700 * MS)).isTrue();
+        choice.admit(1, true, group, 700 * MS);
+        long now = 700 * MS + 5_000 * MS;
+        choice.steer(0, false, group, POLICY, now - 4_900 * MS);
+        assertThat(choice.steer(0, false, group, POLICY, now)).as("first probe after 5 s").isTrue();
+        choice.admit(0, true, group, now);
+        now += 1_000 * MS;
+        assertThat(choice.steer(600 * MS, false, group, POLICY, now)).as("the probe fails: down again").isTrue();
+        choice.admit(1, true, group, now);
+        long down = now;
+        for (long t = down + 100 * MS; t < down + 10_000 * MS; t += 100 * MS) {
+            assertThat(choice.steer(0, false, group, POLICY, t)).as("no probe before 10 s (at %d ms)", (t - down) / MS).isFalse();
+        }
+        assertThat(choice.steer(0, false, group, POLICY, down + 10_000 * MS)).as("the next probe at 10 s").isTrue();
+    }
 }
