@@ -134,6 +134,14 @@ final class PlayerQueue {
         return Offer.QUEUED;
     }
 
+    /**
+     * A simulcast layer switch: the video still queued is of the old layer and would only delay
+     * the new layer's keyframe, which follows; it goes (counted as drops), audio stays.
+     */
+    void dropVideoForSwitch() {
+        drops += dropQueuedVideo();
+    }
+
     /** The periodic verdict on a player that is behind while the publisher is quiet: true if it must go. */
     boolean checkSlow(long nowNanos) {
         if (closed) {

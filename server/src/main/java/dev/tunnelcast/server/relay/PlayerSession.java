@@ -109,6 +109,12 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         return queue.queuedBytes();
     }
 
+    /** A layer switch: drops the old layer's queued video (see {@link PlayerQueue#dropVideoForSwitch()}). */
+    synchronized void dropVideoForSwitch() {
+        queue.dropVideoForSwitch();
+        countDrops(queue.takeDrops());
+    }
+
     /** How long the oldest queued message has waited. */
     synchronized long queueAgeNanos(long nowNanos) {
         return queue.ageNanos(nowNanos);

@@ -321,10 +321,11 @@ public final class Stream {
                     continue;
                 }
                 case SWITCH -> {
-                    delivery.offer(player, layers.layer(rank).configMessage);
                     if (choice.lastWasSwitch()) {
                         layerSwitches.increment();
+                        player.dropVideoForSwitch(); // the old layer's backlog would only delay this keyframe
                     }
+                    delivery.offer(player, layers.layer(rank).configMessage);
                 }
                 case FORWARD -> { }
                 default -> throw new IllegalStateException("unhandled layer verdict");
