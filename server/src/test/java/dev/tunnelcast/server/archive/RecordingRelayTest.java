@@ -3,14 +3,12 @@ package dev.tunnelcast.server.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,7 @@ class RecordingRelayTest {
                     player.nextMatching(e -> e.hasMediaPacket() && e.getMediaPacket().getTrackId() == 1);
                 }
             }
-            JsonNode list = awaitClosedRecording(relay);
+            JsonNode list = TestRelays.awaitOneClosedRecording(relay, "cam1", Duration.ofSeconds(30));
             String url = list.get(0).path("url").asText();
             assertThat(list.get(0).path("videoFrames").asLong()).isEqualTo(300);
 
@@ -56,20 +54,6 @@ class RecordingRelayTest {
             assertThat(metrics).contains("tunnelcast_archive_segments_closed_total 1.0")
                     .contains("tunnelcast_archive_queue_dropped_total 0.0");
             player.close();
-        }
-    }
-
-    private static JsonNode awaitClosedRecording(Relay relay) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            HttpResponse<String> response = TestRelays.get(relay, "/api/streams/cam1/recordings");
-            assertThat(response.statusCode()).isEqualTo(200);
-            JsonNode list = new ObjectMapper().readTree(response.body());
-            if (list.size() == 1 && list.get(0).path("state").asText().equals("CLOSED")) {
-                return list;
-            }
-            assertThat(System.nanoTime()).as("a closed recording is listed").isLessThan(deadline);
-            Thread.sleep(50);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.tunnelcast.server.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.proto.v1.EndOfStream;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
@@ -12,7 +11,6 @@ import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.testing.TestRelays;
 import dev.tunnelcast.server.testing.WsClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -56,7 +54,7 @@ class SimulcastRecordingTest {
                 }
                 publisher.send(Envelope.newBuilder().setEndOfStream(EndOfStream.newBuilder().setReason("done")).build());
             }
-            JsonNode list = awaitClosedRecording(relay);
+            JsonNode list = TestRelays.awaitOneClosedRecording(relay, "cam1", Duration.ofSeconds(30));
             assertThat(list.get(0).path("videoFrames").asLong()).isEqualTo(300);
             Tools.Probe probe = Tools.ffprobe(relay.baseUri() + list.get(0).path("url").asText());
             assertThat(probe.streams().stream().filter(s -> s.type().equals("video")).count()).as("one video track").isEqualTo(1);
@@ -67,19 +65,5 @@ class SimulcastRecordingTest {
 
     private static Envelope config(TrackConfig t) {
         return Envelope.newBuilder().setTrackConfig(t).build();
-    }
-
-    private static JsonNode awaitClosedRecording(Relay relay) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            HttpResponse<String> response = TestRelays.get(relay, "/api/streams/cam1/recordings");
-            assertThat(response.statusCode()).isEqualTo(200);
-            JsonNode list = new ObjectMapper().readTree(response.body());
-            if (list.size() == 1 && list.get(0).path("state").asText().equals("CLOSED")) {
-                return list;
-            }
-            assertThat(System.nanoTime()).as("a closed recording is listed").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.tunnelcast.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
@@ -9,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** Relays on 127.0.0.1 port 0 and the connections tests make to them. */
 public final class TestRelays {
@@ -61,6 +66,26 @@ public final class TestRelays {
     /** A GET with header name/value pairs ("Authorization", "Bearer …"). */
     public static HttpResponse<String> get(URI uri, String... headers) {
         return send(uri, "GET", headers);
+    }
+
+    /** Polls {@code stream}'s recordings list until it holds exactly one segment, closed; returns the list. */
+    public static JsonNode awaitOneClosedRecording(Relay relay, String stream, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            HttpResponse<String> response = get(relay, "/api/streams/" + stream + "/recordings");
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode list;
+            try {
+                list = new ObjectMapper().readTree(response.body());
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            if (list.size() == 1 && list.get(0).path("state").asText().equals("CLOSED")) {
+                return list;
+            }
+            assertThat(System.nanoTime()).as("a closed recording is listed").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     public static HttpResponse<String> send(URI uri, String method, String... headers) {
