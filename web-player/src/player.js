@@ -39,7 +39,6 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  *                                     nodes): a lost connection moves to the next; default [wsBase]
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
- * @property {string} [quality]      a simulcast layer to pin, e.g. '360p' (`?quality=`); '' or absent: the relay chooses
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
  * @property {number} [maxHeldFrames]  WebCodecs: decoded frames held at most (`?video-held=N`, default 30)
  * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
@@ -79,10 +78,7 @@ export class Player {
     this.beepsHeardAtMs = [];
     /** audio onsets already moved onto the relay clock */
     this.beepsTimed = 0;
-    const query = new URLSearchParams();
-    if (options.token) query.set('token', options.token);
-    if (options.quality) query.set('quality', options.quality);
-    const path = `/ws/play/${encodeURIComponent(options.stream)}${query.size ? `?${query}` : ''}`;
+    const path = `/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
     /** one play URL per relay, tried in order */
     this.urls = (options.relays ?? [options.wsBase]).map((base) => `${base}${path}`);
     this.url = /** @type {string} */ (this.urls[0]);
@@ -108,10 +104,6 @@ export class Player {
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
-    /** @type {VideoPacket[] | null} video packets that came while the renderer took a new TrackConfig (a layer switch) */
-    this.videoHeld = null;
-    /** counts video TrackConfigs, so that only the latest one's configure releases the held packets */
-    this.videoConfigs = 0;
     this.videoPacketsReceived = 0;
     /** (arrival − pts) of the previous video frame, ms */
     this.lastVideoDelayMs = NaN;
@@ -269,24 +261,9 @@ export class Player {
   async trackConfig(config) {
     try {
       if (config.kind === TrackKind.VIDEO) {
-        // A simulcast layer switch: the relay sends the new layer's TrackConfig, then its keyframe.
-        if (config.layerGroup && this.stats.videoLayer && this.videoTrackId !== config.trackId) this.stats.videoLayerSwitches++;
-        this.stats.videoLayer = config.layerGroup ? `${config.height}p (layer ${config.layerRank})` : '';
         this.videoTrackId = config.trackId;
         this.stats.videoCodec = config.codec;
-        // Packets of the new track wait until the renderer has it: WebCodecs' configure awaits a
-        // support check, and the old decoder would take the new layer's keyframe as a decode error.
-        const generation = ++this.videoConfigs;
-        this.videoHeld = this.videoHeld ?? [];
-        try {
-          await this.video.configure(config);
-        } finally {
-          if (generation === this.videoConfigs) {
-            const held = this.videoHeld ?? [];
-            this.videoHeld = null;
-            for (const packet of held) this.video.push(packet);
-          }
-        }
+        await this.video.configure(config);
       }
     } catch (e) {
       if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
@@ -307,8 +284,7 @@ export class Player {
       packet.payload.fill(0xff, 0, 4); // the first NAL claims 4 GB: the demuxer/decoder must reject it
       console.warn(`tunnelcast: test-corrupt-video: corrupted video packet ${this.videoPacketsReceived}`);
     }
-    if (this.videoHeld) this.videoHeld.push(packet);
-    else this.video.push(packet);
+    this.video.push(packet);
     this.sampleLipSync(packet);
   }
 

@@ -18,8 +18,6 @@
  * @property {string} stream
  * @property {'mse'|'webcodecs'} videoPath
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
- * @property {string} videoLayer             the simulcast layer played, e.g. '360p (layer 1)' ('' for a stream without layers)
- * @property {number} videoLayerSwitches     times the relay moved this player to another layer
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
  * @property {string} audioStartProblem      why audio could not start after a click ('' when it did, or none was tried)
  * @property {number} audioStartFailures     resumes of the AudioContext that gave up (it did not run within the bound)
@@ -101,7 +99,7 @@ export function percentilesOf(recent) {
 /** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', videoLayer: '', videoLayerSwitches: 0, audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
