@@ -107,8 +107,6 @@ final class Fmp4Muxer implements AutoCloseable {
     private AVFormatContext context;
     private final AVPacket packet;
     private final Map<Integer, AVStream> streams = new HashMap<>();
-    /** Each track's last timestamp taken, in its stream's time base. */
-    private final Map<Integer, Long> lastTicks = new HashMap<>();
     /** Each track's last packet, written when the next one tells its duration (or at close). */
     private final Map<Integer, Held> held = new HashMap<>();
     private boolean headerWritten;
@@ -214,9 +212,9 @@ final class Fmp4Muxer implements AutoCloseable {
         // Strictly increasing in the file's own ticks (1/90,000 s for video): two frames less than a tick apart
         // (a browser publisher sent two less than 11 µs apart) would otherwise share a timestamp, which the muxer refuses
         // or a demuxer reads as one packet. Moved by a tick, the frame is kept.
-        long ticks = Math.max(av_rescale_q(ptsMicros, MICROS, tb), lastTicks.getOrDefault(trackId, Long.MIN_VALUE) + 1);
-        lastTicks.put(trackId, ticks);
-        Held previous = held.put(trackId, new Held(trackId, payload, ticks, av_rescale_q(durationMicros, MICROS, tb), keyframe));
+        Held previous = held.get(trackId);
+        long ticks = Math.max(av_rescale_q(ptsMicros, MICROS, tb), previous == null ? Long.MIN_VALUE : previous.ticks() + 1);
+        held.put(trackId, new Held(trackId, payload, ticks, av_rescale_q(durationMicros, MICROS, tb), keyframe));
         if (previous != null) {
             writeNow(previous, ticks - previous.ticks());
         }
