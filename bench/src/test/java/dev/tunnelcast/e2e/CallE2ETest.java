@@ -354,13 +354,18 @@ class CallE2ETest {
                 return s;
             });
         } catch (Exception | Error e) {
-            // Whom nobody hears (a sender's fault) or who hears nobody (a receiver's): every page's counters tell.
+            // Whom nobody hears (a sender's fault) or who hears nobody (a receiver's): every page's counters tell. Also
+            // when the class's @Timeout interrupted the wait: the pages are read with the interrupt put aside.
+            boolean interrupted = Thread.interrupted();
             for (String p : participants) {
                 try {
                     System.out.println(p + "'s page when the call check failed: " + page(p).summary());
                 } catch (RuntimeException unreadable) {
                     System.out.println(p + "'s page when the call check failed: unreadable (" + unreadable.getMessage() + ")");
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             throw e;
         }
