@@ -45,6 +45,13 @@ final class Tinyproxy implements AutoCloseable {
         }
         Path log = dir.resolve("tinyproxy.log");
         Path conf = dir.resolve("tinyproxy.conf");
+        // Only loopback targets, refused by name before any DNS lookup: Chromium sends its own background requests
+        // (accounts, autofill, optimization guide, updates) through the proxy, and on a machine without outside DNS
+        // each lookup took up to ~30 s to fail while the proxy's other clients waited (its log shows their request lines
+        // read just after each failed lookup): a call page's player sockets took two minutes to open (CallE2ETest
+        // beside a CPU hog).
+        Path filter = dir.resolve("tinyproxy.filter");
+        Files.writeString(filter, "^127\\.0\\.0\\.1$\n");
         Files.writeString(conf, String.join("\n",
                 "Port " + port,
                 "Listen 127.0.0.1",
@@ -55,6 +62,9 @@ final class Tinyproxy implements AutoCloseable {
                 "Allow 127.0.0.1",
                 "BasicAuth " + user + " " + password,
                 "DisableViaHeader Yes",
+                "Filter \"" + filter + "\"",
+                "FilterType ere",
+                "FilterDefaultDeny Yes",
                 // no ConnectPort line: CONNECT to any port (the relay's TLS port is random)
                 ""));
         Process p = new ProcessBuilder(BINARY.toString(), "-d", "-c", conf.toString())
