@@ -83,7 +83,7 @@ class CrashRecoveryTest {
         Files.createDirectories(stream);
         SegmentIndex index = SegmentIndex.load(crashed);
         SegmentInfo info = new SegmentInfo("20260101T000000000Z", "cam1", "s1", SegmentInfo.State.RECORDING,
-                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null);
+                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null, null);
         index.put(info);
         Files.write(stream.resolve(info.fileName()), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2});
 
