@@ -192,6 +192,18 @@ test('the bitrate follows a dip and climbs back to the cap', () => {
   assert.equal(t.droppedAfter(50), 0);
 });
 
+test('past a remembered rate that was too low, probing stops while the queue builds', () => {
+  // as UplinkRateEstimatorTest: 1.3 Mbit/s, then 1.5; no step up from 3 % above the link
+  const t = runTrace(newBitrate(), 90, (ms) => (ms < 30_000 ? 1_300_000 : 1_500_000));
+  const changes = [];
+  for (let s = 30; s <= 90; s++) if (t.targets[s] !== t.targets[s - 1]) changes.push(t.targets[s]);
+  for (let i = 2; i < changes.length; i++) {
+    const twoStepsUp = changes[i] > changes[i - 1] && changes[i - 1] > changes[i - 2];
+    assert.ok(!(twoStepsUp && changes[i - 1] + AUDIO_BPS > 1_500_000 * 1.03), `a step up from 3 % above the link: ${changes}`);
+  }
+  assert.ok(t.targets[90] > 1_200_000, `it did find the better link: ${t.targets[90]}`);
+});
+
 test('without congestion the bitrate climbs to the cap and no further', () => {
   const b = newBitrate(400_000);
   const t = runTrace(b, 60, () => 100_000_000);

@@ -13,7 +13,11 @@
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
  *   within NEAR of the rate the last over-use measured, never above the configured bitrate
- *   nor above APP_LIMITED times what drained.
+ *   nor above APP_LIMITED times what drained; and while probing at the fast rate, not while
+ *   the floor over the last half second is more than RISING_DELAY_MS above the second
+ *   before's (a queue building below the over-use threshold: the last step may already be
+ *   above the link, and crossing the threshold takes a second or two, another 5 % each);
+ *   probing resumes a second after a hold.
  * The bitrate changes at most once a second. Pure: time comes in as an argument (ms).
  * The Java agent's capture-agent/src/main/java/dev/tunnelcast/agent/UplinkRateEstimator.java
  * is the same algorithm with the same constants; docs/agent.md ("Adaptive bitrate")
@@ -28,13 +32,14 @@
  * @property {number} [otherBps]    what else shares the uplink (audio, framing), taken off its rate for video (default 0)
  */
 
-/** @typedef {'starting' | 'normal' | 'overuse' | 'draining'} UplinkSignal */
+/** @typedef {'starting' | 'normal' | 'overuse' | 'draining' | 'rising'} UplinkSignal */
 
 /** @typedef {{ atMs: number, sentBytes: number, delayMs: number, backlogged: boolean }} UplinkSample */
 
 export const WINDOW_MS = 1000;
 export const OVERUSE_DELAY_MS = 50;
 export const STANDING_DELAY_MS = 250;
+export const RISING_DELAY_MS = 10;
 export const BACKOFF = 0.9;
 export const MAX_CUT = 0.7;
 export const PROBE_PER_SECOND = 0.05;
@@ -57,6 +62,8 @@ export class UplinkBitrate {
     /** the uplink's rate as the last over-use measured it (all tracks); NaN when unknown or outgrown */
     this.capacityBps = NaN;
     this.lastChangeMs = -Infinity;
+    /** the last change or rising-delay hold: a probe waits a full interval after it and steps by the time since */
+    this.probeFromMs = -Infinity;
     /** @type {UplinkSignal} */
     this.signal = 'starting';
     this.decreases = 0;
@@ -80,10 +87,15 @@ export class UplinkBitrate {
       return false;
     }
     let recentFloor = Infinity;
+    let halfFloor = Infinity; // over the last half window: it sees a probe's queue a second sooner
     let earlierFloor = Infinity;
     for (const s of this.samples) {
-      if (nowMs - s.atMs <= WINDOW_MS) recentFloor = Math.min(recentFloor, s.delayMs);
-      else earlierFloor = Math.min(earlierFloor, s.delayMs);
+      if (nowMs - s.atMs <= WINDOW_MS) {
+        recentFloor = Math.min(recentFloor, s.delayMs);
+        if (nowMs - s.atMs <= WINDOW_MS / 2) halfFloor = Math.min(halfFloor, s.delayMs);
+      } else {
+        earlierFloor = Math.min(earlierFloor, s.delayMs);
+      }
     }
     if ((recentFloor > OVERUSE_DELAY_MS && recentFloor > earlierFloor)
       || (recentFloor > STANDING_DELAY_MS && recentFloor >= earlierFloor)) {
@@ -95,7 +107,7 @@ export class UplinkBitrate {
       return false;
     }
     this.signal = 'normal';
-    return this.probe(nowMs);
+    return this.probe(nowMs, halfFloor > earlierFloor + RISING_DELAY_MS);
   }
 
   /** The send queue had to drop video: over-use now. @param {number} nowMs @returns {boolean} whether the bitrate changed */
@@ -131,14 +143,19 @@ export class UplinkBitrate {
     return true;
   }
 
-  /** @param {number} nowMs */
-  probe(nowMs) {
-    if (nowMs - this.lastChangeMs < CHANGE_INTERVAL_MS || this.currentBps >= this.maxBps) return false;
+  /** @param {number} nowMs @param {boolean} delayRising */
+  probe(nowMs, delayRising) {
+    if (nowMs - this.probeFromMs < CHANGE_INTERVAL_MS || this.currentBps >= this.maxBps) return false;
     const drained = this.drainBps();
     const total = this.currentBps + this.otherBps;
     if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) this.capacityBps = NaN; // the link got better
     const near = !Number.isNaN(this.capacityBps) && total >= this.capacityBps * (1 - NEAR);
-    const seconds = Math.min(2, (nowMs - this.lastChangeMs) / 1000);
+    if (delayRising && !near) {
+      this.signal = 'rising';
+      this.probeFromMs = nowMs;
+      return false;
+    }
+    const seconds = Math.min(2, (nowMs - this.probeFromMs) / 1000);
     let next = this.currentBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
     if (!Number.isNaN(drained)) next = Math.min(next, Math.max(this.currentBps, APP_LIMITED * drained - this.otherBps));
     const up = Math.min(this.maxBps, Math.ceil(next));
@@ -152,6 +169,7 @@ export class UplinkBitrate {
   set(bps, nowMs) {
     this.currentBps = Math.max(this.floorBps, Math.min(this.maxBps, Math.trunc(bps)));
     this.lastChangeMs = nowMs;
+    this.probeFromMs = nowMs;
   }
 
   /** Bits per second drained over the last `spanMs` (default: a window); NaN with less than half a window of samples. */

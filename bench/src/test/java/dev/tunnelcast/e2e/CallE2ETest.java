@@ -317,9 +317,7 @@ class CallE2ETest {
         page(joiner).open(link(joiner), DEADLINE);
         page(joiner).join(DEADLINE);
         for (String other : others) {
-            JsonNode t = CallPage.tile(page(other).awaitFigures(tileIs(joiner, "true"), DEADLINE), joiner).orElseThrow();
-            double joinedAtMs = t.path("joinedMicros").asDouble() / 1000;
-            double seenAfterMs = t.path("shownSinceAtMs").asDouble() - joinedAtMs;
+            double seenAfterMs = page(other).joinSeenAfterMs(joiner, DEADLINE);
             seen(String.format(Locale.ROOT, "%s joined → %s's page %.0f", joiner, other, seenAfterMs));
         }
     }
@@ -333,17 +331,9 @@ class CallE2ETest {
     private static void leaveAndCheckSeen(String leaver, List<String> others) {
         double clickedAtMs = page(leaver).leave(DEADLINE);
         for (String other : others) {
-            JsonNode s = page(other).awaitFigures("!s.tiles.some((t) => t.participant === '" + leaver + "')"
-                    + " && s.departures.some((d) => d.participant === '" + leaver + "')", DEADLINE);
-            JsonNode departure = null;
-            for (JsonNode d : s.path("departures")) {
-                if (d.path("participant").asText().equals(leaver)) {
-                    departure = d; // the latest
-                }
-            }
-            assertThat(departure.path("reason").asText()).isEqualTo("left");
-            double seenAfterMs = departure.path("atMs").asDouble() - clickedAtMs;
-            seen(String.format(Locale.ROOT, "%s left → %s's page %.0f", leaver, other, seenAfterMs));
+            CallPage.Departure departure = page(other).departureOf(leaver, clickedAtMs, DEADLINE);
+            assertThat(departure.reason()).isEqualTo("left");
+            seen(String.format(Locale.ROOT, "%s left → %s's page %.0f", leaver, other, departure.seenAfterMs()));
         }
     }
 

@@ -19,7 +19,11 @@ import java.util.Deque;
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
  *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the rate the last over-use
  *       measured, never above the configured bitrate nor above {@link #APP_LIMITED} times what
- *       drained (an encoder that makes less than asked tells nothing about the link).</li>
+ *       drained (an encoder that makes less than asked tells nothing about the link); and
+ *       while probing at the fast rate, not while the floor over the last half second is more
+ *       than {@link #RISING_DELAY_MICROS} above the second before's (a queue building below
+ *       the over-use threshold: the last step may already be above the link, and crossing the
+ *       threshold takes a second or two, another 5 % each); probing resumes a second after a hold.</li>
  * </ul>
  * The bitrate changes at most once a second (a VPx or AV1 encoder reopens for each change).
  * Pure: no I/O, time comes in as an argument. The browser publisher's
@@ -34,6 +38,8 @@ public final class UplinkRateEstimator {
     static final long OVERUSE_DELAY_MICROS = 50_000;
     /** A delay floor above this is over-use unless it is falling (a standing queue). */
     static final long STANDING_DELAY_MICROS = 250_000;
+    /** The last half second's floor this much above the second before's is a queue building: no probing. */
+    static final long RISING_DELAY_MICROS = 10_000;
     /** On over-use, the whole uplink's target is this share of what drained. */
     static final double BACKOFF = 0.9;
     /**
@@ -53,7 +59,7 @@ public final class UplinkRateEstimator {
     static final long CHANGE_INTERVAL_MICROS = 1_000_000;
 
     /** What the last sample concluded. */
-    public enum Signal { STARTING, NORMAL, OVERUSE, DRAINING }
+    public enum Signal { STARTING, NORMAL, OVERUSE, DRAINING, RISING }
 
     private record Sample(long atMicros, long sentBytes, long delayMicros, boolean backlogged) {}
 
@@ -64,6 +70,8 @@ public final class UplinkRateEstimator {
     private int targetBps;
     private double capacityBps = Double.NaN;
     private long lastChangeMicros = Long.MIN_VALUE / 2;
+    /** The last change or rising-delay hold: a probe waits a full interval after it and steps by the time since. */
+    private long probeFromMicros = Long.MIN_VALUE / 2;
     private Signal signal = Signal.STARTING;
     private long decreases;
     private long increases;
@@ -102,10 +110,14 @@ public final class UplinkRateEstimator {
             return targetBps;
         }
         long recentFloor = Long.MAX_VALUE;
+        long halfFloor = Long.MAX_VALUE; // over the last half window: it sees a probe's queue a second sooner
         long earlierFloor = Long.MAX_VALUE;
         for (Sample s : samples) {
             if (nowMicros - s.atMicros() <= WINDOW_MICROS) {
                 recentFloor = Math.min(recentFloor, s.delayMicros());
+                if (nowMicros - s.atMicros() <= WINDOW_MICROS / 2) {
+                    halfFloor = Math.min(halfFloor, s.delayMicros());
+                }
             } else {
                 earlierFloor = Math.min(earlierFloor, s.delayMicros());
             }
@@ -118,7 +130,7 @@ public final class UplinkRateEstimator {
             signal = Signal.DRAINING;
         } else {
             signal = Signal.NORMAL;
-            probe(nowMicros);
+            probe(nowMicros, halfFloor > earlierFloor + RISING_DELAY_MICROS);
         }
         return targetBps;
     }
@@ -159,8 +171,8 @@ public final class UplinkRateEstimator {
         }
     }
 
-    private void probe(long nowMicros) {
-        if (nowMicros - lastChangeMicros < CHANGE_INTERVAL_MICROS || targetBps >= maxBps) {
+    private void probe(long nowMicros, boolean delayRising) {
+        if (nowMicros - probeFromMicros < CHANGE_INTERVAL_MICROS || targetBps >= maxBps) {
             return;
         }
         double drained = drainBps();
@@ -169,7 +181,12 @@ public final class UplinkRateEstimator {
             capacityBps = Double.NaN; // well past it without over-use: the link got better
         }
         boolean near = !Double.isNaN(capacityBps) && total >= capacityBps * (1 - NEAR);
-        double seconds = Math.min(2.0, (nowMicros - lastChangeMicros) / 1e6);
+        if (delayRising && !near) {
+            signal = Signal.RISING;
+            probeFromMicros = nowMicros;
+            return;
+        }
+        double seconds = Math.min(2.0, (nowMicros - probeFromMicros) / 1e6);
         double next = targetBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
         if (!Double.isNaN(drained)) {
             next = Math.min(next, Math.max(targetBps, APP_LIMITED * drained - otherBps));
@@ -184,6 +201,7 @@ public final class UplinkRateEstimator {
     private void set(int bps, long nowMicros) {
         targetBps = Math.max(floorBps, Math.min(maxBps, bps));
         lastChangeMicros = nowMicros;
+        probeFromMicros = nowMicros;
     }
 
     /** Bits per second written to the socket over the last {@link #WINDOW_MICROS}; NaN with too few samples. */

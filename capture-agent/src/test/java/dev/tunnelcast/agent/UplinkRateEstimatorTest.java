@@ -42,6 +42,29 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
+    void pastARememberedRateThatWasTooLowItStopsProbingWhileTheQueueBuilds() {
+        // 1.3 Mbit/s for 30 s, then 1.5: the remembered rate is outgrown and forgotten, and the
+        // probe goes on at +5 % a second until the delay shows the new limit. A queue that builds
+        // below the over-use threshold must hold the probe, or each second it takes to cross
+        // that threshold adds another 5 % above the link (AdaptiveUplinkE2ETest saw three). 3 %
+        // above the link grows the queue by 15 ms in half a second, more than RISING_DELAY.
+        Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 90,
+                s -> s < 30_000_000 ? 1_300_000 : 1_500_000);
+        List<Integer> changes = new ArrayList<>();
+        for (int s = 30; s <= 90; s++) {
+            if (t.targetAt(s) != t.targetAt(s - 1)) {
+                changes.add(t.targetAt(s));
+            }
+        }
+        for (int i = 2; i < changes.size(); i++) {
+            boolean twoStepsUp = changes.get(i) > changes.get(i - 1) && changes.get(i - 1) > changes.get(i - 2);
+            assertThat(twoStepsUp && changes.get(i - 1) + AUDIO_BPS > 1_500_000 * 1.03)
+                    .as("a step up from 3 %% above the link (video changes from 30 s: %s)", changes).isFalse();
+        }
+        assertThat(t.targetAt(90)).as("it did find the better link").isGreaterThan(1_200_000);
+    }
+
+    @Test
     void withoutCongestionClimbsToTheCapAndNoFurther() {
         UplinkRateEstimator e = new UplinkRateEstimator(400_000, MAX_BPS, 200_000, AUDIO_BPS);
         Trace t = run(e, 60, s -> 100_000_000);

@@ -89,6 +89,31 @@ public final class CallPage {
     }
 
     /**
+     * Waits until this page shows {@code joiner}'s tile; returns how long after the relay's
+     * join time (the tile's {@code joinedMicros}) the page showed it, ms on the relay clock.
+     */
+    public double joinSeenAfterMs(String joiner, Duration timeout) {
+        JsonNode t = tile(awaitFigures("s.tiles.some((t) => t.participant === '" + joiner + "')", timeout), joiner).orElseThrow();
+        return t.path("shownSinceAtMs").asDouble() - t.path("joinedMicros").asDouble() / 1000;
+    }
+
+    /** A departure this page saw: its reason ("left", …) and how long after the leaver's click the tile went, ms. */
+    public record Departure(String reason, double seenAfterMs) {}
+
+    /** Waits until this page has removed {@code leaver}'s tile and noted its departure; {@code clickedAtMs} from {@link #leave}. */
+    public Departure departureOf(String leaver, double clickedAtMs, Duration timeout) {
+        JsonNode s = awaitFigures("!s.tiles.some((t) => t.participant === '" + leaver + "')"
+                + " && s.departures.some((d) => d.participant === '" + leaver + "')", timeout);
+        JsonNode latest = null;
+        for (JsonNode d : s.path("departures")) {
+            if (d.path("participant").asText().equals(leaver)) {
+                latest = d;
+            }
+        }
+        return new Departure(latest.path("reason").asText(), latest.path("atMs").asDouble() - clickedAtMs);
+    }
+
+    /**
      * Clicks Leave; returns when the click happened on this page's relay clock (a listener in the
      * page takes it as the button is clicked, before the page acts on it).
      */

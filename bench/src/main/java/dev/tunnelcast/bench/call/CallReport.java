@@ -38,6 +38,8 @@ public final class CallReport {
         StringBuilder breakdown = new StringBuilder("| participants | size | video: capture → encoded | encoded → relay"
                 + " | relay → shown | audio: capture → encoded | encoded → relay | relay → heard | of which jitter buffer (target)"
                 + " | output device | rest | audio concealed % |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        StringBuilder presence = new StringBuilder("| participants | size | a leave seen after, ms | a join seen after, ms |\n"
+                + "|--:|---|--:|--:|\n");
         StringBuilder perDirection = new StringBuilder();
         List<String> headline = new ArrayList<>();
         Map<String, double[][]> plotSeries = new LinkedHashMap<>();
@@ -75,6 +77,8 @@ public final class CallReport {
                     part(runs, "audio", "jitterBufferMs"), part(runs, "audio", "jitterBufferTargetMs"),
                     part(runs, "audio", "outputDeviceMs"), part(runs, "audio", "restMs"),
                     overDirections(runs, d -> d.path("audio").path("concealedPercent").asDouble(Double.NaN)).format(1)));
+            presence.append(String.format(Locale.ROOT, "| %d | %s | %s | %s |%n", n, size,
+                    pooled(runs, "leaveSeenMs"), pooled(runs, "joinSeenMs")));
             if (n == 2) {
                 perDirection.append(directions(size, runs));
             }
@@ -126,13 +130,19 @@ public final class CallReport {
                 relay; the audio's rest is the downlink, decoding and the worklet):
 
                 %s
+                Joins and leaves (after the measurement one participant leaves and joins again, its page
+                opened anew; each other page's delay in showing it, from the leaver's click and from the
+                relay's join time, on the relay clock; median and maximum over the pages and runs; the
+                issue's figure is 1 s):
+
+                %s
                 %s
                 ![call latency](call-latency.png)
                 """.formatted(root.path("repeats").asInt(), root.path("measuredSecondsPerRun").asInt(), root.path("command").asText(),
                 machine.path("description").asText(), machine.path("loadAverageAtStart").asText(),
                 machine.path("loadAverageAtEnd").asText(),
                 headline.isEmpty() ? "(no two-participant 640x360 run)" : String.join("; ", headline), summary, breakdown,
-                perDirection.isEmpty() ? "" : "Per direction, two participants:\n\n"
+                presence, perDirection.isEmpty() ? "" : "Per direction, two participants:\n\n"
                         + "| size | direction | glass-to-glass p50 | p95 | mouth-to-ear p50 | A/V offset |\n"
                         + "|---|---|--:|--:|--:|--:|\n" + perDirection + "\n");
         Path file = results.resolve("call.md");
@@ -158,6 +168,17 @@ public final class CallReport {
                 spread(ds, d -> d.path("mouthToEarMs").path("p50").asDouble(Double.NaN)).format(0),
                 spread(ds, d -> d.path("avOffsetMs").asDouble(Double.NaN)).format(0))));
         return rows.toString();
+    }
+
+    /** The median and maximum of a presence figure pooled over every run's other pages. */
+    private static String pooled(List<JsonNode> runs, String figure) {
+        double[] values = runs.stream().flatMap(r -> StreamSupport.stream(r.path("presence").path(figure).spliterator(), false))
+                .mapToDouble(JsonNode::asDouble).toArray();
+        if (values.length == 0) {
+            return "—";
+        }
+        Spread spread = Spread.of(values);
+        return String.format(Locale.ROOT, "%.0f (max %.0f)", spread.median(), spread.max());
     }
 
     private static String part(List<JsonNode> runs, String track, String figure) {

@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * One measured call: every participant's page (a tab of its own browser, or of one shared
  * browser) opens the call link and joins; once every page shows and hears every other, a warm-up, then {@code seconds} of
- * polling every page once a second; then everyone leaves. The result has one entry per
+ * polling every page once a second; then one participant leaves and joins again (how soon
+ * the others see each), and everyone leaves. The result has one entry per
  * direction (publisher → viewer: glass-to-glass from the stamps, mouth-to-ear from the
  * beeps, the A/V offset, and where the time went as far as the figures say) and one per
  * page (the CPU its browser's renderer processes took).
@@ -75,6 +76,7 @@ final class CallRun {
         for (String p : participants) {
             samples.add(p, pages.get(p).tab().evaluate(POLL)); // the stamps and beeps of the last second
         }
+        Map<String, Object> presence = leaveAndRejoin(pages, links, participants.get(participants.size() - 1));
         for (String p : participants) {
             pages.get(p).leave(JOIN_DEADLINE);
         }
@@ -111,6 +113,7 @@ final class CallRun {
         run.put("measuredSeconds", round(wallSeconds, 1));
         run.put("otherProcessesCores", round(foreignCores, 2));
         run.put("loadAverageAfter", MachineInfo.loadAverage());
+        run.put("presence", presence);
         run.put("directions", directions);
         run.put("pages", pageResults);
         return run;
@@ -169,6 +172,36 @@ final class CallRun {
                         + " | A/V %+.0f ms | %.0f fps%n", from, to, g2gP50, CallLatency.percentile(g2g, 0.95), g2g.length, m2eP50,
                 m2e.delaysMs().length, m2e.heard(), g2gP50 - m2eP50, samples.tileMedian(from, to, "fps"));
         return d;
+    }
+
+    /**
+     * After the measurement, {@code mover} leaves and joins again (its page opened anew, as a
+     * person rejoins): how long each other page took to show the leave (from the click) and the
+     * join (from the relay's join time), ms. The issue's figure: within 1 s.
+     */
+    private static Map<String, Object> leaveAndRejoin(Map<String, CallPage> pages, Map<String, String> links, String mover) {
+        List<Double> leaveSeen = new ArrayList<>();
+        List<Double> joinSeen = new ArrayList<>();
+        List<String> others = pages.keySet().stream().filter(p -> !p.equals(mover)).toList();
+        double clickedAtMs = pages.get(mover).leave(JOIN_DEADLINE);
+        for (String other : others) {
+            CallPage.Departure departure = pages.get(other).departureOf(mover, clickedAtMs, JOIN_DEADLINE);
+            if (!departure.reason().equals("left")) {
+                throw new IllegalStateException(other + " saw " + mover + " go with reason " + departure.reason() + ", not left");
+            }
+            leaveSeen.add(round(departure.seenAfterMs(), 1));
+        }
+        pages.get(mover).open(links.get(mover), JOIN_DEADLINE);
+        pages.get(mover).join(JOIN_DEADLINE);
+        for (String other : others) {
+            joinSeen.add(round(pages.get(other).joinSeenAfterMs(mover, JOIN_DEADLINE), 1));
+        }
+        System.out.printf(Locale.ROOT, "  %s left: seen after %s ms; joined again: seen after %s ms%n", mover, leaveSeen, joinSeen);
+        Map<String, Object> presence = new LinkedHashMap<>();
+        presence.put("participant", mover);
+        presence.put("leaveSeenMs", leaveSeen);
+        presence.put("joinSeenMs", joinSeen);
+        return presence;
     }
 
     /** Renderer and whole-browser CPU seconds of each participant's browser. */
