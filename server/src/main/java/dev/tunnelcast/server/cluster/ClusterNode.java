@@ -55,7 +55,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         this.leases = recorded == null ? null : recorderLeases(registry, metrics, recorded);
         this.bridge = new OriginBridge(connection, registry, directory, config.nodeName(), clusterThread,
-                leases == null ? stream -> { } : leases::verify);
+                leases == null ? null : leases::verify);
         this.remote = new RemoteStreams(config.nodeName(), connection, metrics, registry, clock, clusterThread);
         registry.useClaims(leases == null ? directory : (stream, hello) -> {
             directory.claim(stream, hello); // a refusal here leaves the lease alone

@@ -31,6 +31,7 @@ final class OriginBridge implements StreamObserver {
     private final StreamDirectory directory;
     private final String node;
     private final Executor clusterThread;
+    /** Null without recorder leases (no archive): then a takeover yields at once, on the dispatcher thread. */
     private final Consumer<String> checkRecorderLease;
     private final ConcurrentHashMap<String, Subscription> controls = new ConcurrentHashMap<>();
     /** The stream's own subject: silent (no echo) unless another node publishes the stream too. */
@@ -86,10 +87,15 @@ final class OriginBridge implements StreamObserver {
     private void yieldIfTakenOver(String stream, Message message) {
         String other = ClusterHeaders.node(message);
         if (ClusterHeaders.ONLINE.equals(ClusterHeaders.kind(message, ClusterHeaders.EVENT)) && !node.equals(other)) {
-            clusterThread.execute(() -> { // the lease first: a recording ends as "lease lost", then the publisher goes
+            Runnable yieldStream = () -> registry.find(stream).ifPresent(s -> s.yieldLocalPublisher(
+                    "the publisher of stream " + stream + " went on through cluster node " + other));
+            if (checkRecorderLease == null) {
+                yieldStream.run();
+                return;
+            }
+            clusterThread.execute(() -> { // the lease first (a key-value read): the segment ends as "lease lost"
                 checkRecorderLease.accept(stream);
-                registry.find(stream).ifPresent(s -> s.yieldLocalPublisher(
-                        "the publisher of stream " + stream + " went on through cluster node " + other));
+                yieldStream.run();
             });
         }
     }
