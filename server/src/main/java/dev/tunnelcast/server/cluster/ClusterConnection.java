@@ -49,9 +49,9 @@ final class ClusterConnection implements AutoCloseable {
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .maxReconnects(-1)
                 .reconnectWait(RECONNECT_WAIT)
-                // Neither reconnectBufferSize(0) nor discardMessagesWhenOutgoingQueueFull(): with either, jnats 2.25
-                // often gets no reply to any request after a reconnect (checked against nats-server 2.9) and the
-                // directory stays down. Media is not buffered during an outage anyway: publish() drops it.
+                // Neither reconnectBufferSize(0) nor discardMessagesWhenOutgoingQueueFull(): with either, jnats 2.25.0
+                // often got no reply to any request after a reconnect (perhaps nats.java#1522, fixed in 2.25.2: see
+                // docs/cluster.md). Media is not buffered during an outage anyway: publish() drops it.
                 .noEcho() // this node feeds its own players directly, never from NATS
                 .connectionListener(this::connectionEvent)
                 .errorListener(new ErrorListener() {
