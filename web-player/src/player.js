@@ -39,7 +39,9 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  *                                     nodes): a lost connection moves to the next; default [wsBase]
  * @property {string} workletUrl
  * @property {string} workerUrl        the transport worker's script
+ * @property {string} [quality]      a simulcast layer to pin, e.g. '360p' (`?quality=`); '' or absent: the relay chooses
  * @property {'auto'|'wasm'} [audioDecoder]  'wasm' forces the WASM Opus decoder (`?audio=wasm`)
+ * @property {number} [maxHeldFrames]  WebCodecs: decoded frames held at most (`?video-held=N`, default 30)
  * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
  *                                          received gets an invalid NAL length, to exercise error recovery
  * @property {AudioContext} [audioContext]  play through this context (a call page's, shared by its players)
@@ -56,6 +58,8 @@ const MAX_SYNC_FLOOR_MS = 400;
 const CATCH_UP_MS = 10;
 /** Frame stamps and beeps remembered with their times (a call's glass-to-glass and mouth-to-ear). */
 const STAMPS_KEPT = 300;
+/** Frames behind the stage medians (~10 s). */
+const STAGE_SAMPLES = 300;
 const BEEPS_KEPT = 50;
 
 export class Player {
@@ -64,16 +68,21 @@ export class Player {
     this.options = options;
     /** @type {PlayerStats} */
     this.stats = initialStats(options.stream, options.videoPath);
-    this.video = options.videoPath === 'webcodecs' ? new WebCodecsRenderer() : new MseRenderer();
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
       context: options.audioContext });
+    this.video = options.videoPath === 'webcodecs'
+      ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames })
+      : new MseRenderer();
     /** @type {[number, number][]} each new frame stamp shown: [stamp, shownAtMs] (relay clock), oldest first */
     this.stampsShown = [];
     /** @type {number[]} when each recent beep was heard, relay clock ms, oldest first */
     this.beepsHeardAtMs = [];
     /** audio onsets already moved onto the relay clock */
     this.beepsTimed = 0;
-    const path = `/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    const query = new URLSearchParams();
+    if (options.token) query.set('token', options.token);
+    if (options.quality) query.set('quality', options.quality);
+    const path = `/ws/play/${encodeURIComponent(options.stream)}${query.size ? `?${query}` : ''}`;
     /** one play URL per relay, tried in order */
     this.urls = (options.relays ?? [options.wsBase]).map((base) => `${base}${path}`);
     this.url = /** @type {string} */ (this.urls[0]);
@@ -81,8 +90,11 @@ export class Player {
     this.worker = null;
     /** the relay clock as the worker estimates it */
     this.clock = { synced: false, offsetMicros: 0, rttMicros: NaN };
-    /** @type {{ ptsMicros: number, captureMicros: number }[]} recent video packets, in order */
+    /** @type {{ ptsMicros: number, captureMicros: number, arrivalPerfMs: number }[]} recent video packets, in order */
     this.captureTimes = [];
+    /** per frame shown: capture → arrival (relay clock), and arrival → shown, ms */
+    this.captureToArrival = new Recent(STAGE_SAMPLES);
+    this.arrivalToShown = new Recent(STAGE_SAMPLES);
     this.probe = new PixelProbe();
     this.latencyMetadata = new Recent(WINDOW);
     this.latencyPixel = new Recent(WINDOW);
@@ -96,6 +108,10 @@ export class Player {
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
+    /** @type {VideoPacket[] | null} video packets that came while the renderer took a new TrackConfig (a layer switch) */
+    this.videoHeld = null;
+    /** counts video TrackConfigs, so that only the latest one's configure releases the held packets */
+    this.videoConfigs = 0;
     this.videoPacketsReceived = 0;
     /** (arrival − pts) of the previous video frame, ms */
     this.lastVideoDelayMs = NaN;
@@ -187,6 +203,8 @@ export class Player {
     this.latencyMetadata.clear();
     this.latencyPixel.clear();
     this.avOffset.clear();
+    this.captureToArrival.clear();
+    this.arrivalToShown.clear();
   }
 
   /** @param {PlayerState} state @param {string} message */
@@ -251,9 +269,24 @@ export class Player {
   async trackConfig(config) {
     try {
       if (config.kind === TrackKind.VIDEO) {
+        // A simulcast layer switch: the relay sends the new layer's TrackConfig, then its keyframe.
+        if (config.layerGroup && this.stats.videoLayer && this.videoTrackId !== config.trackId) this.stats.videoLayerSwitches++;
+        this.stats.videoLayer = config.layerGroup ? `${config.height}p (layer ${config.layerRank})` : '';
         this.videoTrackId = config.trackId;
         this.stats.videoCodec = config.codec;
-        await this.video.configure(config);
+        // Packets of the new track wait until the renderer has it: WebCodecs' configure awaits a
+        // support check, and the old decoder would take the new layer's keyframe as a decode error.
+        const generation = ++this.videoConfigs;
+        this.videoHeld = this.videoHeld ?? [];
+        try {
+          await this.video.configure(config);
+        } finally {
+          if (generation === this.videoConfigs) {
+            const held = this.videoHeld ?? [];
+            this.videoHeld = null;
+            for (const packet of held) this.video.push(packet);
+          }
+        }
       }
     } catch (e) {
       if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
@@ -264,7 +297,8 @@ export class Player {
   /** @param {VideoPacket} packet */
   media(packet) {
     if (packet.trackId !== this.videoTrackId) return;
-    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros });
+    this.captureTimes.push({ ptsMicros: packet.ptsMicros, captureMicros: packet.captureTimeMicros,
+      arrivalPerfMs: packet.arrivalEpochMs - performance.timeOrigin });
     this.stats.videoCaptureMinusPtsMs = (packet.captureTimeMicros - packet.ptsMicros) / 1000;
     if (this.captureTimes.length > CAPTURE_TIMES_KEPT) this.captureTimes.shift();
     const corruptAt = this.options.corruptVideoPacket ?? 0;
@@ -273,7 +307,8 @@ export class Player {
       packet.payload.fill(0xff, 0, 4); // the first NAL claims 4 GB: the demuxer/decoder must reject it
       console.warn(`tunnelcast: test-corrupt-video: corrupted video packet ${this.videoPacketsReceived}`);
     }
-    this.video.push(packet);
+    if (this.videoHeld) this.videoHeld.push(packet);
+    else this.video.push(packet);
     this.sampleLipSync(packet);
   }
 
@@ -320,8 +355,12 @@ export class Player {
     this.shownTimes.push(frame.displayPerfMs);
     // Display time on the relay clock: the frame's display moment on this machine's wall clock, shifted.
     const displayRelayMicros = this.relayNowMs(frame.displayPerfMs) * 1000;
-    const capture = this.captureTimeOf(frame.ptsMicros);
-    if (clock.synced && capture !== undefined) this.latencyMetadata.add((displayRelayMicros - capture) / 1000);
+    const packet = this.packetOf(frame.ptsMicros);
+    if (clock.synced && packet !== undefined) {
+      this.latencyMetadata.add((displayRelayMicros - packet.captureMicros) / 1000);
+      this.captureToArrival.add(this.relayNowMs(packet.arrivalPerfMs) - packet.captureMicros / 1000);
+      this.arrivalToShown.add(frame.displayPerfMs - packet.arrivalPerfMs);
+    }
     const stamp = this.probe.read(frame.source, frame.width);
     if (stamp !== null && clock.synced) {
       this.stats.pixelStampsRead++;
@@ -351,13 +390,13 @@ export class Player {
   }
 
   /**
-   * The capture time of the video packet with this pts (MSE reports pts at 90 kHz precision).
+   * The capture and arrival times of the video packet with this pts (MSE reports pts at 90 kHz precision).
    * @param {number} ptsMicros
    */
-  captureTimeOf(ptsMicros) {
+  packetOf(ptsMicros) {
     for (let i = this.captureTimes.length - 1; i >= 0; i--) {
       const entry = this.captureTimes[i];
-      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry.captureMicros;
+      if (Math.abs(entry.ptsMicros - ptsMicros) < 500) return entry;
     }
     return undefined;
   }
@@ -373,6 +412,9 @@ export class Player {
     s.latencyMetadataMs = percentilesOf(this.latencyMetadata);
     s.latencyPixelMs = percentilesOf(this.latencyPixel);
     s.avOffsetMs = percentilesOf(this.avOffset);
+    const inPath = this.video instanceof WebCodecsRenderer ? this.video.stages() : { decodeMs: NaN, heldMs: NaN };
+    s.videoStagesMs = { captureToArrival: this.captureToArrival.percentile(0.5), arrivalToShown: this.arrivalToShown.percentile(0.5),
+      decode: inPath.decodeMs, held: inPath.heldMs };
     const v = this.video.figures();
     s.videoBufferMs = v.bufferMs;
     s.videoPlaybackRate = v.playbackRate;

@@ -2,7 +2,7 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRelays, RelayRotation } from '../src/transport/relay-list.js';
 import { RelayConnection } from '../src/transport/connection.js';
-import { playerOptionsFrom } from '../src/ui/player-options.js';
+import { playerOptionsFrom, parseQuality } from '../src/ui/player-options.js';
 import { envelopeBytes } from '../src/transport/wire.js';
 
 const PAGE = 'ws://page:8080';
@@ -120,4 +120,15 @@ test('a close after which the player gives up moves nowhere', () => {
   } finally {
     c.done();
   }
+});
+
+test('?quality= pins a simulcast layer by height; anything else leaves the choice to the relay', () => {
+  assert.equal(parseQuality('360p'), '360p');
+  assert.equal(parseQuality('1080p'), '1080p');
+  assert.equal(parseQuality('hd'), '');
+  assert.equal(parseQuality('0p'), '');
+  assert.equal(parseQuality(null), '');
+  const options = playerOptionsFrom(new URLSearchParams('quality=360p'),
+    { stream: 'cam1', token: '', wsBase: 'ws://relay:8080', baseUrl: 'http://relay:8080/player/' });
+  assert.equal(options.quality, '360p');
 });

@@ -137,15 +137,46 @@ test('steady state: a due frame is drawn even with newer packets a little ahead'
   assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), late: 4 }, 'frames 1-4: decoded, but 5 was due');
 });
 
-test('decoded frames past the held-frame bound are dropped as queue full', async () => {
+test('decoded frames past the held-frame bound are closed and dropped as queue full', async () => {
+  /** @type {[number | undefined, number][]} */
+  const bounds = [[undefined, 30], [12, 12]];
+  for (const [maxHeldFrames, bound] of bounds) {
+    const r = new WebCodecsRenderer({ maxHeldFrames });
+    await r.configure(config);
+    /** @type {boolean[]} */
+    const closed = [];
+    for (let i = 0; i < 40; i++) {
+      r.push(packet(i));
+      // decoded in time, but nothing is drawn (no animation frames: a hidden tab)
+      for (const c of decoders.at(-1)?.chunks.splice(0) ?? []) {
+        const index = closed.push(false) - 1;
+        decoders.at(-1)?.output({ timestamp: c.timestamp, close() { closed[index] = true; } });
+      }
+    }
+    assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), queueFull: 40 - bound }, `bound ${bound}`);
+    assert.deepEqual(closed, closed.map((_, i) => i < 40 - bound), 'the oldest are closed, the newest held');
+  }
+});
+
+test('a frame is drawn at the tick where the audio clock, at its measured speed, reaches it', async () => {
   const r = new WebCodecsRenderer();
   await r.configure(config);
-  for (let i = 0; i < 70; i++) {
-    r.push(packet(i));
-    decoders[0].flushAll(); // decoded in time, but nothing is drawn (no animation frames: a hidden tab)
-  }
-  assert.deepEqual(r.figures().framesDroppedBy, { ...noDrops(), queueFull: 10 });
-  assert.equal(r.figures().framesDropped, 10);
+  r.push(packet(0));
+  decoders[0].flushAll();
+  r.tick(0, 0); // the first frame (the join)
+  r.push(packet(1)); // 33.3 ms
+  r.push(packet(2)); // 66.7 ms
+  decoders[0].flushAll();
+  r.tick(20, 16);
+  assert.deepEqual(drawn, [0], 'frame 1 is due at 25.3 ms of master time (8 ms ahead of it)');
+  r.tick(26, 32);
+  assert.deepEqual(drawn, [0, 33_333]);
+  r.tick(60, 48, 0.5);
+  assert.deepEqual(drawn, [0, 33_333], 'frame 2 is 6.7 ms of media ahead: due at full speed, but 13.3 ms away at half speed');
+  r.tick(63, 64, 0.5);
+  assert.deepEqual(drawn, [0, 33_333, 66_666]);
+  assert.deepEqual(r.figures().framesDroppedBy, noDrops());
+  assert.ok(Number.isFinite(r.stages().heldMs) && Number.isFinite(r.stages().decodeMs), 'decode and wait times are measured');
 });
 
 test('a decoder slower than real time starts over at the next keyframe instead of falling further behind', async () => {
@@ -166,4 +197,16 @@ test('a decoder slower than real time starts over at the next keyframe instead o
     decoders[1].flushAll();
   }
   assert.equal(decoders.length, 2);
+});
+
+test('the decode times kept for the stage figures stay bounded when nothing is drawn', async () => {
+  const r = new WebCodecsRenderer({ maxHeldFrames: 5 });
+  await r.configure(config);
+  for (let i = 0; i < 1000; i++) {
+    r.push(packet(i));
+    decoders[0].flushAll(); // no tick: a hidden tab
+  }
+  assert.ok(r.decodedAtMs.size <= 300, `${r.decodedAtMs.size} kept`);
+  assert.ok(r.inDecoder.length <= 300);
+  assert.equal(r.figures().framesDroppedBy.queueFull, 995);
 });

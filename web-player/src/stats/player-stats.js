@@ -18,6 +18,8 @@
  * @property {string} stream
  * @property {'mse'|'webcodecs'} videoPath
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
+ * @property {string} videoLayer             the simulcast layer played, e.g. '360p (layer 1)' ('' for a stream without layers)
+ * @property {number} videoLayerSwitches     times the relay moved this player to another layer
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
  * @property {string} audioStartProblem      why audio could not start after a click ('' when it did, or none was tried)
  * @property {number} audioStartFailures     resumes of the AudioContext that gave up (it did not run within the bound)
@@ -73,7 +75,15 @@
  * @property {number} audioLevelDb           what is heard: the loudest 10 ms of the last 300 ms, dBFS (-100: silence)
  * @property {boolean} audioSpeaking         what is heard is voice (or a tone), with a short hangover
  * @property {number} audioBeeps             tone onsets after quiet heard since the start (the call tests' beeps)
+ * @property {VideoStages} videoStagesMs   where a shown frame's time went, medians over the recent window
  * @property {number} updatedAtMs            performance.now() of the last update
+ *
+ * @typedef {object} VideoStages  medians over the frames shown recently, ms (NaN: not measured on this path)
+ * @property {number} captureToArrival  capture (relay clock) → the transport worker took the packet off the socket:
+ *                                      capture, encode, uplink, relay and downlink together
+ * @property {number} arrivalToShown    off the socket → drawn (WebCodecs) or presented (MSE, requestVideoFrameCallback)
+ * @property {number} decode            in the VideoDecoder: submitted → output (WebCodecs only)
+ * @property {number} held              decoded → drawn: waiting for the audio clock (WebCodecs only)
  */
 
 import { noDrops } from '../video/frame-drops.js';
@@ -91,13 +101,14 @@ export function percentilesOf(recent) {
 /** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', videoLayer: '', videoLayerSwitches: 0, audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
-    avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0, updatedAtMs: 0,
+    avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0,
+    videoStagesMs: { captureToArrival: NaN, arrivalToShown: NaN, decode: NaN, held: NaN }, updatedAtMs: 0,
   };
 }

@@ -23,6 +23,24 @@ export function parseLatency(value) {
 }
 
 /**
+ * Parses `?video-held=N`: decoded frames the WebCodecs path holds at most, 1-300; else the default.
+ * @param {string | null} value @returns {number | undefined}
+ */
+export function parseHeldFrames(value) {
+  const n = Number(value);
+  return /^\d+$/.test(value ?? '') && n >= 1 && n <= 300 ? n : undefined;
+}
+
+/**
+ * Parses `?quality=360p`: a simulcast layer to pin (docs/protocol.md, "Layers"); '' (the relay
+ * chooses) for anything else.
+ * @param {string | null} value
+ */
+export function parseQuality(value) {
+  return /^[1-9][0-9]{1,4}p$/.test(value ?? '') ? /** @type {string} */ (value) : '';
+}
+
+/**
  * @param {URLSearchParams} params  the page's query
  * @param {{ stream: string, token: string, wsBase: string, baseUrl: string }} where  baseUrl: where the worker and worklet scripts are
  * @returns {PlayerOptions}
@@ -33,7 +51,9 @@ export function playerOptionsFrom(params, where) {
     token: where.token,
     videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
     audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
+    quality: parseQuality(params.get('quality')),
     corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
+    maxHeldFrames: parseHeldFrames(params.get('video-held')),
     ...parseLatency(params.get('latency')),
     wsBase: where.wsBase,
     relays: parseRelays(params.get('relays'), where.wsBase),

@@ -25,6 +25,7 @@ const ROWS = [
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
   ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],
   ['Video codec', (s) => s.videoCodec || '—'],
+  ['Video layer', (s) => (s.videoLayer ? `${s.videoLayer} · ${s.videoLayerSwitches} switches` : '—')],
 ];
 
 export class StatsOverlay {

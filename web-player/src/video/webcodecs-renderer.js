@@ -1,7 +1,12 @@
 // @ts-check
 /**
  * Video through WebCodecs: VideoDecoder → frames held until the master clock reaches them →
- * canvas. Without audio it shows each frame as soon as it is decoded (the lowest latency).
+ * canvas. At every animation frame each held frame is placed against the master (audio)
+ * clock (frame-schedule.js: its moment at the clock's measured speed, a bounded queue, late
+ * frames closed). Frames are drawn only there: a draw inside the decoder's output callback
+ * (with the stats' read-back of the canvas) held up the decoder's next outputs (a decode
+ * median of 64–312 ms against 5–14 ms, bench/run latency on the 2-core machine).
+ * Without audio it shows each frame as soon as it is decoded (the lowest latency).
  * A join (or a restart after a decode error) decodes the relay's GOP backlog without drawing
  * it: frames that newer packets have overtaken are closed until the live edge is reached.
  * Every frame it never draws is counted by cause (frame-drops.js).
@@ -9,13 +14,14 @@
 import { primeMediaStack } from './media-stack.js';
 import { UnsupportedCodecError } from './renderer.js';
 import { FrameDrops } from './frame-drops.js';
+import { FrameSchedule } from './frame-schedule.js';
+import { Recent } from '../stats/recent.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
 
-const MAX_HELD_FRAMES = 60;
-/** A frame is due when the master clock is within half a frame of it. */
-const DUE_SLACK_MS = 16;
+/** Stage times kept for their median (~10 s of frames). */
+const STAGE_SAMPLES = 300;
 /** At a join, a decoded frame this far behind the newest packet received is not drawn while
  * more than JOIN_PENDING_FRAMES are still in the decoder... */
 const JOIN_STALE_MICROS = 100_000;
@@ -38,9 +44,15 @@ export function webCodecsDescription(config) {
   return config.decoderConfig;
 }
 
+/**
+ * @typedef {object} WebCodecsOptions
+ * @property {number} [maxHeldFrames]  decoded frames held at most (`?video-held=N`, default 30)
+ */
+
 /** @implements {VideoRenderer} */
 export class WebCodecsRenderer {
-  constructor() {
+  /** @param {WebCodecsOptions} [options] */
+  constructor(options = {}) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'tc-video';
     this.element = this.canvas;
@@ -49,8 +61,17 @@ export class WebCodecsRenderer {
     this.config = null;
     /** @type {VideoDecoder | null} */
     this.decoder = null;
-    /** @type {VideoFrame[]} */
-    this.held = [];
+    /** @type {FrameSchedule<VideoFrame>} */
+    this.held = new FrameSchedule({ maxFrames: options.maxHeldFrames });
+    /** performance.now() at which each chunk in the decoder was submitted, oldest first */
+    /** @type {{ timestamp: number, submittedMs: number }[]} */
+    this.inDecoder = [];
+    /** performance.now() at which each held frame came out of the decoder, by timestamp */
+    /** @type {Map<number, number>} */
+    this.decodedAtMs = new Map();
+    /** per frame shown: submitted → decoded, and decoded → drawn (waiting for the master), ms */
+    this.decodeMs = new Recent(STAGE_SAMPLES);
+    this.heldMs = new Recent(STAGE_SAMPLES);
     this.needKeyframe = true;
     /** performance.now() until which stale frames of the join backlog are skipped (NaN: not yet decoding) */
     this.joinUntilMs = NaN;
@@ -104,8 +125,9 @@ export class WebCodecsRenderer {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     if (cause) this.drops.count(cause, this.held.length + Math.max(0, this.framesSubmitted - this.framesDecoded));
     this.drops.restartAtKeyframe(cause);
-    for (const f of this.held) f.close();
-    this.held = [];
+    this.held.clear();
+    this.inDecoder = [];
+    this.decodedAtMs.clear();
     this.needKeyframe = true;
     this.joined = false;
     this.joinUntilMs = NaN;
@@ -137,39 +159,50 @@ export class WebCodecsRenderer {
     this.needKeyframe = false;
     this.newestPtsMicros = Number(packet.ptsMicros);
     this.framesSubmitted++;
+    this.inDecoder.push({ timestamp: Number(packet.ptsMicros), submittedMs: performance.now() });
+    if (this.inDecoder.length > STAGE_SAMPLES) this.inDecoder.shift();
     this.decoder.decode(new EncodedVideoChunk({ type: packet.keyframe ? 'key' : 'delta', timestamp: Number(packet.ptsMicros),
       duration: packet.durationMicros || undefined, data: packet.payload }));
   }
 
   /** @param {VideoFrame} frame */
   decoded(frame) {
+    const nowMs = performance.now();
     this.framesDecoded++;
     this.newestDecodedMicros = frame.timestamp;
-    this.held.push(frame);
-    while (this.held.length > MAX_HELD_FRAMES) {
-      /** @type {VideoFrame} */ (this.held.shift()).close();
-      this.drops.count('queueFull');
+    while (this.inDecoder.length && this.inDecoder[0].timestamp < frame.timestamp) this.inDecoder.shift();
+    if (this.inDecoder.length && this.inDecoder[0].timestamp === frame.timestamp) {
+      this.decodedAtMs.set(frame.timestamp, nowMs);
+      // Bounded when nothing is drawn (a hidden tab): the oldest entry goes first.
+      if (this.decodedAtMs.size > STAGE_SAMPLES) this.decodedAtMs.delete(/** @type {number} */ (this.decodedAtMs.keys().next().value));
+      this.decodeMs.add(nowMs - /** @type {{ submittedMs: number }} */ (this.inDecoder.shift()).submittedMs);
     }
+    this.drops.count('queueFull', this.held.add(frame));
   }
 
-  /** @param {number} masterMediaMs @param {number} nowMs */
-  tick(masterMediaMs, nowMs) {
+  /**
+   * Draws the newest due frame and closes the older due ones (late).
+   * @param {number} masterMediaMs @param {number} nowMs @param {number} [masterSpeed]
+   */
+  tick(masterMediaMs, nowMs, masterSpeed = 1) {
     if (this.held.length === 0) return;
-    // The newest frame that is due; older ones are skipped.
-    let due = -1;
-    for (let i = 0; i < this.held.length; i++) {
-      if (!Number.isFinite(masterMediaMs) || this.held[i].timestamp / 1000 <= masterMediaMs + DUE_SLACK_MS) due = i;
-    }
+    const due = this.held.newestDue(masterMediaMs, masterSpeed);
     if (due < 0) return;
     if (!this.joined && this.skipJoinBacklog(due, nowMs)) return;
-    for (let i = 0; i < due; i++) this.held[i].close();
+    const { frame, late } = this.held.take(masterMediaMs, masterSpeed);
     // Before the first frame drawn, the older due frames are still the join's backlog.
-    this.drops.count(this.joined ? 'late' : 'catchUp', due);
-    const frame = this.held[due];
-    this.held = this.held.slice(due + 1);
+    this.drops.count(this.joined ? 'late' : 'catchUp', late);
+    if (frame) this.draw(frame, nowMs);
+  }
+
+  /** @param {VideoFrame} frame @param {number} nowMs */
+  draw(frame, nowMs) {
     this.joined = true;
     this.context2d.drawImage(frame, 0, 0, this.canvas.width, this.canvas.height);
     this.shownPtsMicros = frame.timestamp;
+    const decodedMs = this.decodedAtMs.get(frame.timestamp);
+    if (decodedMs !== undefined) this.heldMs.add(nowMs - decodedMs);
+    for (const ts of this.decodedAtMs.keys()) if (ts <= frame.timestamp) this.decodedAtMs.delete(ts);
     frame.close();
     this.listener({ ptsMicros: this.shownPtsMicros, displayPerfMs: nowMs, source: this.canvas,
       width: this.canvas.width, height: this.canvas.height });
@@ -183,17 +216,16 @@ export class WebCodecsRenderer {
   skipJoinBacklog(due, nowMs) {
     if (Number.isNaN(this.joinUntilMs)) this.joinUntilMs = nowMs + JOIN_SKIP_MAX_MS;
     const pending = this.framesSubmitted - this.framesDecoded;
-    const stale = this.newestPtsMicros - this.held[due].timestamp > JOIN_STALE_MICROS && pending > JOIN_PENDING_FRAMES;
+    const stale = this.newestPtsMicros - this.held.frames[due].timestamp > JOIN_STALE_MICROS && pending > JOIN_PENDING_FRAMES;
     if (!stale || nowMs > this.joinUntilMs) return false;
-    for (let i = 0; i <= due; i++) this.held[i].close();
-    this.framesSkippedAtJoin += due + 1;
-    this.drops.count('catchUp', due + 1);
-    this.held = this.held.slice(due + 1);
+    const skipped = this.held.dropThrough(due);
+    this.framesSkippedAtJoin += skipped;
+    this.drops.count('catchUp', skipped);
     return true;
   }
 
   figures() {
-    const newestHeld = this.held.length ? this.held[this.held.length - 1].timestamp : this.shownPtsMicros;
+    const newestHeld = this.held.length ? this.held.newestMicros : this.shownPtsMicros;
     return {
       bufferMs: Number.isFinite(newestHeld - this.shownPtsMicros) ? Math.max(0, (newestHeld - this.shownPtsMicros) / 1000) : 0,
       framesDecoded: this.framesDecoded,
@@ -209,9 +241,13 @@ export class WebCodecsRenderer {
     };
   }
 
+  /** Medians over the recent frames shown: in the decoder, and decoded but waiting for the master (ms). */
+  stages() {
+    return { decodeMs: this.decodeMs.percentile(0.5), heldMs: this.heldMs.percentile(0.5) };
+  }
+
   destroy() {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
-    for (const f of this.held) f.close();
-    this.held = [];
+    this.held.clear();
   }
 }

@@ -148,6 +148,14 @@ public final class Agent implements AutoCloseable {
                 pipeline.videoFramesBeforeClock(), pipeline.audioChunksBeforeClock());
     }
 
+    /**
+     * Video capture → encoded (the frame's capture time to its packet leaving the encoder, on
+     * the relay clock): the stamp, the encoder's queue and the encoding.
+     */
+    public StageTime videoCaptureToEncoded() {
+        return pipeline.videoCaptureToEncoded();
+    }
+
     /** Completes with the reason if the agent stopped on its own. */
     public CompletableFuture<Exception> failure() {
         return failure;

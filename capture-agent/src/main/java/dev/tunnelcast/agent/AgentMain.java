@@ -4,6 +4,7 @@ import dev.tunnelcast.agent.capture.CaptureException;
 import dev.tunnelcast.agent.capture.DeviceCatalog;
 import dev.tunnelcast.agent.capture.SourceSpec;
 import dev.tunnelcast.agent.encode.EncoderException;
+import dev.tunnelcast.agent.encode.LayerSpec;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.encode.VideoEncoders;
@@ -126,6 +127,9 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--adaptive", description = "Lower the video bitrate when the uplink cannot keep up.")
     boolean adaptive;
+
+    @Option(names = "--layers", paramLabel = "WxH@RATE,...", description = "Simulcast: encode the video as these layers, best first, e.g. 1280x720@2500k,640x360@700k,320x180@200k; the relay gives each player the one its link carries. Replaces --size and --bitrate; not with --adaptive.")
+    String layers;
 
     @Option(names = "--stamp", negatable = true, description = "Draw the frame stamp and clock (default: on for the synthetic source).")
     Boolean stamp;
@@ -276,6 +280,12 @@ public final class AgentMain implements Callable<Integer> {
                 Duration.ofMillis(200), reconnectMax, Duration.ofSeconds(2),
                 "tunnelcast-agent", displayName);
         AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive);
+        if (layers != null) {
+            if (adaptive) {
+                throw new IllegalArgumentException("--layers and --adaptive do not go together yet (the uplink estimator drives one bitrate)");
+            }
+            b.layers(LayerSpec.parseList(layers, dev.tunnelcast.wire.Units::parseBitrate));
+        }
         if (input != null) {
             b.input(SourceSpec.parse(input));
         } else {

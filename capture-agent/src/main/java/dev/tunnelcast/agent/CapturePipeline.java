@@ -15,6 +15,7 @@ import dev.tunnelcast.agent.clock.LocalClock;
 import dev.tunnelcast.agent.encode.EncodedPacket;
 import dev.tunnelcast.agent.encode.OpusAudioEncoder;
 import dev.tunnelcast.agent.encode.OpusSettings;
+import dev.tunnelcast.agent.encode.SimulcastEncoder;
 import dev.tunnelcast.agent.encode.VideoEncoder;
 import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.encode.VideoTrackFormat;
@@ -54,7 +55,13 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private final AtomicLong audioPackets = new AtomicLong();
     private final AtomicLong videoFramesBeforeClock = new AtomicLong();
     private final AtomicLong audioChunksBeforeClock = new AtomicLong();
+    private final AtomicLong videoPacketsEncoded = new AtomicLong();
+    private final AtomicLong videoCaptureToEncodedMicros = new AtomicLong();
     private VideoEncoder videoEncoder;
+    /** With {@code --layers}: all layers (videoEncoder is its top one); else null. */
+    private SimulcastEncoder simulcast;
+    /** Per lower layer (index 1 on), its sequence; the top layer uses videoSequence. */
+    private AtomicLong[] layerSequences = new AtomicLong[0];
     private OpusAudioEncoder audioEncoder;
     private List<GrabberSource> sources = List.of();
     private long epochLocalMicros;
@@ -79,7 +86,14 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         boolean hasVideo = config.input() != null || config.video() != null;
         boolean hasAudio = config.input() != null || config.audio() != null;
         try {
-            if (hasVideo) {
+            if (hasVideo && !config.layers().isEmpty()) {
+                simulcast = new SimulcastEncoder(config.videoEncoder(), config.layers());
+                videoEncoder = simulcast.layers().get(0);
+                layerSequences = new AtomicLong[config.layers().size()];
+                for (int i = 0; i < layerSequences.length; i++) {
+                    layerSequences[i] = i == 0 ? videoSequence : new AtomicLong();
+                }
+            } else if (hasVideo) {
                 videoEncoder = VideoEncoders.open(config.videoEncoder());
             }
             if (hasAudio) {
@@ -99,7 +113,16 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
     public List<TrackConfig> trackConfigs() {
         List<TrackConfig> configs = new ArrayList<>();
-        if (videoEncoder != null) {
+        if (simulcast != null) {
+            List<VideoEncoder> layers = simulcast.layers();
+            for (int rank = 0; rank < layers.size(); rank++) {
+                VideoTrackFormat f = layers.get(rank).format();
+                configs.add(TrackConfig.newBuilder().setTrackId(layerTrack(rank)).setKind(TrackKind.TRACK_KIND_VIDEO)
+                        .setCodec(f.codec()).setDecoderConfig(ByteString.copyFrom(f.decoderConfig()))
+                        .setWidth(f.width()).setHeight(f.height()).setFrameRate(f.frameRate())
+                        .setBitrate(layers.get(rank).bitrateBps()).setLayerGroup(VIDEO_TRACK).setLayerRank(rank).build());
+            }
+        } else if (videoEncoder != null) {
             VideoTrackFormat f = videoEncoder.format();
             configs.add(TrackConfig.newBuilder().setTrackId(VIDEO_TRACK).setKind(TrackKind.TRACK_KIND_VIDEO)
                     .setCodec(f.codec()).setDecoderConfig(ByteString.copyFrom(f.decoderConfig()))
@@ -135,7 +158,18 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
             if (!running) {
                 return;
             }
+            if (simulcast != null) {
+                List<List<EncodedPacket>> layers = simulcast.encode(frame, pts, captureTime);
+                for (int rank = 0; rank < layers.size(); rank++) {
+                    for (EncodedPacket p : layers.get(rank)) {
+                        sink.onMedia(packet(layerTrack(rank), layerSequences[rank].getAndIncrement(), p));
+                    }
+                }
+                return;
+            }
             for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
+                videoCaptureToEncodedMicros.addAndGet(offset.toRelayMicros(clock.nowMicros()) - p.captureTimeMicros());
+                videoPacketsEncoded.incrementAndGet();
                 sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
             }
         }
@@ -190,8 +224,16 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         onSourceFailed.accept(new IllegalStateException("source " + source + " failed: " + error.getMessage(), error));
     }
 
+    /** The track id of a simulcast layer: the top one is the video track, the lower ones follow the audio track. */
+    public static int layerTrack(int rank) {
+        return rank == 0 ? VIDEO_TRACK : AUDIO_TRACK + rank;
+    }
+
+    /** A keyframe request (for any layer) makes every layer key at the next capture. */
     public void requestKeyframe() {
-        if (videoEncoder != null) {
+        if (simulcast != null) {
+            simulcast.requestKeyframe();
+        } else if (videoEncoder != null) {
             videoEncoder.requestKeyframe();
         }
     }
@@ -208,6 +250,11 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
     public long videoFramesCaptured() {
         return videoFrames.get();
+    }
+
+    /** Video packets encoded, and their capture → encoded times summed: a latency report takes the mean between two looks. */
+    public StageTime videoCaptureToEncoded() {
+        return new StageTime(videoPacketsEncoded.get(), videoCaptureToEncodedMicros.get());
     }
 
     public long audioPacketsEncoded() {
@@ -230,7 +277,9 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         sources.forEach(GrabberSource::close);
         sources = List.of();
         synchronized (videoLock) {
-            if (videoEncoder != null) {
+            if (simulcast != null) {
+                simulcast.close();
+            } else if (videoEncoder != null) {
                 videoEncoder.close();
             }
         }

@@ -6,6 +6,7 @@ import dev.tunnelcast.server.archive.Archive;
 import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.cluster.ClusterNode;
 import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.LayerPolicy;
 import dev.tunnelcast.server.relay.RelayContext;
 import dev.tunnelcast.server.relay.RelayPolicy;
 import dev.tunnelcast.server.relay.StreamObserver;
@@ -150,7 +151,9 @@ public final class Relay implements AutoCloseable {
     public static RelayPolicy policy(RelayConfig config) {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
-                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize());
+                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize(),
+                new LayerPolicy(config.layerDownQueueAge().toNanos(), config.layerUpQueueAge().toNanos(),
+                        config.layerUpAfter().toNanos()));
     }
 
     /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */

@@ -64,6 +64,9 @@ public record RelayConfig(
         long gopCacheBytes,
         boolean allowTakeover,
         int maxRoomSize,
+        Duration layerDownQueueAge,
+        Duration layerUpQueueAge,
+        Duration layerUpAfter,
         Path staticDir,
         int ioThreads,
         int workerThreads,
@@ -111,7 +114,11 @@ public record RelayConfig(
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("--ping-interval must be 0 (off) or positive");
         }
-        for (Duration d : List.of(playerQueueAge, slowPlayerTimeout, helloTimeout, headerTimeout, pongTimeout, gracePeriod)) {
+        if (layerUpQueueAge.isNegative() || layerUpQueueAge.compareTo(layerDownQueueAge) >= 0) {
+            throw new IllegalArgumentException("--layer-up-queue-age must be at least 0 and below --layer-down-queue-age");
+        }
+        for (Duration d : List.of(layerDownQueueAge, layerUpAfter, playerQueueAge, slowPlayerTimeout, helloTimeout,
+                headerTimeout, pongTimeout, gracePeriod)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("durations must be positive: " + d);
             }
@@ -176,6 +183,9 @@ public record RelayConfig(
         b.gopCacheBytes = gopCacheBytes;
         b.allowTakeover = allowTakeover;
         b.maxRoomSize = maxRoomSize;
+        b.layerDownQueueAge = layerDownQueueAge;
+        b.layerUpQueueAge = layerUpQueueAge;
+        b.layerUpAfter = layerUpAfter;
         b.staticDir = staticDir;
         b.ioThreads = ioThreads;
         b.workerThreads = workerThreads;
@@ -217,6 +227,9 @@ public record RelayConfig(
         private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
         private int maxRoomSize = 8;
+        private Duration layerDownQueueAge = Duration.ofMillis(500);
+        private Duration layerUpQueueAge = Duration.ofMillis(50);
+        private Duration layerUpAfter = Duration.ofSeconds(5);
         private Path staticDir;
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int workerThreads = 4;
@@ -258,6 +271,13 @@ public record RelayConfig(
         public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
         public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
         public Builder maxRoomSize(int v) { maxRoomSize = v; return this; }
+        /** Simulcast: down a layer past this queue age, up after the queue stayed under {@code upAge} for {@code upAfter}. */
+        public Builder layerThresholds(Duration downAge, Duration upAge, Duration upAfter) {
+            layerDownQueueAge = downAge;
+            layerUpQueueAge = upAge;
+            layerUpAfter = upAfter;
+            return this;
+        }
         public Builder staticDir(Path v) { staticDir = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
@@ -273,7 +293,7 @@ public record RelayConfig(
                     headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
                     maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
-                    allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
+                    allowTakeover, maxRoomSize, layerDownQueueAge, layerUpQueueAge, layerUpAfter, staticDir, ioThreads, workerThreads,
                     clock, observers, archive, cluster);
         }
     }

@@ -3,8 +3,14 @@ package dev.tunnelcast.bench.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tunnelcast.agent.Agent;
+import dev.tunnelcast.agent.CapturePipeline;
+import dev.tunnelcast.agent.StageTime;
+import dev.tunnelcast.bench.call.CallLatency;
+import dev.tunnelcast.bench.call.RelayArrivals;
 import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.server.auth.Action;
+import dev.tunnelcast.server.clock.RelayClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +53,10 @@ public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--bitrate", description = "Video bitrate, b/s (default: ${DEFAULT-VALUE}).", defaultValue = "2500000")
     int bitrate;
 
+    @Option(names = "--paths", split = ",", description = "Video paths to measure, in order (default: ${DEFAULT-VALUE}).",
+            defaultValue = "mse,webcodecs")
+    List<String> videoPaths;
+
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
 
@@ -62,8 +72,13 @@ public final class LatencyBench implements Callable<Integer> {
         String[] wh = size.toLowerCase(Locale.ROOT).split("x");
         int width = Integer.parseInt(wh[0]);
         int height = Integer.parseInt(wh[1]);
+        for (String path : videoPaths) {
+            if (!List.of("mse", "webcodecs").contains(path)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--paths: mse or webcodecs, not " + path);
+            }
+        }
         String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate
-                + (check ? " --check" : "");
+                + " --paths " + String.join(",", videoPaths) + (check ? " --check" : "");
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
@@ -71,11 +86,13 @@ public final class LatencyBench implements Callable<Integer> {
         List<Map<String, Object>> paths = new ArrayList<>();
         try (LiveStack stack = LiveStack.start(new LiveStack.Options(width, height, 30, bitrate, Duration.ofSeconds(15)));
              ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "latency-chromium.log"))) {
-            stack.publish("bench");
-            for (String path : List.of("mse", "webcodecs")) {
+            RelayArrivals arrivals = new RelayArrivals();
+            stack.relay().addObserver(arrivals);
+            Agent agent = stack.publish("bench");
+            for (String path : videoPaths) {
                 List<Map<String, Object>> runs = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {
-                    runs.add(measure(stack, browser, path, r));
+                    runs.add(measure(stack, browser, new Sources(agent, arrivals), path, r));
                 }
                 paths.add(Map.of("path", path, "runs", runs));
             }
@@ -112,24 +129,37 @@ public final class LatencyBench implements Callable<Integer> {
         return 1;
     }
 
+    /** Where the figures of the stages before the player come from: the agent and the relay. */
+    private record Sources(Agent agent, RelayArrivals arrivals) {}
+
     /** One measured window of one path in a newly opened page. */
-    private Map<String, Object> measure(LiveStack stack, ChromiumPlayer browser, String path, int repeat) {
+    private Map<String, Object> measure(LiveStack stack, ChromiumPlayer browser, Sources sources, String path, int repeat) {
         String query = path.equals("webcodecs") ? "video=webcodecs" : "";
         browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), query).toString());
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
         browser.collect(Duration.ofSeconds(5));
         browser.resetMeasurements();
         ForeignCpu foreign = ForeignCpu.start();
+        RelayClock relayClock = RelayClock.system();
+        double fromMs = relayClock.nowMicros() / 1000.0;
+        StageTime encodedBefore = sources.agent().videoCaptureToEncoded();
         JsonNode run = browser.collect(Duration.ofSeconds(seconds));
         double foreignCores = foreign.coresUsed();
+        double toMs = relayClock.nowMicros() / 1000.0;
+        StageTime encodedAfter = sources.agent().videoCaptureToEncoded();
         browser.screenshot(Path.of("bench", "target", "latency-" + path + "-" + repeat + ".png"));
         Map<String, Object> summary = summary(run, seconds);
         summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
+        Map<String, Object> stages = VideoStages.of(encodedAfter.meanMillisSince(encodedBefore),
+                CallLatency.percentile(sources.arrivals().sinceCaptureMs("bench", CapturePipeline.VIDEO_TRACK, fromMs, toMs), 0.5),
+                run.path("last"));
+        summary.put("videoStagesMs", stages);
         summary.put("samples", run.path("samples")); // every 500 ms: where a percentile's outliers came from
         System.out.printf(Locale.ROOT, "%-9s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
                 path, repeat + 1, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
                 num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
                 num(run, "avOffsetMs", "p50"), foreignCores);
+        System.out.println("          where the time went (ms, medians; encode: mean): " + VideoStages.describe(stages));
         return summary;
     }
 

@@ -31,6 +31,10 @@ public final class LatencyReport {
                 | path | pixel p50 | pixel p95 | pixel p99 | metadata p50 | A/V offset p50 | audio concealed % | frames dropped | video buffer ms | jitter target ms | other processes, cores |
                 |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
                 """);
+        StringBuilder stages = new StringBuilder("""
+                | path, run | capture → encoded | encoded → relay | relay → player | arrival → shown | of which decode | of which held for the audio clock | audio jitter buffer depth | metadata p50 | pixel p50 |
+                |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+                """);
         StringBuilder verdict = new StringBuilder();
         List<String> headline = new java.util.ArrayList<>();
         for (JsonNode path : root.path("paths")) {
@@ -50,6 +54,17 @@ public final class LatencyReport {
                     .append(" | ").append(spread(runs, r -> r.path("jitterBufferTargetMs").asDouble(Double.NaN)).format(0))
                     .append(" | ").append(spread(runs, r -> r.path("otherProcessesCores").asDouble(Double.NaN)).format(2))
                     .append(" |\n");
+            for (int i = 0; i < runs.size(); i++) {
+                JsonNode run = runs.get(i);
+                JsonNode st = run.path("videoStagesMs");
+                stages.append("| ").append(name).append(" #").append(i + 1);
+                for (String stage : List.of("captureToEncoded", "encodedToRelay", "relayToPlayer", "arrivalToShown", "decode", "held",
+                        "audioJitterBufferDepth")) {
+                    stages.append(" | ").append(ms(st.path(stage)));
+                }
+                stages.append(" | ").append(ms(run.path("latencyMetadataMs").path("p50")))
+                        .append(" | ").append(ms(run.path("latencyPixelMs").path("p50"))).append(" |\n");
+            }
             double[] medians = new double[PERCENTILES.length];
             double[] spreads = new double[PERCENTILES.length];
             for (int i = 0; i < PERCENTILES.length; i++) {
@@ -89,15 +104,31 @@ public final class LatencyReport {
                 %s
                 %s
                 ![latency percentiles](latency-percentiles.png)
+
+                Where the time goes, per run (ms; medians over the frames of the run's end, capture → encoded a
+                mean over the run; `—`: not measured on that path or by that build). Capture → encoded is the
+                agent's (the synthetic source's capture time is its grab); encoded → relay the send queue and
+                the uplink; relay → player the fan-out, the downlink and the transport worker; arrival → shown
+                the page, of which, on WebCodecs, the decoder and the wait for the audio clock. The display is
+                not measured: a frame's display time is its draw (WebCodecs) or the browser's expected
+                presentation (MSE); the compositor adds up to a refresh. Stages are medians of different sets
+                of frames: they add up to the latency's median only roughly.
+
+                %s
                 """.formatted(source.path("size").asText(), source.path("fps").asInt(),
                 source.path("videoBitrateBps").asDouble() / 1e6, source.path("audio").asText(),
                 root.path("measuredSecondsPerRun").asInt(), root.path("repeats").asInt(), GOAL_P50_MS, GOAL_P95_MS,
                 root.path("command").asText(), root.path("machine").path("description").asText(),
                 root.path("machine").path("loadAverage").asText(), String.join(", ", headline), GOAL_P50_MS, GOAL_P95_MS,
-                table, verdict);
+                table, verdict, stages);
         Path file = results.resolve("latency.md");
         Files.writeString(file, md);
         return file;
+    }
+
+    private static String ms(JsonNode value) {
+        double v = value.asDouble(Double.NaN);
+        return value.isMissingNode() || !Double.isFinite(v) ? "—" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static Spread spread(List<JsonNode> runs, ToDoubleFunction<JsonNode> figure) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,8 @@ public final class Recorder implements StreamObserver, AutoCloseable {
     private volatile RecordingLeases leases = RecordingLeases.SOLE;
     private final BlockingQueue<Event> queue;
     private final Map<String, Boolean> recorded = new ConcurrentHashMap<>();
+    /** Per stream, the tracks of lower simulcast layers (not recorded). */
+    private final Map<String, Set<Integer>> lowerLayers = new ConcurrentHashMap<>();
     /** Latest track configs per stream, as the producer saw them (to resume after a gap). */
     private final Map<String, Map<Integer, TrackConfig>> latestTracks = new ConcurrentHashMap<>();
     /** Streams whose events are being dropped, with how many so far. */
@@ -104,6 +107,11 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     @Override
     public void trackConfig(String stream, TrackConfig trackConfig) {
+        if (trackConfig.getLayerRank() > 0) {
+            // Simulcast: the recording has the top layer only; the lower ones are the same pictures.
+            lowerLayers.computeIfAbsent(stream, s -> ConcurrentHashMap.newKeySet()).add(trackConfig.getTrackId());
+            return;
+        }
         if (records(stream)) {
             latestTracks.computeIfAbsent(stream, s -> new ConcurrentHashMap<>()).put(trackConfig.getTrackId(), trackConfig);
             offer(stream, new Config(stream, trackConfig));
@@ -112,6 +120,10 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     @Override
     public void mediaPacket(String stream, MediaPacket packet, long receivedAtMicros) {
+        Set<Integer> skipped = lowerLayers.get(stream);
+        if (skipped != null && skipped.contains(packet.getTrackId())) {
+            return;
+        }
         if (records(stream)) {
             offer(stream, new Packet(stream, packet, receivedAtMicros));
         }
@@ -119,6 +131,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     @Override
     public void publisherStopped(String stream, String sessionId) {
+        lowerLayers.remove(stream);
         if (records(stream)) {
             latestTracks.remove(stream);
             offer(stream, new Stopped(stream, sessionId));

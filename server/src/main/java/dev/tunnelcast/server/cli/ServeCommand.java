@@ -113,6 +113,24 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a player may stay behind before close 4408 [TUNNELCAST_SLOW_PLAYER_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     Duration slowPlayerTimeout;
 
+    @Option(names = "--layer-down-queue-age", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_DOWN_QUEUE_AGE:-500ms}",
+            description = "Simulcast: a player whose oldest queued message is older than this moves down a layer "
+                    + "(at that layer's next keyframe) [TUNNELCAST_LAYER_DOWN_QUEUE_AGE] (default: ${DEFAULT-VALUE}).")
+    Duration layerDownQueueAge;
+
+    @Option(names = "--layer-up-queue-age", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_UP_QUEUE_AGE:-50ms}",
+            description = "Simulcast: a queue no older than this counts as short, for moving up "
+                    + "[TUNNELCAST_LAYER_UP_QUEUE_AGE] (default: ${DEFAULT-VALUE}).")
+    Duration layerUpQueueAge;
+
+    @Option(names = "--layer-up-after", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_UP_AFTER:-5s}",
+            description = "Simulcast: a player whose queue stayed short this long moves up a layer "
+                    + "[TUNNELCAST_LAYER_UP_AFTER] (default: ${DEFAULT-VALUE}).")
+    Duration layerUpAfter;
+
     @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_HELLO_TIMEOUT:-5s}",
             description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
@@ -302,7 +320,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .headerTimeout(headerTimeout).pingInterval(pingInterval).pongTimeout(pongTimeout)
                 .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
-                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir);
+                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir)
+                .layerThresholds(layerDownQueueAge, layerUpQueueAge, layerUpAfter);
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
         }

@@ -39,6 +39,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final Map<Role, Counter> opened = new EnumMap<>(Role.class);
     private final Map<CloseCode, Counter> refusals = new EnumMap<>(CloseCode.class);
     private final Map<String, Counter> dropsByStream = new ConcurrentHashMap<>();
+    private final Map<String, Counter> layerSwitchesByStream = new ConcurrentHashMap<>();
     private final Counter messagesIn;
     private final Counter bytesIn;
     private final Counter messagesOut;
@@ -189,11 +190,21 @@ public final class RelayMetrics implements AutoCloseable {
                 .description("video messages dropped for slow players").tag("stream", s).register(registry));
     }
 
+    /** The simulcast layer-switch counter of one stream (cache it: streams are few). */
+    public Counter layerSwitches(String stream) {
+        return layerSwitchesByStream.computeIfAbsent(stream, s -> Counter.builder("tunnelcast.layer.switches")
+                .description("players moved from one simulcast layer to another").tag("stream", s).register(registry));
+    }
+
     /** A stream retired: its per-stream meters go, so that many short-lived names do not pile up. */
     public void forgetStream(String stream) {
         Counter drops = dropsByStream.remove(stream);
         if (drops != null) {
             registry.remove(drops);
+        }
+        Counter switches = layerSwitchesByStream.remove(stream);
+        if (switches != null) {
+            registry.remove(switches);
         }
     }
 

@@ -134,6 +134,14 @@ final class PlayerQueue {
         return Offer.QUEUED;
     }
 
+    /**
+     * A simulcast layer switch: the video still queued is of the old layer and would only delay
+     * the new layer's keyframe, which follows; it goes (counted as drops), audio stays.
+     */
+    void dropVideoForSwitch() {
+        drops += dropQueuedVideo();
+    }
+
     /** The periodic verdict on a player that is behind while the publisher is quiet: true if it must go. */
     boolean checkSlow(long nowNanos) {
         if (closed) {
@@ -190,6 +198,11 @@ final class PlayerQueue {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** How long the oldest queued message has waited (0 when empty): how far behind the player is. */
+    long ageNanos(long nowNanos) {
+        return closed || queue.isEmpty() ? 0 : Math.max(0, nowNanos - oldestQueuedNanos());
     }
 
     /** How many messages were dropped since the last call. */

@@ -29,6 +29,8 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private final LongAdder streamBytesOut;
     private final RelayClock clock;
     private final PlayerQueue queue;
+    /** Its layer of the stream's simulcast group; guarded by the stream's lock, not this. */
+    private final LayerChoice layers;
 
     /**
      * The most frames one write gathers: Linux's IOV_MAX (1024) is the kernel's limit per
@@ -43,7 +45,9 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private boolean pumping;
     private boolean pumpScheduled;
 
-    PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue) {
+    PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue,
+                  LayerChoice layers) {
+        this.layers = layers;
         this.connection = connection;
         this.metrics = metrics;
         this.clock = clock;
@@ -103,6 +107,22 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
 
     synchronized long queuedBytes() {
         return queue.queuedBytes();
+    }
+
+    /** A layer switch: drops the old layer's queued video (see {@link PlayerQueue#dropVideoForSwitch()}). */
+    synchronized void dropVideoForSwitch() {
+        queue.dropVideoForSwitch();
+        countDrops(queue.takeDrops());
+    }
+
+    /** How long the oldest queued message has waited. */
+    synchronized long queueAgeNanos(long nowNanos) {
+        return queue.ageNanos(nowNanos);
+    }
+
+    /** Its layer choice; call only under the stream's lock. */
+    LayerChoice layers() {
+        return layers;
     }
 
     /** The player's socket closed: forget the queue. */

@@ -16,12 +16,20 @@ import java.nio.ByteBuffer;
  * @param kind            what the fan-out policy needs to know about it
  * @param keyframe        a video keyframe (only for {@link Kind#VIDEO})
  * @param receivedAtNanos when the relay received it (monotonic), for ages and latency
+ * @param trackId         the track of a config or media message (0 for control), so that a
+ *                        player can be given one layer of a simulcast group
  */
-public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, boolean keyframe, long receivedAtNanos) {
+public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, boolean keyframe, long receivedAtNanos,
+                             int trackId) {
 
     /** Frames {@code bytes} (one copy, at fan-out). */
+    public RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos, int trackId) {
+        this(bytes, ServerFrames.binary(bytes), kind, keyframe, receivedAtNanos, trackId);
+    }
+
+    /** A message of no particular track. */
     public RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos) {
-        this(bytes, ServerFrames.binary(bytes), kind, keyframe, receivedAtNanos);
+        this(bytes, kind, keyframe, receivedAtNanos, 0);
     }
 
     /** How a message is treated by queues and the GOP cache. */

@@ -10,6 +10,7 @@ import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.wire.RoomName;
+import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,6 +65,7 @@ public final class Stream {
     private final StreamStats stats;
     private final Object lock = new Object();
     private final RelayedMessage droppedNotice;
+    private final Counter layerSwitches;
     /** The room this stream is a member of while it has a publisher, or null. */
     private final RoomName room;
 
@@ -77,6 +79,8 @@ public final class Stream {
     private PlayerSession[] players = NO_PLAYERS;
     private final Map<Integer, TrackState> tracks = new TreeMap<>();
     private int primaryVideoTrack = -1;
+    /** The layers of the stream's simulcast group (at most one per stream), or null. */
+    private LayerGroup layers;
     private final GopCache gop;
     private ScheduledFuture<?> graceTimer;
     private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
@@ -88,16 +92,21 @@ public final class Stream {
         this.registry = registry;
         this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
         this.gop = new GopCache(context.policy().gopCacheBytes());
+        this.layerSwitches = context.metrics().layerSwitches(name);
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
         this.room = RoomName.parse(name).orElse(null);
     }
 
-    /** A queue for a new player of this stream, bounded as configured. */
-    PlayerSession newPlayer(Peer peer) {
+    /**
+     * A queue for a new player of this stream, bounded as configured.
+     *
+     * @param pinnedHeight the layer height the player asked for ({@code ?quality=360p}), 0 for none
+     */
+    PlayerSession newPlayer(Peer peer, int pinnedHeight) {
         var policy = context.policy();
         PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
                 policy.slowPlayerTimeout().toNanos(), droppedNotice);
-        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue);
+        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue, new LayerChoice(pinnedHeight));
     }
 
     public String name() {
@@ -160,6 +169,7 @@ public final class Stream {
             RelayedMessage online = status(StatusCode.STATUS_CODE_STREAM_ONLINE, "publisher live");
             for (PlayerSession player : players) {
                 player.awaitKeyframe();
+                player.layers().restart();
             }
             fanOut(online);
             if (connection.isLocal()) {
@@ -218,14 +228,31 @@ public final class Stream {
         if (previous != null && previous.config.getKind() != config.getKind()) {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
         }
-        RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos);
-        tracks.put(config.getTrackId(), new TrackState(config, message, previous));
-        if (config.getKind() == TrackKind.TRACK_KIND_VIDEO
-                && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId())) {
+        if (previous != null && LayerGroup.isLayer(previous.config) != LayerGroup.isLayer(config)) {
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its layer group");
+        }
+        checkLayer(config);
+        RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos, config.getTrackId());
+        TrackState track = new TrackState(config, message, previous);
+        tracks.put(config.getTrackId(), track);
+        boolean layer = LayerGroup.isLayer(config);
+        if (layer) {
+            if (layers == null) {
+                layers = new LayerGroup(config.getLayerGroup());
+            }
+            layers.put(track);
+        }
+        boolean primary = layer ? config.getLayerRank() == 0
+                : config.getKind() == TrackKind.TRACK_KIND_VIDEO && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId());
+        if (primary) {
             primaryVideoTrack = config.getTrackId();
             gop.clear(); // a new encoder configuration starts a new GOP
         }
-        fanOut(message);
+        if (layer) {
+            fanOutLayerConfig(message, config.getLayerRank());
+        } else {
+            fanOut(message);
+        }
         if (publisher.isLocal()) {
             for (StreamObserver observer : context.observers()) {
                 notifySafely(() -> observer.trackConfig(name, config));
@@ -250,9 +277,13 @@ public final class Stream {
         boolean video = track.config.getKind() == TrackKind.TRACK_KIND_VIDEO;
         RelayedMessage message = new RelayedMessage(bytes,
                 video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO,
-                video && packet.getKeyframe(), receivedAtNanos);
+                video && packet.getKeyframe(), receivedAtNanos, packet.getTrackId());
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
-        fanOut(message);
+        if (LayerGroup.isLayer(track.config)) {
+            fanOutLayer(message, track.config.getLayerRank());
+        } else {
+            fanOut(message);
+        }
         if (!context.observers().isEmpty() && publisher.isLocal()) {
             long receivedAtMicros = context.clock().nowMicros()
                     - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
@@ -269,30 +300,122 @@ public final class Stream {
 
     /** Offers a message to every player; slow ones are closed, video drops trigger a keyframe request. */
     private void fanOut(RelayedMessage message) {
-        long now = context.clock().monotonicNanos();
-        List<PlayerSession> slow = null;
-        boolean wantKeyframe = false;
+        Delivery delivery = new Delivery(context.clock().monotonicNanos());
         for (PlayerSession player : players) {
-            switch (player.offer(message, now)) {
-                case QUEUED, CLOSED -> { }
-                case DROPPED_VIDEO -> wantKeyframe = true;
+            delivery.offer(player, message);
+        }
+        delivery.finish();
+    }
+
+    /**
+     * Offers a packet of a simulcast layer to the players on that layer, and switches the
+     * players whose target it is at its keyframe (its TrackConfig first); then steers each
+     * unpinned player of the layer by its queue ({@link LayerChoice}).
+     */
+    private void fanOutLayer(RelayedMessage message, int rank) {
+        Delivery delivery = new Delivery(context.clock().monotonicNanos());
+        for (PlayerSession player : players) {
+            LayerChoice choice = player.layers();
+            switch (choice.admit(rank, message.keyframe(), layers, delivery.nowNanos)) {
+                case SKIP -> {
+                    continue;
+                }
+                case SWITCH -> {
+                    if (choice.lastWasSwitch()) {
+                        layerSwitches.increment();
+                        player.dropVideoForSwitch(); // the old layer's backlog would only delay this keyframe
+                    }
+                    delivery.offer(player, layers.layer(rank).configMessage);
+                }
+                case FORWARD -> { }
+                default -> throw new IllegalStateException("unhandled layer verdict");
+            }
+            boolean dropped = delivery.offer(player, message);
+            if (choice.steer(player.queueAgeNanos(delivery.nowNanos), dropped, layers, context.policy().layers(),
+                    delivery.nowNanos)) {
+                delivery.wantKeyframe("a player changes its simulcast layer");
+            }
+        }
+        delivery.finish();
+    }
+
+    /** A layer's new TrackConfig goes to the players on that layer; the others get it when they switch to it. */
+    private void fanOutLayerConfig(RelayedMessage message, int rank) {
+        Delivery delivery = new Delivery(context.clock().monotonicNanos());
+        for (PlayerSession player : players) {
+            if (player.layers().currentRank() == rank) {
+                delivery.offer(player, message);
+            }
+        }
+        delivery.finish();
+    }
+
+    /** One fan-out's offers: collects the slow players and whether the publisher should send a keyframe. */
+    private final class Delivery {
+        final long nowNanos;
+        private List<PlayerSession> slow;
+        private String keyframeReason;
+
+        Delivery(long nowNanos) {
+            this.nowNanos = nowNanos;
+        }
+
+        /** Offers one message; true when the player's video was dropped. */
+        boolean offer(PlayerSession player, RelayedMessage message) {
+            switch (player.offer(message, nowNanos)) {
+                case QUEUED, CLOSED -> {
+                    return false;
+                }
+                case DROPPED_VIDEO -> {
+                    wantKeyframe("a player dropped video to catch up");
+                    return true;
+                }
                 case SLOW -> {
                     if (slow == null) {
                         slow = new ArrayList<>();
                     }
                     slow.add(player);
+                    return false;
                 }
                 default -> throw new IllegalStateException("unhandled offer outcome");
             }
         }
-        if (wantKeyframe) {
-            requestKeyframe("a player dropped video to catch up", now);
+
+        void wantKeyframe(String reason) {
+            keyframeReason = reason;
         }
-        if (slow != null) {
-            for (PlayerSession player : slow) {
-                removePlayerLocked(player);
-                player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+
+        void finish() {
+            if (keyframeReason != null) {
+                requestKeyframe(keyframeReason, nowNanos);
             }
+            if (slow != null) {
+                for (PlayerSession player : slow) {
+                    removePlayerLocked(player);
+                    player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+                }
+            }
+        }
+    }
+
+    /** The layer rules: one group per stream, its top layer's track id names it, one track per rank. */
+    private void checkLayer(TrackConfig config) throws Refusal {
+        if (!LayerGroup.isLayer(config)) {
+            return;
+        }
+        int id = config.getTrackId();
+        int group = config.getLayerGroup();
+        if (layers != null && layers.groupId() != group) {
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + id + " is in layer group " + group
+                    + " but the stream has group " + layers.groupId() + " (one per stream)");
+        }
+        if ((config.getLayerRank() == 0) != (id == group)) {
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
+                    "track " + id + ": the top layer (rank 0), and only it, has the group's track id " + group);
+        }
+        if (layers != null && layers.rankTakenByOther(config.getLayerRank(), id)) {
+            throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
+                    "track " + id + ": layer rank " + config.getLayerRank() + " is another track's");
         }
     }
 
@@ -336,11 +459,13 @@ public final class Stream {
                 case OFFLINE -> status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left; waiting for it to return");
             });
             for (TrackState track : tracks.values()) {
-                burst.add(track.configMessage);
+                if (!LayerGroup.isLayer(track.config)) {
+                    burst.add(track.configMessage);
+                }
             }
             boolean haveGop = gop.hasKeyframe();
             if (haveGop) {
-                burst.addAll(gop.snapshot());
+                addGop(burst, player.layers(), now);
             }
             boolean awaitKeyframe = !haveGop;
             player.join(burst, awaitKeyframe, now);
@@ -351,10 +476,31 @@ public final class Stream {
                     notifySafely(() -> observer.firstPlayerJoined(name));
                 }
             }
-            if (state == State.LIVE && !haveGop && primaryVideoTrack >= 0) {
+            boolean layerWaits = layers != null && player.layers().currentRank() < 0;
+            if (state == State.LIVE && (!haveGop || layerWaits) && primaryVideoTrack >= 0) {
                 requestKeyframe("a new player is waiting for a keyframe", now);
             }
             return true;
+        }
+    }
+
+    /** The GOP for one player: of a simulcast group only its layer, from the layer's keyframe after its config. */
+    private void addGop(List<RelayedMessage> burst, LayerChoice choice, long nowNanos) {
+        for (RelayedMessage m : gop.snapshot()) {
+            int rank = layers == null || m.kind() != RelayedMessage.Kind.VIDEO ? -1 : layers.rankOf(m.trackId());
+            if (rank < 0) {
+                burst.add(m);
+                continue;
+            }
+            switch (choice.admit(rank, m.keyframe(), layers, nowNanos)) {
+                case SWITCH -> {
+                    burst.add(layers.layer(rank).configMessage);
+                    burst.add(m);
+                }
+                case FORWARD -> burst.add(m);
+                case SKIP -> { }
+                default -> throw new IllegalStateException("unhandled layer verdict");
+            }
         }
     }
 
@@ -389,6 +535,10 @@ public final class Stream {
 
     private void stopPublication(Peer leaving) {
         tracks.clear();
+        layers = null;
+        for (PlayerSession player : players) {
+            player.layers().restart();
+        }
         primaryVideoTrack = -1;
         gop.clear();
         log.info("stream {} publisher {} stopped", name, leaving.sessionId());

@@ -53,11 +53,15 @@ public final class StreamRegistry {
         return Optional.ofNullable(streams.get(name));
     }
 
-    /** Adds a player to its stream; {@code welcome} is the first message it receives. */
-    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome) throws Refusal {
+    /**
+     * Adds a player to its stream; {@code welcome} is the first message it receives.
+     *
+     * @param pinnedHeight the simulcast layer height it asked for ({@code ?quality=360p}), 0 for none
+     */
+    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome, int pinnedHeight) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
-            PlayerSession session = stream.newPlayer(connection);
+            PlayerSession session = stream.newPlayer(connection, pinnedHeight);
             if (stream.attachPlayer(session, welcome)) {
                 return new PlayerAttachment(stream, session);
             }

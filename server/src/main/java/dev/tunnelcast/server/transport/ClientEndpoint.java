@@ -82,9 +82,10 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
         }
 
+        QualityPin pin = QualityPin.parse(firstParameter(exchange, QualityPin.PARAMETER));
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
-                : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
+                : new PlayerListener(connection, clock, config.maxMessageBytes(), registry, pin.height());
         PendingConnections.Place place = pending.enter(channel.getSourceAddress().getAddress());
         listener.onHello(place::leave);
         connection.onRelease(() -> {
@@ -110,6 +111,10 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
 
         if (!StreamName.isValid(stream)) {
             connection.refuse(CloseCode.CLOSE_CODE_INVALID_STREAM, StreamName.RULE);
+            return;
+        }
+        if (!pin.isValid()) {
+            connection.refuse(CloseCode.CLOSE_CODE_BAD_MESSAGE, QualityPin.RULE);
             return;
         }
         Action action = role == RelayMetrics.Role.PUBLISHER ? Action.PUBLISH : Action.PLAY;

@@ -13,16 +13,19 @@ import java.nio.ByteBuffer;
 final class PlayerListener extends ClientListener {
 
     private final StreamRegistry registry;
+    private final int pinnedHeight;
     private volatile StreamRegistry.PlayerAttachment attachment;
 
-    PlayerListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry) {
+    /** @param pinnedHeight the simulcast layer asked for ({@code ?quality=360p}: 360), 0 for none */
+    PlayerListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry, int pinnedHeight) {
         super(connection, clock, maxMessageBytes, Role.ROLE_PLAYER);
         this.registry = registry;
+        this.pinnedHeight = pinnedHeight;
     }
 
     @Override
     protected void admit(Hello hello, Envelope welcome) throws Refusal {
-        attachment = registry.attachPlayer(connection, welcome);
+        attachment = registry.attachPlayer(connection, welcome, pinnedHeight);
     }
 
     @Override

@@ -98,7 +98,7 @@ final class FuzzRelay {
         FakeSocket socket = new FakeSocket();
         Connection connection = socket.connect(RelayMetrics.Role.PLAYER, STREAM, METRICS);
         return new Client(socket, connection,
-                new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry));
+                new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry, 0));
     }
 
     /** One client: its socket and the listener its messages go to. */
