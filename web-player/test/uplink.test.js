@@ -130,9 +130,11 @@ test('bad bounds are refused', () => {
  * frames big every 2 s) and 100 kbit/s of audio, a send queue that drops video past 1 s, a
  * socket and network that hold 100 KB beyond it (their delay is what a Ping would see), and a
  * bottleneck whose rate the trace sets. 10 ms steps; the controller looks every 100 ms.
+ * `writerBps` is the most the sender hands the socket (a starved thread writes less).
  * @param {UplinkBitrate} b @param {number} seconds @param {(ms: number) => number} linkBps
+ * @param {(ms: number) => number} [writerBps]
  */
-function runTrace(b, seconds, linkBps) {
+function runTrace(b, seconds, linkBps, writerBps = () => Infinity) {
   const hiddenBytes = 100_000;
   let queued = 0;
   let queuedVideo = 0;
@@ -144,6 +146,8 @@ function runTrace(b, seconds, linkBps) {
   const drops = [0];
   for (let now = 0; now <= seconds * 1000; now += 10) {
     const link = linkBps(now);
+    const writer = writerBps(now);
+    const drain = Math.min(link, writer); // what empties the send queue
     if (now % 30 === 0) {
       const average = (b.currentBps / 8) * 0.03;
       const size = frame++ % 66 === 0 ? average * 5 : (average * 61) / 65;
@@ -151,19 +155,19 @@ function runTrace(b, seconds, linkBps) {
       queuedVideo += size;
     }
     if (now % 20 === 0) queued += (AUDIO_BPS / 8) * 0.02;
-    if ((queued / link) * 8 > 1) {
+    if ((queued / drain) * 8 > 1) {
       queued -= queuedVideo;
       queuedVideo = 0;
       dropped++;
       b.onOverflow(now);
     }
-    const move = Math.min(queued, hiddenBytes - hidden);
+    const move = Math.min(queued, hiddenBytes - hidden, (writer / 8) * 0.01);
     queued -= move;
     queuedVideo = Math.min(queuedVideo, queued);
     hidden += move;
     written += Math.trunc(move);
     hidden = Math.max(0, hidden - (link / 8) * 0.01);
-    if (now % 100 === 0) b.onSample(now, written, ((queued * 8) / link) * 1000, ((hidden * 8) / link) * 1000);
+    if (now % 100 === 0) b.onSample(now, written, ((queued * 8) / drain) * 1000, ((hidden * 8) / link) * 1000);
     if (now % 1000 === 0 && now > 0) {
       targets.push(b.currentBps);
       drops.push(dropped);
@@ -202,6 +206,14 @@ test('past a remembered rate that was too low, probing stops while the queue bui
     assert.ok(!(twoStepsUp && changes[i - 1] + AUDIO_BPS > 1_500_000 * 1.03), `a step up from 3 % above the link: ${changes}`);
   }
   assert.ok(t.targets[90] > 1_200_000, `it did find the better link: ${t.targets[90]}`);
+});
+
+test('a sender starved while it backs off does not hold the bitrate low afterwards', () => {
+  // as UplinkRateEstimatorTest: the sender writes only 800 kbit/s from 4 to 5.5 s, while the bitrate comes down to the link
+  const t = runTrace(newBitrate(), 60, () => 1_500_000, (ms) => (ms >= 4_000 && ms < 5_500 ? 800_000 : Infinity));
+  assert.ok(t.targets.slice(4, 8).some((bps) => bps < 1_000_000), `the starvation is seen as over-use: ${t.targets}`);
+  for (let s = 20; s <= 60; s++) inBand(t.targets[s], `video bitrate at ${s} s (per second: ${t.targets})`);
+  assert.equal(t.droppedAfter(20), 0, 'video drops once settled again');
 });
 
 test('without congestion the bitrate climbs to the cap and no further', () => {

@@ -12,7 +12,8 @@
  *   measure, by BACKOFF at most;
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
- *   within NEAR of the rate the last over-use measured, never above the configured bitrate
+ *   within NEAR of the remembered rate (the median of what the over-uses of the last
+ *   CAPACITY_MEMORY_MS measured), never above the configured bitrate
  *   nor above APP_LIMITED times what drained; and while probing at the fast rate, not while
  *   the floor over the last half second is more than RISING_DELAY_MS above the second
  *   before's (a queue building below the over-use threshold: the last step may already be
@@ -46,6 +47,8 @@ export const PROBE_PER_SECOND = 0.05;
 export const PROBE_NEAR_PER_SECOND = 0.005;
 export const NEAR = 0.1;
 export const APP_LIMITED = 1.5;
+/** the remembered rate is the median of what the over-uses of this span measured (a starved sender measures low for a moment) */
+export const CAPACITY_MEMORY_MS = 5000;
 export const CHANGE_INTERVAL_MS = 1000;
 const DEFAULT_FLOOR_BPS = 100_000;
 
@@ -59,8 +62,10 @@ export class UplinkBitrate {
     this.currentBps = Math.max(this.floorBps, Math.min(this.maxBps, options.startBps ?? options.maxBps));
     /** @type {UplinkSample[]} */
     this.samples = [];
-    /** the uplink's rate as the last over-use measured it (all tracks); NaN when unknown or outgrown */
+    /** the uplink's rate as the over-uses of the last CAPACITY_MEMORY_MS measured it (all tracks, their median); NaN when unknown or outgrown */
     this.capacityBps = NaN;
+    /** @type {{ atMs: number, bps: number }[]} those measurements */
+    this.measured = [];
     this.lastChangeMs = -Infinity;
     /** the last change or rising-delay hold: a probe waits a full interval after it and steps by the time since */
     this.probeFromMs = -Infinity;
@@ -127,8 +132,7 @@ export class UplinkBitrate {
       drained = this.drainBps(2 * WINDOW_MS);
       cut = BACKOFF;
     } else {
-      // a measurement above the remembered rate may be a burst: it moves it half way; one below is believed at once
-      this.capacityBps = Number.isNaN(this.capacityBps) || drained < this.capacityBps ? drained : (this.capacityBps + drained) / 2;
+      this.remember(nowMs, drained);
       drained = Math.min(drained, this.capacityBps);
     }
     if (Number.isNaN(drained)) {
@@ -143,12 +147,30 @@ export class UplinkBitrate {
     return true;
   }
 
+  /**
+   * A measurement above the remembered rate may be a burst: it counts half way. The remembered
+   * rate is the median of the last CAPACITY_MEMORY_MS's: one measured low (a real drop, or a
+   * starved sender) cuts the bitrate at once, but sets the probe's pace only when it is not alone.
+   * @param {number} nowMs @param {number} drainedBps
+   */
+  remember(nowMs, drainedBps) {
+    const bps = Number.isNaN(this.capacityBps) || drainedBps < this.capacityBps ? drainedBps : (this.capacityBps + drainedBps) / 2;
+    this.measured.push({ atMs: nowMs, bps });
+    while (nowMs - this.measured[0].atMs > CAPACITY_MEMORY_MS) this.measured.shift();
+    const sorted = this.measured.map((m) => m.bps).sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    this.capacityBps = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
   /** @param {number} nowMs @param {boolean} delayRising */
   probe(nowMs, delayRising) {
     if (nowMs - this.probeFromMs < CHANGE_INTERVAL_MS || this.currentBps >= this.maxBps) return false;
     const drained = this.drainBps();
     const total = this.currentBps + this.otherBps;
-    if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) this.capacityBps = NaN; // the link got better
+    if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) { // the link got better
+      this.capacityBps = NaN;
+      this.measured = [];
+    }
     const near = !Number.isNaN(this.capacityBps) && total >= this.capacityBps * (1 - NEAR);
     if (delayRising && !near) {
       this.signal = 'rising';

@@ -17,9 +17,10 @@ import java.util.Deque;
  *       to {@link #MAX_CUT}; without a backlog to measure, by {@link #BACKOFF} at most;</li>
  *   <li>the delay is falling: hold;</li>
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
- *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the rate the last over-use
- *       measured, never above the configured bitrate nor above {@link #APP_LIMITED} times what
- *       drained (an encoder that makes less than asked tells nothing about the link); and
+ *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the remembered rate (the median
+ *       of what the over-uses of the last {@link #CAPACITY_MEMORY_MICROS} measured), never above the
+ *       configured bitrate nor above {@link #APP_LIMITED} times what drained (an encoder
+ *       that makes less than asked tells nothing about the link); and
  *       while probing at the fast rate, not while the floor over the last half second is more
  *       than {@link #RISING_DELAY_MICROS} above the second before's (a queue building below
  *       the over-use threshold: the last step may already be above the link, and crossing the
@@ -55,6 +56,12 @@ public final class UplinkRateEstimator {
     static final double NEAR = 0.1;
     /** Never above this many times what drained (app-limited: the encoder makes less than asked). */
     static final double APP_LIMITED = 1.5;
+    /**
+     * How long an over-use's measurement of the link counts: the remembered rate is the median
+     * of those of this span. A sender starved on a busy machine measures the link low for a
+     * moment; believed alone, it kept the bitrate near that low rate, probing at the near rate.
+     */
+    static final long CAPACITY_MEMORY_MICROS = 5_000_000;
     /** The bitrate changes at most this often. */
     static final long CHANGE_INTERVAL_MICROS = 1_000_000;
 
@@ -63,10 +70,14 @@ public final class UplinkRateEstimator {
 
     private record Sample(long atMicros, long sentBytes, long delayMicros, boolean backlogged) {}
 
+    private record Measured(long atMicros, double bps) {}
+
     private final int maxBps;
     private final int floorBps;
     private final int otherBps;
     private final Deque<Sample> samples = new ArrayDeque<>();
+    /** The link's rate as the over-uses of the last {@link #CAPACITY_MEMORY_MICROS} measured it (half way when higher). */
+    private final Deque<Measured> measured = new ArrayDeque<>();
     private int targetBps;
     private double capacityBps = Double.NaN;
     private long lastChangeMicros = Long.MIN_VALUE / 2;
@@ -154,9 +165,7 @@ public final class UplinkRateEstimator {
             drained = drainBps(2 * WINDOW_MICROS);
             cut = BACKOFF;
         } else {
-            // A measurement above the remembered rate may be a burst: it moves it half way. One below is
-            // believed at once (the link got slower), as the backoff does.
-            capacityBps = Double.isNaN(capacityBps) || drained < capacityBps ? drained : (capacityBps + drained) / 2;
+            remember(nowMicros, drained);
             drained = Math.min(drained, capacityBps);
         }
         if (Double.isNaN(drained)) {
@@ -171,6 +180,23 @@ public final class UplinkRateEstimator {
         }
     }
 
+    /**
+     * A measurement above the remembered rate may be a burst: it counts half way. The remembered
+     * rate is the median of the last {@link #CAPACITY_MEMORY_MICROS}'s: one measured low (a real
+     * drop, or a starved sender) cuts the bitrate at once, but sets the probe's pace only when
+     * it is not alone.
+     */
+    private void remember(long nowMicros, double drainedBps) {
+        double bps = Double.isNaN(capacityBps) || drainedBps < capacityBps ? drainedBps : (capacityBps + drainedBps) / 2;
+        measured.addLast(new Measured(nowMicros, bps));
+        while (nowMicros - measured.peekFirst().atMicros() > CAPACITY_MEMORY_MICROS) {
+            measured.removeFirst();
+        }
+        double[] sorted = measured.stream().mapToDouble(Measured::bps).sorted().toArray();
+        int mid = sorted.length / 2;
+        capacityBps = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
     private void probe(long nowMicros, boolean delayRising) {
         if (nowMicros - probeFromMicros < CHANGE_INTERVAL_MICROS || targetBps >= maxBps) {
             return;
@@ -179,6 +205,7 @@ public final class UplinkRateEstimator {
         double total = targetBps + otherBps;
         if (!Double.isNaN(capacityBps) && total > capacityBps * (1 + NEAR)) {
             capacityBps = Double.NaN; // well past it without over-use: the link got better
+            measured.clear();
         }
         boolean near = !Double.isNaN(capacityBps) && total >= capacityBps * (1 - NEAR);
         if (delayRising && !near) {

@@ -65,6 +65,22 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
+    void aSenderStarvedWhileItBacksOffDoesNotHoldTheRateLowAfterwards() {
+        // A busy machine: while the bitrate comes down to the link in the first seconds, the
+        // agent's threads write only 800 kbit/s for 1.5 s (AdaptiveUplinkE2ETest beside a CPU hog
+        // measured 887 kbit/s through 1.5 Mbit/s, a second after measuring 1395). Believed alone,
+        // that measurement held the bitrate near it, probing at the near rate for 40 s.
+        Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 60, s -> 1_500_000,
+                s -> s >= 4_000_000 && s < 5_500_000 ? 800_000 : Double.MAX_VALUE);
+        assertThat(t.targets.subList(4, 8)).as("the starvation is seen as over-use (video per second: %s)", t.targets)
+                .anyMatch(bps -> bps < 1_000_000);
+        for (int s = 20; s <= 60; s++) {
+            assertThat(t.targetAt(s)).as("video target at %d s (per second: %s)", s, t.targets).isBetween(1_200_000, 1_450_000);
+        }
+        assertThat(t.droppedAfter(20)).as("video drops once settled again").isZero();
+    }
+
+    @Test
     void withoutCongestionClimbsToTheCapAndNoFurther() {
         UplinkRateEstimator e = new UplinkRateEstimator(400_000, MAX_BPS, 200_000, AUDIO_BPS);
         Trace t = run(e, 60, s -> 100_000_000);
@@ -116,6 +132,11 @@ class UplinkRateEstimatorTest {
 
     /** Runs the model for {@code seconds}; {@code linkBps} gives the bottleneck's rate at each simulated microsecond. */
     private static Trace run(UplinkRateEstimator e, int seconds, LongToDoubleFunction linkBps) {
+        return run(e, seconds, linkBps, now -> Double.MAX_VALUE);
+    }
+
+    /** As above, with {@code writerBps} the most the agent's writer hands the socket (a starved thread writes less). */
+    private static Trace run(UplinkRateEstimator e, int seconds, LongToDoubleFunction linkBps, LongToDoubleFunction writerBps) {
         final double hiddenBytes = 100_000;
         double queued = 0; // in the send queue
         double queuedVideo = 0;
@@ -129,6 +150,8 @@ class UplinkRateEstimatorTest {
         int frame = 0;
         for (long now = 0; now <= seconds * 1_000_000L; now += 10_000) {
             double link = linkBps.applyAsDouble(now);
+            double writer = writerBps.applyAsDouble(now);
+            double drain = Math.min(link, writer); // what empties the send queue
             if (now % 30_000 == 0) { // ~33 fps: close enough, the rate is what the target says
                 double average = e.targetBps() / 8.0 * 0.03;
                 double size = frame++ % 66 == 0 ? average * 5 : average * 61 / 65;
@@ -138,20 +161,20 @@ class UplinkRateEstimatorTest {
             if (now % 20_000 == 0) {
                 queued += AUDIO_BPS / 8.0 * 0.02;
             }
-            if (queued / link * 8 > 1.0) { // the send queue's age bound: its video goes
+            if (queued / drain * 8 > 1.0) { // the send queue's age bound: its video goes
                 queued -= queuedVideo;
                 queuedVideo = 0;
                 dropped++;
                 e.onOverflow(now);
             }
-            double move = Math.min(queued, hiddenBytes - hidden);
+            double move = Math.min(Math.min(queued, hiddenBytes - hidden), writer / 8 * 0.01);
             queued -= move;
             queuedVideo = Math.min(queuedVideo, queued);
             hidden += move;
             written += (long) move;
             hidden = Math.max(0, hidden - link / 8 * 0.01);
             if (now % 100_000 == 0) {
-                e.onSample(now, written, (long) (queued * 8 / link * 1e6), (long) (hidden * 8 / link * 1e6));
+                e.onSample(now, written, (long) (queued * 8 / drain * 1e6), (long) (hidden * 8 / link * 1e6));
             }
             if (now % 1_000_000 == 0 && now > 0) {
                 targets.add(e.targetBps());

@@ -160,6 +160,9 @@ public final class LatencyBench implements Callable<Integer> {
                 num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
                 num(run, "avOffsetMs", "p50"), foreignCores);
         System.out.println("          where the time went (ms, medians; encode: mean): " + VideoStages.describe(stages));
+        System.out.printf(Locale.ROOT, "          frames dropped %d of %d shown, by cause %s; A/V p05 %+.0f p95 %+.0f ms%n",
+                summary.get("framesDropped"), summary.get("framesShown"), summary.get("framesDroppedBy"),
+                num(run, "avOffsetMs", "p05"), num(run, "avOffsetMs", "p95"));
         return summary;
     }
 
@@ -185,6 +188,11 @@ public final class LatencyBench implements Callable<Integer> {
         // Added 2026-12-02: the rates that bench/run latency --check judges.
         m.put("framesShownPerSecond", shown / seconds);
         m.put("framesDroppedPercent", shown > 0 ? 100.0 * dropped / shown : Double.NaN);
+        // Added 2026-12-03: the drops by cause (frame-drops.js: late, decodeError, catchUp, queueFull, stall).
+        Map<String, Long> droppedBy = new LinkedHashMap<>();
+        last.path("framesDroppedBy").fields().forEachRemaining(cause -> droppedBy.put(cause.getKey(),
+                cause.getValue().asLong() - first.path("framesDroppedBy").path(cause.getKey()).asLong()));
+        m.put("framesDroppedBy", droppedBy);
         double played = last.path("audioPlayedMs").asDouble() - first.path("audioPlayedMs").asDouble();
         double concealed = last.path("audioConcealedMs").asDouble() - first.path("audioConcealedMs").asDouble();
         m.put("audioConcealedPercent", played > 0 ? 100 * concealed / played : Double.NaN);
