@@ -125,8 +125,8 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
             try {
                 long revision = store.update(StreamSubjects.leaseKey(stream), value(stream), entry.getValue().revision());
                 held.put(stream, new Held(entry.getValue().token(), revision, started));
-            } catch (LeaseStore.Conflict taken) {
-                lose(stream, "another node took it");
+            } catch (LeaseStore.Conflict moved) {
+                renewAfterConflict(stream, entry.getValue(), started);
             } catch (IOException unreachable) {
                 long heldFor = started - entry.getValue().validFromNanos();
                 if (heldFor >= ttl.minus(SAFETY_MARGIN).toNanos()) {
@@ -146,6 +146,28 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
     }
 
     /**
+     * A renewal's compare-and-set failed: another node took the lease, unless the key still names
+     * this node. Then the revision moved on by a write of this node's own whose reply it never got
+     * (a renewal that timed out on a busy node, yet was written: only this node writes its name),
+     * and the renewal goes on from that revision with the same fencing token.
+     */
+    private void renewAfterConflict(String stream, Held lease, long started) {
+        String key = StreamSubjects.leaseKey(stream);
+        try {
+            LeaseStore.Versioned current = store.get(key);
+            if (current != null && node.equals(holder(current)) && current.revision() > lease.revision()) {
+                long revision = store.update(key, value(stream), current.revision());
+                held.put(stream, new Held(lease.token(), revision, started));
+                log.info("recorder lease of stream {} renewed over a write of this node's whose reply was lost", stream);
+                return;
+            }
+        } catch (LeaseStore.Conflict | IOException unsure) {
+            log.debug("recorder lease of {} not renewed after a conflict: {}", stream, unsure.getMessage());
+        }
+        lose(stream, "another node took it");
+    }
+
+    /**
      * Another node announced a publisher of {@code stream} (a takeover): if that node took the
      * lease, this node learns it now, before its own publisher is closed, rather than at its next renewal.
      */
@@ -156,7 +178,8 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
         }
         try {
             LeaseStore.Versioned current = store.get(StreamSubjects.leaseKey(stream));
-            if (current == null || current.revision() != lease.revision()) {
+            // A key that still names this node moved on only by a write of its own (see renewAfterConflict).
+            if (current == null || current.revision() != lease.revision() && !node.equals(holder(current))) {
                 lose(stream, current == null ? "it is gone" : "node " + holder(current) + " took it");
             }
         } catch (IOException e) {

@@ -100,6 +100,24 @@ class RecorderLeasesTest {
     }
 
     @Test
+    void aRenewalWrittenWhoseReplyWasLostIsNotALostLease() {
+        nodeA.take(STREAM, AGENT);
+        long token = nodeA.fencingToken(STREAM).getAsLong();
+        store.loseNextReply = true; // written, but the node hears a timeout (RecorderLeaseClusterTest at load 30)
+        nanos[0] += nodeA.renewEvery().toNanos();
+        nodeA.renew();
+        nodeA.verify(STREAM); // e.g. an online event of another stream's publisher
+        nanos[0] += nodeA.renewEvery().toNanos();
+        nodeA.renew(); // its revision is behind the key's: the key still names A
+        assertThat(lostOnA).isEmpty();
+        assertThat(nodeA.fencingToken(STREAM)).hasValue(token);
+        nodeB.take(STREAM, AGENT); // a real takeover is still lost at the next renewal
+        nanos[0] += nodeA.renewEvery().toNanos();
+        nodeA.renew();
+        assertThat(lostOnA).containsExactly(STREAM);
+    }
+
+    @Test
     void withoutTheStoreTheHolderStopsBeforeTheLeaseCanHaveExpiredThere() {
         nodeA.take(STREAM, AGENT);
         store.reachable = false;
@@ -154,6 +172,8 @@ class RecorderLeasesTest {
         final Map<String, Long> revisions = new HashMap<>();
         long sequence;
         boolean reachable = true;
+        /** The next update is written, then fails as a request whose reply never came. */
+        boolean loseNextReply;
 
         @Override
         public Versioned get(String key) throws IOException {
@@ -176,7 +196,12 @@ class RecorderLeasesTest {
             if (!values.containsKey(key) || revisions.get(key) != revision) {
                 throw new Conflict("wrong last sequence");
             }
-            return write(key, value);
+            long written = write(key, value);
+            if (loseNextReply) {
+                loseNextReply = false;
+                throw new IOException("Timeout or no response waiting for NATS JetStream server");
+            }
+            return written;
         }
 
         @Override
