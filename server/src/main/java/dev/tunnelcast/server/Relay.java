@@ -87,7 +87,8 @@ public final class Relay implements AutoCloseable {
 
         IdleConnections idle = new IdleConnections("main", config.maxIdleConnections(), config.maxIdlePerAddress(),
                 config.headerTimeout(), metrics.registry());
-        StreamsApi api = cluster == null ? new StreamsApi(registry) : new StreamsApi(registry, cluster::streamsElsewhere);
+        StreamsApi api = cluster == null ? new StreamsApi(registry)
+                : new StreamsApi(registry, cluster::streamsElsewhere, cluster::playersByNode);
         Supplier<String> health = () -> cluster == null ? null : cluster.health();
         HttpHandler routes = Routes.build(publishers, players, api, metrics, config,
                 archive == null ? null : archive.handlers(), access, health);

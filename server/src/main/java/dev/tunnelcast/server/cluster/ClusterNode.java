@@ -10,11 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * This relay as a node of a NATS cluster, wired in one place: the connection, the stream
@@ -45,7 +47,8 @@ public final class ClusterNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.directory = new StreamDirectory(connection, metrics, config);
+        this.directory = new StreamDirectory(connection, metrics, config, () -> registry.infos().stream()
+                .filter(info -> info.players() > 0).collect(Collectors.toMap(StreamInfo::name, StreamInfo::players)));
         try {
             directory.open();
         } catch (IOException e) {
@@ -115,6 +118,11 @@ public final class ClusterNode implements AutoCloseable {
         long now = System.currentTimeMillis();
         return directory.elsewhere().stream().map(e -> new StreamInfo(e.stream(), Stream.State.LIVE, List.of(),
                 "cluster node " + e.node(), Math.max(0, (now - e.sinceMillis()) / 1000), 0, 0, 0, 0)).toList();
+    }
+
+    /** The players of {@code stream} per node of the cluster (nodes without any left out), for {@code /api/streams}. */
+    public Map<String, Integer> playersByNode(String stream) {
+        return directory.playersByNode(stream);
     }
 
     /** One line for {@code /healthz}: connected, or degraded and why. */

@@ -91,6 +91,14 @@ class ClusterTest {
                         assertThat(received.get(i)).as("message %d", i).isEqualTo(sent.get(i));
                     }
                 }
+                // The directory counts players per node: node 1 has none of its own stream, nodes 2 and 3 one each.
+                Conditions.await("node 1 lists the players of nodes 2 and 3", DEADLINE, () -> node1.poll("/api/streams"),
+                        body -> body.contains("\"name\":\"hall.stage\"")
+                                && body.contains("\"playersByNode\":{\"n2\":1,\"n3\":1}"));
+                // A count that changes is written again: node 3's last player leaves (its key is deleted).
+                onNode3.close();
+                Conditions.await("node 1 lists node 2's player only", DEADLINE, () -> node1.poll("/api/streams"),
+                        body -> body.contains("\"playersByNode\":{\"n2\":1}"));
             }
         }
         String metrics = node1.get("/metrics");
