@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * nats-server record into one shared folder, as on shared storage, while real H.264 + Opus
  * is published at its own pace. Whatever the number of nodes playing a stream, only the node
  * holding the stream's recorder lease records it; the lease follows the publisher to another
- * node, ending the old segment as "recorder lease lost" before the new one starts, and moves
- * after kill -9 of the recording node. The recordings are read from the shared folder.
+ * node, ending the old segment as "recorder lease lost" before the new one starts; a holder
+ * cut off from NATS past the lease stops recording and takes it back when NATS returns; and the
+ * lease moves after kill -9 of the recording node. The recordings are read from the shared folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecorderLeaseClusterTest {
@@ -150,7 +151,43 @@ class RecorderLeaseClusterTest {
     }
 
     @Test
-    @Order(3) // last: it kills node 2
+    @Order(3) // it stops NATS for longer than the lease
+    void aHolderWhoseNatsStaysAwayPastTheLeaseStopsRecordingThenTakesItBack() throws Exception {
+        String stream = "lease-outage";
+        WsClient publisher = publisher(node1.publishUri(stream));
+        double written = packetsWritten(node1);
+        double lost = counter(node1, "tunnelcast_cluster_recorder_lease_lost_total");
+        try (PacedMedia sender = new PacedMedia(media, publisher)) {
+            awaitSegments(stream, list -> list.size() == 1 && node(list.get(0)).equals("n1"));
+            awaitPacketsWritten(node1, written + SOME_PACKETS);
+            nats.stop();
+            try {
+                // Its publisher stays and sends on, but after the lease ran out by its own clock the node
+                // may no longer record: its segment ends while NATS is still away.
+                List<JsonNode> ended = awaitSegments(stream, list -> list.size() == 1 && closed(list.get(0)));
+                assertThat(ended.get(0).path("closeReason").asText()).isEqualTo("recorder lease lost");
+                awaitGauge(node1, "tunnelcast_cluster_recorder_leases", 0);
+                assertThat(counter(node1, "tunnelcast_cluster_recorder_lease_lost_total")).isEqualTo(lost + 1);
+                assertThat(node1.get("/metrics")).as("still not connected: the segment ended by the node's clock")
+                        .containsPattern("(?m)^tunnelcast_cluster_connected(\\{\\})? 0\\.0$");
+            } finally {
+                nats.start();
+            }
+            // NATS is back: the node takes the lease again (its own key, or expired) and records in a new segment.
+            awaitGauge(node1, "tunnelcast_cluster_recorder_leases", 1);
+            awaitSegments(stream, list -> list.size() == 2);
+            awaitPacketsWritten(node1, packetsWritten(node1) + SOME_PACKETS);
+        }
+        publisher.closeAndAwait();
+        List<JsonNode> segments = awaitSegments(stream, list -> list.size() == 2 && list.stream().allMatch(s -> closed(s)));
+        assertThat(segments).allSatisfy(s -> assertThat(node(s)).isEqualTo("n1"));
+        assertThat(segments.get(1).path("startWallMicros").asLong()).as("the new segment starts after the old one ended")
+                .isGreaterThanOrEqualTo(segments.get(0).path("endWallMicros").asLong());
+        assertThat(revision(segments.get(1))).as("a newer lease").isGreaterThan(revision(segments.get(0)));
+    }
+
+    @Test
+    @Order(4) // last: it kills node 2
     void afterKill9OfTheRecordingNodeThePublisherComingBackThroughAnotherNodeIsRecordedThere() throws Exception {
         String stream = "lease-survivor";
         String instance = "agent-instance-lease-2";
@@ -201,6 +238,12 @@ class RecorderLeaseClusterTest {
     private static void awaitPacketsWritten(RelayNode node, double packets) {
         Conditions.await(packets + " packets recorded by " + node.log(), DEADLINE, () -> packetsWritten(node),
                 written -> written >= packets);
+    }
+
+    /** {@code node}'s unlabelled counter {@code name} (0 before its first count). */
+    private static double counter(RelayNode node, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{\\})? ([0-9.E]+)$").matcher(node.poll("/metrics"));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The packets {@code node} has recorded so far, of all streams. */
