@@ -12,13 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * No thread of this JVM is left real-time by an encoder. SVT-AV1 switches the thread that
  * opens it, and the threads it starts, to SCHED_FIFO 99 when it runs as root, as CI does
  * (without CAP_SYS_NICE the library cannot, and the first test cannot fail). Policies are
  * read from {@code /proc/self/task/<tid>/stat}, not through the code under test.
+ *
+ * <p>The timeout: SVT-AV1 3.1.2 (in JavaCPP's FFmpeg) can deadlock inside {@code avcodec_send_frame},
+ * every thread idle (SVT-AV1 issues 2300 and 2311; proof run 27 hung in this class for 14 minutes).
+ * The test then fails instead of holding the build; a native call ignores interrupts, so the test
+ * runs in a thread of its own.
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NoRealtimeThreadsTest {
 
     private static final int W = VideoCodecEncodersTest.W;

@@ -7,6 +7,7 @@ import dev.tunnelcast.agent.testing.FFmpegDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -14,7 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every VP8/VP9/AV1 encoder, run for real: its packets decode in FFmpeg given only what the
  * wire carries, keyframes fall where the GOP and a keyframe request say (and the decoder
  * agrees), and the codec string and decoder config describe the stream.
+ *
+ * <p>The timeout: SVT-AV1 3.1.2 (in JavaCPP's FFmpeg) can deadlock inside {@code avcodec_send_frame},
+ * every thread idle (SVT-AV1 issues 2300 and 2311; proof run 27 hung in this class for 14 minutes).
+ * The test then fails instead of holding the build; a native call ignores interrupts, so the test
+ * runs in a thread of its own.
  */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VideoCodecEncodersTest {
 
     static final int W = 320;

@@ -107,8 +107,8 @@ final class Fmp4Muxer implements AutoCloseable {
     private AVFormatContext context;
     private final AVPacket packet;
     private final Map<Integer, AVStream> streams = new HashMap<>();
-    /** Each track's last timestamp written, in its stream's time base. */
-    private final Map<Integer, Long> lastTicks = new HashMap<>();
+    /** Each track's last packet, written when the next one tells its duration (or at close). */
+    private final Map<Integer, Held> held = new HashMap<>();
     private boolean headerWritten;
 
     private Fmp4Muxer(Path file) {
@@ -196,27 +196,41 @@ final class Fmp4Muxer implements AutoCloseable {
         return streams.containsKey(trackId);
     }
 
+    /** A packet taken but not yet written: its timestamp and declared duration in its stream's ticks. */
+    private record Held(int trackId, ByteString payload, long ticks, long declaredTicks, boolean keyframe) {}
+
     /**
-     * Writes one access unit; {@code ptsMicros} is relative to the segment start and must
-     * increase per track (no B-frames: dts = pts).
+     * Takes one access unit; {@code ptsMicros} is relative to the segment start and must
+     * increase per track (no B-frames: dts = pts). It is written when the track's next packet
+     * comes, with the distance to it as its duration: FFmpeg's muxer starts a fragment where
+     * the durations of the last one end, and moved the packets behind it when a publisher's
+     * declared durations overran (a browser under load sends frames closer than it says).
      */
     void write(int trackId, ByteString payload, long ptsMicros, long durationMicros, boolean keyframe)
             throws IOException {
-        AVStream stream = streams.get(trackId);
+        AVRational tb = streams.get(trackId).time_base();
+        // Strictly increasing in the file's own ticks (1/90,000 s for video): two frames less than a tick apart
+        // (a browser publisher sent two less than 11 µs apart) would otherwise share a timestamp, which the muxer refuses
+        // or a demuxer reads as one packet. Moved by a tick, the frame is kept.
+        Held previous = held.get(trackId);
+        long ticks = Math.max(av_rescale_q(ptsMicros, MICROS, tb), previous == null ? Long.MIN_VALUE : previous.ticks() + 1);
+        held.put(trackId, new Held(trackId, payload, ticks, av_rescale_q(durationMicros, MICROS, tb), keyframe));
+        if (previous != null) {
+            writeNow(previous, ticks - previous.ticks());
+        }
+    }
+
+    private void writeNow(Held h, long durationTicks) throws IOException {
+        AVStream stream = streams.get(h.trackId());
+        ByteString payload = h.payload();
         check(av_new_packet(packet, payload.size()), "allocate packet");
         try {
             payload.copyTo(packet.data().capacity(payload.size()).asByteBuffer()); // one copy, into FFmpeg's buffer
-            AVRational tb = stream.time_base();
-            // Strictly increasing in the file's own ticks (1/90,000 s for video): two frames less than a tick apart
-            // (a browser publisher sent two less than 11 µs apart) would otherwise share a timestamp, which the muxer refuses
-            // or a demuxer reads as one packet. Moved by a tick, the frame is kept.
-            long pts = Math.max(av_rescale_q(ptsMicros, MICROS, tb), lastTicks.getOrDefault(trackId, Long.MIN_VALUE) + 1);
-            lastTicks.put(trackId, pts);
-            packet.pts(pts);
-            packet.dts(pts);
-            packet.duration(av_rescale_q(durationMicros, MICROS, tb));
+            packet.pts(h.ticks());
+            packet.dts(h.ticks());
+            packet.duration(durationTicks);
             packet.stream_index(stream.index());
-            packet.flags(keyframe ? AV_PKT_FLAG_KEY : 0);
+            packet.flags(h.keyframe() ? AV_PKT_FLAG_KEY : 0);
             check(av_write_frame(context, packet), "write to " + file);
             if (context.pb().error() < 0) {
                 check(context.pb().error(), "write to " + file);
@@ -239,6 +253,10 @@ final class Fmp4Muxer implements AutoCloseable {
         }
         try {
             if (headerWritten) {
+                for (Held h : held.values()) {
+                    writeNow(h, h.declaredTicks()); // the last of each track: only its declared duration is known
+                }
+                held.clear();
                 check(av_write_trailer(context), "finish " + file);
             }
         } finally {

@@ -1,6 +1,7 @@
 package dev.tunnelcast.server.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.TrackKind;
@@ -86,6 +87,41 @@ class RecorderTest {
         Tools.ProbeStream video = Tools.ffprobe(archive.index().mediaFile(segment).toString()).stream("video");
         assertThat((long) video.ptsSeconds().size()).as("packets ffprobe reads").isEqualTo(segment.videoFrames());
         assertStrictlyIncreasing(video.ptsSeconds());
+    }
+
+    @Test
+    void framesWhoseDurationsRunPastTheNextAreKeptWhereTheyWereSent() throws Exception {
+        // A browser publisher under load sent frames that said they lasted 33 ms, the next coming sooner. FFmpeg's
+        // muxer starts each fragment where the last one's durations end: it moved the packets behind a fragment's
+        // start later, dropped their pts, and a call's recording decoded one frame less than it held.
+        MediaFixture media = MediaFixture.generate(10, 30);
+        List<MediaPacket> packets = new ArrayList<>();
+        for (MediaPacket p : media.packets()) {
+            packets.add(p.toBuilder().setDurationMicros(p.getDurationMicros() * 3).build());
+        }
+        Archive archive = Archive.start(ArchiveConfig.defaults(dir), new SimpleMeterRegistry());
+        new MediaFixture(media.tracks(), packets).publish(archive.observer(), "cam1", "s1", WALL_START_MICROS);
+        archive.observer().publisherStopped("cam1", "s1");
+        archive.close();
+
+        SegmentInfo segment = archive.index().list("cam1", Long.MIN_VALUE, Long.MAX_VALUE).get(0);
+        long sentVideo = media.count(TrackKind.TRACK_KIND_VIDEO, media.firstKeyframePts());
+        assertThat(segment.videoFrames()).isEqualTo(sentVideo);
+        String file = archive.index().mediaFile(segment).toString();
+        Tools.Probe probe = Tools.ffprobe(file);
+        List<Double> videoPts = probe.stream("video").ptsSeconds();
+        assertThat((long) videoPts.size()).as("packets ffprobe reads").isEqualTo(sentVideo);
+        assertStrictlyIncreasing(videoPts);
+        for (int i = 1; i < videoPts.size(); i++) {
+            assertThat(videoPts.get(i) - videoPts.get(i - 1)).as("frame %d's distance from the one before, s", i)
+                    .isCloseTo(1.0 / 30, within(0.002));
+        }
+        List<Double> audioPts = probe.stream("audio").ptsSeconds();
+        for (int i = 2; i < audioPts.size(); i++) { // the first is Opus's pre-skip earlier
+            assertThat(audioPts.get(i) - audioPts.get(i - 1)).as("audio packet %d's distance from the one before, s", i)
+                    .isCloseTo(0.020, within(0.001));
+        }
+        assertThat(Tools.decodedFrames(file)).as("frames ffmpeg decodes").isEqualTo(sentVideo);
     }
 
     @Test
