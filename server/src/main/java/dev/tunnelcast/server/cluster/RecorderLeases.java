@@ -39,6 +39,11 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long before the store would expire it a holder cut off from NATS gives its lease up. */
     private static final Duration SAFETY_MARGIN = Duration.ofSeconds(1);
+    /**
+     * Reads and compare-and-sets of an arriving publisher's lease: a conflict is most likely the old
+     * holder's renewal (one per third of the lease), so a second read nearly always settles it.
+     */
+    private static final int ARRIVAL_ATTEMPTS = 3;
 
     /** A lease this node holds: its fencing token, its current revision, and since when it is surely valid. */
     private record Held(long token, long revision, long validFromNanos) {
@@ -209,33 +214,51 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
         }
     }
 
+    /**
+     * Takes the lease if it is free or this node's, or (as a publisher arrives) held elsewhere for
+     * the same publisher instance. A publisher arriving reads the key again after a failed
+     * compare-and-set: the old holder renews until the takeover reaches it, and a renewal that
+     * lands between the read and the write must not keep the lease from following the publisher.
+     */
     private void acquire(String stream, boolean publisherArriving) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tryAcquire(stream, publisherArriving);
+                return;
+            } catch (LeaseStore.Conflict raced) {
+                if (!publisherArriving || attempt == ARRIVAL_ATTEMPTS) {
+                    log.info("recorder lease of stream {} not taken: written meanwhile by another node ({} attempt(s));"
+                            + " trying again every {} while its publisher stays here", stream, attempt, renewEvery());
+                    return;
+                }
+            } catch (IOException e) {
+                log.warn("cannot take the recorder lease of stream {} now ({}); not recording it until then", stream,
+                        e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void tryAcquire(String stream, boolean publisherArriving) throws IOException, LeaseStore.Conflict {
         String key = StreamSubjects.leaseKey(stream);
         long started = nanoClock.getAsLong();
-        try {
-            LeaseStore.Versioned current = store.get(key);
-            long revision;
-            if (current == null) {
-                revision = store.create(key, value(stream));
-            } else if (node.equals(holder(current))
-                    || publisherArriving && sameInstance(current, wanted.get(stream).instanceId())) {
-                revision = store.update(key, value(stream), current.revision());
-                if (!node.equals(holder(current))) {
-                    log.info("recorder lease of stream {} taken from node {}: its publisher moved here", stream,
-                            holder(current));
-                }
-            } else {
-                return; // another node records it; its key expires if that node dies
+        LeaseStore.Versioned current = store.get(key);
+        long revision;
+        if (current == null) {
+            revision = store.create(key, value(stream));
+        } else if (node.equals(holder(current))
+                || publisherArriving && sameInstance(current, wanted.get(stream).instanceId())) {
+            revision = store.update(key, value(stream), current.revision());
+            if (!node.equals(holder(current))) {
+                log.info("recorder lease of stream {} taken from node {}: its publisher moved here", stream,
+                        holder(current));
             }
-            held.put(stream, new Held(revision, revision, started));
-            metrics.recorderLeases(held.size());
-            log.info("recording stream {} here (recorder lease revision {})", stream, revision);
-        } catch (LeaseStore.Conflict raced) {
-            log.debug("recorder lease of {} taken meanwhile by another node", stream);
-        } catch (IOException e) {
-            log.warn("cannot take the recorder lease of stream {} now ({}); not recording it until then", stream,
-                    e.getMessage());
+        } else {
+            return; // another node records it; its key expires if that node dies
         }
+        held.put(stream, new Held(revision, revision, started));
+        metrics.recorderLeases(held.size());
+        log.info("recording stream {} here (recorder lease revision {})", stream, revision);
     }
 
     private void lose(String stream, String why) {

@@ -91,6 +91,21 @@ class RecorderLeasesTest {
     }
 
     @Test
+    void aPublisherMovingWhileTheOldHolderRenewsStillTakesTheLease() {
+        nodeA.take(STREAM, AGENT);
+        // A's renewal lands between B's read of the key and B's compare-and-set (RecorderLeaseClusterTest at load 16-28:
+        // B recorded only after A's publisher had left, and A's segment ended as "publisher-stopped").
+        store.beforeNextUpdate = () -> {
+            nanos[0] += nodeA.renewEvery().toNanos();
+            nodeA.renew();
+        };
+        nodeB.take(STREAM, AGENT); // the publisher moved to B
+        assertThat(nodeB.fencingToken(STREAM)).as("B read the key again and took it").isPresent();
+        nodeA.verify(STREAM); // B's online event reached A
+        assertThat(lostOnA).containsExactly(STREAM);
+    }
+
+    @Test
     void aFailedRenewalLosesTheLease() {
         nodeA.take(STREAM, AGENT);
         nodeB.take(STREAM, AGENT);
@@ -174,6 +189,8 @@ class RecorderLeasesTest {
         boolean reachable = true;
         /** The next update is written, then fails as a request whose reply never came. */
         boolean loseNextReply;
+        /** Runs once, as the next update begins: another node's write between a read and a compare-and-set. */
+        Runnable beforeNextUpdate;
 
         @Override
         public Versioned get(String key) throws IOException {
@@ -193,6 +210,11 @@ class RecorderLeasesTest {
         @Override
         public long update(String key, byte[] value, long revision) throws IOException, Conflict {
             check();
+            Runnable interleaved = beforeNextUpdate;
+            beforeNextUpdate = null;
+            if (interleaved != null) {
+                interleaved.run();
+            }
             if (!values.containsKey(key) || revisions.get(key) != revision) {
                 throw new Conflict("wrong last sequence");
             }
