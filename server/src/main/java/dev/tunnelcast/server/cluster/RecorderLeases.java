@@ -158,6 +158,7 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
      */
     private void renewAfterConflict(String stream, Held lease, long started) {
         String key = StreamSubjects.leaseKey(stream);
+        String why;
         try {
             LeaseStore.Versioned current = store.get(key);
             if (current != null && node.equals(holder(current)) && current.revision() > lease.revision()) {
@@ -166,10 +167,12 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
                 log.info("recorder lease of stream {} renewed over a write of this node's whose reply was lost", stream);
                 return;
             }
+            // Gone: not renewed within the lease time (this node busy or paused), or deleted.
+            why = current == null ? "its key expired or was deleted" : "node " + holder(current) + " took it";
         } catch (LeaseStore.Conflict | IOException unsure) {
-            log.debug("recorder lease of {} not renewed after a conflict: {}", stream, unsure.getMessage());
+            why = "its compare-and-set failed and the key could not be read again (" + unsure.getMessage() + ")";
         }
-        lose(stream, "another node took it");
+        lose(stream, why);
     }
 
     /**
