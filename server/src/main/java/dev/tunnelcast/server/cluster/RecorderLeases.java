@@ -234,6 +234,8 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
                             + " trying again every {} while its publisher stays here", stream, attempt, renewEvery());
                     return;
                 }
+                log.info("recorder lease of stream {} written meanwhile by another node as its publisher arrived here"
+                        + " (the old holder's renewal?): reading it again", stream);
             } catch (IOException e) {
                 log.warn("cannot take the recorder lease of stream {} now ({}); not recording it until then", stream,
                         e.getMessage());
