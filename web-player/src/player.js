@@ -7,6 +7,7 @@
  */
 import { localNowMicros } from './transport/clock-sync.js';
 import { AudioEngine } from './audio/audio-engine.js';
+import { SILENCE_DB } from './audio/level-meter.js';
 import { MseRenderer } from './video/mse-renderer.js';
 import { WebCodecsRenderer } from './video/webcodecs-renderer.js';
 import { UnsupportedCodecError } from './video/renderer.js';
@@ -171,6 +172,8 @@ export class Player {
       case 'audio':
         this.stats.audioPacketsDecoded = message.packetsDecoded;
         this.stats.audioDecodeErrors = message.decodeErrors;
+        this.stats.audioDecodedLevelDb = Math.max(SILENCE_DB, message.decodedPeakDb);
+        this.stats.audioPacketsUndelivered = message.undelivered;
         this.received.push([performance.now(), message.bytes]);
         this.stats.audioCaptureMinusPtsMs = message.audioCaptureMinusPtsMs;
         // Video can still play without audio: say so, and keep the state for the video.
@@ -411,6 +414,7 @@ export class Player {
       s.audioAcceleratedMs = (jb.acceleratedSamples / 48_000) * 1000;
       s.audioOutputSlipMs = jb.outputSlipMs;
       s.audioUnderruns = jb.underruns;
+      s.audioPacketsLate = jb.latePackets;
       s.audioConcealedPercent = jb.renderedSamples ? (100 * jb.concealedSamples) / jb.renderedSamples : 0;
       s.audioPlayedMs = (jb.renderedSamples / 48_000) * 1000;
       s.audioConcealedMs = (jb.concealedSamples / 48_000) * 1000;

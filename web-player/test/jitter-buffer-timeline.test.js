@@ -144,6 +144,20 @@ test('packets that never came are silence at their place: the timeline holds, no
   assert.ok(Math.abs(jb.gapSamples - 4 * PACKET_FRAMES) <= 2, `silence for the lost packets: ${jb.gapSamples} samples`);
 });
 
+test('a packet whose place on the timeline was written already (a duplicate, or too late) is dropped and counted', () => {
+  /** @type {number[]} */
+  const mediaMs = [];
+  for (let m = 0; m < 2000; m += PACKET_MS) {
+    mediaMs.push(m);
+    if (m === 1040) mediaMs.push(1000, 1020); // sent again, after what came behind them
+  }
+  let arrivalMs = 0;
+  const arrivals = mediaMs.map((m) => (arrivalMs = Math.max(arrivalMs, m + 40)));
+  const { jb } = play(mediaMs, arrivals, 2200);
+  assert.equal(jb.stats().latePackets, 2);
+  assert.equal(jb.underruns, 0);
+});
+
 test('late packets are still concealed: in speech, and after a pause when the first packet comes late', () => {
   // Speech from 0 to 4 s, a pause to 6 s, speech to 10 s. 40 ms of network; the packets of
   // 2.0-2.3 s are held up until 2.64 s (a 300 ms stall); the first packet after the pause comes

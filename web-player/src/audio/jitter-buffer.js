@@ -73,6 +73,7 @@ import { RecentTrough } from './recent-trough.js';
  * @property {number} gapSamples        silence played where the packets' timestamps jump (the sender's DTX
  *                                      pauses, packets that never came): the timeline kept, not concealment
  * @property {number} overflowSamples   samples dropped because the ring was full
+ * @property {number} latePackets       packets that came after their place was played (or a duplicate): dropped
  * @property {boolean} playing          false while (re)buffering; true through the silence of a dry ring
  * @property {number} playoutMediaTimeMs media time of the next sample to play (NaN before audio)
  */
@@ -152,6 +153,7 @@ export class JitterBuffer {
     this.mix = new Float32Array(Math.round((MAX_PERIOD_MS / 1000) * this.sampleRate) + matchFrames + 2);
     this.gapSamples = 0;
     this.overflowSamples = 0;
+    this.latePackets = 0;
     /** playout left in which the trough is trimmed onto its place (a join, a catch-up), samples */
     this.trimRemainingSamples = 0;
     /** lowest depth seen in the current trim period, ms */
@@ -223,7 +225,10 @@ export class JitterBuffer {
     this.delays.noteArrival(mediaTimeMs, arrivalMs, this.packetMs);
     this.updateTarget();
     const gapMs = mediaTimeMs - this.writeMediaTimeMs; // NaN before the first packet
-    if (gapMs < -1) return; // late duplicate or reordered packet that was already concealed
+    if (gapMs < -1) {
+      this.latePackets++; // late duplicate or reordered packet that was already concealed
+      return;
+    }
     if (this.dry) this.endDryRun(mediaTimeMs);
     else if (gapMs > 1) this.writeSilence(Math.round((gapMs / 1000) * this.sampleRate));
     this.writePlanes(planes, frames);
@@ -531,6 +536,7 @@ export class JitterBuffer {
       outputSlipMs: this.outputSlipMs,
       gapSamples: this.gapSamples,
       overflowSamples: this.overflowSamples,
+      latePackets: this.latePackets,
       playing: this.playing,
       playoutMediaTimeMs: this.dry ? this.dryFromMediaMs + (this.dryFrames / this.sampleRate) * 1000 : this.writeMediaTimeMs - this.depthMs,
     };

@@ -8,6 +8,10 @@
  */
 import { parseOpusHead, defaultOpusHead } from './opus-head.js';
 import { DecoderInputs } from './decoder-inputs.js';
+import { rmsDb } from '../publish/silence-gate.js';
+
+/** Decoded packets whose loudest is reported (~0.5 s of 20 ms packets). */
+const LEVEL_PACKETS = 25;
 
 /** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
 /** @typedef {import('../transport/wire.js').MediaPacket} MediaPacket */
@@ -45,6 +49,9 @@ export class OpusDecoder {
     this.packetsDecoded = 0;
     this.decodeErrors = 0;
     this.droppedNoOutput = 0;
+    /** RMS of the latest decoded packets, dBFS: what the decoder gave the playout, beside what it played */
+    this.recentLevelsDb = new Float64Array(LEVEL_PACKETS).fill(-Infinity);
+    this.levels = 0;
     this.unsupported = '';
   }
 
@@ -162,8 +169,14 @@ export class OpusDecoder {
     this.emit(mediaTimeMs, arrivalMs, planes);
   }
 
+  /** The loudest of the latest decoded packets, dBFS (-Infinity: digital silence, or none yet). */
+  get recentPeakDb() {
+    return Math.max(...this.recentLevelsDb);
+  }
+
   /** @param {number} mediaTimeMs @param {number} arrivalMs @param {Float32Array[]} planes */
   emit(mediaTimeMs, arrivalMs, planes) {
+    this.recentLevelsDb[this.levels++ % LEVEL_PACKETS] = rmsDb(planes[0]);
     if (!this.port) {
       this.droppedNoOutput++;
       return;

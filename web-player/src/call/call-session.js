@@ -357,6 +357,8 @@ function tileFigures(remote) {
     audioPacketsDecoded: s.audioPacketsDecoded, audioPlayedMs: s.audioPlayedMs, audioLevelDb: s.audioLevelDb, speaking: s.audioSpeaking,
     beeps: s.audioBeeps, beepsHeardAtMs: player.beepsHeardAtMs, lastStamp: s.lastPixelStamp, lastStampShownAtMs: s.lastPixelStampShownAtMs,
     stampsShown: player.stampsShown, latencyMs: s.latencyMetadataMs.p50, latencyP95Ms: s.latencyMetadataMs.p95, audioLatencyMs: s.audioLatencyMs,
-    avOffsetMs: s.avOffsetMs.p50, jitterBufferMs: s.jitterBufferDepthMs,
+    avOffsetMs: s.avOffsetMs.p50, jitterBufferMs: s.jitterBufferDepthMs, audioDecodedLevelDb: s.audioDecodedLevelDb,
+    audioPacketsLate: s.audioPacketsLate, audioPacketsUndelivered: s.audioPacketsUndelivered, audioConcealedPercent: s.audioConcealedPercent,
+    audioDecodeErrors: s.audioDecodeErrors,
   };
 }

@@ -53,6 +53,12 @@
  * @property {number} audioLatencyMs      capture → the audio heard now
  * @property {number} avOffsetMs          video shown minus audio heard, p50
  * @property {number} jitterBufferMs      the audio jitter buffer's depth
+ * @property {number} audioDecodedLevelDb what the decoder gave the buffer (PlayerStats.audioDecodedLevelDb): a silent tile
+ *                                        whose decoded level is loud lost its audio in the playout, else at the sender
+ * @property {number} audioPacketsLate    dropped: their place on the timeline was played already
+ * @property {number} audioPacketsUndelivered decoded with no playout to take them
+ * @property {number} audioConcealedPercent
+ * @property {number} audioDecodeErrors
  *
  * @typedef {object} Departure
  * @property {string} participant

@@ -52,6 +52,10 @@
  * @property {number} audioConcealedMs       of which concealment (silence for missing audio)
  * @property {number} audioPacketsDecoded
  * @property {number} audioDecodeErrors
+ * @property {number} audioDecodedLevelDb    the loudest of the last 25 packets the decoder gave the buffer, dBFS (-100: silence):
+ *                                           beside audioLevelDb, says whether silence heard came from the sender or the playout
+ * @property {number} audioPacketsUndelivered decoded with no playout to take them (the audio output not set up yet)
+ * @property {number} audioPacketsLate       decoded packets whose place on the timeline was played already: dropped
  * @property {number} videoBufferMs
  * @property {number} videoPlaybackRate
  * @property {number} bitrateKbps            received, all tracks, over the last second
@@ -103,7 +107,7 @@ export function initialStats(stream, videoPath) {
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
-    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0,
+    audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0, audioDecodedLevelDb: -100, audioPacketsUndelivered: 0, audioPacketsLate: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
     framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0,

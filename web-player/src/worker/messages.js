@@ -27,6 +27,6 @@
  *   | { type: 'video', packet: VideoPacket }
  *   | { type: 'clock', offsetMicros: number, rttMicros: number }
  *   | { type: 'audio', packetsDecoded: number, decodeErrors: number, unsupported: string, decoder: import('../audio/opus-decoder.js').AudioDecoderKind, bytes: number,
- *       audioCaptureMinusPtsMs: number }} FromWorker
+ *       audioCaptureMinusPtsMs: number, decodedPeakDb: number, undelivered: number }} FromWorker
  */
 export {};

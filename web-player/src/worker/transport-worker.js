@@ -91,5 +91,5 @@ function report() {
     post({ type: 'clock', offsetMicros: clock.offsetMicros, rttMicros: clock.rttMicros });
   }
   post({ type: 'audio', packetsDecoded: audio.packetsDecoded, decodeErrors: audio.decodeErrors, unsupported: audio.unsupported, decoder: audio.kind, bytes,
-    audioCaptureMinusPtsMs });
+    audioCaptureMinusPtsMs, decodedPeakDb: audio.recentPeakDb, undelivered: audio.droppedNoOutput });
 }

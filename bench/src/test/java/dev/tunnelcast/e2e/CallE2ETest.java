@@ -346,12 +346,29 @@ class CallE2ETest {
         for (String p : participants) {
             since.put(p, page(p).stats().path("relayNowMs").asDouble());
         }
-        inParallel(participants, p -> {
-            List<String> others = participants.stream().filter(o -> !o.equals(p)).toList();
-            JsonNode s = page(p).awaitFigures("s.state === 'in-call' && s.tiles.length === " + others.size() + " && "
-                    + seesAndHears(others, since.get(p), stamps, beeps), DEADLINE);
-            return s;
-        });
+        try {
+            inParallel(participants, p -> {
+                List<String> others = participants.stream().filter(o -> !o.equals(p)).toList();
+                JsonNode s = page(p).awaitFigures("s.state === 'in-call' && s.tiles.length === " + others.size() + " && "
+                        + seesAndHears(others, since.get(p), stamps, beeps), DEADLINE);
+                return s;
+            });
+        } catch (Exception | Error e) {
+            // Whom nobody hears (a sender's fault) or who hears nobody (a receiver's): every page's counters tell. Also
+            // when the class's @Timeout interrupted the wait: the pages are read with the interrupt put aside.
+            boolean interrupted = Thread.interrupted();
+            for (String p : participants) {
+                try {
+                    System.out.println(p + "'s page when the call check failed: " + page(p).summary());
+                } catch (RuntimeException unreadable) {
+                    System.out.println(p + "'s page when the call check failed: unreadable (" + unreadable.getMessage() + ")");
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -455,21 +472,32 @@ class CallE2ETest {
         }
     }
 
-    /** Runs {@code step} for each participant (or tab) at once; the first failure is thrown. */
+    /**
+     * Runs {@code step} for each participant (or tab) at once and waits for all; the first
+     * failure is thrown, with the other participants' failures attached (suppressed).
+     */
     private static <T> List<T> inParallel(List<String> participants, Function<String, T> step) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(participants.size());
         try {
             List<Future<T>> runs = participants.stream().map(p -> threads.submit(() -> step.apply(p))).toList();
             List<T> results = new ArrayList<>();
+            Throwable first = null;
             for (Future<T> run : runs) {
                 try {
                     results.add(run.get());
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof Error error) {
-                        throw error; // an assertion
+                    if (first == null) {
+                        first = e.getCause();
+                    } else {
+                        first.addSuppressed(e.getCause());
                     }
-                    throw (Exception) e.getCause();
                 }
+            }
+            if (first instanceof Error error) {
+                throw error; // an assertion
+            }
+            if (first != null) {
+                throw (Exception) first;
             }
             return results;
         } finally {

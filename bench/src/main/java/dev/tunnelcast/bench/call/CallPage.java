@@ -1,10 +1,13 @@
 package dev.tunnelcast.bench.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunnelcast.bench.latency.ChromiumTab;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -76,6 +79,31 @@ public final class CallPage {
 
     public JsonNode stats() {
         return tab.stats();
+    }
+
+    /**
+     * The page's figures without their lists (stamps, beep times, captured stamps): its own
+     * publisher's counters and each tile's, short enough to print for every page when a call
+     * test fails, which is what tells a sender's fault from a receiver's.
+     */
+    public JsonNode summary() {
+        return withoutLists(stats().deepCopy());
+    }
+
+    private static JsonNode withoutLists(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            List<String> lists = new ArrayList<>();
+            object.fieldNames().forEachRemaining(name -> {
+                if (object.get(name).isArray() && !name.equals("tiles")) {
+                    lists.add(name);
+                }
+            });
+            object.remove(lists);
+            object.forEach(CallPage::withoutLists);
+        } else if (node.isArray()) {
+            node.forEach(CallPage::withoutLists);
+        }
+        return node;
     }
 
     /** The figures' tile of {@code other}, if the page shows one. */

@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.fanout;
 
+import dev.tunnelcast.bench.harness.ProcStat;
 import java.io.IOException;
 
 /**
@@ -17,6 +18,11 @@ interface BenchRelay extends AutoCloseable {
     boolean sendsWelcome();
 
     double cpuSeconds() throws IOException;
+
+    /** The part of {@link #cpuSeconds()} spent in the kernel. */
+    default double systemCpuSeconds() throws IOException {
+        return ProcStat.systemCpuSeconds(pid());
+    }
 
     long residentBytes() throws IOException;
 

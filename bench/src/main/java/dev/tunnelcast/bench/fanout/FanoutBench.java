@@ -107,10 +107,11 @@ public final class FanoutBench implements Callable<Integer> {
                         r = RunResult.notConnected(kind.label, players, stalledPlayers, repeat, FanoutRun.loadAverage());
                     }
                     here.add(r);
-                    System.out.printf("%s players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% cpuPerMsg=%.2fus syscallsPerMsg=%.3f benchCpu=%.0f%% playersCpu=%.0f%% rss=%.0fMiB drops=%.0f closes=%s load=%.2f%n",
+                    System.out.printf("%s players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% cpuPerMsg=%.2fus kernel=%.0f%% syscallsPerMsg=%.3f benchCpu=%.0f%% playersCpu=%.0f%% rss=%.0fMiB drops=%.0f closes=%s load=%.2f%n",
                             r.relay(), players, repeat, r.deliveredPercent(), r.latencyP50Micros() / 1000.0,
                             r.latencyP99Micros() / 1000.0, r.relayCpuPercentOfCore(), r.relayCpuMicrosPerDelivered(),
-                            r.relaySyscallsPerDelivered(), r.benchCpuPercentOfCore(), r.playersCpuPercentOfCore(),
+                            r.relayKernelPercentOfCpu(), r.relaySyscallsPerDelivered(), r.benchCpuPercentOfCore(),
+                            r.playersCpuPercentOfCore(),
                             r.relayResidentBytes() / 1048576.0, r.relayDrops(), r.closeCodes(), r.loadAverage1m());
                 }
             }

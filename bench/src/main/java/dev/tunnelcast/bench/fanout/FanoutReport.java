@@ -88,8 +88,8 @@ final class FanoutReport {
 
         md.append(whatThisShows(runs, slow));
 
-        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | of which kernel % | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             for (RelayKind k : kinds) {
                 List<RunResult> at = at(runs, k, players);
@@ -100,6 +100,7 @@ final class FanoutReport {
                         .append(" | ").append(spread(at, r -> r.latencyP99Micros() / 1000.0).format(2))
                         .append(" | ").append(spread(at, RunResult::relayCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, RunResult::relayCpuMicrosPerDelivered).format(2))
+                        .append(" | ").append(spread(at, RunResult::relayKernelPercentOfCpu).format(0))
                         .append(" | ").append(spread(at, RunResult::relaySyscallsPerDelivered).format(3))
                         .append(" | ").append(spread(at, RunResult::playersCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, RunResult::benchCpuPercentOfCore).format(0))

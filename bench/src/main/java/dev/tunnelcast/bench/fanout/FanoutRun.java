@@ -40,6 +40,7 @@ final class FanoutRun {
                 long firstAudio = from.audioSequence();
                 String metrics0 = relay.metrics();
                 double relayCpu0 = relay.cpuSeconds();
+                double relaySystem0 = relay.systemCpuSeconds();
                 double benchCpu0 = benchCpuSeconds();
                 double playersCpu0 = swarm.cpuSeconds();
                 long t0 = System.nanoTime();
@@ -47,6 +48,7 @@ final class FanoutRun {
                 Thread.sleep(settings.seconds() * 1000L);
                 double window = (System.nanoTime() - t0) / 1e9;
                 double relayCpu = relay.cpuSeconds() - relayCpu0;
+                double relaySystem = relay.systemCpuSeconds() - relaySystem0;
                 long relaySyscalls = SyscallCount.finish(syscalls);
                 double benchCpu = benchCpuSeconds() - benchCpu0;
                 double playersCpu = swarm.cpuSeconds() - playersCpu0;
@@ -77,7 +79,8 @@ final class FanoutRun {
                         hasMetrics ? PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total") : -1,
                         s.closeCodes().toString(),
                         deliveredInWindow == 0 ? -1 : relayCpu * 1e6 / deliveredInWindow,
-                        deliveredInWindow == 0 || relaySyscalls < 0 ? -1 : relaySyscalls / deliveredInWindow);
+                        deliveredInWindow == 0 || relaySyscalls < 0 ? -1 : relaySyscalls / deliveredInWindow,
+                        relayCpu <= 0 ? -1 : 100 * relaySystem / relayCpu);
             }
         }
     }

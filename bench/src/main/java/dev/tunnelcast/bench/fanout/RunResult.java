@@ -17,6 +17,7 @@ package dev.tunnelcast.bench.fanout;
  * @param relayDrops             video packets the relay dropped for players (its own counter)
  * @param relayCpuMicrosPerDelivered relay CPU over the window / messages delivered to healthy players in it
  * @param relaySyscallsPerDelivered   relay system calls over the window (perf) / the same messages; -1 without perf
+ * @param relayKernelPercentOfCpu     the share of the relay's CPU spent in the kernel (stime / utime+stime)
  */
 record RunResult(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m, double windowSeconds,
                  long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
@@ -24,11 +25,11 @@ record RunResult(String relay, int players, int stalledPlayers, int repeat, doub
                  double relayCpuPercentOfCore, double benchCpuPercentOfCore, double playersCpuPercentOfCore,
                  long heapPerPlayerBytes,
                  long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes,
-                 double relayCpuMicrosPerDelivered, double relaySyscallsPerDelivered) {
+                 double relayCpuMicrosPerDelivered, double relaySyscallsPerDelivered, double relayKernelPercentOfCpu) {
 
     /** A run whose players could not all connect: nothing delivered, nothing else measured. */
     static RunResult notConnected(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m) {
         return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1,
-                -1, -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1);
+                -1, -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1, -1);
     }
 }

@@ -18,6 +18,13 @@ public final class ProcStat {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS_PER_SECOND;
     }
 
+    /** stime of the process (its time in the kernel: system calls, and on loopback the TCP stack's work for them), in seconds. */
+    public static double systemCpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[12]) / CLOCK_TICKS_PER_SECOND;
+    }
+
     /** VmRSS of the process, in bytes (-1 if /proc does not say). */
     public static long residentBytes(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

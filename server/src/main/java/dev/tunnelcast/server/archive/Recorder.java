@@ -23,13 +23,20 @@ import org.slf4j.LoggerFactory;
  * bounded queue (never blocking); a single writer thread muxes them into segments, so a slow
  * or full disk never delays a player. When the queue is full, events are dropped and
  * counted, the episode is logged once, and the stream's segment ends cleanly where the gap
- * starts (the next one starts at a keyframe).
+ * starts (the next one starts at a keyframe). What starts, ends or resumes a segment is never
+ * dropped with the packets: it has room of its own above the packets' bound, so a publisher
+ * that stops while its packets are dropped still ends its segment once the writer catches up.
  */
 public final class Recorder implements StreamObserver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
     private static final long IDLE_NAP_NANOS = 5_000_000;
     private static final int IDLE_NAPS_BEFORE_BLOCKING = 200;
+    /**
+     * Room above the packets' bound for the events that start, end or resume a segment (one of
+     * each per publisher's connection, or per episode of dropping).
+     */
+    static final int LIFECYCLE_ROOM = 1024;
 
     private sealed interface Event permits Started, Config, Packet, Stopped, Gap, LeaseLost, Shutdown {}
     private record Started(String stream, String session) implements Event {}
@@ -69,7 +76,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
         this.repair = new SegmentRepair(index, metrics);
         this.onClosed = onClosed;
         this.node = node;
-        this.queue = new ArrayBlockingQueue<>(config.queuePackets());
+        this.queue = new ArrayBlockingQueue<>(config.queuePackets() + LIFECYCLE_ROOM);
         metrics.queueDepth(queue::size);
         this.writer = new Thread(this::run, "archive-writer");
         writer.setDaemon(true);
@@ -87,7 +94,8 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     /**
      * Another node took the stream's lease: queued behind the events already offered, so a
-     * publisher that leaves right after (a takeover) finds the segment closed as lost.
+     * publisher that leaves right after (a takeover) finds the segment closed as lost. It ends
+     * a segment, so like a publisher's start and stop it may use the room above the packets' bound.
      */
     private void leaseLost(String stream) {
         if (!queue.offer(new LeaseLost(stream))) {
@@ -130,27 +138,33 @@ public final class Recorder implements StreamObserver, AutoCloseable {
     }
 
     private void offer(String stream, Event event) {
+        // Packets and track configs fill the queue up to its bound (a dropped config comes back with the gap's tracks).
+        boolean lifecycle = event instanceof Started || event instanceof Stopped;
+        if (!lifecycle && queue.size() >= config.queuePackets()) {
+            drop(stream);
+            return;
+        }
         AtomicLong dropped = dropping.get(stream);
         if (dropped != null) {
             List<TrackConfig> tracks = List.copyOf(latestTracks.getOrDefault(stream, Map.of()).values());
             if (!queue.offer(new Gap(stream, dropped.get(), tracks))) {
-                drop(dropped);
+                drop(stream);
                 return;
             }
             dropping.remove(stream);
             log.info("Archive queue for stream {} accepts events again after dropping {}", stream, dropped.get());
         }
         if (!queue.offer(event)) {
-            AtomicLong counter = dropping.computeIfAbsent(stream, s -> {
-                log.warn("Archive queue full ({} events): dropping events of stream {}; its segment ends here "
-                        + "and the next starts at a keyframe", config.queuePackets(), s);
-                return new AtomicLong();
-            });
-            drop(counter);
+            drop(stream); // the lifecycle room is full too: over a thousand publishers came and went behind a stalled writer
         }
     }
 
-    private void drop(AtomicLong counter) {
+    private void drop(String stream) {
+        AtomicLong counter = dropping.computeIfAbsent(stream, s -> {
+            log.warn("Archive queue full ({} events): dropping events of stream {}; its segment ends here "
+                    + "and the next starts at a keyframe", config.queuePackets(), s);
+            return new AtomicLong();
+        });
         counter.incrementAndGet();
         metrics.queueDropped.increment();
     }

@@ -155,4 +155,60 @@ class FaultsTest {
         assertThat(segments.get(1).videoFrames()).as("the second segment starts at a keyframe after the gap")
                 .isEqualTo(150);
     }
+
+    @Test
+    void aPublisherThatStopsWhileItsEventsAreDroppedStillEndsItsSegmentOnceTheWriterCatchesUp() throws Exception {
+        // Seen in a call test beside a CPU hog: the writer fell 4096 events behind, the publisher's stop came while its
+        // packets were being dropped and was dropped with them; the segment stayed RECORDING until the relay shut down.
+        MediaFixture media = MediaFixture.generate(10, 30);
+        CountDownLatch stall = new CountDownLatch(1);
+        CountDownLatch stalled = new CountDownLatch(1);
+        AtomicLong keyframesChecked = new AtomicLong();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DiskSpace slowDisk = d -> {
+            if (keyframesChecked.incrementAndGet() == 1) {
+                stalled.countDown();
+                try {
+                    stall.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Long.MAX_VALUE;
+        };
+        Archive archive = Archive.start(ArchiveConfig.defaults(dir).withQueuePackets(64), registry,
+                Clock.systemUTC(), slowDisk);
+        try {
+            archive.observer().publisherStarted("cam1", "s1");
+            media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
+            List<MediaPacket> firstFive = seconds(media, 0, 5);
+            int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
+            publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
+            assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+            publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
+            assertThat(registry.get("tunnelcast.archive.queue.dropped").counter().count()).isPositive();
+            archive.observer().publisherStopped("cam1", "s1");
+
+            stall.countDown();
+            HandoffAndRetentionTest.await(() -> !archive.index().all().isEmpty()
+                    && archive.index().all().stream().allMatch(SegmentInfo::finished));
+            assertThat(archive.index().all()).singleElement()
+                    .satisfies(s -> assertThat(s.closeReason()).as("it ends where the gap began").isEqualTo("queue-overflow"));
+
+            // The stream records again when its publisher comes back.
+            archive.observer().publisherStarted("cam1", "s2");
+            media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
+            for (MediaPacket p : seconds(media, 5, 10)) { // at the writer's pace: the test's queue holds only 64 events
+                HandoffAndRetentionTest.await(() -> registry.get("tunnelcast.archive.queue.depth").gauge().value() < 32);
+                archive.observer().mediaPacket("cam1", p, p.getPtsMicros());
+            }
+            archive.observer().publisherStopped("cam1", "s2");
+            HandoffAndRetentionTest.await(() -> archive.index().all().size() == 2
+                    && archive.index().all().stream().allMatch(SegmentInfo::finished));
+            assertThat(archive.index().all().get(1).closeReason()).isEqualTo("publisher-stopped");
+            assertThat(archive.index().all().get(1).videoFrames()).isEqualTo(150);
+        } finally {
+            archive.close();
+        }
+    }
 }
