@@ -72,7 +72,8 @@ public final class Relay implements AutoCloseable {
         this.context = new RelayContext(policy(config), config.clock(), metrics,
                 new CopyOnWriteArrayList<>(config.observers()), housekeeping);
         this.registry = new StreamRegistry(context);
-        this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry());
+        this.archive = config.archive() == null ? null : Archive.start(config.archive(), metrics.registry(),
+                config.cluster() == null ? null : config.cluster().nodeName());
         if (archive != null) {
             context.observers().add(archive.observer());
         }
@@ -86,7 +87,8 @@ public final class Relay implements AutoCloseable {
 
         IdleConnections idle = new IdleConnections("main", config.maxIdleConnections(), config.maxIdlePerAddress(),
                 config.headerTimeout(), metrics.registry());
-        StreamsApi api = cluster == null ? new StreamsApi(registry) : new StreamsApi(registry, cluster::streamsElsewhere);
+        StreamsApi api = cluster == null ? new StreamsApi(registry)
+                : new StreamsApi(registry, cluster::streamsElsewhere, cluster::playersByNode);
         Supplier<String> health = () -> cluster == null ? null : cluster.health();
         HttpHandler routes = Routes.build(publishers, players, api, metrics, config,
                 archive == null ? null : archive.handlers(), access, health);
@@ -155,8 +157,12 @@ public final class Relay implements AutoCloseable {
     /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */
     private ClusterNode joinCluster(RelayConfig config) {
         try {
-            ClusterNode node = ClusterNode.join(config.cluster(), registry, config.clock(), metrics.registry());
+            ClusterNode node = ClusterNode.join(config.cluster(), registry, config.clock(), metrics.registry(),
+                    archive == null ? null : archive.config()::records);
             context.observers().addAll(node.observers());
+            if (archive != null) { // leases exist only with an archive
+                node.recordingLeases().ifPresent(archive::useLeases);
+            }
             return node;
         } catch (RuntimeException e) {
             if (archive != null) {

@@ -5,10 +5,10 @@ package dev.tunnelcast.bench.fanout;
  * audio packet rate and size. Keyframes are {@code keyframeWeight} times a delta frame, and
  * frame sizes are chosen so the video averages {@code videoBitsPerSecond}.
  */
-record StreamProfile(int framesPerSecond, int videoBitsPerSecond, int keyframeIntervalFrames,
+public record StreamProfile(int framesPerSecond, int videoBitsPerSecond, int keyframeIntervalFrames,
                      int keyframeWeight, int audioPacketsPerSecond, int audioPacketBytes) {
 
-    static StreamProfile hd720p30() {
+    public static StreamProfile hd720p30() {
         return new StreamProfile(30, 2_500_000, 30, 8, 50, 160);
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * in real time, stamping every packet's capture time with {@link BenchClock}: the
  * subscribers measure publisher-send to subscriber-receive latency on the same clock.
  */
-final class SyntheticPublisher implements AutoCloseable {
+public final class SyntheticPublisher implements AutoCloseable {
     static final int VIDEO_TRACK = 1;
     static final int AUDIO_TRACK = 2;
 
@@ -36,7 +36,7 @@ final class SyntheticPublisher implements AutoCloseable {
     private volatile boolean sending = true;
     private volatile boolean running = true;
 
-    SyntheticPublisher(URI publishUri, StreamProfile profile) throws Exception {
+    public SyntheticPublisher(URI publishUri, StreamProfile profile) throws Exception {
         this.profile = profile;
         this.randomBytes = new byte[profile.keyframeBytes() + 64];
         new Random(42).nextBytes(randomBytes);

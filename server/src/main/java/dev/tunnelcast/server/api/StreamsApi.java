@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -33,20 +34,26 @@ public final class StreamsApi {
 
     private final StreamRegistry registry;
     private final Supplier<List<StreamInfo>> elsewhere;
+    private final Function<String, Map<String, Integer>> playersByNode;
 
     public StreamsApi(StreamRegistry registry) {
-        this(registry, List::of);
+        this(registry, List::of, null);
     }
 
-    /** With {@code elsewhere}: the streams live on other nodes of the cluster. */
-    public StreamsApi(StreamRegistry registry, Supplier<List<StreamInfo>> elsewhere) {
+    /**
+     * In a cluster: {@code elsewhere} gives the streams live on other nodes, {@code playersByNode}
+     * a stream's players on each node (shown as {@code playersByNode}).
+     */
+    public StreamsApi(StreamRegistry registry, Supplier<List<StreamInfo>> elsewhere,
+                      Function<String, Map<String, Integer>> playersByNode) {
         this.registry = registry;
         this.elsewhere = elsewhere;
+        this.playersByNode = playersByNode;
     }
 
     public HttpHandler listHandler() {
         return exchange -> send(exchange, StatusCodes.OK, Map.of("streams", infos().stream()
-                .filter(info -> HttpAccess.visible(exchange, info.name())).map(StreamsApi::toJson).toList()));
+                .filter(info -> HttpAccess.visible(exchange, info.name())).map(this::toJson).toList()));
     }
 
     /** This node's streams; a stream live elsewhere replaces its offline or waiting copy here. */
@@ -81,7 +88,7 @@ public final class StreamsApi {
         };
     }
 
-    static Map<String, Object> toJson(StreamInfo info) {
+    private Map<String, Object> toJson(StreamInfo info) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", info.name());
         json.put("state", info.state().name().toLowerCase());
@@ -94,6 +101,9 @@ public final class StreamsApi {
         }
         json.put("publisher", publisher);
         json.put("players", info.players());
+        if (playersByNode != null) {
+            json.put("playersByNode", playersByNode.apply(info.name()));
+        }
         json.put("bitrateInBitsPerSecond", info.bitrateInBitsPerSecond());
         json.put("bitrateOutBitsPerSecond", info.bitrateOutBitsPerSecond());
         json.put("drops", info.drops());

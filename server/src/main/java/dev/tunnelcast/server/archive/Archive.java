@@ -32,7 +32,8 @@ public final class Archive implements AutoCloseable {
     private final Recorder recorder;
     private final ArchiveHandlers handlers;
 
-    private Archive(ArchiveConfig config, MeterRegistry registry, Clock clock, DiskSpace disk) throws IOException {
+    private Archive(ArchiveConfig config, MeterRegistry registry, Clock clock, DiskSpace disk, String node)
+            throws IOException {
         this.config = config;
         this.clock = clock;
         this.index = SegmentIndex.load(config.directory());
@@ -43,20 +44,34 @@ public final class Archive implements AutoCloseable {
             return t;
         });
         this.hook = new HandoffHook(config, index, metrics, executor);
-        this.recorder = new Recorder(config, index, metrics, clock, disk, this::segmentClosed);
+        this.recorder = new Recorder(config, index, metrics, clock, disk, this::segmentClosed, node);
         this.handlers = new ArchiveHandlers(index);
     }
 
     /** Starts the archive (recovery first, then recording); the caller closes it. */
     public static Archive start(ArchiveConfig config, MeterRegistry registry) throws IOException {
-        return start(config, registry, Clock.systemUTC(), DiskSpace.FILE_STORE);
+        return start(config, registry, null);
+    }
+
+    /**
+     * Starts the archive of cluster node {@code node} (null: a relay on its own): its segment ids name
+     * the node, and at start it repairs only its own unfinished segments (on shared storage the
+     * others belong to live nodes).
+     */
+    public static Archive start(ArchiveConfig config, MeterRegistry registry, String node) throws IOException {
+        return start(config, registry, Clock.systemUTC(), DiskSpace.FILE_STORE, node);
     }
 
     static Archive start(ArchiveConfig config, MeterRegistry registry, Clock clock, DiskSpace disk) throws IOException {
+        return start(config, registry, clock, disk, null);
+    }
+
+    static Archive start(ArchiveConfig config, MeterRegistry registry, Clock clock, DiskSpace disk, String node)
+            throws IOException {
         // Load FFmpeg's natives now (seconds on a cold cache), not when the first segment opens.
         Loader.load(avformat.class);
-        Archive archive = new Archive(config, registry, clock, disk);
-        new SegmentRepair(archive.index, archive.metrics).recoverAll();
+        Archive archive = new Archive(config, registry, clock, disk, node);
+        new SegmentRepair(archive.index, archive.metrics).recoverAll(node);
         archive.index.all().stream().filter(SegmentInfo::finished).forEach(archive.hook::submit);
         archive.recorder.start();
         archive.executor.scheduleWithFixedDelay(archive::enforceRetention, 0, RETENTION_PERIOD_SECONDS, TimeUnit.SECONDS);
@@ -68,6 +83,11 @@ public final class Archive implements AutoCloseable {
     /** Give this to the relay: it records the streams the configuration selects. */
     public StreamObserver observer() {
         return recorder;
+    }
+
+    /** Record a stream only while holding its cluster lease; call before the first publisher. */
+    public void useLeases(RecordingLeases leases) {
+        recorder.useLeases(leases);
     }
 
     public ArchiveHandlers handlers() {

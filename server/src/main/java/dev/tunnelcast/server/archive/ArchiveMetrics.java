@@ -64,7 +64,9 @@ final class ArchiveMetrics {
 
     /** Why a packet was left out of its recording: the {@code reason} of {@code tunnelcast_archive_packets_discarded_total}. */
     enum Discard {
-        UNSUPPORTED_TRACK, WAITING_FOR_KEYFRAME, DISK_FAULT, TRACK_NOT_IN_SEGMENT, BEFORE_SEGMENT_START, NON_MONOTONIC_PTS;
+        UNSUPPORTED_TRACK, WAITING_FOR_KEYFRAME, DISK_FAULT, TRACK_NOT_IN_SEGMENT, BEFORE_SEGMENT_START, NON_MONOTONIC_PTS,
+        /** Another cluster node holds the stream's recorder lease. */
+        NOT_LEASE_HOLDER;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

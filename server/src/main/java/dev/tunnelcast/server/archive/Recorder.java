@@ -38,12 +38,13 @@ public final class Recorder implements StreamObserver, AutoCloseable {
      */
     static final int LIFECYCLE_ROOM = 1024;
 
-    private sealed interface Event permits Started, Config, Packet, Stopped, Gap, Shutdown {}
+    private sealed interface Event permits Started, Config, Packet, Stopped, Gap, LeaseLost, Shutdown {}
     private record Started(String stream, String session) implements Event {}
     private record Config(String stream, TrackConfig config) implements Event {}
     private record Packet(String stream, MediaPacket packet, long receivedAtMicros) implements Event {}
     private record Stopped(String stream, String session) implements Event {}
     private record Gap(String stream, long droppedEvents, List<TrackConfig> latestTracks) implements Event {}
+    private record LeaseLost(String stream) implements Event {}
     private record Shutdown() implements Event {}
 
     private final ArchiveConfig config;
@@ -53,6 +54,8 @@ public final class Recorder implements StreamObserver, AutoCloseable {
     private final DiskSpace disk;
     private final SegmentRepair repair;
     private final Consumer<SegmentInfo> onClosed;
+    private final String node;
+    private volatile RecordingLeases leases = RecordingLeases.SOLE;
     private final BlockingQueue<Event> queue;
     private final Map<String, Boolean> recorded = new ConcurrentHashMap<>();
     /** Latest track configs per stream, as the producer saw them (to resume after a gap). */
@@ -64,7 +67,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
     private final Thread writer;
 
     Recorder(ArchiveConfig config, SegmentIndex index, ArchiveMetrics metrics, Clock clock,
-            DiskSpace disk, Consumer<SegmentInfo> onClosed) {
+            DiskSpace disk, Consumer<SegmentInfo> onClosed, String node) {
         this.config = config;
         this.index = index;
         this.metrics = metrics;
@@ -72,6 +75,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
         this.disk = disk;
         this.repair = new SegmentRepair(index, metrics);
         this.onClosed = onClosed;
+        this.node = node;
         this.queue = new ArrayBlockingQueue<>(config.queuePackets() + LIFECYCLE_ROOM);
         metrics.queueDepth(queue::size);
         this.writer = new Thread(this::run, "archive-writer");
@@ -80,6 +84,23 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     void start() {
         writer.start();
+    }
+
+    /** From now on, record a stream only while holding its lease (a cluster: one recorder per stream). */
+    void useLeases(RecordingLeases clusterLeases) {
+        this.leases = clusterLeases;
+        clusterLeases.onLost(this::leaseLost);
+    }
+
+    /**
+     * Another node took the stream's lease: queued behind the events already offered, so a
+     * publisher that leaves right after (a takeover) finds the segment closed as lost. It ends
+     * a segment, so like a publisher's start and stop it may use the room above the packets' bound.
+     */
+    private void leaseLost(String stream) {
+        if (!queue.offer(new LeaseLost(stream))) {
+            metrics.queueDropped.increment(); // the writer still sees the loss at the stream's next packet
+        }
     }
 
     @Override
@@ -205,12 +226,15 @@ public final class Recorder implements StreamObserver, AutoCloseable {
             recording(s.stream()).publisherStopped();
         } else if (event instanceof Gap g) {
             recording(g.stream()).gap(g.latestTracks());
+        } else if (event instanceof LeaseLost l) {
+            recording(l.stream()).leaseLost();
         }
     }
 
     private StreamRecording recording(String stream) {
         return recordings.computeIfAbsent(stream,
-                s -> new StreamRecording(s, config, index, metrics, clock, disk, repair, onClosed));
+                s -> new StreamRecording(s, config, index, metrics, clock, disk, repair, onClosed, node,
+                        name -> leases.fencingToken(name)));
     }
 
     /** Closes every open segment cleanly and stops the writer. */

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One archive segment as the index knows it; stored as {@code <id>.json} next to
  * {@code <id>.mp4}. Wall-clock times are on the relay clock, microseconds since the epoch;
- * the end is the start plus the media duration.
+ * the end is the start plus the media duration. {@code node} is the cluster node that wrote it
+ * (null without a cluster): on shared storage a node repairs only its own segments.
  */
 public record SegmentInfo(
         String id,
@@ -20,7 +21,8 @@ public record SegmentInfo(
         List<String> codecs,
         long videoFrames,
         long audioFrames,
-        String closeReason) {
+        String closeReason,
+        String node) {
 
     /** Where a segment is in its life. */
     public enum State {
@@ -60,7 +62,7 @@ public record SegmentInfo(
     public SegmentInfo withHandoff(Handoff h) {
         return new SegmentInfo(id, stream, publisherSession, state, h, startWallMicros,
                 endWallMicros, durationMicros, sizeBytes, codecs, videoFrames, audioFrames,
-                closeReason);
+                closeReason, node);
     }
 
     /** The same segment, finished with the given figures. */
@@ -68,6 +70,6 @@ public record SegmentInfo(
             long newVideoFrames, long newAudioFrames, String reason) {
         return new SegmentInfo(id, stream, publisherSession, newState, handoff, startWallMicros,
                 startWallMicros + newDurationMicros, newDurationMicros, newSizeBytes, codecs,
-                newVideoFrames, newAudioFrames, reason);
+                newVideoFrames, newAudioFrames, reason, node);
     }
 }

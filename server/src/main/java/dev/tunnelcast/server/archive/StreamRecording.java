@@ -17,8 +17,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,15 @@ import org.slf4j.LoggerFactory;
  * The recording of one stream: which tracks it has, the segment being written, and when to
  * start the next one. A segment starts at a video keyframe (any packet for audio-only
  * streams) and ends at the first keyframe after the segment duration, when the publisher
- * or a track configuration changes, when events were lost, or on a disk fault. Only the
+ * or a track configuration changes, when events were lost, when this cluster node lost the
+ * stream's recorder lease ({@link RecordingLeases}), or on a disk fault. Only the
  * recorder's writer thread calls it.
  */
 final class StreamRecording {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRecording.class);
+    /** The close reason of a segment whose node lost the stream's recorder lease. */
+    static final String LEASE_LOST = "recorder lease lost";
     private static final DateTimeFormatter ID_FORMAT =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -43,6 +48,8 @@ final class StreamRecording {
     private final DiskSpace disk;
     private final SegmentRepair repair;
     private final Consumer<SegmentInfo> onClosed;
+    private final String node;
+    private final Function<String, OptionalLong> fencingTokens;
 
     private final Map<Integer, TrackConfig> tracks = new LinkedHashMap<>();
     private String publisherSession = "";
@@ -50,7 +57,8 @@ final class StreamRecording {
     private Instant faultedUntil;
 
     StreamRecording(String stream, ArchiveConfig config, SegmentIndex index, ArchiveMetrics metrics,
-            Clock clock, DiskSpace disk, SegmentRepair repair, Consumer<SegmentInfo> onClosed) {
+            Clock clock, DiskSpace disk, SegmentRepair repair, Consumer<SegmentInfo> onClosed,
+            String node, Function<String, OptionalLong> fencingTokens) {
         this.stream = stream;
         this.config = config;
         this.index = index;
@@ -59,6 +67,8 @@ final class StreamRecording {
         this.disk = disk;
         this.repair = repair;
         this.onClosed = onClosed;
+        this.node = node;
+        this.fencingTokens = fencingTokens;
     }
 
     void publisherStarted(String session) {
@@ -99,6 +109,11 @@ final class StreamRecording {
                 && a.getSampleRate() == b.getSampleRate() && a.getChannels() == b.getChannels();
     }
 
+    /** Another cluster node records the stream now: the segment ends here. */
+    void leaseLost() {
+        closeSegment(LEASE_LOST);
+    }
+
     /** Events were lost in the queue: the segment ends here; the next starts at a keyframe. */
     void gap(Collection<TrackConfig> latestTracks) {
         closeSegment("queue-overflow");
@@ -110,6 +125,14 @@ final class StreamRecording {
         TrackConfig track = tracks.get(packet.getTrackId());
         if (track == null || !Fmp4Muxer.supported(track)) {
             metrics.discarded(ArchiveMetrics.Discard.UNSUPPORTED_TRACK);
+            return;
+        }
+        OptionalLong lease = fencingTokens.apply(stream);
+        if (current != null && (lease.isEmpty() || lease.getAsLong() != current.fencingToken)) {
+            closeSegment(LEASE_LOST); // lost, perhaps taken again since: a new lease starts a new segment
+        }
+        if (lease.isEmpty()) {
+            metrics.discarded(ArchiveMetrics.Discard.NOT_LEASE_HOLDER);
             return;
         }
         boolean video = track.getKind() == TrackKind.TRACK_KIND_VIDEO;
@@ -127,7 +150,7 @@ final class StreamRecording {
                 metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
                 return;
             }
-            if (!open(packet, receivedAtMicros)) {
+            if (!open(packet, receivedAtMicros, lease.getAsLong())) {
                 metrics.discarded(ArchiveMetrics.Discard.DISK_FAULT);
                 return;
             }
@@ -143,7 +166,7 @@ final class StreamRecording {
         return tracks.values().stream().anyMatch(t -> t.getKind() == TrackKind.TRACK_KIND_VIDEO && Fmp4Muxer.supported(t));
     }
 
-    private boolean open(MediaPacket first, long receivedAtMicros) {
+    private boolean open(MediaPacket first, long receivedAtMicros, long fencingToken) {
         List<TrackConfig> recorded = tracks.values().stream().filter(Fmp4Muxer::supported)
                 .sorted(Comparator.comparing(TrackConfig::getKind)).toList();
         SegmentInfo info = null;
@@ -151,11 +174,11 @@ final class StreamRecording {
             Path dir = index.streamDirectory(stream);
             Files.createDirectories(dir);
             checkSpace(dir);
-            String id = uniqueId(dir, receivedAtMicros);
+            String id = uniqueId(dir, receivedAtMicros, fencingToken);
             info = new SegmentInfo(id, stream, publisherSession, SegmentInfo.State.RECORDING,
                     config.hasHook() ? SegmentInfo.Handoff.PENDING : SegmentInfo.Handoff.NOT_REQUIRED,
                     receivedAtMicros, receivedAtMicros, 0, 0,
-                    recorded.stream().map(TrackConfig::getCodec).toList(), 0, 0, null);
+                    recorded.stream().map(TrackConfig::getCodec).toList(), 0, 0, null, node);
             index.put(info); // before the file exists, so that crash recovery finds it
             Fmp4Muxer muxer = Fmp4Muxer.open(index.mediaFile(info), recorded,
                     config.fragmentDuration().toNanos() / 1000);
@@ -166,7 +189,7 @@ final class StreamRecording {
                 muxer.abort();
                 throw e;
             }
-            current = new Segment(info, muxer, sync, first.getPtsMicros());
+            current = new Segment(info, muxer, sync, first.getPtsMicros(), fencingToken);
             metrics.segmentsOpened.increment();
             if (faultedUntil != null) {
                 faultedUntil = null;
@@ -284,8 +307,10 @@ final class StreamRecording {
         }
     }
 
-    private String uniqueId(Path dir, long wallMicros) {
-        String base = ID_FORMAT.format(Instant.ofEpochSecond(0, wallMicros * 1000));
+    /** The start time; in a cluster also the node and its lease's token, so that two nodes never share a file. */
+    private String uniqueId(Path dir, long wallMicros, long fencingToken) {
+        String base = ID_FORMAT.format(Instant.ofEpochSecond(0, wallMicros * 1000))
+                + (node == null ? "" : "-" + node + "-r" + fencingToken);
         String id = base;
         for (int n = 1; Files.exists(dir.resolve(id + ".json")) || Files.exists(dir.resolve(id + ".mp4")); n++) {
             id = base + "-" + n;
@@ -306,13 +331,15 @@ final class StreamRecording {
         final Fmp4Muxer muxer;
         final SegmentSync sync;
         final long baseMicros;
+        final long fencingToken;
         final Map<Integer, Long> lastPts = new HashMap<>();
         long endMicros;
         long videoFrames;
         long audioFrames;
 
-        Segment(SegmentInfo info, Fmp4Muxer muxer, SegmentSync sync, long baseMicros) {
+        Segment(SegmentInfo info, Fmp4Muxer muxer, SegmentSync sync, long baseMicros, long fencingToken) {
             this.info = info;
+            this.fencingToken = fencingToken;
             this.muxer = muxer;
             this.sync = sync;
             this.baseMicros = baseMicros;

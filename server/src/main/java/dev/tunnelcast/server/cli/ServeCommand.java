@@ -277,6 +277,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a dead node's streams stay in the cluster's stream directory [TUNNELCAST_CLUSTER_DIRECTORY_TTL] (default: ${DEFAULT-VALUE}).")
     Duration clusterDirectoryTtl;
 
+    @Option(names = "--cluster-recorder-lease", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_CLUSTER_RECORDER_LEASE:-10s}",
+            description = "How long a node's lease on recording a stream lasts without renewal: after a recording node dies, another node with the stream's publisher records it after at most this [TUNNELCAST_CLUSTER_RECORDER_LEASE] (default: ${DEFAULT-VALUE}).")
+    Duration clusterRecorderLease;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:TUNNELCAST_LOG_LEVEL:-info}",
             description = "error, warn, info, debug or trace [TUNNELCAST_LOG_LEVEL] (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -321,7 +326,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> servers = java.util.Arrays.stream(cluster.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
         String node = nodeName != null && !nodeName.isBlank() ? nodeName : hostName();
         return new ClusterConfig(servers, node, clusterCreds, clusterUser, clusterPassword, clusterTlsCa,
-                clusterDirectoryTtl, allowTakeover);
+                clusterDirectoryTtl, allowTakeover, clusterRecorderLease);
     }
 
     /** The host name as a node name: letters, digits, '_' and '-'. */

@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param tlsCaPem         PEM certificates to trust for NATS over TLS (implies TLS), or null: the JDK's
  * @param directoryTtl     how long a directory entry lives without its node's heartbeat
  * @param allowTakeover    a publisher may take a stream over from another node (as {@code --allow-takeover})
+ * @param recorderLease    how long a stream's recorder lease lives without its holder's renewal
  */
 public record ClusterConfig(List<String> servers, String nodeName, Path credentialsFile, String user, String password,
-                            Path tlsCaPem, Duration directoryTtl, boolean allowTakeover) {
+                            Path tlsCaPem, Duration directoryTtl, boolean allowTakeover, Duration recorderLease) {
 
     /** The directory's default entry lifetime: a dead node's streams vanish after this. */
     public static final Duration DEFAULT_DIRECTORY_TTL = Duration.ofSeconds(15);
+    /** The recorder lease's default lifetime: a dead recording node's streams are recorded elsewhere after this. */
+    public static final Duration DEFAULT_RECORDER_LEASE = Duration.ofSeconds(10);
 
     public ClusterConfig {
         servers = List.copyOf(servers);
@@ -37,6 +40,9 @@ public record ClusterConfig(List<String> servers, String nodeName, Path credenti
         }
         if (directoryTtl.toSeconds() < 3) {
             throw new IllegalArgumentException("--cluster-directory-ttl must be at least 3 s");
+        }
+        if (recorderLease.toSeconds() < 3) {
+            throw new IllegalArgumentException("--cluster-recorder-lease must be at least 3 s");
         }
     }
 }

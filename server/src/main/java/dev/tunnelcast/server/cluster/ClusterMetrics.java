@@ -30,6 +30,8 @@ final class ClusterMetrics {
     private final Counter[] drops = new Counter[Drop.values().length];
     private final Counter reconnects;
     private final Counter directoryErrors;
+    private final Counter recorderLeasesLost;
+    private final AtomicInteger recorderLeases = new AtomicInteger();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger remoteStreams = new AtomicInteger();
 
@@ -50,6 +52,11 @@ final class ClusterMetrics {
                 .description("times this node got its NATS connection back").register(registry);
         directoryErrors = Counter.builder("tunnelcast.cluster.directory.errors")
                 .description("stream directory (JetStream key-value) operations that failed").register(registry);
+        recorderLeasesLost = Counter.builder("tunnelcast.cluster.recorder.lease.lost")
+                .description("recorder leases this node lost while recording (another node took it, or NATS stayed away)")
+                .register(registry);
+        Gauge.builder("tunnelcast.cluster.recorder.leases", recorderLeases, AtomicInteger::get)
+                .description("streams this node records as the holder of their cluster-wide recorder lease").register(registry);
         Gauge.builder("tunnelcast.cluster.connected", connected, AtomicInteger::get)
                 .description("1 while connected to NATS, 0 while the cluster is degraded (local streams only)").register(registry);
         Gauge.builder("tunnelcast.cluster.remote.streams", remoteStreams, AtomicInteger::get)
@@ -76,6 +83,14 @@ final class ClusterMetrics {
 
     void directoryFailed() {
         directoryErrors.increment();
+    }
+
+    void recorderLeases(int held) {
+        recorderLeases.set(held);
+    }
+
+    void recorderLeaseLost() {
+        recorderLeasesLost.increment();
     }
 
     void connected(boolean up) {

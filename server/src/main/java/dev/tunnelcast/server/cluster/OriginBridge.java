@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * The publishing side of the cluster: every envelope that a publisher connected to this node
@@ -30,17 +31,20 @@ final class OriginBridge implements StreamObserver {
     private final StreamDirectory directory;
     private final String node;
     private final Executor clusterThread;
+    /** Null without recorder leases (no archive): then a takeover yields at once, on the dispatcher thread. */
+    private final Consumer<String> checkRecorderLease;
     private final ConcurrentHashMap<String, Subscription> controls = new ConcurrentHashMap<>();
     /** The stream's own subject: silent (no echo) unless another node publishes the stream too. */
     private final ConcurrentHashMap<String, Subscription> rivals = new ConcurrentHashMap<>();
 
     OriginBridge(ClusterConnection connection, StreamRegistry registry, StreamDirectory directory, String node,
-                 Executor clusterThread) {
+                 Executor clusterThread, Consumer<String> checkRecorderLease) {
         this.connection = connection;
         this.registry = registry;
         this.directory = directory;
         this.node = node;
         this.clusterThread = clusterThread;
+        this.checkRecorderLease = checkRecorderLease;
     }
 
     @Override
@@ -83,8 +87,16 @@ final class OriginBridge implements StreamObserver {
     private void yieldIfTakenOver(String stream, Message message) {
         String other = ClusterHeaders.node(message);
         if (ClusterHeaders.ONLINE.equals(ClusterHeaders.kind(message, ClusterHeaders.EVENT)) && !node.equals(other)) {
-            registry.find(stream).ifPresent(s -> s.yieldLocalPublisher(
+            Runnable yieldStream = () -> registry.find(stream).ifPresent(s -> s.yieldLocalPublisher(
                     "the publisher of stream " + stream + " went on through cluster node " + other));
+            if (checkRecorderLease == null) {
+                yieldStream.run();
+                return;
+            }
+            clusterThread.execute(() -> { // the lease first (a key-value read): the segment ends as "lease lost"
+                checkRecorderLease.accept(stream);
+                yieldStream.run();
+            });
         }
     }
 

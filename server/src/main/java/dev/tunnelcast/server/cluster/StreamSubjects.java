@@ -56,6 +56,11 @@ public final class StreamSubjects {
         return CONTROL_PREFIX + escape(stream);
     }
 
+    /** The stream's recorder lease key, in the leases bucket. */
+    static String leaseKey(String stream) {
+        return "rec." + escape(stream);
+    }
+
     /** The stream's key in the directory bucket. */
     static String directoryKey(String stream) {
         return escape(stream);

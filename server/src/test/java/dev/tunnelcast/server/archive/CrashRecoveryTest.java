@@ -83,7 +83,7 @@ class CrashRecoveryTest {
         Files.createDirectories(stream);
         SegmentIndex index = SegmentIndex.load(crashed);
         SegmentInfo info = new SegmentInfo("20260101T000000000Z", "cam1", "s1", SegmentInfo.State.RECORDING,
-                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null);
+                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null, null);
         index.put(info);
         Files.write(stream.resolve(info.fileName()), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2});
 
@@ -91,6 +91,29 @@ class CrashRecoveryTest {
         restarted.close();
         assertThat(restarted.index().all()).isEmpty();
         assertThat(stream.resolve(info.fileName())).doesNotExist();
+    }
+
+    @Test
+    void aClusterNodeRepairsOnlyItsOwnUnfinishedSegments() throws Exception {
+        Path stream = crashed.resolve("cam1");
+        Files.createDirectories(stream);
+        SegmentIndex index = SegmentIndex.load(crashed);
+        SegmentInfo theirs = new SegmentInfo("20260101T000000000Z-n2-r7", "cam1", "s1", SegmentInfo.State.RECORDING,
+                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null, "n2");
+        SegmentInfo ours = new SegmentInfo("20260101T000001000Z-n1-r9", "cam1", "s2", SegmentInfo.State.RECORDING,
+                SegmentInfo.Handoff.NOT_REQUIRED, 1, 1, 0, 0, List.of("opus"), 0, 0, null, "n1");
+        for (SegmentInfo info : List.of(theirs, ours)) {
+            index.put(info);
+            Files.write(stream.resolve(info.fileName()), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2});
+        }
+
+        Archive restarted = Archive.start(ArchiveConfig.defaults(crashed), new SimpleMeterRegistry(), "n1");
+        restarted.close();
+        // n1's own has no complete fragment: repaired away; n2's is left as n2 may be writing it (shared storage)
+        assertThat(restarted.index().all()).containsExactly(theirs);
+        assertThat(SegmentIndex.load(crashed).all()).containsExactly(theirs);
+        assertThat(stream.resolve(theirs.fileName())).hasSize(10);
+        assertThat(stream.resolve(ours.fileName())).doesNotExist();
     }
 
     /** Waits until the writer has written or discarded {@code packets} packets. */

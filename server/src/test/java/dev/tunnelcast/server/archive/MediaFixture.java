@@ -40,7 +40,7 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
  * (through JavaCPP) reads back AVCC access units with the avcC, and Opus packets with the
  * OpusHead. Track 1 is video at 30 fps, track 2 audio at 48 kHz.
  */
-record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
+public record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
 
     static final double FPS = 30;
     static final long FRAME_MICROS = 33_333;
@@ -50,7 +50,7 @@ record MediaFixture(List<TrackConfig> tracks, List<MediaPacket> packets) {
     private static final Map<String, MediaFixture> CACHE = new HashMap<>();
 
     /** {@code seconds} of H.264 + Opus with a keyframe every {@code gopFrames} frames. */
-    static MediaFixture generate(int seconds, int gopFrames) throws Exception {
+    public static MediaFixture generate(int seconds, int gopFrames) throws Exception {
         return generate(seconds, gopFrames, "h264");
     }
 

@@ -17,7 +17,7 @@ class RetentionPlanTest {
     private static SegmentInfo segment(String stream, int hoursAgo, long bytes, SegmentInfo.Handoff handoff) {
         long start = NOW_MICROS - hoursAgo * HOUR;
         return new SegmentInfo(String.format("2026112%dT%09dZ", hoursAgo % 10, hoursAgo), stream, "s",
-                SegmentInfo.State.CLOSED, handoff, start, start + HOUR / 2, HOUR / 2, bytes, List.of("opus"), 0, 0, "rotation");
+                SegmentInfo.State.CLOSED, handoff, start, start + HOUR / 2, HOUR / 2, bytes, List.of("opus"), 0, 0, "rotation", null);
     }
 
     private static ArchiveConfig config(Duration age, long perStream, long total) {
@@ -74,7 +74,7 @@ class RetentionPlanTest {
     @Test
     void aSegmentBeingRecordedIsNeverDeleted() {
         SegmentInfo recording = new SegmentInfo("20261121T000000000Z", "a", "s", SegmentInfo.State.RECORDING,
-                SegmentInfo.Handoff.NOT_REQUIRED, 0, 0, 0, 1_000, List.of(), 0, 0, null);
+                SegmentInfo.Handoff.NOT_REQUIRED, 0, 0, 0, 1_000, List.of(), 0, 0, null, null);
         assertThat(RetentionPlan.plan(List.of(recording), config(Duration.ofHours(1), 1, 1), NOW)).isEmpty();
     }
 }

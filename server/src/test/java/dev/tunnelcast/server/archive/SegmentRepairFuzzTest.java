@@ -42,7 +42,7 @@ class SegmentRepairFuzzTest {
     private static int ffmpegLogLevel;
     private static final SegmentInfo UNFINISHED = new SegmentInfo("20261202T000000Z-0001", "fuzz", "s1",
             SegmentInfo.State.RECORDING, SegmentInfo.Handoff.NOT_REQUIRED, 1_790_000_000_000_000L,
-            1_790_000_000_000_000L, 0, 0, List.of("avc1.64000D", "opus"), 0, 0, null);
+            1_790_000_000_000_000L, 0, 0, List.of("avc1.64000D", "opus"), 0, 0, null, null);
 
     @BeforeAll
     static void openIndex() throws IOException {

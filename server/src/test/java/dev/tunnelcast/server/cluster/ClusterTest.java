@@ -1,5 +1,9 @@
 package dev.tunnelcast.server.cluster;
 
+import static dev.tunnelcast.server.cluster.ClusterClients.awaitGauge;
+import static dev.tunnelcast.server.cluster.ClusterClients.deleteRecursively;
+import static dev.tunnelcast.server.cluster.ClusterClients.player;
+import static dev.tunnelcast.server.cluster.ClusterClients.publisher;
 import static dev.tunnelcast.server.testing.Messages.AUDIO;
 import static dev.tunnelcast.server.testing.Messages.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,17 +11,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.Role;
-import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.server.testing.Conditions;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.WsClient;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = ClusterClients.DEADLINE;
     private static final Path DIR = Path.of("target", "cluster-test");
 
     static NatsServer nats;
@@ -90,6 +91,14 @@ class ClusterTest {
                         assertThat(received.get(i)).as("message %d", i).isEqualTo(sent.get(i));
                     }
                 }
+                // The directory counts players per node: node 1 has none of its own stream, nodes 2 and 3 one each.
+                Conditions.await("node 1 lists the players of nodes 2 and 3", DEADLINE, () -> node1.poll("/api/streams"),
+                        body -> body.contains("\"name\":\"hall.stage\"")
+                                && body.contains("\"playersByNode\":{\"n2\":1,\"n3\":1}"));
+                // A count that changes is written again: node 3's last player leaves (its key is deleted).
+                onNode3.close();
+                Conditions.await("node 1 lists node 2's player only", DEADLINE, () -> node1.poll("/api/streams"),
+                        body -> body.contains("\"playersByNode\":{\"n2\":1}"));
             }
         }
         String metrics = node1.get("/metrics");
@@ -325,41 +334,5 @@ class ClusterTest {
             }
         }
         return out;
-    }
-
-    private static void awaitGauge(RelayNode node, String gauge, int value) {
-        Pattern line = Pattern.compile("(?m)^" + gauge + "(\\{\\})? " + value + "\\.0$");
-        Conditions.await(gauge + " = " + value, DEADLINE, () -> node.poll("/metrics"), body -> line.matcher(body).find());
-    }
-
-    private static WsClient publisher(URI uri) {
-        return publisher(uri, "");
-    }
-
-    private static WsClient publisher(URI uri, String instanceId) {
-        WsClient client = WsClient.connect(uri);
-        client.send(instanceId.isEmpty() ? Messages.hello(Role.ROLE_PUBLISHER) : Messages.publisherHello("", false, instanceId));
-        Envelope welcome = client.next(DEADLINE).envelope();
-        assertThat(welcome.getKindCase()).as("%s", welcome).isEqualTo(Envelope.KindCase.WELCOME);
-        return client;
-    }
-
-    private static WsClient player(URI uri) {
-        WsClient client = WsClient.connect(uri);
-        client.send(Messages.hello(Role.ROLE_PLAYER));
-        assertThat(client.next(DEADLINE).envelope().getKindCase()).isEqualTo(Envelope.KindCase.WELCOME);
-        Envelope status = client.next(DEADLINE).envelope();
-        assertThat(status.getStatus().getCode()).isNotEqualTo(StatusCode.STATUS_CODE_REFUSED);
-        return client;
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** A relay node in its own JVM (the test's class path), started with {@code serve} and the given options. */
 final class RelayNode implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Generous: at load 30 and more a node JVM took 85 s to reach NATS (ClusterTest, 2026-12-03). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;
