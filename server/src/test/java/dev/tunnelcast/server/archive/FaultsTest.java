@@ -107,21 +107,8 @@ class FaultsTest {
     @Test
     void aStalledWriterNeverDelaysTheCallerAndTheOverflowEndsTheSegmentCleanly() throws Exception {
         MediaFixture media = MediaFixture.generate(10, 30);
-        CountDownLatch stall = new CountDownLatch(1);
-        CountDownLatch stalled = new CountDownLatch(1);
-        AtomicLong keyframesChecked = new AtomicLong();
+        HangingDisk slowDisk = new HangingDisk();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        DiskSpace slowDisk = d -> {
-            if (keyframesChecked.incrementAndGet() == 1) { // opening the first segment: the disk hangs
-                stalled.countDown();
-                try {
-                    stall.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return Long.MAX_VALUE;
-        };
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withQueuePackets(64), registry,
                 Clock.systemUTC(), slowDisk);
         archive.observer().publisherStarted("cam1", "s1");
@@ -129,7 +116,7 @@ class FaultsTest {
         List<MediaPacket> firstFive = seconds(media, 0, 5);
         int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
         publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
-        assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer hangs in the disk now
+        assertThat(slowDisk.stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer hangs in the disk now
         long started = System.nanoTime();
         publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
         long callerMillis = (System.nanoTime() - started) / 1_000_000;
@@ -137,7 +124,7 @@ class FaultsTest {
         double dropped = registry.get("tunnelcast.archive.queue.dropped").counter().count();
         assertThat(dropped).isPositive();
 
-        stall.countDown();
+        slowDisk.stall.countDown();
         // the publisher goes on at its real pace (the test's queue holds only 64 events)
         for (MediaPacket p : seconds(media, 5, 10)) {
             HandoffAndRetentionTest.await(() -> registry.get("tunnelcast.archive.queue.depth").gauge().value() < 32);
@@ -161,21 +148,8 @@ class FaultsTest {
         // Seen in a call test beside a CPU hog: the writer fell 4096 events behind, the publisher's stop came while its
         // packets were being dropped and was dropped with them; the segment stayed RECORDING until the relay shut down.
         MediaFixture media = MediaFixture.generate(10, 30);
-        CountDownLatch stall = new CountDownLatch(1);
-        CountDownLatch stalled = new CountDownLatch(1);
-        AtomicLong keyframesChecked = new AtomicLong();
+        HangingDisk slowDisk = new HangingDisk();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        DiskSpace slowDisk = d -> {
-            if (keyframesChecked.incrementAndGet() == 1) {
-                stalled.countDown();
-                try {
-                    stall.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return Long.MAX_VALUE;
-        };
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withQueuePackets(64), registry,
                 Clock.systemUTC(), slowDisk);
         try {
@@ -184,12 +158,12 @@ class FaultsTest {
             List<MediaPacket> firstFive = seconds(media, 0, 5);
             int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
             publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
-            assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slowDisk.stalled.await(10, TimeUnit.SECONDS)).isTrue();
             publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
             assertThat(registry.get("tunnelcast.archive.queue.dropped").counter().count()).isPositive();
             archive.observer().publisherStopped("cam1", "s1");
 
-            stall.countDown();
+            slowDisk.stall.countDown();
             HandoffAndRetentionTest.await(() -> !archive.index().all().isEmpty()
                     && archive.index().all().stream().allMatch(SegmentInfo::finished));
             assertThat(archive.index().all()).singleElement()
@@ -209,6 +183,26 @@ class FaultsTest {
             assertThat(archive.index().all().get(1).videoFrames()).isEqualTo(150);
         } finally {
             archive.close();
+        }
+    }
+
+    /** Free space as the writer asks for it when it opens the first segment: the disk hangs there until {@code stall} opens. */
+    private static final class HangingDisk implements DiskSpace {
+        final CountDownLatch stall = new CountDownLatch(1);
+        final CountDownLatch stalled = new CountDownLatch(1);
+        private final AtomicLong checks = new AtomicLong();
+
+        @Override
+        public long usableBytes(Path directory) {
+            if (checks.incrementAndGet() == 1) {
+                stalled.countDown();
+                try {
+                    stall.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Long.MAX_VALUE;
         }
     }
 }
