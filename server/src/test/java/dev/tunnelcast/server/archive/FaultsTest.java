@@ -111,25 +111,13 @@ class FaultsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withQueuePackets(64), registry,
                 Clock.systemUTC(), slowDisk);
-        archive.observer().publisherStarted("cam1", "s1");
-        media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
-        List<MediaPacket> firstFive = seconds(media, 0, 5);
-        int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
-        publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
-        assertThat(slowDisk.stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer hangs in the disk now
-        long started = System.nanoTime();
-        publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
-        long callerMillis = (System.nanoTime() - started) / 1_000_000;
+        long callerMillis = publishFiveSecondsIntoTheHangingWriter(archive, media, slowDisk);
         assertThat(callerMillis).as("the publisher thread never waits for the disk").isLessThan(1_000);
         double dropped = registry.get("tunnelcast.archive.queue.dropped").counter().count();
         assertThat(dropped).isPositive();
 
         slowDisk.stall.countDown();
-        // the publisher goes on at its real pace (the test's queue holds only 64 events)
-        for (MediaPacket p : seconds(media, 5, 10)) {
-            HandoffAndRetentionTest.await(() -> registry.get("tunnelcast.archive.queue.depth").gauge().value() < 32);
-            archive.observer().mediaPacket("cam1", p, p.getPtsMicros());
-        }
+        publishAtTheWritersPace(archive, registry, seconds(media, 5, 10));
         archive.close();
         List<SegmentInfo> segments = archive.index().all();
         assertThat(segments).hasSize(2);
@@ -153,13 +141,7 @@ class FaultsTest {
         Archive archive = Archive.start(ArchiveConfig.defaults(dir).withQueuePackets(64), registry,
                 Clock.systemUTC(), slowDisk);
         try {
-            archive.observer().publisherStarted("cam1", "s1");
-            media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
-            List<MediaPacket> firstFive = seconds(media, 0, 5);
-            int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
-            publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
-            assertThat(slowDisk.stalled.await(10, TimeUnit.SECONDS)).isTrue();
-            publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
+            publishFiveSecondsIntoTheHangingWriter(archive, media, slowDisk);
             assertThat(registry.get("tunnelcast.archive.queue.dropped").counter().count()).isPositive();
             archive.observer().publisherStopped("cam1", "s1");
 
@@ -172,10 +154,7 @@ class FaultsTest {
             // The stream records again when its publisher comes back.
             archive.observer().publisherStarted("cam1", "s2");
             media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
-            for (MediaPacket p : seconds(media, 5, 10)) { // at the writer's pace: the test's queue holds only 64 events
-                HandoffAndRetentionTest.await(() -> registry.get("tunnelcast.archive.queue.depth").gauge().value() < 32);
-                archive.observer().mediaPacket("cam1", p, p.getPtsMicros());
-            }
+            publishAtTheWritersPace(archive, registry, seconds(media, 5, 10));
             archive.observer().publisherStopped("cam1", "s2");
             HandoffAndRetentionTest.await(() -> archive.index().all().size() == 2
                     && archive.index().all().stream().allMatch(SegmentInfo::finished));
@@ -183,6 +162,33 @@ class FaultsTest {
             assertThat(archive.index().all().get(1).videoFrames()).isEqualTo(150);
         } finally {
             archive.close();
+        }
+    }
+
+    /**
+     * Starts stream cam1 (session s1) and publishes its first 5 s: the writer hangs in the disk at
+     * the first keyframe, so the rest overflows the test's 64-event queue. Returns how long the
+     * caller took to publish what came after the keyframe, ms.
+     */
+    private static long publishFiveSecondsIntoTheHangingWriter(Archive archive, MediaFixture media, HangingDisk disk)
+            throws InterruptedException {
+        archive.observer().publisherStarted("cam1", "s1");
+        media.tracks().forEach(t -> archive.observer().trackConfig("cam1", t));
+        List<MediaPacket> firstFive = seconds(media, 0, 5);
+        int firstKeyframe = firstFive.indexOf(firstFive.stream().filter(p -> p.getTrackId() == 1).findFirst().orElseThrow());
+        publish(archive.observer(), media, firstFive.subList(0, firstKeyframe + 1));
+        assertThat(disk.stalled.await(10, TimeUnit.SECONDS)).isTrue(); // the writer hangs in the disk now
+        long started = System.nanoTime();
+        publish(archive.observer(), media, firstFive.subList(firstKeyframe + 1, firstFive.size()));
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    /** Publishes cam1's packets no faster than the writer takes them (the test's queue holds only 64 events). */
+    private static void publishAtTheWritersPace(Archive archive, SimpleMeterRegistry registry, List<MediaPacket> packets)
+            throws InterruptedException {
+        for (MediaPacket p : packets) {
+            HandoffAndRetentionTest.await(() -> registry.get("tunnelcast.archive.queue.depth").gauge().value() < 32);
+            archive.observer().mediaPacket("cam1", p, p.getPtsMicros());
         }
     }
 
