@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UplinkQueue } from '../src/publish/uplink-queue.js';
-import { UplinkBitrate } from '../src/publish/uplink-bitrate.js';
+import { HEADROOM, REPROBE_AFTER_MS, UplinkBitrate } from '../src/publish/uplink-bitrate.js';
 
 const bytes = (/** @type {number} */ n) => new Uint8Array(n);
 
@@ -188,11 +188,24 @@ test('through a constant 1.5 Mbit/s bottleneck the bitrate settles below it with
   assert.equal(t.droppedAfter(15), 0, 'video drops once settled');
 });
 
+test('probing holds at the headroom below the remembered rate before it goes past it', () => {
+  const t = runTrace(newBitrate(), 90, () => 1_500_000);
+  const headroomVideoBps = HEADROOM * 1_500_000 - AUDIO_BPS;
+  let longestHold = 0;
+  let hold = 0;
+  for (let s = 16; s <= 90; s++) {
+    const held = t.targets[s] === t.targets[s - 1] && Math.abs(t.targets[s] - headroomVideoBps) < 0.02 * headroomVideoBps;
+    hold = held ? hold + 1 : 0;
+    longestHold = Math.max(longestHold, hold);
+  }
+  assert.ok(longestHold >= REPROBE_AFTER_MS / 1000 - 1, `held ${longestHold} s near ${headroomVideoBps} (per second: ${t.targets})`);
+});
+
 test('the bitrate follows a dip and climbs back to the cap', () => {
   const t = runTrace(newBitrate(), 100, (ms) => (ms >= 10_000 && ms < 40_000 ? 1_500_000 : 4_000_000));
   for (let s = 1; s <= 10; s++) assert.equal(t.targets[s], MAX_BPS, `before the dip, at ${s} s`);
   for (let s = 25; s <= 40; s++) inBand(t.targets[s], `in the dip, at ${s} s`);
-  assert.equal(t.targets[80], MAX_BPS, '40 s after the dip');
+  assert.equal(t.targets[85], MAX_BPS, '45 s after the dip (after the hold at the headroom below the dip\'s rate)');
   assert.equal(t.droppedAfter(50), 0);
 });
 

@@ -13,7 +13,8 @@
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
  *   within NEAR of the remembered rate (the median of what the over-uses of the last
- *   CAPACITY_MEMORY_MS measured), never above the configured bitrate
+ *   CAPACITY_MEMORY_MS measured) and no further than HEADROOM of that rate until held there
+ *   for REPROBE_AFTER_MS, never above the configured bitrate
  *   nor above APP_LIMITED times what drained; and while probing at the fast rate, not while
  *   the floor over the last half second is more than RISING_DELAY_MS above the second
  *   before's (a queue building below the over-use threshold: the last step may already be
@@ -47,6 +48,10 @@ export const PROBE_PER_SECOND = 0.05;
 export const PROBE_NEAR_PER_SECOND = 0.005;
 export const NEAR = 0.1;
 export const APP_LIMITED = 1.5;
+/** probing stops when audio and video reach this share of the remembered rate (room for a keyframe's burst below the link) */
+export const HEADROOM = 0.95;
+/** held at the headroom this long without over-use, the near probe goes on past it (the link may have got better) */
+export const REPROBE_AFTER_MS = 5000;
 /** the remembered rate is the median of what the over-uses of this span measured (a starved sender measures low for a moment) */
 export const CAPACITY_MEMORY_MS = 5000;
 export const CHANGE_INTERVAL_MS = 1000;
@@ -67,6 +72,8 @@ export class UplinkBitrate {
     /** @type {{ atMs: number, bps: number }[]} those measurements */
     this.measured = [];
     this.lastChangeMs = -Infinity;
+    /** since when probing has been held at the headroom below the remembered rate; NaN: not held */
+    this.heldAtHeadroomSinceMs = NaN;
     /** the last change or rising-delay hold: a probe waits a full interval after it and steps by the time since */
     this.probeFromMs = -Infinity;
     /** @type {UplinkSignal} */
@@ -167,9 +174,12 @@ export class UplinkBitrate {
     if (nowMs - this.probeFromMs < CHANGE_INTERVAL_MS || this.currentBps >= this.maxBps) return false;
     const drained = this.drainBps();
     const total = this.currentBps + this.otherBps;
-    if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) { // the link got better
-      this.capacityBps = NaN;
-      this.measured = [];
+    if (!Number.isNaN(this.capacityBps) && total > this.capacityBps * (1 + NEAR)) this.forgetCapacity(); // the link got better
+    const headroomHeldLongEnough = nowMs - this.heldAtHeadroomSinceMs >= REPROBE_AFTER_MS; // false while NaN
+    if (!Number.isNaN(this.capacityBps) && !headroomHeldLongEnough && total >= HEADROOM * this.capacityBps) {
+      if (Number.isNaN(this.heldAtHeadroomSinceMs)) this.heldAtHeadroomSinceMs = nowMs;
+      this.probeFromMs = nowMs; // the first probe after the hold steps by one second's worth
+      return false; // room for a keyframe's burst below the link
     }
     const near = !Number.isNaN(this.capacityBps) && total >= this.capacityBps * (1 - NEAR);
     if (delayRising && !near) {
@@ -180,6 +190,7 @@ export class UplinkBitrate {
     const seconds = Math.min(2, (nowMs - this.probeFromMs) / 1000);
     let next = this.currentBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
     if (!Number.isNaN(drained)) next = Math.min(next, Math.max(this.currentBps, APP_LIMITED * drained - this.otherBps));
+    if (!Number.isNaN(this.capacityBps) && !headroomHeldLongEnough) next = Math.min(next, HEADROOM * this.capacityBps - this.otherBps);
     const up = Math.min(this.maxBps, Math.ceil(next));
     if (up <= this.currentBps) return false;
     this.set(up, nowMs);
@@ -187,8 +198,15 @@ export class UplinkBitrate {
     return true;
   }
 
+  forgetCapacity() {
+    this.capacityBps = NaN;
+    this.measured = [];
+    this.heldAtHeadroomSinceMs = NaN;
+  }
+
   /** @param {number} bps @param {number} nowMs */
   set(bps, nowMs) {
+    if (bps < this.currentBps) this.heldAtHeadroomSinceMs = NaN; // an over-use: the hold starts again at the next headroom
     this.currentBps = Math.max(this.floorBps, Math.min(this.maxBps, Math.trunc(bps)));
     this.lastChangeMs = nowMs;
     this.probeFromMs = nowMs;

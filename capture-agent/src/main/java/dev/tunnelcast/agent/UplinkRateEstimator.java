@@ -18,7 +18,9 @@ import java.util.Deque;
  *   <li>the delay is falling: hold;</li>
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
  *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the remembered rate (the median
- *       of what the over-uses of the last {@link #CAPACITY_MEMORY_MICROS} measured), never above the
+ *       of what the over-uses of the last {@link #CAPACITY_MEMORY_MICROS} measured) and no further
+ *       than {@link #HEADROOM} of that rate until held there for {@link #REPROBE_AFTER_MICROS},
+ *       never above the
  *       configured bitrate nor above {@link #APP_LIMITED} times what drained (an encoder
  *       that makes less than asked tells nothing about the link); and
  *       while probing at the fast rate, not while the floor over the last half second is more
@@ -54,6 +56,19 @@ public final class UplinkRateEstimator {
     static final double PROBE_NEAR_PER_SECOND = 0.005;
     /** "Near" the measured rate: within this share of it, either way; beyond it above, it is forgotten. */
     static final double NEAR = 0.1;
+    /**
+     * Probing stops when audio and video reach this share of the remembered rate: a sender that
+     * rides at the link's rate has no room for a keyframe's burst, and the delay shows over-use
+     * only a few per cent past the link (without the hold, {@code AdaptiveUplinkE2ETest} beside a
+     * CPU hog crept at the near rate from 1.33 to 1.48 Mbit/s of video through a 1.5 Mbit/s
+     * link, 32 kbit/s of audio, before each cut: medians of 1.44 and once 1.46 from 15 s on).
+     */
+    static final double HEADROOM = 0.95;
+    /**
+     * Held at the headroom this long without over-use, the near probe goes on past it (the link
+     * may have got better): to an over-use, or 10 % past the remembered rate, where it is forgotten.
+     */
+    static final long REPROBE_AFTER_MICROS = 5_000_000;
     /** Never above this many times what drained (app-limited: the encoder makes less than asked). */
     static final double APP_LIMITED = 1.5;
     /**
@@ -81,6 +96,8 @@ public final class UplinkRateEstimator {
     private int targetBps;
     private double capacityBps = Double.NaN;
     private long lastChangeMicros = Long.MIN_VALUE / 2;
+    /** Since when probing has been held at the headroom below the remembered rate; MIN_VALUE: not held. */
+    private long heldAtHeadroomSinceMicros = Long.MIN_VALUE;
     /** The last change or rising-delay hold: a probe waits a full interval after it and steps by the time since. */
     private long probeFromMicros = Long.MIN_VALUE / 2;
     private Signal signal = Signal.STARTING;
@@ -204,8 +221,16 @@ public final class UplinkRateEstimator {
         double drained = drainBps();
         double total = targetBps + otherBps;
         if (!Double.isNaN(capacityBps) && total > capacityBps * (1 + NEAR)) {
-            capacityBps = Double.NaN; // well past it without over-use: the link got better
-            measured.clear();
+            forgetCapacity(); // well past it without over-use: the link got better
+        }
+        boolean headroomHeldLongEnough = heldAtHeadroomSinceMicros != Long.MIN_VALUE
+                && nowMicros - heldAtHeadroomSinceMicros >= REPROBE_AFTER_MICROS;
+        if (!Double.isNaN(capacityBps) && !headroomHeldLongEnough && total >= HEADROOM * capacityBps) {
+            if (heldAtHeadroomSinceMicros == Long.MIN_VALUE) {
+                heldAtHeadroomSinceMicros = nowMicros;
+            }
+            probeFromMicros = nowMicros; // the first probe after the hold steps by one second's worth
+            return; // room for a keyframe's burst below the link
         }
         boolean near = !Double.isNaN(capacityBps) && total >= capacityBps * (1 - NEAR);
         if (delayRising && !near) {
@@ -218,6 +243,9 @@ public final class UplinkRateEstimator {
         if (!Double.isNaN(drained)) {
             next = Math.min(next, Math.max(targetBps, APP_LIMITED * drained - otherBps));
         }
+        if (!Double.isNaN(capacityBps) && !headroomHeldLongEnough) {
+            next = Math.min(next, HEADROOM * capacityBps - otherBps);
+        }
         int up = (int) Math.min(maxBps, Math.ceil(next));
         if (up > targetBps) {
             set(up, nowMicros);
@@ -225,7 +253,16 @@ public final class UplinkRateEstimator {
         }
     }
 
+    private void forgetCapacity() {
+        capacityBps = Double.NaN;
+        measured.clear();
+        heldAtHeadroomSinceMicros = Long.MIN_VALUE;
+    }
+
     private void set(int bps, long nowMicros) {
+        if (bps < targetBps) {
+            heldAtHeadroomSinceMicros = Long.MIN_VALUE; // an over-use: the hold starts again at the next headroom
+        }
         targetBps = Math.max(floorBps, Math.min(maxBps, bps));
         lastChangeMicros = nowMicros;
         probeFromMicros = nowMicros;

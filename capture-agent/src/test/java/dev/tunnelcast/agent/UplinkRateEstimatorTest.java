@@ -28,6 +28,21 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
+    void holdsAtTheHeadroomBelowTheRememberedRateBeforeProbingPastIt() {
+        Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 90, s -> 1_500_000);
+        double headroomVideoBps = UplinkRateEstimator.HEADROOM * 1_500_000 - AUDIO_BPS;
+        int longestHold = 0;
+        int hold = 0;
+        for (int s = 16; s <= 90; s++) {
+            boolean held = t.targetAt(s) == t.targetAt(s - 1) && Math.abs(t.targetAt(s) - headroomVideoBps) < 0.02 * headroomVideoBps;
+            hold = held ? hold + 1 : 0;
+            longestHold = Math.max(longestHold, hold);
+        }
+        assertThat(longestHold).as("seconds held within 2 %% of %.0f b/s (per second: %s)", headroomVideoBps, t.targets)
+                .isGreaterThanOrEqualTo((int) (UplinkRateEstimator.REPROBE_AFTER_MICROS / 1_000_000) - 1);
+    }
+
+    @Test
     void followsADipAndClimbsBackToTheCap() {
         Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 100,
                 s -> s >= 10_000_000 && s < 40_000_000 ? 1_500_000 : 4_000_000);
@@ -37,7 +52,8 @@ class UplinkRateEstimatorTest {
         for (int s = 25; s <= 40; s++) {
             assertThat(t.targetAt(s)).as("in the dip, at %d s", s).isBetween(1_200_000, 1_450_000);
         }
-        assertThat(t.targetAt(80)).as("40 s after the dip").isEqualTo(MAX_BPS);
+        // the hold at the headroom below the dip's rate (5 s) comes before the climb
+        assertThat(t.targetAt(85)).as("45 s after the dip").isEqualTo(MAX_BPS);
         assertThat(t.droppedAfter(50)).isZero();
     }
 
