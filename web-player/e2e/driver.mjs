@@ -39,6 +39,8 @@ const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream'
 // (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
 const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
 const ignoreHTTPSErrors = process.env.TUNNELCAST_IGNORE_HTTPS_ERRORS === '1';
+// TUNNELCAST_NET_LOG=FILE (Chromium): its network log, sockets, proxy tunnels and WebSocket handshakes without their bytes.
+const netLog = process.env.TUNNELCAST_NET_LOG ? [`--log-net-log=${process.env.TUNNELCAST_NET_LOG}`] : [];
 const engine = process.env.TUNNELCAST_BROWSER ?? 'chromium';
 if (!['chromium', 'firefox', 'webkit'].includes(engine)) throw new Error(`TUNNELCAST_BROWSER=${engine}: chromium, firefox or webkit`);
 // Firefox's and WebKit's profiles, caches and sound server live under target/ of the working directory (the web-player module).
@@ -55,7 +57,7 @@ const context = engine === 'firefox' ? await launchFirefox(home, env) : engine =
   ...(proxy ? { proxy } : {}),
   ignoreHTTPSErrors,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', ...fakeMedia, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
+    '--disable-component-update', '--disable-sync', ...fakeMedia, ...netLog, ...(autoplayBlocked ? [] : ['--autoplay-policy=no-user-gesture-required'])],
 });
 // The browser is up: one line without an id says so (a caller may wait for it before its first command).
 process.stdout.write(JSON.stringify({ ready: true }) + '\n');

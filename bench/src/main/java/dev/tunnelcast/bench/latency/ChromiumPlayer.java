@@ -110,23 +110,30 @@ public final class ChromiumPlayer implements AutoCloseable {
     /**
      * How a browser starts: Chromium's fake camera and microphone playing files (granted
      * without a prompt), every request through an HTTP proxy ({@code http://user:password@host:port},
-     * loopback included), a self-signed certificate accepted. Null or false: not used.
+     * loopback included), a self-signed certificate accepted, Chromium's network log written
+     * to a file (its sockets, proxy tunnels and WebSocket handshakes, without their bytes: what
+     * a connection that never opened was waiting for). Null or false: not used.
      */
-    public record Options(Path fakeVideo, Path fakeAudio, String proxy, boolean ignoreHttpsErrors) {
+    public record Options(Path fakeVideo, Path fakeAudio, String proxy, boolean ignoreHttpsErrors, Path netLog) {
         public static Options defaults() {
-            return new Options(null, null, null, false);
+            return new Options(null, null, null, false, null);
         }
 
         public Options withFakeMedia(Path video, Path audio) {
-            return new Options(video, audio, proxy, ignoreHttpsErrors);
+            return new Options(video, audio, proxy, ignoreHttpsErrors, netLog);
         }
 
         public Options withProxy(String proxyUrl) {
-            return new Options(fakeVideo, fakeAudio, proxyUrl, ignoreHttpsErrors);
+            return new Options(fakeVideo, fakeAudio, proxyUrl, ignoreHttpsErrors, netLog);
         }
 
         public Options trustingAnyCertificate() {
-            return new Options(fakeVideo, fakeAudio, proxy, true);
+            return new Options(fakeVideo, fakeAudio, proxy, true, netLog);
+        }
+
+        /** Chromium only: {@code --log-net-log} to this file. */
+        public Options withNetLog(Path file) {
+            return new Options(fakeVideo, fakeAudio, proxy, ignoreHttpsErrors, file);
         }
 
         Map<String, String> environment() {
@@ -142,6 +149,9 @@ public final class ChromiumPlayer implements AutoCloseable {
             }
             if (ignoreHttpsErrors) {
                 env.put("TUNNELCAST_IGNORE_HTTPS_ERRORS", "1");
+            }
+            if (netLog != null) {
+                env.put("TUNNELCAST_NET_LOG", netLog.toAbsolutePath().toString());
             }
             return env;
         }
