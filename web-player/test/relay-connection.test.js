@@ -1,10 +1,11 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { RelayConnection } from '../src/transport/connection.js';
+import { OPEN_TIMEOUT_MS, RelayConnection } from '../src/transport/connection.js';
 import { envelopeBytes } from '../src/transport/wire.js';
 
 /** A WebSocket that records what the connection does with it; the test plays the relay. */
 class FakeSocket {
+  static CONNECTING = 0;
   static OPEN = 1;
   /** @type {FakeSocket[]} */
   static opened = [];
@@ -101,5 +102,38 @@ test('a page stalled longer than silentDropMs does not take its own stall for a 
     assert.deepEqual(c.closes, [1006]);
   } finally {
     c.done();
+  }
+});
+
+test('a socket still in its handshake after openTimeoutMs is given up and retried; one that opens in time is kept', () => {
+  mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+  FakeSocket.opened = [];
+  Object.assign(globalThis, { WebSocket: FakeSocket });
+  /** @type {{ code: number, reason: string }[]} */
+  const closes = [];
+  const connection = new RelayConnection('ws://relay/ws/play/r.p', { onEnvelope: () => {}, onOpen: () => {},
+    onClose: (_v, code, _attempt, reason) => closes.push({ code, reason }) });
+  try {
+    connection.start();
+    const stuck = FakeSocket.opened[0];
+    stuck.readyState = FakeSocket.CONNECTING; // its handshake hangs
+    mock.timers.tick(OPEN_TIMEOUT_MS - 1);
+    assert.equal(stuck.closedByClient, false, 'not yet');
+    mock.timers.tick(1);
+    assert.equal(stuck.closedByClient, true, 'the hanging handshake is abandoned');
+    assert.deepEqual(closes, [{ code: 1006, reason: `not open after ${OPEN_TIMEOUT_MS} ms` }]);
+    mock.timers.tick(1000); // the backoff
+    assert.equal(FakeSocket.opened.length, 2, 'retried');
+    const next = FakeSocket.opened[1];
+    next.readyState = FakeSocket.CONNECTING;
+    mock.timers.tick(OPEN_TIMEOUT_MS - 1000);
+    next.readyState = FakeSocket.OPEN;
+    next.onopen();
+    mock.timers.tick(2 * OPEN_TIMEOUT_MS);
+    assert.equal(next.closedByClient, false, 'an open socket is not timed out');
+    assert.equal(closes.length, 1);
+  } finally {
+    connection.stop();
+    mock.timers.reset();
   }
 });

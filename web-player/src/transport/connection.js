@@ -25,6 +25,14 @@ import { RelayRotation } from './relay-list.js';
 const PING_INTERVAL_MS = 2000;
 const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 5000;
+/**
+ * A socket still in its handshake after this long is given up and retried. A browser lets one
+ * WebSocket per address be in its handshake at a time (RFC 6455, 4.1), and behind an HTTP proxy
+ * every socket of the page goes to the proxy's address: one handshake that hangs (its tunnel
+ * stalled) held every later socket of a call page for minutes (CallE2ETest beside a CPU hog,
+ * bob's players of the late joiners). Chromium itself waits up to 240 s.
+ */
+export const OPEN_TIMEOUT_MS = 15_000;
 
 export class RelayConnection {
   /**
@@ -32,14 +40,15 @@ export class RelayConnection {
    *   opened first, a close after which the client retries moves to the next, round the list
    * @param {ConnectionListener} listener
    * @param {{ hello?: Uint8Array<ArrayBuffer>, pingIntervalMs?: number, clockWindow?: number, finalCodes?: number[],
-   *   immediateRetry?: boolean, silentDropMs?: number }} [options]
+   *   immediateRetry?: boolean, silentDropMs?: number, openTimeoutMs?: number }} [options]
    *   hello: the first message on every connection (the player's Hello by default); pingIntervalMs: 2000 by default;
    *   clockWindow: exchanges kept by the min-RTT filter (16); finalCodes: close codes after which this client does not
    *   reconnect although the relay allows it (a call page's 4409, 4430); immediateRetry: the first reconnect after a
    *   drop goes at once, not after the backoff (a call publisher whose instance id takes its stream over);
    *   silentDropMs: a connection that brought nothing (not even a Pong) for this long, counted while the page was
    *   awake (see silentAwakeMs), is given up as dead and
-   *   reconnected, without waiting for TCP to notice (0: never)
+   *   reconnected, without waiting for TCP to notice (0: never); openTimeoutMs: a socket not open this long after it was
+   *   created is given up and retried (OPEN_TIMEOUT_MS by default; 0: never)
    */
   constructor(url, listener, options = {}) {
     this.relays = new RelayRotation(Array.isArray(url) ? url : [url]);
@@ -49,6 +58,7 @@ export class RelayConnection {
     this.finalCodes = options.finalCodes ?? [];
     this.immediateRetry = options.immediateRetry ?? false;
     this.silentDropMs = options.silentDropMs ?? 0;
+    this.openTimeoutMs = options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
     /** performance.now() of the last message from the relay */
     this.lastReceivedMs = 0;
     /**
@@ -70,6 +80,8 @@ export class RelayConnection {
     this.retryTimer = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.pingTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.openTimer = undefined;
     /** Status{REFUSED} text received before a close, shown instead of the generic one. */
     this.refusal = '';
     this.bytesReceived = 0;
@@ -84,6 +96,7 @@ export class RelayConnection {
   stop() {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.openTimer);
     clearInterval(this.pingTimer);
     this.socket?.close(1000, 'viewer left');
     this.socket = null;
@@ -99,7 +112,10 @@ export class RelayConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.refusal = '';
+    clearTimeout(this.openTimer);
+    if (this.openTimeoutMs > 0) this.openTimer = setTimeout(() => this.abandonHandshake(socket), this.openTimeoutMs);
     socket.onopen = () => {
+      clearTimeout(this.openTimer);
       this.lastReceivedMs = performance.now();
       this.silentAwakeMs = 0;
       socket.send(this.hello);
@@ -191,9 +207,24 @@ export class RelayConnection {
     this.closedBy(socket, 1006, `nothing from the relay for ${this.silentDropMs} ms`);
   }
 
+  /**
+   * Gives up a socket whose handshake has not finished after openTimeoutMs (its close event
+   * is ignored), which frees the browser's one handshake per address for the others, and retries.
+   * @param {WebSocket} socket
+   */
+  abandonHandshake(socket) {
+    if (socket !== this.socket || socket.readyState !== WebSocket.CONNECTING) return;
+    socket.onopen = null;
+    socket.onclose = null;
+    socket.onmessage = null;
+    socket.close();
+    this.closedBy(socket, 1006, `not open after ${this.openTimeoutMs} ms`);
+  }
+
   /** @param {WebSocket} socket @param {number} code @param {string} reason */
   closedBy(socket, code, reason) {
     if (socket !== this.socket) return;
+    clearTimeout(this.openTimer);
     clearInterval(this.pingTimer);
     this.socket = null;
     if (this.closed) return;
