@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * publisher leaves. The revision at which it was taken is its fencing token.
  *
  * <p>Store operations run under this object's lock: on the claim path (the publisher's Hello,
- * as the directory's claim) and on the cluster thread; {@link #fencingToken} takes no lock.
+ * as the directory's claim) and on the cluster thread; {@link #fencingToken}, asked on every
+ * recorded packet, takes no lock and checks the lease's time by this node's clock itself.
  */
 final class RecorderLeases implements RecordingLeases, StreamObserver {
 
@@ -87,10 +88,20 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
         return ttl.dividedBy(3);
     }
 
+    /**
+     * Empty also while the lease has not been renewed for as long as the store may keep it (by
+     * this node's clock, less {@link #SAFETY_MARGIN}): a node starved or paused past its renewal
+     * tick must not record a stream another node may hold by now. A late renewal that still finds
+     * the key this node's gives the token back.
+     */
     @Override
     public OptionalLong fencingToken(String stream) {
         Held lease = held.get(stream);
-        return lease == null ? OptionalLong.empty() : OptionalLong.of(lease.token());
+        return lease == null || ranOut(lease, nanoClock.getAsLong()) ? OptionalLong.empty() : OptionalLong.of(lease.token());
+    }
+
+    private boolean ranOut(Held lease, long nowNanos) {
+        return nowNanos - lease.validFromNanos() >= ttl.minus(SAFETY_MARGIN).toNanos();
     }
 
     @Override
@@ -129,6 +140,11 @@ final class RecorderLeases implements RecordingLeases, StreamObserver {
             long started = nanoClock.getAsLong(); // before the write: the store's expiry counts from later
             try {
                 long revision = store.update(StreamSubjects.leaseKey(stream), value(stream), entry.getValue().revision());
+                if (ranOut(entry.getValue(), started)) {
+                    log.info("recorder lease of stream {} renewed {} ms after it ran out by this node's clock (this node"
+                            + " was starved or paused): not recorded meanwhile", stream,
+                            (started - entry.getValue().validFromNanos()) / 1_000_000);
+                }
                 held.put(stream, new Held(entry.getValue().token(), revision, started));
             } catch (LeaseStore.Conflict moved) {
                 renewAfterConflict(stream, entry.getValue(), started);

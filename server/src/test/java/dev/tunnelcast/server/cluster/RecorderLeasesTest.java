@@ -152,6 +152,19 @@ class RecorderLeasesTest {
     }
 
     @Test
+    void aHolderWhoseRenewalsStopStopsRecordingByItsOwnClockAndALateRenewalResumes() {
+        nodeA.take(STREAM, AGENT);
+        long token = nodeA.fencingToken(STREAM).getAsLong();
+        nanos[0] += Duration.ofSeconds(7).toNanos(); // the cluster thread starved: no renewal tick ran
+        assertThat(nodeA.fencingToken(STREAM)).as("7 s of a 9 s lease").hasValue(token);
+        nanos[0] += Duration.ofSeconds(1).toNanos();
+        assertThat(nodeA.fencingToken(STREAM)).as("8 s: within a second of the lease's end in the store").isEmpty();
+        nodeA.renew(); // late, but nobody took the key meanwhile
+        assertThat(nodeA.fencingToken(STREAM)).as("renewed late: the same lease").hasValue(token);
+        assertThat(lostOnA).isEmpty();
+    }
+
+    @Test
     void aDeadHoldersLeaseIsTakenOnceItExpired() {
         nodeA.take(STREAM, AGENT);
         nodeB.take(STREAM, OTHER_AGENT);
