@@ -9,6 +9,7 @@ import dev.tunnelcast.agent.publish.TlsSettings;
 import dev.tunnelcast.server.RelayConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /** Small agents and relays for end-to-end tests: loopback, port 0, 640x360 synthetic source. */
 final class AgentFixtures {
@@ -23,8 +24,13 @@ final class AgentFixtures {
     }
 
     static AgentConfig agent(URI relay, String stream, ProxySettings proxy, TlsSettings tls) {
-        PublisherConfig publisher = new PublisherConfig(relay, stream, "", proxy, tls, 2 << 20, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(2), "e2e-agent");
+        return agent(List.of(relay), stream, proxy, tls);
+    }
+
+    /** An agent given several relays (a cluster's nodes): each reconnect goes to the next. */
+    static AgentConfig agent(List<URI> relays, String stream, ProxySettings proxy, TlsSettings tls) {
+        PublisherConfig publisher = new PublisherConfig(relays, stream, "", proxy, tls, 2 << 20, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(2), "e2e-agent", "");
         VideoEncoderSettings video = new VideoEncoderSettings("libx264", 640, 360, FPS, 1_000_000, 0, "ultrafast",
                 "high", "", GOP, 1);
         return AgentConfig.builder(publisher).videoEncoder(video).opus(OpusSettings.defaults()).build();

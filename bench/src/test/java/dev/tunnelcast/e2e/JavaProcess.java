@@ -45,14 +45,14 @@ final class JavaProcess implements AutoCloseable {
                 "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(List.of(options));
         JavaProcess relay = new JavaProcess(log, port, command);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); // a cluster node at load 30: 85 s
         while (true) {
             assertThat(relay.isAlive()).as("relay running (see %s)", log).isTrue();
             try {
                 relay.get("/healthz");
                 return relay;
             } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("relay healthy within 30 s").isLessThan(deadline);
+                assertThat(System.nanoTime()).as("relay healthy within 120 s").isLessThan(deadline);
                 Thread.sleep(100);
             }
         }
@@ -69,6 +69,10 @@ final class JavaProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    int port() {
+        return port;
     }
 
     boolean isAlive() {

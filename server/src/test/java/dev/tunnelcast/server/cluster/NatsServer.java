@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's {@code nats-server} with JetStream on a free loopback port, its store under
  * {@code target/}, with a user and password. It can be stopped and started again on the
- * same port and store, as an operator's restart.
+ * same port and store, as an operator's restart. Public for the bench module's end-to-end
+ * tests (this module's test jar).
  */
-final class NatsServer implements AutoCloseable {
+public final class NatsServer implements AutoCloseable {
 
-    static final String USER = "relay";
-    static final String PASSWORD = "cluster-secret";
+    public static final String USER = "relay";
+    public static final String PASSWORD = "cluster-secret";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final int port;
@@ -32,7 +33,7 @@ final class NatsServer implements AutoCloseable {
         }
     }
 
-    static NatsServer start(Path dir) throws Exception {
+    public static NatsServer start(Path dir) throws Exception {
         Files.createDirectories(dir);
         NatsServer server = new NatsServer(dir);
         server.start();
@@ -40,7 +41,7 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** Starts the server and waits until it accepts connections. */
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(List.of("nats-server", "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
                 "-sd", dir.resolve("store").toString(), "--user", USER, "--pass", PASSWORD))
                 .redirectErrorStream(true)
@@ -64,14 +65,14 @@ final class NatsServer implements AutoCloseable {
     }
 
     /** SIGTERM and wait: the relays lose their connection. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
-    String url() {
+    public String url() {
         return "nats://127.0.0.1:" + port;
     }
 
