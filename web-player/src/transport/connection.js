@@ -218,6 +218,7 @@ export class RelayConnection {
     socket.onclose = null;
     socket.onmessage = null;
     socket.close();
+    console.warn(`tunnelcast: ${this.url.split('?')[0]} not open after ${this.openTimeoutMs} ms: retrying`);
     this.closedBy(socket, 1006, `not open after ${this.openTimeoutMs} ms`);
   }
 
