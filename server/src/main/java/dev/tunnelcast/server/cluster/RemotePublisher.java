@@ -3,6 +3,7 @@ package dev.tunnelcast.server.cluster;
 import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -65,6 +66,11 @@ final class RemotePublisher implements dev.tunnelcast.server.relay.Peer {
 
     @Override
     public void execute(Runnable task) {
+        throw new UnsupportedOperationException("a remote publisher is not a player");
+    }
+
+    @Override
+    public Executor writer() {
         throw new UnsupportedOperationException("a remote publisher is not a player");
     }
 

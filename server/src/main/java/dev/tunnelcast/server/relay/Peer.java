@@ -3,6 +3,7 @@ package dev.tunnelcast.server.relay;
 import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 /**
  * One client of a stream as the relay core sees it, a publisher or a player, on whatever
@@ -47,6 +48,12 @@ public interface Peer {
      * @throws java.util.concurrent.RejectedExecutionException when that thread is shutting down
      */
     void execute(Runnable task);
+
+    /**
+     * The thread that writes to this peer, as an executor: the same object for every peer that
+     * thread serves, so that a fan-out starts one task per thread, not one per player.
+     */
+    Executor writer();
 
     /** Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}. Later calls do nothing. */
     void refuse(CloseCode code, String detail);

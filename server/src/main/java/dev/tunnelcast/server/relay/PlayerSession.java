@@ -71,8 +71,11 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         queue.awaitKeyframe();
     }
 
-    /** Offers one live message; called by the stream under its lock, in arrival order. */
-    PlayerQueue.Offer offer(RelayedMessage message, long nowNanos) {
+    /**
+     * Offers one live message; called by the stream under its lock, in arrival order. A pump it
+     * needs is left to {@code kicks}, which the fan-out starts once for all its players.
+     */
+    PlayerQueue.Offer offer(RelayedMessage message, long nowNanos, PumpKicks kicks) {
         PlayerQueue.Offer result;
         boolean kick;
         synchronized (this) {
@@ -80,7 +83,9 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             countDrops(queue.takeDrops());
             kick = result != PlayerQueue.Offer.SLOW && result != PlayerQueue.Offer.CLOSED && needsKick();
         }
-        kick(kick);
+        if (kick) {
+            kicks.add(this);
+        }
         return result;
     }
 
@@ -138,10 +143,13 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         } catch (RejectedExecutionException shuttingDown) {
             // The I/O thread is terminating (relay shutdown): the connection goes with it,
             // so there is nothing left to send.
-            synchronized (this) {
-                pumpScheduled = false;
-            }
+            pumpNotStarted();
         }
+    }
+
+    /** A scheduled pump could not be started (its I/O thread is shutting down). */
+    synchronized void pumpNotStarted() {
+        pumpScheduled = false;
     }
 
     /** Runs the pump on the player's I/O thread. */

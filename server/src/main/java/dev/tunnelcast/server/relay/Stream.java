@@ -272,8 +272,9 @@ public final class Stream {
         long now = context.clock().monotonicNanos();
         List<PlayerSession> slow = null;
         boolean wantKeyframe = false;
+        PumpKicks kicks = new PumpKicks();
         for (PlayerSession player : players) {
-            switch (player.offer(message, now)) {
+            switch (player.offer(message, now, kicks)) {
                 case QUEUED, CLOSED -> { }
                 case DROPPED_VIDEO -> wantKeyframe = true;
                 case SLOW -> {
@@ -285,6 +286,7 @@ public final class Stream {
                 default -> throw new IllegalStateException("unhandled offer outcome");
             }
         }
+        kicks.start();
         if (wantKeyframe) {
             requestKeyframe("a player dropped video to catch up", now);
         }

@@ -5,6 +5,7 @@ import io.undertow.connector.ByteBufferPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 /**
  * What the transport uses of one client's WebSocket, and nothing more: sending binary
@@ -43,6 +44,9 @@ interface ClientSocket {
 
     /** Runs {@code task} on the socket's I/O thread. */
     void execute(Runnable task);
+
+    /** The socket's I/O thread as an executor: the same object for every socket it serves. */
+    Executor ioThread();
 
     /** Runs {@code task} on the socket's I/O thread after {@code delayMillis}. */
     void executeAfter(Runnable task, long delayMillis);

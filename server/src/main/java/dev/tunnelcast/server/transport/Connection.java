@@ -10,6 +10,7 @@ import dev.tunnelcast.server.relay.Peer;
 import dev.tunnelcast.wire.CloseCodes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +119,11 @@ public final class Connection implements Peer {
     @Override
     public void execute(Runnable task) {
         socket.execute(task);
+    }
+
+    @Override
+    public Executor writer() {
+        return socket.ioThread();
     }
 
     /**

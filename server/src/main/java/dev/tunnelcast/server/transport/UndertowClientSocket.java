@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 import org.xnio.Options;
@@ -114,6 +115,11 @@ final class UndertowClientSocket implements ClientSocket {
     @Override
     public void execute(Runnable task) {
         channel.getIoThread().execute(task);
+    }
+
+    @Override
+    public Executor ioThread() {
+        return channel.getIoThread();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * One client's WebSocket as the relay's code sees it ({@link ClientSocket}), without the
@@ -31,6 +32,17 @@ final class FakeSocket implements ClientSocket {
     private final List<Envelope> parsed = new ArrayList<>();
     private int closeCode = -1;
     private boolean open = true;
+    private final Executor ioThread;
+
+    /** A socket whose I/O-thread work runs at once on the caller's thread. */
+    FakeSocket() {
+        this(Runnable::run);
+    }
+
+    /** A socket whose I/O-thread work goes to {@code ioThread} (e.g. to count the tasks). */
+    FakeSocket(Executor ioThread) {
+        this.ioThread = ioThread;
+    }
 
     Connection connect(RelayMetrics.Role role, String stream, RelayMetrics metrics) {
         return new Connection(this, role.name().toLowerCase() + "-session", role, stream, metrics);
@@ -103,7 +115,12 @@ final class FakeSocket implements ClientSocket {
 
     @Override
     public void execute(Runnable task) {
-        task.run();
+        ioThread.execute(task);
+    }
+
+    @Override
+    public Executor ioThread() {
+        return ioThread;
     }
 
     @Override

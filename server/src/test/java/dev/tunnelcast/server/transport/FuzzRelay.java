@@ -95,7 +95,11 @@ final class FuzzRelay {
     }
 
     Client player() {
-        FakeSocket socket = new FakeSocket();
+        return player(new FakeSocket());
+    }
+
+    /** A player on {@code socket} (e.g. one whose I/O thread counts its tasks). */
+    Client player(FakeSocket socket) {
         Connection connection = socket.connect(RelayMetrics.Role.PLAYER, STREAM, METRICS);
         return new Client(socket, connection,
                 new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry));
