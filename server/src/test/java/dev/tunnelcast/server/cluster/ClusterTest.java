@@ -275,7 +275,8 @@ class ClusterTest {
                 long lastBeforeKill = video(onNode2, 5).get(4).getSequence();
                 long killedAt = System.nanoTime();
                 node2.kill9();
-                assertThat(onNode2.awaitClose(DEADLINE).code()).as("node 2's player lost its connection").isEqualTo(1006);
+                assertThat(onNode2.awaitCloseProbing(DEADLINE, Duration.ofSeconds(2)).code()).as("node 2's player lost its connection")
+                        .isEqualTo(1006);
                 try (WsClient onNode4 = player(relays.get(1).playUri(stream))) {
                     List<MediaPacket> resumed = video(onNode4, 20);
                     long resumedMillis = (System.nanoTime() - killedAt) / 1_000_000;

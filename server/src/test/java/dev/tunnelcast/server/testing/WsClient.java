@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -197,6 +199,41 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     public Closed awaitClose(Duration timeout) {
         return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /**
+     * Waits for the connection to end, probing it as a real client's heartbeat does: a Ping
+     * every {@code probeEvery} while nothing has ended it. A relay killed with SIGKILL closes its
+     * sockets, yet this client once reported nothing for 60 s (ClusterTest beside a CPU hog); a
+     * write to the dead peer fails, and the connection is over (1006), as the players' and the
+     * agent's pings find it.
+     */
+    public Closed awaitCloseProbing(Duration timeout, Duration probeEvery) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return closed.get(Math.max(0, Math.min(left, probeEvery.toNanos())), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException notYet) {
+                if (left <= probeEvery.toNanos()) {
+                    throw new AssertionError("connection not ended within " + timeout, notYet);
+                }
+                try {
+                    socket.sendPing(ByteBuffer.allocate(0)).whenComplete((ws, error) -> {
+                        if (error != null) {
+                            closed.complete(new Closed(1006, "ping failed: " + error));
+                        }
+                    });
+                } catch (IllegalStateException previousPingPending) {
+                    // the last probe is still being written: the next round tries again
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            } catch (ExecutionException e) {
+                throw new AssertionError(e.getCause());
+            }
+        }
     }
 
     public boolean isClosed() {
