@@ -332,7 +332,7 @@ export class MseRenderer {
     const visible = document.visibilityState === 'visible';
     if (!this.watchdog.note(nowMs, { playheadS: v.currentTime, framesPresented: this.framesPresented, receivedAheadS, visible })) return false;
     this.stalls++;
-    console.warn(`tunnelcast: playhead stuck at ${v.currentTime.toFixed(2)} s for ${STALL_MS} ms with ${receivedAheadS.toFixed(1)} s received; restarting at the next keyframe`);
+    console.warn(`tunnelcast: playhead stuck at ${v.currentTime.toFixed(2)} s for ${Math.round(this.watchdog.firedAfterMs)} ms with ${receivedAheadS.toFixed(1)} s received; restarting at the next keyframe (the next restart waits ${this.watchdog.stallMs} ms)`);
     this.restart('stall');
     return true;
   }
