@@ -130,12 +130,12 @@ test('bad bounds are refused', () => {
  * frames big every 2 s) and 100 kbit/s of audio, a send queue that drops video past 1 s, a
  * socket and network that hold 100 KB beyond it (their delay is what a Ping would see), and a
  * bottleneck whose rate the trace sets. 10 ms steps; the controller looks every 100 ms.
- * `writerBps` is the most the sender hands the socket (a starved thread writes less).
+ * `writerBps` is the most the sender hands the socket (a starved thread writes less);
+ * `hiddenBytes` what the socket and the network beyond it hold (a proxy's queue).
  * @param {UplinkBitrate} b @param {number} seconds @param {(ms: number) => number} linkBps
- * @param {(ms: number) => number} [writerBps]
+ * @param {(ms: number) => number} [writerBps] @param {number} [hiddenBytes]
  */
-function runTrace(b, seconds, linkBps, writerBps = () => Infinity) {
-  const hiddenBytes = 100_000;
+function runTrace(b, seconds, linkBps, writerBps = () => Infinity, hiddenBytes = 100_000) {
   let queued = 0;
   let queuedVideo = 0;
   let hidden = 0;
@@ -199,6 +199,13 @@ test('probing holds at the headroom below the remembered rate before it goes pas
     longestHold = Math.max(longestHold, hold);
   }
   assert.ok(longestHold >= REPROBE_AFTER_MS / 1000 - 1, `held ${longestHold} s near ${headroomVideoBps} (per second: ${t.targets})`);
+});
+
+test('a queue filling beyond the socket is not taken for the link\'s rate', () => {
+  // A proxy that takes 1.7 Mbit/s into a 400 KB queue it sends on at 1.5 (as UplinkRateEstimatorTest)
+  const b = newBitrate();
+  runTrace(b, 8, () => 1_500_000, () => 1_700_000, 400_000);
+  assert.ok(b.capacityBps >= 1_500_000 * 0.95 && b.capacityBps <= 1_500_000 * 1.05, `measured ${b.capacityBps}`);
 });
 
 test('the bitrate follows a dip and climbs back to the cap', () => {

@@ -36,7 +36,7 @@
 
 /** @typedef {'starting' | 'normal' | 'overuse' | 'draining' | 'rising'} UplinkSignal */
 
-/** @typedef {{ atMs: number, sentBytes: number, delayMs: number, backlogged: boolean }} UplinkSample */
+/** @typedef {{ atMs: number, sentBytes: number, delayMs: number, networkDelayMs: number, backlogged: boolean }} UplinkSample */
 
 export const WINDOW_MS = 1000;
 export const OVERUSE_DELAY_MS = 50;
@@ -92,7 +92,7 @@ export class UplinkBitrate {
   onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs) {
     const delayMs = Math.max(0, sendQueueDelayMs) + Math.max(0, networkDelayMs);
     // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
-    this.samples.push({ atMs: nowMs, sentBytes, delayMs, backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS });
+    this.samples.push({ atMs: nowMs, sentBytes, delayMs, networkDelayMs: Math.max(0, networkDelayMs), backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS });
     while (nowMs - this.samples[0].atMs > 2 * WINDOW_MS) this.samples.shift();
     if (nowMs - this.samples[0].atMs < 2 * WINDOW_MS - WINDOW_MS / 4) {
       this.signal = 'starting'; // not two floors yet
@@ -224,19 +224,25 @@ export class UplinkBitrate {
    * What the link carried, NaN when the send queue was not backlogged long enough to tell:
    * drained over the sampling intervals of the last two windows that began and ended with
    * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and
-   * took only what the link passed on).
+   * took only what the link passed on), less what a queue beyond the socket took meanwhile:
+   * the written rate divided by 1 + the growth of the queueing beyond the socket over those
+   * intervals' time (at most halved), as in the Java agent.
    */
   backloggedBps() {
     let bytes = 0;
     let ms = 0;
+    let queueGrowthMs = 0;
     for (let i = 1; i < this.samples.length; i++) {
       const a = this.samples[i - 1];
       const b = this.samples[i];
       if (a.backlogged && b.backlogged) {
         bytes += b.sentBytes - a.sentBytes;
         ms += b.atMs - a.atMs;
+        queueGrowthMs += b.networkDelayMs - a.networkDelayMs;
       }
     }
-    return ms >= WINDOW_MS / 4 ? (bytes * 8000) / ms : NaN;
+    if (ms < WINDOW_MS / 4) return NaN;
+    const intoQueue = Math.min(1, Math.max(0, queueGrowthMs / ms));
+    return (bytes * 8000) / ms / (1 + intoQueue);
   }
 }

@@ -43,6 +43,16 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
+    void aQueueFillingBeyondTheSocketIsNotTakenForTheLinksRate() {
+        // A proxy that takes 1.7 Mbit/s into a 400 KB queue it sends on at 1.5: while it fills, the socket takes
+        // more than the link carries, and the queueing a Ping sees beyond the socket grows.
+        UplinkRateEstimator e = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
+        run(e, 8, s -> 1_500_000, s -> 1_700_000, 400_000);
+        assertThat(e.capacityBps()).as("the link's rate as measured while the queue beyond the socket grew")
+                .isBetween(1_500_000 * 0.95, 1_500_000 * 1.05);
+    }
+
+    @Test
     void followsADipAndClimbsBackToTheCap() {
         Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 100,
                 s -> s >= 10_000_000 && s < 40_000_000 ? 1_500_000 : 4_000_000);
@@ -153,7 +163,12 @@ class UplinkRateEstimatorTest {
 
     /** As above, with {@code writerBps} the most the agent's writer hands the socket (a starved thread writes less). */
     private static Trace run(UplinkRateEstimator e, int seconds, LongToDoubleFunction linkBps, LongToDoubleFunction writerBps) {
-        final double hiddenBytes = 100_000;
+        return run(e, seconds, linkBps, writerBps, 100_000);
+    }
+
+    /** {@code hiddenBytes}: what the socket and the network beyond it can hold (a proxy's queue). */
+    private static Trace run(UplinkRateEstimator e, int seconds, LongToDoubleFunction linkBps, LongToDoubleFunction writerBps,
+                             double hiddenBytes) {
         double queued = 0; // in the send queue
         double queuedVideo = 0;
         double hidden = 0; // written to the socket, not yet through the bottleneck
