@@ -273,20 +273,23 @@ public final class Stream {
         List<PlayerSession> slow = null;
         boolean wantKeyframe = false;
         PumpKicks kicks = new PumpKicks();
-        for (PlayerSession player : players) {
-            switch (player.offer(message, now, kicks)) {
-                case QUEUED, CLOSED -> { }
-                case DROPPED_VIDEO -> wantKeyframe = true;
-                case SLOW -> {
-                    if (slow == null) {
-                        slow = new ArrayList<>();
+        try {
+            for (PlayerSession player : players) {
+                switch (player.offer(message, now, kicks)) {
+                    case QUEUED, CLOSED -> { }
+                    case DROPPED_VIDEO -> wantKeyframe = true;
+                    case SLOW -> {
+                        if (slow == null) {
+                            slow = new ArrayList<>();
+                        }
+                        slow.add(player);
                     }
-                    slow.add(player);
+                    default -> throw new IllegalStateException("unhandled offer outcome");
                 }
-                default -> throw new IllegalStateException("unhandled offer outcome");
             }
+        } finally {
+            kicks.start(); // a pump marked as scheduled must start, or its player would wait for good
         }
-        kicks.start();
         if (wantKeyframe) {
             requestKeyframe("a player dropped video to catch up", now);
         }
