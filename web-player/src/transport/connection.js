@@ -196,30 +196,35 @@ export class RelayConnection {
   }
 
   /**
-   * Gives a connection that went silent up as lost now (its close event, whenever TCP
-   * notices, is ignored) and reconnects.
+   * Gives a connection that went silent up as lost now and reconnects.
    * @param {WebSocket} socket
    */
   dropSilent(socket) {
-    socket.onclose = null;
-    socket.onmessage = null;
-    socket.close();
-    this.closedBy(socket, 1006, `nothing from the relay for ${this.silentDropMs} ms`);
+    this.giveUp(socket, `nothing from the relay for ${this.silentDropMs} ms`);
   }
 
   /**
-   * Gives up a socket whose handshake has not finished after openTimeoutMs (its close event
-   * is ignored), which frees the browser's one handshake per address for the others, and retries.
+   * Gives up a socket whose handshake has not finished after openTimeoutMs, which frees the
+   * browser's one handshake per address for the others, and retries.
    * @param {WebSocket} socket
    */
   abandonHandshake(socket) {
     if (socket !== this.socket || socket.readyState !== WebSocket.CONNECTING) return;
+    console.warn(`tunnelcast: ${this.url.split('?')[0]} not open after ${this.openTimeoutMs} ms: retrying`);
+    this.giveUp(socket, `not open after ${this.openTimeoutMs} ms`);
+  }
+
+  /**
+   * Closes `socket` from this side as lost (1006), without waiting for its events (they are
+   * ignored from now on), and goes on as after any drop.
+   * @param {WebSocket} socket @param {string} reason
+   */
+  giveUp(socket, reason) {
     socket.onopen = null;
     socket.onclose = null;
     socket.onmessage = null;
     socket.close();
-    console.warn(`tunnelcast: ${this.url.split('?')[0]} not open after ${this.openTimeoutMs} ms: retrying`);
-    this.closedBy(socket, 1006, `not open after ${this.openTimeoutMs} ms`);
+    this.closedBy(socket, 1006, reason);
   }
 
   /** @param {WebSocket} socket @param {number} code @param {string} reason */

@@ -65,11 +65,6 @@ final class RemotePublisher implements dev.tunnelcast.server.relay.Peer {
     }
 
     @Override
-    public void execute(Runnable task) {
-        throw new UnsupportedOperationException("a remote publisher is not a player");
-    }
-
-    @Override
     public Executor writer() {
         throw new UnsupportedOperationException("a remote publisher is not a player");
     }

@@ -47,7 +47,9 @@ public interface Peer {
      *
      * @throws java.util.concurrent.RejectedExecutionException when that thread is shutting down
      */
-    void execute(Runnable task);
+    default void execute(Runnable task) {
+        writer().execute(task);
+    }
 
     /**
      * The thread that writes to this peer, as an executor: the same object for every peer that

@@ -42,10 +42,7 @@ interface ClientSocket {
     /** Starts sending the close frame; a failure closes the socket. */
     void sendClose(int code, String reason);
 
-    /** Runs {@code task} on the socket's I/O thread. */
-    void execute(Runnable task);
-
-    /** The socket's I/O thread as an executor: the same object for every socket it serves. */
+    /** The socket's I/O thread as an executor (runs a task on it): the same object for every socket it serves. */
     Executor ioThread();
 
     /** Runs {@code task} on the socket's I/O thread after {@code delayMillis}. */

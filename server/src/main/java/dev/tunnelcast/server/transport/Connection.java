@@ -117,11 +117,6 @@ public final class Connection implements Peer {
     }
 
     @Override
-    public void execute(Runnable task) {
-        socket.execute(task);
-    }
-
-    @Override
     public Executor writer() {
         return socket.ioThread();
     }

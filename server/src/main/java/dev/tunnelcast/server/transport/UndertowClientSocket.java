@@ -113,11 +113,6 @@ final class UndertowClientSocket implements ClientSocket {
     }
 
     @Override
-    public void execute(Runnable task) {
-        channel.getIoThread().execute(task);
-    }
-
-    @Override
     public Executor ioThread() {
         return channel.getIoThread();
     }

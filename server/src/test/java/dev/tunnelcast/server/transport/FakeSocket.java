@@ -114,11 +114,6 @@ final class FakeSocket implements ClientSocket {
     }
 
     @Override
-    public void execute(Runnable task) {
-        ioThread.execute(task);
-    }
-
-    @Override
     public Executor ioThread() {
         return ioThread;
     }
