@@ -7,7 +7,11 @@ import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.server.archive.MediaFixture;
 import dev.tunnelcast.server.testing.WsClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -27,6 +31,9 @@ final class PacedMedia implements AutoCloseable {
         AFTER_KEYFRAME
     }
 
+    /** A video frame as sent: its timestamp, payload size, whether a keyframe, and when it left (wall clock). */
+    record SentFrame(long ptsMicros, int size, boolean keyframe, long wallMicros) {}
+
     private static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final MediaFixture media;
@@ -35,6 +42,7 @@ final class PacedMedia implements AutoCloseable {
     private final long loopMicros;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<SentFrame> sentVideo = new CopyOnWriteArrayList<>();
     private WsClient target;
     private PausePoint pauseAt;
     private boolean paused;
@@ -77,6 +85,10 @@ final class PacedMedia implements AutoCloseable {
                     WsClient to = target();
                     to.drain(); // keyframe requests and statuses: not needed, not to pile up
                     to.send(Envelope.newBuilder().setMediaPacket(packet).build());
+                    if (videoTracks.contains(packet.getTrackId())) {
+                        sentVideo.add(new SentFrame(packet.getPtsMicros(), packet.getPayload().size(), keyframe,
+                                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())));
+                    }
                     if (keyframe) {
                         anchorNanos += awaitResume(PausePoint.AFTER_KEYFRAME);
                     }
@@ -105,6 +117,11 @@ final class PacedMedia implements AutoCloseable {
 
     private synchronized WsClient target() {
         return target;
+    }
+
+    /** The video frames sent so far, in order. */
+    List<SentFrame> sentVideo() {
+        return List.copyOf(sentVideo);
     }
 
     /** Stops sending at {@code point} and returns once stopped there. */
