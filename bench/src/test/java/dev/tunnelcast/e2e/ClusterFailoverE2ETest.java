@@ -9,6 +9,7 @@ import dev.tunnelcast.server.cluster.NatsServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,9 +56,12 @@ class ClusterFailoverE2ETest {
         }
     }
 
-    private static JavaProcess node(Path work, NatsServer nats, String name) throws Exception {
-        return JavaProcess.relay(work.resolve(name + ".log"), JavaProcess.freePort(), "--cluster", nats.url(),
-                "--node-name", name, "--cluster-user", NatsServer.USER, "--cluster-password", NatsServer.PASSWORD);
+    /** A relay node in its own JVM, on a free port, joined to {@code nats} as {@code name}, with more options. */
+    static JavaProcess node(Path work, NatsServer nats, String name, String... more) throws Exception {
+        List<String> options = new ArrayList<>(List.of("--cluster", nats.url(), "--node-name", name,
+                "--cluster-user", NatsServer.USER, "--cluster-password", NatsServer.PASSWORD));
+        options.addAll(List.of(more));
+        return JavaProcess.relay(work.resolve(name + ".log"), JavaProcess.freePort(), options.toArray(String[]::new));
     }
 
     /** Takes {@code count} video packets from the player and returns the last one's sequence. */
