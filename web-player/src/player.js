@@ -32,7 +32,8 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @typedef {object} PlayerOptions
  * @property {string} stream
  * @property {string} token
- * @property {'mse'|'webcodecs'} videoPath
+ * @property {import('./video/video-path.js').VideoPath} videoPath
+ * @property {string} [videoPathNote]  why the path asked for (`?video=`) was not taken ('' if it was)
  * @property {number} floorMs          jitter buffer floor
  * @property {number} ceilingMs        jitter buffer ceiling
  * @property {string} wsBase           ws(s)://host
@@ -68,11 +69,13 @@ export class Player {
     this.options = options;
     /** @type {PlayerStats} */
     this.stats = initialStats(options.stream, options.videoPath);
+    this.stats.videoPathNote = options.videoPathNote ?? '';
+    if (this.stats.videoPathNote) console.warn(`tunnelcast: ${this.stats.videoPathNote}`);
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
       context: options.audioContext });
     this.video = options.videoPath === 'webcodecs'
       ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames })
-      : new MseRenderer();
+      : new MseRenderer({ managed: options.videoPath === 'mms' });
     /** @type {[number, number][]} each new frame stamp shown: [stamp, shownAtMs] (relay clock), oldest first */
     this.stampsShown = [];
     /** @type {number[]} when each recent beep was heard, relay clock ms, oldest first */
@@ -424,6 +427,7 @@ export class Player {
     s.videoResyncs = v.resyncs;
     s.videoRecoveries = v.recoveries;
     s.videoQuotaErrors = v.quotaErrors;
+    s.videoStreamingPauses = v.streamingPauses;
     s.syncFloorMs = this.syncDelay.floorMs;
     const heard = this.audio.heardMediaTimeMs(now);
     s.audioLatencyMs = this.clock.synced ? this.relayNowMs(now) - (heard + s.audioCaptureMinusPtsMs) : NaN;

@@ -16,7 +16,8 @@
  * @property {PlayerState} state
  * @property {string} message               what the viewer is told
  * @property {string} stream
- * @property {'mse'|'webcodecs'} videoPath
+ * @property {import('../video/video-path.js').VideoPath} videoPath
+ * @property {string} videoPathNote          why the path asked for was not taken ('' if it was)
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
  * @property {string} audioStartProblem      why audio could not start after a click ('' when it did, or none was tried)
@@ -69,6 +70,7 @@
  * @property {number} videoResyncs           MSE seeks, quota or decode recoveries
  * @property {number} videoRecoveries        restarts at a keyframe after an error: decode error, quota exceeded, stall
  * @property {number} videoQuotaErrors       QuotaExceededError on MSE append
+ * @property {number} videoStreamingPauses   times a ManagedMediaSource asked to stop appending (appending went on)
  * @property {Percentiles} avOffsetMs        shown video minus heard audio (positive: video ahead)
  * @property {number} clockOffsetMs          relay clock minus this browser's
  * @property {number} rttMs
@@ -100,16 +102,16 @@ export function percentilesOf(recent) {
   return { last: recent.last(), p05: recent.percentile(0.05), p50: recent.percentile(0.5), p95: recent.percentile(0.95), p99: recent.percentile(0.99), samples: recent.count };
 }
 
-/** @param {string} stream @param {'mse'|'webcodecs'} videoPath @returns {PlayerStats} */
+/** @param {string} stream @param {import('../video/video-path.js').VideoPath} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoPathNote: '', videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0, audioDecodedLevelDb: -100, audioPacketsUndelivered: 0, audioPacketsLate: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
-    framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0, videoStreamingPauses: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0,
     videoStagesMs: { captureToArrival: NaN, arrivalToShown: NaN, decode: NaN, held: NaN }, updatedAtMs: 0,
   };

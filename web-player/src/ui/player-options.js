@@ -5,6 +5,7 @@
  */
 import { DEFAULT_FLOOR_MS } from '../audio/jitter-buffer.js';
 import { parseRelays } from '../transport/relay-list.js';
+import { chooseVideoPath } from '../video/video-path.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -32,6 +33,15 @@ export function parseHeldFrames(value) {
 }
 
 /**
+ * `?video=` (mse, mms, webcodecs; anything else: automatic) against what the engine has.
+ * @param {string | null} requested @returns {{ videoPath: import('../video/video-path.js').VideoPath, videoPathNote: string }}
+ */
+function videoPathFrom(requested) {
+  const { path, note } = chooseVideoPath(requested);
+  return { videoPath: path, videoPathNote: note };
+}
+
+/**
  * @param {URLSearchParams} params  the page's query
  * @param {{ stream: string, token: string, wsBase: string, baseUrl: string }} where  baseUrl: where the worker and worklet scripts are
  * @returns {PlayerOptions}
@@ -40,7 +50,7 @@ export function playerOptionsFrom(params, where) {
   return {
     stream: where.stream,
     token: where.token,
-    videoPath: params.get('video') === 'webcodecs' ? 'webcodecs' : 'mse',
+    ...videoPathFrom(params.get('video')),
     audioDecoder: params.get('audio') === 'wasm' ? 'wasm' : 'auto',
     corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
     maxHeldFrames: parseHeldFrames(params.get('video-held')),

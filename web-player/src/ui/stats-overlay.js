@@ -3,6 +3,7 @@
 import { h, ms } from './dom.js';
 import { LiveChart } from './chart.js';
 import { describeDrops } from '../video/frame-drops.js';
+import { label } from '../video/video-path.js';
 
 /** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
 
@@ -23,7 +24,7 @@ const ROWS = [
   ['Dropped by cause', (s) => describeDrops(s.framesDroppedBy)],
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
-  ['Path', (s) => `${s.videoPath === 'webcodecs' ? 'WebCodecs' : 'MSE'} · RTT ${ms(s.rttMs, 1)}`],
+  ['Path', (s) => `${label(s.videoPath)}${s.videoPathNote ? ' (asked for: not available)' : ''} · RTT ${ms(s.rttMs, 1)}`],
   ['Video codec', (s) => s.videoCodec || '—'],
 ];
 

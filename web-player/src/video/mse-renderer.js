@@ -6,12 +6,20 @@
  * error starts over with a new MediaSource from the next keyframe. A join seeks straight
  * to the master clock (the live edge) through the GOP backlog; after that video is held on
  * the master clock by playbackRate nudges and, past SEEK_ABOVE_MS, a seek.
+ *
+ * Managed (Apple's ManagedMediaSource, the only MSE of Safari on iPhone): the same fragments
+ * into the same queue, with remote playback (AirPlay) disabled, which a ManagedMediaSource
+ * requires unless it is given an alternative source. Its `endstreaming` event asks the page to
+ * stop appending while enough is buffered, to save power; a live stream's data cannot be
+ * fetched later, and the buffer ahead is a frame or two here, so the player appends on and only
+ * counts what the engine asked (`streamingPauses`).
  */
 import { initSegment, fragment, isSupportedSampleEntry } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
 import { AppendQueue } from './append-queue.js';
 import { StallWatchdog } from './stall-watchdog.js';
 import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
+import { label } from './video-path.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -58,8 +66,13 @@ const MAX_RATE = 2;
 
 /** @implements {VideoRenderer} */
 export class MseRenderer {
-  constructor() {
+  /** @param {{ managed?: boolean }} [options]  managed: through ManagedMediaSource */
+  constructor(options = {}) {
+    this.managed = options.managed ?? false;
+    /** endstreaming events (ManagedMediaSource) */
+    this.streamingPauses = 0;
     this.video = document.createElement('video');
+    if (this.managed) this.video.disableRemotePlayback = true;
     this.video.muted = true; // sound comes from WebAudio; a muted video may autoplay
     this.video.playsInline = true;
     this.video.className = 'tc-video';
@@ -145,11 +158,17 @@ export class MseRenderer {
   /** @param {import('./renderer.js').TrackConfig} config */
   async configure(config) {
     const type = `video/mp4; codecs="${config.codec}"`;
-    if (!isSupportedSampleEntry(config.codec) || typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(type)) {
-      throw new UnsupportedCodecError(`This browser cannot play ${config.codec} video through MSE.`);
+    const Source = this.sourceClass();
+    if (!isSupportedSampleEntry(config.codec) || !Source || !Source.isTypeSupported(type)) {
+      throw new UnsupportedCodecError(`This browser cannot play ${config.codec} video through ${label(this.managed ? 'mms' : 'mse')}.`);
     }
     this.config = config;
     this.reset();
+  }
+
+  /** @returns {typeof MediaSource | undefined} the engine's MediaSource, or ManagedMediaSource when managed */
+  sourceClass() {
+    return Reflect.get(globalThis, this.managed ? 'ManagedMediaSource' : 'MediaSource');
   }
 
   /** A fresh MediaSource after a reconnect or a new track config: nothing dropped by the player. */
@@ -180,8 +199,10 @@ export class MseRenderer {
     this.keyframeTimes = [];
     this.shownBiasMs = NaN;
     this.watchdog.reset(performance.now());
-    const mediaSource = new MediaSource();
+    const Source = /** @type {typeof MediaSource} */ (this.sourceClass());
+    const mediaSource = new Source();
     this.mediaSource = mediaSource;
+    if (this.managed) mediaSource.addEventListener('endstreaming', () => this.streamingPauses++);
     if (this.video.src) URL.revokeObjectURL(this.video.src);
     this.video.src = URL.createObjectURL(mediaSource);
     mediaSource.addEventListener('sourceopen', () => {
@@ -366,6 +387,7 @@ export class MseRenderer {
       resyncs: this.quotaErrors + this.decodeErrors + this.seeks + this.stalls,
       recoveries: this.quotaErrors + this.decodeErrors + this.stalls,
       quotaErrors: this.quotaErrors,
+      streamingPauses: this.streamingPauses,
     };
   }
 

@@ -27,6 +27,7 @@
  * @property {number} resyncs            times the path restarted at a keyframe (errors, quota, relay drops)
  * @property {number} recoveries         of which recoveries from an error (decode error, quota, stall)
  * @property {number} quotaErrors        QuotaExceededError on append (MSE)
+ * @property {number} streamingPauses    times a ManagedMediaSource asked to stop appending (endstreaming)
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element

@@ -238,6 +238,7 @@ export class WebCodecsRenderer {
       resyncs: this.decodeErrors + this.lagRestarts,
       recoveries: this.decodeErrors,
       quotaErrors: 0,
+      streamingPauses: 0,
     };
   }
 

@@ -1,0 +1,36 @@
+// @ts-check
+/**
+ * Which way the player shows video, chosen by what the engine has (`?video=` may ask for one):
+ * - `mse`: Media Source Extensions, where `MediaSource` exists (Chromium, Firefox, desktop Safari,
+ *   WebKitGTK);
+ * - `mms`: Apple's ManagedMediaSource, where only it exists (Safari on iPhone, iOS 17.1+): the
+ *   same fMP4 fragments, a source the browser may ask to pause appending to;
+ * - `webcodecs`: `VideoDecoder` onto a canvas, held to the audio clock.
+ * A path asked for but missing falls back to the automatic choice, and the player says so.
+ */
+
+/** @typedef {'mse' | 'mms' | 'webcodecs'} VideoPath */
+
+/**
+ * @param {string | null} requested  the page's `video` parameter (null, 'auto' or a path)
+ * @param {object} [engine]          where to look for the APIs (globalThis; a fake in tests)
+ * @returns {{ path: VideoPath, note: string }}  note: why the path asked for was not taken ('' if it was)
+ */
+export function chooseVideoPath(requested, engine = globalThis) {
+  const has = {
+    mse: typeof Reflect.get(engine, 'MediaSource') === 'function',
+    mms: typeof Reflect.get(engine, 'ManagedMediaSource') === 'function',
+    webcodecs: typeof Reflect.get(engine, 'VideoDecoder') === 'function',
+  };
+  /** @type {VideoPath} */
+  const auto = has.mse ? 'mse' : has.mms ? 'mms' : has.webcodecs ? 'webcodecs' : 'mse';
+  if (requested === 'mse' || requested === 'mms' || requested === 'webcodecs') {
+    return has[requested] ? { path: requested, note: '' } : { path: auto, note: `${label(requested)} is not available here: ${label(auto)} instead` };
+  }
+  return { path: auto, note: '' };
+}
+
+/** The path's name as the stats overlay shows it. @param {VideoPath} path */
+export function label(path) {
+  return path === 'webcodecs' ? 'WebCodecs' : path === 'mms' ? 'ManagedMediaSource' : 'MSE';
+}
