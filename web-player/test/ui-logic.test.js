@@ -4,15 +4,15 @@ import { parseStreams } from '../src/ui/stream-list.js';
 import { catchUpRate } from '../src/video/renderer.js';
 import { Recent } from '../src/stats/recent.js';
 
-test('the stream list reads the relay API: names, live state, players, tracks', () => {
+test('the stream list reads the relay API: names, live state, players, tracks, the video codec', () => {
   const streams = parseStreams({ streams: [
     { name: 'cam1', state: 'live', players: 3, tracks: [{ kind: 'video', codec: 'avc1.42C01F', width: 1280, height: 720 }, { kind: 'audio', codec: 'opus' }] },
     { name: 'lobby', state: 'offline', players: 0, tracks: [] },
     { state: 'live' },
   ] });
   assert.deepEqual(streams, [
-    { name: 'cam1', players: 3, online: true, detail: 'avc1.42C01F 1280×720 · opus' },
-    { name: 'lobby', players: 0, online: false, detail: '' },
+    { name: 'cam1', players: 3, online: true, detail: 'avc1.42C01F 1280×720 · opus', videoCodec: 'avc1.42C01F' },
+    { name: 'lobby', players: 0, online: false, detail: '', videoCodec: '' },
   ]);
   /** @type {{ error: string, streams?: undefined }} what the relay answers a refused request */
   const refused = { error: 'nope' };

@@ -30,3 +30,24 @@ test('a path asked for but missing falls back to the automatic choice, and says 
 test('an unknown value is read as automatic', () => {
   assert.deepEqual(chooseVideoPath('hls', { ManagedMediaSource }), { path: 'mms', note: '' });
 });
+
+test('playability: a codec the path cannot play is named, with a path of this engine that plays it', async () => {
+  const { playability, sourceCanPlay } = await import('../src/video/playable.js');
+  // Chromium-like: MSE has H.264 in MP4 but not VP8; WebCodecs decodes both.
+  const engine = {
+    MediaSource: class {
+      /** @param {string} type */
+      static isTypeSupported(type) { return type.includes('avc1'); }
+    },
+    VideoDecoder: class {
+      /** @param {{ codec: string }} c */
+      static async isConfigSupported(c) { return { supported: c.codec !== 'av99' }; }
+    },
+  };
+  assert.equal(sourceCanPlay('avc1.42C01F', false, engine), true);
+  assert.deepEqual(await playability('avc1.42C01F', 'mse', engine), { playable: true, message: '', instead: null });
+  assert.deepEqual(await playability('vp8', 'mse', engine),
+    { playable: false, message: 'vp8 does not play here through MSE', instead: 'webcodecs' });
+  assert.deepEqual(await playability('av99', 'mse', engine),
+    { playable: false, message: 'this browser cannot play av99 video', instead: null });
+});

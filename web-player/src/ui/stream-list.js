@@ -3,19 +3,21 @@
 import { h } from './dom.js';
 import { fetchApi, unlessRefused } from './relay-api.js';
 import { NameKind, htmlPattern, nameRule, roomOfStream } from '../transport/names.js';
+import { chooseVideoPath, label } from '../video/video-path.js';
+import { playability } from '../video/playable.js';
 
 /**
  * One stream of /api/streams as read: today's fields and the older names some relays sent.
  * @typedef {{ name?: unknown, stream?: unknown, id?: unknown, state?: unknown, publisher?: unknown,
  *   players?: unknown, playerCount?: unknown, tracks?: unknown }} StreamEntry
- * @typedef {{ codec?: string, width?: number, height?: number }} TrackEntry
+ * @typedef {{ kind?: string, codec?: string, width?: number, height?: number }} TrackEntry
  */
 
 /**
  * The relay's /api/streams answer ({ streams: [{ name, state: live|offline, tracks, players }] }),
  * read leniently: a bare array is accepted too.
  * @param {{ streams?: unknown } | unknown[] | null | undefined} body parsed JSON
- * @returns {{ name: string, players: number, online: boolean, detail: string }[]}
+ * @returns {{ name: string, players: number, online: boolean, detail: string, videoCodec: string }[]}
  */
 export function parseStreams(body) {
   /** @type {StreamEntry[]} */
@@ -26,7 +28,9 @@ export function parseStreams(body) {
       const tracks = Array.isArray(s.tracks) ? s.tracks : [];
       const detail = tracks.map((t) => [t.codec, t.width && t.height ? `${t.width}×${t.height}` : ''].filter(Boolean).join(' ')).join(' · ');
       const online = typeof s.state === 'string' ? s.state === 'live' : Boolean(s.publisher ?? true);
-      return { name: String(s.name ?? s.stream ?? s.id ?? ''), players: Number(s.players ?? s.playerCount ?? 0) || 0, online: Boolean(online), detail };
+      const video = tracks.find((t) => t.kind === 'video' && typeof t.codec === 'string');
+      return { name: String(s.name ?? s.stream ?? s.id ?? ''), players: Number(s.players ?? s.playerCount ?? 0) || 0, online: Boolean(online), detail,
+        videoCodec: video?.codec ?? '' };
     })
     .filter((s) => s.name);
 }
@@ -57,6 +61,27 @@ function callLink(stream, search) {
 }
 
 /**
+ * Marks a card whose video this browser cannot play on the path the player would take, with a
+ * link to a path of this engine that plays it (one answer per codec: the list refreshes often).
+ * @param {HTMLElement} card @param {string} stream @param {string} codec @param {string} search
+ * @param {Map<string, ReturnType<typeof playability>>} verdicts
+ */
+function markIfUnplayable(card, stream, codec, search, verdicts) {
+  if (!codec) return;
+  const path = chooseVideoPath(new URLSearchParams(search).get('video')).path;
+  let verdict = verdicts.get(codec);
+  if (!verdict) verdicts.set(codec, verdict = playability(codec, path));
+  void verdict.then(({ playable, message, instead }) => {
+    if (playable || !card.isConnected) return;
+    card.dataset.unplayable = 'true';
+    const query = new URLSearchParams(search);
+    if (instead) query.set('video', instead);
+    card.querySelector('.tc-card-body')?.append(h('div.tc-card-warning', null, h('span', { text: `${message}. ` }),
+      instead ? h('a', { href: `?${query}#/play/${encodeURIComponent(stream)}`, text: `Watch with ${label(instead)}` }) : null));
+  });
+}
+
+/**
  * @param {HTMLElement} root @param {string} search the page's query string, kept on links
  * @param {string} token the page's play token: the list shows the streams it may see
  */
@@ -68,6 +93,8 @@ export function mountStreamList(root, search, token) {
       h('p.tc-tagline', { text: 'Live video and audio over nothing but a WebSocket.' })),
     h('h2.tc-section', { text: 'Live streams' }), note, grid, goLiveForm(search)));
 
+  /** @type {Map<string, ReturnType<typeof playability>>} */
+  const verdicts = new Map();
   const load = async () => {
     try {
       const response = await unlessRefused(await fetchApi('/api/streams', token));
@@ -75,18 +102,23 @@ export function mountStreamList(root, search, token) {
       const streams = parseStreams(await response.json());
       note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
       note.hidden = streams.length > 0;
-      grid.replaceChildren(...streams.map((s) => h('div.tc-card', null,
+      grid.replaceChildren(...streams.map((s) => withPlayability(s, h('div.tc-card', null,
         h('a.tc-card-thumb', { href: `${search}#/play/${encodeURIComponent(s.name)}`, title: 'Watch live' }, h('span.tc-play', { text: '▶' })),
         h('div.tc-card-body', null,
           h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }),
             h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
             callLink(s.name, search),
             h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
-          h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') })))));
+          h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') }))))));
     } catch (e) {
       note.hidden = false;
       note.textContent = `Cannot list the streams: ${e instanceof Error ? e.message : e}.`;
     }
+  };
+  /** @param {{ name: string, videoCodec: string }} s @param {HTMLElement} card */
+  const withPlayability = (s, card) => {
+    markIfUnplayable(card, s.name, s.videoCodec, search, verdicts);
+    return card;
   };
   void load();
   const timer = setInterval(load, 3000);

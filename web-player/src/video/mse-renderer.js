@@ -14,12 +14,13 @@
  * fetched later, and the buffer ahead is a frame or two here, so the player appends on and only
  * counts what the engine asked (`streamingPauses`).
  */
-import { initSegment, fragment, isSupportedSampleEntry } from './fmp4.js';
+import { initSegment, fragment } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
 import { AppendQueue } from './append-queue.js';
 import { StallWatchdog } from './stall-watchdog.js';
 import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
 import { label } from './video-path.js';
+import { sourceCanPlay } from './playable.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -157,9 +158,7 @@ export class MseRenderer {
 
   /** @param {import('./renderer.js').TrackConfig} config */
   async configure(config) {
-    const type = `video/mp4; codecs="${config.codec}"`;
-    const Source = this.sourceClass();
-    if (!isSupportedSampleEntry(config.codec) || !Source || !Source.isTypeSupported(type)) {
+    if (!sourceCanPlay(config.codec, this.managed)) {
       throw new UnsupportedCodecError(`This browser cannot play ${config.codec} video through ${label(this.managed ? 'mms' : 'mse')}.`);
     }
     this.config = config;

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (libvpx, libvpx-vp9, SVT-AV1), a real relay fans it out, and the player in headless
  * Chromium decodes it on both video paths (MSE fMP4 and WebCodecs): frames decode and
  * advance without decode errors, and the stats name the codec. Chromium's MSE has no VP8 in
- * MP4, so VP8 on MSE must say "unsupported" rather than hang. Small pictures keep the class
+ * MP4, so VP8 on MSE must say "unsupported" rather than hang, and the stream list must mark it
+ * with a link to WebCodecs; an engine without MediaSource gets WebCodecs by itself. Small pictures keep the class
  * short on 2 cores; one check plays VP9 at 720p.
  */
 @Timeout(value = 180)
@@ -109,8 +110,31 @@ class CodecsE2ETest {
             JsonNode stats = browser.waitFor(List.of("unsupported"), 0, Duration.ofSeconds(20));
             assertThat(stats.path("message").asText()).isEqualTo("This browser cannot play vp8 video through MSE.");
             assertThat(stats.path("videoCodec").asText()).isEqualTo("vp8");
+
+            // The stream list asks ahead: it marks the stream and links to the path that plays it here.
+            browser.open(url("vp8-mse", "").replace("#/play/vp8-mse", "#/"));
+            String unplayable = ".tc-card[data-unplayable=\"true\"] .tc-card-warning";
+            assertThat(browser.waitUntil("document.querySelector('" + unplayable + "')?.innerText", Duration.ofSeconds(20)).asText())
+                    .contains("vp8 does not play here through MSE").contains("Watch with WebCodecs");
+            assertThat(browser.evaluate("document.querySelector('" + unplayable + " a').getAttribute('href')").asText())
+                    .contains("video=webcodecs").endsWith("#/play/vp8-mse");
         } finally {
             stack.stopPublishing("vp8-mse");
+        }
+    }
+
+    @Test
+    void withoutMediaSourceThePlayerTakesWebCodecsByItself() {
+        stack.publish("no-mse", "libx264", 320, 240);
+        try {
+            browser.openWithout(url("no-mse", ""), List.of("MediaSource", "ManagedMediaSource"));
+            JsonNode first = browser.waitFor(List.of("playing"), 15, Duration.ofSeconds(20));
+            JsonNode last = browser.waitFor(List.of("playing"), first.path("framesShown").asInt() + 15, Duration.ofSeconds(30));
+            assertThat(last.path("videoPath").asText()).isEqualTo("webcodecs");
+            assertThat(last.path("videoPathNote").asText()).isEmpty();
+            assertThat(last.path("videoDecodeErrors").asInt()).isZero();
+        } finally {
+            stack.stopPublishing("no-mse");
         }
     }
 
