@@ -322,7 +322,7 @@ test('accelerate keeps pace with a surplus that grows: its share is earned block
     let removed = 0;
     for (let played = 0; played < RATE; played += BLOCK) {
       removed += jb.accelerateIfAhead(surplusMs, BLOCK);
-      jb.readIndex += BLOCK;
+      jb.ring.readIndex += BLOCK;
     }
     return removed;
   };

@@ -40,6 +40,7 @@ import { OutputClock } from './output-clock.js';
 import { DelayManager } from './delay-manager.js';
 import { bestPeriod } from './pitch-period.js';
 import { RecentTrough } from './recent-trough.js';
+import { AudioRing } from './audio-ring.js';
 
 /**
  * @typedef {object} JitterBufferOptions
@@ -105,9 +106,7 @@ export class JitterBuffer {
     }
     // Ring big enough for the ceiling plus one second of burst.
     this.capacity = Math.ceil(((this.ceilingMs + 1000) / 1000) * this.sampleRate) + 1024;
-    this.ring = Array.from({ length: this.channels }, () => new Float32Array(this.capacity));
-    this.writeIndex = 0; // total samples written (monotonic)
-    this.readIndex = 0; // total samples read, fractional
+    this.ring = new AudioRing(this.channels, this.capacity);
     /** media time (ms) of the sample at writeIndex */
     this.writeMediaTimeMs = NaN;
     this.delays = new DelayManager(options.delay);
@@ -170,8 +169,7 @@ export class JitterBuffer {
 
   /** Forgets all audio and statistics except the counters (a reconnect, a new track). */
   reset() {
-    this.writeIndex = 0;
-    this.readIndex = 0;
+    this.ring.clear();
     this.writeMediaTimeMs = NaN;
     this.delays.reset();
     this.playing = false;
@@ -204,7 +202,7 @@ export class JitterBuffer {
   }
 
   get depthSamples() {
-    return this.writeIndex - this.readIndex;
+    return this.ring.depthSamples;
   }
 
   get depthMs() {
@@ -246,7 +244,7 @@ export class JitterBuffer {
   endDryRun(mediaTimeMs) {
     const aheadFrames = Math.round(((mediaTimeMs - this.dryFromMediaMs) / 1000) * this.sampleRate) - this.dryFrames;
     this.dry = false;
-    this.readIndex = this.writeIndex; // the fraction of a sample left when it ran dry
+    this.ring.readIndex = this.ring.writeIndex; // the fraction of a sample left when it ran dry
     if (aheadFrames >= 0) {
       this.gapSamples += this.dryFrames;
       this.writeSilence(aheadFrames);
@@ -270,30 +268,12 @@ export class JitterBuffer {
 
   /** @param {number} frames */
   writeSilence(frames) {
-    const n = Math.min(frames, this.capacity - this.depthSamples - 1);
-    for (let i = 0; i < n; i++) {
-      const at = (this.writeIndex + i) % this.capacity;
-      for (const plane of this.ring) plane[at] = 0;
-    }
-    this.writeIndex += n;
-    this.gapSamples += n;
+    this.gapSamples += this.ring.writeSilence(frames);
   }
 
   /** @param {Float32Array[]} planes @param {number} frames */
   writePlanes(planes, frames) {
-    const room = this.capacity - Math.ceil(this.depthSamples) - 2;
-    if (frames > room) {
-      // Full: drop the oldest audio rather than the newest (latency must not grow unbounded).
-      const drop = frames - room;
-      this.readIndex += drop;
-      this.overflowSamples += drop;
-    }
-    for (let c = 0; c < this.channels; c++) {
-      const src = planes[Math.min(c, planes.length - 1)];
-      const dst = this.ring[c];
-      for (let i = 0; i < frames; i++) dst[(this.writeIndex + i) % this.capacity] = src[i];
-    }
-    this.writeIndex += frames;
+    this.overflowSamples += this.ring.write(planes, frames);
   }
 
   /**
@@ -366,8 +346,8 @@ export class JitterBuffer {
         return;
       }
       const gain = this.fadeIn > 0 ? 1 - this.fadeIn-- / FADE_SAMPLES : this.fadeOutGain();
-      this.readSample(out, i, gain);
-      this.readIndex += this.rate;
+      this.ring.readInto(out, i, gain);
+      this.ring.readIndex += this.rate;
     }
   }
 
@@ -401,10 +381,10 @@ export class JitterBuffer {
     const surplusMs = Math.max(excessMs, this.outputDebtMs);
     const maxLag = Math.min(longest, Math.floor((surplusMs / 1000) * sr), room);
     if (maxLag < minLag) return 0;
-    const from = Math.floor(this.readIndex);
+    const from = Math.floor(this.ring.readIndex);
     const lag = this.bestLag(from, minLag, maxLag, match);
-    this.crossfade(from, from + lag, match);
-    this.readIndex += lag;
+    this.ring.crossfade(from, from + lag, match);
+    this.ring.readIndex += lag;
     this.acceleratedSamples += lag;
     this.accelerateCredit -= lag;
     this.outputDebtMs = Math.max(0, this.outputDebtMs - (lag / sr) * 1000);
@@ -419,30 +399,8 @@ export class JitterBuffer {
    * @param {number} from @param {number} minLag @param {number} maxLag @param {number} match
    */
   bestLag(from, minLag, maxLag, match) {
-    const mix = this.mix;
-    const n = maxLag + match;
-    for (let i = 0; i < n; i++) {
-      let v = 0;
-      for (const plane of this.ring) v += plane[(from + i) % this.capacity];
-      mix[i] = v;
-    }
-    return bestPeriod(mix, minLag, maxLag, match);
-  }
-
-  /**
-   * Blends the `length` samples at `from` into those at `to`, in place, from all old to all new:
-   * reading continues at `to` without a step. Backwards: the two stretches overlap when a
-   * period is shorter than the crossfade, and each blend must read the old samples.
-   * @param {number} from @param {number} to @param {number} length
-   */
-  crossfade(from, to, length) {
-    for (let k = Math.min(length, this.writeIndex - to) - 1; k >= 0; k--) {
-      const w = k / length;
-      for (const plane of this.ring) {
-        const at = (to + k) % this.capacity;
-        plane[at] = plane[(from + k) % this.capacity] * (1 - w) + plane[at] * w;
-      }
-    }
+    this.ring.mixInto(this.mix, from, maxLag + match);
+    return bestPeriod(this.mix, minLag, maxLag, match);
   }
 
   /** How much to stretch for a given excess over the target (ms). @param {number} excessMs */
@@ -459,18 +417,6 @@ export class JitterBuffer {
   fadeOutGain() {
     const left = this.depthSamples / this.rate - 2; // render() stops 2 samples before empty
     return left < FADE_SAMPLES ? Math.max(0, left / FADE_SAMPLES) : 1;
-  }
-
-  /** @param {Float32Array[]} out @param {number} i @param {number} gain */
-  readSample(out, i, gain) {
-    const whole = Math.floor(this.readIndex);
-    const frac = this.readIndex - whole;
-    const a = whole % this.capacity;
-    const b = (whole + 1) % this.capacity;
-    for (let c = 0; c < out.length; c++) {
-      const plane = this.ring[Math.min(c, this.channels - 1)];
-      out[c][i] = (plane[a] + (plane[b] - plane[a]) * frac) * gain;
-    }
   }
 
   /** The ring ran dry at `from`: silence from there on (see endDryRun). @param {Float32Array[]} out @param {number} from */
@@ -513,9 +459,9 @@ export class JitterBuffer {
   /** Drops excessMs of audio at the read position, crossfading over FADE_SAMPLES. @param {number} excessMs */
   skip(excessMs) {
     const skip = Math.floor((excessMs / 1000) * this.sampleRate);
-    const from = Math.floor(this.readIndex);
-    this.crossfade(from, from + skip, FADE_SAMPLES);
-    this.readIndex += skip;
+    const from = Math.floor(this.ring.readIndex);
+    this.ring.crossfade(from, from + skip, FADE_SAMPLES);
+    this.ring.readIndex += skip;
     this.skippedSamples += skip;
     this.levelMs = this.depthMs;
   }
