@@ -151,7 +151,8 @@ public final class Relay implements AutoCloseable {
     public static RelayPolicy policy(RelayConfig config) {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
-                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize());
+                config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize(),
+                config.layers());
     }
 
     /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */

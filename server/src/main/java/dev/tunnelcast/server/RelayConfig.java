@@ -4,6 +4,7 @@ import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.cluster.ClusterConfig;
+import dev.tunnelcast.server.relay.LayerSettings;
 import dev.tunnelcast.server.relay.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,7 @@ public record RelayConfig(
         long gopCacheBytes,
         boolean allowTakeover,
         int maxRoomSize,
+        LayerSettings layers,
         Path staticDir,
         int ioThreads,
         int workerThreads,
@@ -79,6 +81,7 @@ public record RelayConfig(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(layers, "layers");
         observers = List.copyOf(observers);
         if ((tlsCertPem == null) != (tlsKeyPem == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -176,6 +179,7 @@ public record RelayConfig(
         b.gopCacheBytes = gopCacheBytes;
         b.allowTakeover = allowTakeover;
         b.maxRoomSize = maxRoomSize;
+        b.layers = layers;
         b.staticDir = staticDir;
         b.ioThreads = ioThreads;
         b.workerThreads = workerThreads;
@@ -217,6 +221,7 @@ public record RelayConfig(
         private long gopCacheBytes = 8L * 1024 * 1024;
         private boolean allowTakeover;
         private int maxRoomSize = 8;
+        private LayerSettings layers = LayerSettings.DEFAULTS;
         private Path staticDir;
         private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int workerThreads = 4;
@@ -258,6 +263,7 @@ public record RelayConfig(
         public Builder gopCacheBytes(long v) { gopCacheBytes = v; return this; }
         public Builder allowTakeover(boolean v) { allowTakeover = v; return this; }
         public Builder maxRoomSize(int v) { maxRoomSize = v; return this; }
+        public Builder layers(LayerSettings v) { layers = v; return this; }
         public Builder staticDir(Path v) { staticDir = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
@@ -273,7 +279,7 @@ public record RelayConfig(
                     headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
                     maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
-                    allowTakeover, maxRoomSize, staticDir, ioThreads, workerThreads,
+                    allowTakeover, maxRoomSize, layers, staticDir, ioThreads, workerThreads,
                     clock, observers, archive, cluster);
         }
     }

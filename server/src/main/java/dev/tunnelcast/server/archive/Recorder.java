@@ -112,7 +112,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     @Override
     public void trackConfig(String stream, TrackConfig trackConfig) {
-        if (records(stream)) {
+        if (records(stream) && trackConfig.getLayer() == 0) { // of a simulcast track, the top layer only
             latestTracks.computeIfAbsent(stream, s -> new ConcurrentHashMap<>()).put(trackConfig.getTrackId(), trackConfig);
             offer(stream, new Config(stream, trackConfig));
         }
@@ -120,7 +120,7 @@ public final class Recorder implements StreamObserver, AutoCloseable {
 
     @Override
     public void mediaPacket(String stream, MediaPacket packet, long receivedAtMicros) {
-        if (records(stream)) {
+        if (records(stream) && packet.getLayer() == 0) {
             offer(stream, new Packet(stream, packet, receivedAtMicros));
         }
     }

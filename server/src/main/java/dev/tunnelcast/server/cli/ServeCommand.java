@@ -6,6 +6,7 @@ import dev.tunnelcast.server.access.AccessConfig;
 import dev.tunnelcast.server.archive.ArchiveConfig;
 import dev.tunnelcast.server.archive.FsyncPolicy;
 import dev.tunnelcast.server.cluster.ClusterConfig;
+import dev.tunnelcast.server.relay.LayerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -171,6 +172,30 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Members of one room (publishers of streams ROOM.PARTICIPANT), else close 4430 [TUNNELCAST_MAX_ROOM_SIZE] (default: ${DEFAULT-VALUE}).")
     int maxRoomSize;
 
+    @Option(names = "--layer-down-delay", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_DOWN_DELAY:-500ms}",
+            description = "Simulcast: a player whose oldest queued message is older than this moves down a layer "
+                    + "at its next keyframe [TUNNELCAST_LAYER_DOWN_DELAY] (default: ${DEFAULT-VALUE}).")
+    Duration layerDownDelay;
+
+    @Option(names = "--layer-up-delay", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_UP_DELAY:-100ms}",
+            description = "Simulcast: a player's queue counts as short while its oldest message is younger than this "
+                    + "[TUNNELCAST_LAYER_UP_DELAY] (default: ${DEFAULT-VALUE}).")
+    Duration layerUpDelay;
+
+    @Option(names = "--layer-probe-after", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_AFTER:-5s}",
+            description = "Simulcast: a player whose queue stayed short this long tries the layer above "
+                    + "[TUNNELCAST_LAYER_PROBE_AFTER] (default: ${DEFAULT-VALUE}).")
+    Duration layerProbeAfter;
+
+    @Option(names = "--layer-probe-max", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_MAX:-60s}",
+            description = "Simulcast: each failed try doubles the wait before the next, up to this "
+                    + "[TUNNELCAST_LAYER_PROBE_MAX] (default: ${DEFAULT-VALUE}).")
+    Duration layerProbeMax;
+
     @Option(names = "--static-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_STATIC_DIR}",
             description = "Serve the web player from this folder instead of the bundled one [TUNNELCAST_STATIC_DIR].")
     Path staticDir;
@@ -302,7 +327,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .headerTimeout(headerTimeout).pingInterval(pingInterval).pongTimeout(pongTimeout)
                 .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
-                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir);
+                .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir)
+                .layers(new LayerSettings(layerDownDelay, layerUpDelay, layerProbeAfter, layerProbeMax));
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
         }

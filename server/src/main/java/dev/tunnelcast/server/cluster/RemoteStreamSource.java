@@ -2,6 +2,7 @@ package dev.tunnelcast.server.cluster;
 
 import com.google.protobuf.CodedInputStream;
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.PublisherExit;
 import dev.tunnelcast.server.relay.PublisherHello;
@@ -49,8 +50,9 @@ final class RemoteStreamSource {
     /**
      * TrackConfigs that arrived before the publisher was attached (between subscribing and the
      * configs reply, which travel different ways): applied after the reply's, so none is lost.
+     * Keyed by track and layer: each layer of a simulcast track has a config of its own.
      */
-    private final java.util.Map<Integer, byte[]> earlyConfigs = new java.util.TreeMap<>();
+    private final java.util.Map<Long, byte[]> earlyConfigs = new java.util.TreeMap<>();
 
     RemoteStreamSource(String stream, String node, ClusterConnection connection, ClusterMetrics metrics,
                        StreamRegistry registry, RelayClock clock) {
@@ -131,7 +133,8 @@ final class RemoteStreamSource {
         try {
             Envelope envelope = Envelope.parseFrom(data);
             if (envelope.hasTrackConfig()) {
-                earlyConfigs.put(envelope.getTrackConfig().getTrackId(), data);
+                TrackConfig config = envelope.getTrackConfig();
+                earlyConfigs.put((long) config.getTrackId() << 32 | config.getLayer(), data);
             }
         } catch (IOException e) {
             // not an envelope: nothing to keep

@@ -39,6 +39,8 @@ public final class RelayMetrics implements AutoCloseable {
     private final Map<Role, Counter> opened = new EnumMap<>(Role.class);
     private final Map<CloseCode, Counter> refusals = new EnumMap<>(CloseCode.class);
     private final Map<String, Counter> dropsByStream = new ConcurrentHashMap<>();
+    /** Per stream: players moved down, then up, between simulcast layers. */
+    private final Map<String, Counter[]> layerSwitchesByStream = new ConcurrentHashMap<>();
     private final Counter messagesIn;
     private final Counter bytesIn;
     private final Counter messagesOut;
@@ -189,11 +191,31 @@ public final class RelayMetrics implements AutoCloseable {
                 .description("video messages dropped for slow players").tag("stream", s).register(registry));
     }
 
+    /**
+     * The layer switch counters of one stream, down and up (docs/protocol.md, "Simulcast"),
+     * registered with the stream (cache them: streams are few).
+     */
+    public Counter[] layerSwitches(String stream) {
+        return layerSwitchesByStream.computeIfAbsent(stream, s -> new Counter[] {layerSwitch(s, "down"), layerSwitch(s, "up")});
+    }
+
+    private Counter layerSwitch(String stream, String direction) {
+        return Counter.builder("tunnelcast.layer.switches")
+                .description("players moved to a lower (down) or higher (up, a probe) simulcast layer")
+                .tag("stream", stream).tag("direction", direction).register(registry);
+    }
+
     /** A stream retired: its per-stream meters go, so that many short-lived names do not pile up. */
     public void forgetStream(String stream) {
         Counter drops = dropsByStream.remove(stream);
         if (drops != null) {
             registry.remove(drops);
+        }
+        Counter[] switches = layerSwitchesByStream.remove(stream);
+        if (switches != null) {
+            for (Counter c : switches) {
+                registry.remove(c);
+            }
         }
     }
 

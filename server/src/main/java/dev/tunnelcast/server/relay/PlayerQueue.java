@@ -29,7 +29,12 @@ final class PlayerQueue {
         /** The player is too slow and must go (4408); the queue is closed. */
         SLOW,
         /** The queue was closed before. */
-        CLOSED
+        CLOSED,
+        /**
+         * Not the queue's but its {@link PlayerSession}'s: the player waits to switch down to a
+         * lower simulcast layer at its next keyframe; the publisher should send one.
+         */
+        SWITCHING_DOWN
     }
 
     private final long maxBytes;
@@ -190,6 +195,11 @@ final class PlayerQueue {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** When the oldest queued message arrived (as the age bound counts it), or -1 when the queue is empty. */
+    long oldestQueuedAtNanos() {
+        return queue.isEmpty() ? -1 : oldestQueuedNanos();
     }
 
     /** How many messages were dropped since the last call. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
 
 /**
  * One player's send pump around its {@link PlayerQueue} (which holds the bounds and the drop
@@ -29,6 +30,8 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private final LongAdder streamBytesOut;
     private final RelayClock clock;
     private final PlayerQueue queue;
+    private final LayerRouter layers;
+    private final LayerSwitches switches;
 
     /**
      * The most frames one write gathers: Linux's IOV_MAX (1024) is the kernel's limit per
@@ -43,13 +46,16 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private boolean pumping;
     private boolean pumpScheduled;
 
-    PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue) {
+    PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue,
+                  LayerRouter layers) {
         this.connection = connection;
         this.metrics = metrics;
         this.clock = clock;
         this.streamDrops = stats.dropsCounter();
         this.streamBytesOut = stats.bytesOut();
         this.queue = queue;
+        this.layers = layers;
+        this.switches = stats.layerSwitches();
     }
 
     public Peer connection() {
@@ -69,6 +75,16 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     /** From now on, video waits for the next keyframe (a publisher (re)started): not a drop. */
     synchronized void awaitKeyframe() {
         queue.awaitKeyframe();
+        layers.stop();
+    }
+
+    /**
+     * The stream's simulcast layers are known: picks the player's layer ({@link LayerRouter#start}).
+     *
+     * @throws Refusal when the player asked for a layer the stream does not have
+     */
+    synchronized int startLayer(long nowNanos, boolean announced, IntPredicate haveKeyframe) throws Refusal {
+        return layers.start(nowNanos, announced, haveKeyframe);
     }
 
     /**
@@ -79,7 +95,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         PlayerQueue.Offer result;
         boolean kick;
         synchronized (this) {
-            result = queue.offer(message, nowNanos);
+            result = message.layer() == RelayedMessage.NO_LAYER ? queue.offer(message, nowNanos) : offerLayer(message, nowNanos);
             countDrops(queue.takeDrops());
             kick = result != PlayerQueue.Offer.SLOW && result != PlayerQueue.Offer.CLOSED && needsKick();
         }
@@ -87,6 +103,26 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             kicks.add(this);
         }
         return result;
+    }
+
+    /** Offers a config or packet of the simulcast track as the player's {@link LayerRouter} says; under the lock. */
+    private PlayerQueue.Offer offerLayer(RelayedMessage message, long nowNanos) {
+        int before = layers.layer();
+        LayerRouter.Step step = layers.route(message, nowNanos, queue.oldestQueuedAtNanos());
+        switches.count(before, layers.layer());
+        PlayerQueue.Offer result = switch (step) {
+            case SKIP -> PlayerQueue.Offer.QUEUED;
+            case ANNOUNCE_AND_FORWARD -> {
+                PlayerQueue.Offer announced = queue.offer(layers.announcement(), nowNanos);
+                if (announced == PlayerQueue.Offer.SLOW || announced == PlayerQueue.Offer.CLOSED) {
+                    yield announced;
+                }
+                PlayerQueue.Offer forwarded = queue.offer(message, nowNanos);
+                yield forwarded == PlayerQueue.Offer.QUEUED ? announced : forwarded;
+            }
+            case FORWARD -> queue.offer(message, nowNanos);
+        };
+        return result == PlayerQueue.Offer.QUEUED && layers.switchingDown() ? PlayerQueue.Offer.SWITCHING_DOWN : result;
     }
 
     /** Queues a relay-made answer to this player (a Pong) behind its media; never dropped, bounded as media. */

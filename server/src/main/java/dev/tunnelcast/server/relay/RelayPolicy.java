@@ -17,8 +17,10 @@ import java.time.Duration;
  * @param gracePeriod          how long players wait for a publisher to return (then 4410)
  * @param allowTakeover        a second publisher replaces the first instead of being refused
  * @param maxRoomSize          members of one room (streams {@code room.participant} with a publisher)
+ * @param layers               when players move between simulcast layers
  */
 public record RelayPolicy(int maxStreams, int maxPlayersPerStream, int maxPlayers,
                           long playerQueueBytes, Duration playerQueueAge, Duration slowPlayerTimeout,
-                          long gopCacheBytes, Duration gracePeriod, boolean allowTakeover, int maxRoomSize) {
+                          long gopCacheBytes, Duration gracePeriod, boolean allowTakeover, int maxRoomSize,
+                          LayerSettings layers) {
 }

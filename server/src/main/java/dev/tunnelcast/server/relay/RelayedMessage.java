@@ -16,12 +16,24 @@ import java.nio.ByteBuffer;
  * @param kind            what the fan-out policy needs to know about it
  * @param keyframe        a video keyframe (only for {@link Kind#VIDEO})
  * @param receivedAtNanos when the relay received it (monotonic), for ages and latency
+ * @param layer           its layer, for a config or packet of a simulcast track ({@link SimulcastLayers});
+ *                        {@link #NO_LAYER} for everything else
+ * @param ptsMicros       a simulcast packet's pts: layers switch where a keyframe's pts is new
  */
-public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, boolean keyframe, long receivedAtNanos) {
+public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, boolean keyframe, long receivedAtNanos,
+                             int layer, long ptsMicros) {
+
+    /** Not part of a simulcast track: every player gets it. */
+    public static final int NO_LAYER = -1;
 
     /** Frames {@code bytes} (one copy, at fan-out). */
     public RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos) {
-        this(bytes, ServerFrames.binary(bytes), kind, keyframe, receivedAtNanos);
+        this(bytes, kind, keyframe, receivedAtNanos, NO_LAYER, 0);
+    }
+
+    /** Frames {@code bytes} (one copy, at fan-out); a config or packet of a simulcast layer. */
+    public RelayedMessage(ByteBuffer bytes, Kind kind, boolean keyframe, long receivedAtNanos, int layer, long ptsMicros) {
+        this(bytes, ServerFrames.binary(bytes), kind, keyframe, receivedAtNanos, layer, ptsMicros);
     }
 
     /** How a message is treated by queues and the GOP cache. */

@@ -10,6 +10,7 @@ import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.wire.RoomName;
+import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,6 +79,8 @@ public final class Stream {
     private final Map<Integer, TrackState> tracks = new TreeMap<>();
     private int primaryVideoTrack = -1;
     private final GopCache gop;
+    private final SimulcastLayers simulcast = new SimulcastLayers();
+    private final StreamObservers observers;
     private ScheduledFuture<?> graceTimer;
     private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
     private boolean retired;
@@ -86,18 +89,22 @@ public final class Stream {
         this.name = name;
         this.context = context;
         this.registry = registry;
-        this.stats = new StreamStats(context.metrics().drops(name), context.clock().monotonicNanos());
+        Counter[] switches = context.metrics().layerSwitches(name);
+        this.stats = new StreamStats(context.metrics().drops(name), new LayerSwitches(switches[0], switches[1]),
+                context.clock().monotonicNanos());
         this.gop = new GopCache(context.policy().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
         this.room = RoomName.parse(name).orElse(null);
+        this.observers = new StreamObservers(name, context.observers(), context.clock());
     }
 
-    /** A queue for a new player of this stream, bounded as configured. */
-    PlayerSession newPlayer(Peer peer) {
+    /** A queue for a new player of this stream, bounded as configured, and its choice of simulcast layer. */
+    PlayerSession newPlayer(Peer peer, LayerRequest request) {
         var policy = context.policy();
         PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
                 policy.slowPlayerTimeout().toNanos(), droppedNotice);
-        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue);
+        return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue,
+                new LayerRouter(request, policy.layers(), simulcast));
     }
 
     public String name() {
@@ -163,9 +170,7 @@ public final class Stream {
             }
             fanOut(online);
             if (connection.isLocal()) {
-                for (StreamObserver observer : context.observers()) {
-                    notifySafely(() -> observer.publisherStarted(name, connection.sessionId()));
-                }
+                observers.publisherStarted(connection.sessionId());
             }
         }
         if (previous != null) {
@@ -218,19 +223,22 @@ public final class Stream {
         if (previous != null && previous.config.getKind() != config.getKind()) {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + config.getTrackId() + " changed its kind");
         }
-        RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos);
+        boolean primary = config.getKind() == TrackKind.TRACK_KIND_VIDEO
+                && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId());
+        int layer = SimulcastLayers.isLayered(config) ? config.getLayer() : RelayedMessage.NO_LAYER;
+        RelayedMessage message = new RelayedMessage(bytes, RelayedMessage.Kind.CONFIG, false, receivedAtNanos, layer, 0);
+        boolean layersComplete = simulcast.accept(config, message, primary);
         tracks.put(config.getTrackId(), new TrackState(config, message, previous));
-        if (config.getKind() == TrackKind.TRACK_KIND_VIDEO
-                && (primaryVideoTrack < 0 || primaryVideoTrack == config.getTrackId())) {
+        if (primary) {
             primaryVideoTrack = config.getTrackId();
-            gop.clear(); // a new encoder configuration starts a new GOP
+            gop.clear(layer); // a new encoder configuration starts a new GOP
         }
         fanOut(message);
+        if (layersComplete) {
+            startLayers();
+        }
         if (publisher.isLocal()) {
-            for (StreamObserver observer : context.observers()) {
-                notifySafely(() -> observer.trackConfig(name, config));
-                notifySafely(() -> observer.envelope(name, bytes));
-            }
+            observers.trackConfig(config, bytes);
         }
     }
 
@@ -240,6 +248,7 @@ public final class Stream {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION,
                     "MediaPacket for track " + packet.getTrackId() + " which has no TrackConfig");
         }
+        simulcast.checkPacket(packet, track.config);
         long sequence = packet.getSequence();
         if (track.sequenced && Long.compareUnsigned(sequence, track.lastSequence) <= 0) {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "track " + packet.getTrackId() + " sequence went from "
@@ -249,21 +258,12 @@ public final class Stream {
         track.sequenced = true;
         boolean video = track.config.getKind() == TrackKind.TRACK_KIND_VIDEO;
         RelayedMessage message = new RelayedMessage(bytes,
-                video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO,
-                video && packet.getKeyframe(), receivedAtNanos);
+                video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO, video && packet.getKeyframe(), receivedAtNanos,
+                SimulcastLayers.isLayered(track.config) ? packet.getLayer() : RelayedMessage.NO_LAYER, packet.getPtsMicros());
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
         fanOut(message);
-        if (!context.observers().isEmpty() && publisher.isLocal()) {
-            long receivedAtMicros = context.clock().nowMicros()
-                    - (context.clock().monotonicNanos() - receivedAtNanos) / 1000;
-            for (StreamObserver observer : context.observers()) {
-                try {
-                    observer.mediaPacket(name, packet, receivedAtMicros);
-                    observer.envelope(name, bytes);
-                } catch (RuntimeException e) {
-                    log.warn("stream observer failed on stream {}", name, e);
-                }
-            }
+        if (publisher.isLocal()) {
+            observers.mediaPacket(packet, bytes, receivedAtNanos);
         }
     }
 
@@ -277,7 +277,7 @@ public final class Stream {
             for (PlayerSession player : players) {
                 switch (player.offer(message, now, kicks)) {
                     case QUEUED, CLOSED -> { }
-                    case DROPPED_VIDEO -> wantKeyframe = true;
+                    case DROPPED_VIDEO, SWITCHING_DOWN -> wantKeyframe = true;
                     case SLOW -> {
                         if (slow == null) {
                             slow = new ArrayList<>();
@@ -291,12 +291,25 @@ public final class Stream {
             kicks.start(); // a pump marked as scheduled must start, or its player would wait for good
         }
         if (wantKeyframe) {
-            requestKeyframe("a player dropped video to catch up", now);
+            requestKeyframe("a player dropped video to catch up or switches to a lower layer", now);
         }
         if (slow != null) {
             for (PlayerSession player : slow) {
                 removePlayerLocked(player);
                 player.connection().refuse(CloseCode.CLOSE_CODE_SLOW_CONSUMER, "player stayed behind its queue bound for too long");
+            }
+        }
+    }
+
+    /** The publisher announced every layer of its simulcast track: each player picks its own. */
+    private void startLayers() {
+        long now = context.clock().monotonicNanos();
+        for (PlayerSession player : players) {
+            try {
+                player.startLayer(now, false, layer -> false);
+            } catch (Refusal unknownLayer) {
+                removePlayerLocked(player);
+                player.connection().refuse(unknownLayer.code(), unknownLayer.detail());
             }
         }
     }
@@ -328,11 +341,12 @@ public final class Stream {
                 throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY,
                         "stream " + name + " has the most players allowed (" + context.policy().maxPlayersPerStream() + ")");
             }
+            long now = context.clock().monotonicNanos();
+            int layer = simulcast.isComplete() ? player.startLayer(now, true, gop::hasKeyframe) : RelayedMessage.NO_LAYER;
             if (!registry.reservePlayerSlot()) {
                 throw new Refusal(CloseCode.CLOSE_CODE_TOO_MANY, "the relay has the most players allowed (" + context.policy().maxPlayers() + ")");
             }
-            long now = context.clock().monotonicNanos();
-            List<RelayedMessage> burst = new ArrayList<>(gop.size() + tracks.size() + 2);
+            List<RelayedMessage> burst = new ArrayList<>(gop.size(layer) + tracks.size() + 2);
             burst.add(RelayedMessage.control(welcome, now));
             burst.add(switch (state) {
                 case LIVE -> status(StatusCode.STATUS_CODE_STREAM_ONLINE, "publisher live");
@@ -340,21 +354,17 @@ public final class Stream {
                         "no stream " + name + " is live yet: waiting for a publisher");
                 case OFFLINE -> status(StatusCode.STATUS_CODE_STREAM_OFFLINE, "publisher left; waiting for it to return");
             });
-            for (TrackState track : tracks.values()) {
-                burst.add(track.configMessage);
-            }
-            boolean haveGop = gop.hasKeyframe();
+            burst.addAll(simulcast.announcements(tracks.values(), layer));
+            boolean haveGop = gop.hasKeyframe(layer);
             if (haveGop) {
-                burst.addAll(gop.snapshot());
+                burst.addAll(gop.snapshot(layer));
             }
             boolean awaitKeyframe = !haveGop;
             player.join(burst, awaitKeyframe, now);
             players = Arrays.copyOf(players, players.length + 1);
             players[players.length - 1] = player;
             if (players.length == 1) {
-                for (StreamObserver observer : context.observers()) {
-                    notifySafely(() -> observer.firstPlayerJoined(name));
-                }
+                observers.firstPlayerJoined();
             }
             if (state == State.LIVE && !haveGop && primaryVideoTrack >= 0) {
                 requestKeyframe("a new player is waiting for a keyframe", now);
@@ -396,11 +406,10 @@ public final class Stream {
         tracks.clear();
         primaryVideoTrack = -1;
         gop.clear();
+        simulcast.reset();
         log.info("stream {} publisher {} stopped", name, leaving.sessionId());
         if (leaving.isLocal()) {
-            for (StreamObserver observer : context.observers()) {
-                notifySafely(() -> observer.publisherStopped(name, leaving.sessionId()));
-            }
+            observers.publisherStopped(leaving.sessionId());
         }
     }
 
@@ -527,8 +536,9 @@ public final class Stream {
             if (publisher == null || !publisher.isLocal()) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(new PublicationSnapshot(publisherHello,
-                    tracks.values().stream().map(t -> t.configMessage.bytes()).toList()));
+            // Every layer: another node's players choose their own.
+            return java.util.Optional.of(new PublicationSnapshot(publisherHello, simulcast.announcements(tracks.values(),
+                    SimulcastLayers.ALL_LAYERS).stream().map(RelayedMessage::bytes).toList()));
         }
     }
 
@@ -552,9 +562,7 @@ public final class Stream {
                 player.closeQueue();
                 registry.releasePlayerSlot();
                 if (next.length == 0) {
-                    for (StreamObserver observer : context.observers()) {
-                        notifySafely(() -> observer.lastPlayerLeft(name));
-                    }
+                    observers.lastPlayerLeft();
                 }
                 return;
             }
@@ -574,13 +582,5 @@ public final class Stream {
         return RelayedMessage.control(Envelope.newBuilder()
                 .setStatus(Status.newBuilder().setCode(code).setMessage(message)).build(),
                 context.clock().monotonicNanos());
-    }
-
-    private void notifySafely(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.warn("stream observer failed on stream {}", name, e);
-        }
     }
 }

@@ -53,11 +53,14 @@ public final class StreamRegistry {
         return Optional.ofNullable(streams.get(name));
     }
 
-    /** Adds a player to its stream; {@code welcome} is the first message it receives. */
-    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome) throws Refusal {
+    /**
+     * Adds a player to its stream; {@code welcome} is the first message it receives, {@code layers}
+     * what it asked of a simulcast stream.
+     */
+    public PlayerAttachment attachPlayer(Peer connection, Envelope welcome, LayerRequest layers) throws Refusal {
         for (;;) {
             Stream stream = streams.computeIfAbsent(connection.stream(), this::newStream);
-            PlayerSession session = stream.newPlayer(connection);
+            PlayerSession session = stream.newPlayer(connection, layers);
             if (stream.attachPlayer(session, welcome)) {
                 return new PlayerAttachment(stream, session);
             }

@@ -15,6 +15,7 @@ final class StreamStats {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final Counter drops;
+    private final LayerSwitches layerSwitches;
     /** Cumulative counts at the last {@link #WINDOW} samples (a ring), for rates over a few seconds. */
     private static final int WINDOW = 5;
     private final long[] sampleNanos = new long[WINDOW];
@@ -23,8 +24,9 @@ final class StreamStats {
     private int samples;
 
     /** @param createdAtNanos the stream's creation: the first rate is measured from it */
-    StreamStats(Counter drops, long createdAtNanos) {
+    StreamStats(Counter drops, LayerSwitches layerSwitches, long createdAtNanos) {
         this.drops = drops;
+        this.layerSwitches = layerSwitches;
         sampleNanos[0] = createdAtNanos;
         samples = 1;
     }
@@ -39,6 +41,10 @@ final class StreamStats {
 
     Counter dropsCounter() {
         return drops;
+    }
+
+    LayerSwitches layerSwitches() {
+        return layerSwitches;
     }
 
     long drops() {

@@ -8,6 +8,7 @@ import dev.tunnelcast.server.auth.TokenAuthority;
 import dev.tunnelcast.server.auth.TokenVerdict;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.LayerRequest;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import dev.tunnelcast.wire.StreamName;
 import io.undertow.Handlers;
@@ -82,9 +83,18 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
             limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
         }
 
+        LayerRequest layers = LayerRequest.AUTO;
+        String badLayerRequest = null;
+        if (role == RelayMetrics.Role.PLAYER) {
+            try {
+                layers = LayerRequest.parse(firstParameter(exchange, "quality"), firstParameter(exchange, "start"));
+            } catch (IllegalArgumentException e) {
+                badLayerRequest = e.getMessage();
+            }
+        }
         ClientListener listener = role == RelayMetrics.Role.PUBLISHER
                 ? new PublisherListener(connection, clock, config.maxMessageBytes(), registry, metrics)
-                : new PlayerListener(connection, clock, config.maxMessageBytes(), registry);
+                : new PlayerListener(connection, clock, config.maxMessageBytes(), registry, layers);
         PendingConnections.Place place = pending.enter(channel.getSourceAddress().getAddress());
         listener.onHello(place::leave);
         connection.onRelease(() -> {
@@ -119,6 +129,10 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         if (!verdict.isAccepted()) {
             connection.refuse(verdict.kind() == TokenVerdict.Kind.FORBIDDEN
                     ? CloseCode.CLOSE_CODE_FORBIDDEN : CloseCode.CLOSE_CODE_UNAUTHORIZED, verdict.detail());
+            return;
+        }
+        if (badLayerRequest != null) {
+            connection.refuse(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, badLayerRequest);
             return;
         }
         XnioExecutor.Key helloTimer = channel.getIoThread().executeAfter(() -> {

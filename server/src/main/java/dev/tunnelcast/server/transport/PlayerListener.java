@@ -5,6 +5,7 @@ import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.clock.RelayClock;
+import dev.tunnelcast.server.relay.LayerRequest;
 import dev.tunnelcast.server.relay.Refusal;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import java.nio.ByteBuffer;
@@ -13,16 +14,19 @@ import java.nio.ByteBuffer;
 final class PlayerListener extends ClientListener {
 
     private final StreamRegistry registry;
+    private final LayerRequest layers;
     private volatile StreamRegistry.PlayerAttachment attachment;
 
-    PlayerListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry) {
+    PlayerListener(Connection connection, RelayClock clock, int maxMessageBytes, StreamRegistry registry,
+                   LayerRequest layers) {
         super(connection, clock, maxMessageBytes, Role.ROLE_PLAYER);
         this.registry = registry;
+        this.layers = layers;
     }
 
     @Override
     protected void admit(Hello hello, Envelope welcome) throws Refusal {
-        attachment = registry.attachPlayer(connection, welcome);
+        attachment = registry.attachPlayer(connection, welcome, layers);
     }
 
     @Override

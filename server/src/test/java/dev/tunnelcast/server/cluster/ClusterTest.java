@@ -12,13 +12,17 @@ import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.testing.Conditions;
+import dev.tunnelcast.server.testing.LayeredPublisher;
 import dev.tunnelcast.server.testing.Messages;
 import dev.tunnelcast.server.testing.WsClient;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -146,6 +150,43 @@ class ClusterTest {
                 for (int i = 1; i < video.size(); i++) {
                     assertThat(video.get(i).getMediaPacket().getSequence())
                             .isEqualTo(video.get(i - 1).getMediaPacket().getSequence() + 1);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void layersOfASimulcastStreamReachPlayersOnAnotherNodeWhoChooseTheirOwn() throws Exception {
+        String stream = "layers";
+        try (WsClient publisherSocket = publisher(node1.publishUri(stream))) {
+            LayeredPublisher publisher = new LayeredPublisher(publisherSocket);
+            publisher.frames(15); // a node joining now gets every layer's config from node 1's snapshot
+            try (WsClient top = player(node2.playUri(stream)); WsClient low = player(URI.create(node3.playUri(stream) + "?quality=180p"))) {
+                Map<WsClient, List<MediaPacket>> video = new HashMap<>(Map.of(top, new ArrayList<>(), low, new ArrayList<>()));
+                Map<WsClient, List<Integer>> heights = new HashMap<>(Map.of(top, new ArrayList<>(), low, new ArrayList<>()));
+                long deadline = System.nanoTime() + DEADLINE.toNanos();
+                while (video.values().stream().anyMatch(v -> v.size() < 2 * LayeredPublisher.GOP_FRAMES)) {
+                    assertThat(System.nanoTime()).as("two GOPs on nodes 2 and 3 in time").isLessThan(deadline);
+                    publisher.frames(1);
+                    Thread.sleep(20);
+                    for (WsClient player : List.of(top, low)) {
+                        for (WsClient.Received r : player.drain()) {
+                            Envelope e = r.envelope();
+                            if (e.hasTrackConfig() && e.getTrackConfig().getTrackId() == VIDEO) {
+                                heights.get(player).add(e.getTrackConfig().getHeight());
+                            } else if (e.hasMediaPacket() && e.getMediaPacket().getTrackId() == VIDEO) {
+                                video.get(player).add(e.getMediaPacket());
+                            }
+                        }
+                    }
+                }
+                assertThat(heights.get(top)).containsOnly(720);
+                assertThat(heights.get(low)).containsOnly(180);
+                assertThat(video.get(top)).allMatch(p -> p.getLayer() == 0);
+                assertThat(video.get(low)).allMatch(p -> p.getLayer() == 2);
+                for (List<MediaPacket> packets : video.values()) {
+                    assertThat(packets.get(0).getKeyframe()).as("first video packet is a keyframe").isTrue();
                 }
             }
         }

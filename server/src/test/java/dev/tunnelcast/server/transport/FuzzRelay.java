@@ -18,6 +18,7 @@ import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.server.Relay;
 import dev.tunnelcast.server.RelayConfig;
 import dev.tunnelcast.server.metrics.RelayMetrics;
+import dev.tunnelcast.server.relay.LayerRequest;
 import dev.tunnelcast.server.relay.RelayContext;
 import dev.tunnelcast.server.relay.RelayPolicy;
 import dev.tunnelcast.server.relay.StreamRegistry;
@@ -102,7 +103,7 @@ final class FuzzRelay {
     Client player(FakeSocket socket) {
         Connection connection = socket.connect(RelayMetrics.Role.PLAYER, STREAM, METRICS);
         return new Client(socket, connection,
-                new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry));
+                new PlayerListener(connection, CONFIG.clock(), CONFIG.maxMessageBytes(), registry, LayerRequest.AUTO));
     }
 
     /** One client: its socket and the listener its messages go to. */

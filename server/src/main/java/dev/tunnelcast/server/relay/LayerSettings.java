@@ -1,0 +1,30 @@
+package dev.tunnelcast.server.relay;
+
+import java.time.Duration;
+
+/**
+ * When the relay moves a player between the layers of a simulcast track (docs/protocol.md,
+ * "Simulcast"): down when the oldest message queued for it is older than {@code downDelay},
+ * up (a probe) once its queue has stayed under {@code upDelay} for {@code probeAfter}; a probe
+ * that fails doubles that wait, up to {@code maxProbeAfter}.
+ */
+public record LayerSettings(Duration downDelay, Duration upDelay, Duration probeAfter, Duration maxProbeAfter) {
+
+    public static final LayerSettings DEFAULTS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
+            Duration.ofSeconds(5), Duration.ofSeconds(60));
+
+    public LayerSettings {
+        for (Duration d : new Duration[] {downDelay, upDelay, probeAfter, maxProbeAfter}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("layer durations must be positive: " + d);
+            }
+        }
+        if (upDelay.compareTo(downDelay) >= 0) {
+            throw new IllegalArgumentException("--layer-up-delay (" + upDelay.toMillis()
+                    + " ms) must be shorter than --layer-down-delay (" + downDelay.toMillis() + " ms)");
+        }
+        if (maxProbeAfter.compareTo(probeAfter) < 0) {
+            throw new IllegalArgumentException("--layer-probe-max must be at least --layer-probe-after");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tunnelcast.server.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The layer decision alone, on a fake clock: down on a growing queue, probes up after a short one, backs off. */
+class LayerPolicyTest {
+
+    private static final LayerSettings SETTINGS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
+            Duration.ofSeconds(5), Duration.ofSeconds(20));
+    private static final long EMPTY = -1;
+
+    private long now = TimeUnit.SECONDS.toNanos(100);
+
+    private void advanceMillis(long millis) {
+        now += TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** The oldest queued message arrived this long ago. */
+    private long queuedFor(long millis) {
+        return now - TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    @Test
+    void movesDownOneLayerWhenTheQueueIsOlderThanTheDownDelay() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now);
+        advanceMillis(1000);
+        assertThat(policy.decide(now, queuedFor(400))).isZero();
+        assertThat(policy.decide(now, queuedFor(501))).isEqualTo(1);
+        policy.switched(1, now);
+        // The backlog of the layer it left is older than the switch: it does not push it further down.
+        advanceMillis(300);
+        assertThat(policy.decide(now, queuedFor(900))).isEqualTo(1);
+        // A backlog of the new layer does.
+        advanceMillis(600);
+        assertThat(policy.decide(now, queuedFor(550))).isEqualTo(2);
+        policy.switched(2, now);
+        advanceMillis(1000);
+        assertThat(policy.decide(now, queuedFor(900))).as("no layer below the last").isEqualTo(2);
+    }
+
+    @Test
+    void probesUpOnlyAfterTheQueueStayedShortForTheProbeWait() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now);
+        for (int i = 0; i < 49; i++) {
+            assertThat(policy.decide(now, queuedFor(50))).isEqualTo(2);
+            advanceMillis(100);
+        }
+        // One long queue restarts the wait.
+        assertThat(policy.decide(now, queuedFor(150))).isEqualTo(2);
+        advanceMillis(100);
+        assertThat(policy.decide(now, EMPTY)).isEqualTo(2);
+        advanceMillis(4999);
+        assertThat(policy.decide(now, EMPTY)).isEqualTo(2);
+        advanceMillis(1);
+        assertThat(policy.decide(now, EMPTY)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedProbeDoublesTheWaitUpToItsMaximumAndAProbeThatHoldsResetsIt() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 2, 1, false, now);
+        long wait = TimeUnit.SECONDS.toNanos(5);
+        for (long expected : new long[] {10, 20, 20}) {
+            policy.decide(now, EMPTY);
+            now += wait;
+            assertThat(policy.decide(now, EMPTY)).isZero();
+            policy.switched(0, now);
+            advanceMillis(1000);
+            assertThat(policy.decide(now, queuedFor(600))).isEqualTo(1);
+            policy.switched(1, now);
+            assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(expected));
+            wait = policy.probeWaitNanos();
+        }
+        policy.decide(now, EMPTY);
+        now += wait;
+        assertThat(policy.decide(now, EMPTY)).isZero();
+        policy.switched(0, now);
+        advanceMillis(5000);
+        assertThat(policy.decide(now, EMPTY)).isZero();
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void aPinnedPlayerNeverMoves() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, true, now);
+        advanceMillis(10_000);
+        assertThat(policy.decide(now, queuedFor(1900))).isEqualTo(1);
+        advanceMillis(10_000);
+        assertThat(policy.decide(now, EMPTY)).isEqualTo(1);
+    }
+}
