@@ -10,7 +10,6 @@ import dev.tunnelcast.server.auth.Action;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,12 +265,7 @@ class PlayerE2ETest {
     @Test
     @Order(6)
     void badTokenShowsUnauthorized() {
-        browser.open(stack.playerUrl(STREAM, "not-a-token", "").toString());
-        JsonNode stats = browser.waitFor(List.of("unauthorized"), 0, Duration.ofSeconds(15));
-        assertThat(stats.path("message").asText()).startsWith("Not authorized");
-        // A refusal is final: no reconnect loop.
-        assertThat(browser.collect(Duration.ofSeconds(2)).path("last").path("state").asText()).isEqualTo("unauthorized");
-        assertThat(browser.text(".tc-message-text")).startsWith("Not authorized");
+        PlayerScenarios.assertRefusedToken(browser, stack, STREAM);
         browser.screenshot(ARTIFACTS.resolve("player-unauthorized.png"));
     }
 
@@ -299,23 +293,7 @@ class PlayerE2ETest {
     @Test
     @Order(8)
     void relayRestartShowsReconnectingAndResumesWithinThreeSeconds() throws Exception {
-        browser.open(playUrl(STREAM, ""));
-        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
-        JsonNode watched = browser.watchWhile(Duration.ofSeconds(8), stack::restartRelay);
-
-        List<JsonNode> changes = new ArrayList<>();
-        watched.path("changes").forEach(changes::add);
-        JsonNode reconnecting = changes.stream().filter(c -> c.path("state").asText().equals("reconnecting"))
-                .findFirst().orElseThrow(() -> new AssertionError("never showed reconnecting: " + changes));
-        JsonNode resumed = changes.stream()
-                .filter(c -> c.path("state").asText().equals("playing")
-                        && c.path("tMs").asLong() > reconnecting.path("tMs").asLong())
-                .findFirst().orElseThrow(() -> new AssertionError("never resumed: " + changes));
-        assertThat(resumed.path("tMs").asLong() - reconnecting.path("tMs").asLong())
-                .as("reconnecting → playing, ms").isLessThanOrEqualTo(3000);
-        JsonNode last = watched.path("last");
-        assertThat(last.path("state").asText()).isEqualTo("playing");
-        assertThat(last.path("framesShown").asLong()).isGreaterThan(resumed.path("framesShown").asLong() + 30);
+        PlayerScenarios.assertResumesAfterRelayRestart(browser, stack, playUrl(STREAM, ""));
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.tunnelcast.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tunnelcast.bench.latency.ChromiumPlayer;
+import dev.tunnelcast.bench.latency.LiveStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scenarios of the live player that every engine's end-to-end test runs the same way: a relay
+ * restart is survived, and a token the relay refuses is shown as such, for good.
+ */
+final class PlayerScenarios {
+
+    private PlayerScenarios() {
+    }
+
+    /**
+     * With {@code url} playing, the relay restarts on the same port: the player shows
+     * "reconnecting", is playing again within 3 s (its reconnect backoff; the agent's comes
+     * first), and frames advance after that.
+     */
+    static void assertResumesAfterRelayRestart(ChromiumPlayer browser, LiveStack stack, String url) throws InterruptedException {
+        browser.open(url);
+        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+        JsonNode watched = browser.watchWhile(Duration.ofSeconds(8), stack::restartRelay);
+
+        List<JsonNode> changes = new ArrayList<>();
+        watched.path("changes").forEach(changes::add);
+        JsonNode reconnecting = changes.stream().filter(c -> c.path("state").asText().equals("reconnecting"))
+                .findFirst().orElseThrow(() -> new AssertionError("never showed reconnecting: " + changes));
+        JsonNode resumed = changes.stream()
+                .filter(c -> c.path("state").asText().equals("playing")
+                        && c.path("tMs").asLong() > reconnecting.path("tMs").asLong())
+                .findFirst().orElseThrow(() -> new AssertionError("never resumed: " + changes));
+        System.out.println("state changes around the relay restart: " + changes);
+        assertThat(resumed.path("tMs").asLong() - reconnecting.path("tMs").asLong())
+                .as("reconnecting → playing, ms").isLessThanOrEqualTo(3000);
+        JsonNode last = watched.path("last");
+        assertThat(last.path("state").asText()).isEqualTo("playing");
+        assertThat(last.path("framesShown").asLong()).isGreaterThan(resumed.path("framesShown").asLong() + 30);
+    }
+
+    /** A token the relay refuses: the player says "Not authorized" and stays so (no reconnect loop). */
+    static void assertRefusedToken(ChromiumPlayer browser, LiveStack stack, String stream) {
+        browser.open(stack.playerUrl(stream, "not-a-token", "").toString());
+        JsonNode stats = browser.waitFor(List.of("unauthorized"), 0, Duration.ofSeconds(15));
+        assertThat(stats.path("message").asText()).startsWith("Not authorized");
+        assertThat(browser.collect(Duration.ofSeconds(2)).path("last").path("state").asText()).isEqualTo("unauthorized");
+        assertThat(browser.text(".tc-message-text")).startsWith("Not authorized");
+    }
+}
