@@ -2,10 +2,13 @@
 // BiDi (Firefox has no CDP), behind the few methods of playwright's BrowserContext and Page that
 // driver.mjs uses, so its commands run unchanged. Firefox without a sound server keeps every
 // AudioContext suspended (resume() never settles): a PulseAudio null sink of its own, under
-// `home`, plays the audio nowhere. Both processes end with close().
+// `home`, plays the audio nowhere. Firefox reaches it through ALSA (cubeb's alsa backend, an .asoundrc
+// under `home` routing ALSA's default device to that server): through cubeb's pulse backend the page
+// stopped answering the driver soon after its second player started playing. Both processes end with close().
 import puppeteer from 'puppeteer-core';
 import { startPulseAudio } from './pulse-audio.mjs';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 const FIREFOX = process.env.TUNNELCAST_FIREFOX ?? '/usr/bin/firefox-esr';
 
@@ -84,10 +87,11 @@ function pageLike(page) {
  */
 export async function launchFirefox(home, env) {
   const { server, pulse } = await startPulseAudio(home, env);
+  writeFileSync(join(home, '.asoundrc'), `pcm.!default { type pulse server "${server}" }\nctl.!default { type pulse server "${server}" }\n`);
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi',
     userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
-    extraPrefsFirefox: { 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
+    extraPrefsFirefox: { 'media.cubeb.backend': 'alsa', 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false },
     // A protocol call that never answers fails after this instead of holding its command forever.
     protocolTimeout: 60_000,
