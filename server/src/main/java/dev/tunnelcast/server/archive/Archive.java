@@ -36,7 +36,7 @@ public final class Archive implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.clock = clock;
-        this.index = SegmentIndex.load(config.directory());
+        this.index = SegmentIndex.load(config.directory(), node);
         this.metrics = new ArchiveMetrics(registry);
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "archive-tasks");
@@ -71,8 +71,8 @@ public final class Archive implements AutoCloseable {
         // Load FFmpeg's natives now (seconds on a cold cache), not when the first segment opens.
         Loader.load(avformat.class);
         Archive archive = new Archive(config, registry, clock, disk, node);
-        new SegmentRepair(archive.index, archive.metrics).recoverAll(node);
-        archive.index.all().stream().filter(SegmentInfo::finished).forEach(archive.hook::submit);
+        new SegmentRepair(archive.index, archive.metrics).recoverAll();
+        archive.index.own().stream().filter(SegmentInfo::finished).forEach(archive.hook::submit);
         archive.recorder.start();
         archive.executor.scheduleWithFixedDelay(archive::enforceRetention, 0, RETENTION_PERIOD_SECONDS, TimeUnit.SECONDS);
         log.info("Archive recording streams matching '{}' into {} ({} segments indexed)",
@@ -110,7 +110,7 @@ public final class Archive implements AutoCloseable {
     /** Deletes what the retention policy says, logging every deletion. */
     synchronized void enforceRetention() {
         try {
-            for (RetentionPlan.Deletion d : RetentionPlan.plan(index.all(), config, clock.instant())) {
+            for (RetentionPlan.Deletion d : RetentionPlan.plan(index.own(), config, clock.instant())) {
                 SegmentInfo s = d.segment();
                 try {
                     index.delete(s);

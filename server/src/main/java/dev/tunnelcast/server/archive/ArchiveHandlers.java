@@ -12,6 +12,7 @@ import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.util.ETag;
 import io.undertow.util.Headers;
 import io.undertow.util.MimeMappings;
+import dev.tunnelcast.server.cluster.ClusterConfig;
 import dev.tunnelcast.wire.StreamName;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
@@ -48,7 +49,9 @@ public final class ArchiveHandlers {
     public static final String DOWNLOAD_PATH = "/api/streams/{stream}/recordings/{id}";
     public static final String PLAYLIST_PATH = "/api/streams/{stream}/archive.m3u8";
 
-    private static final Pattern ID = Pattern.compile("[0-9]{8}T[0-9]{9}Z(-[0-9]{1,4})?");
+    /** A segment id: its start, in a cluster its node and lease token, and a number if the start was taken (StreamRecording). */
+    private static final Pattern ID =
+            Pattern.compile("[0-9]{8}T[0-9]{9}Z(-" + ClusterConfig.NODE_NAME_PATTERN + "-r[0-9]+)?(-[0-9]{1,4})?");
 
     private final SegmentIndex index;
     private final ObjectMapper json = new ObjectMapper();
@@ -80,6 +83,11 @@ public final class ArchiveHandlers {
             if (stream == null || range == null) {
                 return;
             }
+            if (exchange.isInIoThread()) { // other nodes' segments are read from the shared folder: not on the I/O thread
+                exchange.dispatch(this.list());
+                return;
+            }
+            index.refreshOthers(stream);
             ArrayNode out = json.createArrayNode();
             for (SegmentInfo s : index.list(stream, range[0], range[1])) {
                 ObjectNode node = json.valueToTree(s);
@@ -100,6 +108,13 @@ public final class ArchiveHandlers {
             }
             if (stream == null) {
                 return;
+            }
+            if (id != null && ID.matcher(id).matches() && index.get(stream, id).isEmpty()) {
+                if (exchange.isInIoThread()) { // perhaps another node's, new since the last read of the shared folder
+                    exchange.dispatch(this.download());
+                    return;
+                }
+                index.refreshOthers(stream);
             }
             if (id == null || !ID.matcher(id).matches() || index.get(stream, id).isEmpty()) {
                 error(exchange, StatusCodes.NOT_FOUND, "no recording '" + id + "' of stream " + stream);
@@ -123,14 +138,15 @@ public final class ArchiveHandlers {
             if (stream == null || range == null) {
                 return;
             }
+            if (exchange.isInIoThread()) { // reads the shared folder and file headers: not on the I/O thread
+                exchange.dispatch(this.playlist());
+                return;
+            }
+            index.refreshOthers(stream);
             List<SegmentInfo> segments = index.list(stream, range[0], range[1]).stream()
                     .filter(SegmentInfo::finished).toList();
             if (segments.isEmpty()) {
                 error(exchange, StatusCodes.NOT_FOUND, "no finished recordings of stream " + stream + " in that range");
-                return;
-            }
-            if (exchange.isInIoThread()) { // reads file headers: not on the I/O thread
-                exchange.dispatch(this.playlist());
                 return;
             }
             String token = param(exchange, "token");

@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -28,23 +31,41 @@ import org.slf4j.LoggerFactory;
  * is one atomic rename (nothing to repair after {@code kill -9}); users can read it with
  * any tool; and it needs no extra dependency. The in-memory copy answers queries, so the
  * directory is scanned only at startup.
+ *
+ * <p>On a cluster's shared storage other nodes write sidecars into the same folders. A node
+ * owns the segments that name it ({@link #owns}): only those does it repair, hand off and
+ * delete by retention. The others it lists and serves: {@link #refreshOthers} reads a stream's
+ * folder again for them, at most once per {@link #REFRESH_INTERVAL}, when the API is asked.
  */
 public final class SegmentIndex {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentIndex.class);
 
+    /** How stale another node's segments may be in this node's answers. */
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
+
     private final Path directory;
+    /** The cluster node this index belongs to (null: a relay on its own). */
+    private final String node;
+    /** When each stream's folder was last read for other nodes' segments, System.nanoTime(). */
+    private final Map<String, Long> refreshedAt = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final Map<String, NavigableMap<String, SegmentInfo>> byStream = new ConcurrentHashMap<>();
 
-    private SegmentIndex(Path directory) {
+    private SegmentIndex(Path directory, String node) {
         this.directory = directory;
+        this.node = node;
     }
 
-    /** Loads every sidecar under {@code directory} (created if missing). */
+    /** Loads every sidecar under {@code directory} (created if missing), for a relay on its own. */
     public static SegmentIndex load(Path directory) throws IOException {
-        SegmentIndex index = new SegmentIndex(directory);
+        return load(directory, null);
+    }
+
+    /** Loads every sidecar under {@code directory} (created if missing), for cluster node {@code node} (null: none). */
+    public static SegmentIndex load(Path directory, String node) throws IOException {
+        SegmentIndex index = new SegmentIndex(directory, node);
         Files.createDirectories(directory);
         try (Stream<Path> files = Files.walk(directory, 2)) {
             for (Path file : (Iterable<Path>) files::iterator) {
@@ -57,11 +78,57 @@ public final class SegmentIndex {
     }
 
     private void read(Path sidecar) {
+        parse(sidecar).ifPresent(info -> segments(info.stream()).put(info.id(), info));
+    }
+
+    private Optional<SegmentInfo> parse(Path sidecar) {
         try {
-            SegmentInfo info = json.readValue(sidecar.toFile(), SegmentInfo.class);
-            segments(info.stream()).put(info.id(), info);
+            return Optional.of(json.readValue(sidecar.toFile(), SegmentInfo.class));
         } catch (IOException e) {
             log.warn("Ignoring unreadable archive index file {}: {}", sidecar, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether this node wrote {@code segment} (a relay on its own: the segments that name no node). */
+    public boolean owns(SegmentInfo segment) {
+        return Objects.equals(node, segment.node());
+    }
+
+    /** The segments this node wrote, of every stream, oldest first. */
+    public List<SegmentInfo> own() {
+        return all().stream().filter(this::owns).toList();
+    }
+
+    /**
+     * Reads {@code stream}'s folder again for the segments of other cluster nodes: new ones are
+     * added, changed ones replaced, deleted ones forgotten. A no-op for a relay on its own, and
+     * within {@link #REFRESH_INTERVAL} of the last read. Blocks on the file system: not on an I/O thread.
+     */
+    public void refreshOthers(String stream) {
+        long now = System.nanoTime();
+        Long last = refreshedAt.get(stream);
+        if (node == null || last != null && now - last < REFRESH_INTERVAL.toNanos()) {
+            return;
+        }
+        refreshedAt.put(stream, now);
+        Map<String, SegmentInfo> others = new HashMap<>();
+        Path folder = streamDirectory(stream);
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                        .map(this::parse).flatMap(Optional::stream)
+                        .filter(info -> !owns(info) && info.stream().equals(stream))
+                        .forEach(info -> others.put(info.id(), info));
+            } catch (IOException e) {
+                log.warn("Cannot read {} for other nodes' segments: {}", folder, e.toString());
+                return;
+            }
+        }
+        synchronized (this) {
+            NavigableMap<String, SegmentInfo> known = segments(stream);
+            known.values().removeIf(info -> !owns(info) && !others.containsKey(info.id()));
+            known.putAll(others);
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +30,14 @@ final class SegmentRepair {
     }
 
     /**
-     * Repairs every unfinished segment of {@code node} (null: written without a cluster); returns
+     * Repairs every unfinished segment the index's node owns ({@link SegmentIndex#owns}); returns
      * the ones kept. Run before recording starts. Another node's unfinished segment is left
      * alone: on shared storage that node may be writing it now.
      */
-    List<SegmentInfo> recoverAll(String node) {
+    List<SegmentInfo> recoverAll() {
         List<SegmentInfo> kept = new ArrayList<>();
         for (SegmentInfo info : index.all()) {
-            if (info.state() == SegmentInfo.State.RECORDING && !Objects.equals(node, info.node())) {
+            if (info.state() == SegmentInfo.State.RECORDING && !index.owns(info)) {
                 log.warn("Archive segment {} of stream {} is unfinished but belongs to {}: not repaired here (on shared"
                         + " storage that node may be writing it; its own start repairs it)", info.id(), info.stream(),
                         info.node() == null ? "a relay without a cluster" : "cluster node " + info.node());

@@ -25,6 +25,8 @@ public record ClusterConfig(List<String> servers, String nodeName, Path credenti
     public static final Duration DEFAULT_DIRECTORY_TTL = Duration.ofSeconds(15);
     /** The recorder lease's default lifetime: a dead recording node's streams are recorded elsewhere after this. */
     public static final Duration DEFAULT_RECORDER_LEASE = Duration.ofSeconds(10);
+    /** A node's name: it appears in NATS subjects, directory keys and recording ids. */
+    public static final String NODE_NAME_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
     public ClusterConfig {
         servers = List.copyOf(servers);
@@ -32,7 +34,7 @@ public record ClusterConfig(List<String> servers, String nodeName, Path credenti
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("--cluster needs at least one NATS URL");
         }
-        if (!nodeName.matches("[A-Za-z0-9_-]{1,64}")) {
+        if (!nodeName.matches(NODE_NAME_PATTERN)) {
             throw new IllegalArgumentException("--node-name must be 1 to 64 letters, digits, '_' or '-': " + nodeName);
         }
         if ((user == null) != (password == null)) {

@@ -132,6 +132,26 @@ class HandoffAndRetentionTest {
     }
 
     @Test
+    void onSharedStorageRetentionDeletesOnlyTheNodesOwnSegments() throws Exception {
+        Archive recorded = Archive.start(threeSecondSegments(), new SimpleMeterRegistry()); // no cluster: segments name no node
+        MediaFixture.generate(10, 30).publish(recorded.observer(), "cam1", "s1", WALL_START_MICROS);
+        recorded.close();
+        List<SegmentInfo> segments = recorded.index().all();
+        ArchiveConfig keepNothing = threeSecondSegments().withRetention(Duration.ZERO, 1, 0);
+
+        Archive node = Archive.start(keepNothing, new SimpleMeterRegistry(), "n1");
+        node.close();
+        node.enforceRetention();
+        assertThat(node.index().all()).as("cluster node n1 lists them but did not write them").containsExactlyElementsOf(segments);
+        assertThat(recorded.index().mediaFile(segments.get(0))).exists();
+
+        Archive owner = Archive.start(keepNothing, new SimpleMeterRegistry());
+        owner.close();
+        owner.enforceRetention();
+        assertThat(owner.index().all()).as("the relay that wrote them deletes them, as its limit of 1 byte says").isEmpty();
+    }
+
+    @Test
     void aSegmentWhoseHandOffKeepsFailingSurvivesTheStreamLimit() throws Exception {
         ArchiveConfig failingHook = threeSecondSegments().withHook(List.of("false"), null,
                 Duration.ofMillis(20), Duration.ofMillis(50)).withRetention(Duration.ZERO, 1, 0);

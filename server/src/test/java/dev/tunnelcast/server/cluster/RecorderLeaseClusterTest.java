@@ -164,6 +164,15 @@ class RecorderLeaseClusterTest {
         assertThat(after.end()).as("node 2 records every frame up to the publisher's last").isEqualTo(sent.size());
         System.out.printf("RecorderLeaseClusterTest: at the hand-over node 1's segment lacks the last %d of the %d"
                 + " frames sent to it%n", keyframeAfterPause - before.end(), keyframeAfterPause - before.first());
+
+        // Node 3 recorded none of it, yet its recordings API lists both nodes' segments from the shared
+        // folder and serves their files.
+        JsonNode listed = JSON.readTree(node3.get("/api/streams/" + stream + "/recordings"));
+        assertThat(listed.findValuesAsText("id")).as("node 3 lists the cluster's segments")
+                .containsExactlyInAnyOrder(onNode1.path("id").asText(), onNode2.path("id").asText());
+        Path file = RECORDINGS.resolve(stream).resolve(onNode2.path("id").asText() + ".mp4");
+        assertThat(node3.getBytes("/api/streams/" + stream + "/recordings/" + onNode2.path("id").asText()))
+                .as("node 2's file, served by node 3").isEqualTo(Files.readAllBytes(file));
         assertThat(node1.get("/metrics"))
                 .containsPattern("(?m)^tunnelcast_cluster_recorder_lease_lost_total(\\{\\})? 1\\.0$");
     }
