@@ -27,21 +27,41 @@ final class PlayerScenarios {
         browser.open(url);
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
         JsonNode watched = browser.watchWhile(Duration.ofSeconds(8), stack::restartRelay);
+        Reconnection reconnection = Reconnection.of(watched);
+        System.out.println("state changes around the relay restart: " + reconnection.changes());
+        assertThat(reconnection.reconnectingMillis()).as("reconnecting → playing, ms").isLessThanOrEqualTo(3000);
+        reconnection.assertPlaysOn(watched);
+    }
 
-        List<JsonNode> changes = new ArrayList<>();
-        watched.path("changes").forEach(changes::add);
-        JsonNode reconnecting = changes.stream().filter(c -> c.path("state").asText().equals("reconnecting"))
-                .findFirst().orElseThrow(() -> new AssertionError("never showed reconnecting: " + changes));
-        JsonNode resumed = changes.stream()
-                .filter(c -> c.path("state").asText().equals("playing")
-                        && c.path("tMs").asLong() > reconnecting.path("tMs").asLong())
-                .findFirst().orElseThrow(() -> new AssertionError("never resumed: " + changes));
-        System.out.println("state changes around the relay restart: " + changes);
-        assertThat(resumed.path("tMs").asLong() - reconnecting.path("tMs").asLong())
-                .as("reconnecting → playing, ms").isLessThanOrEqualTo(3000);
-        JsonNode last = watched.path("last");
-        assertThat(last.path("state").asText()).isEqualTo("playing");
-        assertThat(last.path("framesShown").asLong()).isGreaterThan(resumed.path("framesShown").asLong() + 30);
+    /**
+     * A player's way through a lost connection, from the state changes of a {@link ChromiumPlayer#watchWhile}:
+     * the first "reconnecting", and the first "playing" after it.
+     */
+    record Reconnection(List<JsonNode> changes, JsonNode reconnecting, JsonNode resumed) {
+
+        static Reconnection of(JsonNode watched) {
+            List<JsonNode> changes = new ArrayList<>();
+            watched.path("changes").forEach(changes::add);
+            JsonNode reconnecting = changes.stream().filter(c -> c.path("state").asText().equals("reconnecting"))
+                    .findFirst().orElseThrow(() -> new AssertionError("never showed reconnecting: " + changes));
+            JsonNode resumed = changes.stream()
+                    .filter(c -> c.path("state").asText().equals("playing")
+                            && c.path("tMs").asLong() > reconnecting.path("tMs").asLong())
+                    .findFirst().orElseThrow(() -> new AssertionError("never resumed: " + changes));
+            return new Reconnection(changes, reconnecting, resumed);
+        }
+
+        long reconnectingMillis() {
+            return resumed.path("tMs").asLong() - reconnecting.path("tMs").asLong();
+        }
+
+        /** At the end of the watch still playing, 30 frames and more shown since it resumed. */
+        void assertPlaysOn(JsonNode watched) {
+            JsonNode last = watched.path("last");
+            assertThat(last.path("state").asText()).isEqualTo("playing");
+            assertThat(last.path("framesShown").asLong()).as("frames shown since it resumed")
+                    .isGreaterThan(resumed.path("framesShown").asLong() + 30);
+        }
     }
 
     /** A token the relay refuses: the player says "Not authorized" and stays so (no reconnect loop). */
