@@ -111,10 +111,10 @@ class BrowserPublisherE2ETest {
         long audioSent = stopped.path("audioPacketsSent").asLong();
         JsonNode segment = awaitClosedSegment(stream);
         Path file = work.resolve("archive").resolve(stream).resolve(segment.path("id").asText() + ".mp4");
-        assertThat(probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
-        assertThat(probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
-        long videoFrames = Long.parseLong(probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
-        long audioPackets = Long.parseLong(probe(file, "a:0", "stream=nb_read_packets", "-count_packets"));
+        assertThat(FFprobe.probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
+        assertThat(FFprobe.probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
+        long videoFrames = Long.parseLong(FFprobe.probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
+        long audioPackets = Long.parseLong(FFprobe.probe(file, "a:0", "stream=nb_read_packets", "-count_packets"));
         System.out.printf("browser publisher: sent %d video and %d audio packets;"
                 + " the segment decodes %d frames and holds %d audio packets%n",
                 videoSent, audioSent, videoFrames, audioPackets);
@@ -300,17 +300,6 @@ class BrowserPublisherE2ETest {
             Thread.sleep(100);
         }
         throw new AssertionError("no closed segment within " + DEADLINE + ": " + list);
-    }
-
-    private static String probe(Path file, String stream, String entries, String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", stream));
-        command.addAll(List.of(extra));
-        command.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", file.toString()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("ffprobe %s", file).isZero();
-        return out;
     }
 
     private static void ffmpeg(String... args) throws IOException, InterruptedException {

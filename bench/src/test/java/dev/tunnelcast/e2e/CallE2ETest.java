@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -396,9 +395,9 @@ class CallE2ETest {
     private static void checkRecording(String stream, long videoPacketsSent) throws Exception {
         JsonNode segment = awaitClosedSegment(stream);
         Path file = work.resolve("archive").resolve(stream).resolve(segment.path("id").asText() + ".mp4");
-        assertThat(probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
-        assertThat(probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
-        long videoFrames = Long.parseLong(probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
+        assertThat(FFprobe.probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
+        assertThat(FFprobe.probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
+        long videoFrames = Long.parseLong(FFprobe.probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
         System.out.printf("%s: sent %d video packets, the recording decodes %d frames%n", stream, videoPacketsSent, videoFrames);
         assertThat(videoPacketsSent).isPositive();
         assertThat(videoFrames).as("video frames recorded vs sent").isEqualTo(videoPacketsSent);
@@ -422,17 +421,6 @@ class CallE2ETest {
             Thread.sleep(200);
         }
         throw new AssertionError("no closed segment of " + stream + " within " + DEADLINE + ": " + list);
-    }
-
-    private static String probe(Path file, String stream, String entries, String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", stream));
-        command.addAll(List.of(extra));
-        command.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", file.toString()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("ffprobe %s", file).isZero();
-        return out;
     }
 
     // --- the participants

@@ -1,17 +1,39 @@
 package dev.tunnelcast.agent;
 
 import dev.tunnelcast.agent.capture.SourceSpec;
+import dev.tunnelcast.agent.encode.LayerSpec;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
+import java.util.List;
 
 /**
  * Everything an {@link Agent} needs. {@code video}/{@code audio} name separate sources (either
  * may be null for no such track); {@code input} is one file or URL carrying both and
  * replaces them. {@code stampFrames} draws the frame stamp and clock (the synthetic source).
+ * {@code layers}, when not empty, makes the video a simulcast track of those layers; {@code
+ * videoEncoder} then has the top layer's size and bitrate, and its other settings serve every layer.
  */
 public record AgentConfig(SourceSpec video, SourceSpec audio, SourceSpec input, VideoEncoderSettings videoEncoder,
-                          OpusSettings opus, boolean stampFrames, boolean adaptive, PublisherConfig publisher) {
+                          List<LayerSpec> layers, OpusSettings opus, boolean stampFrames, boolean adaptive,
+                          PublisherConfig publisher) {
+
+    public AgentConfig {
+        layers = List.copyOf(layers);
+        if (!layers.isEmpty() && adaptive) {
+            throw new IllegalArgumentException("--adaptive and --layers do not go together: with layers the relay gives"
+                    + " each player the layer its link carries");
+        }
+        if (!layers.isEmpty() && videoEncoder.crf() > 0) {
+            throw new IllegalArgumentException("--crf and --layers do not go together: each layer has its bitrate");
+        }
+    }
+
+    /** Without simulcast. */
+    public AgentConfig(SourceSpec video, SourceSpec audio, SourceSpec input, VideoEncoderSettings videoEncoder,
+                       OpusSettings opus, boolean stampFrames, boolean adaptive, PublisherConfig publisher) {
+        this(video, audio, input, videoEncoder, List.of(), opus, stampFrames, adaptive, publisher);
+    }
 
     public static Builder builder(PublisherConfig publisher) {
         return new Builder(publisher);
@@ -23,6 +45,7 @@ public record AgentConfig(SourceSpec video, SourceSpec audio, SourceSpec input, 
         private SourceSpec audio = SourceSpec.SYNTHETIC;
         private SourceSpec input;
         private VideoEncoderSettings videoEncoder = VideoEncoderSettings.defaults();
+        private List<LayerSpec> layers = List.of();
         private OpusSettings opus = OpusSettings.defaults();
         private Boolean stampFrames;
         private boolean adaptive;
@@ -37,13 +60,15 @@ public record AgentConfig(SourceSpec video, SourceSpec audio, SourceSpec input, 
         public Builder input(SourceSpec i) { this.input = i; return this; }
         public Builder videoEncoder(VideoEncoderSettings s) { this.videoEncoder = s; return this; }
         public Builder opus(OpusSettings s) { this.opus = s; return this; }
+        public Builder layers(List<LayerSpec> l) { this.layers = l; return this; }
         public Builder stampFrames(boolean s) { this.stampFrames = s; return this; }
         public Builder adaptive(boolean a) { this.adaptive = a; return this; }
 
         public AgentConfig build() {
             boolean stamp = stampFrames != null ? stampFrames
                     : input == null && video != null && video.kind() == SourceSpec.Kind.SYNTHETIC;
-            return new AgentConfig(video, audio, input, videoEncoder, opus, stamp, adaptive, publisher);
+            VideoEncoderSettings top = layers.isEmpty() || videoEncoder.crf() > 0 ? videoEncoder : videoEncoder.forLayer(layers.get(0));
+            return new AgentConfig(video, audio, input, top, layers, opus, stamp, adaptive, publisher);
         }
     }
 }

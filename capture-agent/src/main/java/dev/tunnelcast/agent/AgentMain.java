@@ -4,6 +4,7 @@ import dev.tunnelcast.agent.capture.CaptureException;
 import dev.tunnelcast.agent.capture.DeviceCatalog;
 import dev.tunnelcast.agent.capture.SourceSpec;
 import dev.tunnelcast.agent.encode.EncoderException;
+import dev.tunnelcast.agent.encode.LayerSpec;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.encode.VideoEncoders;
@@ -21,7 +22,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** The command line of the capture agent ({@code java -jar tunnelcast-agent.jar --help}). */
@@ -57,6 +60,9 @@ import sun.misc.Signal;
 public final class AgentMain implements Callable<Integer> {
 
     static final String DEFAULT_STREAM = "cam1";
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--relay", paramLabel = "URL", split = ",", description = "Relay URL, ws:// or wss:// (http(s):// works too; default: ${DEFAULT-VALUE}). Several (repeated or comma-separated, e.g. a cluster's nodes): a lost connection moves to the next.", defaultValue = "ws://127.0.0.1:8080")
     List<String> relays;
@@ -123,6 +129,12 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--keyframe-interval", paramLabel = "FRAMES", description = "Frames between keyframes (default: 2 s of frames).")
     Integer keyframeInterval;
+
+    @Option(names = "--layers", paramLabel = "WxH@RATE,...", converter = Units.Layers.class,
+            description = "Simulcast: encode the video once per layer, e.g. 1280x720@2500k,640x360@700k,320x180@200k "
+                    + "(2 to 4, top first, heights falling; replaces --size and --bitrate); the relay gives each player the "
+                    + "layer its link carries.")
+    List<LayerSpec> layers;
 
     @Option(names = "--adaptive", description = "Lower the video bitrate when the uplink cannot keep up.")
     boolean adaptive;
@@ -275,7 +287,15 @@ public final class AgentMain implements Callable<Integer> {
                 sendQueueBytes, sendQueueAge, Duration.ofSeconds(5),
                 Duration.ofMillis(200), reconnectMax, Duration.ofSeconds(2),
                 "tunnelcast-agent", displayName);
-        AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive);
+        if (layers != null) {
+            for (String replaced : List.of("--size", "--bitrate")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(replaced)) {
+                    throw new IllegalArgumentException(replaced + " and --layers do not go together: each layer has its size and bitrate");
+                }
+            }
+        }
+        AgentConfig.Builder b = AgentConfig.builder(publisher).videoEncoder(videoSettings).opus(opus).adaptive(adaptive)
+                .layers(layers == null ? List.of() : layers);
         if (input != null) {
             b.input(SourceSpec.parse(input));
         } else {

@@ -15,6 +15,7 @@ import dev.tunnelcast.agent.clock.LocalClock;
 import dev.tunnelcast.agent.encode.EncodedPacket;
 import dev.tunnelcast.agent.encode.OpusAudioEncoder;
 import dev.tunnelcast.agent.encode.OpusSettings;
+import dev.tunnelcast.agent.encode.SimulcastEncoder;
 import dev.tunnelcast.agent.encode.VideoEncoder;
 import dev.tunnelcast.agent.encode.VideoEncoders;
 import dev.tunnelcast.agent.encode.VideoTrackFormat;
@@ -35,7 +36,9 @@ import java.util.function.Consumer;
  * moved to the relay clock by the current offset estimate. Until the first estimate exists
  * (the relay's first Pong) what is captured is dropped and counted, not encoded: its capture
  * time could not be put on the relay clock, and the video then starts at the encoder's first
- * frame, a keyframe.
+ * frame, a keyframe. With simulcast layers ({@link AgentConfig#layers()}) the video track is
+ * announced once per layer and each picture is encoded on every layer ({@link SimulcastEncoder});
+ * the track's one sequence counter numbers the packets of all layers.
  */
 public final class CapturePipeline implements CaptureSink, AutoCloseable {
 
@@ -57,6 +60,7 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     private final AtomicLong videoPacketsEncoded = new AtomicLong();
     private final AtomicLong videoCaptureToEncodedMicros = new AtomicLong();
     private VideoEncoder videoEncoder;
+    private SimulcastEncoder simulcast;
     private OpusAudioEncoder audioEncoder;
     private List<GrabberSource> sources = List.of();
     private long epochLocalMicros;
@@ -81,8 +85,10 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         boolean hasVideo = config.input() != null || config.video() != null;
         boolean hasAudio = config.input() != null || config.audio() != null;
         try {
-            if (hasVideo) {
+            if (hasVideo && config.layers().isEmpty()) {
                 videoEncoder = VideoEncoders.open(config.videoEncoder());
+            } else if (hasVideo) {
+                simulcast = new SimulcastEncoder(config.videoEncoder(), config.layers());
             }
             if (hasAudio) {
                 audioEncoder = new OpusAudioEncoder(config.opus());
@@ -102,11 +108,14 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
     public List<TrackConfig> trackConfigs() {
         List<TrackConfig> configs = new ArrayList<>();
         if (videoEncoder != null) {
-            VideoTrackFormat f = videoEncoder.format();
-            configs.add(TrackConfig.newBuilder().setTrackId(VIDEO_TRACK).setKind(TrackKind.TRACK_KIND_VIDEO)
-                    .setCodec(f.codec()).setDecoderConfig(ByteString.copyFrom(f.decoderConfig()))
-                    .setWidth(f.width()).setHeight(f.height()).setFrameRate(f.frameRate())
-                    .setBitrate(videoEncoder.bitrateBps()).build());
+            configs.add(videoConfig(videoEncoder.format(), videoEncoder.bitrateBps()).build());
+        }
+        if (simulcast != null) {
+            List<VideoTrackFormat> layers = simulcast.formats();
+            for (int layer = 0; layer < layers.size(); layer++) {
+                VideoTrackFormat f = layers.get(layer);
+                configs.add(videoConfig(f, f.bitrateBps()).setLayer(layer).setLayerCount(layers.size()).build());
+            }
         }
         if (audioEncoder != null) {
             OpusSettings o = audioEncoder.settings();
@@ -117,9 +126,15 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         return configs;
     }
 
+    private static TrackConfig.Builder videoConfig(VideoTrackFormat f, int bitrateBps) {
+        return TrackConfig.newBuilder().setTrackId(VIDEO_TRACK).setKind(TrackKind.TRACK_KIND_VIDEO)
+                .setCodec(f.codec()).setDecoderConfig(ByteString.copyFrom(f.decoderConfig()))
+                .setWidth(f.width()).setHeight(f.height()).setFrameRate(f.frameRate()).setBitrate(bitrateBps);
+    }
+
     @Override
     public void onVideo(RawVideoFrame frame) {
-        if (!running || videoEncoder == null) {
+        if (!running || (videoEncoder == null && simulcast == null)) {
             return;
         }
         videoFrames.incrementAndGet();
@@ -129,20 +144,33 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         }
         long pts = frame.captureLocalMicros() - epochLocalMicros;
         long captureTime = offset.toRelayMicros(frame.captureLocalMicros());
-        if (config.stampFrames()) {
-            FrameStamp.draw(frame.i420(), frame.width(), frame.height(), captureTime);
-            ClockOverlay.draw(frame.i420(), frame.width(), frame.height(), captureTime);
-        }
+        stamp(frame, captureTime);
         synchronized (videoLock) {
             if (!running) {
                 return;
             }
-            for (EncodedPacket p : videoEncoder.encode(frame, pts, captureTime)) {
-                videoCaptureToEncodedMicros.addAndGet(offset.toRelayMicros(clock.nowMicros()) - p.captureTimeMicros());
-                videoPacketsEncoded.incrementAndGet();
-                sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p));
+            if (simulcast == null) {
+                videoEncoder.encode(frame, pts, captureTime).forEach(p -> sendVideo(p, 0));
+                return;
+            }
+            for (SimulcastEncoder.LayerPackets layer : simulcast.encode(frame, pts, captureTime, f -> stamp(f, captureTime))) {
+                layer.packets().forEach(p -> sendVideo(p, layer.layer()));
             }
         }
+    }
+
+    /** Draws the frame stamp and clock (each simulcast layer gets its own, sharp at its size). */
+    private void stamp(RawVideoFrame frame, long captureTime) {
+        if (config.stampFrames() && FrameStamp.fits(frame.width(), frame.height())) {
+            FrameStamp.draw(frame.i420(), frame.width(), frame.height(), captureTime);
+            ClockOverlay.draw(frame.i420(), frame.width(), frame.height(), captureTime);
+        }
+    }
+
+    private void sendVideo(EncodedPacket p, int layer) {
+        videoCaptureToEncodedMicros.addAndGet(offset.toRelayMicros(clock.nowMicros()) - p.captureTimeMicros());
+        videoPacketsEncoded.incrementAndGet();
+        sink.onMedia(packet(VIDEO_TRACK, videoSequence.getAndIncrement(), p).setLayer(layer).build());
     }
 
     /**
@@ -179,14 +207,14 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         for (EncodedPacket p : audioEncoder.encode(chunk.samples(), chunkStartPts, AUDIO_MAX_DRIFT_MICROS,
                 pts -> offset.toRelayMicros(pts + lag + epochLocalMicros))) {
             audioPackets.incrementAndGet();
-            sink.onMedia(packet(AUDIO_TRACK, audioSequence.getAndIncrement(), p));
+            sink.onMedia(packet(AUDIO_TRACK, audioSequence.getAndIncrement(), p).build());
         }
     }
 
-    private static MediaPacket packet(int track, long sequence, EncodedPacket p) {
+    private static MediaPacket.Builder packet(int track, long sequence, EncodedPacket p) {
         return MediaPacket.newBuilder().setTrackId(track).setSequence(sequence).setPtsMicros(p.ptsMicros())
                 .setDurationMicros((int) p.durationMicros()).setKeyframe(p.keyframe())
-                .setCaptureTimeMicros(p.captureTimeMicros()).setPayload(ByteString.copyFrom(p.payload())).build();
+                .setCaptureTimeMicros(p.captureTimeMicros()).setPayload(ByteString.copyFrom(p.payload()));
     }
 
     @Override
@@ -194,14 +222,19 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         onSourceFailed.accept(new IllegalStateException("source " + source + " failed: " + error.getMessage(), error));
     }
 
+    /** A keyframe on the video track: on every layer of a simulcast track, at the same picture. */
     public void requestKeyframe() {
         if (videoEncoder != null) {
             videoEncoder.requestKeyframe();
         }
+        if (simulcast != null) {
+            simulcast.requestKeyframe();
+        }
     }
 
+    /** The video's target bitrate (with simulcast: its layers' summed). */
     public int videoBitrateBps() {
-        return videoEncoder == null ? 0 : videoEncoder.bitrateBps();
+        return videoEncoder != null ? videoEncoder.bitrateBps() : simulcast != null ? simulcast.bitrateBps() : 0;
     }
 
     public void setVideoBitrate(int bps) {
@@ -241,6 +274,9 @@ public final class CapturePipeline implements CaptureSink, AutoCloseable {
         synchronized (videoLock) {
             if (videoEncoder != null) {
                 videoEncoder.close();
+            }
+            if (simulcast != null) {
+                simulcast.close();
             }
         }
         synchronized (audioLock) {

@@ -37,6 +37,14 @@ final class Units {
         }
     }
 
+    /** picocli converter for simulcast layer lists ({@code 1280x720@2500k,640x360@700k}). */
+    static final class Layers implements CommandLine.ITypeConverter<java.util.List<dev.tunnelcast.agent.encode.LayerSpec>> {
+        @Override
+        public java.util.List<dev.tunnelcast.agent.encode.LayerSpec> convert(String value) {
+            return Units.convert(value, dev.tunnelcast.agent.encode.LayerSpec::parseList);
+        }
+    }
+
     /** picocli converter for durations. */
     static final class Time implements CommandLine.ITypeConverter<Duration> {
         @Override

@@ -26,11 +26,17 @@ public final class FrameStamp {
     }
 
     /** Draws the stamp into an I420 frame (luma and neutral chroma under the blocks). */
-    public static void draw(byte[] i420, int width, int height, long captureTimeMicros) {
+    /** Whether a frame of this size has room for the stamp. */
+    public static boolean fits(int width, int height) {
         int b = blockSize(width);
-        if (BLOCKS * b > width || b > height) {
+        return BLOCKS * b <= width && b <= height;
+    }
+
+    public static void draw(byte[] i420, int width, int height, long captureTimeMicros) {
+        if (!fits(width, height)) {
             throw new IllegalArgumentException("frame " + width + "x" + height + " too small for the frame stamp");
         }
+        int b = blockSize(width);
         long value = valueOf(captureTimeMicros);
         for (int i = 0; i < BLOCKS; i++) {
             fillBlock(i420, width, height, i * b, b, bit(i, value) ? LUMA_WHITE : LUMA_BLACK);

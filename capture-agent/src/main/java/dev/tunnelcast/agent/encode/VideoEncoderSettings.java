@@ -36,6 +36,12 @@ public record VideoEncoderSettings(String encoder, int width, int height, int fr
                 keyframeIntervalFrames, threads);
     }
 
+    /** The settings of one simulcast layer: its size and bitrate, everything else shared. */
+    public VideoEncoderSettings forLayer(LayerSpec layer) {
+        return new VideoEncoderSettings(encoder, layer.width(), layer.height(), frameRate, layer.bitrateBps(), 0, preset,
+                profile, level, keyframeIntervalFrames, threads);
+    }
+
     public VideoEncoderSettings withEncoder(String name, String newPreset) {
         return new VideoEncoderSettings(name, width, height, frameRate, bitrateBps, crf, newPreset, profile, level,
                 keyframeIntervalFrames, threads);

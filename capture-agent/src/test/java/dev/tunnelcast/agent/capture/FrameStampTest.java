@@ -7,6 +7,7 @@ import dev.tunnelcast.agent.encode.EncodedPacket;
 import dev.tunnelcast.agent.encode.H264Encoder;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.testing.FFmpegDecoder;
+import dev.tunnelcast.agent.testing.TestPictures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -67,7 +68,7 @@ class FrameStampTest {
                  FFmpegDecoder decoder = FFmpegDecoder.h264(encoder.format().decoderConfig())) {
                 for (int i = 0; i < 12; i++) {
                     long capture = 1_700_000_000_000_000L + random.nextInt(Integer.MAX_VALUE) * 1000L;
-                    byte[] frame = camera(w, h, i);
+                    byte[] frame = TestPictures.camera(w, h, i);
                     FrameStamp.draw(frame, w, h, capture);
                     stamped.add(FrameStamp.valueOf(capture));
                     for (EncodedPacket p : encoder.encode(new RawVideoFrame(w, h, frame, 0), i * 33_333L, capture)) {
@@ -80,24 +81,6 @@ class FrameStampTest {
             }
             assertThat(read).as(w + "x" + h).isEqualTo(stamped);
         }
-    }
-
-    /**
-     * A camera-like picture: a gradient moving 8 px per frame plus sensor noise of ±8.
-     * (Pure full-range noise at these bitrates starves x264's rate control until it skips
-     * the top macroblock row, which then still shows the previous frame's stamp — see
-     * docs/frame-stamp.md.)
-     */
-    static byte[] camera(int w, int h, int frame) {
-        byte[] f = new byte[w * h * 3 / 2];
-        Random random = new Random(frame);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                f[y * w + x] = (byte) (((x + y + frame * 8) & 0xFF) / 2 + 64 + random.nextInt(17) - 8);
-            }
-        }
-        java.util.Arrays.fill(f, w * h, f.length, (byte) 128);
-        return f;
     }
 
     /** Full-range noise. */
