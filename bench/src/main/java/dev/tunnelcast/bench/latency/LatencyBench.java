@@ -28,17 +28,19 @@ import picocli.CommandLine.Option;
 
 /**
  * Capture→display latency of the whole pipeline on loopback: relay and capture agent in
- * this JVM (synthetic source, frame stamp on), the web player in headless Chromium. For
- * each video path (MSE, WebCodecs): play, let the start-up backlog pass, clear the
+ * this JVM (synthetic source, frame stamp on), the web player in headless Chromium, or in
+ * each engine of {@code --browser} (Firefox ESR, WebKitGTK's MiniBrowser). For each engine
+ * and video path (MSE, WebCodecs): play, let the start-up backlog pass, clear the
  * player's windows, then measure for {@code --seconds}; report pixel latency (the stamp
  * read from the frames actually shown), metadata latency (capture time vs display time on
  * the relay clock) and the A/V offset, as p50/p95/p99. Each path is measured
  * {@code --repeats} times, each time in a freshly opened page, so the report can give
  * medians and their spread rather than one sample. With {@code --check} it then judges the
- * medians against {@link LatencyGoal} and exits 1, one line per goal missed, if any is.
+ * medians against {@link LatencyGoal} and exits 1, one line per goal missed, if any is. A path
+ * an engine does not play (no frame within 60 s) is recorded as not measured, with why.
  */
 @Command(name = "latency-bench", mixinStandardHelpOptions = true,
-        description = "Measures capture-to-display latency in headless Chromium (MSE and WebCodecs).")
+        description = "Measures capture-to-display latency in the browser engines (MSE and WebCodecs).")
 public final class LatencyBench implements Callable<Integer> {
 
     @Option(names = "--seconds", description = "Measured seconds per path (default: ${DEFAULT-VALUE}).", defaultValue = "20")
@@ -56,6 +58,10 @@ public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--paths", split = ",", description = "Video paths to measure, in order (default: ${DEFAULT-VALUE}).",
             defaultValue = "mse,webcodecs")
     List<String> videoPaths;
+
+    @Option(names = "--browser", split = ",", description = "Engines, in order: chromium, firefox, webkit"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "chromium")
+    List<String> browsers;
 
     @Option(names = "--out", description = "Results folder (default: bench/results/<date>).")
     Path out;
@@ -77,24 +83,29 @@ public final class LatencyBench implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--paths: mse or webcodecs, not " + path);
             }
         }
+        for (String browser : browsers) {
+            if (!List.of("chromium", "firefox", "webkit").contains(browser)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--browser: chromium, firefox or webkit, not " + browser);
+            }
+        }
         String command = "bench/run latency --seconds " + seconds + " --repeats " + repeats + " --size " + size + " --bitrate " + bitrate
-                + " --paths " + String.join(",", videoPaths) + (check ? " --check" : "");
+                + " --paths " + String.join(",", videoPaths)
+                + (browsers.equals(List.of("chromium")) ? "" : " --browser " + String.join(",", browsers)) + (check ? " --check" : "");
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         Path webPlayer = Path.of("web-player").toAbsolutePath();
 
         List<Map<String, Object>> paths = new ArrayList<>();
-        try (LiveStack stack = LiveStack.start(new LiveStack.Options(width, height, 30, bitrate, Duration.ofSeconds(15)));
-             ChromiumPlayer browser = ChromiumPlayer.launch(webPlayer, Path.of("bench", "target", "latency-chromium.log"))) {
+        try (LiveStack stack = LiveStack.start(new LiveStack.Options(width, height, 30, bitrate, Duration.ofSeconds(15)))) {
             RelayArrivals arrivals = new RelayArrivals();
             stack.relay().addObserver(arrivals);
             Agent agent = stack.publish("bench");
-            for (String path : videoPaths) {
-                List<Map<String, Object>> runs = new ArrayList<>();
-                for (int r = 0; r < repeats; r++) {
-                    runs.add(measure(stack, browser, new Sources(agent, arrivals), path, r));
+            for (String engine : browsers) {
+                try (ChromiumPlayer browser = launch(engine, webPlayer)) {
+                    for (String path : videoPaths) {
+                        paths.add(measurePath(stack, browser, new Sources(agent, arrivals), engine, path));
+                    }
                 }
-                paths.add(Map.of("path", path, "runs", runs));
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -108,12 +119,42 @@ public final class LatencyBench implements Callable<Integer> {
         report.put("source", Map.of("size", size, "fps", 30, "videoBitrateBps", bitrate, "audio", "Opus 20 ms stereo"));
         report.put("measuredSecondsPerRun", seconds);
         report.put("repeats", repeats);
+        report.put("browsers", browsers);
         report.put("paths", paths);
         Path file = results.resolve("latency.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
         Path section = LatencyReport.write(results);
         System.out.println("wrote " + file + " and " + section + "\ncommand: " + command);
         return check ? check(file) : 0;
+    }
+
+    private static ChromiumPlayer launch(String engine, Path webPlayer) throws java.io.IOException {
+        Path log = Path.of("bench", "target", "latency-" + engine + ".log");
+        return switch (engine) {
+            case "firefox" -> ChromiumPlayer.launchFirefox(webPlayer, log);
+            case "webkit" -> ChromiumPlayer.launchWebKit(webPlayer, log);
+            default -> ChromiumPlayer.launch(webPlayer, log);
+        };
+    }
+
+    /** The runs of one path in one engine; a path that shows no frame is recorded as not measured, with why. */
+    private Map<String, Object> measurePath(LiveStack stack, ChromiumPlayer browser, Sources sources, String engine, String path) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("browser", engine);
+        entry.put("path", path);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try {
+            for (int r = 0; r < repeats; r++) {
+                runs.add(measure(stack, browser, sources, engine, path, r));
+            }
+        } catch (RuntimeException | AssertionError e) {
+            // The driver's message goes on with the whole of the player's stats: the first clause says it.
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()).split("; last ")[0];
+            System.out.printf("%s %s: not measured: %s%n", engine, path, why);
+            entry.put("notMeasured", why);
+        }
+        entry.put("runs", runs);
+        return entry;
     }
 
     /** Judges the results against {@link LatencyGoal}: one line per goal missed, and exit status 1. */
@@ -133,10 +174,9 @@ public final class LatencyBench implements Callable<Integer> {
     private record Sources(Agent agent, RelayArrivals arrivals) {}
 
     /** One measured window of one path in a newly opened page. */
-    private Map<String, Object> measure(LiveStack stack, ChromiumPlayer browser, Sources sources, String path, int repeat) {
-        String query = path.equals("webcodecs") ? "video=webcodecs" : "";
-        browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), query).toString());
-        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
+    private Map<String, Object> measure(LiveStack stack, ChromiumPlayer browser, Sources sources, String engine, String path, int repeat) {
+        browser.open(stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), "video=" + path).toString());
+        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(60));
         browser.collect(Duration.ofSeconds(5));
         browser.resetMeasurements();
         ForeignCpu foreign = ForeignCpu.start();
@@ -147,7 +187,7 @@ public final class LatencyBench implements Callable<Integer> {
         double foreignCores = foreign.coresUsed();
         double toMs = relayClock.nowMicros() / 1000.0;
         StageTime encodedAfter = sources.agent().videoCaptureToEncoded();
-        browser.screenshot(Path.of("bench", "target", "latency-" + path + "-" + repeat + ".png"));
+        browser.screenshot(Path.of("bench", "target", "latency-" + engine + "-" + path + "-" + repeat + ".png"));
         Map<String, Object> summary = summary(run, seconds);
         summary.put("otherProcessesCores", Math.round(foreignCores * 100) / 100.0);
         Map<String, Object> stages = VideoStages.of(encodedAfter.meanMillisSince(encodedBefore),
@@ -155,8 +195,9 @@ public final class LatencyBench implements Callable<Integer> {
                 run.path("last"));
         summary.put("videoStagesMs", stages);
         summary.put("samples", run.path("samples")); // every 500 ms: where a percentile's outliers came from
-        System.out.printf(Locale.ROOT, "%-9s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
-                path, repeat + 1, num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
+        System.out.printf(Locale.ROOT, "%-18s #%d pixel p50 %.0f p95 %.0f p99 %.0f ms | metadata p50 %.0f p95 %.0f p99 %.0f ms | A/V p50 %+.0f ms | other processes %.2f cores%n",
+                engine + " " + path, repeat + 1,
+                num(run, "latencyPixelMs", "p50"), num(run, "latencyPixelMs", "p95"), num(run, "latencyPixelMs", "p99"),
                 num(run, "latencyMetadataMs", "p50"), num(run, "latencyMetadataMs", "p95"), num(run, "latencyMetadataMs", "p99"),
                 num(run, "avOffsetMs", "p50"), foreignCores);
         System.out.println("          where the time went (ms, medians; encode: mean): " + VideoStages.describe(stages));

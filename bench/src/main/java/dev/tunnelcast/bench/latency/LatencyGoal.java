@@ -75,6 +75,10 @@ public enum LatencyGoal {
         List<String> lines = new ArrayList<>();
         for (JsonNode path : latencyJson.path("paths")) {
             List<JsonNode> runs = StreamSupport.stream(path.path("runs").spliterator(), false).toList();
+            if (path.has("notMeasured")) {
+                lines.add(label(path) + ": not measured: " + path.path("notMeasured").asText());
+                continue;
+            }
             for (LatencyGoal goal : values()) {
                 Spread s = Spread.of(runs.stream().mapToDouble(goal::of).toArray());
                 if (!goal.metBy(s.median())) {
@@ -82,11 +86,20 @@ public enum LatencyGoal {
                             : String.format(Locale.ROOT, "%s %s (%s)", format(s.median()), goal.unit,
                             s.runs() == 1 ? "1 run" : "median of " + s.runs() + " runs: " + s.format(1));
                     lines.add(String.format(Locale.ROOT, "%s: %s is %s, goal %s %s %s",
-                            path.path("path").asText(), goal.label, measured, goal.bound.symbol, format(goal.limit), goal.unit));
+                            label(path), goal.label, measured, goal.bound.symbol, format(goal.limit), goal.unit));
                 }
             }
         }
         return lines;
+    }
+
+    /**
+     * A measured path's name in the report: the video path ("mse"), after its engine where that
+     * is not Chromium ("firefox mse"; older results name no engine: Chromium).
+     */
+    public static String label(JsonNode path) {
+        String browser = path.path("browser").asText("chromium");
+        return (browser.equals("chromium") ? "" : browser + " ") + path.path("path").asText();
     }
 
     private static String format(double value) {

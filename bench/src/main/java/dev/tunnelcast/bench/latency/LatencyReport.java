@@ -39,7 +39,13 @@ public final class LatencyReport {
         List<String> headline = new java.util.ArrayList<>();
         for (JsonNode path : root.path("paths")) {
             List<JsonNode> runs = StreamSupport.stream(path.path("runs").spliterator(), false).toList();
-            String name = path.path("path").asText();
+            String name = LatencyGoal.label(path);
+            if (path.has("notMeasured")) {
+                table.append("| ").append(name).append(" | not measured: ").append(path.path("notMeasured").asText())
+                        .append(" |||||||||| \n");
+                headline.add(name + " not measured");
+                continue;
+            }
             Spread p50 = spread(runs, r -> r.path("latencyPixelMs").path("p50").asDouble(Double.NaN));
             Spread p95 = spread(runs, r -> r.path("latencyPixelMs").path("p95").asDouble(Double.NaN));
             table.append("| ").append(name)
@@ -90,7 +96,7 @@ public final class LatencyReport {
                 ## End-to-end latency (capture → display)
 
                 The relay and the capture agent run in one JVM on loopback (synthetic source %s at %d fps,
-                %.1f Mbit/s H.264 + %s); the real web player runs in headless Chromium. Per path, each run
+                %.1f Mbit/s H.264 + %s); the real web player runs in %s. Per path, each run
                 opens the page anew, lets the start-up pass (5 s), then measures %d s. **Pixel** latency
                 reads the frame stamp from the frame actually shown (canvas read-back) and compares it with
                 the relay clock; **metadata** latency compares the packet's capture time with its display
@@ -116,7 +122,7 @@ public final class LatencyReport {
 
                 %s
                 """.formatted(source.path("size").asText(), source.path("fps").asInt(),
-                source.path("videoBitrateBps").asDouble() / 1e6, source.path("audio").asText(),
+                source.path("videoBitrateBps").asDouble() / 1e6, source.path("audio").asText(), engines(root),
                 root.path("measuredSecondsPerRun").asInt(), root.path("repeats").asInt(), GOAL_P50_MS, GOAL_P95_MS,
                 root.path("command").asText(), root.path("machine").path("description").asText(),
                 root.path("machine").path("loadAverage").asText(), String.join(", ", headline), GOAL_P50_MS, GOAL_P95_MS,
@@ -124,6 +130,17 @@ public final class LatencyReport {
         Path file = results.resolve("latency.md");
         Files.writeString(file, md);
         return file;
+    }
+
+    /** The engines a run used, as the report names them (older results name none: Chromium). */
+    private static String engines(JsonNode root) {
+        List<String> names = new java.util.ArrayList<>();
+        root.path("browsers").forEach(b -> names.add(switch (b.asText()) {
+            case "firefox" -> "Firefox ESR (headless, WebDriver BiDi)";
+            case "webkit" -> "WebKitGTK's MiniBrowser (Xvfb, compositing off)";
+            default -> "headless Chromium";
+        }));
+        return names.isEmpty() ? "headless Chromium" : String.join(", then ", names);
     }
 
     private static String ms(JsonNode value) {

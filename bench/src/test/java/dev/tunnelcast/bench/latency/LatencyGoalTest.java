@@ -44,6 +44,16 @@ class LatencyGoalTest {
                 .noneMatch(line -> line.contains("pixel latency"));
     }
 
+    @Test
+    void anotherEnginesPathIsNamedAfterItAndOneItCouldNotPlaySaysWhy() throws Exception {
+        List<String> missed = LatencyGoal.missed(new ObjectMapper().readTree("{\"paths\":["
+                + "{\"browser\":\"firefox\",\"path\":\"mse\",\"runs\":[" + run(70, 80, 0) + "]},"
+                + "{\"browser\":\"webkit\",\"path\":\"mse\",\"notMeasured\":\"no frame within 60 s\",\"runs\":[]}]}"));
+        assertThat(missed).containsExactly(
+                "firefox mse: pixel latency p50 is 70 ms (1 run), goal ≤ 60 ms",
+                "webkit mse: not measured: no frame within 60 s");
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode results(String... runs) throws Exception {
         return new ObjectMapper().readTree("{\"paths\":[{\"path\":\"mse\",\"runs\":[" + String.join(",", runs) + "]}]}");
     }
