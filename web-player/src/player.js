@@ -18,6 +18,7 @@ import { SyncDelay } from './sync/sync-delay.js';
 import { ClockRate } from './sync/clock-rate.js';
 import { initialStats, percentilesOf } from './stats/player-stats.js';
 import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
+import { layerLabel, playPath } from './transport/quality.js';
 
 /** @typedef {import('./worker/messages.js').FromWorker} FromWorker */
 /** @typedef {import('./worker/messages.js').ToWorker} ToWorker */
@@ -37,6 +38,7 @@ import { StatusCode, TrackKind } from './gen/tunnelcast/v1/tunnelcast_pb.js';
  * @property {number} floorMs          jitter buffer floor
  * @property {number} ceilingMs        jitter buffer ceiling
  * @property {string} wsBase           ws(s)://host
+ * @property {string} [quality]      `?quality=`: 'auto' (the relay chooses a simulcast layer) or a layer name, e.g. '360p'
  * @property {string[]} [relays]       ws(s)://host of each relay to play from, in order (`?relays=`, a cluster's
  *                                     nodes): a lost connection moves to the next; default [wsBase]
  * @property {string} workletUrl
@@ -82,7 +84,7 @@ export class Player {
     this.beepsHeardAtMs = [];
     /** audio onsets already moved onto the relay clock */
     this.beepsTimed = 0;
-    const path = `/ws/play/${encodeURIComponent(options.stream)}${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    const path = playPath(options.stream, options.token, options.quality ?? 'auto');
     /** one play URL per relay, tried in order */
     this.urls = (options.relays ?? [options.wsBase]).map((base) => `${base}${path}`);
     this.url = /** @type {string} */ (this.urls[0]);
@@ -269,6 +271,7 @@ export class Player {
       if (config.kind === TrackKind.VIDEO) {
         this.videoTrackId = config.trackId;
         this.stats.videoCodec = config.codec;
+        this.stats.videoLayer = layerLabel(config);
         await this.video.configure(config);
       }
     } catch (e) {

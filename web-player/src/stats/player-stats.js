@@ -19,6 +19,7 @@
  * @property {import('../video/video-path.js').VideoPath} videoPath
  * @property {string} videoPathNote          why the path asked for was not taken ('' if it was)
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
+ * @property {string} videoLayer             the simulcast layer played, e.g. '360p · layer 2 of 3' ('' without layers)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off
  * @property {string} audioStartProblem      why audio could not start after a click ('' when it did, or none was tried)
  * @property {number} audioStartFailures     resumes of the AudioContext that gave up (it did not run within the bound)
@@ -105,7 +106,7 @@ export function percentilesOf(recent) {
 /** @param {string} stream @param {import('../video/video-path.js').VideoPath} videoPath @returns {PlayerStats} */
 export function initialStats(stream, videoPath) {
   return {
-    state: 'connecting', message: 'Connecting…', stream, videoPath, videoPathNote: '', videoCodec: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
+    state: 'connecting', message: 'Connecting…', stream, videoPath, videoPathNote: '', videoCodec: '', videoLayer: '', audioRunning: false, audioStartProblem: '', audioStartFailures: 0, audioOutputTimestampTrusted: true, audioUnsupported: '', audioDecoder: '',
     latencyMetadataMs: emptyPercentiles(), latencyPixelMs: emptyPercentiles(), audioLatencyMs: NaN, pixelStampsRead: 0,
     lastPixelStamp: NaN, lastPixelStampShownAtMs: NaN, audioLevelDb: -100, audioSpeaking: false, audioBeeps: 0,
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,

@@ -6,6 +6,7 @@
 import { DEFAULT_FLOOR_MS } from '../audio/jitter-buffer.js';
 import { parseRelays } from '../transport/relay-list.js';
 import { chooseVideoPath } from '../video/video-path.js';
+import { qualityFrom } from '../transport/quality.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -57,6 +58,7 @@ export function playerOptionsFrom(params, where) {
     ...parseLatency(params.get('latency')),
     wsBase: where.wsBase,
     relays: parseRelays(params.get('relays'), where.wsBase),
+    quality: qualityFrom(params.get('quality')),
     workletUrl: new URL('playout-worklet.js', where.baseUrl).href,
     workerUrl: new URL('transport-worker.js', where.baseUrl).href,
   };

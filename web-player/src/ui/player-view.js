@@ -1,8 +1,10 @@
 // @ts-check
-/** The player page: the video, its state messages, unmute, fullscreen and the stats overlay. */
+/** The player page: the video, its state messages, unmute, fullscreen, the quality menu and the stats overlay. */
 import { h, ms } from './dom.js';
 import { StatsOverlay } from './stats-overlay.js';
+import { fetchApi } from './relay-api.js';
 import { Player } from '../player.js';
+import { qualityChoices, searchWithQuality } from '../transport/quality.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -40,13 +42,14 @@ export function mountPlayerView(root, options, onPlayer) {
   const fullscreenButton = h('button.tc-tool', { type: 'button', title: 'Fullscreen', text: 'Fullscreen',
     onclick: () => (document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen()) });
   stage.addEventListener('dblclick', () => fullscreenButton.click());
+  const qualityMenu = qualitySelect(options);
   const bar = h('header.tc-bar', null,
     h('a.tc-back', { href: '#/', text: '← Streams' }),
     h('h1.tc-title', { text: options.stream }),
     badge, latencyChip,
     h('div.tc-spacer'),
     h('a.tc-tool', { href: `${location.search}#/archive/${encodeURIComponent(options.stream)}`, title: 'Recorded archive', text: 'Recordings' }),
-    statsButton, fullscreenButton);
+    qualityMenu, statsButton, fullscreenButton);
   const view = h('main.tc-player', null, bar, stage);
   root.replaceChildren(view);
   player.start();
@@ -72,6 +75,30 @@ export function mountPlayerView(root, options, onPlayer) {
 
   return () => {
     clearInterval(refresh);
+    qualityMenu.remove();
     player.stop();
   };
+}
+
+/**
+ * The quality menu: shown when the stream has simulcast layers (as the relay's API lists them);
+ * a choice reloads the page with `?quality=` (a layer pins it, `auto` lets the relay choose).
+ * @param {PlayerOptions} options
+ */
+function qualitySelect(options) {
+  const select = /** @type {HTMLSelectElement} */ (h('select.tc-tool', { title: 'Quality', 'data-role': 'quality' }));
+  select.hidden = true;
+  fetchApi(`/api/streams/${encodeURIComponent(options.stream)}`, options.token)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((stream) => {
+      const choices = qualityChoices(stream);
+      select.replaceChildren(...choices.map((c) => h('option', { value: c, text: c === 'auto' ? 'Auto' : c })));
+      select.value = options.quality ?? 'auto';
+      select.hidden = choices.length === 0;
+    })
+    .catch(() => { /* no menu: the stream plays as asked */ });
+  select.addEventListener('change', () => {
+    location.search = searchWithQuality(location.search, select.value);
+  });
+  return select;
 }

@@ -26,6 +26,7 @@ const ROWS = [
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
   ['Path', (s) => `${label(s.videoPath)}${s.videoPathNote ? ' (asked for: not available)' : ''} · RTT ${ms(s.rttMs, 1)}`],
   ['Video codec', (s) => s.videoCodec || '—'],
+  ['Layer', (s) => s.videoLayer || '—'],
 ];
 
 export class StatsOverlay {

@@ -61,6 +61,11 @@ class SimulcastTest {
             assertThat(burst.stream().filter(r -> r.envelope().hasMediaPacket()
                     && r.envelope().getMediaPacket().getTrackId() == AUDIO)).hasSize(5);
             assertThat(switches(relay, "sim", "down") + switches(relay, "sim", "up")).isZero();
+            assertThat(TestRelays.get(relay, "/api/streams/sim").body()).contains("\"tracks\":[{\"id\":1,\"kind\":\"video\","
+                    + "\"codec\":\"avc1.42E01F\",\"width\":1280,\"height\":720,\"frameRate\":30.0,\"bitrate\":0,\"layers\":["
+                    + "{\"name\":\"720p\",\"width\":1280,\"height\":720,\"bitrate\":0},"
+                    + "{\"name\":\"360p\",\"width\":640,\"height\":360,\"bitrate\":0},"
+                    + "{\"name\":\"180p\",\"width\":320,\"height\":180,\"bitrate\":0}]},{\"id\":2,");
             publisher.client().close();
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.proto.v1.TrackConfig;
 import dev.tunnelcast.proto.v1.TrackKind;
 import dev.tunnelcast.server.access.HttpAccess;
+import dev.tunnelcast.server.relay.LayerRequest;
 import dev.tunnelcast.server.relay.StreamInfo;
 import dev.tunnelcast.server.relay.StreamRegistry;
 import io.undertow.server.HttpHandler;
@@ -92,7 +93,7 @@ public final class StreamsApi {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", info.name());
         json.put("state", info.state().name().toLowerCase());
-        json.put("tracks", info.tracks().stream().map(StreamsApi::toJson).toList());
+        json.put("tracks", tracksJson(info.tracks()));
         Map<String, Object> publisher = null;
         if (info.publisherAddress() != null) {
             publisher = new LinkedHashMap<>();
@@ -108,6 +109,29 @@ public final class StreamsApi {
         json.put("bitrateOutBitsPerSecond", info.bitrateOutBitsPerSecond());
         json.put("drops", info.drops());
         return json;
+    }
+
+    /** One entry per track; a simulcast track's is its top layer's, with {@code layers} listing them all. */
+    private static List<Map<String, Object>> tracksJson(List<TrackConfig> configs) {
+        List<Map<String, Object>> tracks = new ArrayList<>();
+        for (TrackConfig config : configs) {
+            if (config.getLayer() > 0) {
+                continue; // listed in its track's layers
+            }
+            Map<String, Object> json = toJson(config);
+            if (config.getLayerCount() > 1) {
+                json.put("layers", configs.stream().filter(c -> c.getTrackId() == config.getTrackId()).map(c -> {
+                    Map<String, Object> layer = new LinkedHashMap<>();
+                    layer.put("name", LayerRequest.nameOf(c));
+                    layer.put("width", c.getWidth());
+                    layer.put("height", c.getHeight());
+                    layer.put("bitrate", c.getBitrate());
+                    return layer;
+                }).toList());
+            }
+            tracks.add(json);
+        }
+        return tracks;
     }
 
     private static Map<String, Object> toJson(TrackConfig track) {

@@ -1,5 +1,6 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.proto.v1.TrackConfig;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,11 @@ public record LayerRequest(String quality, boolean pinned) {
     public static final LayerRequest AUTO = new LayerRequest(null, false);
 
     private static final Pattern NAME = Pattern.compile("[1-9][0-9]{1,4}p");
+
+    /** A layer's name, what {@code ?quality=} takes: its height and {@code p} ({@code 360p}). */
+    public static String nameOf(TrackConfig layer) {
+        return layer.getHeight() + "p";
+    }
 
     /**
      * Reads the two query parameters (either may be null).

@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import java.util.StringJoiner;
 
 /**
@@ -121,14 +124,23 @@ final class SimulcastLayers {
      * {@link RelayedMessage#NO_LAYER}: none, while the layers are not all known).
      */
     List<RelayedMessage> announcements(Collection<TrackState> tracks, int layer) {
-        List<RelayedMessage> all = new ArrayList<>();
+        return select(tracks, layer, t -> t.configMessage, l -> messages[l]);
+    }
+
+    /** The TrackConfigs of {@code tracks}, every layer of the simulcast track among them (top first). */
+    List<TrackConfig> trackConfigs(Collection<TrackState> tracks) {
+        return select(tracks, ALL_LAYERS, t -> t.config, l -> configs[l]);
+    }
+
+    private <T> List<T> select(Collection<TrackState> tracks, int layer, Function<TrackState, T> ofTrack, IntFunction<T> ofLayer) {
+        List<T> all = new ArrayList<>();
         for (TrackState track : tracks) {
             if (!isLayered(track.config)) {
-                all.add(track.configMessage);
+                all.add(ofTrack.apply(track));
             } else if (layer == ALL_LAYERS) {
-                Arrays.stream(messages).filter(Objects::nonNull).forEach(all::add);
+                IntStream.range(0, configs.length).mapToObj(ofLayer).filter(Objects::nonNull).forEach(all::add);
             } else if (layer >= 0) {
-                all.add(messages[layer]);
+                all.add(ofLayer.apply(layer));
             }
         }
         return all;
@@ -137,7 +149,7 @@ final class SimulcastLayers {
     /** The layer of a quality name ({@code 360p}), or -1 if the track has none of that height. */
     int layerOf(String quality) {
         for (int layer = 0; layer < configs.length; layer++) {
-            if (configs[layer] != null && name(configs[layer]).equals(quality)) {
+            if (configs[layer] != null && LayerRequest.nameOf(configs[layer]).equals(quality)) {
                 return layer;
             }
         }
@@ -149,15 +161,10 @@ final class SimulcastLayers {
         StringJoiner all = new StringJoiner(", ");
         for (TrackConfig c : configs) {
             if (c != null) {
-                all.add(name(c));
+                all.add(LayerRequest.nameOf(c));
             }
         }
         return all.toString();
-    }
-
-    /** A layer's name: its height and {@code p}. */
-    static String name(TrackConfig config) {
-        return config.getHeight() + "p";
     }
 
     private static Refusal violation(String detail) {

@@ -496,7 +496,7 @@ public final class Stream {
 
     public StreamInfo info() {
         synchronized (lock) {
-            List<TrackConfig> configs = tracks.values().stream().map(t -> t.config).toList();
+            List<TrackConfig> configs = simulcast.trackConfigs(tracks.values());
             long nowNanos = context.clock().monotonicNanos();
             long uptimeSeconds = publisher == null ? 0 : TimeUnit.NANOSECONDS.toSeconds(nowNanos - publisherSinceNanos);
             return new StreamInfo(name, state, configs, publisher == null ? null : publisher.remoteAddress(),

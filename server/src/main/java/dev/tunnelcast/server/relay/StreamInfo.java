@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * A consistent snapshot of one stream for the REST API.
  *
+ * @param tracks                  each track's TrackConfig; a simulcast track's, one per layer, top first
  * @param publisherAddress        the publisher's remote address, or null when none
  * @param publisherUptimeSeconds  how long the current publisher has been publishing (0: none)
  */

@@ -1,0 +1,62 @@
+// @ts-check
+/**
+ * Simulcast layers as the player sees them (docs/protocol.md, "Simulcast"): the `?quality=`
+ * the page passes to the relay (`auto`, or a layer name such as `360p` that pins it), the
+ * layer a video TrackConfig announces, and the choices the quality menu offers.
+ */
+
+/** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
+
+/**
+ * The play path of `stream`, with the token and a quality other than `auto`.
+ * @param {string} stream @param {string} token @param {string} quality
+ */
+export function playPath(stream, token, quality) {
+  const query = new URLSearchParams();
+  if (token) query.set('token', token);
+  if (quality && quality !== 'auto') query.set('quality', quality);
+  const q = query.toString();
+  return `/ws/play/${encodeURIComponent(stream)}${q ? `?${q}` : ''}`;
+}
+
+/**
+ * The page's `?quality=` as given ('auto' when absent); the relay refuses a malformed or
+ * unknown name with a message that lists the stream's layers, which the page then shows.
+ * @param {string | null} value
+ */
+export function qualityFrom(value) {
+  return value || 'auto';
+}
+
+/**
+ * What the stats say of a video TrackConfig's layer: '360p · layer 2 of 3', or '' for a track
+ * without layers.
+ * @param {Pick<TrackConfig, 'height' | 'layer' | 'layerCount'>} config
+ */
+export function layerLabel(config) {
+  return config.layerCount > 1 ? `${config.height}p · layer ${config.layer + 1} of ${config.layerCount}` : '';
+}
+
+/**
+ * The quality menu's choices for a stream as `/api/streams/{stream}` describes it: 'auto' and
+ * each layer's name, top first; none for a stream without layers.
+ * @param {any} stream  the API's JSON for one stream
+ * @returns {string[]}
+ */
+export function qualityChoices(stream) {
+  const video = (stream?.tracks ?? []).find((/** @type {any} */ t) => t?.kind === 'video');
+  const layers = Array.isArray(video?.layers) ? video.layers.map((/** @type {any} */ l) => String(l.name)) : [];
+  return layers.length > 1 ? ['auto', ...layers] : [];
+}
+
+/**
+ * The page's query string with `quality` set (or removed for 'auto'), to reload the player with.
+ * @param {string} search  location.search @param {string} quality
+ */
+export function searchWithQuality(search, quality) {
+  const params = new URLSearchParams(search);
+  if (quality === 'auto') params.delete('quality');
+  else params.set('quality', quality);
+  const q = params.toString();
+  return q ? `?${q}` : '';
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality } from '../src/transport/quality.js';
+
+test('the play path carries the token and a pinned quality, not auto', () => {
+  assert.equal(playPath('cam1', '', 'auto'), '/ws/play/cam1');
+  assert.equal(playPath('cam1', 't.k', 'auto'), '/ws/play/cam1?token=t.k');
+  assert.equal(playPath('cam1', 't.k', '360p'), '/ws/play/cam1?token=t.k&quality=360p');
+  assert.equal(playPath('a b', '', '180p'), '/ws/play/a%20b?quality=180p');
+  assert.equal(qualityFrom(null), 'auto');
+  assert.equal(qualityFrom('best'), 'best', 'passed on: the relay refuses it with the layers it has');
+});
+
+test('the stats name the layer a TrackConfig announces, and nothing without simulcast', () => {
+  assert.equal(layerLabel({ height: 360, layer: 1, layerCount: 3 }), '360p · layer 2 of 3');
+  assert.equal(layerLabel({ height: 720, layer: 0, layerCount: 0 }), '');
+});
+
+test('the quality menu offers auto and the layers the API lists, top first; nothing without layers', () => {
+  const layered = { tracks: [
+    { kind: 'video', layers: [{ name: '720p' }, { name: '360p' }, { name: '180p' }] }, { kind: 'audio' }] };
+  assert.deepEqual(qualityChoices(layered), ['auto', '720p', '360p', '180p']);
+  assert.deepEqual(qualityChoices({ tracks: [{ kind: 'video', codec: 'avc1.42E01F' }] }), []);
+  assert.deepEqual(qualityChoices({ error: 'no such stream' }), []);
+});
+
+test('choosing a quality rewrites the page query, keeping the rest', () => {
+  assert.equal(searchWithQuality('?token=x&latency=40-400', '360p'), '?token=x&latency=40-400&quality=360p');
+  assert.equal(searchWithQuality('?token=x&quality=360p', 'auto'), '?token=x');
+  assert.equal(searchWithQuality('', 'auto'), '');
+});
