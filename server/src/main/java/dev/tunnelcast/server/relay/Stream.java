@@ -82,7 +82,7 @@ public final class Stream {
     private final SimulcastLayers simulcast = new SimulcastLayers();
     private final StreamObservers observers;
     private ScheduledFuture<?> graceTimer;
-    private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
+    private final KeyframeRequests keyframeRequests;
     private boolean retired;
 
     Stream(String name, RelayContext context, StreamRegistry registry) {
@@ -96,6 +96,8 @@ public final class Stream {
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
         this.room = RoomName.parse(name).orElse(null);
         this.observers = new StreamObservers(name, context.observers(), context.clock());
+        this.keyframeRequests = new KeyframeRequests(KEYFRAME_REQUEST_INTERVAL_NANOS, (task, delay) -> context.scheduler()
+                .schedule(task, delay, TimeUnit.NANOSECONDS), lock, context.clock()::monotonicNanos, this::sendKeyframeRequest);
     }
 
     /** A queue for a new player of this stream, bounded as configured, and its choice of simulcast layer. */
@@ -291,7 +293,7 @@ public final class Stream {
             kicks.start(); // a pump marked as scheduled must start, or its player would wait for good
         }
         if (wantKeyframe) {
-            requestKeyframe("a player dropped video to catch up or switches to a lower layer", now);
+            keyframeRequests.request("a player dropped video to catch up or switches to a lower layer", now);
         }
         if (slow != null) {
             for (PlayerSession player : slow) {
@@ -367,7 +369,7 @@ public final class Stream {
                 observers.firstPlayerJoined();
             }
             if (state == State.LIVE && !haveGop && primaryVideoTrack >= 0) {
-                requestKeyframe("a new player is waiting for a keyframe", now);
+                keyframeRequests.request("a new player is waiting for a keyframe", now);
             }
             return true;
         }
@@ -520,10 +522,10 @@ public final class Stream {
         }
     }
 
-    /** Asks the publisher for a keyframe (for a player on another cluster node), at most every 500 ms. */
+    /** Asks the publisher for a keyframe (for a player on another cluster node), at most every 500 ms ({@link KeyframeRequests}). */
     public void requestKeyframe(String reason) {
         synchronized (lock) {
-            requestKeyframe(reason, context.clock().monotonicNanos());
+            keyframeRequests.request(reason, context.clock().monotonicNanos());
         }
     }
 
@@ -542,14 +544,12 @@ public final class Stream {
         }
     }
 
-    private void requestKeyframe(String reason, long nowNanos) {
-        if (publisher == null || primaryVideoTrack < 0
-                || nowNanos - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
-            return;
+    /** Under the lock; the publisher may have left since the request was deferred. */
+    private void sendKeyframeRequest(String reason) {
+        if (publisher != null && primaryVideoTrack >= 0) {
+            publisher.sendControl(Envelope.newBuilder().setKeyframeRequest(KeyframeRequest.newBuilder()
+                    .setTrackId(primaryVideoTrack).setReason(reason)).build());
         }
-        lastKeyframeRequestNanos = nowNanos;
-        publisher.sendControl(Envelope.newBuilder().setKeyframeRequest(KeyframeRequest.newBuilder()
-                .setTrackId(primaryVideoTrack).setReason(reason)).build());
     }
 
     private void removePlayerLocked(PlayerSession player) {
