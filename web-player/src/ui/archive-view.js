@@ -2,7 +2,8 @@
 /**
  * The archive page (`#/archive/{stream}`): a timeline of the recorded spans with hour/minute
  * ticks and visible gaps, click to play from that moment (the relay's HLS playlist of that
- * segment in a plain <video>: native HLS in Chromium and Safari), a playhead that follows
+ * segment in a plain <video> where HLS is native, Chromium and Safari; elsewhere, Firefox and
+ * WebKitGTK, the segment's own fMP4 file), a playhead that follows
  * playback, the wall-clock time of what is shown, and a download link per segment.
  */
 import { h } from './dom.js';
@@ -30,11 +31,11 @@ export function mountArchiveView(root, stream, search, token) {
   const video = /** @type {HTMLVideoElement} */ (h('video.tc-video', { playsinline: '', controls: '' }));
   const message = h('div.tc-message-text', { text: 'Loading recordings…' });
   const messageLayer = h('div.tc-message', null, message);
-  const hlsMissing = video.canPlayType(HLS_TYPE) === '';
-  const note = h('div.tc-note-bar', { text: 'This browser cannot play HLS natively (Chromium and Safari can), so the '
-    + 'archive cannot play here: download a segment below, or open the playlist in VLC or ffplay.' });
-  note.hidden = !hlsMissing;
-  const stage = h('div.tc-stage', null, video, messageLayer, note);
+  // Without native HLS the segment's own file plays: it starts at 0 as its playlist does, so the
+  // time shown is the same, and the relay serves it with Range requests, so seeking works.
+  const nativeHls = video.canPlayType(HLS_TYPE) !== '';
+  const sourceOf = (/** @type {Segment} */ segment) => withToken(nativeHls ? segmentPlaylistUrl(stream, segment) : segment.url, token);
+  const stage = h('div.tc-stage', null, video, messageLayer);
 
   const clock = h('span.tc-archive-clock', { text: '–' });
   const ticksLayer = h('div.tc-ticks');
@@ -123,7 +124,7 @@ export function mountArchiveView(root, stream, search, token) {
         : '';
       drawTimeline();
       drawList();
-      if (!current) say(segments.length ? (hlsMissing ? '' : 'Click the timeline to play from that moment.') : `Nothing of ${stream} is recorded yet.`);
+      if (!current) say(segments.length ? 'Click the timeline to play from that moment.' : `Nothing of ${stream} is recorded yet.`);
     } catch (e) {
       say(`No recordings: ${e instanceof Error ? e.message : e}.`);
     }
@@ -131,7 +132,6 @@ export function mountArchiveView(root, stream, search, token) {
 
   /** Plays from a wall-clock time: the segment holding it, or the next one after a gap. @param {number} micros */
   function playAt(micros) {
-    if (hlsMissing) return;
     const position = locate(segments, micros);
     if (!position) {
       say('Nothing playable is recorded after that moment (a segment being recorded plays once it closes).');
@@ -145,7 +145,7 @@ export function mountArchiveView(root, stream, search, token) {
       video.addEventListener('loadedmetadata', () => {
         video.currentTime = position.offsetSeconds;
       }, { once: true });
-      video.src = withToken(segmentPlaylistUrl(stream, position.segment), token);
+      video.src = sourceOf(position.segment);
     }
     video.play().catch((e) => say(`Cannot start playback: ${e instanceof Error ? e.message : e}`));
   }

@@ -11,25 +11,17 @@ import java.nio.file.Path;
  */
 enum BrowserEngine {
 
-    FIREFOX("Firefox", null, noNativeHls("Firefox ESR")),
+    FIREFOX("Firefox", null),
     WEBKIT("WebKit",
             "WebKitGTK 2.50 under Xvfb shows no MSE frame with compositing off (the mode in which its WebCodecs path keeps up"
-                    + " on 2 cores; with compositing on its web process starves), so the player never leaves 'starting'",
-            noNativeHls("WebKitGTK 2.50"));
+                    + " on 2 cores; with compositing on its web process starves), so the player never leaves 'starting'");
 
     private final String displayName;
     private final String mseVideoUnchecked;
-    private final String archivePlaybackUnchecked;
 
-    BrowserEngine(String displayName, String mseVideoUnchecked, String archivePlaybackUnchecked) {
+    BrowserEngine(String displayName, String mseVideoUnchecked) {
         this.displayName = displayName;
         this.mseVideoUnchecked = mseVideoUnchecked;
-        this.archivePlaybackUnchecked = archivePlaybackUnchecked;
-    }
-
-    private static String noNativeHls(String browser) {
-        return browser + " has no native HLS (canPlayType('application/vnd.apple.mpegurl') is empty) and the archive view"
-                + " plays recordings through native HLS only";
     }
 
     String displayName() {
@@ -39,11 +31,6 @@ enum BrowserEngine {
     /** Why the MSE path's video (frames, stamps, lip sync) is not checked in this engine, or null. */
     String mseVideoUnchecked() {
         return mseVideoUnchecked;
-    }
-
-    /** Why the archive view's playback is not checked in this engine, or null. */
-    String archivePlaybackUnchecked() {
-        return archivePlaybackUnchecked;
     }
 
     /** Starts the engine behind the driver's commands; its logs go to {@code logFile}. */
