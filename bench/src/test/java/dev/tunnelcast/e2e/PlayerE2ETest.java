@@ -292,7 +292,7 @@ class PlayerE2ETest {
 
     @Test
     @Order(8)
-    void relayRestartShowsReconnectingAndResumesWithinThreeSeconds() throws Exception {
+    void relayRestartShowsReconnectingReconnectsWithinThreeSecondsAndResumes() throws Exception {
         PlayerScenarios.assertResumesAfterRelayRestart(browser, stack, playUrl(STREAM, ""));
     }
 
