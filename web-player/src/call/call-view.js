@@ -42,6 +42,9 @@ export function mountCallView(root, options, onSession) {
   if (!params.has('size')) params.set('size', DEFAULT_CALL_SIZE);
   if (!params.has('dtx')) params.set('dtx', DEFAULT_CALL_DTX);
   const address = parseCallAddress(options.roomPart, params);
+  // A call's players ask for no layer (calls are not tried with simulcast): the publish page's option only.
+  if (params.has('layers')) address.errors.push('layers= is an option of the publish page, not of a call');
+  params.delete('layers');
   const publishOptions = parsePublishOptions(params);
   address.errors.push(...publishOptions.errors);
   const session = new CallSession({ address, params, wsBase: options.wsBase, baseUrl: options.baseUrl, capture: publishOptions.capture,

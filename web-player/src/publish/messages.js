@@ -13,6 +13,7 @@
  * @property {boolean} dtx                 Opus discontinuous transmission: silence costs almost nothing
  * @property {number} queueBytes           the send queue's byte bound (here + the socket's buffer)
  * @property {number} queueAgeMs           the send queue's age bound
+ * @property {import('./layer-specs.js').LayerSpec[]} layers  simulcast layers, top first (none: one encode at the captured size)
  *
  * @typedef {'idle' | 'starting' | 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'unauthorized' | 'unsupported' | 'error'} PublisherState
  *
@@ -47,9 +48,10 @@
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
  * @property {number} framesCaptured
- * @property {number} framesEncoded
+ * @property {number} framesEncoded      with layers: by every layer (a frame is encoded by all or none)
  * @property {number} encoderDrops        frames not encoded because the encoder was behind
  * @property {number} keyframes
+ * @property {import('./simulcast-video-encoder.js').LayerStats[]} videoLayers  simulcast layers, top first (none without `layers=`)
  * @property {number} keyframeRequests    from the relay
  * @property {number} audioPacketsEncoded
  * @property {number} videoPacketsSent

@@ -6,7 +6,8 @@
  * the WebSocket to /ws/publish/{stream}, as the Java agent speaks it: Hello{PUBLISHER},
  * Welcome, a first Pong, the TrackConfigs, media; the relay's KeyframeRequests answered;
  * reconnect with backoff, resuming with the configs and a keyframe; EndOfStream at the end.
- * The uplink's drain rate and queueing delay drive the video bitrate (UplinkBitrate).
+ * The uplink's drain rate and queueing delay drive the video bitrate (UplinkBitrate), except
+ * with simulcast layers (SimulcastVideoEncoder): then the relay adapts each player instead.
  */
 import { RelayConnection } from '../transport/connection.js';
 import { envelopeBytes, helloBytes } from '../transport/wire.js';
@@ -15,7 +16,7 @@ import { Role, TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
 import { UplinkQueue } from './uplink-queue.js';
 import { UplinkBitrate } from './uplink-bitrate.js';
 import { CaptureTimeline } from './capture-timeline.js';
-import { VideoTrackEncoder } from './video-track-encoder.js';
+import { publishedVideoEncoder } from './simulcast-video-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
 import { CapturedStamps } from './captured-stamps.js';
 import { roomUpdateOf } from './room-events.js';
@@ -88,7 +89,7 @@ export class Publication {
     this.levels = null;
     /** @type {Float32Array} */
     this.levelSamples = new Float32Array(0);
-    /** @type {Map<number, Uint8Array<ArrayBuffer>>} the latest TrackConfig envelope of each track */
+    /** @type {Map<string, Uint8Array<ArrayBuffer>>} the latest TrackConfig envelope of each track (and layer), by `track/layer` */
     this.trackConfigs = new Map();
     this.sequences = { [VIDEO_TRACK]: 0, [AUDIO_TRACK]: 0 };
     /** media flows: welcomed and the clock sampled once */
@@ -121,10 +122,10 @@ export class Publication {
     this.captureToPacketMs = { video: NaN, audio: NaN };
     /** @type {[number, number][]} [ms, bytes sent so far], for the bitrate */
     this.sentHistory = [];
-    this.video = new VideoTrackEncoder({ codec: settings.videoCodec, bitrateBps: settings.videoBitrateBps, keyframeIntervalMs: settings.keyframeIntervalMs }, {
-      onFormat: (f) => this.announce(VIDEO_TRACK, { trackId: VIDEO_TRACK, kind: TrackKind.VIDEO, codec: f.codec, decoderConfig: f.decoderConfig,
-        width: f.width, height: f.height, frameRate: f.frameRate, bitrate: this.video.bitrateBps }),
-      onPacket: (p) => this.media(VIDEO_TRACK, this.videoTimelineOf(p.timestampMicros), p.payload, p.keyframe, p.timestampMicros, p.durationMicros),
+    this.video = publishedVideoEncoder(settings, {
+      onFormat: (f, l) => this.announce(VIDEO_TRACK, { trackId: VIDEO_TRACK, kind: TrackKind.VIDEO, codec: f.codec, decoderConfig: f.decoderConfig,
+        width: f.width, height: f.height, frameRate: f.frameRate, bitrate: l.bitrateBps, layer: l.layer, layerCount: l.layerCount }),
+      onPacket: (p, layer) => this.media(VIDEO_TRACK, this.videoTimelineOf(p.timestampMicros), p.payload, p.keyframe, p.timestampMicros, p.durationMicros, layer),
       onError: (e) => this.fail('error', `Video encoder: ${e.message}`),
     });
     /** packets encoded by the audio encoders of earlier sources */
@@ -226,11 +227,9 @@ export class Publication {
     if (stream) void this.read(kind, stream).catch((e) => this.fail('error', `${kind === 'video' ? 'Video' : 'Audio'} capture: ${e.message}`));
   }
 
-  /** @param {number} timestampMicros a video packet's source timestamp @returns {CaptureTimeline} */
+  /** @param {number} timestampMicros a video packet's source timestamp (one per layer) @returns {CaptureTimeline} */
   videoTimelineOf(timestampMicros) {
-    const timeline = this.videoTimelines.get(timestampMicros);
-    this.videoTimelines.delete(timestampMicros);
-    return timeline ?? this.videoTimeline;
+    return this.videoTimelines.get(timestampMicros) ?? this.videoTimeline;
   }
 
   /**
@@ -385,10 +384,11 @@ export class Publication {
    */
   announce(trackId, config) {
     const bytes = envelopeBytes({ case: 'trackConfig', value: config });
-    const previous = this.trackConfigs.get(trackId);
+    const key = `${trackId}/${config.layer ?? 0}`;
+    const previous = this.trackConfigs.get(key);
     if (previous && previous.length === bytes.length && previous.every((v, i) => v === bytes[i])) return;
-    this.trackConfigs.set(trackId, bytes);
-    if (trackId === VIDEO_TRACK && !this.bitrate) {
+    this.trackConfigs.set(key, bytes);
+    if (trackId === VIDEO_TRACK && !this.bitrate && !config.layerCount) {
       this.bitrate = new UplinkBitrate({ maxBps: this.video.bitrateBps, otherBps: this.options.settings.audioBitrateBps + FRAMING_BPS });
     }
     if (this.live) this.queue.offerControl(bytes, performance.now());
@@ -396,9 +396,9 @@ export class Publication {
 
   /**
    * @param {number} trackId @param {CaptureTimeline} timeline @param {Uint8Array} payload @param {boolean} keyframe
-   * @param {number} timestampMicros @param {number} durationMicros
+   * @param {number} timestampMicros @param {number} durationMicros @param {number} [layer]  of a simulcast track
    */
-  media(trackId, timeline, payload, keyframe, timestampMicros, durationMicros) {
+  media(trackId, timeline, payload, keyframe, timestampMicros, durationMicros, layer = 0) {
     if (!this.live || this.stopping) {
       this.droppedOffline++;
       return;
@@ -420,7 +420,7 @@ export class Publication {
     const sequence = trackId === VIDEO_TRACK ? this.sequences[VIDEO_TRACK]++ : this.sequences[AUDIO_TRACK]++;
     const bytes = envelopeBytes({ case: 'mediaPacket', value: { trackId, sequence: BigInt(sequence),
       ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros, durationMicros))), durationMicros: Math.round(durationMicros), keyframe,
-      captureTimeMicros: BigInt(captureTimeMicros), payload } });
+      captureTimeMicros: BigInt(captureTimeMicros), payload, layer } });
     const now = performance.now();
     const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now);
     if (congested) this.congested(now);
@@ -502,6 +502,7 @@ export class Publication {
       congestions: c.congestions, videoDropped: c.videoDropped, audioDropped: c.audioDropped, droppedOffline: this.droppedOffline,
       bitrateDecreases: this.bitrate?.decreases ?? 0, bitrateIncreases: this.bitrate?.increases ?? 0,
       framesCaptured: this.framesCaptured, framesEncoded: v.framesEncoded, encoderDrops: v.encoderDrops, keyframes: v.keyframes,
+      videoLayers: 'layerStats' in v ? v.layerStats : [],
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,

@@ -4,6 +4,7 @@
  * with its default; a value out of range is refused with the reason, never silently changed.
  */
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_BYTES } from './uplink-queue.js';
+import { parseLayers } from './layer-specs.js';
 
 /** @typedef {import('./messages.js').PublishSettings} PublishSettings */
 /** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
@@ -11,7 +12,7 @@ import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_BYTES } from './uplink-queue.js';
 /** @type {PublishSettings} */
 export const DEFAULT_PUBLISH_SETTINGS = {
   videoCodec: 'auto', videoBitrateBps: 0, audioBitrateBps: 32_000, keyframeIntervalMs: 2000, dtx: true,
-  queueBytes: DEFAULT_MAX_BYTES, queueAgeMs: DEFAULT_MAX_AGE_MS,
+  queueBytes: DEFAULT_MAX_BYTES, queueAgeMs: DEFAULT_MAX_AGE_MS, layers: [],
 };
 
 export const DEFAULT_CAPTURE = { width: 1280, height: 720, frameRate: 30 };
@@ -42,6 +43,7 @@ export function parsePublishOptions(params) {
   const size = params.get('size') ?? `${DEFAULT_CAPTURE.width}x${DEFAULT_CAPTURE.height}`;
   const sizeMatch = /^(\d{2,4})x(\d{2,4})$/.exec(size);
   if (!sizeMatch) errors.push(`size=${size} is not WIDTHxHEIGHT`);
+  const layers = layersOption(params, errors);
   const d = DEFAULT_PUBLISH_SETTINGS;
   return {
     settings: {
@@ -52,12 +54,36 @@ export function parsePublishOptions(params) {
       dtx: dtx !== 'off',
       queueBytes: integer('queue-bytes', d.queueBytes, 16_384, 64 << 20),
       queueAgeMs: integer('queue-age', d.queueAgeMs, 50, 10_000),
+      layers,
     },
     capture: {
-      width: sizeMatch ? Number(sizeMatch[1]) : DEFAULT_CAPTURE.width,
-      height: sizeMatch ? Number(sizeMatch[2]) : DEFAULT_CAPTURE.height,
+      // With layers the camera is asked for the top layer's size (as the agent captures).
+      width: layers[0]?.width ?? (sizeMatch ? Number(sizeMatch[1]) : DEFAULT_CAPTURE.width),
+      height: layers[0]?.height ?? (sizeMatch ? Number(sizeMatch[2]) : DEFAULT_CAPTURE.height),
       frameRate: integer('fps', DEFAULT_CAPTURE.frameRate, 1, 60),
     },
     errors,
   };
+}
+
+/**
+ * `layers=`: simulcast layers, which replace `size=` and `video-bitrate=` (as `--layers` replaces
+ * `--size` and `--bitrate` on the agent).
+ * @param {URLSearchParams} params @param {string[]} errors
+ * @returns {import('./layer-specs.js').LayerSpec[]}
+ */
+function layersOption(params, errors) {
+  const raw = params.get('layers');
+  if (raw === null || raw === '') return [];
+  const replaced = ['size', 'video-bitrate'].filter((name) => params.has(name));
+  if (replaced.length) {
+    errors.push(`layers= replaces ${replaced.map((name) => `${name}=`).join(' and ')}: give the sizes and bitrates in layers= only`);
+    return [];
+  }
+  try {
+    return parseLayers(raw);
+  } catch (e) {
+    errors.push(`layers=${raw}: ${e instanceof Error ? e.message : e}`);
+    return [];
+  }
 }

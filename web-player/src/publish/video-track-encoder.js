@@ -3,7 +3,9 @@
  * The publisher's WebCodecs `VideoEncoder`: H.264 (Constrained Baseline, avcC out of band)
  * where `isConfigSupported` says so, else VP8; `latencyMode: "realtime"`; configured from
  * the first frame's size (again when it changes: a resized screen share); a keyframe at
- * the interval and on request; frames skipped while the encoder is behind.
+ * the interval and on request; frames skipped while the encoder is behind. A simulcast
+ * layer's encoder is driven piece by piece instead (`ready` at its size, `behind`,
+ * `encodeFrame`: SimulcastVideoEncoder decides skips and keyframes for all layers).
  */
 import { primeMediaStack } from '../video/media-stack.js';
 import { avcCodecString, bytesOf, h264EncoderCodec, vp8Vpcc } from './track-format.js';
@@ -62,6 +64,30 @@ export async function chooseVideoConfig(choice, width, height, frameRate, bitrat
   return null;
 }
 
+/** When a video's keyframes are due: at the interval, and at once when asked for. */
+export class KeyframeSchedule {
+  /** @param {number} intervalMs */
+  constructor(intervalMs) {
+    this.intervalMs = intervalMs;
+    this.wanted = true;
+    this.lastKeyframeMs = -Infinity;
+  }
+
+  request() {
+    this.wanted = true;
+  }
+
+  /** Whether the frame encoded now is to be a keyframe (then the interval starts again). @param {number} nowMs */
+  take(nowMs) {
+    const keyFrame = this.wanted || nowMs - this.lastKeyframeMs >= this.intervalMs;
+    if (keyFrame) {
+      this.wanted = false;
+      this.lastKeyframeMs = nowMs;
+    }
+    return keyFrame;
+  }
+}
+
 export class VideoTrackEncoder {
   /**
    * @param {{ codec: VideoCodecChoice, bitrateBps: number, keyframeIntervalMs: number }} settings  bitrateBps 0: from the size
@@ -77,8 +103,7 @@ export class VideoTrackEncoder {
     /** @type {VideoTrackFormat | null} */
     this.format = null;
     this.bitrateBps = settings.bitrateBps;
-    this.keyframeWanted = true;
-    this.lastKeyframeMs = -Infinity;
+    this.schedule = new KeyframeSchedule(settings.keyframeIntervalMs);
     this.configuring = false;
     this.framesEncoded = 0;
     this.encoderDrops = 0;
@@ -94,32 +119,46 @@ export class VideoTrackEncoder {
   /** Encodes (and closes) a frame, or skips it. @param {VideoFrame} frame @param {number} nowMs */
   async encode(frame, nowMs) {
     try {
-      const width = frame.displayWidth & ~1;
-      const height = frame.displayHeight & ~1;
-      if (!this.config || this.config.width !== width || this.config.height !== height) {
-        if (this.configuring) return;
-        await this.configure(width, height);
-      }
-      const encoder = this.encoder;
-      if (!encoder || encoder.state !== 'configured') return;
-      if (encoder.encodeQueueSize > MAX_ENCODE_QUEUE) {
+      if (!(await this.ready(frame.displayWidth & ~1, frame.displayHeight & ~1))) return;
+      if (this.behind) {
         this.encoderDrops++;
         return;
       }
-      const keyFrame = this.keyframeWanted || nowMs - this.lastKeyframeMs >= this.settings.keyframeIntervalMs;
-      if (keyFrame) {
-        this.keyframeWanted = false;
-        this.lastKeyframeMs = nowMs;
-      }
-      encoder.encode(frame, { keyFrame });
-      this.framesEncoded++;
+      this.encodeFrame(frame, this.schedule.take(nowMs));
     } finally {
       frame.close();
     }
   }
 
+  /**
+   * Configures the encoder for pictures of this size if it is not yet (or was for another);
+   * whether frames can be encoded now. @param {number} width @param {number} height
+   */
+  async ready(width, height) {
+    if (!this.config || this.config.width !== width || this.config.height !== height) {
+      if (this.configuring) return false;
+      await this.configure(width, height);
+    }
+    return this.encoder?.state === 'configured';
+  }
+
+  /** More frames wait in the encoder than it should hold: the next one is to be skipped. */
+  get behind() {
+    return (this.encoder?.encodeQueueSize ?? 0) > MAX_ENCODE_QUEUE;
+  }
+
+  /**
+   * Hands a frame to the configured encoder (which copies what it needs: the caller closes
+   * the frame). A frame of another size than the configuration's is scaled to it by the encoder.
+   * @param {VideoFrame} frame @param {boolean} keyFrame
+   */
+  encodeFrame(frame, keyFrame) {
+    /** @type {VideoEncoder} */ (this.encoder).encode(frame, { keyFrame });
+    this.framesEncoded++;
+  }
+
   requestKeyframe() {
-    this.keyframeWanted = true;
+    this.schedule.request();
   }
 
   /** @param {number} bps */
@@ -128,7 +167,7 @@ export class VideoTrackEncoder {
     if (this.encoder?.state === 'configured' && this.config) {
       this.config = { ...this.config, bitrate: bps };
       this.encoder.configure(this.config);
-      this.keyframeWanted = true; // a new configuration may bring a new avcC, which wants a keyframe after it
+      this.schedule.request(); // a new configuration may bring a new avcC, which wants a keyframe after it
     }
   }
 
@@ -150,7 +189,7 @@ export class VideoTrackEncoder {
       }
       this.encoder.configure(config);
       this.config = config;
-      this.keyframeWanted = true;
+      this.schedule.request();
     } finally {
       this.configuring = false;
     }

@@ -2,7 +2,7 @@
 /**
  * The publish page (`#/publish/{stream}`): pick camera or screen, a token (or `?token=`),
  * start and stop; the preview with the publisher's figures beside it (bitrate, queue,
- * drops, encoder configuration) and a link to watch the stream.
+ * drops, encoder configuration, simulcast layers) and a link to watch the stream.
  */
 import { h, ms } from './dom.js';
 import { Publisher } from '../publish/publisher.js';
@@ -30,6 +30,7 @@ const ROWS = [
   ['Drops', (s) => `${s.videoDropped} video · ${s.audioDropped} audio · ${s.congestions} congestions · ${s.droppedOffline} offline · ${s.droppedSettling} settling`],
   ['Bitrate changes', (s) => `${s.bitrateDecreases} down · ${s.bitrateIncreases} up`],
   ['Video encoder', (s) => s.videoEncoder || '—'],
+  ['Layers', (s) => s.videoLayers.map((l) => `${l.height}p ${mbit(l.bitrateBps)} · ${l.keyframes} key`).join(' | ') || '—'],
   ['Audio encoder', (s) => (s.audioCodec ? `Opus · ${s.audioChannels} ch · ${s.audioSampleRate} Hz in · ${s.audioBitrateBps / 1000} kbit/s${s.dtx ? ' · DTX' : ''}` : '—')],
   ['Frames', (s) => `${s.framesCaptured} captured · ${s.framesEncoded} encoded · ${s.encoderDrops} skipped · ${s.keyframes} key`],
   ['Packets sent', (s) => `${s.videoPacketsSent} video · ${s.audioPacketsSent} audio${s.dtx ? ` · ${s.audioSilenceDropped} silent not sent` : ''}`],
