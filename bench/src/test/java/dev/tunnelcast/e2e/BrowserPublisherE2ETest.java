@@ -302,7 +302,7 @@ class BrowserPublisherE2ETest {
         throw new AssertionError("no closed segment within " + DEADLINE + ": " + list);
     }
 
-    private static void ffmpeg(String... args) throws IOException, InterruptedException {
+    static void ffmpeg(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -86,7 +86,7 @@ class SimulcastE2ETest {
                     }
                 }
             }
-            JsonNode segment = awaitClosedSegment(relay);
+            JsonNode segment = awaitClosedSegment(relay, STREAM);
             Path file = archive.resolve(STREAM).resolve(segment.path("id").asText() + ".mp4");
             assertThat(FFprobe.probe(file, "v:0", "stream=width,height")).isEqualTo("1280,720");
             long recorded = Long.parseLong(FFprobe.probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
@@ -97,7 +97,7 @@ class SimulcastE2ETest {
     }
 
     /** The player's video config is {@code height} high, its first video packet a keyframe, all of {@code layer}. */
-    private static void checkPlayer(TestSubscriber player, int layer, int height) throws InterruptedException {
+    static void checkPlayer(TestSubscriber player, int layer, int height) throws InterruptedException {
         List<Integer> heights = new ArrayList<>();
         List<MediaPacket> video = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -116,21 +116,22 @@ class SimulcastE2ETest {
         assertThat(video).allMatch(p -> p.getLayer() == layer);
     }
 
-    private static List<MediaPacket> layer(RelayRecorder recorder, int layer) {
+    static List<MediaPacket> layer(RelayRecorder recorder, int layer) {
         return recorder.packets(1).stream().filter(p -> p.getLayer() == layer).toList();
     }
 
-    private static List<Long> keyframePts(RelayRecorder recorder, int layer) {
+    static List<Long> keyframePts(RelayRecorder recorder, int layer) {
         return layer(recorder, layer).stream().filter(MediaPacket::getKeyframe).map(MediaPacket::getPtsMicros).toList();
     }
 
-    private static JsonNode awaitClosedSegment(Relay relay) throws Exception {
+    /** The stream's one recorded segment once it is closed. */
+    static JsonNode awaitClosedSegment(Relay relay, String stream) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         JsonNode list = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + relay.port() + "/api/streams/" + STREAM + "/recordings")).build(),
+                    URI.create("http://127.0.0.1:" + relay.port() + "/api/streams/" + stream + "/recordings")).build(),
                     HttpResponse.BodyHandlers.ofString());
             list = new ObjectMapper().readTree(response.body());
             if (response.statusCode() == 200 && list.size() == 1 && !list.get(0).path("state").asText().equals("RECORDING")) {
