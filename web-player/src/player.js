@@ -431,6 +431,8 @@ export class Player {
     s.videoRecoveries = v.recoveries;
     s.videoQuotaErrors = v.quotaErrors;
     s.videoStreamingPauses = v.streamingPauses;
+    s.videoLayerSwitches = v.layerSwitches;
+    s.videoStarts = v.starts;
     s.syncFloorMs = this.syncDelay.floorMs;
     const heard = this.audio.heardMediaTimeMs(now);
     s.audioLatencyMs = this.clock.synced ? this.relayNowMs(now) - (heard + s.audioCaptureMinusPtsMs) : NaN;

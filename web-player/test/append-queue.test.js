@@ -96,6 +96,27 @@ test('QuotaExceededError: drops the queue, trims behind the playhead, resumes at
   assert.deepEqual(errors, []);
 });
 
+test('a layer switch: its init segment after what is queued, kept through a quota error, changeType() first', () => {
+  const { sb, queue } = setup();
+  queue.push(bytes('k1'), true);
+  queue.push(bytes('d2'), false); // queued behind k1
+  queue.pushSwitch(bytes('init2'), null);
+  sb.failNext = new QuotaExceededError('full');
+  sb.finish(queue); // d2 hits the quota: the switch queued behind it stays
+  assert.equal(queue.droppedFragments, 1, 'd2 only');
+  queue.push(bytes('d3'), false);
+  queue.push(bytes('k4'), true); // the new layer's keyframe
+  assert.deepEqual(sb.log, ['append k1', 'append init2']);
+  sb.finish(queue);
+  assert.deepEqual(sb.log, ['append k1', 'append init2', 'append k4']);
+  assert.equal(queue.canChangeType, false, 'this SourceBuffer has no changeType()');
+  Object.assign(sb, { changeType: (/** @type {string} */ type) => sb.log.push(`changeType ${type}`) });
+  assert.equal(queue.canChangeType, true);
+  sb.finish(queue);
+  queue.pushSwitch(bytes('init3'), 'video/mp4; codecs="avc1.64000d"');
+  assert.deepEqual(sb.log.slice(3), ['changeType video/mp4; codecs="avc1.64000d"', 'append init3']);
+});
+
 test('another append error goes to onError (the renderer starts a new MediaSource)', () => {
   const { sb, queue, errors } = setup();
   sb.failNext = new Error('InvalidStateError');

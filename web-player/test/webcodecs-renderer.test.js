@@ -1,6 +1,6 @@
 // The WebCodecs renderer against a fake VideoDecoder and canvas (its collaborators): a decode
 // error restarts it at the next keyframe, counted; a join's GOP backlog is decoded without
-// being drawn, and the first frame drawn is the live edge.
+// being drawn, and the first frame drawn is the live edge; a new layer reconfigures the same decoder.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
@@ -24,12 +24,16 @@ class FakeDecoder {
     this.state = 'unconfigured';
     /** @type {FakeChunk[]} */
     this.chunks = [];
+    /** @type {VideoDecoderConfig[]} */
+    this.configs = [];
     decoders.push(this);
   }
   static async isConfigSupported() {
     return { supported: true };
   }
-  configure() {
+  /** @param {VideoDecoderConfig} c */
+  configure(c) {
+    this.configs.push(c);
     this.state = 'configured';
   }
   /** @param {FakeChunk} chunk */
@@ -62,7 +66,7 @@ class FakeChunk {
 Object.assign(globalThis, {
   VideoDecoder: FakeDecoder,
   EncodedVideoChunk: FakeChunk,
-  document: { createElement: () => ({ getContext: () => ({ drawImage: (/** @type {FakeFrame} */ frame) => drawn.push(frame.timestamp) }) }) },
+  document: { createElement: () => ({ width: 0, height: 0, getContext: () => ({ drawImage: (/** @type {FakeFrame} */ frame) => drawn.push(frame.timestamp) }) }) },
 });
 const { WebCodecsRenderer } = await import('../src/video/webcodecs-renderer.js');
 const { noDrops } = await import('../src/video/frame-drops.js');
@@ -209,4 +213,40 @@ test('the decode times kept for the stage figures stay bounded when nothing is d
   assert.ok(r.decodedAtMs.size <= 300, `${r.decodedAtMs.size} kept`);
   assert.ok(r.inDecoder.length <= 300);
   assert.equal(r.figures().framesDroppedBy.queueFull, 995);
+});
+
+test('a new layer: configure() on the same decoder, frames drawn on across it, the canvas resized at its first frame', async () => {
+  const r = new WebCodecsRenderer();
+  await r.configure(config);
+  for (let i = 0; i < 3; i++) r.push(packet(i));
+  decoders[0].flushAll();
+  r.tick((2 * 33_333) / 1000, 0);
+  const low = create(TrackConfigSchema, { ...config, decoderConfig: new Uint8Array([2]), width: 320, height: 180, layer: 1, layerCount: 2 });
+  void r.configure(low); // taken at once, before the keyframe that follows
+  r.push(packet(3)); // a delta of the old layer after the switch point: skipped
+  r.push(packet(4, true));
+  r.push(packet(5));
+  assert.equal(decoders.length, 1, 'the same decoder');
+  assert.deepEqual(decoders[0].configs.map((c) => c.codedWidth), [640, 320]);
+  assert.deepEqual(decoders[0].chunks.map((c) => [c.type, c.timestamp]), [['key', 4 * 33_333], ['delta', 5 * 33_333]]);
+  for (const c of decoders[0].chunks.splice(0)) decoders[0].output(/** @type {FakeFrame} */ ({ timestamp: c.timestamp, displayWidth: 320, displayHeight: 180, close() {} }));
+  assert.equal(r.canvas.width, 640, 'the old layer\'s size until its frame is drawn');
+  r.tick((4 * 33_333) / 1000, 16);
+  r.tick((5 * 33_333) / 1000, 32);
+  assert.deepEqual(drawn, [2 * 33_333, 4 * 33_333, 5 * 33_333], 'no start over: no join backlog skipped, the schedule goes on');
+  assert.deepEqual([r.canvas.width, r.canvas.height], [320, 180]);
+  const f = r.figures();
+  assert.deepEqual([f.layerSwitches, f.starts, f.decodeErrors, f.resyncs], [1, 1, 0, 0]);
+});
+
+test('a keyframe off the timeline after a switch starts over with a new decoder of the new config', async () => {
+  const r = new WebCodecsRenderer();
+  await r.configure(config);
+  for (let i = 0; i < 3; i++) r.push(packet(i));
+  void r.configure(create(TrackConfigSchema, { ...config, width: 320, height: 180 }));
+  r.push(packet(0, true)); // a publisher that started over at 0
+  assert.equal(decoders.length, 2);
+  assert.equal(decoders[1].configs[0].codedWidth, 320);
+  assert.deepEqual(decoders[1].chunks.map((c) => c.type), ['key']);
+  assert.equal(r.figures().starts, 2);
 });

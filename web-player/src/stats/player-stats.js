@@ -72,6 +72,10 @@
  * @property {number} videoRecoveries        restarts at a keyframe after an error: decode error, quota exceeded, stall
  * @property {number} videoQuotaErrors       QuotaExceededError on MSE append
  * @property {number} videoStreamingPauses   times a ManagedMediaSource asked to stop appending (appending went on)
+ * @property {number} videoLayerSwitches     new video configs of the track playing (simulcast layer switches) taken
+ *                                           in place: same MediaSource / decoder, no restart
+ * @property {number} videoStarts            times the video path started (over) with a fresh MediaSource / decoder: the
+ *                                           first config, reconnects, configs not taken in place, recoveries
  * @property {Percentiles} avOffsetMs        shown video minus heard audio (positive: video ahead)
  * @property {number} clockOffsetMs          relay clock minus this browser's
  * @property {number} rttMs
@@ -112,7 +116,7 @@ export function initialStats(stream, videoPath) {
     jitterMs: NaN, jitterBufferTargetMs: NaN, jitterBufferDepthMs: NaN, audioRate: 1, audioAcceleratedMs: 0, audioOutputSlipMs: 0, syncFloorMs: 0, audioOutputLatencyMs: NaN, videoCaptureMinusPtsMs: NaN, audioCaptureMinusPtsMs: NaN,
     audioUnderruns: 0, audioConcealedPercent: 0, audioPlayedMs: 0, audioContextTimeMs: 0, audioConcealedMs: 0, audioPacketsDecoded: 0, audioDecodeErrors: 0, audioDecodedLevelDb: -100, audioPacketsUndelivered: 0, audioPacketsLate: 0,
     videoBufferMs: NaN, videoPlaybackRate: 1, bitrateKbps: 0, fps: 0,
-    framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0, videoStreamingPauses: 0,
+    framesShown: 0, framesDecoded: 0, framesDropped: 0, framesDroppedBy: noDrops(), videoDecodeErrors: 0, videoResyncs: 0, videoRecoveries: 0, videoQuotaErrors: 0, videoStreamingPauses: 0, videoLayerSwitches: 0, videoStarts: 0,
     avOffsetMs: emptyPercentiles(), clockOffsetMs: NaN, rttMs: NaN, reconnects: 0, relayDrops: 0,
     videoStagesMs: { captureToArrival: NaN, arrivalToShown: NaN, decode: NaN, held: NaN }, updatedAtMs: 0,
   };

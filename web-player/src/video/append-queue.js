@@ -14,6 +14,11 @@
  * @property {{ length: number, start(i: number): number, end(i: number): number }} buffered
  * @property {(data: Uint8Array<ArrayBuffer>) => void} appendBuffer
  * @property {(start: number, end: number) => void} remove
+ * @property {(type: string) => void} [changeType]  where the engine has it (MSE v2)
+ *
+ * @typedef {object} LayerSwitch  a new init segment in the middle of the stream
+ * @property {Uint8Array} init
+ * @property {string | null} changeType  the new MIME type, or null to keep it
  *
  * @typedef {object} AppendQueueOptions
  * @property {() => number} playheadS       the media element's currentTime
@@ -31,6 +36,7 @@ export class AppendQueue {
     this.onError = options.onError;
     this.keepBehindS = options.keepBehindS ?? 2;
     /** @type {Uint8Array[]} */
+    /** @type {(Uint8Array | LayerSwitch)[]} fragments, and the switches between them */
     this.queue = [];
     this.waitingForKeyframe = false;
     this.quotaErrors = 0;
@@ -55,6 +61,20 @@ export class AppendQueue {
     this.pump();
   }
 
+  /**
+   * A new init segment after what is queued (a layer switch), with a codec change before it:
+   * the fragments that follow belong to it. Kept while waiting for a keyframe after a quota error.
+   * @param {Uint8Array} bytes @param {string | null} changeType  the new MIME type, or null to keep it
+   */
+  pushSwitch(bytes, changeType) {
+    this.queue.push({ init: bytes, changeType });
+    this.pump();
+  }
+
+  get canChangeType() {
+    return typeof this.sourceBuffer.changeType === 'function';
+  }
+
   /** @param {Uint8Array} bytes one fragment @param {boolean} keyframe */
   push(bytes, keyframe) {
     if (this.waitingForKeyframe) {
@@ -74,9 +94,15 @@ export class AppendQueue {
     const sb = this.sourceBuffer;
     if (sb.updating || this.queue.length === 0 || !this.canAppend()) return;
     if (this.trimBehind()) return; // updateend continues
-    const next = /** @type {Uint8Array} */ (this.queue.shift());
+    const next = /** @type {Uint8Array | LayerSwitch} */ (this.queue.shift());
     try {
-      sb.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next));
+      if (next instanceof Uint8Array) {
+        sb.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next));
+      } else {
+        // changeType() is synchronous, on an idle SourceBuffer: the init segment follows at once.
+        if (next.changeType) /** @type {(type: string) => void} */ (sb.changeType).call(sb, next.changeType);
+        sb.appendBuffer(/** @type {Uint8Array<ArrayBuffer>} */ (next.init));
+      }
       this.appended++;
     } catch (e) {
       if (e instanceof Error && e.name === 'QuotaExceededError') this.quotaExceeded();
@@ -86,8 +112,10 @@ export class AppendQueue {
 
   quotaExceeded() {
     this.quotaErrors++;
-    this.droppedFragments += 1 + this.queue.length;
-    this.queue = [];
+    // A switch queued stays: the keyframe waited for may be of the new layer.
+    const switches = this.queue.filter((item) => !(item instanceof Uint8Array));
+    this.droppedFragments += 1 + this.queue.length - switches.length;
+    this.queue = switches;
     this.waitingForKeyframe = true;
     const sb = this.sourceBuffer;
     const end = this.playheadS() - 0.1;

@@ -3,7 +3,9 @@
  * Video through Media Source Extensions: an init segment from the TrackConfig, then one
  * fMP4 fragment per packet, appended in order (append-queue.js: keeps the buffer behind
  * the playhead short, recovers from QuotaExceededError at the next keyframe). A decode
- * error starts over with a new MediaSource from the next keyframe. A join seeks straight
+ * error starts over with a new MediaSource from the next keyframe. A new config of the track
+ * playing (a simulcast layer switch) appends its init segment on the same SourceBuffer, and the
+ * fragments go on on the same timeline (layer-switch.js). A join seeks straight
  * to the master clock (the live edge) through the GOP backlog; after that video is held on
  * the master clock by playbackRate nudges and, past SEEK_ABOVE_MS, a seek.
  *
@@ -21,6 +23,7 @@ import { StallWatchdog } from './stall-watchdog.js';
 import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
 import { label } from './video-path.js';
 import { sourceCanPlay } from './playable.js';
+import { LayerSwitches, switchPlan } from './layer-switch.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -92,6 +95,9 @@ export class MseRenderer {
     /** the newest video received (the buffered end that counts; the video buffer figure) */
     this.newestPtsMicros = NaN;
     this.decodeErrors = 0;
+    this.switches = new LayerSwitches();
+    /** fresh MediaSources: the first, and each start over */
+    this.starts = 0;
     /** quota errors of MediaSources already replaced */
     this.quotaErrorsBefore = 0;
     /**
@@ -161,8 +167,17 @@ export class MseRenderer {
     if (!sourceCanPlay(config.codec, this.managed)) {
       throw new UnsupportedCodecError(`This browser cannot play ${config.codec} video through ${label(this.managed ? 'mms' : 'mse')}.`);
     }
+    const appends = this.appends;
+    const plan = appends ? switchPlan(this.config, config, { changeType: appends.canChangeType }) : 'restart';
     this.config = config;
-    this.reset();
+    if (plan === 'restart' || !appends) {
+      this.reset();
+      return;
+    }
+    // The next packet is the new config's keyframe; its fragments go on from the newest one.
+    this.switches.switched();
+    this.needKeyframe = true;
+    appends.pushSwitch(initSegment(config), plan === 'changeType' ? `video/mp4; codecs="${config.codec}"` : null);
   }
 
   /** @returns {typeof MediaSource | undefined} the engine's MediaSource, or ManagedMediaSource when managed */
@@ -190,6 +205,8 @@ export class MseRenderer {
     this.quotaDropsBefore += this.appends?.droppedFragments ?? 0;
     this.appends = null;
     this.early = [];
+    this.starts++;
+    this.switches.pending = false;
     this.needKeyframe = true;
     this.baseMicros = NaN;
     this.sequence = 0;
@@ -218,8 +235,7 @@ export class MseRenderer {
         this.startIfReady();
       });
       this.appends = appends;
-      appends.pushInit(initSegment({ trackId: config.trackId, codec: config.codec, decoderConfig: config.decoderConfig,
-        width: config.width, height: config.height }));
+      appends.pushInit(initSegment(config));
       for (const [bytes, keyframe] of this.early) appends.push(bytes, keyframe);
       this.early = [];
     }, { once: true });
@@ -228,6 +244,7 @@ export class MseRenderer {
   /** @param {import('./renderer.js').MediaPacket} packet */
   push(packet) {
     if (!this.config) return;
+    if (packet.keyframe && !this.switches.keyframeContinues(this.newestPtsMicros, Number(packet.ptsMicros))) this.restart(null);
     if (this.needKeyframe && !packet.keyframe) {
       this.drops.skippedPacket();
       return;
@@ -387,6 +404,8 @@ export class MseRenderer {
       recoveries: this.quotaErrors + this.decodeErrors + this.stalls,
       quotaErrors: this.quotaErrors,
       streamingPauses: this.streamingPauses,
+      layerSwitches: this.switches.count,
+      starts: this.starts,
     };
   }
 

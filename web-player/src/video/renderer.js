@@ -28,6 +28,9 @@
  * @property {number} recoveries         of which recoveries from an error (decode error, quota, stall)
  * @property {number} quotaErrors        QuotaExceededError on append (MSE)
  * @property {number} streamingPauses    times a ManagedMediaSource asked to stop appending (endstreaming)
+ * @property {number} layerSwitches      new configs of the track playing taken in place (layer-switch.js)
+ * @property {number} starts             times the path started (over) with a fresh MediaSource / decoder:
+ *                                       the first config, reconnects, configs not taken in place, recoveries
  *
  * @typedef {object} VideoRenderer
  * @property {HTMLElement} element

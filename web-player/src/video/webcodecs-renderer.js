@@ -9,6 +9,9 @@
  * Without audio it shows each frame as soon as it is decoded (the lowest latency).
  * A join (or a restart after a decode error) decodes the relay's GOP backlog without drawing
  * it: frames that newer packets have overtaken are closed until the live edge is reached.
+ * A new config of the track playing (a simulcast layer switch) reconfigures the same decoder
+ * (layer-switch.js): the frames held and the schedule go on; the canvas takes the new size
+ * at the first frame of it drawn.
  * Every frame it never draws is counted by cause (frame-drops.js).
  */
 import { primeMediaStack } from './media-stack.js';
@@ -16,6 +19,7 @@ import { UnsupportedCodecError } from './renderer.js';
 import { FrameDrops } from './frame-drops.js';
 import { FrameSchedule } from './frame-schedule.js';
 import { Recent } from '../stats/recent.js';
+import { LayerSwitches, switchPlan } from './layer-switch.js';
 
 /** @typedef {import('./renderer.js').VideoRenderer} VideoRenderer */
 /** @typedef {import('./renderer.js').ShownFrame} ShownFrame */
@@ -79,6 +83,9 @@ export class WebCodecsRenderer {
     this.framesDecoded = 0;
     this.drops = new FrameDrops();
     this.decodeErrors = 0;
+    this.switches = new LayerSwitches();
+    /** decoders created: the first, and each start over */
+    this.starts = 0;
     this.framesSkippedAtJoin = 0;
     this.framesSubmitted = 0;
     this.newestDecodedMicros = NaN;
@@ -99,6 +106,11 @@ export class WebCodecsRenderer {
   async configure(config) {
     const decoderConfig = { codec: config.codec, description: webCodecsDescription(config),
       codedWidth: config.width, codedHeight: config.height, optimizeForLatency: true };
+    // Before any await: the new layer's keyframe comes right after its config.
+    if (this.decoder?.state === 'configured' && switchPlan(this.config, config, { changeType: true }) !== 'restart') {
+      this.switchInPlace(config, decoderConfig);
+      return;
+    }
     primeMediaStack();
     if (typeof VideoDecoder === 'undefined' || !(await VideoDecoder.isConfigSupported(decoderConfig)).supported) {
       throw new UnsupportedCodecError(`This browser cannot decode ${config.codec} video with WebCodecs.`);
@@ -108,6 +120,19 @@ export class WebCodecsRenderer {
     this.canvas.height = config.height;
     this.decoderConfig = decoderConfig;
     this.reset();
+  }
+
+  /**
+   * The next chunk is the new config's keyframe: configure() on the same decoder (a decoder
+   * takes a new configuration after the chunks before it; an error still restarts it).
+   * @param {import('./renderer.js').TrackConfig} config @param {VideoDecoderConfig} decoderConfig
+   */
+  switchInPlace(config, decoderConfig) {
+    this.config = config;
+    this.decoderConfig = decoderConfig;
+    /** @type {VideoDecoder} */ (this.decoder).configure(decoderConfig);
+    this.switches.switched();
+    this.needKeyframe = true;
   }
 
   /** Starts over at the next keyframe; what is in flight is lost without being a drop (a reconnect, a new config). */
@@ -129,6 +154,8 @@ export class WebCodecsRenderer {
     this.inDecoder = [];
     this.decodedAtMs.clear();
     this.needKeyframe = true;
+    this.starts++;
+    this.switches.pending = false;
     this.joined = false;
     this.joinUntilMs = NaN;
     this.framesSubmitted = this.framesDecoded; // what the old decoder still held is gone
@@ -147,7 +174,8 @@ export class WebCodecsRenderer {
   /** @param {import('./renderer.js').MediaPacket} packet */
   push(packet) {
     if (!this.decoder || this.decoder.state !== 'configured') return;
-    if (packet.keyframe && Number(packet.ptsMicros) - this.newestDecodedMicros > LAG_RESTART_MICROS) {
+    if (packet.keyframe && !this.switches.keyframeContinues(this.newestPtsMicros, Number(packet.ptsMicros))) this.restart(null);
+    else if (packet.keyframe && Number(packet.ptsMicros) - this.newestDecodedMicros > LAG_RESTART_MICROS) {
       this.lagRestarts++;
       this.restart('catchUp');
     }
@@ -198,6 +226,12 @@ export class WebCodecsRenderer {
   /** @param {VideoFrame} frame @param {number} nowMs */
   draw(frame, nowMs) {
     this.joined = true;
+    // Resized only here (a resize clears the canvas): the old layer's frames are drawn until then.
+    const { displayWidth: width, displayHeight: height } = frame;
+    if (width && height && (width !== this.canvas.width || height !== this.canvas.height)) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
     this.context2d.drawImage(frame, 0, 0, this.canvas.width, this.canvas.height);
     this.shownPtsMicros = frame.timestamp;
     const decodedMs = this.decodedAtMs.get(frame.timestamp);
@@ -239,6 +273,8 @@ export class WebCodecsRenderer {
       recoveries: this.decodeErrors,
       quotaErrors: 0,
       streamingPauses: 0,
+      layerSwitches: this.switches.count,
+      starts: this.starts,
     };
   }
 
