@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality } from '../src/transport/quality.js';
 
-test('the play path carries the token and a pinned quality, not auto', () => {
+test('the play path carries the token and a pinned quality, not auto, or the layer auto starts on', () => {
   assert.equal(playPath('cam1', '', 'auto'), '/ws/play/cam1');
   assert.equal(playPath('cam1', 't.k', 'auto'), '/ws/play/cam1?token=t.k');
   assert.equal(playPath('cam1', 't.k', '360p'), '/ws/play/cam1?token=t.k&quality=360p');
   assert.equal(playPath('a b', '', '180p'), '/ws/play/a%20b?quality=180p');
+  assert.equal(playPath('cam1', '', 'auto', '180p'), '/ws/play/cam1?start=180p', 'auto, starting on a layer');
+  assert.equal(playPath('cam1', '', '360p', '180p'), '/ws/play/cam1?quality=360p', 'a pinned layer takes no start');
   assert.equal(qualityFrom(null), 'auto');
   assert.equal(qualityFrom('best'), 'best', 'passed on: the relay refuses it with the layers it has');
 });

@@ -8,13 +8,15 @@
 /** @typedef {import('../transport/wire.js').TrackConfig} TrackConfig */
 
 /**
- * The play path of `stream`, with the token and a quality other than `auto`.
- * @param {string} stream @param {string} token @param {string} quality
+ * The play path of `stream`, with the token and a quality other than `auto` (or, with `auto`,
+ * the layer to start on, if given).
+ * @param {string} stream @param {string} token @param {string} quality @param {string} [start]
  */
-export function playPath(stream, token, quality) {
+export function playPath(stream, token, quality, start = '') {
   const query = new URLSearchParams();
   if (token) query.set('token', token);
   if (quality && quality !== 'auto') query.set('quality', quality);
+  else if (start) query.set('start', start);
   const q = query.toString();
   return `/ws/play/${encodeURIComponent(stream)}${q ? `?${q}` : ''}`;
 }

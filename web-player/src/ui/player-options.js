@@ -59,6 +59,7 @@ export function playerOptionsFrom(params, where) {
     wsBase: where.wsBase,
     relays: parseRelays(params.get('relays'), where.wsBase),
     quality: qualityFrom(params.get('quality')),
+    start: params.get('start') ?? '',
     workletUrl: new URL('playout-worklet.js', where.baseUrl).href,
     workerUrl: new URL('transport-worker.js', where.baseUrl).href,
   };
