@@ -203,4 +203,44 @@ abstract class EnginePlayerE2E {
         }
         PlayerScenarios.assertResumesAfterRelayRestart(browser, stack, playUrl(LIVE, path));
     }
+
+    /**
+     * The ManagedMediaSource path ({@code ?video=mms}: Safari on iPhone has no other MSE), where the
+     * engine has one: the player takes it, its SourceBuffer takes the fragments and the element
+     * plays them at the live pace (the playhead and the buffered end both 2 s further on, in one
+     * MediaSource: a restart sets a new baseline). Frames are checked where the engine's MSE shows them.
+     */
+    @Test
+    @Order(6)
+    void managedMediaSourcePathPlaysAtTheLivePace() {
+        String label = "the ManagedMediaSource path (the only MSE of Safari on iPhone)";
+        if (!browser.evaluate("typeof ManagedMediaSource === 'function'").asBoolean()) {
+            notChecked(label, engine.displayName() + " has no ManagedMediaSource");
+            return;
+        }
+        browser.open(playUrl(LIVE, "video=mms"));
+        browser.waitUntil("window.tunnelcast?.stats?.videoPath === 'mms' && document.querySelector('video')?.buffered.length > 0",
+                Duration.ofSeconds(60));
+        browser.waitUntil("""
+                (() => {
+                  const v = document.querySelector('video');
+                  const end = v.buffered.length ? v.buffered.end(v.buffered.length - 1) : 0;
+                  const seen = window.mmsBaseline;
+                  if (!seen || seen.src !== v.src) {
+                    window.mmsBaseline = { src: v.src, time: v.currentTime, end };
+                    return false;
+                  }
+                  return v.currentTime > seen.time + 2 && end > seen.end + 2;
+                })()""", Duration.ofSeconds(45));
+        JsonNode stats = browser.stats();
+        assertThat(stats.path("videoPath").asText()).isEqualTo("mms");
+        assertThat(stats.path("videoPathNote").asText()).as("taken, not fallen back from").isEmpty();
+        assertThat(stats.path("videoDecodeErrors").asInt()).isZero();
+        if (engine.mseVideoUnchecked() != null) {
+            notChecked("frames shown on " + label, engine.mseVideoUnchecked() + "; checked instead: the path is taken, its"
+                    + " SourceBuffer takes the fragments and the element plays them at the live pace");
+            return;
+        }
+        browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(60));
+    }
 }
