@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tunnelcast.agent.Agent;
 import dev.tunnelcast.agent.AgentConfig;
+import dev.tunnelcast.agent.encode.LayerSpec;
 import dev.tunnelcast.agent.encode.OpusSettings;
 import dev.tunnelcast.agent.encode.VideoEncoderSettings;
 import dev.tunnelcast.agent.publish.PublisherConfig;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -124,7 +126,18 @@ public final class LiveStack implements AutoCloseable {
      * start, which a busy machine can stretch to many seconds.
      */
     public Agent publish(String stream, String encoder, int width, int height) {
-        Agent agent = publish(stream, encoder, width, height, port, false);
+        Agent agent = publish(stream, encoder, width, height, port, false, List.of());
+        awaitLive(stream, LIVE_DEADLINE);
+        return agent;
+    }
+
+    /**
+     * As {@link #publish(String)}, as a simulcast track of {@code layers} (the agent's
+     * {@code --layers}; the first is the size captured, the options' bitrate is not used).
+     */
+    public Agent publishLayers(String stream, List<LayerSpec> layers) {
+        LayerSpec top = layers.get(0);
+        Agent agent = publish(stream, VideoEncoderSettings.defaults().encoder(), top.width(), top.height(), port, false, layers);
         awaitLive(stream, LIVE_DEADLINE);
         return agent;
     }
@@ -163,10 +176,12 @@ public final class LiveStack implements AutoCloseable {
      * front of the relay, say), with {@code --adaptive} bitrate on or off.
      */
     public Agent publish(String stream, int relayPort, boolean adaptive) {
-        return publish(stream, VideoEncoderSettings.defaults().encoder(), options.width(), options.height(), relayPort, adaptive);
+        return publish(stream, VideoEncoderSettings.defaults().encoder(), options.width(), options.height(), relayPort, adaptive,
+                List.of());
     }
 
-    private Agent publish(String stream, String encoder, int width, int height, int relayPort, boolean adaptive) {
+    private Agent publish(String stream, String encoder, int width, int height, int relayPort, boolean adaptive,
+                          List<LayerSpec> layers) {
         PublisherConfig publisher = new PublisherConfig(URI.create("ws://127.0.0.1:" + relayPort), stream,
                 token(Action.PUBLISH, stream), null, TlsSettings.defaults(), 8L << 20, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2),
@@ -176,7 +191,7 @@ public final class LiveStack implements AutoCloseable {
                 options.frameRate(), options.videoBitrateBps(), 0, defaults.preset(), defaults.profile(), defaults.level(),
                 2 * options.frameRate(), 0);
         Agent agent = new Agent(AgentConfig.builder(publisher).videoEncoder(video).opus(OpusSettings.defaults())
-                .stampFrames(true).adaptive(adaptive).build()).start();
+                .layers(layers).stampFrames(true).adaptive(adaptive).build()).start();
         agents.put(stream, agent);
         return agent;
     }
