@@ -51,12 +51,15 @@ final class OriginBridge implements StreamObserver {
     public void publisherStarted(String stream, String sessionId) {
         PublisherHello hello = registry.find(stream).flatMap(Stream::localPublication)
                 .map(PublicationSnapshot::hello).orElse(PublisherHello.PLAIN);
-        connection.publish(StreamSubjects.media(stream),
-                ClusterHeaders.publisher(ClusterHeaders.EVENT, ClusterHeaders.ONLINE, node, hello), new byte[0]);
+        // Answer configs requests before announcing: NATS handles one connection's SUB and PUB in order, so a
+        // node that missed the online event (it subscribed just after) finds the responder when it asks.
+        // Announced first, a request in between met no responder and that node's players got nothing.
         controls.computeIfAbsent(stream, s -> connection.dispatcher().subscribe(StreamSubjects.control(s),
                 message -> answer(s, message)));
         rivals.computeIfAbsent(stream, s -> connection.dispatcher().subscribe(StreamSubjects.media(s),
                 message -> yieldIfTakenOver(s, message)));
+        connection.publish(StreamSubjects.media(stream),
+                ClusterHeaders.publisher(ClusterHeaders.EVENT, ClusterHeaders.ONLINE, node, hello), new byte[0]);
         clusterThread.execute(() -> directory.published(stream, hello));
     }
 
