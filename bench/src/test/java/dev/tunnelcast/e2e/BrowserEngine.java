@@ -35,9 +35,6 @@ enum BrowserEngine {
 
     /** Starts the engine behind the driver's commands; its logs go to {@code logFile}. */
     ChromiumPlayer launch(Path webPlayerDir, Path logFile) throws IOException {
-        return switch (this) {
-            case FIREFOX -> ChromiumPlayer.launchFirefox(webPlayerDir, logFile);
-            case WEBKIT -> ChromiumPlayer.launchWebKit(webPlayerDir, logFile);
-        };
+        return ChromiumPlayer.launch(name().toLowerCase(java.util.Locale.ROOT), webPlayerDir, logFile);
     }
 }

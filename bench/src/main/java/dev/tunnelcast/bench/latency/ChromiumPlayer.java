@@ -176,6 +176,16 @@ public final class ChromiumPlayer implements AutoCloseable {
         return launchEngine(webPlayerDir, logFile, "webkit", "selenium-webdriver");
     }
 
+    /** The engine named {@code chromium}, {@code firefox} or {@code webkit}, as the methods above start it. */
+    public static ChromiumPlayer launch(String engine, Path webPlayerDir, Path logFile) throws IOException {
+        return switch (engine) {
+            case "chromium" -> launch(webPlayerDir, logFile);
+            case "firefox" -> launchFirefox(webPlayerDir, logFile);
+            case "webkit" -> launchWebKit(webPlayerDir, logFile);
+            default -> throw new IllegalArgumentException("no browser engine '" + engine + "': chromium, firefox or webkit");
+        };
+    }
+
     private static ChromiumPlayer launchEngine(Path webPlayerDir, Path logFile, String engine, String driverModule)
             throws IOException {
         if (!Files.isDirectory(webPlayerDir.resolve("node_modules").resolve(driverModule))) {

@@ -101,7 +101,8 @@ public final class LatencyBench implements Callable<Integer> {
             stack.relay().addObserver(arrivals);
             Agent agent = stack.publish("bench");
             for (String engine : browsers) {
-                try (ChromiumPlayer browser = launch(engine, webPlayer)) {
+                try (ChromiumPlayer browser = ChromiumPlayer.launch(engine, webPlayer,
+                        Path.of("bench", "target", "latency-" + engine + ".log"))) {
                     for (String path : videoPaths) {
                         paths.add(measurePath(stack, browser, new Sources(agent, arrivals), engine, path));
                     }
@@ -126,15 +127,6 @@ public final class LatencyBench implements Callable<Integer> {
         Path section = LatencyReport.write(results);
         System.out.println("wrote " + file + " and " + section + "\ncommand: " + command);
         return check ? check(file) : 0;
-    }
-
-    private static ChromiumPlayer launch(String engine, Path webPlayer) throws java.io.IOException {
-        Path log = Path.of("bench", "target", "latency-" + engine + ".log");
-        return switch (engine) {
-            case "firefox" -> ChromiumPlayer.launchFirefox(webPlayer, log);
-            case "webkit" -> ChromiumPlayer.launchWebKit(webPlayer, log);
-            default -> ChromiumPlayer.launch(webPlayer, log);
-        };
     }
 
     /** The runs of one path in one engine; a path that shows no frame is recorded as not measured, with why. */
