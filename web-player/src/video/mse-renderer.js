@@ -115,6 +115,8 @@ export class MseRenderer {
     this.stalls = 0;
     /** frames presented (requestVideoFrameCallback), for the stall watchdog */
     this.framesPresented = 0;
+    /** the pts of the frame on screen (NaN: none yet) */
+    this.shownPtsMicros = NaN;
     this.watchdog = new StallWatchdog(STALL_MS);
     /** performance.now() of the first tick with video buffered after a (re)start */
     this.joinTickMs = NaN;
@@ -139,6 +141,7 @@ export class MseRenderer {
   watchFrames() {
     this.video.requestVideoFrameCallback((now, meta) => {
       this.framesPresented++;
+      this.shownPtsMicros = meta.mediaTime * 1e6 + this.baseMicros;
       if (Number.isFinite(this.baseMicros)) {
         this.noteShownBias(meta.mediaTime * 1000 + this.baseMicros / 1000, meta.expectedDisplayTime, now);
         this.listener({ ptsMicros: meta.mediaTime * 1e6 + this.baseMicros, displayPerfMs: meta.expectedDisplayTime,
@@ -316,7 +319,7 @@ export class MseRenderer {
       const audioPlays = Number.isFinite(masterMediaMs);
       if (!audioPlays && sinceJoinMs < JOIN_WAIT_MS) return;
       const to = Math.min(end, Math.max(start, master));
-      const trailing = to - v.currentTime > JOIN_SEEK_ABOVE_S && (end >= master || !audioPlays);
+      const trailing = to - this.pictureS() > JOIN_SEEK_ABOVE_S && (end >= master || !audioPlays);
       if (trailing && !v.seeking && nowMs - this.lastSeekMs > JOIN_SEEK_EVERY_MS) this.seek(to, nowMs);
       if (v.seeking) return;
     }
@@ -326,7 +329,7 @@ export class MseRenderer {
     // only forward onto a keyframe that the master has passed, at most once a second.
     // Everything else is a rate nudge.
     if (leadMs < -SEEK_ABOVE_MS && master <= end && nowMs - this.lastSeekMs > 1000) {
-      const keyframe = this.keyframeTimes.filter((t) => t > v.currentTime && t <= master).pop();
+      const keyframe = this.keyframeTimes.filter((t) => t > this.pictureS() && t <= master).pop();
       if (keyframe !== undefined) {
         this.seek(keyframe, nowMs);
         return;
@@ -345,6 +348,16 @@ export class MseRenderer {
     // Never hurry into the buffer's end: that stalls the decoder and stutters.
     if (end - v.currentTime < EDGE_MARGIN_S) rate = Math.min(rate, 1);
     if (Math.abs(v.playbackRate - rate) > 0.005) v.playbackRate = rate;
+  }
+
+  /**
+   * Where the picture is on the timeline, s: the later of currentTime and the frame on screen.
+   * Around a join's seeks Chromium has shown a frame up to ~270 ms past currentTime; a seek to
+   * a place before that frame shows frames already seen again (the picture steps back).
+   */
+  pictureS() {
+    const shownS = (this.shownPtsMicros - this.baseMicros) / 1e6;
+    return Number.isFinite(shownS) ? Math.max(this.video.currentTime, shownS) : this.video.currentTime;
   }
 
   /** @param {number} toS @param {number} nowMs */
