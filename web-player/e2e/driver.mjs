@@ -18,7 +18,7 @@
 // TUNNELCAST_BROWSER=webkit drives Debian's WebKitGTK MiniBrowser through WebKitWebDriver
 // (webkit-driver.mjs), on an Xvfb display of its own, with the same sink.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -283,6 +283,39 @@ const commands = {
       await sleep(intervalMs);
     }
     return { values };
+  },
+  /**
+   * Chromium only: a CPU profile of the tab's main thread for durationMs (V8's sampling
+   * profiler over CDP). Answers the functions with the most self time, the busy fraction
+   * of the thread, and (when `path` is given) writes the whole .cpuprofile there for DevTools.
+   * @param {{ durationMs: number, top?: number, path?: string, tab?: string }} args
+   */
+  async profile({ durationMs, top = 25, path, tab = 'main' }) {
+    if (engine !== 'chromium') throw new Error('profile: Chromium only (CDP)');
+    const cdp = await /** @type {import('playwright-core').BrowserContext} */ (context).newCDPSession(openPage(tab));
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+    await sleep(durationMs);
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.detach();
+    if (path) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(profile));
+    }
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    /** @type {Map<string, number>} */
+    const self = new Map();
+    for (const id of profile.samples ?? []) {
+      const f = nodes.get(id)?.callFrame;
+      const key = f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}` : '?';
+      self.set(key, (self.get(key) ?? 0) + 1);
+    }
+    const samples = profile.samples?.length ?? 0;
+    const idle = self.get('(idle) :0') ?? 0;
+    const functions = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+      .map(([name, n]) => ({ name, percent: Math.round((1000 * n) / Math.max(1, samples)) / 10 }));
+    return { samples, busyPercent: Math.round((1000 * (samples - idle)) / Math.max(1, samples)) / 10, functions };
   },
   /** @param {{ tab?: string }} args */
   async console({ tab = 'main' }) {

@@ -102,7 +102,13 @@ class CallE2ETest {
         SelfSignedCertificate cert = SelfSignedCertificate.create(work);
         // The Hello timeout is raised from 5 s: a page starved of CPU on a busy 2-core machine has sent its player's Hello
         // later than that, and the relay's refusal (4400) is final for a player, whose tile then stays in error.
+        // The pong timeout is raised from 10 s for the same reason: the four pages' phase asks this machine for about 1.7
+        // of its 2 cores (renderers' main threads 0.8, their media and audio threads, Chromium's compositors, the relay;
+        // top beside a CPU hog), and a page that read nothing for 10 s was closed with 4431, came back with a GOP to
+        // catch up on, and the reconnects fed on each other (proof run 12: 7 reconnects of ann's page, then a page that
+        // answered nothing for 2 minutes).
         relay = Relay.start(AgentFixtures.relay().tokenSecret(SECRET).maxRoomSize(4).helloTimeout(Duration.ofSeconds(30))
+                .pongTimeout(Duration.ofSeconds(60))
                 .tlsPort(0).tlsPem(cert.certPem(), cert.keyPem())
                 .archive(ArchiveConfig.defaults(work.resolve("archive")).withStreamGlob(ROOM + ".dan")).build());
         annsNetwork = ImpairmentProxy.start(relay.port(), LinkProfile.clean(), LinkProfile.clean());
