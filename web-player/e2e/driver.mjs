@@ -203,18 +203,25 @@ const commands = {
     return { first, last: await requirePlayerStats(tab), samples };
   },
   /**
-   * Polls the state often (for the restart test): every change with its time and frames shown.
-   * @param {{ durationMs: number, intervalMs?: number, tab?: string }} args
+   * Polls the state often (for the restart tests): every change with its time and frames shown.
+   * With resumedFrames, the watch ends early once the player, after showing "reconnecting",
+   * plays again and has shown that many frames since (a watch need not outlast the recovery).
+   * @param {{ durationMs: number, intervalMs?: number, resumedFrames?: number, tab?: string }} args
    */
-  async watch({ durationMs, intervalMs = 25, tab = 'main' }) {
+  async watch({ durationMs, intervalMs = 25, resumedFrames, tab = 'main' }) {
     const changes = [];
     const start = Date.now();
     let previous = '';
+    let reconnected = false;
+    let framesAtResume = NaN;
     while (Date.now() - start < durationMs) {
       const s = await requirePlayerStats(tab);
       const key = `${s.state}`;
       if (key !== previous) changes.push({ tMs: Date.now() - start, state: s.state, message: s.message, framesShown: s.framesShown });
       previous = key;
+      if (s.state === 'reconnecting') reconnected = true;
+      if (reconnected && s.state === 'playing' && Number.isNaN(framesAtResume)) framesAtResume = s.framesShown;
+      if (resumedFrames !== undefined && s.state === 'playing' && s.framesShown >= framesAtResume + resumedFrames) break;
       await sleep(intervalMs);
     }
     return { changes, last: await requirePlayerStats(tab) };
@@ -362,3 +369,5 @@ for await (const line of lines) {
   void run(line);
 }
 await quit();
+// Now, not when the caller closes our stdin (its open end kept node waiting) or when a command still running ends.
+process.exit(0);

@@ -29,7 +29,7 @@ class ClusterPlayerFailoverE2ETest {
     private static final Path WEB_PLAYER = Path.of("..", "web-player").toAbsolutePath().normalize();
     private static final Path ARTIFACTS = Path.of("target", "e2e").toAbsolutePath();
     private static final String STREAM = "failover-page";
-    /** Long enough for a killed node to be noticed, the next one tried and a GOP shown, on a busy machine. */
+    /** At most: long enough for a killed node to be noticed, the next one tried and a GOP shown, on a busy machine. */
     private static final Duration WATCH = Duration.ofSeconds(20);
 
     @Test
@@ -47,7 +47,7 @@ class ClusterPlayerFailoverE2ETest {
             assertThat(node1.get("/api/streams/" + STREAM)).as("the page plays through node 1 first")
                     .containsPattern("\"players\":\\s*1\\b");
 
-            JsonNode watched = browser.watchWhile(WATCH, () -> kill9(node1));
+            JsonNode watched = browser.watchRecovery(WATCH, PlayerScenarios.RESUMED_FRAMES, () -> kill9(node1));
             PlayerScenarios.Reconnection reconnection = PlayerScenarios.Reconnection.of(watched);
             System.out.printf("ClusterPlayerFailoverE2ETest: kill -9 of the player's node -> reconnecting for %d ms,"
                     + " then playing through node 2%n", reconnection.reconnectingMillis());

@@ -15,20 +15,24 @@ import java.util.List;
  */
 final class PlayerScenarios {
 
+    /** Frames a recovered player shows before a watch of its recovery ends: more than {@link Reconnection#assertPlaysOn} asks. */
+    static final int RESUMED_FRAMES = 45;
+
     private PlayerScenarios() {
     }
 
     /**
      * With {@code url} playing, the relay restarts on the same port: the player shows
      * "reconnecting", is back on the relay within 3 s (its reconnect backoff; the agent's comes
-     * first), plays again within the 8 s watched, and frames advance after that. The time from
+     * first), plays again within the 8 s watched at most, and frames advance after that (the watch
+     * ends once 45 frames were shown since it played again). The time from
      * the reconnection to the first frame is the engine's decoding start on a busy machine
      * (WebKit's took 1.3 s at a load average of 10): printed, not bounded.
      */
     static void assertResumesAfterRelayRestart(ChromiumPlayer browser, LiveStack stack, String url) throws InterruptedException {
         browser.open(url);
         browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
-        JsonNode watched = browser.watchWhile(Duration.ofSeconds(8), stack::restartRelay);
+        JsonNode watched = browser.watchRecovery(Duration.ofSeconds(8), RESUMED_FRAMES, stack::restartRelay);
         Reconnection reconnection = Reconnection.of(watched);
         System.out.printf("state changes around the relay restart: %s; reconnecting → playing: %d ms%n", reconnection.changes(),
                 reconnection.reconnectingMillis());
@@ -38,7 +42,7 @@ final class PlayerScenarios {
     }
 
     /**
-     * A player's way through a lost connection, from the state changes of a {@link ChromiumPlayer#watchWhile}:
+     * A player's way through a lost connection, from the state changes of a {@link ChromiumPlayer#watchRecovery}:
      * the first "reconnecting", the first other state after it (back on the relay), and the first "playing" after it.
      */
     record Reconnection(List<JsonNode> changes, JsonNode reconnecting, JsonNode back, JsonNode resumed) {

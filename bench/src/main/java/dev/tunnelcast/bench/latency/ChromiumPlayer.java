@@ -364,14 +364,15 @@ public final class ChromiumPlayer implements AutoCloseable {
     }
 
     /**
-     * Records every state change for {@code duration} while {@code action} runs (after a short
-     * delay, so that the recording has started). The answer has {@code changes} and {@code last}.
+     * Records every state change while {@code action} runs (after a short delay, so that the recording has started),
+     * until the player showed "reconnecting", plays again and has shown {@code resumedFrames} frames since; at most
+     * {@code atMost}. The answer has {@code changes} and {@code last}.
      */
-    public JsonNode watchWhile(Duration duration, Runnable action) throws InterruptedException {
-        Sent watch = send("watch", Map.of("durationMs", duration.toMillis(), "intervalMs", 25));
+    public JsonNode watchRecovery(Duration atMost, int resumedFrames, Runnable action) throws InterruptedException {
+        Sent watch = send("watch", Map.of("durationMs", atMost.toMillis(), "intervalMs", 25, "resumedFrames", resumedFrames));
         Thread.sleep(300);
         action.run();
-        return answer(watch, "watch", duration.plusSeconds(20));
+        return answer(watch, "watch", atMost.plusSeconds(20));
     }
 
     /** Clears the player's latency and A/V windows: the percentiles cover what follows. */
@@ -422,7 +423,7 @@ public final class ChromiumPlayer implements AutoCloseable {
     public void close() {
         try {
             commands.write("{\"cmd\":\"quit\"}\n".getBytes(StandardCharsets.UTF_8));
-            commands.flush();
+            commands.close();
         } catch (IOException ignored) {
             // already gone
         }
