@@ -64,6 +64,25 @@ test('an uplink that falls behind drops video to the next keyframe, keeps audio 
   assert.equal(q.offerMedia(bytes(100), false, false, 610).queued, true, 'audio goes on');
 });
 
+test('after a drop each simulcast layer resumes only at its own keyframe', () => {
+  const q = new UplinkQueue({ maxBytes: 1000, maxAgeMs: 500, lowWaterBytes: 100 });
+  q.take(100, 0); // the socket is full: nothing leaves the queue
+  // A picture of three layers, keyframes aligned. The bound is hit at layer 2's keyframe, which fits
+  // once the queued video (layers 0's and 1's keyframes) is dropped.
+  q.offerMedia(bytes(400), true, true, 0, 0);
+  q.offerMedia(bytes(300), true, true, 0, 1);
+  assert.deepEqual(q.offerMedia(bytes(400), true, true, 0, 2), { queued: true, congested: true });
+  assert.equal(q.videoGated, true, 'layers 0 and 1 wait for a keyframe');
+  assert.equal(q.offerMedia(bytes(10), true, false, 1, 0).queued, false, 'layer 0 without its keyframe');
+  assert.equal(q.offerMedia(bytes(10), true, false, 1, 1).queued, false, 'layer 1 without its keyframe');
+  assert.equal(q.offerMedia(bytes(10), true, false, 1, 2).queued, true, 'layer 2 past its keyframe');
+  assert.equal(q.offerMedia(bytes(10), true, true, 2, 0).queued, true);
+  assert.equal(q.offerMedia(bytes(10), true, false, 2, 0).queued, true, 'layer 0 past its keyframe');
+  assert.equal(q.offerMedia(bytes(10), true, false, 2, 1).queued, false, 'layer 1 still waiting');
+  assert.equal(q.offerMedia(bytes(10), true, true, 3, 1).queued, true);
+  assert.equal(q.videoGated, false, 'every layer past its keyframe');
+});
+
 test('a backlog hidden below bufferedAmount (the delay a Ping met) counts against the age bound', () => {
   const q = new UplinkQueue({ maxBytes: 1 << 20, maxAgeMs: 500, lowWaterBytes: 16_000 });
   q.offerMedia(bytes(1000), true, true, 0);

@@ -422,7 +422,7 @@ export class Publication {
       ptsMicros: BigInt(Math.round(timeline.ptsMicros(timestampMicros, durationMicros))), durationMicros: Math.round(durationMicros), keyframe,
       captureTimeMicros: BigInt(captureTimeMicros), payload, layer } });
     const now = performance.now();
-    const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now);
+    const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now, layer);
     if (congested) this.congested(now);
     this.pump();
   }

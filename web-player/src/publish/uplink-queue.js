@@ -65,8 +65,15 @@ export class UplinkQueue {
     this.socketBytes = 0;
     /** how long a message waits below bufferedAmount now, as a Ping measured it (ms) */
     this.networkDelayMs = 0;
-    /** video waits for a keyframe (at the start and after a drop) */
-    this.videoGated = true;
+    /**
+     * The simulcast layers (bit `1 << layer`) whose delta frames may be queued: those past a
+     * keyframe of their own since the last drop. Video waits for a keyframe at the start and
+     * after a drop, each layer for its own (an overflow at one layer's keyframe drops the other
+     * layers' keyframes of that picture, already queued).
+     */
+    this.layersOpen = 0;
+    /** the layers offered since the last reset */
+    this.layersSeen = 0;
     /** @type {UplinkQueueCounters} */
     this.counters = { videoDropped: 0, audioDropped: 0, congestions: 0, bytesSent: 0, videoSent: 0, audioSent: 0 };
     /** @type {{ atMs: number, drainedBytes: number }[]} cumulative bytes the socket drained, sampled */
@@ -85,24 +92,26 @@ export class UplinkQueue {
   /**
    * Queues a media packet or drops it (counted).
    * @param {Uint8Array<ArrayBuffer>} bytes @param {boolean} video @param {boolean} keyframe @param {number} nowMs
+   * @param {number} [layer]  the simulcast layer of a video packet (0: the top one, or none)
    * @returns {{ queued: boolean, congested: boolean }} congested: the bound was hit now (ask for a keyframe, lower the bitrate)
    */
-  offerMedia(bytes, video, keyframe, nowMs) {
+  offerMedia(bytes, video, keyframe, nowMs, layer = 0) {
     let congested = false;
     if (video) {
-      if (this.videoGated && !keyframe) {
+      const layerBit = 1 << layer;
+      this.layersSeen |= layerBit;
+      if ((this.layersOpen & layerBit) === 0 && !keyframe) {
         this.counters.videoDropped++;
         return { queued: false, congested };
       }
       if (this.overBound(bytes.length, nowMs)) {
         congested = this.congestion();
         if (!keyframe || this.backlogBytes + bytes.length > this.maxBytes) {
-          this.videoGated = true;
           this.counters.videoDropped++;
           return { queued: false, congested };
         }
       }
-      this.videoGated = false;
+      this.layersOpen |= layerBit;
     } else if (this.backlogBytes + bytes.length > this.maxBytes) {
       congested = this.congestion(); // video goes first
       if (this.backlogBytes + bytes.length > this.maxBytes) {
@@ -148,13 +157,19 @@ export class UplinkQueue {
     this.queuedBytes = 0;
     this.socketBytes = 0;
     this.networkDelayMs = 0;
-    this.videoGated = true;
+    this.layersOpen = 0;
+    this.layersSeen = 0;
     this.drainSamples = [];
   }
 
   /** @param {number} delayMs  the queueing a Ping met beyond the socket's buffer (its round trip above the path's fastest) */
   observeNetworkDelay(delayMs) {
     this.networkDelayMs = Math.max(0, delayMs);
+  }
+
+  /** Whether video waits for a keyframe: nothing offered yet, or a layer not past its keyframe since the last drop. */
+  get videoGated() {
+    return this.layersSeen === 0 || (this.layersOpen & this.layersSeen) !== this.layersSeen;
   }
 
   /** Bytes waiting here and in the socket's buffer. */
@@ -214,8 +229,8 @@ export class UplinkQueue {
       }
     }
     this.items = kept;
-    const began = !this.videoGated;
-    this.videoGated = true;
+    const began = this.layersOpen !== 0; // video was flowing, on some layer
+    this.layersOpen = 0;
     if (began) this.counters.congestions++;
     return began;
   }

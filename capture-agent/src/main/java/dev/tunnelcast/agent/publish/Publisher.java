@@ -173,7 +173,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
             (video ? droppedOfflineVideo : droppedOfflineAudio).incrementAndGet();
             return;
         }
-        queue.offerMedia(Envelope.newBuilder().setMediaPacket(packet).build().toByteArray(), video, packet.getKeyframe());
+        queue.offerMedia(Envelope.newBuilder().setMediaPacket(packet).build().toByteArray(), video, packet.getKeyframe(),
+                packet.getLayer());
     }
 
     private int trackIdOfVideo() {

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The bounded queue between the encoders and the WebSocket. Capture never waits on it:
  * when the uplink falls behind (more than {@code maxBytes} queued, or the oldest message
  * older than {@code maxAgeMicros}), every queued video packet is dropped and incoming video
- * is dropped until the next keyframe, so the picture resumes cleanly; audio is kept unless
+ * is dropped until the next keyframe (of each simulcast layer: a layer's frames resume only at
+ * its own keyframe, whatever the others did), so the picture resumes cleanly; audio is kept unless
  * the byte bound itself is hit with no video left to drop (the age bound is video's only).
  * Control messages (configs, pings) are never dropped and
  * go to the head of the queue. Every drop is counted.
@@ -38,7 +39,8 @@ public final class SendQueue {
     private final Condition notEmpty = lock.newCondition();
     private final Deque<Item> items = new ArrayDeque<>();
     private long queuedBytes;
-    private boolean videoGated = true;
+    /** The simulcast layers (bit {@code 1 << layer}) whose delta frames may be queued: those past a keyframe since the last drop. */
+    private int layersOpen;
     private final AtomicLong droppedVideo = new AtomicLong();
     private final AtomicLong droppedAudio = new AtomicLong();
     private final AtomicLong overflows = new AtomicLong();
@@ -65,12 +67,21 @@ public final class SendQueue {
 
     /** Queues a media packet, or drops it (counted). Returns whether it was queued. */
     public boolean offerMedia(byte[] bytes, boolean video, boolean keyframe) {
+        return offerMedia(bytes, video, keyframe, 0);
+    }
+
+    /** As {@link #offerMedia(byte[], boolean, boolean)}, for a packet of one layer of a simulcast track (0: the top one, or none). */
+    public boolean offerMedia(byte[] bytes, boolean video, boolean keyframe, int layer) {
+        if (layer < 0 || layer >= Integer.SIZE) {
+            throw new IllegalArgumentException("layer " + layer + " out of range");
+        }
+        int layerBit = 1 << layer;
         long now = clock.nowMicros();
         boolean notify = false;
         lock.lock();
         try {
             if (video) {
-                if (videoGated && !keyframe) {
+                if ((layersOpen & layerBit) == 0 && !keyframe) {
                     droppedVideo.incrementAndGet();
                     return false;
                 }
@@ -78,17 +89,18 @@ public final class SendQueue {
                     dropQueuedVideo();
                     overflows.incrementAndGet();
                     notify = true;
+                    // every layer's queued frames went: each waits for its own keyframe again
+                    layersOpen = 0;
                     if (!keyframe || queuedBytes + bytes.length > maxBytes) {
-                        videoGated = true;
                         droppedVideo.incrementAndGet();
                         return false;
                     }
                 }
-                videoGated = false;
+                layersOpen |= layerBit;
             } else if (queuedBytes + bytes.length > maxBytes) {
                 // video goes first: the queued video makes room, and video waits for a keyframe
                 if (dropQueuedVideo() > 0) {
-                    videoGated = true;
+                    layersOpen = 0;
                     overflows.incrementAndGet();
                     notify = true;
                 }
@@ -182,7 +194,7 @@ public final class SendQueue {
             }
             items.clear();
             queuedBytes = 0;
-            videoGated = true;
+            layersOpen = 0;
         } finally {
             lock.unlock();
         }

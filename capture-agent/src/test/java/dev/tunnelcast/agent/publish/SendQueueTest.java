@@ -40,6 +40,24 @@ class SendQueueTest {
     }
 
     @Test
+    void afterAnOverflowEachSimulcastLayerResumesOnlyAtItsOwnKeyframe() throws Exception {
+        // A picture of three layers, keyframes aligned: 0, 1, 2. The overflow comes at layer 2's keyframe, which fits
+        // once the queued video (layers 0's and 1's keyframes) is dropped.
+        queue.offerMedia(bytes(400, 1), true, true, 0);
+        queue.offerMedia(bytes(300, 2), true, true, 1);
+        assertThat(queue.offerMedia(bytes(400, 3), true, true, 2)).isTrue();
+        assertThat(overflows.get()).isEqualTo(1);
+        // The next picture: layers 0 and 1 lost their keyframes, so their delta frames must wait; layer 2 goes on.
+        assertThat(queue.offerMedia(bytes(10, 4), true, false, 0)).as("layer 0 without its keyframe").isFalse();
+        assertThat(queue.offerMedia(bytes(10, 5), true, false, 1)).as("layer 1 without its keyframe").isFalse();
+        assertThat(queue.offerMedia(bytes(10, 6), true, false, 2)).as("layer 2 past its keyframe").isTrue();
+        assertThat(queue.offerMedia(bytes(10, 7), true, true, 0)).isTrue();
+        assertThat(queue.offerMedia(bytes(10, 8), true, false, 0)).as("layer 0 past its keyframe").isTrue();
+        assertThat(queue.offerMedia(bytes(10, 9), true, false, 1)).as("layer 1 still waiting").isFalse();
+        assertThat(drain()).extracting(i -> i.bytes()[0]).containsExactly((byte) 3, (byte) 6, (byte) 7, (byte) 8);
+    }
+
+    @Test
     void overflowDropsQueuedVideoAndWaitsForTheNextKeyframeButKeepsAudioAndControl() throws Exception {
         queue.offerMedia(bytes(300, 1), true, true);
         queue.offerMedia(bytes(100, 2), false, true);
