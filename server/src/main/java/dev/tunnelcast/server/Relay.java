@@ -147,12 +147,20 @@ public final class Relay implements AutoCloseable {
                 metricsPort >= 0 ? " metrics http://" + managementBind.getHostString() + ":" + metricsPort : "");
     }
 
+    /**
+     * What a socket's kernel send buffer holds at most when set to {@code requested} bytes: twice that on Linux, which
+     * doubles SO_SNDBUF for its bookkeeping (socket(7)); 0 (the OS default, autotuned) is not known.
+     */
+    static long kernelSendBufferBytes(int requested) {
+        return 2L * Math.max(0, requested);
+    }
+
     /** The part of the configuration the relay core obeys, as plain values. */
     public static RelayPolicy policy(RelayConfig config) {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
                 config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize(),
-                config.layers());
+                config.layers(), kernelSendBufferBytes(config.playerSocketSendBuffer()));
     }
 
     /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */

@@ -8,7 +8,14 @@ package dev.tunnelcast.server.relay;
  * <ul>
  *   <li>Down one layer when the oldest message queued for the player is older than the down
  *   delay. Only messages queued since the last switch count: the backlog of the layer it
- *   left drains at the link's pace and must not push it further down.</li>
+ *   left drains at the link's pace and must not push it further down. That backlog is also
+ *   in the socket's kernel buffer, out of the queue's sight: after a switch down, waiting
+ *   counts only from when every byte of the old layer must have left it (the bytes taken from
+ *   the queue since the switch pass what was queued then plus the kernel buffer). Without
+ *   that, the new layer's first messages, stuck behind up to two seconds of the old one at
+ *   1 Mbit/s, took the player one layer too far down. And a backlog that is falling is left to
+ *   drain: down only while the delay is not below what it was half a down delay ago (the
+ *   old layer's backlog in the kernel drains at the link's spare rate, seconds at 1 Mbit/s).</li>
  *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
  *   wait. A probe that fails (down again within the base probe wait) doubles the wait, up to
  *   its maximum; an up switch that holds that long resets it. A link that cannot carry the
@@ -24,14 +31,30 @@ final class LayerPolicy {
     private final long maxProbeAfterNanos;
     private final int layerCount;
     private final boolean pinned;
+    /** What the socket's kernel buffer can hold beyond the queue (0: not known, no hold). */
+    private final long kernelBufferBytes;
 
     private int layer;
     private long lastSwitchNanos;
     private boolean lastSwitchWasUp;
     private long shortSinceNanos = -1;
     private long probeWaitNanos;
+    /** After a switch down: the bytes taken from the queue past which the old layer has left the kernel, or -1. */
+    private long drainedAtTakenBytes = -1;
+    /** When that happened (the new layer's waiting counts from then), or -1. */
+    private long drainedAtNanos = -1;
+    /** The delay sampled at {@code sampledAtNanos}, and the one sampled before it (-1: none), for the trend. */
+    private long sampledAtNanos = Long.MIN_VALUE;
+    private long sampledDelayNanos;
+    private long previousDelayNanos = -1;
 
     LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos) {
+        this(settings, layerCount, startLayer, pinned, nowNanos, 0);
+    }
+
+    /** @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known) */
+    LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos, long kernelBufferBytes) {
+        this.kernelBufferBytes = kernelBufferBytes;
         this.downDelayNanos = settings.downDelay().toNanos();
         this.upDelayNanos = settings.upDelay().toNanos();
         this.probeAfterNanos = settings.probeAfter().toNanos();
@@ -50,14 +73,35 @@ final class LayerPolicy {
      *                            when its queue is empty
      */
     int decide(long nowNanos, long oldestQueuedAtNanos) {
+        return decide(nowNanos, oldestQueuedAtNanos, 0);
+    }
+
+    /**
+     * As {@link #decide(long, long)}, knowing the bytes taken from the player's queue so far (for the socket).
+     */
+    int decide(long nowNanos, long oldestQueuedAtNanos, long takenBytes) {
         if (pinned) {
             return layer;
+        }
+        if (drainedAtTakenBytes >= 0 && takenBytes >= drainedAtTakenBytes) {
+            drainedAtTakenBytes = -1;
+            drainedAtNanos = nowNanos;
+            forgetTrend(); // what was sampled before was the old layer's
         }
         if (lastSwitchWasUp && nowNanos - lastSwitchNanos >= probeAfterNanos) {
             probeWaitNanos = probeAfterNanos; // the last probe held
         }
         long delay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - oldestQueuedAtNanos;
-        if (delay > downDelayNanos && oldestQueuedAtNanos >= lastSwitchNanos && layer < layerCount - 1) {
+        boolean oldLayerGone = drainedAtTakenBytes < 0;
+        long newLayerDelay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - Math.max(oldestQueuedAtNanos, drainedAtNanos);
+        if (sampledAtNanos == Long.MIN_VALUE || nowNanos - sampledAtNanos >= downDelayNanos / 2) {
+            previousDelayNanos = sampledAtNanos == Long.MIN_VALUE ? -1 : sampledDelayNanos;
+            sampledDelayNanos = newLayerDelay;
+            sampledAtNanos = nowNanos;
+        }
+        boolean notFalling = previousDelayNanos < 0 || newLayerDelay >= previousDelayNanos;
+        if (oldLayerGone && notFalling && newLayerDelay > downDelayNanos && oldestQueuedAtNanos >= lastSwitchNanos
+                && layer < layerCount - 1) {
             return layer + 1;
         }
         if (delay > upDelayNanos) {
@@ -72,7 +116,18 @@ final class LayerPolicy {
 
     /** The player moved to {@code newLayer} (at a keyframe of it). */
     void switched(int newLayer, long nowNanos) {
+        switched(newLayer, nowNanos, 0, 0);
+    }
+
+    /**
+     * As {@link #switched(int, long)}, knowing the bytes taken from the player's queue so far and those queued now (the
+     * old layer's backlog).
+     */
+    void switched(int newLayer, long nowNanos, long takenBytes, long queuedBytes) {
         boolean up = newLayer < layer;
+        drainedAtTakenBytes = up ? -1 : takenBytes + queuedBytes + kernelBufferBytes;
+        drainedAtNanos = -1;
+        forgetTrend();
         if (!up && lastSwitchWasUp && nowNanos - lastSwitchNanos < probeAfterNanos) {
             probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos); // the probe failed
         }
@@ -80,6 +135,11 @@ final class LayerPolicy {
         lastSwitchNanos = nowNanos;
         lastSwitchWasUp = up;
         shortSinceNanos = -1;
+    }
+
+    private void forgetTrend() {
+        sampledAtNanos = Long.MIN_VALUE;
+        previousDelayNanos = -1;
     }
 
     /** How long the queue must stay short before the next probe up. */

@@ -29,6 +29,8 @@ final class LayerRouter {
     private final LayerRequest request;
     private final LayerSettings settings;
     private final SimulcastLayers layers;
+    /** What the player's socket's kernel send buffer can hold (0: not known). */
+    private final long kernelBufferBytes;
 
     private LayerPolicy policy;
     /** The layer the player gets, -1 until the stream's layers are known. */
@@ -41,9 +43,15 @@ final class LayerRouter {
 
     /** @param layers the stream's layer table, read under the stream's lock as every call here is */
     LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers) {
+        this(request, settings, layers, 0);
+    }
+
+    /** @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known), see {@link LayerPolicy} */
+    LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers, long kernelBufferBytes) {
         this.request = request;
         this.settings = settings;
         this.layers = layers;
+        this.kernelBufferBytes = kernelBufferBytes;
     }
 
     /**
@@ -61,7 +69,7 @@ final class LayerRouter {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "no layer " + request.quality()
                     + " in this stream: it has " + layers.names() + " (or quality=auto)");
         }
-        policy = new LayerPolicy(settings, layers.count(), layer, request.pinned(), nowNanos);
+        policy = new LayerPolicy(settings, layers.count(), layer, request.pinned(), nowNanos, kernelBufferBytes);
         current = layer;
         target = layer;
         switchPtsSeen = false;
@@ -78,6 +86,11 @@ final class LayerRouter {
 
     /** Routes one config or packet of the simulcast track ({@link RelayedMessage#layer()} set). */
     Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos) {
+        return route(message, nowNanos, oldestQueuedAtNanos, 0, 0);
+    }
+
+    /** As {@link #route(RelayedMessage, long, long)}, knowing the bytes taken from the player's queue so far and queued now. */
+    Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos, long takenBytes, long queuedBytes) {
         if (current < 0) {
             return Step.SKIP; // the layers are not all announced yet; start() comes when they are
         }
@@ -85,12 +98,12 @@ final class LayerRouter {
             // A re-announcement of the player's layer; the others go out at a switch to them.
             return message.layer() == current && !announce ? Step.FORWARD : Step.SKIP;
         }
-        target = policy.decide(nowNanos, oldestQueuedAtNanos);
+        target = policy.decide(nowNanos, oldestQueuedAtNanos, takenBytes);
         if (message.keyframe() && (!switchPtsSeen || message.ptsMicros() != switchPts)) {
             switchPtsSeen = true;
             switchPts = message.ptsMicros();
             if (target != current) {
-                policy.switched(target, nowNanos);
+                policy.switched(target, nowNanos, takenBytes, queuedBytes);
                 current = target;
                 awaitingKeyframe = true;
                 announce = true;

@@ -44,6 +44,8 @@ final class PlayerQueue {
 
     private final ArrayDeque<RelayedMessage> queue = new ArrayDeque<>();
     private long queuedBytes;
+    /** Bytes taken for the socket so far ({@link #poll()}). */
+    private long takenBytes;
     private long joinedAtNanos;
     private boolean awaitingKeyframe;
     /** Video is being dropped to catch up (drops are counted until the next keyframe is queued). */
@@ -162,6 +164,7 @@ final class PlayerQueue {
         RelayedMessage next = queue.pollFirst();
         if (next != null) {
             queuedBytes -= next.sizeBytes();
+            takenBytes += next.sizeBytes();
         }
         return next;
     }
@@ -195,6 +198,11 @@ final class PlayerQueue {
 
     long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** Bytes taken for the socket since the queue began. */
+    long takenBytes() {
+        return takenBytes;
     }
 
     /** When the oldest queued message arrived (as the age bound counts it), or -1 when the queue is empty. */

@@ -18,9 +18,10 @@ import java.time.Duration;
  * @param allowTakeover        a second publisher replaces the first instead of being refused
  * @param maxRoomSize          members of one room (streams {@code room.participant} with a publisher)
  * @param layers               when players move between simulcast layers
+ * @param playerKernelBufferBytes what a player socket's kernel send buffer can hold (0: not known)
  */
 public record RelayPolicy(int maxStreams, int maxPlayersPerStream, int maxPlayers,
                           long playerQueueBytes, Duration playerQueueAge, Duration slowPlayerTimeout,
                           long gopCacheBytes, Duration gracePeriod, boolean allowTakeover, int maxRoomSize,
-                          LayerSettings layers) {
+                          LayerSettings layers, long playerKernelBufferBytes) {
 }

@@ -106,7 +106,7 @@ public final class Stream {
         PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
                 policy.slowPlayerTimeout().toNanos(), droppedNotice);
         return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue,
-                new LayerRouter(request, policy.layers(), simulcast));
+                new LayerRouter(request, policy.layers(), simulcast, policy.playerKernelBufferBytes()));
     }
 
     public String name() {

@@ -43,6 +43,37 @@ class LayerPolicyTest {
     }
 
     @Test
+    void afterASwitchDownTheNewLayerWaitsOnlyFromWhenTheOldOneLeftTheKernelBuffer() {
+        // 256 KB of kernel buffer; 100 KB of the old layer queued at the switch, 1,000 KB taken before it.
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 256_000);
+        advanceMillis(1000);
+        assertThat(policy.decide(now, queuedFor(600), 1_000_000)).isEqualTo(1);
+        policy.switched(1, now, 1_000_000, 100_000);
+        // The new layer's first messages wait behind the old layer's bytes, in the queue and then in the kernel.
+        advanceMillis(1500);
+        assertThat(policy.decide(now, queuedFor(900), 1_300_000)).as("the old layer still in the kernel buffer").isEqualTo(1);
+        advanceMillis(100);
+        assertThat(policy.decide(now, queuedFor(1000), 1_356_000)).as("the old layer gone: waiting counts from now").isEqualTo(1);
+        advanceMillis(400);
+        assertThat(policy.decide(now, queuedFor(1400), 1_400_000)).as("400 ms since").isEqualTo(1);
+        advanceMillis(101);
+        assertThat(policy.decide(now, queuedFor(1501), 1_410_000)).as("the new layer's own backlog: 501 ms").isEqualTo(2);
+    }
+
+    @Test
+    void aBacklogThatIsFallingIsLeftToDrain() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now);
+        advanceMillis(2000);
+        assertThat(policy.decide(now, queuedFor(900))).as("the first look: no trend yet").isEqualTo(1);
+        advanceMillis(300);
+        assertThat(policy.decide(now, queuedFor(800))).as("900 -> 800 ms: falling").isZero();
+        advanceMillis(300);
+        assertThat(policy.decide(now, queuedFor(700))).as("800 -> 700 ms: falling").isZero();
+        advanceMillis(300);
+        assertThat(policy.decide(now, queuedFor(750))).as("700 -> 750 ms: growing again").isEqualTo(1);
+    }
+
+    @Test
     void probesUpOnlyAfterTheQueueStayedShortForTheProbeWait() {
         LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now);
         for (int i = 0; i < 49; i++) {
