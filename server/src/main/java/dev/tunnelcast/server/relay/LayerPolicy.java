@@ -11,9 +11,11 @@ package dev.tunnelcast.server.relay;
  *   left drains at the link's pace and must not push it further down. That backlog is also
  *   in the socket's kernel buffer, out of the queue's sight: after a switch down, waiting
  *   counts only from when every byte of the old layer must have left it (the bytes taken from
- *   the queue since the switch pass what was queued then plus the kernel buffer). Without
- *   that, the new layer's first messages, stuck behind up to two seconds of the old one at
- *   1 Mbit/s, took the player one layer too far down. And a backlog that is falling is left to
+ *   the queue since the switch pass what was queued then plus the kernel buffer): the new
+ *   layer's first messages wait behind up to two seconds of the old one at 1 Mbit/s, and
+ *   without this a player went one more layer down within a second of the switch. (A capped
+ *   player still went on down, later: the new layer's own backlog in the kernel buffer is
+ *   still out of sight.) And a backlog that is falling is left to
  *   drain: down only while the delay is not below what it was half a down delay ago (the
  *   old layer's backlog in the kernel drains at the link's spare rate, seconds at 1 Mbit/s).</li>
  *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
