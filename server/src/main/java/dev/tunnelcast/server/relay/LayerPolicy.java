@@ -9,15 +9,14 @@ package dev.tunnelcast.server.relay;
  *   <li>Down one layer when the oldest message queued for the player is older than the down
  *   delay. Only messages queued since the last switch count: the backlog of the layer it
  *   left drains at the link's pace and must not push it further down. That backlog is also
- *   in the socket's kernel buffer, out of the queue's sight: after a switch down, waiting
- *   counts only from when every byte of the old layer must have left it (the bytes taken from
- *   the queue since the switch pass what was queued then plus the kernel buffer): the new
- *   layer's first messages wait behind up to two seconds of the old one at 1 Mbit/s, and
- *   without this a player went one more layer down within a second of the switch. (A capped
- *   player still went on down, later: the new layer's own backlog in the kernel buffer is
- *   still out of sight.) And a backlog that is falling is left to
- *   drain: down only while the delay is not below what it was half a down delay ago (the
- *   old layer's backlog in the kernel drains at the link's spare rate, seconds at 1 Mbit/s).</li>
+ *   in the socket's kernel buffer, out of the queue's sight. After a switch down, waiting
+ *   counts only once every byte of the old layer must have left the kernel: the bytes out of
+ *   the queue since the switch (taken for the socket, or dropped) pass what was queued then
+ *   plus the kernel buffer. The new layer's first messages wait behind up to two seconds of
+ *   the old one at 1 Mbit/s; without this a player went one more layer down within a second
+ *   of the switch. (A capped player still went on down, later: the new layer's own backlog in
+ *   the kernel buffer is still out of sight.) And a delay that is falling is left to drain:
+ *   down only while it is not below what it was half a down delay before.</li>
  *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
  *   wait. A probe that fails (down again within the base probe wait) doubles the wait, up to
  *   its maximum; an up switch that holds that long resets it. A link that cannot carry the
@@ -41,7 +40,7 @@ final class LayerPolicy {
     private boolean lastSwitchWasUp;
     private long shortSinceNanos = -1;
     private long probeWaitNanos;
-    /** After a switch down: the bytes taken from the queue past which the old layer has left the kernel, or -1. */
+    /** After a switch down: the bytes out of the queue (taken or dropped) past which the old layer has left the kernel, or -1. */
     private long drainedAtTakenBytes = -1;
     /** When that happened (the new layer's waiting counts from then), or -1. */
     private long drainedAtNanos = -1;
@@ -79,13 +78,13 @@ final class LayerPolicy {
     }
 
     /**
-     * As {@link #decide(long, long)}, knowing the bytes taken from the player's queue so far (for the socket).
+     * As {@link #decide(long, long)}, knowing the bytes that left the player's queue so far (taken for the socket or dropped).
      */
-    int decide(long nowNanos, long oldestQueuedAtNanos, long takenBytes) {
+    int decide(long nowNanos, long oldestQueuedAtNanos, long leftBytes) {
         if (pinned) {
             return layer;
         }
-        if (drainedAtTakenBytes >= 0 && takenBytes >= drainedAtTakenBytes) {
+        if (drainedAtTakenBytes >= 0 && leftBytes >= drainedAtTakenBytes) {
             drainedAtTakenBytes = -1;
             drainedAtNanos = nowNanos;
             forgetTrend(); // what was sampled before was the old layer's
@@ -122,12 +121,12 @@ final class LayerPolicy {
     }
 
     /**
-     * As {@link #switched(int, long)}, knowing the bytes taken from the player's queue so far and those queued now (the
-     * old layer's backlog).
+     * As {@link #switched(int, long)}, knowing the bytes that left the player's queue so far (taken or dropped) and those
+     * queued now (the old layer's backlog).
      */
-    void switched(int newLayer, long nowNanos, long takenBytes, long queuedBytes) {
+    void switched(int newLayer, long nowNanos, long leftBytes, long queuedBytes) {
         boolean up = newLayer < layer;
-        drainedAtTakenBytes = up ? -1 : takenBytes + queuedBytes + kernelBufferBytes;
+        drainedAtTakenBytes = up ? -1 : leftBytes + queuedBytes + kernelBufferBytes;
         drainedAtNanos = -1;
         forgetTrend();
         if (!up && lastSwitchWasUp && nowNanos - lastSwitchNanos < probeAfterNanos) {

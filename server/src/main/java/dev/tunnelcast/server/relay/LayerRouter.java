@@ -89,8 +89,8 @@ final class LayerRouter {
         return route(message, nowNanos, oldestQueuedAtNanos, 0, 0);
     }
 
-    /** As {@link #route(RelayedMessage, long, long)}, knowing the bytes taken from the player's queue so far and queued now. */
-    Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos, long takenBytes, long queuedBytes) {
+    /** As {@link #route(RelayedMessage, long, long)}, knowing the bytes that left the player's queue so far and queued now. */
+    Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos, long leftBytes, long queuedBytes) {
         if (current < 0) {
             return Step.SKIP; // the layers are not all announced yet; start() comes when they are
         }
@@ -98,12 +98,12 @@ final class LayerRouter {
             // A re-announcement of the player's layer; the others go out at a switch to them.
             return message.layer() == current && !announce ? Step.FORWARD : Step.SKIP;
         }
-        target = policy.decide(nowNanos, oldestQueuedAtNanos, takenBytes);
+        target = policy.decide(nowNanos, oldestQueuedAtNanos, leftBytes);
         if (message.keyframe() && (!switchPtsSeen || message.ptsMicros() != switchPts)) {
             switchPtsSeen = true;
             switchPts = message.ptsMicros();
             if (target != current) {
-                policy.switched(target, nowNanos, takenBytes, queuedBytes);
+                policy.switched(target, nowNanos, leftBytes, queuedBytes);
                 current = target;
                 awaitingKeyframe = true;
                 announce = true;

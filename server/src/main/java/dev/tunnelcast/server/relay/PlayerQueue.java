@@ -44,8 +44,8 @@ final class PlayerQueue {
 
     private final ArrayDeque<RelayedMessage> queue = new ArrayDeque<>();
     private long queuedBytes;
-    /** Bytes taken for the socket so far ({@link #poll()}). */
-    private long takenBytes;
+    /** Bytes that left the queue so far: taken for the socket ({@link #poll()}) or dropped from it. */
+    private long leftBytes;
     private long joinedAtNanos;
     private boolean awaitingKeyframe;
     /** Video is being dropped to catch up (drops are counted until the next keyframe is queued). */
@@ -164,7 +164,7 @@ final class PlayerQueue {
         RelayedMessage next = queue.pollFirst();
         if (next != null) {
             queuedBytes -= next.sizeBytes();
-            takenBytes += next.sizeBytes();
+            leftBytes += next.sizeBytes();
         }
         return next;
     }
@@ -200,9 +200,9 @@ final class PlayerQueue {
         return queuedBytes;
     }
 
-    /** Bytes taken for the socket since the queue began. */
-    long takenBytes() {
-        return takenBytes;
+    /** Bytes that left the queue since it began: taken for the socket, or dropped from it (video, to catch up). */
+    long leftBytes() {
+        return leftBytes;
     }
 
     /** When the oldest queued message arrived (as the age bound counts it), or -1 when the queue is empty. */
@@ -241,6 +241,7 @@ final class PlayerQueue {
             if (m.isVideo()) {
                 it.remove();
                 queuedBytes -= m.sizeBytes();
+                leftBytes += m.sizeBytes();
                 dropped++;
             }
         }

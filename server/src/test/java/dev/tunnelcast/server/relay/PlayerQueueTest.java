@@ -86,6 +86,8 @@ class PlayerQueueTest {
         RelayedMessage k2 = video(true, 100);
         assertThat(offer(k2)).isEqualTo(PlayerQueue.Offer.QUEUED);
         assertThat(drain()).containsExactly(a1, notice, a2, k2);
+        assertThat(queue.leftBytes()).as("what left the queue: k and d1 dropped, then a1, notice, a2, k2 taken")
+                .isEqualTo(400 + 400 + 100 + 10 + 100 + 100);
     }
 
     @Test
