@@ -5,9 +5,9 @@
 //
 // Commands: open {url, withoutWebCodecsAudio?, withoutGlobals?, timeoutMs?} · waitFor {states[], timeoutMs, minFrames?} · waitUntil {expression, timeoutMs}
 //           · stats · reset · collect {durationMs}
-//           · watch {durationMs, intervalMs} · screenshot {path} · text|click|visible {selector}
+//           · watch {durationMs, intervalMs, resumedFrames?} · screenshot {path} · text|click|visible {selector}
 //           · clickAt {selector, xFraction} · eval {expression} · video · trace {expression, durationMs} · console
-//           · closeTab · quit
+//           · profile {durationMs, top?, path?} (Chromium) · closeTab · quit (the driver exits)
 // Every command but quit takes an optional `tab` (default "main"): one browser can hold several
 // pages at once (a call's second tab); `open` makes the tab's page anew, `closeTab` closes it.
 // Commands run concurrently (one tab's wait does not hold up another's); a command's `id`, if
