@@ -144,7 +144,7 @@ export class MseRenderer {
       this.shownPtsMicros = meta.mediaTime * 1e6 + this.baseMicros;
       if (Number.isFinite(this.baseMicros)) {
         this.noteShownBias(meta.mediaTime * 1000 + this.baseMicros / 1000, meta.expectedDisplayTime, now);
-        this.listener({ ptsMicros: meta.mediaTime * 1e6 + this.baseMicros, displayPerfMs: meta.expectedDisplayTime,
+        this.listener({ ptsMicros: this.shownPtsMicros, displayPerfMs: meta.expectedDisplayTime,
           source: this.video, width: meta.width, height: meta.height });
       }
       this.watchFrames();

@@ -82,14 +82,6 @@ public final class ChromiumTab {
         return call("console", Map.of(), COMMAND).path("lines");
     }
 
-    /**
-     * Diagnostics (Chromium): a CPU profile of the page's main thread for {@code duration}: the busy
-     * percentage and the functions with the most self time; the whole profile goes to {@code file}.
-     */
-    public JsonNode profile(Duration duration, Path file) {
-        return call("profile", Map.of("durationMs", duration.toMillis(), "path", file.toString()), duration.plus(COMMAND));
-    }
-
     /** Closes the tab: its page goes, and its sockets with it. */
     public void close() {
         call("closeTab", Map.of(), COMMAND);

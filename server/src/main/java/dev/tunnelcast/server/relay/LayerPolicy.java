@@ -41,17 +41,13 @@ final class LayerPolicy {
     private long shortSinceNanos = -1;
     private long probeWaitNanos;
     /** After a switch down: the bytes out of the queue (taken or dropped) past which the old layer has left the kernel, or -1. */
-    private long drainedAtTakenBytes = -1;
+    private long drainedAtLeftBytes = -1;
     /** When that happened (the new layer's waiting counts from then), or -1. */
     private long drainedAtNanos = -1;
     /** The delay sampled at {@code sampledAtNanos}, and the one sampled before it (-1: none), for the trend. */
     private long sampledAtNanos = Long.MIN_VALUE;
     private long sampledDelayNanos;
     private long previousDelayNanos = -1;
-
-    LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos) {
-        this(settings, layerCount, startLayer, pinned, nowNanos, 0);
-    }
 
     /** @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known) */
     LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos, long kernelBufferBytes) {
@@ -72,20 +68,14 @@ final class LayerPolicy {
      *
      * @param oldestQueuedAtNanos when the oldest message queued for the player arrived, or -1
      *                            when its queue is empty
-     */
-    int decide(long nowNanos, long oldestQueuedAtNanos) {
-        return decide(nowNanos, oldestQueuedAtNanos, 0);
-    }
-
-    /**
-     * As {@link #decide(long, long)}, knowing the bytes that left the player's queue so far (taken for the socket or dropped).
+     * @param leftBytes           the bytes that left the player's queue so far (taken for the socket, or dropped)
      */
     int decide(long nowNanos, long oldestQueuedAtNanos, long leftBytes) {
         if (pinned) {
             return layer;
         }
-        if (drainedAtTakenBytes >= 0 && leftBytes >= drainedAtTakenBytes) {
-            drainedAtTakenBytes = -1;
+        if (drainedAtLeftBytes >= 0 && leftBytes >= drainedAtLeftBytes) {
+            drainedAtLeftBytes = -1;
             drainedAtNanos = nowNanos;
             forgetTrend(); // what was sampled before was the old layer's
         }
@@ -93,7 +83,7 @@ final class LayerPolicy {
             probeWaitNanos = probeAfterNanos; // the last probe held
         }
         long delay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - oldestQueuedAtNanos;
-        boolean oldLayerGone = drainedAtTakenBytes < 0;
+        boolean oldLayerGone = drainedAtLeftBytes < 0;
         long newLayerDelay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - Math.max(oldestQueuedAtNanos, drainedAtNanos);
         if (sampledAtNanos == Long.MIN_VALUE || nowNanos - sampledAtNanos >= downDelayNanos / 2) {
             previousDelayNanos = sampledAtNanos == Long.MIN_VALUE ? -1 : sampledDelayNanos;
@@ -115,18 +105,15 @@ final class LayerPolicy {
         return layer > 0 && nowNanos - shortSinceNanos >= probeWaitNanos ? layer - 1 : layer;
     }
 
-    /** The player moved to {@code newLayer} (at a keyframe of it). */
-    void switched(int newLayer, long nowNanos) {
-        switched(newLayer, nowNanos, 0, 0);
-    }
-
     /**
-     * As {@link #switched(int, long)}, knowing the bytes that left the player's queue so far (taken or dropped) and those
-     * queued now (the old layer's backlog).
+     * The player moved to {@code newLayer} (at a keyframe of it).
+     *
+     * @param leftBytes   the bytes that left the player's queue so far (taken for the socket, or dropped)
+     * @param queuedBytes those queued now (the old layer's backlog)
      */
     void switched(int newLayer, long nowNanos, long leftBytes, long queuedBytes) {
         boolean up = newLayer < layer;
-        drainedAtTakenBytes = up ? -1 : leftBytes + queuedBytes + kernelBufferBytes;
+        drainedAtLeftBytes = up ? -1 : leftBytes + queuedBytes + kernelBufferBytes;
         drainedAtNanos = -1;
         forgetTrend();
         if (!up && lastSwitchWasUp && nowNanos - lastSwitchNanos < probeAfterNanos) {

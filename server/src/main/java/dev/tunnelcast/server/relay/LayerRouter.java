@@ -41,12 +41,10 @@ final class LayerRouter {
     private boolean awaitingKeyframe;
     private boolean announce;
 
-    /** @param layers the stream's layer table, read under the stream's lock as every call here is */
-    LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers) {
-        this(request, settings, layers, 0);
-    }
-
-    /** @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known), see {@link LayerPolicy} */
+    /**
+     * @param layers            the stream's layer table, read under the stream's lock as every call here is
+     * @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known), see {@link LayerPolicy}
+     */
     LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers, long kernelBufferBytes) {
         this.request = request;
         this.settings = settings;
@@ -84,12 +82,10 @@ final class LayerRouter {
         target = -1;
     }
 
-    /** Routes one config or packet of the simulcast track ({@link RelayedMessage#layer()} set). */
-    Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos) {
-        return route(message, nowNanos, oldestQueuedAtNanos, 0, 0);
-    }
-
-    /** As {@link #route(RelayedMessage, long, long)}, knowing the bytes that left the player's queue so far and queued now. */
+    /**
+     * Routes one config or packet of the simulcast track ({@link RelayedMessage#layer()} set), given the player's queue:
+     * when its oldest message arrived (-1: empty), the bytes that left it so far and the bytes in it now.
+     */
     Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos, long leftBytes, long queuedBytes) {
         if (current < 0) {
             return Step.SKIP; // the layers are not all announced yet; start() comes when they are

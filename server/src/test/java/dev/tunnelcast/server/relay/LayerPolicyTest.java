@@ -26,20 +26,20 @@ class LayerPolicyTest {
 
     @Test
     void movesDownOneLayerWhenTheQueueIsOlderThanTheDownDelay() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 0);
         advanceMillis(1000);
-        assertThat(policy.decide(now, queuedFor(400))).isZero();
-        assertThat(policy.decide(now, queuedFor(501))).isEqualTo(1);
-        policy.switched(1, now);
+        assertThat(policy.decide(now, queuedFor(400), 0)).isZero();
+        assertThat(policy.decide(now, queuedFor(501), 0)).isEqualTo(1);
+        policy.switched(1, now, 0, 0);
         // The backlog of the layer it left is older than the switch: it does not push it further down.
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(900))).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(900), 0)).isEqualTo(1);
         // A backlog of the new layer does.
         advanceMillis(600);
-        assertThat(policy.decide(now, queuedFor(550))).isEqualTo(2);
-        policy.switched(2, now);
+        assertThat(policy.decide(now, queuedFor(550), 0)).isEqualTo(2);
+        policy.switched(2, now, 0, 0);
         advanceMillis(1000);
-        assertThat(policy.decide(now, queuedFor(900))).as("no layer below the last").isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(900), 0)).as("no layer below the last").isEqualTo(2);
     }
 
     @Test
@@ -62,64 +62,64 @@ class LayerPolicyTest {
 
     @Test
     void aBacklogThatIsFallingIsLeftToDrain() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 0);
         advanceMillis(2000);
-        assertThat(policy.decide(now, queuedFor(900))).as("the first look: no trend yet").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(900), 0)).as("the first look: no trend yet").isEqualTo(1);
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(800))).as("900 -> 800 ms: falling").isZero();
+        assertThat(policy.decide(now, queuedFor(800), 0)).as("900 -> 800 ms: falling").isZero();
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(700))).as("800 -> 700 ms: falling").isZero();
+        assertThat(policy.decide(now, queuedFor(700), 0)).as("800 -> 700 ms: falling").isZero();
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(750))).as("700 -> 750 ms: growing again").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(750), 0)).as("700 -> 750 ms: growing again").isEqualTo(1);
     }
 
     @Test
     void probesUpOnlyAfterTheQueueStayedShortForTheProbeWait() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now, 0);
         for (int i = 0; i < 49; i++) {
-            assertThat(policy.decide(now, queuedFor(50))).isEqualTo(2);
+            assertThat(policy.decide(now, queuedFor(50), 0)).isEqualTo(2);
             advanceMillis(100);
         }
         // One long queue restarts the wait.
-        assertThat(policy.decide(now, queuedFor(150))).isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(150), 0)).isEqualTo(2);
         advanceMillis(100);
-        assertThat(policy.decide(now, EMPTY)).isEqualTo(2);
+        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(2);
         advanceMillis(4999);
-        assertThat(policy.decide(now, EMPTY)).isEqualTo(2);
+        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(2);
         advanceMillis(1);
-        assertThat(policy.decide(now, EMPTY)).isEqualTo(1);
+        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(1);
     }
 
     @Test
     void aFailedProbeDoublesTheWaitUpToItsMaximumAndAProbeThatHoldsResetsIt() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 2, 1, false, now);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 2, 1, false, now, 0);
         long wait = TimeUnit.SECONDS.toNanos(5);
         for (long expected : new long[] {10, 20, 20}) {
-            policy.decide(now, EMPTY);
+            policy.decide(now, EMPTY, 0);
             now += wait;
-            assertThat(policy.decide(now, EMPTY)).isZero();
-            policy.switched(0, now);
+            assertThat(policy.decide(now, EMPTY, 0)).isZero();
+            policy.switched(0, now, 0, 0);
             advanceMillis(1000);
-            assertThat(policy.decide(now, queuedFor(600))).isEqualTo(1);
-            policy.switched(1, now);
+            assertThat(policy.decide(now, queuedFor(600), 0)).isEqualTo(1);
+            policy.switched(1, now, 0, 0);
             assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(expected));
             wait = policy.probeWaitNanos();
         }
-        policy.decide(now, EMPTY);
+        policy.decide(now, EMPTY, 0);
         now += wait;
-        assertThat(policy.decide(now, EMPTY)).isZero();
-        policy.switched(0, now);
+        assertThat(policy.decide(now, EMPTY, 0)).isZero();
+        policy.switched(0, now, 0, 0);
         advanceMillis(5000);
-        assertThat(policy.decide(now, EMPTY)).isZero();
+        assertThat(policy.decide(now, EMPTY, 0)).isZero();
         assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
     }
 
     @Test
     void aPinnedPlayerNeverMoves() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, true, now);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, true, now, 0);
         advanceMillis(10_000);
-        assertThat(policy.decide(now, queuedFor(1900))).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(1900), 0)).isEqualTo(1);
         advanceMillis(10_000);
-        assertThat(policy.decide(now, EMPTY)).isEqualTo(1);
+        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(1);
     }
 }
