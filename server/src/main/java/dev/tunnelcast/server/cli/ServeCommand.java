@@ -174,8 +174,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--layer-down-delay", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_LAYER_DOWN_DELAY:-500ms}",
-            description = "Simulcast: a player whose oldest queued message is older than this moves down a layer "
-                    + "at its next keyframe [TUNNELCAST_LAYER_DOWN_DELAY] (default: ${DEFAULT-VALUE}).")
+            description = "Simulcast: a player whose oldest queued message is older than this moves down at its next "
+                    + "keyframe, to the highest layer its measured link rate carries [TUNNELCAST_LAYER_DOWN_DELAY] "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration layerDownDelay;
 
     @Option(names = "--layer-up-delay", paramLabel = "DURATION", converter = Units.Time.class,

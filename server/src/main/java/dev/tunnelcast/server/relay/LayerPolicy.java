@@ -2,21 +2,25 @@ package dev.tunnelcast.server.relay;
 
 /**
  * When one player should move between the layers of a simulcast track, judged from its queue
- * alone: no I/O, no lock and no clock of its own (every call says what time it is), so a test
- * drives it with plain numbers. Layers are numbered from 0, the top one, downwards.
+ * and the layers' bitrates: no I/O, no lock and no clock of its own (every call says what time
+ * it is), so a test drives it with plain numbers. Layers are numbered from 0, the top one,
+ * downwards.
  *
  * <ul>
- *   <li>Down one layer when the oldest message queued for the player is older than the down
- *   delay. Only messages queued since the last switch count: the backlog of the layer it
- *   left drains at the link's pace and must not push it further down. That backlog is also
- *   in the socket's kernel buffer, out of the queue's sight. After a switch down, waiting
- *   counts only once every byte of the old layer must have left the kernel: the bytes out of
- *   the queue since the switch (taken for the socket, or dropped) pass what was queued then
- *   plus the kernel buffer. The new layer's first messages wait behind up to two seconds of
- *   the old one at 1 Mbit/s; without this a player went one more layer down within a second
- *   of the switch. (A capped player still went on down, later: the new layer's own backlog in
- *   the kernel buffer is still out of sight.) And a delay that is falling is left to drain:
- *   down only while it is not below what it was half a down delay before.</li>
+ *   <li>Down when the oldest message queued for the player is older than the down delay: to the
+ *   highest layer whose bitrate (with the audio) fits in {@value #HEADROOM_PERCENT} % of the
+ *   player's link rate, as its queue's drain shows it ({@link DrainRate}), or one layer down
+ *   while that rate is not known. A layer that fits is kept through a backlog of up to
+ *   {@value #FITTING_LAYER_DELAY_FACTOR} down delays: a keyframe's burst on a link that carries
+ *   the layer drains by itself. (Judged by age alone, a player at 80 % of its link went one
+ *   layer further down than it had to at every keyframe burst.)</li>
+ *   <li>Only messages queued since the last switch count: the backlog of the layer it left
+ *   drains at the link's pace and must not push it further down. That backlog is also in the
+ *   socket's kernel buffer, out of the queue's sight. After a switch down, waiting counts only
+ *   once every byte of the old layer must have left the kernel: the bytes out of the queue
+ *   since the switch (taken for the socket, or dropped) pass what was queued then plus the
+ *   kernel buffer. And a delay that is falling is left to drain: down only while it is not
+ *   below what it was half a down delay before.</li>
  *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
  *   wait. A probe that fails (down again within the base probe wait) doubles the wait, up to
  *   its maximum; an up switch that holds that long resets it. A link that cannot carry the
@@ -26,6 +30,11 @@ package dev.tunnelcast.server.relay;
  */
 final class LayerPolicy {
 
+    /** The share of the link's measured rate a layer may use. */
+    static final int HEADROOM_PERCENT = 90;
+    /** How many down delays of backlog a layer that fits the link is kept through. */
+    static final int FITTING_LAYER_DELAY_FACTOR = 3;
+
     private final long downDelayNanos;
     private final long upDelayNanos;
     private final long probeAfterNanos;
@@ -34,6 +43,8 @@ final class LayerPolicy {
     private final boolean pinned;
     /** What the socket's kernel buffer can hold beyond the queue (0: not known, no hold). */
     private final long kernelBufferBytes;
+    private final LayerBitrates bitrates;
+    private final DrainRate drain = new DrainRate();
 
     private int layer;
     private long lastSwitchNanos;
@@ -49,8 +60,13 @@ final class LayerPolicy {
     private long sampledDelayNanos;
     private long previousDelayNanos = -1;
 
-    /** @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known) */
-    LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos, long kernelBufferBytes) {
+    /**
+     * @param bitrates          the stream's layers' bitrates, read at each decision
+     * @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known)
+     */
+    LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos, LayerBitrates bitrates,
+                long kernelBufferBytes) {
+        this.bitrates = bitrates;
         this.kernelBufferBytes = kernelBufferBytes;
         this.downDelayNanos = settings.downDelay().toNanos();
         this.upDelayNanos = settings.upDelay().toNanos();
@@ -69,11 +85,14 @@ final class LayerPolicy {
      * @param oldestQueuedAtNanos when the oldest message queued for the player arrived, or -1
      *                            when its queue is empty
      * @param leftBytes           the bytes that left the player's queue so far (taken for the socket, or dropped)
+     * @param takenBytes          those of them taken for the socket
      */
-    int decide(long nowNanos, long oldestQueuedAtNanos, long leftBytes) {
+    int decide(long nowNanos, long oldestQueuedAtNanos, long leftBytes, long takenBytes) {
         if (pinned) {
             return layer;
         }
+        long delay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - oldestQueuedAtNanos;
+        drain.observe(nowNanos, takenBytes, delay > upDelayNanos);
         if (drainedAtLeftBytes >= 0 && leftBytes >= drainedAtLeftBytes) {
             drainedAtLeftBytes = -1;
             drainedAtNanos = nowNanos;
@@ -82,7 +101,6 @@ final class LayerPolicy {
         if (lastSwitchWasUp && nowNanos - lastSwitchNanos >= probeAfterNanos) {
             probeWaitNanos = probeAfterNanos; // the last probe held
         }
-        long delay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - oldestQueuedAtNanos;
         boolean oldLayerGone = drainedAtLeftBytes < 0;
         long newLayerDelay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - Math.max(oldestQueuedAtNanos, drainedAtNanos);
         if (sampledAtNanos == Long.MIN_VALUE || nowNanos - sampledAtNanos >= downDelayNanos / 2) {
@@ -93,7 +111,14 @@ final class LayerPolicy {
         boolean notFalling = previousDelayNanos < 0 || newLayerDelay >= previousDelayNanos;
         if (oldLayerGone && notFalling && newLayerDelay > downDelayNanos && oldestQueuedAtNanos >= lastSwitchNanos
                 && layer < layerCount - 1) {
-            return layer + 1;
+            long linkBitsPerSecond = drain.bitsPerSecond(nowNanos, probeAfterNanos);
+            if (linkBitsPerSecond < 0 || bitrates.needBitsPerSecond(layer, nowNanos) == 0) {
+                return layer + 1; // nothing to judge by yet
+            }
+            int fitting = highestFitting(linkBitsPerSecond, nowNanos);
+            if (fitting > layer || newLayerDelay > FITTING_LAYER_DELAY_FACTOR * downDelayNanos) {
+                return Math.max(layer + 1, fitting);
+            }
         }
         if (delay > upDelayNanos) {
             shortSinceNanos = -1;
@@ -103,6 +128,20 @@ final class LayerPolicy {
             shortSinceNanos = nowNanos;
         }
         return layer > 0 && nowNanos - shortSinceNanos >= probeWaitNanos ? layer - 1 : layer;
+    }
+
+    /** The highest layer that fits a link of this rate, or the lowest layer if none does. */
+    private int highestFitting(long linkBitsPerSecond, long nowNanos) {
+        for (int candidate = 0; candidate < layerCount - 1; candidate++) {
+            if (fits(candidate, linkBitsPerSecond, nowNanos)) {
+                return candidate;
+            }
+        }
+        return layerCount - 1;
+    }
+
+    private boolean fits(int candidate, long linkBitsPerSecond, long nowNanos) {
+        return bitrates.needBitsPerSecond(candidate, nowNanos) * 100 <= linkBitsPerSecond * HEADROOM_PERCENT;
     }
 
     /**

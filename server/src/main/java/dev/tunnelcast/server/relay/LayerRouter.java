@@ -29,6 +29,7 @@ final class LayerRouter {
     private final LayerRequest request;
     private final LayerSettings settings;
     private final SimulcastLayers layers;
+    private final LayerBitrates bitrates;
     /** What the player's socket's kernel send buffer can hold (0: not known). */
     private final long kernelBufferBytes;
 
@@ -43,12 +44,14 @@ final class LayerRouter {
 
     /**
      * @param layers            the stream's layer table, read under the stream's lock as every call here is
+     * @param bitrates          the stream's layers' bitrates, read likewise
      * @param kernelBufferBytes what the player's socket's kernel send buffer can hold (0: not known), see {@link LayerPolicy}
      */
-    LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers, long kernelBufferBytes) {
+    LayerRouter(LayerRequest request, LayerSettings settings, SimulcastLayers layers, LayerBitrates bitrates, long kernelBufferBytes) {
         this.request = request;
         this.settings = settings;
         this.layers = layers;
+        this.bitrates = bitrates;
         this.kernelBufferBytes = kernelBufferBytes;
     }
 
@@ -67,7 +70,7 @@ final class LayerRouter {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "no layer " + request.quality()
                     + " in this stream: it has " + layers.names() + " (or quality=auto)");
         }
-        policy = new LayerPolicy(settings, layers.count(), layer, request.pinned(), nowNanos, kernelBufferBytes);
+        policy = new LayerPolicy(settings, layers.count(), layer, request.pinned(), nowNanos, bitrates, kernelBufferBytes);
         current = layer;
         target = layer;
         switchPtsSeen = false;
@@ -83,10 +86,9 @@ final class LayerRouter {
     }
 
     /**
-     * Routes one config or packet of the simulcast track ({@link RelayedMessage#layer()} set), given the player's queue:
-     * when its oldest message arrived (-1: empty), the bytes that left it so far and the bytes in it now.
+     * Routes one config or packet of the simulcast track ({@link RelayedMessage#layer()} set), given the player's queue.
      */
-    Step route(RelayedMessage message, long nowNanos, long oldestQueuedAtNanos, long leftBytes, long queuedBytes) {
+    Step route(RelayedMessage message, long nowNanos, QueueState queue) {
         if (current < 0) {
             return Step.SKIP; // the layers are not all announced yet; start() comes when they are
         }
@@ -94,12 +96,12 @@ final class LayerRouter {
             // A re-announcement of the player's layer; the others go out at a switch to them.
             return message.layer() == current && !announce ? Step.FORWARD : Step.SKIP;
         }
-        target = policy.decide(nowNanos, oldestQueuedAtNanos, leftBytes);
+        target = policy.decide(nowNanos, queue.oldestQueuedAtNanos(), queue.leftBytes(), queue.takenBytes());
         if (message.keyframe() && (!switchPtsSeen || message.ptsMicros() != switchPts)) {
             switchPtsSeen = true;
             switchPts = message.ptsMicros();
             if (target != current) {
-                policy.switched(target, nowNanos, leftBytes, queuedBytes);
+                policy.switched(target, nowNanos, queue.leftBytes(), queue.queuedBytes());
                 current = target;
                 awaitingKeyframe = true;
                 announce = true;

@@ -19,7 +19,7 @@ import java.util.List;
  * (4408). Unlike the agent's {@code SendQueue}, audio is never dropped here: a player that
  * cannot take the audio alone goes, and reconnects (see docs/protocol.md).
  */
-final class PlayerQueue {
+final class PlayerQueue implements QueueState {
 
     /** What an offer did. */
     enum Offer {
@@ -46,6 +46,7 @@ final class PlayerQueue {
     private long queuedBytes;
     /** Bytes that left the queue so far: taken for the socket ({@link #poll()}) or dropped from it. */
     private long leftBytes;
+    private long takenBytes;
     private long joinedAtNanos;
     private boolean awaitingKeyframe;
     /** Video is being dropped to catch up (drops are counted until the next keyframe is queued). */
@@ -165,6 +166,7 @@ final class PlayerQueue {
         if (next != null) {
             queuedBytes -= next.sizeBytes();
             leftBytes += next.sizeBytes();
+            takenBytes += next.sizeBytes();
         }
         return next;
     }
@@ -196,17 +198,23 @@ final class PlayerQueue {
         return queue.isEmpty();
     }
 
-    long queuedBytes() {
+    @Override
+    public long queuedBytes() {
         return queuedBytes;
     }
 
-    /** Bytes that left the queue since it began: taken for the socket, or dropped from it (video, to catch up). */
-    long leftBytes() {
+    @Override
+    public long leftBytes() {
         return leftBytes;
     }
 
-    /** When the oldest queued message arrived (as the age bound counts it), or -1 when the queue is empty. */
-    long oldestQueuedAtNanos() {
+    @Override
+    public long takenBytes() {
+        return takenBytes;
+    }
+
+    @Override
+    public long oldestQueuedAtNanos() {
         return queue.isEmpty() ? -1 : oldestQueuedNanos();
     }
 

@@ -108,7 +108,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     /** Offers a config or packet of the simulcast track as the player's {@link LayerRouter} says; under the lock. */
     private PlayerQueue.Offer offerLayer(RelayedMessage message, long nowNanos) {
         int before = layers.layer();
-        LayerRouter.Step step = layers.route(message, nowNanos, queue.oldestQueuedAtNanos(), queue.leftBytes(), queue.queuedBytes());
+        LayerRouter.Step step = layers.route(message, nowNanos, queue);
         switches.count(before, layers.layer());
         PlayerQueue.Offer result = switch (step) {
             case SKIP -> PlayerQueue.Offer.QUEUED;

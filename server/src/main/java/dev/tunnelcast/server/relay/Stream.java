@@ -80,6 +80,7 @@ public final class Stream {
     private int primaryVideoTrack = -1;
     private final GopCache gop;
     private final SimulcastLayers simulcast = new SimulcastLayers();
+    private final LayerBitrates layerBitrates = new LayerBitrates();
     private final StreamObservers observers;
     private ScheduledFuture<?> graceTimer;
     private final KeyframeRequests keyframeRequests;
@@ -106,7 +107,7 @@ public final class Stream {
         PlayerQueue queue = new PlayerQueue(policy.playerQueueBytes(), policy.playerQueueAge().toNanos(),
                 policy.slowPlayerTimeout().toNanos(), droppedNotice);
         return new PlayerSession(peer, context.clock(), context.metrics(), stats, queue,
-                new LayerRouter(request, policy.layers(), simulcast, policy.playerKernelBufferBytes()));
+                new LayerRouter(request, policy.layers(), simulcast, layerBitrates, policy.playerKernelBufferBytes()));
     }
 
     public String name() {
@@ -263,6 +264,7 @@ public final class Stream {
                 video ? RelayedMessage.Kind.VIDEO : RelayedMessage.Kind.AUDIO, video && packet.getKeyframe(), receivedAtNanos,
                 SimulcastLayers.isLayered(track.config) ? packet.getLayer() : RelayedMessage.NO_LAYER, packet.getPtsMicros());
         gop.append(message, video && packet.getTrackId() == primaryVideoTrack);
+        layerBitrates.add(message.layer(), message.sizeBytes(), receivedAtNanos);
         fanOut(message);
         if (publisher.isLocal()) {
             observers.mediaPacket(packet, bytes, receivedAtNanos);

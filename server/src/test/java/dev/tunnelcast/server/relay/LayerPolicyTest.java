@@ -26,100 +26,157 @@ class LayerPolicyTest {
 
     @Test
     void movesDownOneLayerWhenTheQueueIsOlderThanTheDownDelay() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 0);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, new LayerBitrates(), 0);
         advanceMillis(1000);
-        assertThat(policy.decide(now, queuedFor(400), 0)).isZero();
-        assertThat(policy.decide(now, queuedFor(501), 0)).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(400), 0, 0)).isZero();
+        assertThat(policy.decide(now, queuedFor(501), 0, 0)).isEqualTo(1);
         policy.switched(1, now, 0, 0);
         // The backlog of the layer it left is older than the switch: it does not push it further down.
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(900), 0)).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(900), 0, 0)).isEqualTo(1);
         // A backlog of the new layer does.
         advanceMillis(600);
-        assertThat(policy.decide(now, queuedFor(550), 0)).isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(550), 0, 0)).isEqualTo(2);
         policy.switched(2, now, 0, 0);
         advanceMillis(1000);
-        assertThat(policy.decide(now, queuedFor(900), 0)).as("no layer below the last").isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(900), 0, 0)).as("no layer below the last").isEqualTo(2);
     }
 
     @Test
     void afterASwitchDownTheNewLayerWaitsOnlyFromWhenTheOldOneLeftTheKernelBuffer() {
         // 256 KB of kernel buffer; 100 KB of the old layer queued at the switch, 1,000 KB taken before it.
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 256_000);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, new LayerBitrates(), 256_000);
         advanceMillis(1000);
-        assertThat(policy.decide(now, queuedFor(600), 1_000_000)).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(600), 1_000_000, 0)).isEqualTo(1);
         policy.switched(1, now, 1_000_000, 100_000);
         // The new layer's first messages wait behind the old layer's bytes, in the queue and then in the kernel.
         advanceMillis(1500);
-        assertThat(policy.decide(now, queuedFor(900), 1_300_000)).as("the old layer still in the kernel buffer").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(900), 1_300_000, 0)).as("the old layer still in the kernel buffer").isEqualTo(1);
         advanceMillis(100);
-        assertThat(policy.decide(now, queuedFor(1000), 1_356_000)).as("the old layer gone: waiting counts from now").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(1000), 1_356_000, 0)).as("the old layer gone: waiting counts from now").isEqualTo(1);
         advanceMillis(400);
-        assertThat(policy.decide(now, queuedFor(1400), 1_400_000)).as("400 ms since").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(1400), 1_400_000, 0)).as("400 ms since").isEqualTo(1);
         advanceMillis(101);
-        assertThat(policy.decide(now, queuedFor(1501), 1_410_000)).as("the new layer's own backlog: 501 ms").isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(1501), 1_410_000, 0)).as("the new layer's own backlog: 501 ms").isEqualTo(2);
     }
 
     @Test
     void aBacklogThatIsFallingIsLeftToDrain() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, 0);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, new LayerBitrates(), 0);
         advanceMillis(2000);
-        assertThat(policy.decide(now, queuedFor(900), 0)).as("the first look: no trend yet").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(900), 0, 0)).as("the first look: no trend yet").isEqualTo(1);
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(800), 0)).as("900 -> 800 ms: falling").isZero();
+        assertThat(policy.decide(now, queuedFor(800), 0, 0)).as("900 -> 800 ms: falling").isZero();
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(700), 0)).as("800 -> 700 ms: falling").isZero();
+        assertThat(policy.decide(now, queuedFor(700), 0, 0)).as("800 -> 700 ms: falling").isZero();
         advanceMillis(300);
-        assertThat(policy.decide(now, queuedFor(750), 0)).as("700 -> 750 ms: growing again").isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(750), 0, 0)).as("700 -> 750 ms: growing again").isEqualTo(1);
     }
 
     @Test
     void probesUpOnlyAfterTheQueueStayedShortForTheProbeWait() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now, 0);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 2, false, now, new LayerBitrates(), 0);
         for (int i = 0; i < 49; i++) {
-            assertThat(policy.decide(now, queuedFor(50), 0)).isEqualTo(2);
+            assertThat(policy.decide(now, queuedFor(50), 0, 0)).isEqualTo(2);
             advanceMillis(100);
         }
         // One long queue restarts the wait.
-        assertThat(policy.decide(now, queuedFor(150), 0)).isEqualTo(2);
+        assertThat(policy.decide(now, queuedFor(150), 0, 0)).isEqualTo(2);
         advanceMillis(100);
-        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(2);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(2);
         advanceMillis(4999);
-        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(2);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(2);
         advanceMillis(1);
-        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(1);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(1);
     }
 
     @Test
     void aFailedProbeDoublesTheWaitUpToItsMaximumAndAProbeThatHoldsResetsIt() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 2, 1, false, now, 0);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 2, 1, false, now, new LayerBitrates(), 0);
         long wait = TimeUnit.SECONDS.toNanos(5);
         for (long expected : new long[] {10, 20, 20}) {
-            policy.decide(now, EMPTY, 0);
+            policy.decide(now, EMPTY, 0, 0);
             now += wait;
-            assertThat(policy.decide(now, EMPTY, 0)).isZero();
+            assertThat(policy.decide(now, EMPTY, 0, 0)).isZero();
             policy.switched(0, now, 0, 0);
             advanceMillis(1000);
-            assertThat(policy.decide(now, queuedFor(600), 0)).isEqualTo(1);
+            assertThat(policy.decide(now, queuedFor(600), 0, 0)).isEqualTo(1);
             policy.switched(1, now, 0, 0);
             assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(expected));
             wait = policy.probeWaitNanos();
         }
-        policy.decide(now, EMPTY, 0);
+        policy.decide(now, EMPTY, 0, 0);
         now += wait;
-        assertThat(policy.decide(now, EMPTY, 0)).isZero();
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isZero();
         policy.switched(0, now, 0, 0);
         advanceMillis(5000);
-        assertThat(policy.decide(now, EMPTY, 0)).isZero();
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isZero();
         assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(5));
     }
 
     @Test
     void aPinnedPlayerNeverMoves() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, true, now, 0);
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, true, now, new LayerBitrates(), 0);
         advanceMillis(10_000);
-        assertThat(policy.decide(now, queuedFor(1900), 0)).isEqualTo(1);
+        assertThat(policy.decide(now, queuedFor(1900), 0, 0)).isEqualTo(1);
         advanceMillis(10_000);
-        assertThat(policy.decide(now, EMPTY, 0)).isEqualTo(1);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(1);
+    }
+
+    /** Layer bitrates as a stream measured them over the last 8 s: 2.5 Mbit/s, 700 and 200 kbit/s, and 100 kbit/s of audio. */
+    private LayerBitrates threeLayers() {
+        LayerBitrates bitrates = new LayerBitrates();
+        long[] bitsPerSecond = {2_500_000, 700_000, 200_000};
+        for (long t = now - TimeUnit.SECONDS.toNanos(8); t <= now; t += TimeUnit.MILLISECONDS.toNanos(100)) {
+            for (int layer = 0; layer < 3; layer++) {
+                bitrates.add(layer, (int) (bitsPerSecond[layer] / 80), t);
+            }
+            bitrates.add(RelayedMessage.NO_LAYER, 100_000 / 80, t);
+        }
+        return bitrates;
+    }
+
+    /**
+     * Decides every 50 ms while the queue is backlogged and drains at {@code linkBitsPerSecond}, the
+     * oldest message {@code fromMillis} old at first and growing to {@code toMillis}; returns the last decision.
+     */
+    private int backlogged(LayerPolicy policy, long linkBitsPerSecond, long fromMillis, long toMillis) {
+        int decision = -1;
+        for (long age = fromMillis; age <= toMillis; age += 50) {
+            taken += linkBitsPerSecond / 8 / 20;
+            decision = policy.decide(now, queuedFor(age), taken, taken);
+            advanceMillis(50);
+        }
+        return decision;
+    }
+
+    private long taken;
+
+    @Test
+    void aLayerThatFitsTheLinkIsKeptThroughABacklogOfUpToThreeDownDelays() {
+        // 360p needs 0.8 Mbit/s with the audio: 80 % of a 1 Mbit/s link, under the 90 % it may use.
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        advanceMillis(1000);
+        assertThat(backlogged(policy, 1_000_000, 150, 1450)).as("a keyframe's burst on a link that carries the layer").isEqualTo(1);
+        assertThat(backlogged(policy, 1_000_000, 1500, 1550)).as("past three down delays").isEqualTo(2);
+    }
+
+    @Test
+    void downGoesStraightToTheHighestLayerTheMeasuredLinkCarries() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
+        advanceMillis(1000);
+        assertThat(backlogged(policy, 1_000_000, 150, 450)).isZero();
+        assertThat(backlogged(policy, 1_000_000, 500, 550)).as("2.6 Mbit/s does not fit 1 Mbit/s; 0.8 does").isEqualTo(1);
+
+        LayerPolicy slower = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
+        advanceMillis(1000);
+        assertThat(backlogged(slower, 500_000, 150, 550)).as("0.8 Mbit/s does not fit 0.5 either: 180p").isEqualTo(2);
+    }
+
+    @Test
+    void withoutAMeasuredLinkRateItMovesOneLayerAtATime() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
+        advanceMillis(1000);
+        assertThat(policy.decide(now, queuedFor(501), 0, 0)).as("the first look at a backlog: no rate yet").isEqualTo(1);
     }
 }

@@ -26,6 +26,36 @@ class LayerRouterTest {
     private long now = TimeUnit.SECONDS.toNanos(100);
     /** When the oldest message queued for the player arrived, -1: empty. */
     private long oldestQueued = -1;
+    /** The player's queue as the router sees it: only its age matters here. */
+    private final QueueState queue = new FakeQueue() {
+        @Override
+        public long oldestQueuedAtNanos() {
+            return oldestQueued;
+        }
+    };
+    private static final QueueState EMPTY_QUEUE = new FakeQueue();
+
+    private static class FakeQueue implements QueueState {
+        @Override
+        public long oldestQueuedAtNanos() {
+            return -1;
+        }
+
+        @Override
+        public long leftBytes() {
+            return 0;
+        }
+
+        @Override
+        public long takenBytes() {
+            return 0;
+        }
+
+        @Override
+        public long queuedBytes() {
+            return 0;
+        }
+    }
 
     LayerRouterTest() throws Refusal {
         for (int layer = 0; layer < 3; layer++) {
@@ -46,7 +76,7 @@ class LayerRouterTest {
         List<String> got = new ArrayList<>();
         for (int layer : order) {
             RelayedMessage m = message(RelayedMessage.Kind.VIDEO, keyframe, layer, index * FRAME_MICROS);
-            switch (router.route(m, now, oldestQueued, 0, 0)) {
+            switch (router.route(m, now, queue)) {
                 case SKIP -> { }
                 case FORWARD -> got.add((keyframe ? "K" : "d") + layer);
                 case ANNOUNCE_AND_FORWARD -> {
@@ -61,7 +91,7 @@ class LayerRouterTest {
         return got;
     }
 
-    private LayerRouter router = new LayerRouter(LayerRequest.AUTO, SETTINGS, layers, 0);
+    private LayerRouter router = new LayerRouter(LayerRequest.AUTO, SETTINGS, layers, new LayerBitrates(), 0);
 
     @Test
     void startsOnTheTopLayerAndAnnouncesItBeforeItsFirstKeyframe() throws Refusal {
@@ -70,13 +100,13 @@ class LayerRouterTest {
         assertThat(frame(1, true, 0, 1, 2)).containsExactly("c0", "K0");
         assertThat(frame(2, false, 0, 1, 2)).containsExactly("d0");
         // A re-announcement of its own layer passes; the others' do not.
-        assertThat(router.route(configs[0], now, -1, 0, 0)).isEqualTo(LayerRouter.Step.FORWARD);
-        assertThat(router.route(configs[1], now, -1, 0, 0)).isEqualTo(LayerRouter.Step.SKIP);
+        assertThat(router.route(configs[0], now, EMPTY_QUEUE)).isEqualTo(LayerRouter.Step.FORWARD);
+        assertThat(router.route(configs[1], now, EMPTY_QUEUE)).isEqualTo(LayerRouter.Step.SKIP);
     }
 
     @Test
     void aJoinBurstWithTheLayersGopNeedsNoAnnouncementAndNoKeyframe() throws Refusal {
-        router = new LayerRouter(new LayerRequest("360p", false), SETTINGS, layers, 0);
+        router = new LayerRouter(new LayerRequest("360p", false), SETTINGS, layers, new LayerBitrates(), 0);
         assertThat(router.start(now, true, layer -> layer == 1)).isEqualTo(1);
         assertThat(frame(5, false, 0, 1, 2)).containsExactly("d1");
     }
@@ -98,7 +128,7 @@ class LayerRouterTest {
 
     @Test
     void probesUpAtAKeyframeAfterTheQueueStayedShortWhateverTheArrivalOrder() throws Refusal {
-        router = new LayerRouter(new LayerRequest("180p", false), SETTINGS, layers, 0);
+        router = new LayerRouter(new LayerRequest("180p", false), SETTINGS, layers, new LayerBitrates(), 0);
         router.start(now, true, layer -> true);
         long frames = TimeUnit.SECONDS.toMicros(5) / FRAME_MICROS + 1;
         for (long i = 1; i <= frames; i++) {
@@ -121,7 +151,7 @@ class LayerRouterTest {
 
     @Test
     void aPinnedPlayerStaysOnItsLayer() throws Refusal {
-        router = new LayerRouter(new LayerRequest("360p", true), SETTINGS, layers, 0);
+        router = new LayerRouter(new LayerRequest("360p", true), SETTINGS, layers, new LayerBitrates(), 0);
         router.start(now, true, layer -> true);
         oldestQueued = now - TimeUnit.SECONDS.toNanos(1);
         for (long i = 1; i < 10; i++) {
@@ -131,7 +161,7 @@ class LayerRouterTest {
 
     @Test
     void anUnknownLayerIsRefusedNamingTheOnesThereAre() {
-        router = new LayerRouter(new LayerRequest("480p", true), SETTINGS, layers, 0);
+        router = new LayerRouter(new LayerRequest("480p", true), SETTINGS, layers, new LayerBitrates(), 0);
         assertThatThrownBy(() -> router.start(now, false, layer -> false)).isInstanceOfSatisfying(Refusal.class, r -> {
             assertThat(r.code()).isEqualTo(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
             assertThat(r.detail()).isEqualTo("no layer 480p in this stream: it has 720p, 360p, 180p (or quality=auto)");
@@ -140,7 +170,7 @@ class LayerRouterTest {
 
     @Test
     void beforeTheLayersAreKnownNothingOfTheTrackPasses() {
-        assertThat(router.route(configs[0], now, -1, 0, 0)).isEqualTo(LayerRouter.Step.SKIP);
+        assertThat(router.route(configs[0], now, EMPTY_QUEUE)).isEqualTo(LayerRouter.Step.SKIP);
         assertThat(frame(0, true, 0, 1, 2)).isEmpty();
     }
 }
