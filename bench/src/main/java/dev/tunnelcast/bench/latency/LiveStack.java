@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A live pipeline in this JVM for end-to-end tests and the latency benchmark: a relay on
@@ -46,6 +47,8 @@ public final class LiveStack implements AutoCloseable {
     private final Options options;
     /** Where the relay records (docs/recording.md), or null: no recording. */
     private final Path recordDir;
+    /** More relay settings, applied at every start. */
+    private final UnaryOperator<RelayConfig.Builder> relaySettings;
     private final String secret = "tunnelcast-e2e-" + System.nanoTime();
     private final TokenAuthority tokens = new TokenAuthority(secret);
     private final Map<String, Agent> agents = new LinkedHashMap<>();
@@ -56,9 +59,10 @@ public final class LiveStack implements AutoCloseable {
     private Relay relay;
     private int port;
 
-    private LiveStack(Options options, Path recordDir) {
+    private LiveStack(Options options, Path recordDir, UnaryOperator<RelayConfig.Builder> relaySettings) {
         this.options = options;
         this.recordDir = recordDir;
+        this.relaySettings = relaySettings;
     }
 
     public static LiveStack start(Options options) {
@@ -67,16 +71,21 @@ public final class LiveStack implements AutoCloseable {
 
     /** As {@link #start(Options)}, with the relay recording every stream into {@code recordDir} (null: off). */
     public static LiveStack start(Options options, Path recordDir) {
-        LiveStack stack = new LiveStack(options, recordDir);
+        return start(options, recordDir, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(Options, Path)}, with more relay settings ({@code relay}: applied to the relay's builder, at every start). */
+    public static LiveStack start(Options options, Path recordDir, UnaryOperator<RelayConfig.Builder> relay) {
+        LiveStack stack = new LiveStack(options, recordDir, relay);
         stack.relay = Relay.start(stack.relayConfig(0));
         stack.port = stack.relay.port();
         return stack;
     }
 
     private RelayConfig relayConfig(int bindPort) {
-        return RelayConfig.builder().bindAddress("127.0.0.1").port(bindPort).tokenSecret(secret)
+        return relaySettings.apply(RelayConfig.builder().bindAddress("127.0.0.1").port(bindPort).tokenSecret(secret)
                 .gracePeriod(options.gracePeriod())
-                .archive(recordDir == null ? null : ArchiveConfig.defaults(recordDir)).build();
+                .archive(recordDir == null ? null : ArchiveConfig.defaults(recordDir))).build();
     }
 
     public int port() {
