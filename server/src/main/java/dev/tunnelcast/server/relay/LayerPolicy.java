@@ -173,4 +173,14 @@ final class LayerPolicy {
     long probeWaitNanos() {
         return probeWaitNanos;
     }
+
+    /** What the last decisions were based on, for a log line: the link's rate and each layer's need, in kbit/s. */
+    String explain(long nowNanos) {
+        StringBuilder needs = new StringBuilder();
+        for (int candidate = 0; candidate < layerCount; candidate++) {
+            needs.append(candidate == 0 ? "" : "/").append(bitrates.needBitsPerSecond(candidate, nowNanos) / 1000);
+        }
+        long link = drain.bitsPerSecond(nowNanos, probeAfterNanos);
+        return "link " + (link < 0 ? "not measured" : link / 1000 + " kbit/s") + ", layers need " + needs + " kbit/s";
+    }
 }

@@ -132,4 +132,9 @@ final class LayerRouter {
     boolean switchingDown() {
         return current >= 0 && target > current;
     }
+
+    /** What the layer choice is based on now, for a log line ({@link LayerPolicy#explain}); empty before {@link #start}. */
+    String explain(long nowNanos) {
+        return policy == null ? "" : policy.explain(nowNanos);
+    }
 }

@@ -19,7 +19,7 @@ import java.util.List;
  * (4408). Unlike the agent's {@code SendQueue}, audio is never dropped here: a player that
  * cannot take the audio alone goes, and reconnects (see docs/protocol.md).
  */
-final class PlayerQueue implements QueueState {
+final class PlayerQueue {
 
     /** What an offer did. */
     enum Offer {
@@ -198,23 +198,22 @@ final class PlayerQueue implements QueueState {
         return queue.isEmpty();
     }
 
-    @Override
-    public long queuedBytes() {
+    long queuedBytes() {
         return queuedBytes;
     }
 
-    @Override
-    public long leftBytes() {
+    /** Bytes that left the queue since it began: taken for the socket, or dropped from it (video, to catch up). */
+    long leftBytes() {
         return leftBytes;
     }
 
-    @Override
-    public long takenBytes() {
+    /** Bytes taken from the queue for the socket since it began (not those dropped). */
+    long takenBytes() {
         return takenBytes;
     }
 
-    @Override
-    public long oldestQueuedAtNanos() {
+    /** When the oldest queued message arrived (as the age bound counts it), or -1 when the queue is empty. */
+    long oldestQueuedAtNanos() {
         return queue.isEmpty() ? -1 : oldestQueuedNanos();
     }
 
@@ -234,7 +233,12 @@ final class PlayerQueue implements QueueState {
 
     /** Age of the head, counted from the join for messages queued at join (the GOP is old by nature). */
     private long oldestQueuedNanos() {
-        return Math.max(queue.peekFirst().receivedAtNanos(), joinedAtNanos);
+        return ageCountsFrom(queue.peekFirst());
+    }
+
+    /** When a message of this queue starts to count as waiting: its arrival, or the join for the join burst's. */
+    long ageCountsFrom(RelayedMessage message) {
+        return Math.max(message.receivedAtNanos(), joinedAtNanos);
     }
 
     private boolean isSlow(long nowNanos) {

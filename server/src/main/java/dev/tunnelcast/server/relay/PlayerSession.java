@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One player's send pump around its {@link PlayerQueue} (which holds the bounds and the drop
@@ -24,6 +26,8 @@ import java.util.function.IntPredicate;
  */
 public final class PlayerSession implements Peer.SendCompletion, Runnable {
 
+    private static final Logger log = LoggerFactory.getLogger(PlayerSession.class);
+
     private final Peer connection;
     private final RelayMetrics metrics;
     private final Counter streamDrops;
@@ -38,10 +42,18 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      * writev; a queue holding more (a player catching up on a join burst) takes more writes.
      */
     static final int MAX_BATCH_MESSAGES = 1024;
+    /**
+     * A batch stops growing past this many bytes: the layer choice sees a slow link's pace only
+     * as batches complete ({@link DrainRate}), so a batch must not hold seconds of it.
+     */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
 
     private final RelayedMessage[] inFlight = new RelayedMessage[MAX_BATCH_MESSAGES];
     private final ByteBuffer[] frames = new ByteBuffer[MAX_BATCH_MESSAGES];
     private int inFlightCount;
+    private long inFlightBytes;
+    /** What the layer choice sees: the queue and the batch being written, as one backlog. */
+    private final QueueState unsent = new Unsent();
     private boolean sending;
     private boolean pumping;
     private boolean pumpScheduled;
@@ -108,8 +120,10 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     /** Offers a config or packet of the simulcast track as the player's {@link LayerRouter} says; under the lock. */
     private PlayerQueue.Offer offerLayer(RelayedMessage message, long nowNanos) {
         int before = layers.layer();
-        LayerRouter.Step step = layers.route(message, nowNanos, queue);
-        switches.count(before, layers.layer());
+        LayerRouter.Step step = layers.route(message, nowNanos, unsent);
+        if (switches.count(before, layers.layer()) && log.isDebugEnabled()) {
+            log.debug("player {} of {} moves from layer {} to {} ({})", connection.sessionId(), connection.stream(), before, layers.layer(), layers.explain(nowNanos));
+        }
         PlayerQueue.Offer result = switch (step) {
             case SKIP -> PlayerQueue.Offer.QUEUED;
             case ANNOUNCE_AND_FORWARD -> {
@@ -229,9 +243,10 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private int takeBatch() {
         int count = 0;
         RelayedMessage next;
-        while (count < MAX_BATCH_MESSAGES && (next = queue.poll()) != null) {
+        while (count < MAX_BATCH_MESSAGES && inFlightBytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
             inFlight[count] = next;
             frames[count] = next.frame().duplicate();
+            inFlightBytes += next.sizeBytes();
             count++;
         }
         inFlightCount = count;
@@ -275,5 +290,35 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         Arrays.fill(inFlight, 0, inFlightCount, null);
         Arrays.fill(frames, 0, inFlightCount, null);
         inFlightCount = 0;
+        inFlightBytes = 0;
+    }
+
+    /**
+     * The player's backlog as its layer choice must see it: the messages queued and those of the
+     * batch being written. A batch takes everything queued (up to {@link #MAX_BATCH_MESSAGES}),
+     * so on a slow link the queue alone looks young and empty while the batch waits on the
+     * socket; its bytes count as taken once the whole batch is in the kernel. Read under the
+     * session's lock, as {@link LayerRouter#route} is called.
+     */
+    private final class Unsent implements QueueState {
+        @Override
+        public long oldestQueuedAtNanos() {
+            return inFlightCount > 0 ? queue.ageCountsFrom(inFlight[0]) : queue.oldestQueuedAtNanos();
+        }
+
+        @Override
+        public long leftBytes() {
+            return queue.leftBytes() - inFlightBytes;
+        }
+
+        @Override
+        public long takenBytes() {
+            return queue.takenBytes() - inFlightBytes;
+        }
+
+        @Override
+        public long queuedBytes() {
+            return queue.queuedBytes() + inFlightBytes;
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.tunnelcast.server.relay;
 
-/** What a player's layer choice ({@link LayerRouter}) reads of its queue ({@link PlayerQueue}). */
+/**
+ * What a player's layer choice ({@link LayerRouter}) reads of its backlog: its queue and the batch
+ * being written ({@link PlayerSession}).
+ */
 interface QueueState {
 
     /** When the oldest queued message arrived, or -1 when the queue is empty. */
