@@ -14,6 +14,7 @@ import { mountPublishView } from './ui/publish-view.js';
 import { mountCallView } from './call/call-view.js';
 import { parsePublishOptions } from './publish/settings.js';
 import { playerOptionsFrom } from './ui/player-options.js';
+import { viewportHeightOf } from './transport/quality.js';
 
 /** @typedef {import('./player.js').Player} Player */
 /** @typedef {import('./stats/player-stats.js').PlayerStats} PlayerStats */
@@ -75,7 +76,8 @@ function route() {
   } else if (play) {
     const stream = decodeURIComponent(play[1]);
     document.title = `${stream} · Tunnelcast`;
-    unmount = mountPlayerView(root, playerOptionsFrom(params, { stream, token: params.get('token') ?? '', wsBase, baseUrl: location.href }), (player) => {
+    unmount = mountPlayerView(root, playerOptionsFrom(params, { stream, token: params.get('token') ?? '', wsBase, baseUrl: location.href,
+      viewportHeight: viewportHeightOf(innerWidth, innerHeight, devicePixelRatio) }), (player) => {
       global.player = player;
       global.stats = player.stats;
     });

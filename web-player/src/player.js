@@ -40,6 +40,8 @@ import { layerLabel, playPath } from './transport/quality.js';
  * @property {string} wsBase           ws(s)://host
  * @property {string} [quality]      `?quality=`: 'auto' (the relay chooses a simulcast layer) or a layer name, e.g. '360p'
  * @property {string} [start]        `?start=`: with quality 'auto', the layer to start on, e.g. '180p' (the relay moves it on)
+ * @property {number} [viewportHeight] the picture's height in device pixels: with quality 'auto' and no start, the relay
+ *                                    starts on the lowest layer at least this tall
  * @property {string[]} [relays]       ws(s)://host of each relay to play from, in order (`?relays=`, a cluster's
  *                                     nodes): a lost connection moves to the next; default [wsBase]
  * @property {string} workletUrl
@@ -85,7 +87,7 @@ export class Player {
     this.beepsHeardAtMs = [];
     /** audio onsets already moved onto the relay clock */
     this.beepsTimed = 0;
-    const path = playPath(options.stream, options.token, options.quality ?? 'auto', options.start);
+    const path = playPath(options.stream, options.token, options.quality ?? 'auto', options.start, options.viewportHeight);
     /** one play URL per relay, tried in order */
     this.urls = (options.relays ?? [options.wsBase]).map((base) => `${base}${path}`);
     this.url = /** @type {string} */ (this.urls[0]);

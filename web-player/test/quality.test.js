@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality } from '../src/transport/quality.js';
+import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality, viewportHeightOf } from '../src/transport/quality.js';
 
 test('the play path carries the token and a pinned quality, not auto, or the layer auto starts on', () => {
   assert.equal(playPath('cam1', '', 'auto'), '/ws/play/cam1');
@@ -30,4 +30,14 @@ test('choosing a quality rewrites the page query, keeping the rest', () => {
   assert.equal(searchWithQuality('?token=x&latency=40-400', '360p'), '?token=x&latency=40-400&quality=360p');
   assert.equal(searchWithQuality('?token=x&quality=360p', 'auto'), '?token=x');
   assert.equal(searchWithQuality('', 'auto'), '');
+});
+
+test('the picture\'s height goes with auto (the relay starts on the lowest layer that fills it), not with a pinned layer', () => {
+  assert.equal(playPath('cam1', '', 'auto', '', 360), '/ws/play/cam1?viewport=360');
+  assert.equal(playPath('cam1', '', 'auto', '180p', 360), '/ws/play/cam1?start=180p&viewport=360', 'start wins at the relay');
+  assert.equal(playPath('cam1', '', '720p', '', 360), '/ws/play/cam1?quality=720p');
+  assert.equal(playPath('cam1', '', 'auto', '', 0), '/ws/play/cam1', 'not known: not said');
+  assert.equal(viewportHeightOf(1280, 800, 1), 720, 'a 16:9 picture in a wide window: its width bounds it');
+  assert.equal(viewportHeightOf(640, 800, 2), 720, 'a narrow window on a 2x screen');
+  assert.equal(viewportHeightOf(1920, 300, 1), 300, 'a short window');
 });

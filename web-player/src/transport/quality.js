@@ -9,14 +9,17 @@
 
 /**
  * The play path of `stream`, with the token and a quality other than `auto` (or, with `auto`,
- * the layer to start on, if given).
+ * the layer to start on, if given, and the picture's height, from which the relay picks the
+ * first layer when no start is given).
  * @param {string} stream @param {string} token @param {string} quality @param {string} [start]
+ * @param {number} [viewportHeight]  device pixels; 0 or absent: not said
  */
-export function playPath(stream, token, quality, start = '') {
+export function playPath(stream, token, quality, start = '', viewportHeight = 0) {
   const query = new URLSearchParams();
   if (token) query.set('token', token);
   if (quality && quality !== 'auto') query.set('quality', quality);
   else if (start) query.set('start', start);
+  if ((!quality || quality === 'auto') && viewportHeight >= 1) query.set('viewport', String(Math.min(Math.round(viewportHeight), 16384)));
   const q = query.toString();
   return `/ws/play/${encodeURIComponent(stream)}${q ? `?${q}` : ''}`;
 }
@@ -61,4 +64,13 @@ export function searchWithQuality(search, quality) {
   else params.set('quality', quality);
   const q = params.toString();
   return q ? `?${q}` : '';
+}
+
+/**
+ * The height in device pixels a 16:9 picture fills in a window of this size: what the player
+ * page tells the relay (`?viewport=`) so that a small window starts on a small layer.
+ * @param {number} innerWidth @param {number} innerHeight @param {number} devicePixelRatio
+ */
+export function viewportHeightOf(innerWidth, innerHeight, devicePixelRatio) {
+  return Math.round(Math.min(innerHeight, innerWidth * 9 / 16) * (devicePixelRatio || 1));
 }

@@ -44,7 +44,8 @@ function videoPathFrom(requested) {
 
 /**
  * @param {URLSearchParams} params  the page's query
- * @param {{ stream: string, token: string, wsBase: string, baseUrl: string }} where  baseUrl: where the worker and worklet scripts are
+ * @param {{ stream: string, token: string, wsBase: string, baseUrl: string, viewportHeight?: number }} where  baseUrl: where the
+ *   worker and worklet scripts are; viewportHeight: the picture's height in device pixels, if known
  * @returns {PlayerOptions}
  */
 export function playerOptionsFrom(params, where) {
@@ -60,6 +61,7 @@ export function playerOptionsFrom(params, where) {
     relays: parseRelays(params.get('relays'), where.wsBase),
     quality: qualityFrom(params.get('quality')),
     start: params.get('start') ?? '',
+    viewportHeight: where.viewportHeight,
     workletUrl: new URL('playout-worklet.js', where.baseUrl).href,
     workerUrl: new URL('transport-worker.js', where.baseUrl).href,
   };

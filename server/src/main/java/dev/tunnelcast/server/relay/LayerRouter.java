@@ -65,7 +65,8 @@ final class LayerRouter {
      * @throws Refusal (4422) when the request names a layer the stream does not have
      */
     int start(long nowNanos, boolean announced, IntPredicate haveKeyframe) throws Refusal {
-        int layer = request.quality() == null ? 0 : layers.layerOf(request.quality());
+        int layer = request.quality() != null ? layers.layerOf(request.quality())
+                : request.viewportHeight() > 0 ? layers.lowestFilling(request.viewportHeight()) : 0;
         if (layer < 0) {
             throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "no layer " + request.quality()
                     + " in this stream: it has " + layers.names() + " (or quality=auto)");

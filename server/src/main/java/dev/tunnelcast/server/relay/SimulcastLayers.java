@@ -156,6 +156,16 @@ final class SimulcastLayers {
         return -1;
     }
 
+    /** The lowest layer at least {@code height} tall, or the top layer (0) if none is. */
+    int lowestFilling(int height) {
+        for (int layer = configs.length - 1; layer > 0; layer--) {
+            if (configs[layer] != null && configs[layer].getHeight() >= height) {
+                return layer;
+            }
+        }
+        return 0;
+    }
+
     /** The layers' names, top first: {@code 720p, 360p, 180p}. */
     String names() {
         StringJoiner all = new StringJoiner(", ");

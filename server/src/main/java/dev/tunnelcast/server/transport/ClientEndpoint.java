@@ -87,7 +87,8 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         String badLayerRequest = null;
         if (role == RelayMetrics.Role.PLAYER) {
             try {
-                layers = LayerRequest.parse(firstParameter(exchange, "quality"), firstParameter(exchange, "start"));
+                layers = LayerRequest.parse(firstParameter(exchange, "quality"), firstParameter(exchange, "start"),
+                        firstParameter(exchange, "viewport"));
             } catch (IllegalArgumentException e) {
                 badLayerRequest = e.getMessage();
             }

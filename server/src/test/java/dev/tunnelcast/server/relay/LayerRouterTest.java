@@ -140,6 +140,25 @@ class LayerRouterTest {
     }
 
     @Test
+    void withoutAHintItStartsOnTheLowestLayerThatFillsItsViewport() throws Refusal {
+        int[][] viewportToLayer = {{180, 2}, {181, 1}, {360, 1}, {361, 0}, {1080, 0}};
+        for (int[] c : viewportToLayer) {
+            router = new LayerRouter(LayerRequest.parse(null, null, String.valueOf(c[0])), SETTINGS, layers, new LayerBitrates(), 0);
+            assertThat(router.start(now, true, layer -> true)).as("viewport %d px tall", c[0]).isEqualTo(c[1]);
+        }
+        router = new LayerRouter(LayerRequest.parse("auto", "720p", "180"), SETTINGS, layers, new LayerBitrates(), 0);
+        assertThat(router.start(now, true, layer -> true)).as("start= wins").isZero();
+    }
+
+    @Test
+    void aMalformedViewportIsRefusedWithWhatIsAllowed() {
+        for (String bad : new String[] {"0", "-5", "abc", "720.5", "16385", "999999"}) {
+            assertThatThrownBy(() -> LayerRequest.parse(null, null, bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("viewport=" + bad + " is not a height in device pixels from 1 to 16384");
+        }
+    }
+
+    @Test
     void aLayerWhoseKeyframeIsMissingAtTheSwitchPointWaitsForItsNextOne() throws Refusal {
         router.start(now, true, layer -> true);
         now += TimeUnit.SECONDS.toNanos(1);
