@@ -44,10 +44,12 @@ class SimulcastTest {
             WsClient top = TestRelays.player(relay, "sim");
             WsClient pinned = player(relay, "sim", "?quality=360p");
             WsClient started = player(relay, "sim", "?start=180p");
+            WsClient small = player(relay, "sim", "?viewport=200");
             publisher.frames(25);
             assertThat(layersOf(top.nextUntilQuiet())).containsExactly(0);
             assertThat(layersOf(pinned.nextUntilQuiet())).containsExactly(1);
             assertThat(layersOf(started.nextUntilQuiet())).containsExactly(2);
+            assertThat(layersOf(small.nextUntilQuiet())).as("200 px tall: 360p is the lowest layer that fills it").containsExactly(1);
 
             // A joiner gets its layer's config, then that layer's GOP from its keyframe (frame 20), audio included.
             WsClient late = player(relay, "sim", "?quality=180p");
