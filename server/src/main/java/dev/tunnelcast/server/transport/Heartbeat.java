@@ -73,7 +73,9 @@ final class Heartbeat {
         pingSentAtNanos = now;
         metrics.pingSent();
         connection.socket().sendPing();
-        schedule(timeoutNanos);
+        // Look again after the interval: answered by then, the next ping goes out an interval after
+        // the last thing heard; not, the wait for the timeout goes on.
+        schedule(Math.min(intervalNanos, timeoutNanos));
     }
 
     private void schedule(long delayNanos) {
