@@ -80,11 +80,13 @@ public final class AbrBench implements Callable<Integer> {
         String loadAtStart = MachineInfo.loadAverage();
         List<AbrRun> runs = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
+        RelaySettings relaySettings;
         try (LiveStack stack = LiveStack.start(AbrMode.source(), null, relay -> relay.layers(layers));
              ChromiumPlayer cappedBrowser = ChromiumPlayer.launch(Path.of("web-player").toAbsolutePath(),
                      Path.of("bench", "target", "abr-capped-chromium.log"));
              ChromiumPlayer openBrowser = ChromiumPlayer.launch(Path.of("web-player").toAbsolutePath(),
                      Path.of("bench", "target", "abr-open-chromium.log"))) {
+            relaySettings = RelaySettings.of(stack.relay().config());
             AbrRunner runner = new AbrRunner(stack, cappedBrowser, openBrowser, Duration.ofSeconds(warmupSeconds));
             int n = 0;
             for (int repeat = 1; repeat <= repeats; repeat++) {
@@ -113,7 +115,7 @@ public final class AbrBench implements Callable<Integer> {
         modeList.forEach(m -> described.put(m.label, m.describe()));
         doc.put("source", Map.of("fps", AbrMode.FRAME_RATE, "gopFrames", 2 * AbrMode.FRAME_RATE, "audio", "Opus 20 ms stereo",
                 "modes", described));
-        doc.put("relayLayerSettings", layerSettings(layers));
+        doc.put("relay", relaySettings);
         Map<String, String> scenarioText = new LinkedHashMap<>();
         schedules.forEach(s -> scenarioText.put(s.name(), s.describe()));
         doc.put("scenarios", scenarioText);
@@ -124,7 +126,7 @@ public final class AbrBench implements Callable<Integer> {
         doc.put("runs", runs);
         doc.put("failures", failures);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(results.resolve("abr.json").toFile(), doc);
-        new AbrReport(schedules, modeList, runs, failures, layers).write(results, command, MachineInfo.describe(), loadAtStart);
+        new AbrReport(schedules, modeList, runs, failures, relaySettings).write(results, command, MachineInfo.describe(), loadAtStart);
         System.out.println("wrote " + results.resolve("abr.json") + " and abr.md\ncommand: " + command);
         if (check) {
             if (verdict.met()) {
@@ -136,15 +138,6 @@ public final class AbrBench implements Callable<Integer> {
             }
         }
         return failures.isEmpty() ? 0 : 1;
-    }
-
-    static Map<String, Long> layerSettings(LayerSettings s) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("downDelayMs", s.downDelay().toMillis());
-        m.put("upDelayMs", s.upDelay().toMillis());
-        m.put("probeAfterMs", s.probeAfter().toMillis());
-        m.put("maxProbeAfterMs", s.maxProbeAfter().toMillis());
-        return m;
     }
 
     private static void print(AbrRun r) {

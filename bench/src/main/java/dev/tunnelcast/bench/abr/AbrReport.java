@@ -2,7 +2,6 @@ package dev.tunnelcast.bench.abr;
 
 import dev.tunnelcast.bench.report.Conditions;
 import dev.tunnelcast.bench.report.Spread;
-import dev.tunnelcast.server.relay.LayerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +19,15 @@ final class AbrReport {
     private final List<AbrMode> modes;
     private final List<AbrRun> runs;
     private final List<Map<String, String>> failures;
-    private final LayerSettings layers;
+    private final RelaySettings relay;
 
     AbrReport(List<AbrScenario> scenarios, List<AbrMode> modes, List<AbrRun> runs, List<Map<String, String>> failures,
-              LayerSettings layers) {
+              RelaySettings relay) {
         this.scenarios = scenarios;
         this.modes = modes;
         this.runs = runs;
         this.failures = failures;
-        this.layers = layers;
+        this.relay = relay;
     }
 
     void write(Path dir, String command, String machine, String loadAtStart) throws IOException {
@@ -37,8 +36,9 @@ final class AbrReport {
                 The relay and a capture agent (synthetic 960x540 at 30 fps, frame stamp on, 2 s GOP, Opus) run in one JVM;
                 two headless Chromium browsers play the same stream (two, not two tabs of one: a hidden tab's player
                 renders a few frames a second), each opening its page **through an impairment proxy of its own**
-                (`bench/.../impair/ImpairmentProxy`, so the page's WebSocket crosses it): the *capped* player's relay → player direction is capped by the scenario (a token bucket, 16 KiB socket
-                buffers, no loss), the *open* player's proxy is left clean, so both pay the same extra hop. Player → relay
+                (`bench/.../impair/ImpairmentProxy`, so the page's WebSocket crosses it): the *capped* player's relay →
+                player direction is capped by the scenario (a token bucket, 16 KiB socket buffers, no loss), the *open*
+                player's proxy is left clean, so both pay the same extra hop. Player → relay
                 is never capped. Both players start on a clean link and play; the scenario's first cap then applies for
                 a warm-up (unmeasured: the capped player's first move down), and the measured window follows. Every
                 second, per player: the bytes its proxy carried to it, the layer it plays, the time its picture stood
@@ -53,9 +53,7 @@ final class AbrReport {
         modes.forEach(m -> md.append("- `").append(m.label).append("`: ").append(m.describe()).append('\n'));
         md.append("\nScenarios (the capped player's relay → player cap):\n\n");
         scenarios.forEach(s -> md.append("- `").append(s.name()).append("`: ").append(s.describe()).append('\n'));
-        md.append(String.format(Locale.ROOT, "%nRelay layer settings: down delay %d ms, up delay %d ms, probe after %d s, probe max %d s.%n%n",
-                layers.downDelay().toMillis(), layers.upDelay().toMillis(), layers.probeAfter().toSeconds(),
-                layers.maxProbeAfter().toSeconds()));
+        md.append("\nRelay: ").append(relay.describe()).append(".\n\n");
         md.append(Conditions.markdown(command, machine, loadAtStart,
                 runs.stream().mapToDouble(AbrRun::otherProcessesCores).max().orElse(0), "run"));
         table(md);
@@ -173,7 +171,7 @@ final class AbrReport {
                 keyframe, and probes the layer above after %d s of short queue (a failed probe doubles the wait, up to
                 %d s here). A layer further down than the cap needs, or stalls right after a probe, show in the plots as
                 the layer line and the stalled time of the same seconds.
-                """, layers.probeAfter().toSeconds(), layers.maxProbeAfter().toSeconds()));
+                """, relay.probeAfterMs() / 1000, relay.maxProbeAfterMs() / 1000));
         return b.toString();
     }
 
