@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 public final class ReportMain implements Callable<Integer> {
 
     /** The order a reader wants: what a viewer feels, what the relay carries, then the trade-offs. */
-    static final List<String> SECTIONS = List.of("latency", "call", "fanout", "cluster", "codecs", "jitter", "uplink", "archive",
+    static final List<String> SECTIONS = List.of("latency", "call", "fanout", "cluster", "codecs", "jitter", "uplink", "abr", "archive",
             "encode", "fuzz");
 
     private static final String HEADLINE = "**Headline:**";
