@@ -10,9 +10,10 @@ import java.util.stream.IntStream;
 
 /**
  * The time plots of {@code abr.md}, per scenario: bitrate received and layer (the capped player
- * in each mode, the open player for reference, the cap), and latency with stalled time (both tabs
- * in each mode). Lines are medians per second over the repeats; the layer is drawn per run (a
- * median of 360 and 180 would be a layer that does not exist).
+ * in each mode, the open player for reference, the cap), and latency with stalled time (both players
+ * in each mode; a second in which no frame was shown holds the latency of the second before).
+ * Lines are medians per second over the repeats; the layer is drawn per run (a median of 360
+ * and 180 would be a layer that does not exist).
  */
 final class AbrPlots {
 
@@ -72,8 +73,8 @@ final class AbrPlots {
         for (AbrMode m : modes) {
             List<AbrRun> mine = runsOf(s, m);
             if (!mine.isEmpty()) {
-                plot.series("capped, " + m.label, t, perSecond(mine, s, x -> x.capped().latencyP50Ms()));
-                plot.series("open, " + m.label, t, perSecond(mine, s, x -> x.open().latencyP50Ms()));
+                plot.series("capped, " + m.label, t, held(perSecond(mine, s, x -> x.capped().latencyP50Ms(), Double.NaN)));
+                plot.series("open, " + m.label, t, held(perSecond(mine, s, x -> x.open().latencyP50Ms(), Double.NaN)));
             }
         }
         for (AbrMode m : modes) {
@@ -90,13 +91,34 @@ final class AbrPlots {
         return IntStream.rangeClosed(1, s.seconds()).asDoubleStream().toArray();
     }
 
-    /** The median over runs of a figure, second by second (a second with no value in any run is 0: no gaps in a line). */
     static double[] perSecond(List<AbrRun> runs, AbrScenario s, ToDoubleFunction<AbrSecond> figure) {
+        return perSecond(runs, s, figure, 0);
+    }
+
+    /** The median over runs of a figure, second by second; {@code none} where no run has a value. */
+    static double[] perSecond(List<AbrRun> runs, AbrScenario s, ToDoubleFunction<AbrSecond> figure, double none) {
         return IntStream.range(0, s.seconds()).mapToDouble(i -> {
             double m = Spread.of(runs.stream().filter(r -> r.seconds().size() > i)
                     .mapToDouble(r -> figure.applyAsDouble(r.seconds().get(i))).toArray()).median();
-            return Double.isNaN(m) ? 0 : m;
+            return Double.isNaN(m) ? none : m;
         }).toArray();
+    }
+
+    /**
+     * A latency line without gaps: a second without a value (no frame shown in it) holds the one before, since
+     * the picture on screen is still that old (0 before the first value). A 0 would read as no latency at all.
+     */
+    static double[] held(double[] values) {
+        double[] out = values.clone();
+        double last = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (Double.isNaN(out[i])) {
+                out[i] = last;
+            } else {
+                last = out[i];
+            }
+        }
+        return out;
     }
 
     private List<AbrRun> runsOf(AbrScenario s, AbrMode m) {

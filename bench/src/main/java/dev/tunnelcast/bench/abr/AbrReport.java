@@ -95,15 +95,26 @@ final class AbrReport {
                         .append(spread(mine, r -> r.open().stalledPercent()).format(1)).append(" |\n");
             }
         }
-        if (scenarios.stream().anyMatch(s -> s.dipStart() != null) && modes.contains(AbrMode.SIMULCAST)) {
-            md.append("\nThe dip, simulcast (capped player): seconds from the dip's start to its first read on a lower layer, and from "
-                    + "the dip's end to its first read back on the layer it had before.\n\n| scenario | down after s | back up after s |\n"
-                    + "|---|---:|---:|\n");
+        if (scenarios.stream().anyMatch(s -> s.dipStart() != null)) {
+            md.append("\nThe dip, capped player: stalled share and the median of its per-second latency p50s in the dip and "
+                    + "after it (to the run's end); with simulcast, seconds from the dip's start to its first read on a lower "
+                    + "layer, and from the dip's end to its first read back on the layer it had before.\n\n"
+                    + "| scenario | mode | stalled in dip % | latency in dip ms | stalled after % | latency after ms "
+                    + "| down after s | back up after s |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
             for (AbrScenario s : scenarios) {
-                List<AbrRun> mine = runsOf(s.name(), AbrMode.SIMULCAST.label);
-                if (s.dipStart() != null && !mine.isEmpty()) {
-                    md.append("| ").append(s.name()).append(" | ").append(timing(mine, AbrRun::downAfterSeconds)).append(" | ")
-                            .append(timing(mine, AbrRun::backUpAfterSeconds)).append(" |\n");
+                for (AbrMode m : modes) {
+                    List<AbrRun> mine = runsOf(s.name(), m.label);
+                    if (s.dipStart() == null || mine.isEmpty()) {
+                        continue;
+                    }
+                    boolean layered = m == AbrMode.SIMULCAST;
+                    md.append("| ").append(s.name()).append(" | ").append(m.label).append(" | ")
+                            .append(spread(mine, r -> r.dip().inStalledPercent()).format(1)).append(" | ")
+                            .append(spread(mine, r -> r.dip().inLatencyP50Ms()).format(0)).append(" | ")
+                            .append(spread(mine, r -> r.dip().afterStalledPercent()).format(1)).append(" | ")
+                            .append(spread(mine, r -> r.dip().afterLatencyP50Ms()).format(0)).append(" | ")
+                            .append(layered ? timing(mine, AbrRun::downAfterSeconds) : "—").append(" | ")
+                            .append(layered ? timing(mine, AbrRun::backUpAfterSeconds) : "—").append(" |\n");
                 }
             }
         }

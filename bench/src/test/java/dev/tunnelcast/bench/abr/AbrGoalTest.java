@@ -47,6 +47,6 @@ class AbrGoalTest {
     private static AbrRun run(String scenario, String mode, double stalledPercent, double gapMs) {
         TabFigures capped = new TabFigures(800, stalledPercent, 0, 100 + gapMs, 200, 100, 0, 0, 0, 0, 30, Map.of(), 0);
         TabFigures open = new TabFigures(2600, 0, 0, 100, 150, 100, 0, 0, 0, 0, 30, Map.of(), 0);
-        return new AbrRun(scenario, mode, 1, capped, open, gapMs, 0, Double.NaN, Double.NaN, 0, "", List.of());
+        return new AbrRun(scenario, mode, 1, capped, open, gapMs, 0, Double.NaN, Double.NaN, null, 0, "", List.of());
     }
 }

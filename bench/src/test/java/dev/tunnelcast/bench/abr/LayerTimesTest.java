@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How fast the capped player's layer followed the dip (4 → 0.8 Mbit/s from 10 s → 4 Mbit/s from 25 s). */
+/** What the capped player did in the dip (4 → 0.8 Mbit/s from 10 s → 4 Mbit/s from 25 s): its layer's timing, its figures. */
 class LayerTimesTest {
 
     private final AbrScenario dip = AbrScenario.named("dip", 40);
@@ -36,6 +36,28 @@ class LayerTimesTest {
         assertThat(LayerTimes.backUpAfter(dip, layers(40, i -> i <= 12 ? 540 : 360))).isNaN();
         assertThat(LayerTimes.downAfter(dip, layers(40, i -> 0))).isNaN();
         assertThat(LayerTimes.downAfter(AbrScenario.named("cap", 40), layers(40, i -> 360))).isNaN();
+    }
+
+    @Test
+    void theDipsOwnFiguresTakeOnlyItsSeconds() {
+        List<TabSecond> seconds = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            boolean in = i > 10 && i <= 25;
+            seconds.add(new TabSecond(i, 0, "540p", 540, in ? 200 : i == 40 ? 400 : 0, 0, in ? 1000 + i : 60, 30, 30, 0, 0, 0, 0,
+                    0, "playing", 50));
+        }
+        DipFigures dip = DipFigures.of(this.dip, seconds);
+        assertThat(dip.inStalledPercent()).isEqualTo(20);
+        assertThat(dip.inLatencyP50Ms()).isEqualTo(1018); // 1011..1025
+        assertThat(dip.afterStalledPercent()).isEqualTo(400 / 15.0 / 10);
+        assertThat(dip.afterLatencyP50Ms()).isEqualTo(60);
+        assertThat(DipFigures.of(AbrScenario.named("cap", 40), seconds).inStalledPercent()).isNaN();
+    }
+
+    @Test
+    void aLatencyLineHoldsItsLastValueThroughSecondsWithoutFrames() {
+        assertThat(AbrPlots.held(new double[] {Double.NaN, 50, Double.NaN, Double.NaN, 70}))
+                .containsExactly(0, 50, 50, 50, 70);
     }
 
     private static List<TabSecond> layers(int n, java.util.function.IntUnaryOperator heightAt) {
