@@ -59,8 +59,11 @@ export class AudioTrackEncoder {
     return this.gate?.dropped ?? 0;
   }
 
-  /** Encodes (and closes) one chunk of captured audio. @param {AudioData} data */
-  async encode(data) {
+  /**
+   * Encodes (and closes) one chunk of captured audio.
+   * @param {AudioData} data @param {Float32Array} [firstChannel]  its first channel's samples, if known (the gate reads them)
+   */
+  async encode(data, firstChannel) {
     try {
       if (!this.encoder) {
         if (this.configuring) return;
@@ -68,7 +71,7 @@ export class AudioTrackEncoder {
       }
       if (this.encoder?.state === 'configured') {
         this.timestamps ??= new EncoderTimestamps(data.sampleRate);
-        this.timestamps.input(data.timestamp, data.numberOfFrames, this.gate ? this.levelOf(data) : 0);
+        this.timestamps.input(data.timestamp, data.numberOfFrames, this.gate ? this.levelOf(data, firstChannel) : 0);
         this.encoder.encode(data);
       }
     } finally {
@@ -120,8 +123,12 @@ export class AudioTrackEncoder {
     this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros, durationMicros });
   }
 
-  /** The RMS of a chunk's first channel, dBFS. @param {AudioData} data */
-  levelOf(data) {
+  /**
+   * The RMS of a chunk's first channel, dBFS.
+   * @param {AudioData} data @param {Float32Array} [firstChannel]  its samples, if known (WebKitGTK's copyTo aborts on the page's AudioData)
+   */
+  levelOf(data, firstChannel) {
+    if (firstChannel) return rmsDb(firstChannel);
     try {
       if (this.levelSamples.length < data.numberOfFrames) this.levelSamples = new Float32Array(data.numberOfFrames);
       const samples = this.levelSamples.subarray(0, data.numberOfFrames);

@@ -23,6 +23,9 @@
  * @property {string} stream
  * @property {'camera' | 'screen' | ''} source
  * @property {boolean} offMainThread      frames are read in the worker (MediaStreamTrackProcessor)
+ * @property {AudioContextState | ''} [captureAudioContext]  the state of the page's fallback audio capture ('' without one); set by the page
+ * @property {string} [audioCaptureProblem]  why no sound is sent although there is a microphone ('' if it is); set by the page
+ * @property {boolean} [copiedOnTimer]    the page's fallback copies video frames on a timer (no requestVideoFrameCallback: WebKitGTK); set by the page
  * @property {string} videoCodec          the TrackConfig's codec string ('' before the first frame)
  * @property {string} videoEncoder        e.g. "H.264 · 1280x720 · 30 fps"
  * @property {number} width
@@ -84,10 +87,14 @@
  * @typedef {{ type: 'start', url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings,
  *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null, call: CallPublishing | null }
  *   | { type: 'videoFrame', frame: VideoFrame }
- *   | { type: 'audioData', data: AudioData }
+ *   | { type: 'audioData', data: AudioData, firstChannel: Float32Array }
  *   | { type: 'replaceSource', kind: 'video' | 'audio', stream: ReadableStream<VideoFrame> | ReadableStream<AudioData> | null }
  *   | { type: 'publisherState', state: PublisherStateFlags }
  *   | { type: 'stop', reason: string }} ToPublishWorker
+ *
+ * audioData (the page's fallback): firstChannel holds the chunk's first channel as the page had it,
+ * for the silence gate and the level meter: WebKitGTK 2.50's `AudioData.copyTo` aborts the web
+ * process ("free(): invalid pointer") on an AudioData made from samples.
  *
  * replaceSource: the track's frames come from this stream from now on (a device switched, a
  * screen shared), or from the page's posts (stream null and the page copies), or nothing is

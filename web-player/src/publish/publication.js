@@ -279,28 +279,31 @@ export class Publication {
     void this.video.encode(frame, performance.now()).catch((e) => this.fail('unsupported', e.message));
   }
 
-  /** @param {AudioData} data */
-  audioData(data) {
+  /**
+   * @param {AudioData} data
+   * @param {Float32Array} [firstChannel]  its first channel's samples, where the page has them (see messages.js)
+   */
+  audioData(data, firstChannel) {
     if (this.stopping) {
       data.close();
       return;
     }
     this.audioTimeline.observe(data.timestamp, localNowMicros());
-    if (this.call) this.measureLevel(data);
-    void this.audio.encode(data).catch((e) => this.fail('unsupported', e.message));
+    if (this.call) this.measureLevel(data, firstChannel);
+    void this.audio.encode(data, firstChannel).catch((e) => this.fail('unsupported', e.message));
   }
 
   /**
    * The captured audio's level and beeps (first channel), on the relay clock.
-   * @param {AudioData} data
+   * @param {AudioData} data @param {Float32Array} [firstChannel]  its first channel, if known (no copyTo then)
    */
-  measureLevel(data) {
+  measureLevel(data, firstChannel) {
     try {
       const frames = data.numberOfFrames;
       if (!this.levels || this.levels.sampleRate !== data.sampleRate) this.levels = new LevelMeter({ sampleRate: data.sampleRate });
       if (this.levelSamples.length < frames) this.levelSamples = new Float32Array(frames);
-      const samples = this.levelSamples.subarray(0, frames);
-      data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
+      const samples = firstChannel ?? this.levelSamples.subarray(0, frames);
+      if (!firstChannel) data.copyTo(samples, { planeIndex: 0, format: 'f32-planar' });
       const startMs = this.connection.clock.toRelayMicros(this.audioTimeline.captureLocalMicros(data.timestamp)) / 1000;
       this.levels.process(samples, startMs);
     } catch (e) {

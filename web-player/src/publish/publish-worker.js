@@ -41,7 +41,7 @@ scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
       else message.frame.close();
       break;
     case 'audioData':
-      if (publication) publication.audioData(message.data);
+      if (publication) publication.audioData(message.data, message.firstChannel);
       else message.data.close();
       break;
     case 'stop':

@@ -49,6 +49,13 @@ import { SampleClock } from './capture-timeline.js';
  */
 
 const SCRIPT_PROCESSOR_FRAMES = 1024;
+/** How long the fallback waits for the preview's first requestVideoFrameCallback before it copies on a timer. */
+const RVFC_WAIT_MS = 1000;
+/**
+ * How long the fallback's AudioContext may take to run before the page says no sound is sent:
+ * Firefox without a working sound output keeps it suspended, and resume() never settles.
+ */
+const AUDIO_START_WAIT_MS = 5000;
 
 /**
  * @param {string} stream @param {'camera' | 'screen'} source @param {PublishSettings} settings
@@ -89,6 +96,10 @@ export class Publisher {
     this.preview.playsInline = true;
     this.preview.autoplay = true;
     this.running = false;
+    /** when the fallback's AudioContext was made */
+    this.audioContextSinceMs = NaN;
+    /** the fallback copies video frames on a timer (the preview never called requestVideoFrameCallback back) */
+    this.captureTimer = false;
   }
 
   get element() {
@@ -211,17 +222,23 @@ export class Publisher {
     this.audioContext = null;
   }
 
-  /** The fallback without MediaStreamTrackProcessor: every frame the preview presents, copied to the worker. */
+  /**
+   * The fallback without MediaStreamTrackProcessor: every frame the preview presents, copied to
+   * the worker. Where the preview shows frames but never calls `requestVideoFrameCallback` back
+   * (WebKitGTK 2.50 without compositing presents no frame of its own), it is copied on a timer at
+   * the capture's frame rate instead, from the first second without a callback until one comes.
+   */
   copyVideoFrames() {
     const preview = this.preview;
-    /** @type {VideoFrameRequestCallback} */
-    const copy = (now) => {
-      if (!this.running || !this.worker) return;
-      preview.requestVideoFrameCallback(copy); // first: a frame that cannot be copied must not end the loop
-      if (preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
+    let called = false;
+    /** @type {number | null} since when the preview has had a frame and no callback came */
+    let waitingSinceMs = null;
+    /** @param {number} atMs the frame's time on performance.now()'s clock */
+    const copyNow = (atMs) => {
+      if (!this.worker || preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
       let frame;
       try {
-        frame = new VideoFrame(preview, { timestamp: Math.round(now * 1000) });
+        frame = new VideoFrame(preview, { timestamp: Math.round(atMs * 1000) });
       } catch (e) {
         // "Invalid source state" while the element changes frames (seen headless): skip this one
         console.debug('tunnelcast publisher: a preview frame could not be copied', e);
@@ -229,7 +246,26 @@ export class Publisher {
       }
       this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'videoFrame', frame }), [frame]);
     };
+    /** @type {VideoFrameRequestCallback} */
+    const copy = (now) => {
+      if (!this.running || !this.worker) return;
+      called = true;
+      preview.requestVideoFrameCallback(copy); // first: a frame that cannot be copied must not end the loop
+      copyNow(now);
+    };
     preview.requestVideoFrameCallback(copy);
+    const intervalMs = 1000 / Math.max(1, this.options.capture.frameRate);
+    const tick = () => {
+      if (!this.running || !this.worker || called) return;
+      setTimeout(tick, intervalMs);
+      if (preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
+      const now = performance.now();
+      waitingSinceMs ??= now;
+      if (now - waitingSinceMs < RVFC_WAIT_MS) return;
+      this.captureTimer = true;
+      copyNow(now);
+    };
+    setTimeout(tick, intervalMs);
   }
 
   /** The fallback without MediaStreamTrackProcessor: the microphone's samples, as AudioData, to the worker. */
@@ -238,8 +274,11 @@ export class Publisher {
     if (!media.getAudioTracks().length) return;
     const context = new AudioContext();
     this.audioContext = context;
+    this.audioContextSinceMs = performance.now();
     const source = context.createMediaStreamSource(new MediaStream(media.getAudioTracks()));
     const channels = Math.min(2, source.channelCount);
+    // Made after getUserMedia settled, outside the click: Firefox left it suspended until asked.
+    void context.resume().catch(() => {});
     const processor = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, channels, channels);
     const clock = new SampleClock(context.sampleRate);
     processor.onaudioprocess = (event) => {
@@ -250,7 +289,9 @@ export class Publisher {
       for (let c = 0; c < channels; c++) planes.set(input.getChannelData(c), c * input.length);
       const data = new AudioData({ format: 'f32-planar', sampleRate: input.sampleRate, numberOfFrames: input.length, numberOfChannels: channels,
         timestamp, data: planes });
-      this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'audioData', data }));
+      // The first channel goes along (the AudioData copied the samples): see messages.js.
+      const firstChannel = planes.subarray(0, input.length);
+      this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'audioData', data, firstChannel }), [planes.buffer]);
     };
     source.connect(processor);
     processor.connect(context.destination); // a ScriptProcessorNode runs only while connected; it outputs silence
@@ -261,6 +302,12 @@ export class Publisher {
     switch (message.type) {
       case 'stats':
         Object.assign(this.stats, message.stats);
+        this.stats.copiedOnTimer = this.captureTimer;
+        this.stats.captureAudioContext = this.audioContext?.state ?? '';
+        this.stats.audioCaptureProblem = this.audioContext && this.audioContext.state !== 'running'
+          && performance.now() - this.audioContextSinceMs > AUDIO_START_WAIT_MS
+          ? `No sound is sent: this browser's audio does not start (its AudioContext stays ${this.audioContext.state}), so the microphone is not read.`
+          : '';
         break;
       case 'connection':
         this.options.listener?.onConnection?.(message.open, message.code, message.reason, message.retrying);

@@ -36,7 +36,7 @@ const ROWS = [
   ['Packets sent', (s) => `${s.videoPacketsSent} video · ${s.audioPacketsSent} audio${s.dtx ? ` · ${s.audioSilenceDropped} silent not sent` : ''}`],
   ['Capture → packet', (s) => `video ${ms(s.videoCaptureToPacketMs)} · audio ${ms(s.audioCaptureToPacketMs)}`],
   ['Keyframe requests', (s) => String(s.keyframeRequests)],
-  ['Capture', (s) => (s.offMainThread ? 'in a worker (MediaStreamTrackProcessor)' : 'on the page (fallback)')],
+  ['Capture', (s) => (s.offMainThread ? 'in a worker (MediaStreamTrackProcessor)' : `on the page (fallback${s.copiedOnTimer ? ', copied on a timer' : ''})`)],
   ['Clock', (s) => (Number.isFinite(s.rttMs) ? `offset ${s.clockOffsetMs.toFixed(1)} ms · RTT ${s.rttMs.toFixed(1)} ms` : '—')],
 ];
 
@@ -121,8 +121,10 @@ export function mountPublishView(root, options, onPublisher) {
     badge.textContent = STATE_LABELS[s.state] ?? s.state;
     badge.dataset.state = s.state === 'live' ? 'playing' : s.state;
     stage.dataset.state = s.state;
-    message.textContent = s.message;
-    messageLayer.hidden = s.state === 'live' || !s.message;
+    // Live without sound (the page cannot read the microphone) is said, not hidden behind the preview.
+    const problem = s.state === 'live' ? s.audioCaptureProblem ?? '' : '';
+    message.textContent = problem || s.message;
+    messageLayer.hidden = (s.state === 'live' && !problem) || !message.textContent;
     startButton.textContent = publisher.running ? 'Stop' : 'Start publishing';
     tokenInput.disabled = publisher.running;
     sourceButtons.forEach((b) => { b.disabled = publisher?.running ?? false; });
