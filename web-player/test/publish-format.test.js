@@ -2,8 +2,9 @@
 // timeline and its page options.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf } from '../src/publish/track-format.js';
+import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf, repairedAvcC } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
+import { VideoTrackEncoder } from '../src/publish/video-track-encoder.js';
 import { CaptureTimeline, EncoderTimestamps, SampleClock, SETTLE_MICROS } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
@@ -188,4 +189,53 @@ test('an anchored source whose timestamps jump back is anchored anew, continuing
   assert.equal(t.ptsMicros(1_000_000, 10_000), 2_002_000, 'continues at its capture time, not 5 s back');
   assert.equal(t.ptsMicros(1_010_000, 10_000), 2_012_000);
   assert.equal(t.reanchors, 1);
+});
+
+/** @param {string} hex */
+const bytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+/** @param {...Uint8Array} nals  length-prefixed, 4 bytes each */
+const avcPacket = (...nals) => Uint8Array.from(nals.flatMap((n) => [0, 0, n.length >> 8, n.length & 0xff, ...n]));
+const SPS = bytes('6742c01ed900a02ff9610000030001001e84800f162e48');
+const PPS = bytes('68cb8cb2');
+const IDR = bytes('6588842f118020000404c00381626cd9b366fc1c');
+
+test("Firefox's avcC (each parameter set's NAL header twice, reserved bits clear) is rebuilt from the keyframe's own SPS and PPS", () => {
+  // As Firefox ESR 153 describes its H.264 (recorded by the relay from a publish page in Firefox).
+  const firefox = bytes('0142c01e03010018676742c01ed900a02ff9610000030001001e84800f162e480100056868cb8cb2');
+  const repaired = repairedAvcC(firefox, avcPacket(SPS, PPS, IDR));
+  assert.ok(repaired);
+  assert.deepEqual([...repaired], [1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length, ...SPS, 1, 0, PPS.length, ...PPS]);
+  assert.equal(avcCodecString(repaired), 'avc1.42C01E');
+});
+
+test('a well-formed avcC is kept as the encoder gave it; a malformed one with nothing to rebuild it from is not usable (null)', () => {
+  const good = Uint8Array.from([1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length, ...SPS, 1, 0, PPS.length, ...PPS]);
+  assert.equal(repairedAvcC(good, avcPacket(SPS, PPS, IDR)), good);
+  assert.equal(repairedAvcC(good, null), good);
+  const firefox = bytes('0142c01e03010018676742c01ed900a02ff9610000030001001e84800f162e480100056868cb8cb2');
+  assert.equal(repairedAvcC(firefox, avcPacket(IDR)), null, 'no SPS in band');
+  assert.equal(repairedAvcC(firefox, null), null, 'not a keyframe');
+  assert.equal(repairedAvcC(firefox, Uint8Array.of(0, 0, 9, 9, 1)), null, 'not length-prefixed');
+});
+
+test('the encoder announces the rebuilt avcC once, though Firefox gives its malformed one again on later frames', () => {
+  const firefox = bytes('0142c01e03010018676742c01ed900a02ff9610000030001001e84800f162e480100056868cb8cb2');
+  /** @type {import('../src/publish/video-track-encoder.js').VideoTrackFormat[]} */
+  const formats = [];
+  /** @type {boolean[]} */
+  const packets = [];
+  const encoder = new VideoTrackEncoder({ codec: 'auto', bitrateBps: 0, keyframeIntervalMs: 2000 },
+    { onFormat: (f) => formats.push(f), onPacket: (p) => packets.push(p.keyframe), onError: (e) => assert.fail(e) });
+  encoder.config = { codec: 'avc1.42E01E', width: 640, height: 360, framerate: 30 };
+  /** @param {'key' | 'delta'} type @param {Uint8Array} payload @param {number} timestamp */
+  const chunk = (type, payload, timestamp) => /** @type {EncodedVideoChunk} */ (/** @type {unknown} */ ({ type, timestamp, duration: 33_333,
+    byteLength: payload.length, copyTo: (/** @type {Uint8Array} */ to) => to.set(payload) }));
+  const described = { decoderConfig: { codec: 'avc1.42C01E', description: firefox } };
+  encoder.output(chunk('delta', avcPacket(bytes('419a38')), 0), described); // before any keyframe: nothing to decode it from
+  encoder.output(chunk('key', avcPacket(SPS, PPS, IDR), 33_333), described);
+  encoder.output(chunk('delta', avcPacket(bytes('419a38')), 66_667), described);
+  encoder.output(chunk('delta', avcPacket(bytes('419a54')), 100_000), undefined);
+  assert.equal(formats.length, 1);
+  assert.deepEqual([...formats[0].decoderConfig], [1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length, ...SPS, 1, 0, PPS.length, ...PPS]);
+  assert.deepEqual(packets, [true, false, false]);
 });

@@ -8,7 +8,7 @@
  * `encodeFrame`: SimulcastVideoEncoder decides skips and keyframes for all layers).
  */
 import { primeMediaStack } from '../video/media-stack.js';
-import { avcCodecString, bytesOf, h264EncoderCodec, vp8Vpcc } from './track-format.js';
+import { avcCodecString, bytesOf, h264EncoderCodec, repairedAvcC, vp8Vpcc } from './track-format.js';
 
 /** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
 
@@ -102,6 +102,10 @@ export class VideoTrackEncoder {
     this.config = null;
     /** @type {VideoTrackFormat | null} */
     this.format = null;
+    /** @type {Uint8Array | null} the last avcC the encoder gave, and what is published for it (usableAvcC) */
+    this.givenAvcC = null;
+    /** @type {Uint8Array | null} */
+    this.avcC = null;
     this.bitrateBps = settings.bitrateBps;
     this.schedule = new KeyframeSchedule(settings.keyframeIntervalMs);
     this.configuring = false;
@@ -200,21 +204,42 @@ export class VideoTrackEncoder {
     const config = /** @type {VideoEncoderConfig} */ (this.config);
     const described = metadata?.decoderConfig;
     if (described || !this.format) {
-      const description = described?.description ? bytesOf(described.description) : null;
-      const codec = description && config.codec.startsWith('avc1') ? avcCodecString(description) : config.codec === 'vp8' ? 'vp8' : '';
-      if (!codec) return; // H.264 without its avcC yet: nothing a player could decode
-      /** @type {VideoTrackFormat} */
-      const format = { codec, decoderConfig: description ?? vp8Vpcc(), width: config.width, height: config.height,
-        frameRate: config.framerate ?? DEFAULT_FRAME_RATE };
-      if (!sameFormat(format, this.format)) {
-        this.format = format;
-        this.listener.onFormat(format);
+      const avc = config.codec.startsWith('avc1');
+      const given = described?.description ? bytesOf(described.description) : null;
+      const description = given && avc ? this.usableAvcC(given, chunk) : given;
+      const codec = description && avc ? avcCodecString(description) : config.codec === 'vp8' ? 'vp8' : '';
+      if (codec) {
+        /** @type {VideoTrackFormat} */
+        const format = { codec, decoderConfig: description ?? vp8Vpcc(), width: config.width, height: config.height,
+          frameRate: config.framerate ?? DEFAULT_FRAME_RATE };
+        if (!sameFormat(format, this.format)) {
+          this.format = format;
+          this.listener.onFormat(format);
+        }
+      } else if (!this.format) {
+        return; // H.264 without a usable avcC yet: nothing a player could decode
       }
     }
     const keyframe = chunk.type === 'key';
     if (keyframe) this.keyframes++;
     this.listener.onPacket({ payload: bytesOf(chunk), keyframe, timestampMicros: chunk.timestamp,
       durationMicros: chunk.duration ?? Math.round(1e6 / (config.framerate ?? DEFAULT_FRAME_RATE)) });
+  }
+
+  /**
+   * The avcC to publish for the one the encoder gave (repairedAvcC): the same repair for the
+   * same record, so a record that comes again on a delta frame (no parameter sets in band) keeps
+   * the one announced; null while a malformed record has no keyframe to be rebuilt from.
+   * @param {Uint8Array} given @param {EncodedVideoChunk} chunk
+   */
+  usableAvcC(given, chunk) {
+    if (this.givenAvcC && this.givenAvcC.length === given.length && this.givenAvcC.every((v, i) => v === given[i])) return this.avcC;
+    const usable = repairedAvcC(given, chunk.type === 'key' ? bytesOf(chunk) : null);
+    if (usable) {
+      this.givenAvcC = given;
+      this.avcC = usable;
+    }
+    return usable;
   }
 
   close() {
