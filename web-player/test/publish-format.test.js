@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { avcCodecString, h264EncoderCodec, opusHead, vp8Vpcc, bytesOf, repairedAvcC } from '../src/publish/track-format.js';
 import { parseOpusHead } from '../src/audio/opus-head.js';
 import { VideoTrackEncoder } from '../src/publish/video-track-encoder.js';
+import { AudioTrackEncoder } from '../src/publish/audio-track-encoder.js';
 import { CaptureTimeline, EncoderTimestamps, SampleClock, SETTLE_MICROS } from '../src/publish/capture-timeline.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
@@ -238,4 +239,32 @@ test('the encoder announces the rebuilt avcC once, though Firefox gives its malf
   assert.equal(formats.length, 1);
   assert.deepEqual([...formats[0].decoderConfig], [1, 0x42, 0xc0, 0x1e, 0xff, 0xe1, 0, SPS.length, ...SPS, 1, 0, PPS.length, ...PPS]);
   assert.deepEqual(packets, [true, false, false]);
+});
+
+test("WebKitGTK's Opus packets, labelled with their inputs' timestamps (two of one input alike), are placed 20 ms apart", () => {
+  /** @type {number[]} */
+  const pts = [];
+  const encoder = new AudioTrackEncoder({ bitrateBps: 32_000, dtx: false },
+    { onFormat: () => {}, onPacket: (p) => pts.push(p.timestampMicros), onError: (e) => assert.fail(e) });
+  encoder.timestamps = new EncoderTimestamps(44_100);
+  for (let i = 0; i < 8; i++) encoder.timestamps.input(1_000_000 + Math.round((i * 1024 * 1e6) / 44_100), 1024);
+  // What WebKitGTK 2.50's AudioEncoder gave for eight inputs of 1024 samples at 44.1 kHz (nine 20 ms packets).
+  const webkit = [1000000, 1023220, 1046440, 1069660, 1092880, 1116100, 1139320, 1139320, 1162540];
+  for (const timestamp of webkit) {
+    encoder.output(/** @type {EncodedAudioChunk} */ (/** @type {unknown} */ ({ timestamp, duration: 23_219, byteLength: 3,
+      copyTo: (/** @type {Uint8Array} */ to) => to.set([1, 2, 3]) })), undefined, 2, 44_100);
+  }
+  assert.deepEqual(pts, webkit.map((_, i) => 1_000_000 + i * 20_000));
+});
+
+test('Opus packets that last the frame asked for keep the encoder\'s timestamps (Chromium: gaps included)', () => {
+  /** @type {number[]} */
+  const pts = [];
+  const encoder = new AudioTrackEncoder({ bitrateBps: 32_000, dtx: false },
+    { onFormat: () => {}, onPacket: (p) => pts.push(p.timestampMicros), onError: (e) => assert.fail(e) });
+  for (const timestamp of [0, 20_000, 100_000]) {
+    encoder.output(/** @type {EncodedAudioChunk} */ (/** @type {unknown} */ ({ timestamp, duration: 20_000, byteLength: 1,
+      copyTo: (/** @type {Uint8Array} */ to) => to.set([1]) })), undefined, 1, 48_000);
+  }
+  assert.deepEqual(pts, [0, 20_000, 100_000]);
 });

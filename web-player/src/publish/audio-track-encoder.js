@@ -48,6 +48,8 @@ export class AudioTrackEncoder {
     this.unsupported = '';
     /** @type {EncoderTimestamps | null} the inputs' timestamps, for the packets' (the encoder's own lose gaps) */
     this.timestamps = null;
+    /** where the next packet starts on the encoder's timeline, when its chunks are labelled by input (see output) */
+    this.nextEncoderMicros = NaN;
     /** @type {SilenceGate | null} DTX */
     this.gate = settings.dtx ? new SilenceGate() : null;
     /** @type {Float32Array} */
@@ -114,10 +116,16 @@ export class AudioTrackEncoder {
       this.listener.onFormat(this.format);
     }
     this.packetsEncoded++;
-    const timestampMicros = this.timestamps ? Math.round(this.timestamps.sourceMicros(chunk.timestamp)) : chunk.timestamp;
-    const durationMicros = chunk.duration ?? OPUS_FRAME_MICROS;
+    // WebKitGTK 2.50 labels each packet with the timestamp and duration of the input it came from
+    // (1024 samples at 44.1 kHz: 23.2 ms; two packets of one input share a timestamp): a chunk that
+    // does not last the frame asked for is placed by count, at the end of the one before.
+    const labelledByInput = chunk.duration !== null && chunk.duration !== undefined && chunk.duration !== OPUS_FRAME_MICROS;
+    const encoderMicros = labelledByInput && Number.isFinite(this.nextEncoderMicros) ? this.nextEncoderMicros : chunk.timestamp;
+    const durationMicros = labelledByInput ? OPUS_FRAME_MICROS : chunk.duration ?? OPUS_FRAME_MICROS;
+    this.nextEncoderMicros = encoderMicros + durationMicros;
+    const timestampMicros = this.timestamps ? Math.round(this.timestamps.sourceMicros(encoderMicros)) : encoderMicros;
     if (this.gate && this.timestamps) {
-      const level = this.timestamps.levelDb(chunk.timestamp, Math.round((durationMicros * inputSampleRate) / 1e6));
+      const level = this.timestamps.levelDb(encoderMicros, Math.round((durationMicros * inputSampleRate) / 1e6));
       if (!this.gate.send(timestampMicros, level)) return;
     }
     this.listener.onPacket({ payload: bytesOf(chunk), timestampMicros, durationMicros });
