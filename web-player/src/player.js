@@ -404,6 +404,10 @@ export class Player {
     s.videoStagesMs = { captureToArrival: this.captureToArrival.percentile(0.5), arrivalToShown: this.arrivalToShown.percentile(0.5),
       decode: inPath.decodeMs, held: inPath.heldMs };
     const v = this.video.figures();
+    if (v.noPictureNote && s.videoPathNote !== v.noPictureNote) {
+      s.videoPathNote = v.noPictureNote;
+      console.warn(`tunnelcast: ${v.noPictureNote}`);
+    }
     s.videoBufferMs = v.bufferMs;
     s.videoPlaybackRate = v.playbackRate;
     s.framesDecoded = v.framesDecoded;

@@ -17,7 +17,8 @@
  * @property {string} message               what the viewer is told
  * @property {string} stream
  * @property {import('../video/video-path.js').VideoPath} videoPath
- * @property {string} videoPathNote          why the path asked for was not taken ('' if it was)
+ * @property {string} videoPathNote          why the path asked for was not taken ('' if it was), or that it plays but shows no
+ *                                           picture (NO_PICTURE_NOTE: WebKitGTK's MSE without compositing)
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
  * @property {string} videoLayer             the simulcast layer played, e.g. '360p · layer 2 of 3' ('' without layers)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off

@@ -5,6 +5,7 @@ import { StatsOverlay } from './stats-overlay.js';
 import { fetchApi } from './relay-api.js';
 import { Player } from '../player.js';
 import { qualityChoices, searchWithQuality } from '../transport/quality.js';
+import { NO_PICTURE_NOTE } from '../video/no-picture-watch.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -61,9 +62,11 @@ export function mountPlayerView(root, options, onPlayer) {
     stage.dataset.state = s.state;
     const latency = Number.isFinite(s.latencyPixelMs.p50) ? s.latencyPixelMs.p50 : s.latencyMetadataMs.p50;
     latencyChip.textContent = Number.isFinite(latency) ? `${ms(latency)} glass-to-glass` : '';
-    message.textContent = s.message;
+    // The MSE path plays but shows nothing here (WebKitGTK without compositing): say so instead of "starting" for ever.
+    const noPicture = s.videoPathNote === NO_PICTURE_NOTE && s.state !== 'playing';
+    message.textContent = noPicture ? `Sound only: ${NO_PICTURE_NOTE}.` : s.message;
     messageLayer.hidden = s.state === 'playing';
-    spinner.hidden = !['connecting', 'waiting', 'reconnecting'].includes(s.state);
+    spinner.hidden = noPicture || !['connecting', 'waiting', 'reconnecting'].includes(s.state);
     unmute.hidden = s.audioRunning || s.state !== 'playing' || Boolean(s.audioUnsupported);
     unmuteLabel.textContent = s.audioStartProblem || 'Click to unmute';
     unsupportedAudio.textContent = s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '';

@@ -4,6 +4,7 @@ import { h, ms } from './dom.js';
 import { LiveChart } from './chart.js';
 import { describeDrops } from '../video/frame-drops.js';
 import { label } from '../video/video-path.js';
+import { NO_PICTURE_NOTE } from '../video/no-picture-watch.js';
 
 /** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
 
@@ -24,7 +25,7 @@ const ROWS = [
   ['Dropped by cause', (s) => describeDrops(s.framesDroppedBy)],
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
-  ['Path', (s) => `${label(s.videoPath)}${s.videoPathNote ? ' (asked for: not available)' : ''} · RTT ${ms(s.rttMs, 1)}`],
+  ['Path', (s) => `${label(s.videoPath)}${s.videoPathNote === NO_PICTURE_NOTE ? ' (shows no picture: try ?video=webcodecs)' : s.videoPathNote ? ' (asked for: not available)' : ''} · RTT ${ms(s.rttMs, 1)}`],
   ['Video codec', (s) => s.videoCodec || '—'],
   ['Layer', (s) => s.videoLayer || '—'],
 ];

@@ -20,6 +20,7 @@ import { initSegment, fragment } from './fmp4.js';
 import { UnsupportedCodecError, catchUpRate, SEEK_ABOVE_MS } from './renderer.js';
 import { AppendQueue } from './append-queue.js';
 import { StallWatchdog } from './stall-watchdog.js';
+import { NoPictureWatch } from './no-picture-watch.js';
 import { FrameDrops, RunningTotal, framesIn, totalDrops } from './frame-drops.js';
 import { label } from './video-path.js';
 import { sourceCanPlay } from './playable.js';
@@ -118,6 +119,8 @@ export class MseRenderer {
     /** the pts of the frame on screen (NaN: none yet) */
     this.shownPtsMicros = NaN;
     this.watchdog = new StallWatchdog(STALL_MS);
+    /** fragments appended and the playhead moving, yet no frame ever shown: said, not restarted over */
+    this.noPicture = new NoPictureWatch();
     /** performance.now() of the first tick with video buffered after a (re)start */
     this.joinTickMs = NaN;
     this.frameMicros = 33_333;
@@ -294,6 +297,7 @@ export class MseRenderer {
     m.mediaMs = masterMediaMs;
     m.perfMs = nowMs;
     m.speed = masterSpeed;
+    this.noPicture.observe(nowMs, { appended: this.appends?.appended ?? 0, playheadS: v.currentTime, framesPresented: this.framesPresented });
     if (!Number.isFinite(this.baseMicros) || v.buffered.length === 0) return;
     // The buffered end runs past the newest frame by the stretched duration: use the frame.
     const end = Math.min(v.buffered.end(v.buffered.length - 1), (this.newestPtsMicros - this.baseMicros) / 1e6);
@@ -417,6 +421,7 @@ export class MseRenderer {
       recoveries: this.quotaErrors + this.decodeErrors + this.stalls,
       quotaErrors: this.quotaErrors,
       streamingPauses: this.streamingPauses,
+      noPictureNote: this.noPicture.note,
       layerSwitches: this.switches.count,
       starts: this.starts,
     };

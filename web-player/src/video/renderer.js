@@ -29,6 +29,7 @@
  * @property {number} quotaErrors        QuotaExceededError on append (MSE)
  * @property {number} streamingPauses    times a ManagedMediaSource asked to stop appending (endstreaming)
  * @property {number} layerSwitches      new configs of the track playing taken in place (layer-switch.js)
+ * @property {string} noPictureNote     the path plays but shows nothing (MSE in WebKitGTK without compositing): what to say ('' if not)
  * @property {number} starts             times the path started (over) with a fresh MediaSource / decoder:
  *                                       the first config, reconnects, configs not taken in place, recoveries
  *

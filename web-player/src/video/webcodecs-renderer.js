@@ -273,6 +273,7 @@ export class WebCodecsRenderer {
       recoveries: this.decodeErrors,
       quotaErrors: 0,
       streamingPauses: 0,
+      noPictureNote: '',
       layerSwitches: this.switches.count,
       starts: this.starts,
     };

@@ -45,6 +45,8 @@ abstract class EnginePlayerE2E {
     private static final Duration SETTLE = Duration.ofSeconds(2);
     /** The least the archive scenario needs recorded: a click 0.5 s in and a few seconds of play. */
     private static final Duration RECORDED_AT_LEAST = Duration.ofSeconds(6);
+    /** What the player says where its MSE path plays but shows no picture (web-player/src/video/no-picture-watch.js). */
+    static final String NO_PICTURE_NOTE = "this browser shows no video on the MSE path; try ?video=webcodecs";
     /** How long the warm-up waits for the audio output (the tests wait a minute each). */
     private static final Duration WARM_UP_AUDIO = Duration.ofSeconds(20);
 
@@ -140,6 +142,13 @@ abstract class EnginePlayerE2E {
         browser.screenshot(ARTIFACTS.resolve(id + "-" + path + ".png"));
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo(path);
         assertThat(run.path("last").path("videoDecodeErrors").asInt()).isZero();
+        // Ten seconds and more of play: where the MSE path shows no picture the player has said so by now, and only there.
+        boolean noPicture = path.equals("mse") && engine.mseVideoUnchecked() != null;
+        assertThat(run.path("last").path("videoPathNote").asText()).as("the player's note on its path")
+                .isEqualTo(noPicture ? NO_PICTURE_NOTE : "");
+        if (noPicture) {
+            assertThat(browser.text(".tc-message-text")).as("said on screen").contains(NO_PICTURE_NOTE);
+        }
         return run;
     }
 
@@ -159,7 +168,8 @@ abstract class EnginePlayerE2E {
         JsonNode last = run.path("last");
         notChecked("MSE video (frames shown, frame stamps, A/V sync; here state '" + last.path("state").asText() + "', "
                 + last.path("framesShown").asLong() + " frames shown)",
-                engine.mseVideoUnchecked() + "; checked instead: the MSE path is chosen and its audio plays");
+                engine.mseVideoUnchecked() + "; checked instead: the MSE path is chosen, its audio plays, and the player"
+                + " says in its stats and on screen that it shows no picture");
         EnginePlayerChecks.assertAudioPlays(label, run, MEASURE);
     }
 
@@ -234,7 +244,9 @@ abstract class EnginePlayerE2E {
                 })()""", Duration.ofSeconds(45));
         JsonNode stats = browser.stats();
         assertThat(stats.path("videoPath").asText()).isEqualTo("mms");
-        assertThat(stats.path("videoPathNote").asText()).as("taken, not fallen back from").isEmpty();
+        // Taken, not fallen back from; where MSE shows no picture, the player may have said so by now.
+        assertThat(stats.path("videoPathNote").asText()).as("taken, not fallen back from")
+                .isIn(engine.mseVideoUnchecked() == null ? List.of("") : List.of("", NO_PICTURE_NOTE));
         assertThat(stats.path("videoDecodeErrors").asInt()).isZero();
         if (engine.mseVideoUnchecked() != null) {
             notChecked("frames shown on " + label, engine.mseVideoUnchecked() + "; checked instead: the path is taken, its"
