@@ -49,8 +49,6 @@ import { SampleClock } from './capture-timeline.js';
  */
 
 const SCRIPT_PROCESSOR_FRAMES = 1024;
-/** How long the fallback waits for the preview's first requestVideoFrameCallback before it copies on a timer. */
-const RVFC_WAIT_MS = 1000;
 /**
  * How long the fallback's AudioContext may take to run before the page says no sound is sent:
  * Firefox without a working sound output keeps it suspended, and resume() never settles.
@@ -98,7 +96,7 @@ export class Publisher {
     this.running = false;
     /** when the fallback's AudioContext was made */
     this.audioContextSinceMs = NaN;
-    /** the fallback copies video frames on a timer (the preview never called requestVideoFrameCallback back) */
+    /** the fallback copies video frames on a timer now (the preview has not called requestVideoFrameCallback back) */
     this.captureTimer = false;
   }
 
@@ -224,18 +222,21 @@ export class Publisher {
 
   /**
    * The fallback without MediaStreamTrackProcessor: every frame the preview presents, copied to
-   * the worker. Where the preview shows frames but never calls `requestVideoFrameCallback` back
-   * (WebKitGTK 2.50 without compositing presents no frame of its own), it is copied on a timer at
-   * the capture's frame rate instead, from the first second without a callback until one comes.
+   * the worker. Until the preview calls `requestVideoFrameCallback` back, which WebKitGTK 2.50
+   * without compositing never does (it presents no frame of its own), frames are copied on a timer
+   * at the capture's frame rate instead. From the first frame on: video that started a second late
+   * let audio go first (a publisher's audio waits only for video already captured), and the
+   * relay recorded a 0.3 s audio-only segment before the video's config came.
    */
   copyVideoFrames() {
     const preview = this.preview;
     let called = false;
-    /** @type {number | null} since when the preview has had a frame and no callback came */
-    let waitingSinceMs = null;
+    /** the last frame's time: a callback's time (a frame's display time) may lie before the timer's last copy */
+    let lastMs = -Infinity;
     /** @param {number} atMs the frame's time on performance.now()'s clock */
     const copyNow = (atMs) => {
-      if (!this.worker || preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
+      if (!this.worker || preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || atMs <= lastMs) return;
+      lastMs = atMs;
       let frame;
       try {
         frame = new VideoFrame(preview, { timestamp: Math.round(atMs * 1000) });
@@ -250,6 +251,7 @@ export class Publisher {
     const copy = (now) => {
       if (!this.running || !this.worker) return;
       called = true;
+      this.captureTimer = false;
       preview.requestVideoFrameCallback(copy); // first: a frame that cannot be copied must not end the loop
       copyNow(now);
     };
@@ -259,11 +261,8 @@ export class Publisher {
       if (!this.running || !this.worker || called) return;
       setTimeout(tick, intervalMs);
       if (preview.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
-      const now = performance.now();
-      waitingSinceMs ??= now;
-      if (now - waitingSinceMs < RVFC_WAIT_MS) return;
       this.captureTimer = true;
-      copyNow(now);
+      copyNow(performance.now());
     };
     setTimeout(tick, intervalMs);
   }
