@@ -50,6 +50,14 @@ final class DrainRate {
         stepTakenBytes = takenBytes;
     }
 
+    /**
+     * The next step starts a new measure: the socket's buffer was resized, and the bytes it held
+     * beyond the new size drain before the socket takes more, a wait that is not the link's pace.
+     */
+    void restart() {
+        stepNanos = -1;
+    }
+
     /** The link's rate in bits per second, or -1 when not known, or last measured more than {@code freshNanos} ago. */
     long bitsPerSecond(long nowNanos, long freshNanos) {
         if (measuredNanos < MIN_MEASURED_NANOS || nowNanos - measuredAtNanos > freshNanos) {

@@ -22,9 +22,18 @@ package dev.tunnelcast.server.relay;
  *   kernel buffer. And a delay that is falling is left to drain: down only while it is not
  *   below what it was half a down delay before.</li>
  *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
- *   wait. A probe that fails (down again within the base probe wait) doubles the wait, up to
- *   its maximum; an up switch that holds that long resets it. A link that cannot carry the
- *   upper layer is thus tried less and less often.</li>
+ *   wait, unless the link's rate, measured within twice that wait, says the layer above does
+ *   not fit: such a probe would fail for certain, and on a slow link its keyframe alone stalls
+ *   the picture for a second. (With the small kernel buffer below, a capped player's keyframes
+ *   may back its queue up briefly, and each such backlog measures the link again; once the
+ *   link is faster, nothing measures it and the probe comes at most twice the wait late.)
+ *   A probe that fails (down again within the base probe wait) doubles the wait, up to
+ *   its maximum; an up switch that holds that long on the highest layer that failed resets it.
+ *   A link that cannot carry the upper layer is thus tried less and less often.</li>
+ *   <li>From a switch down until then, the socket's kernel buffer is sized to a quarter second
+ *   of the link's measured rate ({@link #kernelBufferBytes()}), so that a failed probe's backlog
+ *   shows in the queue within a fraction of a second rather than after the seconds a full
+ *   kernel buffer holds on a slow link.</li>
  *   <li>A pinned player never moves.</li>
  * </ul>
  */
@@ -34,6 +43,9 @@ final class LayerPolicy {
     static final int HEADROOM_PERCENT = 90;
     /** How many down delays of backlog a layer that fits the link is kept through. */
     static final int FITTING_LAYER_DELAY_FACTOR = 3;
+    /** After a switch down, the socket's kernel buffer holds this much of the link's measured rate. */
+    static final long KERNEL_BUFFER_MILLIS = 250;
+    static final long MIN_KERNEL_BUFFER_BYTES = 32 * 1024;
 
     private final long downDelayNanos;
     private final long upDelayNanos;
@@ -41,8 +53,15 @@ final class LayerPolicy {
     private final long maxProbeAfterNanos;
     private final int layerCount;
     private final boolean pinned;
-    /** What the socket's kernel buffer can hold beyond the queue (0: not known, no hold). */
-    private final long kernelBufferBytes;
+    /** What the socket's kernel buffer can hold beyond the queue as configured (0: not known, no hold, not managed). */
+    private final long maxKernelBufferBytes;
+    /** What it can hold now: smaller while the player is on a layer below the one its link last failed. */
+    private long kernelBufferBytes;
+    /**
+     * The highest layer (lowest number) the link failed to carry since a probe last held at or
+     * above it, or -1: the player is below it from a switch down until a probe to it holds.
+     */
+    private int failedLayer = -1;
     private final LayerBitrates bitrates;
     private final DrainRate drain = new DrainRate();
 
@@ -67,6 +86,7 @@ final class LayerPolicy {
     LayerPolicy(LayerSettings settings, int layerCount, int startLayer, boolean pinned, long nowNanos, LayerBitrates bitrates,
                 long kernelBufferBytes) {
         this.bitrates = bitrates;
+        this.maxKernelBufferBytes = kernelBufferBytes;
         this.kernelBufferBytes = kernelBufferBytes;
         this.downDelayNanos = settings.downDelay().toNanos();
         this.upDelayNanos = settings.upDelay().toNanos();
@@ -98,9 +118,15 @@ final class LayerPolicy {
             drainedAtNanos = nowNanos;
             forgetTrend(); // what was sampled before was the old layer's
         }
-        if (lastSwitchWasUp && nowNanos - lastSwitchNanos >= probeAfterNanos) {
-            probeWaitNanos = probeAfterNanos; // the last probe held
+        if (lastSwitchWasUp && nowNanos - lastSwitchNanos >= probeAfterNanos && layer <= failedLayer) {
+            // A probe held where the link had failed: it carries that layer again. (One that held
+            // lower down keeps the longer wait, or a player would try the failed layer every few
+            // seconds by way of the one below it.)
+            probeWaitNanos = probeAfterNanos;
+            failedLayer = -1;
+            kernelBufferBytes = maxKernelBufferBytes;
         }
+        sizeKernelBuffer(nowNanos);
         boolean oldLayerGone = drainedAtLeftBytes < 0;
         long newLayerDelay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - Math.max(oldestQueuedAtNanos, drainedAtNanos);
         if (sampledAtNanos == Long.MIN_VALUE || nowNanos - sampledAtNanos >= downDelayNanos / 2) {
@@ -127,7 +153,23 @@ final class LayerPolicy {
         if (shortSinceNanos < 0) {
             shortSinceNanos = nowNanos;
         }
-        return layer > 0 && nowNanos - shortSinceNanos >= probeWaitNanos ? layer - 1 : layer;
+        if (layer == 0 || nowNanos - shortSinceNanos < probeWaitNanos) {
+            return layer;
+        }
+        long linkBitsPerSecond = drain.bitsPerSecond(nowNanos, 2 * probeWaitNanos);
+        return linkBitsPerSecond >= 0 && !fits(layer - 1, linkBitsPerSecond, nowNanos) ? layer : layer - 1;
+    }
+
+    private void sizeKernelBuffer(long nowNanos) {
+        long lastLinkBitsPerSecond = drain.bitsPerSecond(nowNanos, Long.MAX_VALUE);
+        if (failedLayer >= 0 && lastLinkBitsPerSecond >= 0 && maxKernelBufferBytes > 0) {
+            long sized = Math.min(maxKernelBufferBytes,
+                    Math.max(MIN_KERNEL_BUFFER_BYTES, lastLinkBitsPerSecond / 8 * KERNEL_BUFFER_MILLIS / 1000));
+            if (sized < kernelBufferBytes) {
+                drain.restart();
+            }
+            kernelBufferBytes = sized;
+        }
     }
 
     /** The highest layer that fits a link of this rate, or the lowest layer if none does. */
@@ -153,6 +195,9 @@ final class LayerPolicy {
     void switched(int newLayer, long nowNanos, long leftBytes, long queuedBytes) {
         boolean up = newLayer < layer;
         drainedAtLeftBytes = up ? -1 : leftBytes + queuedBytes + kernelBufferBytes;
+        if (!up) {
+            failedLayer = failedLayer < 0 ? layer : Math.min(failedLayer, layer);
+        }
         drainedAtNanos = -1;
         forgetTrend();
         if (!up && lastSwitchWasUp && nowNanos - lastSwitchNanos < probeAfterNanos) {
@@ -167,6 +212,17 @@ final class LayerPolicy {
     private void forgetTrend() {
         sampledAtNanos = Long.MIN_VALUE;
         previousDelayNanos = -1;
+    }
+
+    /**
+     * What the player's socket's kernel send buffer should hold, in bytes (Linux's doubled
+     * figure): as configured, except from a switch down until a probe up holds, when it is
+     * {@value #KERNEL_BUFFER_MILLIS} ms of the link's last measured rate. A full kernel
+     * buffer is backlog the queue does not see: 256 KiB is two seconds at 1 Mbit/s, which a
+     * failed probe first fills and the player then waits through.
+     */
+    long kernelBufferBytes() {
+        return kernelBufferBytes;
     }
 
     /** How long the queue must stay short before the next probe up. */

@@ -129,6 +129,11 @@ final class LayerRouter {
         return current;
     }
 
+    /** What the player's socket's kernel send buffer should hold ({@link LayerPolicy#kernelBufferBytes}); 0: not managed. */
+    long kernelBufferBytes() {
+        return policy == null ? 0 : policy.kernelBufferBytes();
+    }
+
     /** A switch down waits for a keyframe: worth asking the publisher for one. */
     boolean switchingDown() {
         return current >= 0 && target > current;

@@ -57,6 +57,13 @@ public interface Peer {
      */
     Executor writer();
 
+    /**
+     * Asks the kernel to buffer at most about this many bytes for the client's socket
+     * ({@code SO_SNDBUF}, which Linux doubles); a peer without a socket of its own ignores it.
+     */
+    default void limitSendBuffer(int bytes) {
+    }
+
     /** Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}. Later calls do nothing. */
     void refuse(CloseCode code, String detail);
 

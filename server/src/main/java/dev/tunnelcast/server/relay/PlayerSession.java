@@ -46,12 +46,14 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      * A batch stops growing past this many bytes: the layer choice sees a slow link's pace only
      * as batches complete ({@link DrainRate}), so a batch must not hold seconds of it.
      */
-    static final int MAX_BATCH_BYTES = 64 * 1024;
+    static final int MAX_BATCH_BYTES = 16 * 1024;
 
     private final RelayedMessage[] inFlight = new RelayedMessage[MAX_BATCH_MESSAGES];
     private final ByteBuffer[] frames = new ByteBuffer[MAX_BATCH_MESSAGES];
     private int inFlightCount;
     private long inFlightBytes;
+    /** The kernel send buffer last asked for on the layer choice's behalf (Linux's doubled figure), 0: none yet. */
+    private long appliedKernelBufferBytes;
     /** What the layer choice sees: the queue and the batch being written, as one backlog. */
     private final QueueState unsent = new Unsent();
     private boolean sending;
@@ -122,7 +124,13 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         int before = layers.layer();
         LayerRouter.Step step = layers.route(message, nowNanos, unsent);
         if (switches.count(before, layers.layer()) && log.isDebugEnabled()) {
-            log.debug("player {} of {} moves from layer {} to {} ({})", connection.sessionId(), connection.stream(), before, layers.layer(), layers.explain(nowNanos));
+            log.debug("player {} of {} moves from layer {} to {} ({}; kernel buffer {} KiB)", connection.sessionId(),
+                    connection.stream(), before, layers.layer(), layers.explain(nowNanos), layers.kernelBufferBytes() / 1024);
+        }
+        long kernelBuffer = layers.kernelBufferBytes();
+        if (kernelBuffer > 0 && kernelBuffer != appliedKernelBufferBytes) {
+            appliedKernelBufferBytes = kernelBuffer;
+            connection.limitSendBuffer((int) (kernelBuffer / 2)); // Linux doubles what it is given
         }
         PlayerQueue.Offer result = switch (step) {
             case SKIP -> PlayerQueue.Offer.QUEUED;

@@ -19,7 +19,6 @@ import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -80,7 +79,9 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
         metrics.connectionOpened(role);
         log.info("open {}", connection);
         if (role == RelayMetrics.Role.PLAYER) {
-            limitSocketSendBuffer(connection, config.playerSocketSendBuffer());
+            if (config.playerSocketSendBuffer() > 0) {
+                connection.limitSendBuffer(config.playerSocketSendBuffer());
+            }
         }
 
         LayerRequest layers = LayerRequest.AUTO;
@@ -173,17 +174,6 @@ public final class ClientEndpoint implements WebSocketConnectionCallback {
      * A small kernel send buffer keeps a slow player's backlog in its relay queue, where
      * age and drop-to-keyframe apply; an autotuned one can hide many seconds of video.
      */
-    private static void limitSocketSendBuffer(Connection connection, int bytes) {
-        if (bytes <= 0) {
-            return;
-        }
-        try {
-            connection.socket().setSendBuffer(bytes);
-        } catch (IOException | UnsupportedOperationException e) {
-            log.debug("cannot set the send buffer of {}: {}", connection, e.toString());
-        }
-    }
-
     private static String firstParameter(WebSocketHttpExchange exchange, String name) {
         List<String> values = exchange.getRequestParameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -9,6 +9,7 @@ import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.relay.Peer;
 import dev.tunnelcast.wire.CloseCodes;
 import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,6 +126,15 @@ public final class Connection implements Peer {
      * Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}; counted
      * in metrics and logged once. Later calls do nothing.
      */
+    @Override
+    public void limitSendBuffer(int bytes) {
+        try {
+            socket.setSendBuffer(bytes);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot set the send buffer of {}: {}", this, e.toString());
+        }
+    }
+
     @Override
     public void refuse(CloseCode code, String detail) {
         if (!closing.compareAndSet(false, true)) {

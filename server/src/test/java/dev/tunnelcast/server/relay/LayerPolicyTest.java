@@ -16,7 +16,27 @@ class LayerPolicyTest {
     private long now = TimeUnit.SECONDS.toNanos(100);
 
     private void advanceMillis(long millis) {
-        now += TimeUnit.MILLISECONDS.toNanos(millis);
+        long end = now + TimeUnit.MILLISECONDS.toNanos(millis);
+        if (bitrates != null) {
+            for (long t = fedUntil + STEP_NANOS; t <= end; t += STEP_NANOS) {
+                feed(t);
+            }
+        }
+        now = end;
+    }
+
+    /** The stream's layers as measured coming in (threeLayers()), fed as the clock advances; null: none. */
+    private LayerBitrates bitrates;
+    private long fedUntil;
+    private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long[] LAYER_BITS_PER_SECOND = {2_500_000, 700_000, 200_000};
+
+    private void feed(long t) {
+        for (int layer = 0; layer < 3; layer++) {
+            bitrates.add(layer, (int) (LAYER_BITS_PER_SECOND[layer] / 80), t);
+        }
+        bitrates.add(RelayedMessage.NO_LAYER, 100_000 / 80, t);
+        fedUntil = t;
     }
 
     /** The oldest queued message arrived this long ago. */
@@ -123,15 +143,14 @@ class LayerPolicyTest {
         assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(1);
     }
 
-    /** Layer bitrates as a stream measured them over the last 8 s: 2.5 Mbit/s, 700 and 200 kbit/s, and 100 kbit/s of audio. */
+    /**
+     * A stream's layer bitrates as measured coming in, 8 s of them so far and fed on as the clock
+     * advances: 2.5 Mbit/s, 700 and 200 kbit/s, and 100 kbit/s of audio.
+     */
     private LayerBitrates threeLayers() {
-        LayerBitrates bitrates = new LayerBitrates();
-        long[] bitsPerSecond = {2_500_000, 700_000, 200_000};
-        for (long t = now - TimeUnit.SECONDS.toNanos(8); t <= now; t += TimeUnit.MILLISECONDS.toNanos(100)) {
-            for (int layer = 0; layer < 3; layer++) {
-                bitrates.add(layer, (int) (bitsPerSecond[layer] / 80), t);
-            }
-            bitrates.add(RelayedMessage.NO_LAYER, 100_000 / 80, t);
+        bitrates = new LayerBitrates();
+        for (long t = now - TimeUnit.SECONDS.toNanos(8); t <= now; t += STEP_NANOS) {
+            feed(t);
         }
         return bitrates;
     }
@@ -178,5 +197,71 @@ class LayerPolicyTest {
         LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
         advanceMillis(1000);
         assertThat(policy.decide(now, queuedFor(501), 0, 0)).as("the first look at a backlog: no rate yet").isEqualTo(1);
+    }
+
+    @Test
+    void afterASwitchDownTheKernelBufferHoldsAQuarterSecondOfTheLinkUntilAProbeHolds() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 256 * 1024);
+        advanceMillis(1000);
+        assertThat(policy.kernelBufferBytes()).as("as configured").isEqualTo(256 * 1024);
+        assertThat(backlogged(policy, 4_000_000, 150, 550)).as("2.6 Mbit/s fits 4: kept through the burst").isZero();
+        assertThat(backlogged(policy, 2_000_000, 600, 1600)).isEqualTo(1);
+        policy.switched(1, now, taken, 0);
+        policy.decide(now, EMPTY, taken, taken);
+        assertThat(policy.kernelBufferBytes()).as("a quarter second at about 2-4 Mbit/s").isBetween(62_500L, 125_000L);
+        // The queue stays short: a probe up once the measure is older than twice the wait (10 s); it holds 5 s more.
+        for (int i = 0; i < 102; i++) {
+            policy.decide(now, EMPTY, taken, taken);
+            advanceMillis(100);
+        }
+        assertThat(policy.decide(now, EMPTY, taken, taken)).isZero();
+        policy.switched(0, now, taken, 0);
+        assertThat(policy.kernelBufferBytes()).as("through the probe").isBetween(62_500L, 125_000L);
+        advanceMillis(5000);
+        policy.decide(now, EMPTY, taken, taken);
+        assertThat(policy.kernelBufferBytes()).as("the probe held").isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void aProbeThatHoldsBelowTheLayerThatFailedKeepsTheLongerWait() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, new LayerBitrates(), 0);
+        policy.decide(now, EMPTY, 0, 0);
+        now += TimeUnit.SECONDS.toNanos(5);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).as("a probe to layer 0").isZero();
+        policy.switched(0, now, 0, 0);
+        advanceMillis(1000);
+        policy.switched(1, now, 0, 0); // failed: 10 s before the next
+        advanceMillis(1000);
+        policy.switched(2, now, 0, 0); // and on down, draining its backlog
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        policy.decide(now, EMPTY, 0, 0);
+        now += TimeUnit.SECONDS.toNanos(10);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).isEqualTo(1);
+        policy.switched(1, now, 0, 0);
+        policy.decide(now, EMPTY, 0, 0);
+        advanceMillis(6000);
+        policy.decide(now, EMPTY, 0, 0);
+        assertThat(policy.probeWaitNanos()).as("layer 1 held, but layer 0 is the one that failed").isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        advanceMillis(4000);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).as("10 s of a short queue on layer 1").isZero();
+        policy.switched(0, now, 0, 0);
+        advanceMillis(5000);
+        policy.decide(now, EMPTY, 0, 0);
+        assertThat(policy.probeWaitNanos()).as("layer 0 held").isEqualTo(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void noProbeWhileTheLinkMeasuredWithinTheBaseWaitCannotCarryTheLayerAbove() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
+        advanceMillis(1000);
+        assertThat(backlogged(policy, 1_000_000, 150, 1500)).isEqualTo(1);
+        policy.switched(1, now, taken, 0);
+        // Short from now on: the probe wait (5 s) passes, but the link measured at 1 Mbit/s says 2.6 does not fit.
+        for (int i = 0; i < 99; i++) {
+            assertThat(policy.decide(now, EMPTY, taken, taken)).as("%d ms after the backlog", i * 100).isEqualTo(1);
+            advanceMillis(100);
+        }
+        advanceMillis(100);
+        assertThat(policy.decide(now, EMPTY, taken, taken)).as("the measure is older than twice the wait: probe").isZero();
     }
 }
