@@ -165,6 +165,9 @@ final class LayerPolicy {
         if (failedLayer >= 0 && lastLinkBitsPerSecond >= 0 && maxKernelBufferBytes > 0) {
             long sized = Math.min(maxKernelBufferBytes,
                     Math.max(MIN_KERNEL_BUFFER_BYTES, lastLinkBitsPerSecond / 8 * KERNEL_BUFFER_MILLIS / 1000));
+            if (Math.abs(sized - kernelBufferBytes) * 4 <= kernelBufferBytes) {
+                return; // within a quarter: not worth a system call, nor a new measure
+            }
             if (sized < kernelBufferBytes) {
                 drain.restart();
             }
