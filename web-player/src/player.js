@@ -275,6 +275,9 @@ export class Player {
         this.videoTrackId = config.trackId;
         this.stats.videoCodec = config.codec;
         this.stats.videoLayer = layerLabel(config);
+        if (config.layerCount > 1 && (this.options.quality ?? 'auto') === 'auto') {
+          this.toWorker({ type: 'startLayer', layer: `${config.height}p` });
+        }
         await this.video.configure(config);
       }
     } catch (e) {

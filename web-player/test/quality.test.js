@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality, viewportHeightOf } from '../src/transport/quality.js';
+import { layerLabel, playPath, qualityChoices, qualityFrom, searchWithQuality, viewportHeightOf, withStartLayer } from '../src/transport/quality.js';
 
 test('the play path carries the token and a pinned quality, not auto, or the layer auto starts on', () => {
   assert.equal(playPath('cam1', '', 'auto'), '/ws/play/cam1');
@@ -40,4 +40,10 @@ test('the picture\'s height goes with auto (the relay starts on the lowest layer
   assert.equal(viewportHeightOf(1280, 800, 1), 720, 'a 16:9 picture in a wide window: its width bounds it');
   assert.equal(viewportHeightOf(640, 800, 2), 720, 'a narrow window on a 2x screen');
   assert.equal(viewportHeightOf(1920, 300, 1), 300, 'a short window');
+});
+
+test('a reconnect starts on the layer the relay last chose: start= set or replaced, a pinned quality left alone', () => {
+  assert.equal(withStartLayer('ws://h:1/ws/play/cam1?token=t&viewport=720', '360p'), 'ws://h:1/ws/play/cam1?token=t&viewport=720&start=360p');
+  assert.equal(withStartLayer('ws://h:1/ws/play/cam1?start=180p', '360p'), 'ws://h:1/ws/play/cam1?start=360p');
+  assert.equal(withStartLayer('ws://h:1/ws/play/cam1?quality=720p', '360p'), 'ws://h:1/ws/play/cam1?quality=720p');
 });

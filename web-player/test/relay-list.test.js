@@ -121,3 +121,10 @@ test('a close after which the player gives up moves nowhere', () => {
     c.done();
   }
 });
+
+test('a rewrite applies to every relay, the one in use and those to come', () => {
+  const rotation = new RelayRotation(['ws://a/ws/play/s', 'ws://b/ws/play/s']);
+  rotation.rewrite((url) => `${url}?start=360p`);
+  assert.equal(rotation.current, 'ws://a/ws/play/s?start=360p');
+  assert.equal(rotation.next(), 'ws://b/ws/play/s?start=360p');
+});

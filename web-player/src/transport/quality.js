@@ -74,3 +74,16 @@ export function searchWithQuality(search, quality) {
 export function viewportHeightOf(innerWidth, innerHeight, devicePixelRatio) {
   return Math.round(Math.min(innerHeight, innerWidth * 9 / 16) * (devicePixelRatio || 1));
 }
+
+/**
+ * A play URL with `start=` set to `layer`, for the next connection of a player the relay moves
+ * between layers: a reconnect starts on the layer its link was carrying, not on the top one or
+ * the one its viewport suggests. A URL that pins a quality is left as it is.
+ * @param {string} url @param {string} layer  a layer name such as '360p'
+ */
+export function withStartLayer(url, layer) {
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('quality')) return url;
+  parsed.searchParams.set('start', layer);
+  return parsed.href;
+}

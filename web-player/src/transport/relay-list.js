@@ -46,6 +46,14 @@ export class RelayRotation {
     return /** @type {string} */ (this.urls[this.index]);
   }
 
+  /**
+   * Rewrites every URL for the connections to come (the player's simulcast layer as `start=`).
+   * @param {(url: string) => string} rewrite
+   */
+  rewrite(rewrite) {
+    this.urls = this.urls.map(rewrite);
+  }
+
   /** Moves on after a close or a failed attempt; returns the URL to try next. */
   next() {
     this.index = (this.index + 1) % this.urls.length;

@@ -19,6 +19,7 @@
  *
  * @typedef {{ type: 'start', urls: string[], preferWasmAudio: boolean }
  *   | { type: 'audioPort', port: MessagePort }
+ *   | { type: 'startLayer', layer: string }
  *   | { type: 'stop' }} ToWorker
  *
  * @typedef {{ type: 'open' }

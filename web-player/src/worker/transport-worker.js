@@ -10,6 +10,7 @@
 import { RelayConnection } from '../transport/connection.js';
 import { OpusDecoder } from '../audio/opus-decoder.js';
 import { TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
+import { withStartLayer } from '../transport/quality.js';
 
 /** @typedef {import('./messages.js').ToWorker} ToWorker */
 /** @typedef {import('./messages.js').FromWorker} FromWorker */
@@ -44,6 +45,10 @@ scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ event) => {
       break;
     case 'audioPort':
       audio.port = message.port;
+      break;
+    case 'startLayer':
+      // A reconnect starts on the layer the relay last chose for this player.
+      connection?.relays.rewrite((url) => withStartLayer(url, message.layer));
       break;
     case 'stop':
       connection?.stop();
