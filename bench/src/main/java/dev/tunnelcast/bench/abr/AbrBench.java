@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.bench.harness.MachineInfo;
@@ -32,6 +33,10 @@ import picocli.CommandLine.Option;
         description = {"A player behind a capped or dipping link beside an open one: single layer vs simulcast, over time.",
                 "Default run: scenarios cap (40 s) and dip (40 s) x modes single, simulcast x 2 repeats, about 8 minutes."})
 public final class AbrBench implements Callable<Integer> {
+
+    /** The capped player's link in the {@code cap} scenario (issue 19's 1 Mbit/s), and in the {@code dip}'s low part. */
+    static final long CAP_BITS_PER_SECOND = 1_000_000;
+    static final long DIP_BITS_PER_SECOND = 800_000;
 
     @Option(names = "--scenarios", split = ",", defaultValue = "cap,dip",
             description = "cap: 1 Mbit/s throughout; dip: 4 -> 0.8 Mbit/s at 10 s -> 4 Mbit/s at 25 s, 40 s (default: ${DEFAULT-VALUE}).")
@@ -68,7 +73,8 @@ public final class AbrBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AbrScenario> schedules = scenarios.stream().map(s -> AbrScenario.named(s, capSeconds)).toList();
+        List<CapSchedule> schedules = scenarios.stream()
+                .map(s -> CapSchedule.named(s, capSeconds, CAP_BITS_PER_SECOND, DIP_BITS_PER_SECOND)).toList();
         List<AbrMode> modeList = modes.stream().map(AbrMode::named).toList();
         LayerSettings d = LayerSettings.DEFAULTS;
         LayerSettings layers = new LayerSettings(d.downDelay(), d.upDelay(), d.probeAfter(), Duration.ofSeconds(probeMaxSeconds));
@@ -90,7 +96,7 @@ public final class AbrBench implements Callable<Integer> {
             AbrRunner runner = new AbrRunner(stack, cappedBrowser, openBrowser, Duration.ofSeconds(warmupSeconds));
             int n = 0;
             for (int repeat = 1; repeat <= repeats; repeat++) {
-                for (AbrScenario scenario : schedules) {
+                for (CapSchedule scenario : schedules) {
                     for (AbrMode mode : modeList) {
                         try {
                             AbrRun run = runner.run("abr" + (++n), scenario, mode, repeat);

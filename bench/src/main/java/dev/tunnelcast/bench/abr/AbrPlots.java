@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import dev.tunnelcast.bench.report.Plot;
 import dev.tunnelcast.bench.report.Spread;
 import java.io.IOException;
@@ -26,9 +27,9 @@ final class AbrPlots {
     }
 
     /** Saves the plots of every scenario that has runs; returns the Markdown that shows them. */
-    String write(Path dir, List<AbrScenario> scenarios) throws IOException {
+    String write(Path dir, List<CapSchedule> scenarios) throws IOException {
         StringBuilder md = new StringBuilder();
-        for (AbrScenario s : scenarios) {
+        for (CapSchedule s : scenarios) {
             if (runs.stream().noneMatch(r -> r.scenario().equals(s.name()))) {
                 continue;
             }
@@ -42,7 +43,7 @@ final class AbrPlots {
         return md.toString();
     }
 
-    private Plot bitratePlot(AbrScenario s) {
+    private Plot bitratePlot(CapSchedule s) {
         double[] t = seconds(s);
         Plot plot = Plot.lines("ABR " + s.name() + ": received bitrate (left), capped player's layer (right, dashed)", "seconds",
                 "kbit/s").yFromZero();
@@ -66,7 +67,7 @@ final class AbrPlots {
         return plot;
     }
 
-    private Plot latencyPlot(AbrScenario s) {
+    private Plot latencyPlot(CapSchedule s) {
         double[] t = seconds(s);
         Plot plot = Plot.lines("ABR " + s.name() + ": pixel latency p50 (left), capped player stalled (right, dashed)", "seconds",
                 "latency p50, ms").yFromZero();
@@ -87,16 +88,16 @@ final class AbrPlots {
         return plot;
     }
 
-    private static double[] seconds(AbrScenario s) {
+    private static double[] seconds(CapSchedule s) {
         return IntStream.rangeClosed(1, s.seconds()).asDoubleStream().toArray();
     }
 
-    static double[] perSecond(List<AbrRun> runs, AbrScenario s, ToDoubleFunction<AbrSecond> figure) {
+    static double[] perSecond(List<AbrRun> runs, CapSchedule s, ToDoubleFunction<AbrSecond> figure) {
         return perSecond(runs, s, figure, 0);
     }
 
     /** The median over runs of a figure, second by second; {@code none} where no run has a value. */
-    static double[] perSecond(List<AbrRun> runs, AbrScenario s, ToDoubleFunction<AbrSecond> figure, double none) {
+    static double[] perSecond(List<AbrRun> runs, CapSchedule s, ToDoubleFunction<AbrSecond> figure, double none) {
         return IntStream.range(0, s.seconds()).mapToDouble(i -> {
             double m = Spread.of(runs.stream().filter(r -> r.seconds().size() > i)
                     .mapToDouble(r -> figure.applyAsDouble(r.seconds().get(i))).toArray()).median();
@@ -121,7 +122,7 @@ final class AbrPlots {
         return out;
     }
 
-    private List<AbrRun> runsOf(AbrScenario s, AbrMode m) {
+    private List<AbrRun> runsOf(CapSchedule s, AbrMode m) {
         return runs.stream().filter(r -> r.scenario().equals(s.name()) && r.mode().equals(m.label)).toList();
     }
 }

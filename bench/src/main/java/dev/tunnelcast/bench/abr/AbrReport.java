@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import dev.tunnelcast.bench.report.Conditions;
 import dev.tunnelcast.bench.report.Spread;
 import java.io.IOException;
@@ -15,13 +16,13 @@ import java.util.function.ToDoubleFunction;
 /** Writes {@code abr.md} (tables, the goal in words) and, through {@link AbrPlots}, its time plots. */
 final class AbrReport {
 
-    private final List<AbrScenario> scenarios;
+    private final List<CapSchedule> scenarios;
     private final List<AbrMode> modes;
     private final List<AbrRun> runs;
     private final List<Map<String, String>> failures;
     private final RelaySettings relay;
 
-    AbrReport(List<AbrScenario> scenarios, List<AbrMode> modes, List<AbrRun> runs, List<Map<String, String>> failures,
+    AbrReport(List<CapSchedule> scenarios, List<AbrMode> modes, List<AbrRun> runs, List<Map<String, String>> failures,
               RelaySettings relay) {
         this.scenarios = scenarios;
         this.modes = modes;
@@ -72,7 +73,7 @@ final class AbrReport {
                 + "| gap ms | of which clock ms | capped p95 ms | layer switches | time on layers | relay drops | decode errors "
                 + "| reconnects | open stalled % |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
-        for (AbrScenario s : scenarios) {
+        for (CapSchedule s : scenarios) {
             for (AbrMode m : modes) {
                 List<AbrRun> mine = runsOf(s.name(), m.label);
                 if (mine.isEmpty()) {
@@ -101,7 +102,7 @@ final class AbrReport {
                     + "layer, and from the dip's end to its first read back on the layer it had before.\n\n"
                     + "| scenario | mode | stalled in dip % | latency in dip ms | stalled after % | latency after ms "
                     + "| down after s | back up after s |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
-            for (AbrScenario s : scenarios) {
+            for (CapSchedule s : scenarios) {
                 for (AbrMode m : modes) {
                     List<AbrRun> mine = runsOf(s.name(), m.label);
                     if (s.dipStart() == null || mine.isEmpty()) {
@@ -155,7 +156,7 @@ final class AbrReport {
 
     private String findings() {
         StringBuilder b = new StringBuilder();
-        for (AbrScenario s : scenarios) {
+        for (CapSchedule s : scenarios) {
             for (AbrMode m : modes) {
                 List<AbrRun> mine = runsOf(s.name(), m.label);
                 if (mine.isEmpty()) {

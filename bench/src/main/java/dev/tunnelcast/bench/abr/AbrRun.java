@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ record AbrRun(String scenario, String mode, int repeat, TabFigures capped, TabFi
               double clockGapMs, double downAfterSeconds, double backUpAfterSeconds, DipFigures dip,
               double otherProcessesCores, String loadAverage, List<AbrSecond> seconds) {
 
-    static AbrRun of(AbrScenario scenario, AbrMode mode, int repeat, TabTrace capped, TabTrace open, double otherCores,
+    static AbrRun of(CapSchedule scenario, AbrMode mode, int repeat, TabTrace capped, TabTrace open, double otherCores,
                      String loadAverage, List<AbrSecond> seconds) {
         TabFigures c = capped.figures();
         TabFigures o = open.figures();

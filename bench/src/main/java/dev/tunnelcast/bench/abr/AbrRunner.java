@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import dev.tunnelcast.bench.harness.MachineInfo;
 import dev.tunnelcast.bench.impair.ImpairmentProxy;
 import dev.tunnelcast.bench.impair.ImpairmentProxy.Direction;
@@ -42,7 +43,7 @@ final class AbrRunner {
         this.warmup = warmup;
     }
 
-    AbrRun run(String stream, AbrScenario scenario, AbrMode mode, int repeat) throws Exception {
+    AbrRun run(String stream, CapSchedule scenario, AbrMode mode, int repeat) throws Exception {
         mode.publish(stack, stream);
         ChromiumTab capped = cappedBrowser.tab(MAIN_TAB);
         ChromiumTab open = openBrowser.tab(MAIN_TAB);
@@ -67,7 +68,7 @@ final class AbrRunner {
         }
     }
 
-    private AbrRun measure(AbrScenario scenario, AbrMode mode, int repeat, Link capped, Link open) throws InterruptedException {
+    private AbrRun measure(CapSchedule scenario, AbrMode mode, int repeat, Link capped, Link open) throws InterruptedException {
         String load = MachineInfo.loadAverage();
         ForeignCpu foreign = ForeignCpu.start();
         TabTrace cappedTrace = new TabTrace(capped.baseline());

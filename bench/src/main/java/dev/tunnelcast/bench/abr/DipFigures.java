@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import dev.tunnelcast.bench.report.Spread;
 import java.util.List;
 
@@ -11,9 +12,9 @@ import java.util.List;
  */
 record DipFigures(double inStalledPercent, double inLatencyP50Ms, double afterStalledPercent, double afterLatencyP50Ms) {
 
-    static DipFigures of(AbrScenario scenario, List<TabSecond> seconds) {
-        AbrScenario.Step start = scenario.dipStart();
-        AbrScenario.Step end = scenario.dipEnd();
+    static DipFigures of(CapSchedule scenario, List<TabSecond> seconds) {
+        CapSchedule.Step start = scenario.dipStart();
+        CapSchedule.Step end = scenario.dipEnd();
         if (start == null) {
             return new DipFigures(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }

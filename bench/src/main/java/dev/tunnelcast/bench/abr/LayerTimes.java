@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import java.util.List;
 
 /**
@@ -12,8 +13,8 @@ final class LayerTimes {
 
     private LayerTimes() {}
 
-    static double downAfter(AbrScenario scenario, List<TabSecond> seconds) {
-        AbrScenario.Step start = scenario.dipStart();
+    static double downAfter(CapSchedule scenario, List<TabSecond> seconds) {
+        CapSchedule.Step start = scenario.dipStart();
         int before = start == null ? 0 : heightBefore(start.fromSecond(), seconds);
         if (before == 0) {
             return Double.NaN;
@@ -21,9 +22,9 @@ final class LayerTimes {
         return firstAfter(start.fromSecond(), seconds, h -> h > 0 && h < before);
     }
 
-    static double backUpAfter(AbrScenario scenario, List<TabSecond> seconds) {
-        AbrScenario.Step start = scenario.dipStart();
-        AbrScenario.Step end = scenario.dipEnd();
+    static double backUpAfter(CapSchedule scenario, List<TabSecond> seconds) {
+        CapSchedule.Step start = scenario.dipStart();
+        CapSchedule.Step end = scenario.dipEnd();
         int before = start == null || end == null ? 0 : heightBefore(start.fromSecond(), seconds);
         if (before == 0) {
             return Double.NaN;

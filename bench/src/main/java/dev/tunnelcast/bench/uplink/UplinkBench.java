@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.uplink;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tunnelcast.agent.Agent;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Option;
                 "Default run: scenarios cap (30 s) and dip (40 s) x adaptive off/on x 3 repeats, about 8 minutes."})
 public final class UplinkBench implements Callable<Integer> {
 
+    /** The uplink's cap in the {@code cap} scenario, and its floor in the {@code dip} (issue 19's 1.5 Mbit/s). */
+    static final long CAP_BITS_PER_SECOND = 1_500_000;
+
     @Option(names = "--scenarios", split = ",", defaultValue = "cap,dip",
             description = "cap: 1.5 Mbit/s throughout; dip: 4 -> 1.5 Mbit/s at 10 s -> 4 Mbit/s at 25 s, 40 s (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
@@ -62,7 +66,8 @@ public final class UplinkBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<CapSchedule> schedules = scenarios.stream().map(s -> CapSchedule.named(s, capSeconds)).toList();
+        List<CapSchedule> schedules = scenarios.stream()
+                .map(s -> CapSchedule.named(s, capSeconds, CAP_BITS_PER_SECOND, CAP_BITS_PER_SECOND)).toList();
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         String command = "bench/run uplink --scenarios " + String.join(",", scenarios) + " --seconds " + capSeconds

@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.uplink;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import dev.tunnelcast.bench.report.Conditions;
 import dev.tunnelcast.bench.report.Plot;
 import dev.tunnelcast.bench.report.Spread;

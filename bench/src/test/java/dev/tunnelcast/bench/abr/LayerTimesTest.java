@@ -1,5 +1,6 @@
 package dev.tunnelcast.bench.abr;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** What the capped player did in the dip (4 → 0.8 Mbit/s from 10 s → 4 Mbit/s from 25 s): its layer's timing, its figures. */
 class LayerTimesTest {
 
-    private final AbrScenario dip = AbrScenario.named("dip", 40);
+    private final CapSchedule dip = scenario("dip", 40);
 
     @Test
     void theDipsScheduleAndItsSteps() {
@@ -20,7 +21,7 @@ class LayerTimesTest {
         assertThat(dip.dipStart().fromSecond()).isEqualTo(10);
         assertThat(dip.dipEnd().fromSecond()).isEqualTo(25);
         assertThat(dip.describe()).isEqualTo("4.0 Mbit/s, then 0.8 Mbit/s from 10 s, then 4.0 Mbit/s from 25 s for 40 s");
-        assertThat(AbrScenario.named("cap", 12).dipStart()).isNull();
+        assertThat(scenario("cap", 12).dipStart()).isNull();
     }
 
     @Test
@@ -35,7 +36,7 @@ class LayerTimesTest {
     void neverBackWithinTheRunOrNoLayersIsNaN() {
         assertThat(LayerTimes.backUpAfter(dip, layers(40, i -> i <= 12 ? 540 : 360))).isNaN();
         assertThat(LayerTimes.downAfter(dip, layers(40, i -> 0))).isNaN();
-        assertThat(LayerTimes.downAfter(AbrScenario.named("cap", 40), layers(40, i -> 360))).isNaN();
+        assertThat(LayerTimes.downAfter(scenario("cap", 40), layers(40, i -> 360))).isNaN();
     }
 
     @Test
@@ -51,7 +52,7 @@ class LayerTimesTest {
         assertThat(dip.inLatencyP50Ms()).isEqualTo(1018); // 1011..1025
         assertThat(dip.afterStalledPercent()).isEqualTo(400 / 15.0 / 10);
         assertThat(dip.afterLatencyP50Ms()).isEqualTo(60);
-        assertThat(DipFigures.of(AbrScenario.named("cap", 40), seconds).inStalledPercent()).isNaN();
+        assertThat(DipFigures.of(scenario("cap", 40), seconds).inStalledPercent()).isNaN();
     }
 
     @Test
@@ -67,5 +68,9 @@ class LayerTimesTest {
             seconds.add(new TabSecond(i, 0, h == 0 ? "" : h + "p", h, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, "playing", 50));
         }
         return seconds;
+    }
+
+    private static CapSchedule scenario(String name, int seconds) {
+        return CapSchedule.named(name, seconds, AbrBench.CAP_BITS_PER_SECOND, AbrBench.DIP_BITS_PER_SECOND);
     }
 }

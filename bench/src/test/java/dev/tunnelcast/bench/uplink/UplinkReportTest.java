@@ -2,6 +2,7 @@ package dev.tunnelcast.bench.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tunnelcast.bench.impair.CapSchedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ class UplinkReportTest {
 
     @Test
     void tablesMediansOverRepeatsAndDrawsBothPlots(@TempDir Path dir) throws Exception {
-        CapSchedule cap = CapSchedule.named("cap", 3);
+        CapSchedule cap = CapSchedule.named("cap", 3, UplinkBench.CAP_BITS_PER_SECOND, UplinkBench.CAP_BITS_PER_SECOND);
         List<UplinkRun> runs = List.of(run(false, 1, 90, 1200), run(false, 2, 110, 1400), run(false, 3, 100, 1300),
                 run(true, 1, 30, 300), run(true, 2, 40, 200), run(true, 3, 20, 250));
         new UplinkReport(List.of(cap), runs, 2_500_000).write(dir, "bench/run uplink", "test machine", "0.1");
@@ -37,5 +38,19 @@ class UplinkReportTest {
         }
         return new UplinkRun("cap", adaptive, repeat, 1150, dropped, latencyP50, latencyP50 * 1.2, latencyP50 * 1.3,
                 latencyP50, latencyP50 * 1.1, adaptive ? 1225 : 2500, adaptive ? 1348 : 2500, 0.1, "0.1", seconds);
+    }
+
+    @Test
+    void perSecondMediansOverRuns() {
+        CapSchedule s = CapSchedule.named("cap", 2, 1_500_000, 1_500_000);
+        List<UplinkRun> runs = List.of(run(10, 20), run(30, 40), run(20, Double.NaN));
+        double[] latency = UplinkReport.perSecond(runs, s, UplinkSecond::latencyP50Ms);
+        assertThat(latency).containsExactly(20, 30);
+    }
+
+    private static UplinkRun run(double latencySecond1, double latencySecond2) {
+        return new UplinkRun("cap", false, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(
+                new UplinkSecond(1, 1500, 0, 0, 0, 0, 0, 0, latencySecond1, 0, 0),
+                new UplinkSecond(2, 1500, 0, 0, 0, 0, 0, 0, latencySecond2, 0, 0)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.tunnelcast.bench.uplink;
+package dev.tunnelcast.bench.impair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ class CapScheduleTest {
 
     @Test
     void dipDropsAndRecovers() {
-        CapSchedule dip = CapSchedule.named("dip", 30);
+        CapSchedule dip = CapSchedule.named("dip", 30, 1_500_000, 1_500_000);
         assertThat(dip.seconds()).isEqualTo(40);
         assertThat(dip.capAt(0)).isEqualTo(4_000_000);
         assertThat(dip.capAt(9)).isEqualTo(4_000_000);
@@ -22,31 +22,17 @@ class CapScheduleTest {
 
     @Test
     void capLastsTheGivenSeconds() {
-        CapSchedule cap = CapSchedule.named("cap", 12);
+        CapSchedule cap = CapSchedule.named("cap", 12, 1_500_000, 1_500_000);
         assertThat(cap.seconds()).isEqualTo(12);
         assertThat(cap.capAt(11)).isEqualTo(1_500_000);
     }
 
     @Test
     void rejectsBadSchedules() {
-        assertThatThrownBy(() -> CapSchedule.named("flood", 10)).hasMessageContaining("known: cap, dip");
+        assertThatThrownBy(() -> CapSchedule.named("flood", 10, 1_500_000, 1_500_000)).hasMessageContaining("known: cap, dip");
         assertThatThrownBy(() -> new CapSchedule("x", 10, List.of(new CapSchedule.Step(1, 1000))))
                 .hasMessageContaining("starts at second 0");
         assertThatThrownBy(() -> new CapSchedule("x", 10, List.of(new CapSchedule.Step(0, 1000), new CapSchedule.Step(0, 2000))))
                 .hasMessageContaining("time order");
-    }
-
-    @Test
-    void perSecondMediansOverRuns() {
-        CapSchedule s = CapSchedule.named("cap", 2);
-        List<UplinkRun> runs = List.of(run(10, 20), run(30, 40), run(20, Double.NaN));
-        double[] latency = UplinkReport.perSecond(runs, s, UplinkSecond::latencyP50Ms);
-        assertThat(latency).containsExactly(20, 30);
-    }
-
-    private static UplinkRun run(double latencySecond1, double latencySecond2) {
-        return new UplinkRun("cap", false, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", List.of(
-                new UplinkSecond(1, 1500, 0, 0, 0, 0, 0, 0, latencySecond1, 0, 0),
-                new UplinkSecond(2, 1500, 0, 0, 0, 0, 0, 0, latencySecond2, 0, 0)));
     }
 }
