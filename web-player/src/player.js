@@ -51,6 +51,8 @@ import { layerLabel, playPath } from './transport/quality.js';
  * @property {number} [corruptVideoPacket]  test only (`?test-corrupt-video=N`): the Nth video packet
  *                                          received gets an invalid NAL length, to exercise error recovery
  * @property {AudioContext} [audioContext]  play through this context (a call page's, shared by its players)
+ * @property {number} [recordArrivals] `?record-arrivals=N`: the jitter buffer keeps its last N packet arrivals for
+ *                                     audioArrivals() (arrival traces for bench/replay-traces.mjs); default none
  */
 
 const WINDOW = 1800; // recent values behind the percentiles (~60 s of frames)
@@ -77,7 +79,7 @@ export class Player {
     this.stats.videoPathNote = options.videoPathNote ?? '';
     if (this.stats.videoPathNote) console.warn(`tunnelcast: ${this.stats.videoPathNote}`);
     this.audio = new AudioEngine({ floorMs: options.floorMs, ceilingMs: options.ceilingMs, workletUrl: options.workletUrl,
-      context: options.audioContext });
+      context: options.audioContext, recordArrivals: options.recordArrivals });
     this.video = options.videoPath === 'webcodecs'
       ? new WebCodecsRenderer({ maxHeldFrames: options.maxHeldFrames })
       : new MseRenderer({ managed: options.videoPath === 'mms' });
@@ -202,6 +204,14 @@ export class Player {
   }
 
   /** Starts the latency and A/V windows afresh (benchmarks and tests measure from here). */
+  /**
+   * The audio packets' arrivals as the jitter buffer saw them, oldest first, since the last
+   * (re)connection: the last `?record-arrivals=N` of them (null without that option).
+   */
+  audioArrivals() {
+    return this.audio.arrivals();
+  }
+
   resetMeasurements() {
     this.latencyMetadata.clear();
     this.latencyPixel.clear();

@@ -11,6 +11,7 @@ import { heardContextTime } from './output-clock.js';
 
 /** @typedef {import('./jitter-buffer.js').JitterBufferStats} JitterBufferStats */
 /** @typedef {import('./worklet-messages.js').FromWorklet} FromWorklet */
+/** @typedef {import('./arrival-log.js').ArrivalRecord} ArrivalRecord */
 
 /** The worklet always renders stereo; a mono track is played on both channels. */
 const OUTPUT_CHANNELS = 2;
@@ -21,6 +22,8 @@ const OUTPUT_CHANNELS = 2;
 const RESUME_TIMEOUT_MS = 3000;
 /** Beep onsets kept (heard times). */
 const ONSETS_KEPT = 50;
+/** How long arrivals() waits for the worklet's answer. */
+const ARRIVALS_TIMEOUT_MS = 2000;
 
 /** @type {WeakMap<AudioContext, Promise<void>>} the worklet module, loaded once per context */
 const workletLoads = new WeakMap();
@@ -38,8 +41,10 @@ const workletLoads = new WeakMap();
 
 export class AudioEngine {
   /**
-   * @param {{ floorMs: number, ceilingMs: number, workletUrl: string, context?: AudioContext, resumeTimeoutMs?: number }} options
-   *   context: a context shared with other engines (a call page plays every participant through one); not closed here
+   * @param {{ floorMs: number, ceilingMs: number, workletUrl: string, context?: AudioContext, resumeTimeoutMs?: number,
+   *   recordArrivals?: number }} options
+   *   context: a context shared with other engines (a call page plays every participant through one); not closed here;
+   *   recordArrivals: the worklet keeps the last this many packet arrivals for arrivals() (0 or absent: none, no cost)
    */
   constructor(options) {
     this.options = options;
@@ -59,6 +64,8 @@ export class AudioEngine {
     this.startProblem = '';
     /** the heard time came from getOutputTimestamp() (false: from currentTime, the timestamp was not trusted) */
     this.outputTimestampTrusted = true;
+    /** @type {((record: ArrivalRecord | null) => void)[]} arrivals() calls waiting for the worklet, oldest first */
+    this.arrivalRequests = [];
   }
 
   /** Creates the AudioContext and the worklet (once). */
@@ -79,7 +86,8 @@ export class AudioEngine {
     await loaded;
     const node = new AudioWorkletNode(context, 'tunnelcast-playout', {
       numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [OUTPUT_CHANNELS],
-      processorOptions: { channels: OUTPUT_CHANNELS, floorMs: this.options.floorMs, ceilingMs: this.options.ceilingMs },
+      processorOptions: { channels: OUTPUT_CHANNELS, floorMs: this.options.floorMs, ceilingMs: this.options.ceilingMs,
+        recordArrivals: this.options.recordArrivals ?? 0 },
     });
     node.port.onmessage = (/** @type {MessageEvent<FromWorklet>} */ e) => this.fromWorklet(e.data);
     node.connect(context.destination);
@@ -129,6 +137,10 @@ export class AudioEngine {
 
   /** @param {FromWorklet} message */
   fromWorklet(message) {
+    if (message.type === 'arrivals') {
+      this.arrivalRequests.shift()?.(message.record);
+      return;
+    }
     if (message.type !== 'stats') {
       console.warn('tunnelcast: playout worklet:', message.message);
       return;
@@ -189,6 +201,31 @@ export class AudioEngine {
     const heard = heardContextTime(context.getOutputTimestamp(), { currentTimeS: context.currentTime, latencyS }, perfNowMs);
     this.outputTimestampTrusted = heard.trusted;
     return heard.contextTimeS;
+  }
+
+  /**
+   * The packet arrivals the jitter buffer saw last (since the last reset), when the engine was
+   * made with recordArrivals; null without a log, before the worklet runs, or when it does not
+   * answer within ARRIVALS_TIMEOUT_MS.
+   * @returns {Promise<ArrivalRecord | null>}
+   */
+  arrivals() {
+    const node = this.node;
+    if (!node || !this.options.recordArrivals) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const i = this.arrivalRequests.indexOf(answer);
+        if (i >= 0) this.arrivalRequests[i] = () => {}; // its answer, if it still comes, goes nowhere
+        resolve(null);
+      }, ARRIVALS_TIMEOUT_MS);
+      /** @param {ArrivalRecord | null} record */
+      const answer = (record) => {
+        clearTimeout(timer);
+        resolve(record);
+      };
+      this.arrivalRequests.push(answer);
+      node.port.postMessage({ type: 'arrivals' });
+    });
   }
 
   /** @returns {JitterBufferStats | null} */

@@ -7,15 +7,18 @@
 /// <reference path="./worklet-globals.d.ts" />
 import { JitterBuffer } from './jitter-buffer.js';
 import { LevelMeter } from './level-meter.js';
+import { ArrivalLog } from './arrival-log.js';
 
 const REPORT_EVERY_BLOCKS = 8; // ~21 ms at 48 kHz
 
 class PlayoutProcessor extends AudioWorkletProcessor {
-  /** @param {{ processorOptions: { channels: number, floorMs: number, ceilingMs: number } }} options */
+  /** @param {{ processorOptions: { channels: number, floorMs: number, ceilingMs: number, recordArrivals?: number } }} options */
   constructor(options) {
     super();
-    const { channels, floorMs, ceilingMs } = options.processorOptions;
+    const { channels, floorMs, ceilingMs, recordArrivals = 0 } = options.processorOptions;
     this.buffer = new JitterBuffer({ sampleRate, channels, floorMs, ceilingMs });
+    /** the last recordArrivals arrivals the buffer saw, when the page records them (`?record-arrivals=N`) */
+    this.arrivals = recordArrivals > 0 ? new ArrivalLog(recordArrivals) : null;
     /** what is played: a call tile's speaking indicator, and the beeps the call tests time */
     this.level = new LevelMeter({ sampleRate });
     this.blocks = 0;
@@ -29,12 +32,17 @@ class PlayoutProcessor extends AudioWorkletProcessor {
       switch (message.type) {
         case 'pcm':
           this.buffer.push(message.mediaTimeMs, message.arrivalMs, message.planes);
+          this.arrivals?.note(message.mediaTimeMs, message.arrivalMs, (message.planes[0].length / sampleRate) * 1000);
           break;
         case 'limits':
           this.buffer.setLimits(message.floorMs, message.ceilingMs);
           break;
         case 'reset':
           this.buffer.reset();
+          this.arrivals?.clear();
+          break;
+        case 'arrivals':
+          this.port.postMessage({ type: 'arrivals', record: this.arrivals?.record() ?? null });
           break;
         case 'end':
           this.ended = true; // the player is gone but its context plays on (shared): stop rendering

@@ -7,6 +7,7 @@ import { DEFAULT_FLOOR_MS } from '../audio/jitter-buffer.js';
 import { parseRelays } from '../transport/relay-list.js';
 import { chooseVideoPath } from '../video/video-path.js';
 import { qualityFrom } from '../transport/quality.js';
+import { MAX_RECORDED_ARRIVALS } from '../audio/arrival-log.js';
 
 /** @typedef {import('../player.js').PlayerOptions} PlayerOptions */
 
@@ -34,6 +35,15 @@ export function parseHeldFrames(value) {
 }
 
 /**
+ * Parses `?record-arrivals=N`: audio packet arrivals the jitter buffer keeps, 1-MAX_RECORDED_ARRIVALS; else none.
+ * @param {string | null} value @returns {number | undefined}
+ */
+export function parseRecordArrivals(value) {
+  const n = Number(value);
+  return /^\d+$/.test(value ?? '') && n >= 1 && n <= MAX_RECORDED_ARRIVALS ? n : undefined;
+}
+
+/**
  * `?video=` (mse, mms, webcodecs; anything else: automatic) against what the engine has.
  * @param {string | null} requested @returns {{ videoPath: import('../video/video-path.js').VideoPath, videoPathNote: string }}
  */
@@ -57,6 +67,7 @@ export function playerOptionsFrom(params, where) {
     corruptVideoPacket: Number(params.get('test-corrupt-video') ?? 0) || 0,
     maxHeldFrames: parseHeldFrames(params.get('video-held')),
     ...parseLatency(params.get('latency')),
+    recordArrivals: parseRecordArrivals(params.get('record-arrivals')),
     wsBase: where.wsBase,
     relays: parseRelays(params.get('relays'), where.wsBase),
     quality: qualityFrom(params.get('quality')),
