@@ -50,8 +50,8 @@ final class AbrRunner {
         try (ImpairmentProxy cappedLink = ImpairmentProxy.start(stack.port(), LinkProfile.clean(), LinkProfile.clean());
              ImpairmentProxy openLink = ImpairmentProxy.start(stack.port(), LinkProfile.clean(), LinkProfile.clean())) {
             URI url = stack.playerUrl(stream, stack.token(Action.PLAY, stream), "");
-            open.open(through(url, openLink));
-            capped.open(through(url, cappedLink));
+            open.open(openLink.route(url).toString());
+            capped.open(cappedLink.route(url).toString());
             for (ChromiumTab tab : List.of(open, capped)) {
                 tab.waitUntil(PLAYING, Duration.ofSeconds(60));
             }
@@ -125,10 +125,6 @@ final class AbrRunner {
         }
     }
 
-    /** The page's URL with the proxy's port: the page, its scripts and its WebSocket all cross the proxy. */
-    private String through(URI url, ImpairmentProxy proxy) {
-        return url.toString().replace(":" + stack.port() + "/", ":" + proxy.port() + "/");
-    }
 
     private static void closeQuietly(ChromiumTab tab) {
         try {

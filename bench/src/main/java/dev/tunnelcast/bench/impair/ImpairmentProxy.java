@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -77,6 +79,19 @@ public final class ImpairmentProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * {@code direct} (a URL of the proxied server) with this proxy's port: a page opened at it
+     * comes through the proxy, and so do its scripts and its WebSocket (the page's own origin).
+     */
+    public URI route(URI direct) {
+        try {
+            return new URI(direct.getScheme(), null, direct.getHost(), port(), direct.getPath(), direct.getQuery(),
+                    direct.getFragment());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot route " + direct + " through port " + port(), e);
+        }
     }
 
     public LinkProfile profile(Direction d) {

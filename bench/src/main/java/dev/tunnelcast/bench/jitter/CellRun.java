@@ -35,7 +35,8 @@ record CellRun(String profile, String setting, int repeat, double seconds, doubl
                 downstream.meanHeldMs(), downstream.maxHeldMs(), otherCores, loadAverage);
     }
 
-    private static double delta(JsonNode first, JsonNode last, String field) {
+    /** A stats field's growth from {@code first} to {@code last}. */
+    static double delta(JsonNode first, JsonNode last, String field) {
         return last.path(field).asDouble() - first.path(field).asDouble();
     }
 

@@ -121,9 +121,7 @@ public final class JitterBench implements Callable<Integer> {
         // one-sided delay would bias every latency figure by half of it.
         try (ImpairmentProxy proxy = ImpairmentProxy.start(stack.port(), profile, profile)) {
             URI direct = stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), latencyQuery(setting));
-            URI viaProxy = new URI(direct.getScheme(), null, direct.getHost(), proxy.port(), direct.getPath(),
-                    direct.getQuery(), direct.getFragment());
-            browser.open(viaProxy.toString());
+            browser.open(proxy.route(direct).toString());
             browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(45));
             browser.collect(Duration.ofSeconds(settleSeconds));
             for (int repeat = 1; repeat <= repeats; repeat++) {

@@ -100,9 +100,7 @@ public final class TraceRecorder implements Callable<Integer> {
         int packets = seconds * 1000 / PACKET_MS;
         try (ImpairmentProxy proxy = ImpairmentProxy.start(stack.port(), profile, profile)) {
             URI direct = stack.playerUrl("bench", stack.token(Action.PLAY, "bench"), "record-arrivals=" + packets);
-            URI viaProxy = new URI(direct.getScheme(), null, direct.getHost(), proxy.port(), direct.getPath(),
-                    direct.getQuery(), direct.getFragment());
-            browser.open(viaProxy.toString());
+            browser.open(proxy.route(direct).toString());
             browser.waitFor(List.of("playing"), 30, Duration.ofSeconds(45));
             browser.collect(Duration.ofSeconds(settleSeconds));
             String loadAtStart = MachineInfo.loadAverage();
@@ -124,12 +122,12 @@ public final class TraceRecorder implements Callable<Integer> {
                 throw new IllegalStateException("the log has " + log.path("total") + " of " + packets
                         + " arrivals since the last reset (a reconnection in the window?)");
             }
-            double played = delta(first, last, "audioPlayedMs");
+            double played = CellRun.delta(first, last, "audioPlayedMs");
             Map<String, Object> live = new LinkedHashMap<>();
             live.put("targetMsAtEnd", round(last.path("jitterBufferTargetMs").asDouble(Double.NaN), 10));
-            live.put("concealedPercent", played > 0 ? round(100 * delta(first, last, "audioConcealedMs") / played, 100) : Double.NaN);
-            live.put("underruns", (long) delta(first, last, "audioUnderruns"));
-            live.put("reconnects", (long) delta(first, last, "reconnects"));
+            live.put("concealedPercent", played > 0 ? round(100 * CellRun.delta(first, last, "audioConcealedMs") / played, 100) : Double.NaN);
+            live.put("underruns", (long) CellRun.delta(first, last, "audioUnderruns"));
+            live.put("reconnects", (long) CellRun.delta(first, last, "reconnects"));
             // The player raises its floor to wait for late video (lip sync); a replay has no video.
             live.put("syncFloorMsAtEnd", round(last.path("syncFloorMs").asDouble(Double.NaN), 10));
             Map<String, Object> link = new LinkedHashMap<>();
@@ -184,7 +182,4 @@ public final class TraceRecorder implements Callable<Integer> {
         return Math.round(value * per) / (double) per;
     }
 
-    private static double delta(JsonNode first, JsonNode last, String field) {
-        return last.path(field).asDouble() - first.path(field).asDouble();
-    }
 }

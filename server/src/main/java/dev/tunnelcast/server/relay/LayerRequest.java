@@ -21,10 +21,6 @@ public record LayerRequest(String quality, boolean pinned, int viewportHeight) {
     static final int MAX_VIEWPORT_HEIGHT = 16_384;
     private static final Pattern VIEWPORT = Pattern.compile("[1-9][0-9]{0,4}");
 
-    public LayerRequest(String quality, boolean pinned) {
-        this(quality, pinned, 0);
-    }
-
     private static final Pattern NAME = Pattern.compile("[1-9][0-9]{1,4}p");
 
     /** A layer's name, what {@code ?quality=} takes: its height and {@code p} ({@code 360p}). */
@@ -58,6 +54,6 @@ public record LayerRequest(String quality, boolean pinned, int viewportHeight) {
         if (start != null) {
             throw new IllegalArgumentException("start= goes with quality=auto, not with a pinned quality=" + quality);
         }
-        return new LayerRequest(quality, true);
+        return new LayerRequest(quality, true, 0);
     }
 }

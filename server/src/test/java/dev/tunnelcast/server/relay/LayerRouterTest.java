@@ -106,7 +106,7 @@ class LayerRouterTest {
 
     @Test
     void aJoinBurstWithTheLayersGopNeedsNoAnnouncementAndNoKeyframe() throws Refusal {
-        router = new LayerRouter(new LayerRequest("360p", false), SETTINGS, layers, new LayerBitrates(), 0);
+        router = new LayerRouter(new LayerRequest("360p", false, 0), SETTINGS, layers, new LayerBitrates(), 0);
         assertThat(router.start(now, true, layer -> layer == 1)).isEqualTo(1);
         assertThat(frame(5, false, 0, 1, 2)).containsExactly("d1");
     }
@@ -128,7 +128,7 @@ class LayerRouterTest {
 
     @Test
     void probesUpAtAKeyframeAfterTheQueueStayedShortWhateverTheArrivalOrder() throws Refusal {
-        router = new LayerRouter(new LayerRequest("180p", false), SETTINGS, layers, new LayerBitrates(), 0);
+        router = new LayerRouter(new LayerRequest("180p", false, 0), SETTINGS, layers, new LayerBitrates(), 0);
         router.start(now, true, layer -> true);
         long frames = TimeUnit.SECONDS.toMicros(5) / FRAME_MICROS + 1;
         for (long i = 1; i <= frames; i++) {
@@ -170,7 +170,7 @@ class LayerRouterTest {
 
     @Test
     void aPinnedPlayerStaysOnItsLayer() throws Refusal {
-        router = new LayerRouter(new LayerRequest("360p", true), SETTINGS, layers, new LayerBitrates(), 0);
+        router = new LayerRouter(new LayerRequest("360p", true, 0), SETTINGS, layers, new LayerBitrates(), 0);
         router.start(now, true, layer -> true);
         oldestQueued = now - TimeUnit.SECONDS.toNanos(1);
         for (long i = 1; i < 10; i++) {
@@ -180,7 +180,7 @@ class LayerRouterTest {
 
     @Test
     void anUnknownLayerIsRefusedNamingTheOnesThereAre() {
-        router = new LayerRouter(new LayerRequest("480p", true), SETTINGS, layers, new LayerBitrates(), 0);
+        router = new LayerRouter(new LayerRequest("480p", true, 0), SETTINGS, layers, new LayerBitrates(), 0);
         assertThatThrownBy(() -> router.start(now, false, layer -> false)).isInstanceOfSatisfying(Refusal.class, r -> {
             assertThat(r.code()).isEqualTo(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION);
             assertThat(r.detail()).isEqualTo("no layer 480p in this stream: it has 720p, 360p, 180p (or quality=auto)");
