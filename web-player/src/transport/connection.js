@@ -144,6 +144,8 @@ export class RelayConnection {
         this.startPinging(socket);
         this.listener.onOpen();
         break;
+      case 'padding':
+        return; // the relay's filler while it tests whether the link carries a higher layer
       case 'ping':
         socket.send(pongBytes(env.kind.value.id, env.kind.value.sendTimeMicros, localNowMicros(), localNowMicros()));
         return;

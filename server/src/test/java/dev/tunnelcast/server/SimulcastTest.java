@@ -33,7 +33,7 @@ class SimulcastTest {
     private static RelayConfig config() {
         return TestRelays.config().playerQueueAge(Duration.ofSeconds(4)).slowPlayerTimeout(Duration.ofSeconds(20))
                 .layers(new LayerSettings(Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(60),
-                        Duration.ofSeconds(60)))
+                        Duration.ofSeconds(60), Duration.ofSeconds(1)))
                 .build();
     }
 

@@ -76,8 +76,7 @@ public final class AbrBench implements Callable<Integer> {
         List<CapSchedule> schedules = scenarios.stream()
                 .map(s -> CapSchedule.named(s, capSeconds, CAP_BITS_PER_SECOND, DIP_BITS_PER_SECOND)).toList();
         List<AbrMode> modeList = modes.stream().map(AbrMode::named).toList();
-        LayerSettings d = LayerSettings.DEFAULTS;
-        LayerSettings layers = new LayerSettings(d.downDelay(), d.upDelay(), d.probeAfter(), Duration.ofSeconds(probeMaxSeconds));
+        LayerSettings layers = LayerSettings.DEFAULTS.withMaxProbeAfter(Duration.ofSeconds(probeMaxSeconds));
         Path results = out != null ? out : Path.of("bench", "results", LocalDate.now().toString());
         Files.createDirectories(results);
         String command = "bench/run abr --scenarios " + String.join(",", scenarios) + " --modes " + String.join(",", modes)

@@ -197,6 +197,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "[TUNNELCAST_LAYER_PROBE_MAX] (default: ${DEFAULT-VALUE}).")
     Duration layerProbeMax;
 
+    @Option(names = "--layer-probe-length", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_LENGTH:-1s}",
+            description = "Simulcast: how long a player's link must carry padding up to the rate of the layer above before it "
+                    + "goes up [TUNNELCAST_LAYER_PROBE_LENGTH] (default: ${DEFAULT-VALUE}).")
+    Duration layerProbeLength;
+
     @Option(names = "--static-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_STATIC_DIR}",
             description = "Serve the web player from this folder instead of the bundled one [TUNNELCAST_STATIC_DIR].")
     Path staticDir;
@@ -329,7 +335,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir)
-                .layers(new LayerSettings(layerDownDelay, layerUpDelay, layerProbeAfter, layerProbeMax));
+                .layers(new LayerSettings(layerDownDelay, layerUpDelay, layerProbeAfter, layerProbeMax, layerProbeLength));
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
         }

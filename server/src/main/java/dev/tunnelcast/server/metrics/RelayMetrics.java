@@ -192,16 +192,23 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /**
-     * The layer switch counters of one stream, down and up (docs/protocol.md, "Simulcast"),
-     * registered with the stream (cache them: streams are few).
+     * The layer switch counters of one stream, down and up, then its padding probes, carried and
+     * failed (docs/protocol.md, "Simulcast"), registered with the stream (cache them: streams are few).
      */
     public Counter[] layerSwitches(String stream) {
-        return layerSwitchesByStream.computeIfAbsent(stream, s -> new Counter[] {layerSwitch(s, "down"), layerSwitch(s, "up")});
+        return layerSwitchesByStream.computeIfAbsent(stream, s -> new Counter[] {layerSwitch(s, "down"), layerSwitch(s, "up"),
+            layerProbe(s, "carried"), layerProbe(s, "failed")});
+    }
+
+    private Counter layerProbe(String stream, String result) {
+        return Counter.builder("tunnelcast.layer.probes")
+                .description("padding probes of whether a player's link carries the simulcast layer above: carried (it goes up) or failed")
+                .tag("stream", stream).tag("result", result).register(registry);
     }
 
     private Counter layerSwitch(String stream, String direction) {
         return Counter.builder("tunnelcast.layer.switches")
-                .description("players moved to a lower (down) or higher (up, a probe) simulcast layer")
+                .description("players moved to a lower (down) or higher (up) simulcast layer")
                 .tag("stream", stream).tag("direction", direction).register(registry);
     }
 

@@ -21,19 +21,25 @@ package dev.tunnelcast.server.relay;
  *   since the switch (taken for the socket, or dropped) pass what was queued then plus the
  *   kernel buffer. And a delay that is falling is left to drain: down only while it is not
  *   below what it was half a down delay before.</li>
- *   <li>Up one layer (a probe) once the queue has stayed under the up delay for the probe
- *   wait, unless the link's rate, measured within twice that wait, says the layer above does
- *   not fit: such a probe would fail for certain, and on a slow link its keyframe alone stalls
- *   the picture for a second. (With the small kernel buffer below, a capped player's keyframes
- *   may back its queue up briefly, and each such backlog measures the link again; once the
- *   link is faster, nothing measures it and the probe comes at most twice the wait late.)
- *   A probe that fails (down again within the base probe wait) doubles the wait, up to
- *   its maximum; an up switch that holds that long on the highest layer that failed resets it.
- *   A link that cannot carry the upper layer is thus tried less and less often.</li>
- *   <li>From a switch down until then, the socket's kernel buffer is sized to a quarter second
- *   of the link's measured rate ({@link #kernelBufferBytes()}), so that a failed probe's backlog
- *   shows in the queue within a fraction of a second rather than after the seconds a full
- *   kernel buffer holds on a slow link.</li>
+ *   <li>Up one layer once the queue has stayed under the up delay for the probe wait and then
+ *   through a <i>padding probe</i>: for the probe length the player is sent filler
+ *   ({@link PaddingProbe}) on top of its layer, up to what the layer above needs with the
+ *   headroom. A link that carries that keeps the queue short, and the player goes up at the
+ *   next keyframe; one that does not shows a backlog within a fraction of a second (the kernel
+ *   buffer is small, below), and the probe ends there: the queued filler is dropped and the
+ *   player has lost nothing but a little delay. (Probing with the upper layer itself, a slow
+ *   link froze the picture for a second on its keyframe alone.) Without the layers' bitrates
+ *   to pad by, the probe is the upper layer itself.
+ *   A probe that fails (its padding backs the queue up, or the player is down again within the
+ *   base probe wait) doubles the wait, up to its maximum; an up switch that holds that long on
+ *   the highest layer that failed resets it. A link that cannot carry the upper layer is thus
+ *   tried less and less often.</li>
+ *   <li>From a switch down (or a failed probe) until then, the socket's kernel buffer is sized to
+ *   a quarter second of the link's rate, measured or, while it is not, at least what the
+ *   player's layer needs ({@link #kernelBufferBytes()}), and during a probe with no failure
+ *   known, to a quarter second of the probe's rate, so that a backlog shows in the queue
+ *   within a fraction of a second rather than after the seconds a full kernel buffer holds on
+ *   a slow link.</li>
  *   <li>A pinned player never moves.</li>
  * </ul>
  */
@@ -51,6 +57,7 @@ final class LayerPolicy {
     private final long upDelayNanos;
     private final long probeAfterNanos;
     private final long maxProbeAfterNanos;
+    private final long probeLengthNanos;
     private final int layerCount;
     private final boolean pinned;
     /** What the socket's kernel buffer can hold beyond the queue as configured (0: not known, no hold, not managed). */
@@ -64,6 +71,18 @@ final class LayerPolicy {
     private int failedLayer = -1;
     private final LayerBitrates bitrates;
     private final DrainRate drain = new DrainRate();
+    private final PaddingProbe probe = new PaddingProbe();
+    /** How the last padding probe ended, until {@link #takeProbeOutcome()} reads it. */
+    private ProbeOutcome probeOutcome = ProbeOutcome.NONE;
+
+    /** How a padding probe ended. */
+    enum ProbeOutcome {
+        NONE,
+        /** The link carried the padding for the probe length: up at the next keyframe. */
+        CARRIED,
+        /** The padding backed the queue up: the player stays. */
+        FAILED
+    }
 
     private int layer;
     private long lastSwitchNanos;
@@ -92,6 +111,7 @@ final class LayerPolicy {
         this.upDelayNanos = settings.upDelay().toNanos();
         this.probeAfterNanos = settings.probeAfter().toNanos();
         this.maxProbeAfterNanos = settings.maxProbeAfter().toNanos();
+        this.probeLengthNanos = settings.probeLength().toNanos();
         this.layerCount = layerCount;
         this.pinned = pinned;
         this.layer = startLayer;
@@ -113,6 +133,9 @@ final class LayerPolicy {
         }
         long delay = oldestQueuedAtNanos < 0 ? 0 : nowNanos - oldestQueuedAtNanos;
         drain.observe(nowNanos, takenBytes, delay > upDelayNanos);
+        if (delay > upDelayNanos && probe.running()) {
+            probeFailed();
+        }
         if (drainedAtLeftBytes >= 0 && leftBytes >= drainedAtLeftBytes) {
             drainedAtLeftBytes = -1;
             drainedAtNanos = nowNanos;
@@ -124,7 +147,6 @@ final class LayerPolicy {
             // seconds by way of the one below it.)
             probeWaitNanos = probeAfterNanos;
             failedLayer = -1;
-            kernelBufferBytes = maxKernelBufferBytes;
         }
         sizeKernelBuffer(nowNanos);
         boolean oldLayerGone = drainedAtLeftBytes < 0;
@@ -156,23 +178,60 @@ final class LayerPolicy {
         if (layer == 0 || nowNanos - shortSinceNanos < probeWaitNanos) {
             return layer;
         }
-        long linkBitsPerSecond = drain.bitsPerSecond(nowNanos, 2 * probeWaitNanos);
-        return linkBitsPerSecond >= 0 && !fits(layer - 1, linkBitsPerSecond, nowNanos) ? layer : layer - 1;
+        long upperNeed = bitrates.needBitsPerSecond(layer - 1, nowNanos);
+        long target = upperNeed * 100 / HEADROOM_PERCENT;
+        long padding = target - bitrates.needBitsPerSecond(layer, nowNanos);
+        if (upperNeed == 0 || padding <= 0) {
+            return layer - 1; // nothing to pad by: the probe is the upper layer itself
+        }
+        if (!probe.running()) {
+            probe.start(nowNanos, padding, target);
+            sizeKernelBuffer(nowNanos);
+            return layer;
+        }
+        if (probe.runningNanos(nowNanos) < probeLengthNanos) {
+            return layer;
+        }
+        return layer - 1; // the link carried it; the padding goes on until the switch
     }
 
+    /** The padding backed the queue up: the link does not carry the layer above. */
+    private void probeFailed() {
+        probe.stop();
+        probeOutcome = ProbeOutcome.FAILED;
+        probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
+        failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);
+    }
+
+    /**
+     * From a switch down (or a failed probe) until a probe holds: a quarter second of the link's
+     * measured rate, or while it is not measured, of what the player's layer needs (the link
+     * carries that much at least: the queue stays short on it). During a probe with no failure
+     * known: a quarter second of the probe's rate. Otherwise as configured.
+     */
     private void sizeKernelBuffer(long nowNanos) {
-        long lastLinkBitsPerSecond = drain.bitsPerSecond(nowNanos, Long.MAX_VALUE);
-        if (failedLayer >= 0 && lastLinkBitsPerSecond >= 0 && maxKernelBufferBytes > 0) {
-            long sized = Math.min(maxKernelBufferBytes,
-                    Math.max(MIN_KERNEL_BUFFER_BYTES, lastLinkBitsPerSecond / 8 * KERNEL_BUFFER_MILLIS / 1000));
-            if (Math.abs(sized - kernelBufferBytes) * 4 <= kernelBufferBytes) {
-                return; // within a quarter: not worth a system call, nor a new measure
-            }
-            if (sized < kernelBufferBytes) {
-                drain.restart();
-            }
-            kernelBufferBytes = sized;
+        if (maxKernelBufferBytes <= 0) {
+            return;
         }
+        long rate = -1;
+        if (failedLayer >= 0) {
+            rate = drain.bitsPerSecond(nowNanos, Long.MAX_VALUE);
+            if (rate < 0) {
+                rate = bitrates.needBitsPerSecond(layer, nowNanos);
+            }
+        } else if (probe.running()) {
+            rate = probe.targetBitsPerSecond();
+        }
+        long sized = rate > 0
+                ? Math.min(maxKernelBufferBytes, Math.max(MIN_KERNEL_BUFFER_BYTES, rate / 8 * KERNEL_BUFFER_MILLIS / 1000))
+                : maxKernelBufferBytes;
+        if (sized == kernelBufferBytes || (sized != maxKernelBufferBytes && Math.abs(sized - kernelBufferBytes) * 4 <= kernelBufferBytes)) {
+            return; // within a quarter: not worth a system call, nor a new measure
+        }
+        if (sized < kernelBufferBytes) {
+            drain.restart();
+        }
+        kernelBufferBytes = sized;
     }
 
     /** The highest layer that fits a link of this rate, or the lowest layer if none does. */
@@ -197,6 +256,10 @@ final class LayerPolicy {
      */
     void switched(int newLayer, long nowNanos, long leftBytes, long queuedBytes) {
         boolean up = newLayer < layer;
+        if (probe.running()) {
+            probe.stop();
+            probeOutcome = up ? ProbeOutcome.CARRIED : ProbeOutcome.FAILED;
+        }
         drainedAtLeftBytes = up ? -1 : leftBytes + queuedBytes + kernelBufferBytes;
         if (!up) {
             failedLayer = failedLayer < 0 ? layer : Math.min(failedLayer, layer);
@@ -226,6 +289,26 @@ final class LayerPolicy {
      */
     long kernelBufferBytes() {
         return kernelBufferBytes;
+    }
+
+    /**
+     * How many chunks of padding of {@code chunkBytes} to queue now: some while a padding probe
+     * runs, else 0.
+     */
+    int paddingChunks(long nowNanos, int chunkBytes) {
+        return probe.takeChunks(nowNanos, chunkBytes);
+    }
+
+    /** Whether a padding probe runs: padding queued while none runs is to be dropped. */
+    boolean probing() {
+        return probe.running();
+    }
+
+    /** How the last padding probe ended since the last call ({@link ProbeOutcome#NONE}: none ended). */
+    ProbeOutcome takeProbeOutcome() {
+        ProbeOutcome outcome = probeOutcome;
+        probeOutcome = ProbeOutcome.NONE;
+        return outcome;
     }
 
     /** How long the queue must stay short before the next probe up. */

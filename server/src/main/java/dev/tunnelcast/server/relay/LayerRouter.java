@@ -134,6 +134,21 @@ final class LayerRouter {
         return policy == null ? 0 : policy.kernelBufferBytes();
     }
 
+    /** How many padding chunks of {@code chunkBytes} to queue now ({@link LayerPolicy#paddingChunks}). */
+    int paddingChunks(long nowNanos, int chunkBytes) {
+        return policy == null ? 0 : policy.paddingChunks(nowNanos, chunkBytes);
+    }
+
+    /** Whether a padding probe runs ({@link LayerPolicy#probing}). */
+    boolean probing() {
+        return policy != null && policy.probing();
+    }
+
+    /** How the last padding probe ended since the last call ({@link LayerPolicy#takeProbeOutcome}). */
+    LayerPolicy.ProbeOutcome takeProbeOutcome() {
+        return policy == null ? LayerPolicy.ProbeOutcome.NONE : policy.takeProbeOutcome();
+    }
+
     /** A switch down waits for a keyframe: worth asking the publisher for one. */
     boolean switchingDown() {
         return current >= 0 && target > current;

@@ -5,16 +5,18 @@ import java.time.Duration;
 /**
  * When the relay moves a player between the layers of a simulcast track (docs/protocol.md,
  * "Simulcast"): down when the oldest message queued for it is older than {@code downDelay},
- * up (a probe) once its queue has stayed under {@code upDelay} for {@code probeAfter}; a probe
- * that fails doubles that wait, up to {@code maxProbeAfter}.
+ * up once its queue has stayed under {@code upDelay} for {@code probeAfter} and then carried
+ * padding at the upper layer's rate for {@code probeLength} (a probe); a probe that fails
+ * doubles that wait, up to {@code maxProbeAfter}.
  */
-public record LayerSettings(Duration downDelay, Duration upDelay, Duration probeAfter, Duration maxProbeAfter) {
+public record LayerSettings(Duration downDelay, Duration upDelay, Duration probeAfter, Duration maxProbeAfter,
+                            Duration probeLength) {
 
     public static final LayerSettings DEFAULTS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofSeconds(5), Duration.ofSeconds(60));
+            Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(1));
 
     public LayerSettings {
-        for (Duration d : new Duration[] {downDelay, upDelay, probeAfter, maxProbeAfter}) {
+        for (Duration d : new Duration[] {downDelay, upDelay, probeAfter, maxProbeAfter, probeLength}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("layer durations must be positive: " + d);
             }
@@ -26,5 +28,10 @@ public record LayerSettings(Duration downDelay, Duration upDelay, Duration probe
         if (maxProbeAfter.compareTo(probeAfter) < 0) {
             throw new IllegalArgumentException("--layer-probe-max must be at least --layer-probe-after");
         }
+    }
+
+    /** These settings with another {@code maxProbeAfter}. */
+    public LayerSettings withMaxProbeAfter(Duration max) {
+        return new LayerSettings(downDelay, upDelay, probeAfter, max, probeLength);
     }
 }

@@ -2,8 +2,12 @@ package dev.tunnelcast.server.relay;
 
 import io.micrometer.core.instrument.Counter;
 
-/** A stream's counters of players moved between simulcast layers, down and up (a probe). */
-record LayerSwitches(Counter down, Counter up) {
+/**
+ * A stream's counters of players moved between simulcast layers, down and up, and of the
+ * padding probes that tried whether a player's link carries the layer above: carried (the
+ * player goes up) or failed.
+ */
+record LayerSwitches(Counter down, Counter up, Counter probesCarried, Counter probesFailed) {
 
     /** Counts a move from layer {@code before} to {@code after} (0 is the top), if it is one; returns whether it was. */
     boolean count(int before, int after) {
@@ -12,5 +16,13 @@ record LayerSwitches(Counter down, Counter up) {
         }
         (after > before ? down : up).increment();
         return true;
+    }
+
+    void probeEnded(LayerPolicy.ProbeOutcome outcome) {
+        if (outcome == LayerPolicy.ProbeOutcome.CARRIED) {
+            probesCarried.increment();
+        } else if (outcome == LayerPolicy.ProbeOutcome.FAILED) {
+            probesFailed.increment();
+        }
     }
 }

@@ -53,6 +53,8 @@ final class PlayerQueue {
     private boolean catchingUp;
     private long behindSinceNanos = -1;
     private boolean closed;
+    /** Padding messages in the queue. */
+    private int paddingQueued;
     /** Messages dropped since the last {@link #takeDrops()}. */
     private int drops;
 
@@ -142,6 +144,33 @@ final class PlayerQueue {
         return Offer.QUEUED;
     }
 
+    /**
+     * Queues one chunk of a padding probe's filler, outside the bounds: the probe ends, and
+     * {@link #dropPadding()} takes it out, as soon as the queue backs up.
+     */
+    void offerPadding(RelayedMessage padding) {
+        if (!closed) {
+            enqueue(padding);
+            paddingQueued++;
+        }
+    }
+
+    /** Drops the padding queued (the probe ended): not counted as drops, nothing of the stream's is lost. */
+    void dropPadding() {
+        if (paddingQueued == 0) {
+            return;
+        }
+        for (Iterator<RelayedMessage> it = queue.iterator(); it.hasNext(); ) {
+            RelayedMessage m = it.next();
+            if (m.kind() == RelayedMessage.Kind.PADDING) {
+                it.remove();
+                queuedBytes -= m.sizeBytes();
+                leftBytes += m.sizeBytes();
+            }
+        }
+        paddingQueued = 0;
+    }
+
     /** The periodic verdict on a player that is behind while the publisher is quiet: true if it must go. */
     boolean checkSlow(long nowNanos) {
         if (closed) {
@@ -164,6 +193,9 @@ final class PlayerQueue {
         }
         RelayedMessage next = queue.pollFirst();
         if (next != null) {
+            if (next.kind() == RelayedMessage.Kind.PADDING) {
+                paddingQueued--;
+            }
             queuedBytes -= next.sizeBytes();
             leftBytes += next.sizeBytes();
             takenBytes += next.sizeBytes();
@@ -180,7 +212,8 @@ final class PlayerQueue {
 
     /** Whether a sent message's delay counts as relay latency (the join burst's GOP was old before it). */
     boolean isLive(RelayedMessage message) {
-        return message.kind() != RelayedMessage.Kind.CONTROL && message.receivedAtNanos() >= joinedAtNanos;
+        return message.kind() != RelayedMessage.Kind.CONTROL && message.kind() != RelayedMessage.Kind.PADDING
+                && message.receivedAtNanos() >= joinedAtNanos;
     }
 
     /** Drops everything; later offers are {@link Offer#CLOSED}. */
@@ -188,6 +221,7 @@ final class PlayerQueue {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+        paddingQueued = 0;
     }
 
     boolean isClosed() {
@@ -247,6 +281,7 @@ final class PlayerQueue {
     }
 
     private int dropQueuedVideo() {
+        dropPadding();
         int dropped = 0;
         for (Iterator<RelayedMessage> it = queue.iterator(); it.hasNext(); ) {
             RelayedMessage m = it.next();

@@ -48,6 +48,10 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      */
     static final int MAX_BATCH_BYTES = 16 * 1024;
 
+    /** A padding probe's filler comes in chunks of this many bytes on the wire. */
+    static final int PADDING_CHUNK_BYTES = 4 * 1024;
+    private static final RelayedMessage PADDING = RelayedMessage.padding(PADDING_CHUNK_BYTES);
+
     private final RelayedMessage[] inFlight = new RelayedMessage[MAX_BATCH_MESSAGES];
     private final ByteBuffer[] frames = new ByteBuffer[MAX_BATCH_MESSAGES];
     private int inFlightCount;
@@ -144,7 +148,27 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             }
             case FORWARD -> queue.offer(message, nowNanos);
         };
+        queuePadding(nowNanos);
         return result == PlayerQueue.Offer.QUEUED && layers.switchingDown() ? PlayerQueue.Offer.SWITCHING_DOWN : result;
+    }
+
+    /** A padding probe's filler goes behind the media; once the probe ended, what is left of it goes. Under the lock. */
+    private void queuePadding(long nowNanos) {
+        LayerPolicy.ProbeOutcome outcome = layers.takeProbeOutcome();
+        if (outcome != LayerPolicy.ProbeOutcome.NONE) {
+            switches.probeEnded(outcome);
+            if (log.isDebugEnabled()) {
+                log.debug("player {} of {}: padding probe above layer {} {} ({})", connection.sessionId(), connection.stream(),
+                        layers.layer(), outcome == LayerPolicy.ProbeOutcome.CARRIED ? "carried" : "failed", layers.explain(nowNanos));
+            }
+        }
+        if (!layers.probing()) {
+            queue.dropPadding();
+            return;
+        }
+        for (int chunks = layers.paddingChunks(nowNanos, PADDING_CHUNK_BYTES); chunks > 0; chunks--) {
+            queue.offerPadding(PADDING.queuedAt(nowNanos));
+        }
     }
 
     /** Queues a relay-made answer to this player (a Pong) behind its media; never dropped, bounded as media. */

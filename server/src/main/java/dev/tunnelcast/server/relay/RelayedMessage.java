@@ -1,6 +1,8 @@
 package dev.tunnelcast.server.relay;
 
+import com.google.protobuf.ByteString;
 import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Padding;
 import dev.tunnelcast.server.websocket.ServerFrames;
 import java.nio.ByteBuffer;
 
@@ -45,12 +47,29 @@ public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, bool
         /** Audio media: kept when video is dropped. */
         AUDIO,
         /** Video media: dropped up to the next keyframe when a player falls behind. */
-        VIDEO
+        VIDEO,
+        /** Relay-made filler of a padding probe: dropped as soon as it backs a player's queue up. */
+        PADDING
     }
 
     public static RelayedMessage control(Envelope envelope, long nowNanos) {
         return new RelayedMessage(ByteBuffer.wrap(envelope.toByteArray()).asReadOnlyBuffer(),
                 Kind.CONTROL, false, nowNanos);
+    }
+
+    /**
+     * A {@code Padding} envelope of about {@code sizeBytes} on the wire: its bytes are queued many
+     * times over (a padding probe's chunks, {@link #queuedAt}), so they are built once.
+     */
+    public static RelayedMessage padding(int sizeBytes) {
+        Envelope envelope = Envelope.newBuilder()
+                .setPadding(Padding.newBuilder().setData(ByteString.copyFrom(new byte[Math.max(0, sizeBytes - 8)]))).build();
+        return new RelayedMessage(ByteBuffer.wrap(envelope.toByteArray()).asReadOnlyBuffer(), Kind.PADDING, false, 0);
+    }
+
+    /** This message's bytes and frame (shared, not copied) as a message that arrived now: a padding chunk. */
+    public RelayedMessage queuedAt(long nowNanos) {
+        return new RelayedMessage(bytes, frame, kind, keyframe, nowNanos, layer, ptsMicros);
     }
 
     public int sizeBytes() {

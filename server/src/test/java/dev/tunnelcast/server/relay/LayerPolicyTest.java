@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LayerPolicyTest {
 
     private static final LayerSettings SETTINGS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofSeconds(5), Duration.ofSeconds(20));
+            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1));
     private static final long EMPTY = -1;
 
     private long now = TimeUnit.SECONDS.toNanos(100);
@@ -209,17 +209,65 @@ class LayerPolicyTest {
         policy.switched(1, now, taken, 0);
         policy.decide(now, EMPTY, taken, taken);
         assertThat(policy.kernelBufferBytes()).as("a quarter second at about 2-4 Mbit/s").isBetween(62_500L, 125_000L);
-        // The queue stays short: a probe up once the measure is older than twice the wait (10 s); it holds 5 s more.
-        for (int i = 0; i < 102; i++) {
-            policy.decide(now, EMPTY, taken, taken);
-            advanceMillis(100);
-        }
-        assertThat(policy.decide(now, EMPTY, taken, taken)).isZero();
+        assertThat(shortFor(policy, 6000)).as("5 s of a short queue, then a probe that the link carries for 1 s").isZero();
         policy.switched(0, now, taken, 0);
         assertThat(policy.kernelBufferBytes()).as("through the probe").isBetween(62_500L, 125_000L);
         advanceMillis(5000);
         policy.decide(now, EMPTY, taken, taken);
         assertThat(policy.kernelBufferBytes()).as("the probe held").isEqualTo(256 * 1024);
+    }
+
+    /** Decides every 100 ms for {@code millis} with the queue empty; returns the last decision. */
+    private int shortFor(LayerPolicy policy, long millis) {
+        int decision = -1;
+        for (long t = 0; t <= millis; t += 100) {
+            decision = policy.decide(now, EMPTY, taken, taken);
+            advanceMillis(100);
+        }
+        return decision;
+    }
+
+    @Test
+    void aPaddingProbeRaisesWhatThePlayerGetsToTheUpperLayersRateAndGoesUpOnceTheLinkCarriedIt() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        assertThat(shortFor(policy, 4900)).as("the probe wait").isEqualTo(1);
+        assertThat(policy.probing()).isFalse();
+        assertThat(policy.paddingChunks(now, 4096)).isZero();
+        advanceMillis(100);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).as("the probe starts: still on 360p").isEqualTo(1);
+        assertThat(policy.probing()).isTrue();
+        long padded = 0;
+        for (int i = 1; i <= 40; i++) { // a simulcast message every 25 ms
+            advanceMillis(25);
+            assertThat(policy.decide(now, EMPTY, 0, 0)).as("%d ms into the probe", i * 25).isEqualTo(i < 40 ? 1 : 0);
+            padded += policy.paddingChunks(now, 1000) * 1000L;
+        }
+        // 540p with the audio needs 2.6 Mbit/s, 2.89 with the headroom; 360p gets 0.8: 2.09 Mbit/s of padding, 261 KB in 1 s.
+        assertThat(padded).as("padding bytes over the probe's second").isBetween(250_000L, 265_000L);
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.NONE);
+        policy.switched(0, now, 0, 0);
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.CARRIED);
+        assertThat(policy.probing()).isFalse();
+        assertThat(policy.paddingChunks(now + 1_000_000_000L, 1000)).as("no padding once up").isZero();
+    }
+
+    @Test
+    void aPaddingProbeThatBacksTheQueueUpFailsAtOnceAndDoublesTheWait() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 256 * 1024);
+        shortFor(policy, 5000);
+        assertThat(policy.probing()).isTrue();
+        assertThat(policy.kernelBufferBytes()).as("a quarter second of the probe's 2.89 Mbit/s")
+                .isBetween(85_000L, 95_000L);
+        advanceMillis(300);
+        assertThat(policy.decide(now, queuedFor(101), 0, 0)).as("the padding backs the queue up: stays").isEqualTo(1);
+        assertThat(policy.probing()).isFalse();
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.FAILED);
+        assertThat(policy.takeProbeOutcome()).as("read once").isEqualTo(LayerPolicy.ProbeOutcome.NONE);
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(shortFor(policy, 9000)).as("no probe within the doubled wait").isEqualTo(1);
+        assertThat(policy.probing()).isFalse();
+        assertThat(shortFor(policy, 1100)).as("the next probe runs").isEqualTo(1);
+        assertThat(policy.probing()).isTrue();
     }
 
     @Test
@@ -248,20 +296,5 @@ class LayerPolicyTest {
         advanceMillis(5000);
         policy.decide(now, EMPTY, 0, 0);
         assertThat(policy.probeWaitNanos()).as("layer 0 held").isEqualTo(TimeUnit.SECONDS.toNanos(5));
-    }
-
-    @Test
-    void noProbeWhileTheLinkMeasuredWithinTheBaseWaitCannotCarryTheLayerAbove() {
-        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 0);
-        advanceMillis(1000);
-        assertThat(backlogged(policy, 1_000_000, 150, 1500)).isEqualTo(1);
-        policy.switched(1, now, taken, 0);
-        // Short from now on: the probe wait (5 s) passes, but the link measured at 1 Mbit/s says 2.6 does not fit.
-        for (int i = 0; i < 99; i++) {
-            assertThat(policy.decide(now, EMPTY, taken, taken)).as("%d ms after the backlog", i * 100).isEqualTo(1);
-            advanceMillis(100);
-        }
-        advanceMillis(100);
-        assertThat(policy.decide(now, EMPTY, taken, taken)).as("the measure is older than twice the wait: probe").isZero();
     }
 }

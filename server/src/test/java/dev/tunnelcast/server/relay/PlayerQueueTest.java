@@ -67,6 +67,32 @@ class PlayerQueueTest {
     }
 
     @Test
+    void paddingIsDroppedOnRequestOrAtAnOverflowWithoutCountingAsADrop() {
+        queue.join(List.of(), false, clock.nanos);
+        RelayedMessage k = video(true, 300);
+        RelayedMessage a = audio(100);
+        RelayedMessage padding = RelayedMessage.padding(200).queuedAt(clock.nanos);
+        offer(k);
+        queue.offerPadding(padding);
+        offer(a);
+        queue.offerPadding(padding);
+        assertThat(queue.queuedBytes()).isEqualTo(400 + 2L * padding.sizeBytes());
+        queue.dropPadding();
+        assertThat(queue.queuedBytes()).isEqualTo(400);
+        assertThat(queue.leftBytes()).as("dropped bytes left the queue").isEqualTo(2L * padding.sizeBytes());
+        assertThat(queue.takeDrops()).isZero();
+        assertThat(drain()).containsExactly(k, a);
+
+        queue.offerPadding(padding);
+        offer(video(false, 300));
+        clock.advanceMillis(501);
+        assertThat(offer(video(false, 300))).as("an old head: the queued video and the padding go").isEqualTo(PlayerQueue.Offer.DROPPED_VIDEO);
+        assertThat(queue.takeDrops()).as("the two video messages, not the padding").isEqualTo(2);
+        assertThat(drain()).containsExactly(notice);
+        assertThat(queue.isLive(padding)).as("padding is no relay latency").isFalse();
+    }
+
+    @Test
     void aByteOverflowDropsQueuedAndIncomingVideoToTheNextKeyframeAndKeepsAudio() {
         queue.join(List.of(), false, clock.nanos);
         RelayedMessage k = video(true, 400);
