@@ -115,10 +115,10 @@ class SimulcastCapE2ETest {
                 String metrics = get(stack, "/metrics", SCRAPE);
                 long longestStill = longestStillMillis(shown);
                 System.out.printf("SimulcastCapE2ETest (load average %s): capped at 1 Mbit/s -> 360p after %d ms; settled %s: capped"
-                        + " %s, open %s, picture still at most %d ms (from %.0f ms into it); cap lifted -> 540p after %d ms; probes: %s; capped player's"
-                        + " stats: %s%n", MachineInfo.loadAverage(), downMillis, SETTLED, cappedLayers, openLayers, longestStill, longestStill(shown)[1],
-                        upMillis, metrics.lines().filter(l -> l.startsWith("tunnelcast_layer_probes_total")).toList(),
-                        after.toPrettyString());
+                        + " %s, open %s, picture still at most %d ms (from %.0f ms into it); cap lifted -> 540p after %d ms;"
+                        + " probes: %s; capped player's stats: %s%n", MachineInfo.loadAverage(), downMillis, SETTLED, cappedLayers,
+                        openLayers, longestStill, longestStill(shown)[1], upMillis,
+                        metrics.lines().filter(l -> l.startsWith("tunnelcast_layer_probes_total")).toList(), after.toPrettyString());
 
                 assertThat(share(cappedLayers, "360p")).as("share of the settled time the capped player was on 360p: %s", cappedLayers)
                         .isGreaterThanOrEqualTo(0.6);
