@@ -48,7 +48,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      */
     static final int MAX_BATCH_BYTES = 16 * 1024;
 
-    /** A padding probe's filler comes in chunks of this many bytes on the wire. */
+    /** A padding probe's filler comes in envelopes of about this many bytes. */
     static final int PADDING_CHUNK_BYTES = 4 * 1024;
     private static final RelayedMessage PADDING = RelayedMessage.padding(PADDING_CHUNK_BYTES);
 
@@ -158,15 +158,15 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         if (outcome != LayerPolicy.ProbeOutcome.NONE) {
             switches.probeEnded(outcome);
             if (log.isDebugEnabled()) {
-                log.debug("player {} of {}: padding probe above layer {} {} ({})", connection.sessionId(), connection.stream(),
-                        layers.layer(), outcome == LayerPolicy.ProbeOutcome.CARRIED ? "carried" : "failed", layers.explain(nowNanos));
+                log.debug("player {} of {}: padding probe {}, on layer {} ({})", connection.sessionId(), connection.stream(),
+                        outcome == LayerPolicy.ProbeOutcome.CARRIED ? "carried" : "failed", layers.layer(), layers.explain(nowNanos));
             }
         }
         if (!layers.probing()) {
             queue.dropPadding();
             return;
         }
-        for (int chunks = layers.paddingChunks(nowNanos, PADDING_CHUNK_BYTES); chunks > 0; chunks--) {
+        for (int chunks = layers.paddingChunks(nowNanos, PADDING.sizeBytes()); chunks > 0; chunks--) {
             queue.offerPadding(PADDING.queuedAt(nowNanos));
         }
     }

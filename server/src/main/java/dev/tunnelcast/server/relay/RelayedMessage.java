@@ -62,8 +62,9 @@ public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, bool
      * times over (a padding probe's chunks, {@link #queuedAt}), so they are built once.
      */
     public static RelayedMessage padding(int sizeBytes) {
+        int overhead = 6; // two field tags and two lengths of 2 bytes each (sizes of 128 B to 16 KiB)
         Envelope envelope = Envelope.newBuilder()
-                .setPadding(Padding.newBuilder().setData(ByteString.copyFrom(new byte[Math.max(0, sizeBytes - 8)]))).build();
+                .setPadding(Padding.newBuilder().setData(ByteString.copyFrom(new byte[Math.max(0, sizeBytes - overhead)]))).build();
         return new RelayedMessage(ByteBuffer.wrap(envelope.toByteArray()).asReadOnlyBuffer(), Kind.PADDING, false, 0);
     }
 

@@ -90,6 +90,7 @@ class PlayerQueueTest {
         assertThat(queue.takeDrops()).as("the two video messages, not the padding").isEqualTo(2);
         assertThat(drain()).containsExactly(notice);
         assertThat(queue.isLive(padding)).as("padding is no relay latency").isFalse();
+        assertThat(RelayedMessage.padding(4096).sizeBytes()).as("an envelope of the size asked for").isEqualTo(4096);
     }
 
     @Test
