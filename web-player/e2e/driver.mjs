@@ -35,6 +35,9 @@ const fakeAudio = process.env.TUNNELCAST_FAKE_AUDIO ?? '';
 const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
   ...(fakeAudio ? [`--use-file-for-fake-audio-capture=${fakeAudio}`] : [])] : [];
+// TUNNELCAST_FAKE_DEVICES=1 (Firefox, WebKit): the engine's own fake camera and microphone, granted without a prompt
+// (Firefox's fake devices, WebKit's mock capture devices; neither plays files).
+const fakeDevices = process.env.TUNNELCAST_FAKE_DEVICES === '1';
 // TUNNELCAST_PROXY=http://user:password@host:port sends every request, loopback included, through that proxy
 // (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
 const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
@@ -49,7 +52,8 @@ const home = engine !== 'chromium' ? (mkdirSync('target', { recursive: true }), 
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
 /** The browser: playwright's Chromium context, or Firefox or WebKit behind the same few methods. */
-const context = engine === 'firefox' ? await launchFirefox(home, env) : engine === 'webkit' ? await launchWebKit(home, env) : await chromium.launchPersistentContext(join(home, 'profile'), {
+const context = engine === 'firefox' ? await launchFirefox(home, env, { fakeMedia: fakeDevices })
+  : engine === 'webkit' ? await launchWebKit(home, env, { fakeMedia: fakeDevices }) : await chromium.launchPersistentContext(join(home, 'profile'), {
   executablePath: CHROMIUM,
   headless: true,
   env,

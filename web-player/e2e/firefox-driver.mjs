@@ -82,17 +82,20 @@ function pageLike(page) {
 
 /**
  * Launches Firefox headless with its profile under `home`, autoplay allowed, audio to a null sink.
- * @param {string} home @param {NodeJS.ProcessEnv} env
+ * With `fakeMedia`, getUserMedia gets Firefox's own fake camera and microphone (a frame changing
+ * colour, a tone), granted without a prompt: Firefox cannot play files as its devices.
+ * @param {string} home @param {NodeJS.ProcessEnv} env @param {{ fakeMedia?: boolean }} [options]
  * @returns {Promise<import('playwright-core').BrowserContext>} the subset driver.mjs uses (see pageLike)
  */
-export async function launchFirefox(home, env) {
+export async function launchFirefox(home, env, { fakeMedia = false } = {}) {
   const { server, pulse } = await startPulseAudio(home, env);
   writeFileSync(join(home, '.asoundrc'), `pcm.!default { type pulse server "${server}" }\nctl.!default { type pulse server "${server}" }\n`);
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi',
     userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
     extraPrefsFirefox: { 'media.cubeb.backend': 'alsa', 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
-      'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false },
+      'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false,
+      ...(fakeMedia ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}) },
     // A protocol call that never answers fails after this instead of holding its command forever.
     protocolTimeout: 60_000,
   });

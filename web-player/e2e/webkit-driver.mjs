@@ -118,17 +118,19 @@ function pageLike(driver) {
 
 /**
  * Launches MiniBrowser under WebKitWebDriver on a display of its own, audio to a null sink.
- * @param {string} home @param {NodeJS.ProcessEnv} env
+ * With `fakeMedia`, getUserMedia gets WebKit's mock camera and microphone.
+ * @param {string} home @param {NodeJS.ProcessEnv} env @param {{ fakeMedia?: boolean }} [options]
  * @returns {Promise<import('playwright-core').BrowserContext>} the subset driver.mjs uses (see pageLike)
  */
-export async function launchWebKit(home, env) {
+export async function launchWebKit(home, env, { fakeMedia = false } = {}) {
   const { server, pulse } = await startPulseAudio(home, env);
   const { display, xvfb } = await startXvfb(env);
   // With compositing, the web process starved on 2 cores; without it WebCodecs played at 30 fps.
   const browserEnv = { ...env, DISPLAY: display, PULSE_SERVER: server, WEBKIT_DISABLE_COMPOSITING_MODE: '1' };
   const service = new DriverService.Builder(DRIVER).setLoopback(true).setEnvironment(browserEnv).setStdio(['ignore', 'ignore', 'inherit']);
   const driver = await new Builder()
-    .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', '--autoplay-policy=allow', '--media-playback-requires-user-gesture=false'] } })
+    .withCapabilities({ browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', '--autoplay-policy=allow', '--media-playback-requires-user-gesture=false',
+      ...(fakeMedia ? ['--enable-media-stream=true', '--enable-mock-capture-devices=true'] : [])] } })
     .usingServer(await service.build().start())
     .build();
   // A script that never answers fails after this instead of holding its command forever.

@@ -33,6 +33,11 @@ enum BrowserEngine {
         return mseVideoUnchecked;
     }
 
+    /** As {@link #launch}, with the engine's own fake camera and microphone (the publish page's tests). */
+    ChromiumPlayer launchWithFakeDevices(Path webPlayerDir, Path logFile) throws IOException {
+        return ChromiumPlayer.launchWithFakeDevices(name().toLowerCase(java.util.Locale.ROOT), webPlayerDir, logFile);
+    }
+
     /** Starts the engine behind the driver's commands; its logs go to {@code logFile}. */
     ChromiumPlayer launch(Path webPlayerDir, Path logFile) throws IOException {
         return ChromiumPlayer.launch(name().toLowerCase(java.util.Locale.ROOT), webPlayerDir, logFile);

@@ -176,6 +176,19 @@ public final class ChromiumPlayer implements AutoCloseable {
         return launchEngine(webPlayerDir, logFile, "webkit", "selenium-webdriver");
     }
 
+    /**
+     * Firefox or WebKit ({@code engine} {@code firefox} or {@code webkit}) as {@link #launch(String, Path, Path)} starts it,
+     * with the engine's own fake camera and microphone granted without a prompt (Firefox's fake devices: a frame changing
+     * colour and a tone; WebKit's mock capture devices): for the browser publisher's page. Neither plays files as Chromium does.
+     */
+    public static ChromiumPlayer launchWithFakeDevices(String engine, Path webPlayerDir, Path logFile) throws IOException {
+        return switch (engine) {
+            case "firefox", "webkit" ->
+                    launch(webPlayerDir, logFile, true, Map.of("TUNNELCAST_BROWSER", engine, "TUNNELCAST_FAKE_DEVICES", "1"));
+            default -> throw new IllegalArgumentException("fake devices of its own: firefox or webkit, not '" + engine + "'");
+        };
+    }
+
     /** The engine named {@code chromium}, {@code firefox} or {@code webkit}, as the methods above start it. */
     public static ChromiumPlayer launch(String engine, Path webPlayerDir, Path logFile) throws IOException {
         return switch (engine) {
