@@ -85,8 +85,8 @@ abstract class EnginePublisherE2E {
      * Before the tests, not judged: how long the engine's first AudioContext takes to run (the
      * page reads the microphone through one), printed. A page whose context never runs says so
      * itself (stats.audioCaptureProblem), and the tests then fail on the audio they wait for
-     * (Firefox ESR 153 at a load average of 8-10: its audio output reported 0 channels and every
-     * AudioContext stayed suspended for the browser's life in 4 of 6 test runs, in none of 5 runs by hand at 4-6).
+     * (Firefox ESR 153: its audio output reported 0 channels and every AudioContext stayed suspended
+     * for the browser's life in 5 of 7 test runs at a load average of 4-10, in none of 5 runs by hand).
      */
     private void warmUp() throws InterruptedException {
         publisher.open("http://127.0.0.1:" + stack.port() + "/");
