@@ -4,7 +4,7 @@
  * start and stop; the preview with the publisher's figures beside it (bitrate, queue,
  * drops, encoder configuration, simulcast layers) and a link to watch the stream.
  */
-import { h, ms } from './dom.js';
+import { h, ms, setText } from './dom.js';
 import { Publisher } from '../publish/publisher.js';
 
 /** @typedef {import('../publish/messages.js').PublisherStats} PublisherStats */
@@ -115,21 +115,24 @@ export function mountPublishView(root, options, onPublisher) {
     void publisher.start();
   });
 
+  // Texts are written only when they change: writing the same text still replaces the text node, and
+  // WebKitGTK drops a click whose press and release straddle that (its press target left the document):
+  // a Stop click held across this refresh did nothing.
   const refresh = setInterval(() => {
     if (!publisher) return;
     const s = publisher.stats;
-    badge.textContent = STATE_LABELS[s.state] ?? s.state;
+    setText(badge, STATE_LABELS[s.state] ?? s.state);
     badge.dataset.state = s.state === 'live' ? 'playing' : s.state;
     stage.dataset.state = s.state;
     // Live without sound (the page cannot read the microphone) is said, not hidden behind the preview.
     const problem = s.state === 'live' ? s.audioCaptureProblem ?? '' : '';
-    message.textContent = problem || s.message;
+    setText(message, problem || s.message);
     messageLayer.hidden = (s.state === 'live' && !problem) || !message.textContent;
-    startButton.textContent = publisher.running ? 'Stop' : 'Start publishing';
+    setText(startButton, publisher.running ? 'Stop' : 'Start publishing');
     tokenInput.disabled = publisher.running;
     sourceButtons.forEach((b) => { b.disabled = publisher?.running ?? false; });
     ROWS.forEach(([, format], i) => {
-      cells[i].textContent = format(s);
+      setText(cells[i], format(s));
     });
   }, 250);
 
