@@ -5,6 +5,14 @@
 // `home`, plays the audio nowhere. Firefox reaches it through ALSA (cubeb's alsa backend, an .asoundrc
 // under `home` routing ALSA's default device to that server): through cubeb's pulse backend the page
 // stopped answering the driver soon after its second player started playing. Both processes end with close().
+// The publisher's Firefox (fakeMedia) goes through cubeb's pulse backend instead: through ALSA, in 14 of 19
+// launches (a bare AudioContext, fake devices or not, load 3-10) Firefox's graph was built with an output of
+// 0 channels (MOZ_LOG MediaTrackGraph: "AudioCallbackDriver ctor ... output: device 0x0, channel 0", then
+// "Output number of channels is 0") and every AudioContext stayed suspended for the browser's life; in the
+// other 5, 32 channels. The sound server answered from 0.1 s after its start and ALSA's default device gave
+// 32 channels to a plain client at once (15 of 15); in a failing launch the server saw no stream from the
+// parent's cubeb after its rate query (no 100-frame sink input: cubeb's ALSA max-channel query). Through
+// the pulse backend, 7 of 7 launches ran their AudioContext.
 import puppeteer from 'puppeteer-core';
 import { startPulseAudio } from './pulse-audio.mjs';
 import { join } from 'node:path';
@@ -93,7 +101,7 @@ export async function launchFirefox(home, env, { fakeMedia = false } = {}) {
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi',
     userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
-    extraPrefsFirefox: { 'media.cubeb.backend': 'alsa', 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
+    extraPrefsFirefox: { 'media.cubeb.backend': fakeMedia ? 'pulse' : 'alsa', 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false,
       ...(fakeMedia ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}) },
     // A protocol call that never answers fails after this instead of holding its command forever.

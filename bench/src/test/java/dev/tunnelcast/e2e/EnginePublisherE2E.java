@@ -84,9 +84,10 @@ abstract class EnginePublisherE2E {
     /**
      * Before the tests, not judged: how long the engine's first AudioContext takes to run (the
      * page reads the microphone through one), printed. A page whose context never runs says so
-     * itself (stats.audioCaptureProblem), and the tests then fail on the audio they wait for
-     * (Firefox ESR 153: its audio output reported 0 channels and every AudioContext stayed suspended
-     * for the browser's life in 5 of 7 test runs at a load average of 4-10, in none of 5 runs by hand).
+     * itself (stats.audioCaptureProblem), and the tests then fail on the audio they wait for. Firefox ESR 153
+     * through cubeb's ALSA backend built its graph with an output of 0 channels in 14 of 19 launches, every
+     * AudioContext suspended for the browser's life: the publisher's Firefox goes through its pulse backend
+     * (web-player/e2e/firefox-driver.mjs).
      */
     private void warmUp() throws InterruptedException {
         publisher.open("http://127.0.0.1:" + stack.port() + "/");
