@@ -180,9 +180,10 @@ final class AbrReport {
                 overflow, and video is dropped up to the next keyframe (audio is kept): the picture freezes until it
                 comes, and the latency saw-tooths with the queue. With simulcast the relay moves that player to the
                 highest layer whose measured bitrate (with the audio) fits 90 %% of its link's drain rate, at the next
-                keyframe, and probes the layer above after %d s of short queue (a failed probe doubles the wait, up to
-                %d s here). A layer further down than the cap needs, or stalls right after a probe, show in the plots as
-                the layer line and the stalled time of the same seconds.
+                keyframe, and after %d s of short queue probes whether the link carries the layer above by sending
+                padding up to its rate, going up only if the queue stays short (a failed probe doubles the wait, up to
+                %d s here). A layer further down than the cap needs, or stalls and latency bumps right after a probe,
+                show in the plots as the layer line and the stalled time and latency of the same seconds.
                 """, relay.probeAfterMs() / 1000, relay.maxProbeAfterMs() / 1000));
         return b.toString();
     }
