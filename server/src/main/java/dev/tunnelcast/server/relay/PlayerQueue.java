@@ -3,6 +3,7 @@ package dev.tunnelcast.server.relay;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One player's bounded queue and its drop policy, with no I/O, no lock and no clock of its
@@ -157,18 +158,10 @@ final class PlayerQueue {
 
     /** Drops the padding queued (the probe ended): not counted as drops, nothing of the stream's is lost. */
     void dropPadding() {
-        if (paddingQueued == 0) {
-            return;
+        if (paddingQueued > 0) {
+            removeQueued(m -> m.kind() == RelayedMessage.Kind.PADDING);
+            paddingQueued = 0;
         }
-        for (Iterator<RelayedMessage> it = queue.iterator(); it.hasNext(); ) {
-            RelayedMessage m = it.next();
-            if (m.kind() == RelayedMessage.Kind.PADDING) {
-                it.remove();
-                queuedBytes -= m.sizeBytes();
-                leftBytes += m.sizeBytes();
-            }
-        }
-        paddingQueued = 0;
     }
 
     /** The periodic verdict on a player that is behind while the publisher is quiet: true if it must go. */
@@ -282,17 +275,22 @@ final class PlayerQueue {
 
     private int dropQueuedVideo() {
         dropPadding();
-        int dropped = 0;
+        return removeQueued(RelayedMessage::isVideo);
+    }
+
+    /** Removes the queued messages {@code which} selects (they count as having left the queue); returns how many. */
+    private int removeQueued(Predicate<RelayedMessage> which) {
+        int removed = 0;
         for (Iterator<RelayedMessage> it = queue.iterator(); it.hasNext(); ) {
             RelayedMessage m = it.next();
-            if (m.isVideo()) {
+            if (which.test(m)) {
                 it.remove();
                 queuedBytes -= m.sizeBytes();
                 leftBytes += m.sizeBytes();
-                dropped++;
+                removed++;
             }
         }
-        return dropped;
+        return removed;
     }
 
     private void enqueue(RelayedMessage message) {
