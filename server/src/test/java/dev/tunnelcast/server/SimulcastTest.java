@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.MediaPacket;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Pong;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.proto.v1.StatusCode;
 import dev.tunnelcast.proto.v1.TrackKind;
@@ -33,7 +35,7 @@ class SimulcastTest {
     private static RelayConfig config() {
         return TestRelays.config().playerQueueAge(Duration.ofSeconds(4)).slowPlayerTimeout(Duration.ofSeconds(20))
                 .layers(new LayerSettings(Duration.ofMillis(1500), Duration.ofMillis(100), Duration.ofSeconds(60),
-                        Duration.ofSeconds(60), Duration.ofSeconds(1)))
+                        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMillis(50)))
                 .build();
     }
 
@@ -70,6 +72,35 @@ class SimulcastTest {
                     + "{\"name\":\"180p\",\"width\":320,\"height\":180,\"bitrate\":0}]},{\"id\":2,");
             publisher.client().close();
         }
+    }
+
+    @Test
+    void theRelayTimesAnAutoPlayersPathWithPingsItAnswersButNeverAPinnedPlayers() throws Exception {
+        try (Relay relay = Relay.start(config())) {
+            LayeredPublisher publisher = new LayeredPublisher(TestRelays.publisher(relay, "sim"));
+            WsClient auto = TestRelays.player(relay, "sim");
+            WsClient pinned = player(relay, "sim", "?quality=360p");
+            publisher.frames(5);
+            List<Envelope> first = pings(auto.nextUntilQuiet());
+            assertThat(first).as("a Ping with the first packets of its layer").hasSize(1);
+            Ping ping = first.get(0).getPing();
+            auto.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(ping.getId())
+                    .setPingSendTimeMicros(ping.getSendTimeMicros()).setReceiveTimeMicros(5).setSendTimeMicros(5)).build());
+            auto.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(ping.getId() + 1000)).build()); // answers nothing: ignored
+            Thread.sleep(1100);
+            publisher.frames(5);
+            List<WsClient.Received> later = auto.nextUntilQuiet();
+            assertThat(pings(later)).as("a second later, the next").hasSize(1);
+            assertThat(pings(later).get(0).getPing().getId()).isGreaterThan(ping.getId());
+            assertThat(layersOf(later)).containsExactly(0);
+            assertThat(auto.isClosed()).isFalse();
+            assertThat(pings(pinned.nextUntilQuiet())).as("a pinned player's layer is not the relay's to choose").isEmpty();
+            publisher.client().close();
+        }
+    }
+
+    private static List<Envelope> pings(List<WsClient.Received> received) {
+        return received.stream().map(WsClient.Received::envelope).filter(Envelope::hasPing).toList();
     }
 
     @Test

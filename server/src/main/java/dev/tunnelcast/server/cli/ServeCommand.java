@@ -203,6 +203,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + "goes up [TUNNELCAST_LAYER_PROBE_LENGTH] (default: ${DEFAULT-VALUE}).")
     Duration layerProbeLength;
 
+    @Option(names = "--layer-probe-delay-rise", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_DELAY_RISE:-50ms}",
+            description = "Simulcast: a padding probe fails when the player's path queues the relay's pings this much longer "
+                    + "than its base round trip, growing, twice in a row [TUNNELCAST_LAYER_PROBE_DELAY_RISE] "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration layerProbeDelayRise;
+
     @Option(names = "--static-dir", paramLabel = "DIR", defaultValue = "${env:TUNNELCAST_STATIC_DIR}",
             description = "Serve the web player from this folder instead of the bundled one [TUNNELCAST_STATIC_DIR].")
     Path staticDir;
@@ -335,7 +342,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)
                 .gopCacheBytes(gopCacheBytes).allowTakeover(allowTakeover).maxRoomSize(maxRoomSize).staticDir(staticDir)
-                .layers(new LayerSettings(layerDownDelay, layerUpDelay, layerProbeAfter, layerProbeMax, layerProbeLength));
+                .layers(new LayerSettings(layerDownDelay, layerUpDelay, layerProbeAfter, layerProbeMax, layerProbeLength,
+                        layerProbeDelayRise));
         if (tlsCert != null || tlsKey != null) {
             b.tlsPem(tlsCert, tlsKey);
         }

@@ -23,23 +23,25 @@ package dev.tunnelcast.server.relay;
  *   below what it was half a down delay before.</li>
  *   <li>Up one layer once the queue has stayed under the up delay for the probe wait and then
  *   through a <i>padding probe</i>: for the probe length the player is sent filler
- *   ({@link PaddingProbe}) on top of its layer, up to what the layer above needs with the
- *   headroom. A link that carries that keeps the queue short, and the player goes up at the
- *   next keyframe; one that does not shows a backlog within a fraction of a second (the kernel
- *   buffer is small, below), and the probe ends there: the queued filler is dropped and the
- *   player has lost nothing but a little delay. (Probing with the upper layer itself, a slow
+ *   ({@link PaddingProbe}) on top of its layer, ramping up over the first half of the probe length
+ *   to what the layer above needs with the headroom. A link that carries that keeps the queue short, and the player goes up at the
+ *   next keyframe. One that does not shows it in the path's delay, timed by the relay's own
+ *   Pings ({@link #roundTrip}): the queuing delay grows past the probe's delay rise; or, for a
+ *   player that does not answer Pings, as a backlog in the queue within a fraction of a second
+ *   (the kernel buffer is small, below). The probe ends there: the queued filler is dropped and
+ *   the player has lost nothing but a little delay. (Probing with the upper layer itself, a slow
  *   link froze the picture for a second on its keyframe alone.) Without the layers' bitrates
  *   to pad by, the probe is the upper layer itself.
- *   A probe that fails (its padding backs the queue up, or the player is down again within the
- *   base probe wait) doubles the wait, up to its maximum; an up switch that holds that long on
- *   the highest layer that failed resets it. A link that cannot carry the upper layer is thus
- *   tried less and less often.</li>
- *   <li>From a switch down (or a failed probe) until then, the socket's kernel buffer is sized to
- *   a quarter second of the link's rate, measured or, while it is not, at least what the
- *   player's layer needs ({@link #kernelBufferBytes()}), and during a probe with no failure
- *   known, to a quarter second of the probe's rate, so that a backlog shows in the queue
- *   within a fraction of a second rather than after the seconds a full kernel buffer holds on
- *   a slow link.</li>
+ *   A probe that fails (its padding backs the path or the queue up, or the player is down again
+ *   within the base probe wait) doubles the wait, up to its maximum; an up switch that holds
+ *   that long on the highest layer that failed resets it. A link that cannot carry the upper
+ *   layer is thus tried less and less often.</li>
+ *   <li>The socket's kernel buffer is kept small so that a backlog shows in the queue within a
+ *   fraction of a second rather than after the seconds a full kernel buffer holds on a slow
+ *   link: a quarter second of the link's rate from a switch down (or a failed probe) until a
+ *   probe holds, of the probe's rate during a probe, of the layer's need for a player whose
+ *   path the Pings time, and for such a player never under two base round trips of that rate
+ *   ({@link #sizeKernelBuffer}).</li>
  *   <li>A pinned player never moves.</li>
  * </ul>
  */
@@ -52,12 +54,16 @@ final class LayerPolicy {
     /** After a switch down, the socket's kernel buffer holds this much of the link's measured rate. */
     static final long KERNEL_BUFFER_MILLIS = 250;
     static final long MIN_KERNEL_BUFFER_BYTES = 32 * 1024;
+    /** How often the relay times the player's path with a Ping; while a padding probe runs, every {@value #PROBE_PING_MILLIS} ms. */
+    static final long PING_MILLIS = 1000;
+    static final long PROBE_PING_MILLIS = 50;
 
     private final long downDelayNanos;
     private final long upDelayNanos;
     private final long probeAfterNanos;
     private final long maxProbeAfterNanos;
     private final long probeLengthNanos;
+    private final long probeDelayRiseNanos;
     private final int layerCount;
     private final boolean pinned;
     /** What the socket's kernel buffer can hold beyond the queue as configured (0: not known, no hold, not managed). */
@@ -72,6 +78,10 @@ final class LayerPolicy {
     private final LayerBitrates bitrates;
     private final DrainRate drain = new DrainRate();
     private final PaddingProbe probe = new PaddingProbe();
+    private final RoundTrips roundTrips = new RoundTrips();
+    private long lastPingNanos = Long.MIN_VALUE;
+    /** During a probe: the path's queuing delay at the last Pong if it was over the rise, else -1. */
+    private long risenQueuingNanos = -1;
     /** How the last padding probe ended, until {@link #takeProbeOutcome()} reads it. */
     private ProbeOutcome probeOutcome = ProbeOutcome.NONE;
 
@@ -112,6 +122,7 @@ final class LayerPolicy {
         this.probeAfterNanos = settings.probeAfter().toNanos();
         this.maxProbeAfterNanos = settings.maxProbeAfter().toNanos();
         this.probeLengthNanos = settings.probeLength().toNanos();
+        this.probeDelayRiseNanos = settings.probeDelayRise().toNanos();
         this.layerCount = layerCount;
         this.pinned = pinned;
         this.layer = startLayer;
@@ -185,7 +196,8 @@ final class LayerPolicy {
             return layer - 1; // nothing to pad by: the probe is the upper layer itself
         }
         if (!probe.running()) {
-            probe.start(nowNanos, padding, target);
+            probe.start(nowNanos, padding, target, probeLengthNanos / 2);
+            risenQueuingNanos = -1;
             sizeKernelBuffer(nowNanos);
             return layer;
         }
@@ -207,7 +219,10 @@ final class LayerPolicy {
      * From a switch down (or a failed probe) until a probe holds: a quarter second of the link's
      * measured rate, or while it is not measured, of what the player's layer needs (the link
      * carries that much at least: the queue stays short on it). During a probe with no failure
-     * known: a quarter second of the probe's rate. Otherwise as configured.
+     * known: a quarter second of the probe's rate. For a player whose path the relay's Pings
+     * time, otherwise too a quarter second of what its layer needs, and never less than two of
+     * its base round trips of that rate (TCP sends at most a buffer per round trip). Otherwise
+     * as configured.
      */
     private void sizeKernelBuffer(long nowNanos) {
         if (maxKernelBufferBytes <= 0) {
@@ -221,9 +236,12 @@ final class LayerPolicy {
             }
         } else if (probe.running()) {
             rate = probe.targetBitsPerSecond();
+        } else if (roundTrips.measured()) {
+            rate = bitrates.needBitsPerSecond(layer, nowNanos);
         }
+        long millis = Math.max(KERNEL_BUFFER_MILLIS, 2 * roundTrips.baseNanos() / 1_000_000);
         long sized = rate > 0
-                ? Math.min(maxKernelBufferBytes, Math.max(MIN_KERNEL_BUFFER_BYTES, rate / 8 * KERNEL_BUFFER_MILLIS / 1000))
+                ? Math.min(maxKernelBufferBytes, Math.max(MIN_KERNEL_BUFFER_BYTES, rate / 8 * millis / 1000))
                 : maxKernelBufferBytes;
         if (sized == kernelBufferBytes || (sized != maxKernelBufferBytes && Math.abs(sized - kernelBufferBytes) * 4 <= kernelBufferBytes)) {
             return; // within a quarter: not worth a system call, nor a new measure
@@ -281,11 +299,46 @@ final class LayerPolicy {
     }
 
     /**
+     * Whether to send the player a Ping now, to time its path ({@link RoundTrips}): every
+     * {@value #PING_MILLIS} ms, and every {@value #PROBE_PING_MILLIS} ms while a padding probe
+     * runs; never to a pinned player.
+     */
+    boolean pingDue(long nowNanos) {
+        long interval = (probe.running() ? PROBE_PING_MILLIS : PING_MILLIS) * 1_000_000;
+        if (pinned || (lastPingNanos != Long.MIN_VALUE && nowNanos - lastPingNanos < interval)) {
+            return false;
+        }
+        lastPingNanos = nowNanos;
+        return true;
+    }
+
+    /**
+     * A Pong answered one of the relay's Pings {@code rttNanos} after it went out. During a padding
+     * probe, a queuing delay over the probe's delay rise in two Pongs in a row, growing, fails it:
+     * the padding fills the path's buffers. (A keyframe's burst also queues, but drains: the
+     * delay falls from one Pong to the next.) This shows a link that does not carry the probe
+     * while the filler in the path is a fraction of what backs the queue up.
+     */
+    void roundTrip(long nowNanos, long rttNanos) {
+        roundTrips.sample(nowNanos, rttNanos);
+        if (!probe.running()) {
+            return;
+        }
+        long queuing = roundTrips.queuingNanos();
+        if (queuing <= probeDelayRiseNanos) {
+            risenQueuingNanos = -1;
+        } else if (risenQueuingNanos >= 0 && queuing > risenQueuingNanos) {
+            probeFailed();
+        } else {
+            risenQueuingNanos = queuing;
+        }
+    }
+
+    /**
      * What the player's socket's kernel send buffer should hold, in bytes (Linux's doubled
-     * figure): as configured, except from a switch down until a probe up holds, when it is
-     * {@value #KERNEL_BUFFER_MILLIS} ms of the link's last measured rate. A full kernel
-     * buffer is backlog the queue does not see: 256 KiB is two seconds at 1 Mbit/s, which a
-     * failed probe first fills and the player then waits through.
+     * figure), as {@link #sizeKernelBuffer} last sized it. A full kernel buffer is backlog the
+     * queue does not see: 256 KiB is two seconds at 1 Mbit/s, which a failed probe first fills
+     * and the player then waits through.
      */
     long kernelBufferBytes() {
         return kernelBufferBytes;
@@ -323,6 +376,9 @@ final class LayerPolicy {
             needs.append(candidate == 0 ? "" : "/").append(bitrates.needBitsPerSecond(candidate, nowNanos) / 1000);
         }
         long link = drain.bitsPerSecond(nowNanos, probeAfterNanos);
-        return "link " + (link < 0 ? "not measured" : link / 1000 + " kbit/s") + ", layers need " + needs + " kbit/s";
+        String path = roundTrips.measured()
+                ? ", round trip " + roundTrips.baseNanos() / 1_000_000 + " ms + " + roundTrips.queuingNanos() / 1_000_000 + " ms queuing"
+                : "";
+        return "link " + (link < 0 ? "not measured" : link / 1000 + " kbit/s") + ", layers need " + needs + " kbit/s" + path;
     }
 }

@@ -139,6 +139,18 @@ final class LayerRouter {
         return policy == null ? 0 : policy.paddingChunks(nowNanos, chunkBytes);
     }
 
+    /** Whether to send the player a Ping now ({@link LayerPolicy#pingDue}); never before {@link #start}. */
+    boolean pingDue(long nowNanos) {
+        return policy != null && current >= 0 && policy.pingDue(nowNanos);
+    }
+
+    /** A Pong answered the relay's Ping after {@code rttNanos} ({@link LayerPolicy#roundTrip}). */
+    void roundTrip(long nowNanos, long rttNanos) {
+        if (policy != null) {
+            policy.roundTrip(nowNanos, rttNanos);
+        }
+    }
+
     /** Whether a padding probe runs ({@link LayerPolicy#probing}). */
     boolean probing() {
         return policy != null && policy.probing();

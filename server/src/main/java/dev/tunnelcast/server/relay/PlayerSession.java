@@ -1,5 +1,8 @@
 package dev.tunnelcast.server.relay;
 
+import dev.tunnelcast.proto.v1.Envelope;
+import dev.tunnelcast.proto.v1.Ping;
+import dev.tunnelcast.proto.v1.Pong;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.metrics.RelayMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +66,11 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private boolean sending;
     private boolean pumping;
     private boolean pumpScheduled;
+    /** The layer choice wants the player's path timed: a Ping goes out ahead of the next batch. */
+    private boolean pingOwed;
+    private final PingTimes pings = new PingTimes();
+    /** The batch being written starts with a Ping (not from the queue: not in {@code inFlightBytes}). */
+    private boolean pingInFlight;
 
     PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue,
                   LayerRouter layers) {
@@ -149,6 +157,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             case FORWARD -> queue.offer(message, nowNanos);
         };
         queuePadding(nowNanos);
+        pingOwed |= layers.pingDue(nowNanos);
         return result == PlayerQueue.Offer.QUEUED && layers.switchingDown() ? PlayerQueue.Offer.SWITCHING_DOWN : result;
     }
 
@@ -168,6 +177,24 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         }
         for (int chunks = layers.paddingChunks(nowNanos, PADDING.sizeBytes()); chunks > 0; chunks--) {
             queue.offerPadding(PADDING.queuedAt(nowNanos));
+        }
+    }
+
+    /**
+     * The player answered one of the relay's Pings: its round trip goes to the layer choice, and
+     * a padding probe it ends takes its queued filler with it. A Pong that answers no Ping of
+     * the relay's (unknown, repeated, forged) is ignored.
+     */
+    public synchronized void answered(Pong pong, long receivedAtNanos) {
+        long sentAtNanos = pings.take(pong.getId());
+        if (sentAtNanos < 0) {
+            return;
+        }
+        long atPlayerNanos = Math.max(0, (pong.getSendTimeMicros() - pong.getReceiveTimeMicros()) * 1000);
+        long rttNanos = receivedAtNanos - sentAtNanos - atPlayerNanos;
+        layers.roundTrip(receivedAtNanos, Math.max(0, rttNanos));
+        if (!layers.probing()) {
+            queue.dropPadding();
         }
     }
 
@@ -204,7 +231,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     }
 
     private boolean needsKick() {
-        if (sending || pumping || pumpScheduled || queue.isEmpty()) {
+        if (sending || pumping || pumpScheduled || (queue.isEmpty() && !pingOwed)) {
             return false;
         }
         pumpScheduled = true;
@@ -271,9 +298,22 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         }
     }
 
-    /** Moves the queue's head messages into the in-flight batch, their frames duplicated; under the lock. */
+    /**
+     * Moves the queue's head messages into the in-flight batch, their frames duplicated, behind a
+     * Ping if one is owed (it times the path, not the queue); under the lock.
+     */
     private int takeBatch() {
         int count = 0;
+        if (pingOwed) {
+            pingOwed = false;
+            long now = clock.monotonicNanos();
+            RelayedMessage ping = RelayedMessage.control(Envelope.newBuilder().setPing(Ping.newBuilder()
+                    .setId(pings.sent(now)).setSendTimeMicros(now / 1000)).build(), now);
+            inFlight[0] = ping;
+            frames[0] = ping.frame().duplicate();
+            pingInFlight = true;
+            count++;
+        }
         RelayedMessage next;
         while (count < MAX_BATCH_MESSAGES && inFlightBytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
             inFlight[count] = next;
@@ -298,7 +338,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             clearBatch();
             sending = false;
             queue.sent();
-            drive = !pumping && !queue.isClosed() && !queue.isEmpty();
+            drive = !pumping && !queue.isClosed() && (!queue.isEmpty() || pingOwed);
             if (drive) {
                 pumping = true;
             }
@@ -323,6 +363,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         Arrays.fill(frames, 0, inFlightCount, null);
         inFlightCount = 0;
         inFlightBytes = 0;
+        pingInFlight = false;
     }
 
     /**
@@ -335,7 +376,8 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     private final class Unsent implements QueueState {
         @Override
         public long oldestQueuedAtNanos() {
-            return inFlightCount > 0 ? queue.ageCountsFrom(inFlight[0]) : queue.oldestQueuedAtNanos();
+            int first = pingInFlight ? 1 : 0;
+            return inFlightCount > first ? queue.ageCountsFrom(inFlight[first]) : queue.oldestQueuedAtNanos();
         }
 
         @Override

@@ -76,10 +76,14 @@ abstract class ClientListener extends EnvelopeListener {
         }
         switch (envelope.getKindCase()) {
             case PING -> answerPing(envelope.getPing(), receivedAtNanos);
-            case PONG -> { } // answers to pings the relay does not send yet
+            case PONG -> onPong(envelope.getPong(), receivedAtNanos);
             case HELLO -> throw new Refusal(CloseCode.CLOSE_CODE_PROTOCOL_VIOLATION, "Hello sent twice");
             default -> onMessage(envelope, bytes, receivedAtNanos);
         }
+    }
+
+    /** A Pong: the relay pings only players of a simulcast stream ({@link PlayerListener}); elsewhere it is ignored. */
+    protected void onPong(Pong pong, long receivedAtNanos) {
     }
 
     /** Sends the answer to a Ping; a publisher gets it at once (it has no media queue). */

@@ -3,6 +3,7 @@ package dev.tunnelcast.server.transport;
 import dev.tunnelcast.proto.v1.CloseCode;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Hello;
+import dev.tunnelcast.proto.v1.Pong;
 import dev.tunnelcast.proto.v1.Role;
 import dev.tunnelcast.server.clock.RelayClock;
 import dev.tunnelcast.server.relay.LayerRequest;
@@ -43,6 +44,15 @@ final class PlayerListener extends ClientListener {
             return;
         }
         a.answer(pong);
+    }
+
+    /** An answer to the relay's Ping: it times the player's path for its layer choice. */
+    @Override
+    protected void onPong(Pong pong, long receivedAtNanos) {
+        StreamRegistry.PlayerAttachment a = attachment;
+        if (a != null) {
+            a.session().answered(pong, receivedAtNanos);
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LayerPolicyTest {
 
     private static final LayerSettings SETTINGS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1));
+            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMillis(50));
     private static final long EMPTY = -1;
 
     private long now = TimeUnit.SECONDS.toNanos(100);
@@ -237,13 +237,17 @@ class LayerPolicyTest {
         assertThat(policy.decide(now, EMPTY, 0, 0)).as("the probe starts: still on 360p").isEqualTo(1);
         assertThat(policy.probing()).isTrue();
         long padded = 0;
+        long paddedInFirst100Ms = 0;
         for (int i = 1; i <= 40; i++) { // a simulcast message every 25 ms
             advanceMillis(25);
             assertThat(policy.decide(now, EMPTY, 0, 0)).as("%d ms into the probe", i * 25).isEqualTo(i < 40 ? 1 : 0);
             padded += policy.paddingChunks(now, 1000) * 1000L;
+            paddedInFirst100Ms = i == 4 ? padded : paddedInFirst100Ms;
         }
-        // 540p with the audio needs 2.6 Mbit/s, 2.89 with the headroom; 360p gets 0.8: 2.09 Mbit/s of padding, 261 KB in 1 s.
-        assertThat(padded).as("padding bytes over the probe's second").isBetween(250_000L, 265_000L);
+        // 540p with the audio needs 2.6 Mbit/s, 2.89 with the headroom; 360p gets 0.8: 2.09 Mbit/s of padding, 261 KB/s
+        // at full rate, reached at half the probe length: 65 KB over the ramp and 131 KB after it.
+        assertThat(padded).as("padding bytes over the probe's second").isBetween(190_000L, 205_000L);
+        assertThat(paddedInFirst100Ms).as("the ramp's first 100 ms: a fifth of the rate at most").isLessThanOrEqualTo(6_000L);
         assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.NONE);
         policy.switched(0, now, 0, 0);
         assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.CARRIED);
@@ -296,5 +300,87 @@ class LayerPolicyTest {
         advanceMillis(5000);
         policy.decide(now, EMPTY, 0, 0);
         assertThat(policy.probeWaitNanos()).as("layer 0 held").isEqualTo(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    private static long millis(long ms) {
+        return TimeUnit.MILLISECONDS.toNanos(ms);
+    }
+
+    /** A player on 360p whose Pongs came back in 10 ms each second of the probe wait; returns it with its probe started. */
+    private LayerPolicy probingWithTimedPath() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 256 * 1024);
+        for (int second = 0; second < 5; second++) {
+            policy.decide(now, EMPTY, 0, 0);
+            policy.roundTrip(now, millis(10));
+            advanceMillis(1000);
+        }
+        policy.decide(now, EMPTY, 0, 0);
+        assertThat(policy.probing()).isTrue();
+        return policy;
+    }
+
+    @Test
+    void aProbeFailsWhenThePathsQueuingDelayGrowsPastTheRiseTwiceInARow() {
+        LayerPolicy policy = probingWithTimedPath();
+        advanceMillis(50);
+        policy.roundTrip(now, millis(55));
+        assertThat(policy.probing()).as("45 ms of queuing: under the 50 ms rise").isTrue();
+        advanceMillis(50);
+        policy.roundTrip(now, millis(90));
+        assertThat(policy.probing()).as("80 ms once").isTrue();
+        advanceMillis(50);
+        policy.roundTrip(now, millis(140));
+        assertThat(policy.probing()).as("130 ms: over the rise again, and growing").isFalse();
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.FAILED);
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(policy.decide(now, EMPTY, 0, 0)).as("the queue itself never backed up: stays").isEqualTo(1);
+    }
+
+    @Test
+    void aBurstThatDrainsDoesNotFailTheProbe() {
+        LayerPolicy policy = probingWithTimedPath();
+        for (long rtt : new long[] {130, 90, 70, 40, 80, 20}) { // a keyframe queues, then drains; again
+            advanceMillis(50);
+            policy.roundTrip(now, millis(rtt));
+            assertThat(policy.probing()).as("round trip %d ms", rtt).isTrue();
+        }
+        advanceMillis(800);
+        assertThat(policy.decide(now, EMPTY, 0, 0)).as("carried for the probe length: up").isZero();
+    }
+
+    @Test
+    void pingsEverySecondAndEvery50MillisecondsDuringAProbeButNeverForAPinnedPlayer() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        assertThat(policy.pingDue(now)).isTrue();
+        advanceMillis(900);
+        assertThat(policy.pingDue(now)).isFalse();
+        advanceMillis(100);
+        assertThat(policy.pingDue(now)).isTrue();
+        shortFor(policy, 5000);
+        assertThat(policy.probing()).isTrue();
+        int pings = 0;
+        for (int i = 0; i < 20; i++) {
+            advanceMillis(25);
+            pings += policy.pingDue(now) ? 1 : 0;
+        }
+        assertThat(pings).as("in 500 ms of a probe").isEqualTo(10);
+        LayerPolicy pinned = new LayerPolicy(SETTINGS, 3, 1, true, now, threeLayers(), 0);
+        assertThat(pinned.pingDue(now)).isFalse();
+    }
+
+    @Test
+    void aPlayerWhosePathIsTimedGetsAKernelBufferOfAQuarterSecondOfItsLayerOrTwoRoundTripsOfIt() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 256 * 1024);
+        policy.decide(now, EMPTY, 0, 0);
+        assertThat(policy.kernelBufferBytes()).as("no Pong yet: as configured").isEqualTo(256 * 1024);
+        policy.roundTrip(now, millis(20));
+        advanceMillis(100);
+        policy.decide(now, EMPTY, 0, 0);
+        // 540p with the audio: 2.6 Mbit/s, 81 KB a quarter second.
+        assertThat(policy.kernelBufferBytes()).as("a quarter second of 540p").isBetween(78_000L, 84_000L);
+        LayerPolicy far = new LayerPolicy(SETTINGS, 3, 0, false, now, threeLayers(), 256 * 1024);
+        far.roundTrip(now, millis(200));
+        far.decide(now, EMPTY, 0, 0);
+        assertThat(far.kernelBufferBytes()).as("two round trips of 200 ms of 540p").isBetween(125_000L, 135_000L);
     }
 }

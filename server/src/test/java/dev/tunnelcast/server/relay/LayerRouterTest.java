@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LayerRouterTest {
 
     private static final LayerSettings SETTINGS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1));
+            Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMillis(50));
     private static final int[] HEIGHTS = {720, 360, 180};
     private static final long FRAME_MICROS = 33_333;
 
