@@ -204,7 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
     Duration layerProbeLength;
 
     @Option(names = "--layer-probe-delay-rise", paramLabel = "DURATION", converter = Units.Time.class,
-            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_DELAY_RISE:-50ms}",
+            defaultValue = "${env:TUNNELCAST_LAYER_PROBE_DELAY_RISE:-30ms}",
             description = "Simulcast: a padding probe fails when the player's path queues the relay's pings this much longer "
                     + "than its base round trip, growing, twice in a row [TUNNELCAST_LAYER_PROBE_DELAY_RISE] "
                     + "(default: ${DEFAULT-VALUE}).")

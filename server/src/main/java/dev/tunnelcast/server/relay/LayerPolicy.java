@@ -56,7 +56,7 @@ final class LayerPolicy {
     static final long MIN_KERNEL_BUFFER_BYTES = 32 * 1024;
     /** How often the relay times the player's path with a Ping; while a padding probe runs, every {@value #PROBE_PING_MILLIS} ms. */
     static final long PING_MILLIS = 1000;
-    static final long PROBE_PING_MILLIS = 50;
+    static final long PROBE_PING_MILLIS = 20;
 
     private final long downDelayNanos;
     private final long upDelayNanos;
@@ -210,6 +210,7 @@ final class LayerPolicy {
     /** The padding backed the queue up: the link does not carry the layer above. */
     private void probeFailed() {
         probe.stop();
+        shortSinceNanos = -1; // the doubled wait counts from now (a failure the path's delay showed left the queue short)
         probeOutcome = ProbeOutcome.FAILED;
         probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
         failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);

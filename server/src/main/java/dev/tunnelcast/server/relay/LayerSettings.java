@@ -14,7 +14,7 @@ public record LayerSettings(Duration downDelay, Duration upDelay, Duration probe
                             Duration probeLength, Duration probeDelayRise) {
 
     public static final LayerSettings DEFAULTS = new LayerSettings(Duration.ofMillis(500), Duration.ofMillis(100),
-            Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMillis(50));
+            Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMillis(30));
 
     public LayerSettings {
         for (Duration d : new Duration[] {downDelay, upDelay, probeAfter, maxProbeAfter, probeLength, probeDelayRise}) {

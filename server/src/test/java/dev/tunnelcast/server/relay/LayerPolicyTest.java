@@ -334,6 +334,10 @@ class LayerPolicyTest {
         assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.FAILED);
         assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
         assertThat(policy.decide(now, EMPTY, 0, 0)).as("the queue itself never backed up: stays").isEqualTo(1);
+        assertThat(shortFor(policy, 9800)).as("the doubled wait counts from the failure").isEqualTo(1);
+        assertThat(policy.probing()).isFalse();
+        shortFor(policy, 300);
+        assertThat(policy.probing()).as("10 s after it, the next probe").isTrue();
     }
 
     @Test
@@ -349,7 +353,7 @@ class LayerPolicyTest {
     }
 
     @Test
-    void pingsEverySecondAndEvery50MillisecondsDuringAProbeButNeverForAPinnedPlayer() {
+    void pingsEverySecondAndEvery20MillisecondsDuringAProbeButNeverForAPinnedPlayer() {
         LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
         assertThat(policy.pingDue(now)).isTrue();
         advanceMillis(900);
@@ -363,7 +367,7 @@ class LayerPolicyTest {
             advanceMillis(25);
             pings += policy.pingDue(now) ? 1 : 0;
         }
-        assertThat(pings).as("in 500 ms of a probe").isEqualTo(10);
+        assertThat(pings).as("in 500 ms of a probe, at a message every 25 ms").isEqualTo(20);
         LayerPolicy pinned = new LayerPolicy(SETTINGS, 3, 1, true, now, threeLayers(), 0);
         assertThat(pinned.pingDue(now)).isFalse();
     }
