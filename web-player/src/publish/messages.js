@@ -47,6 +47,8 @@
  * @property {number} audioDropped
  * @property {number} droppedOffline      packets encoded while no connection was live (connecting, reconnecting)
  * @property {number} droppedSettling     a track's first packets, not sent while its capture still caught up on a backlog
+ * @property {number} droppedAwaitingTracks  the first packets, not sent while a track captured from the start had no TrackConfig yet
+ * @property {string} liveWithout         the captured tracks ('audio', 'video') that had no TrackConfig when the first packets stopped waiting
  * @property {number} timelineReanchors   times the current sources' timestamps jumped ahead and their pts were anchored anew
  * @property {number} bitrateDecreases
  * @property {number} bitrateIncreases
@@ -85,7 +87,8 @@
  * @property {number[]} beepsCapturedAtMs  onsets' capture times, relay clock (ms since the epoch), the most recent
  *
  * @typedef {{ type: 'start', url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings,
- *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null, call: CallPublishing | null }
+ *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null, call: CallPublishing | null,
+ *     tracks: ('video' | 'audio')[] }
  *   | { type: 'videoFrame', frame: VideoFrame }
  *   | { type: 'audioData', data: AudioData, firstChannel: Float32Array }
  *   | { type: 'replaceSource', kind: 'video' | 'audio', stream: ReadableStream<VideoFrame> | ReadableStream<AudioData> | null }
@@ -95,6 +98,8 @@
  * audioData (the page's fallback): firstChannel holds the chunk's first channel as the page had it,
  * for the silence gate and the level meter: WebKitGTK 2.50's `AudioData.copyTo` aborts the web
  * process ("free(): invalid pointer") on an AudioData made from samples.
+ *
+ * start: tracks are the kinds captured, whether read in the worker (video, audio) or posted by the page.
  *
  * replaceSource: the track's frames come from this stream from now on (a device switched, a
  * screen shared), or from the page's posts (stream null and the page copies), or nothing is

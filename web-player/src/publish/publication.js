@@ -44,6 +44,13 @@ const FIRST_PONG_TIMEOUT_MS = 2000;
 /** The longest a track's first packets wait for its capture timeline to settle before they are sent anyway. */
 const SETTLE_WAIT_MICROS = 3_000_000;
 /**
+ * The longest the first packets wait for the TrackConfig of a track the publication started with:
+ * a config after media makes the relay's recorder close its segment (track-config-change). Firefox's
+ * audio, read through the page's AudioContext, reached the worker 1.3-1.5 s after its first video frame, when
+ * video had been sent for 0.15-0.8 s.
+ */
+const TRACKS_WAIT_MICROS = 3_000_000;
+/**
  * Pings measure the backlog the browser hides below bufferedAmount, so they go often; the
  * clock's min-RTT filter keeps as many seconds of them as the player's (16 × 2 s).
  */
@@ -58,8 +65,10 @@ const TIMELINES_KEPT = 64;
 
 export class Publication {
   /**
-   * @param {{ url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings, call?: CallPublishing | null }} options
-   *   call: the publication is a participant of a room (Hello with display name, room events and instance id; PublisherState)
+   * @param {{ url: string, stream: string, source: 'camera' | 'screen', settings: PublishSettings, call?: CallPublishing | null,
+   *   tracks?: ('video' | 'audio')[] }} options
+   *   call: the publication is a participant of a room (Hello with display name, room events and instance id; PublisherState);
+   *   tracks: the kinds captured at the start: no media is sent before each has announced its TrackConfig (see awaitingTracks)
    * @param {(stats: PublisherStats) => void} report  called every 250 ms
    * @param {(message: FromPublishWorker) => void} [notify]  connection changes, room events, levels and stamps for the page
    */
@@ -91,6 +100,16 @@ export class Publication {
     this.levelSamples = new Float32Array(0);
     /** @type {Map<string, Uint8Array<ArrayBuffer>>} the latest TrackConfig envelope of each track (and layer), by `track/layer` */
     this.trackConfigs = new Map();
+    /** @type {('video' | 'audio')[]} the kinds captured at the start whose TrackConfig the first packets wait for */
+    this.startTracks = [...(options.tracks ?? [])];
+    /** when a packet was first held for a missing TrackConfig (local µs; NaN: none yet) */
+    this.awaitingTracksSinceMicros = NaN;
+    /** the first packets no longer wait: every starting track announced, or TRACKS_WAIT_MICROS ran out */
+    this.tracksReady = this.startTracks.length === 0;
+    /** the starting tracks still without a TrackConfig when the wait ran out ('' when none) */
+    this.liveWithout = '';
+    /** packets not sent while a starting track's TrackConfig was still to come */
+    this.droppedAwaitingTracks = 0;
     this.sequences = { [VIDEO_TRACK]: 0, [AUDIO_TRACK]: 0 };
     /** media flows: welcomed and the clock sampled once */
     this.live = false;
@@ -211,6 +230,8 @@ export class Publication {
       this.readers = this.readers.filter((r) => r !== old);
       void old.cancel().catch(() => {});
     }
+    // Read in this worker, a source of none means none: the first packets no longer wait for that kind.
+    if (!stream && this.offMainThread) this.startTracks = this.startTracks.filter((k) => k !== kind);
     if (kind === 'video') {
       this.videoTimeline = new CaptureTimeline(this.epochLocalMicros);
       this.stamps.reset();
@@ -406,15 +427,20 @@ export class Publication {
       this.droppedOffline++;
       return;
     }
+    const nowLocal = localNowMicros();
     // The first packet sent anchors the track's pts: not while a capture's backlog is still draining, and
     // audio not before video (the relay records from the first keyframe on; players start with both).
-    const nowLocal = localNowMicros();
     if (!timeline.anchored && nowLocal - timeline.firstReadLocalMicros < SETTLE_WAIT_MICROS
       && (![this.videoTimeline, this.audioTimeline].every((t) => t.settled(nowLocal))
         || (trackId === AUDIO_TRACK && this.videoTimeline.frames > 0 && !this.videoTimeline.anchored))) {
       this.droppedSettling++;
       // The keyframe asked for at goLive may be among these: the first video sent must be one.
       if (trackId === VIDEO_TRACK) this.video.requestKeyframe();
+      return;
+    }
+    if (this.awaitingTracks(nowLocal)) {
+      this.droppedAwaitingTracks++;
+      if (trackId === VIDEO_TRACK) this.video.requestKeyframe(); // the first video sent must be a keyframe
       return;
     }
     const captureLocalMicros = timeline.captureLocalMicros(timestampMicros);
@@ -428,6 +454,35 @@ export class Publication {
     const { congested } = this.queue.offerMedia(bytes, trackId === VIDEO_TRACK, trackId === VIDEO_TRACK && keyframe, now, layer);
     if (congested) this.congested(now);
     this.pump();
+  }
+
+  /**
+   * Whether media must wait for a track the publication started with: no packet goes out before
+   * every starting track has announced its TrackConfig (the relay's recorder starts a new segment
+   * at a track announced after media; players start with both), but not for longer than
+   * TRACKS_WAIT_MICROS from the first packet held for it (one that would have gone: its capture
+   * settled): then it goes live with what it has, and says so.
+   * Decided once per publication: later sources and reconnections find the configs there.
+   * @param {number} nowLocalMicros
+   */
+  awaitingTracks(nowLocalMicros) {
+    if (this.tracksReady) return false;
+    const missing = this.startTracks.filter((kind) => !this.announced(kind === 'video' ? VIDEO_TRACK : AUDIO_TRACK));
+    if (missing.length && Number.isNaN(this.awaitingTracksSinceMicros)) this.awaitingTracksSinceMicros = nowLocalMicros;
+    if (missing.length && nowLocalMicros - this.awaitingTracksSinceMicros < TRACKS_WAIT_MICROS) return true;
+    this.tracksReady = true;
+    if (missing.length) {
+      this.liveWithout = missing.join(' and ');
+      console.warn(`tunnelcast publisher: no ${this.liveWithout} TrackConfig within ${TRACKS_WAIT_MICROS / 1e6} s of the first packet: `
+        + `sending without it (its config, when it comes, starts a new recorded segment)`);
+    }
+    return false;
+  }
+
+  /** @param {number} trackId @returns {boolean} a TrackConfig of the track (any layer) was announced */
+  announced(trackId) {
+    for (const key of this.trackConfigs.keys()) if (key.startsWith(`${trackId}/`)) return true;
+    return false;
   }
 
   /** @param {number} now */
@@ -509,7 +564,8 @@ export class Publication {
       keyframeRequests: this.keyframeRequests, audioPacketsEncoded: this.audioPacketsBefore + this.audio.packetsEncoded,
       videoPacketsSent: c.videoSent, audioPacketsSent: c.audioSent, connections: this.connections,
       videoCaptureToPacketMs: this.captureToPacketMs.video, audioCaptureToPacketMs: this.captureToPacketMs.audio,
-      droppedSettling: this.droppedSettling, timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
+      droppedSettling: this.droppedSettling, droppedAwaitingTracks: this.droppedAwaitingTracks, liveWithout: this.liveWithout,
+      timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
       audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };

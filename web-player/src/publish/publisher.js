@@ -65,7 +65,7 @@ export function initialPublisherStats(stream, source, settings) {
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, networkDelayMs: 0, drainRateKbps: 0,
     congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
     encoderDrops: 0, keyframes: 0, videoLayers: [], keyframeRequests: 0, audioPacketsEncoded: 0, videoPacketsSent: 0, audioPacketsSent: 0, connections: 0,
-    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, droppedSettling: 0, timelineReanchors: 0,
+    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, droppedSettling: 0, droppedAwaitingTracks: 0, liveWithout: '', timelineReanchors: 0,
     clockOffsetMs: NaN, rttMs: NaN };
 }
 
@@ -130,7 +130,8 @@ export class Publisher {
     if (this.ownsMedia) video?.addEventListener('ended', () => void this.stop());
     const Processor = trackProcessor();
     const start = /** @type {ToPublishWorker} */ ({ type: 'start', url: this.url, stream: this.options.stream, source: this.options.source,
-      settings: this.options.settings, video: null, audio: null, call: this.options.call ?? null });
+      settings: this.options.settings, video: null, audio: null, call: this.options.call ?? null,
+      tracks: /** @type {('video' | 'audio')[]} */ ([...(video ? ['video'] : []), ...(audio ? ['audio'] : [])]) });
     if (Processor && start.type === 'start') {
       start.video = video ? /** @type {ReadableStream<VideoFrame>} */ (new Processor({ track: video }).readable) : null;
       start.audio = audio ? /** @type {ReadableStream<AudioData>} */ (new Processor({ track: audio }).readable) : null;

@@ -27,7 +27,8 @@ const ROWS = [
   ['Video bitrate', (s) => `${mbit(s.videoBitrateBps)} · target ${mbit(s.videoTargetBps)}`],
   ['Uplink', (s) => `${(s.drainRateKbps / 1000).toFixed(2)} Mbit/s drained`],
   ['Queue', (s) => `${kib(s.queueBytes)} · socket ${kib(s.socketBufferedBytes)} · ${ms(s.networkDelayMs)} beyond`],
-  ['Drops', (s) => `${s.videoDropped} video · ${s.audioDropped} audio · ${s.congestions} congestions · ${s.droppedOffline} offline · ${s.droppedSettling} settling`],
+  ['Drops', (s) => `${s.videoDropped} video · ${s.audioDropped} audio · ${s.congestions} congestions · ${s.droppedOffline} offline`
+    + ` · ${s.droppedSettling} settling · ${s.droppedAwaitingTracks} awaiting tracks${s.liveWithout ? ` (started without ${s.liveWithout})` : ''}`],
   ['Bitrate changes', (s) => `${s.bitrateDecreases} down · ${s.bitrateIncreases} up`],
   ['Video encoder', (s) => s.videoEncoder || '—'],
   ['Layers', (s) => s.videoLayers.map((l) => `${l.height}p ${mbit(l.bitrateBps)} · ${l.keyframes} key`).join(' | ') || '—'],
