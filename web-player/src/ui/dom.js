@@ -26,7 +26,9 @@ export function ms(v, digits = 0) {
 
 /**
  * Sets an element's text only when it differs: the same text set again still replaces the
- * text node, and a layout pass with it (figures refreshed several times a second).
+ * text node, and a layout pass with it (figures refreshed several times a second); and
+ * WebKitGTK drops a click whose press and release straddle that replacement (a button's or
+ * label's text rewritten by a page's refresh).
  * @param {HTMLElement} element @param {string} text
  */
 export function setText(element, text) {

@@ -1,6 +1,6 @@
 // @ts-check
 /** The player page: the video, its state messages, unmute, fullscreen, the quality menu and the stats overlay. */
-import { h, ms } from './dom.js';
+import { h, ms, setText } from './dom.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { fetchApi } from './relay-api.js';
 import { Player } from '../player.js';
@@ -55,21 +55,23 @@ export function mountPlayerView(root, options, onPlayer) {
   root.replaceChildren(view);
   player.start();
 
+  // Texts are written only when they change: writing the same text still replaces the text node, and WebKitGTK
+  // drops a click whose press and release straddle that (the publish page's Stop did nothing so): "Click to unmute".
   const refresh = setInterval(() => {
     const s = player.stats;
-    badge.textContent = STATE_LABELS[s.state] ?? s.state;
+    setText(badge, STATE_LABELS[s.state] ?? s.state);
     badge.dataset.state = s.state;
     stage.dataset.state = s.state;
     const latency = Number.isFinite(s.latencyPixelMs.p50) ? s.latencyPixelMs.p50 : s.latencyMetadataMs.p50;
-    latencyChip.textContent = Number.isFinite(latency) ? `${ms(latency)} glass-to-glass` : '';
+    setText(latencyChip, Number.isFinite(latency) ? `${ms(latency)} glass-to-glass` : '');
     // The MSE path plays but shows nothing here (WebKitGTK without compositing): say so instead of "starting" for ever.
     const noPicture = s.videoPathNote === NO_PICTURE_NOTE && s.state !== 'playing';
-    message.textContent = noPicture ? `Sound only: ${NO_PICTURE_NOTE}.` : s.message;
+    setText(message, noPicture ? `Sound only: ${NO_PICTURE_NOTE}.` : s.message);
     messageLayer.hidden = s.state === 'playing';
     spinner.hidden = noPicture || !['connecting', 'waiting', 'reconnecting'].includes(s.state);
     unmute.hidden = s.audioRunning || s.state !== 'playing' || Boolean(s.audioUnsupported);
-    unmuteLabel.textContent = s.audioStartProblem || 'Click to unmute';
-    unsupportedAudio.textContent = s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '';
+    setText(unmuteLabel, s.audioStartProblem || 'Click to unmute');
+    setText(unsupportedAudio, s.audioUnsupported ? `No sound: ${s.audioUnsupported}.` : '');
     unsupportedAudio.hidden = !s.audioUnsupported || s.state !== 'playing';
     // Figures only mean something while media flows.
     overlay.element.classList.toggle('tc-stats-idle', s.state !== 'playing');

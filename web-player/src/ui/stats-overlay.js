@@ -1,6 +1,6 @@
 // @ts-check
 /** The stats overlay over the video: the live figures and a chart of latency and buffer. */
-import { h, ms } from './dom.js';
+import { h, ms, setText } from './dom.js';
 import { LiveChart } from './chart.js';
 import { describeDrops } from '../video/frame-drops.js';
 import { label } from '../video/video-path.js';
@@ -53,7 +53,7 @@ export class StatsOverlay {
   /** @param {PlayerStats} s */
   update(s) {
     ROWS.forEach(([, format], i) => {
-      this.cells[i].textContent = format(s);
+      setText(this.cells[i], format(s));
     });
     const latency = Number.isFinite(s.latencyPixelMs.last) ? s.latencyPixelMs.last : s.latencyMetadataMs.last;
     this.chart.add([latency, s.jitterBufferDepthMs]);
