@@ -75,28 +75,49 @@ class SimulcastTest {
     }
 
     @Test
-    void theRelayTimesAnAutoPlayersPathWithPingsItAnswersButNeverAPinnedPlayers() throws Exception {
+    void theRelayTimesAnAutoPlayersPathWithPingsAndKeyframeTrainsButNeverAPinnedPlayers() throws Exception {
         try (Relay relay = Relay.start(config())) {
             LayeredPublisher publisher = new LayeredPublisher(TestRelays.publisher(relay, "sim"));
             WsClient auto = TestRelays.player(relay, "sim");
             WsClient pinned = player(relay, "sim", "?quality=360p");
             publisher.frames(5);
-            List<Envelope> first = pings(auto.nextUntilQuiet());
-            assertThat(first).as("a Ping with the first packets of its layer").hasSize(1);
-            Ping ping = first.get(0).getPing();
-            auto.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(ping.getId())
-                    .setPingSendTimeMicros(ping.getSendTimeMicros()).setReceiveTimeMicros(5).setSendTimeMicros(5)).build());
-            auto.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(ping.getId() + 1000)).build()); // answers nothing: ignored
+            List<Envelope> first = auto.nextUntilQuiet().stream().map(WsClient.Received::envelope).toList();
+            int keyframe = indexOf(first, e -> e.hasMediaPacket() && e.getMediaPacket().getKeyframe());
+            // The keyframe (24 KiB, over the 8 KiB a train needs) is written between two Pings, in one write.
+            int head = indexOf(first, Envelope::hasPing);
+            assertThat(head).as("a Ping ahead of the keyframe's write").isBetween(0, keyframe - 1);
+            assertThat(first.get(keyframe + 1).hasPing()).as("and one right behind it").isTrue();
+            Ping headPing = first.get(head).getPing();
+            Ping tailPing = first.get(keyframe + 1).getPing();
+            assertThat(tailPing.getId()).isEqualTo(headPing.getId() + 1);
+            assertThat(pings(first.stream().map(e -> new WsClient.Received(e.toByteArray(), e)).toList())).hasSize(2);
+            auto.send(pong(headPing, 5_000_000));
+            auto.send(pong(tailPing, 5_200_000));
+            auto.send(Envelope.newBuilder().setPong(Pong.newBuilder().setId(tailPing.getId() + 1000)).build()); // answers nothing: ignored
             Thread.sleep(1100);
-            publisher.frames(5);
+            publisher.frames(1);
             List<WsClient.Received> later = auto.nextUntilQuiet();
-            assertThat(pings(later)).as("a second later, the next").hasSize(1);
-            assertThat(pings(later).get(0).getPing().getId()).isGreaterThan(ping.getId());
+            assertThat(pings(later)).as("a second later, the next (no keyframe: no train)").hasSize(1);
+            assertThat(pings(later).get(0).getPing().getId()).isGreaterThan(tailPing.getId());
             assertThat(layersOf(later)).containsExactly(0);
             assertThat(auto.isClosed()).isFalse();
             assertThat(pings(pinned.nextUntilQuiet())).as("a pinned player's layer is not the relay's to choose").isEmpty();
             publisher.client().close();
         }
+    }
+
+    private static Envelope pong(Ping ping, long receivedAtMicros) {
+        return Envelope.newBuilder().setPong(Pong.newBuilder().setId(ping.getId()).setPingSendTimeMicros(ping.getSendTimeMicros())
+                .setReceiveTimeMicros(receivedAtMicros).setSendTimeMicros(receivedAtMicros)).build();
+    }
+
+    private static int indexOf(List<Envelope> envelopes, java.util.function.Predicate<Envelope> which) {
+        for (int i = 0; i < envelopes.size(); i++) {
+            if (which.test(envelopes.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static List<Envelope> pings(List<WsClient.Received> received) {

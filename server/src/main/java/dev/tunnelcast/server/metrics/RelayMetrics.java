@@ -192,17 +192,18 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     /**
-     * The layer switch counters of one stream, down and up, then its padding probes, carried and
-     * failed (docs/protocol.md, "Simulcast"), registered with the stream (cache them: streams are few).
+     * The layer switch counters of one stream, down and up, then its padding probes, carried,
+     * failed and skipped (docs/protocol.md, "Simulcast"), registered with the stream (cache them: streams are few).
      */
     public Counter[] layerSwitches(String stream) {
         return layerSwitchesByStream.computeIfAbsent(stream, s -> new Counter[] {layerSwitch(s, "down"), layerSwitch(s, "up"),
-            layerProbe(s, "carried"), layerProbe(s, "failed")});
+            layerProbe(s, "carried"), layerProbe(s, "failed"), layerProbe(s, "skipped")});
     }
 
     private Counter layerProbe(String stream, String result) {
         return Counter.builder("tunnelcast.layer.probes")
-                .description("padding probes of whether a player's link carries the simulcast layer above: carried (it goes up) or failed")
+                .description("padding probes of whether a player's link carries the simulcast layer above: carried (it goes up), failed, "
+                        + "or skipped (keyframe trains measured the link too slow)")
                 .tag("stream", stream).tag("result", result).register(registry);
     }
 

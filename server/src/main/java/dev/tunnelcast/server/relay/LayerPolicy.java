@@ -79,6 +79,7 @@ final class LayerPolicy {
     private final DrainRate drain = new DrainRate();
     private final PaddingProbe probe = new PaddingProbe();
     private final RoundTrips roundTrips = new RoundTrips();
+    private final TrainRates trains = new TrainRates();
     private long lastPingNanos = Long.MIN_VALUE;
     /** During a probe: the path's queuing delay at the last Pong if it was over the rise, else -1. */
     private long risenQueuingNanos = -1;
@@ -91,7 +92,9 @@ final class LayerPolicy {
         /** The link carried the padding for the probe length: up at the next keyframe. */
         CARRIED,
         /** The padding backed the queue up: the player stays. */
-        FAILED
+        FAILED,
+        /** Not sent: the player's keyframe trains measured its link below the probe's rate. */
+        SKIPPED
     }
 
     private int layer;
@@ -196,6 +199,11 @@ final class LayerPolicy {
             return layer - 1; // nothing to pad by: the probe is the upper layer itself
         }
         if (!probe.running()) {
+            long measured = trains.medianBitsPerSecond(nowNanos);
+            if (measured >= 0 && measured < target && probeWaitNanos < maxProbeAfterNanos) {
+                probeSkipped();
+                return layer;
+            }
             probe.start(nowNanos, padding, target, probeLengthNanos / 2);
             risenQueuingNanos = -1;
             sizeKernelBuffer(nowNanos);
@@ -205,6 +213,18 @@ final class LayerPolicy {
             return layer;
         }
         return layer - 1; // the link carried it; the padding goes on until the switch
+    }
+
+    /**
+     * The keyframe trains say the link does not carry the layer above: a failed probe without its
+     * cost (no padding in the path). Once the wait has reached its maximum a probe goes out
+     * anyway, in case the trains understate the link.
+     */
+    private void probeSkipped() {
+        probeOutcome = ProbeOutcome.SKIPPED;
+        shortSinceNanos = -1;
+        probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
+        failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);
     }
 
     /** The padding backed the queue up: the link does not carry the layer above. */
@@ -313,6 +333,16 @@ final class LayerPolicy {
         return true;
     }
 
+    /** Whether the relay times this player's path with Pings and keyframe trains (it chooses the player's layer). */
+    boolean timesPath() {
+        return !pinned;
+    }
+
+    /** A keyframe train measured the player's link at {@code bitsPerSecond} ({@link PingTimes}). */
+    void trainRate(long nowNanos, long bitsPerSecond) {
+        trains.sample(nowNanos, bitsPerSecond);
+    }
+
     /**
      * A Pong answered one of the relay's Pings {@code rttNanos} after it went out. During a padding
      * probe, a queuing delay over the probe's delay rise in two Pongs in a row, growing, fails it:
@@ -377,9 +407,10 @@ final class LayerPolicy {
             needs.append(candidate == 0 ? "" : "/").append(bitrates.needBitsPerSecond(candidate, nowNanos) / 1000);
         }
         long link = drain.bitsPerSecond(nowNanos, probeAfterNanos);
-        String path = roundTrips.measured()
+        long trained = trains.medianBitsPerSecond(nowNanos);
+        String path = (roundTrips.measured()
                 ? ", round trip " + roundTrips.baseNanos() / 1_000_000 + " ms + " + roundTrips.queuingNanos() / 1_000_000 + " ms queuing"
-                : "";
+                : "") + (trained < 0 ? "" : ", keyframe trains (median) " + trained / 1000 + " kbit/s");
         return "link " + (link < 0 ? "not measured" : link / 1000 + " kbit/s") + ", layers need " + needs + " kbit/s" + path;
     }
 }

@@ -144,6 +144,18 @@ final class LayerRouter {
         return policy != null && current >= 0 && policy.pingDue(nowNanos);
     }
 
+    /** Whether the relay times this player's path ({@link LayerPolicy#timesPath}); never before {@link #start}. */
+    boolean timesPath() {
+        return policy != null && current >= 0 && policy.timesPath();
+    }
+
+    /** A keyframe train measured the player's link ({@link LayerPolicy#trainRate}). */
+    void trainRate(long nowNanos, long bitsPerSecond) {
+        if (policy != null) {
+            policy.trainRate(nowNanos, bitsPerSecond);
+        }
+    }
+
     /** A Pong answered the relay's Ping after {@code rttNanos} ({@link LayerPolicy#roundTrip}). */
     void roundTrip(long nowNanos, long rttNanos) {
         if (policy != null) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
@@ -69,8 +70,11 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     /** The layer choice wants the player's path timed: a Ping goes out ahead of the next batch. */
     private boolean pingOwed;
     private final PingTimes pings = new PingTimes();
-    /** The batch being written starts with a Ping (not from the queue: not in {@code inFlightBytes}). */
+    /** The batch being written starts with a Ping (not from the queue: not in {@code inFlightBytes}); its id. */
     private boolean pingInFlight;
+    private long headPingId;
+    /** A keyframe this large makes its batch a train: the link's rate is measured on it. */
+    static final int TRAIN_MIN_BYTES = 8 * 1024;
 
     PlayerSession(Peer connection, RelayClock clock, RelayMetrics metrics, StreamStats stats, PlayerQueue queue,
                   LayerRouter layers) {
@@ -168,7 +172,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             switches.probeEnded(outcome);
             if (log.isDebugEnabled()) {
                 log.debug("player {} of {}: padding probe {}, on layer {} ({})", connection.sessionId(), connection.stream(),
-                        outcome == LayerPolicy.ProbeOutcome.CARRIED ? "carried" : "failed", layers.layer(), layers.explain(nowNanos));
+                        outcome.name().toLowerCase(Locale.ROOT), layers.layer(), layers.explain(nowNanos));
             }
         }
         if (!layers.probing()) {
@@ -186,8 +190,16 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      * the relay's (unknown, repeated, forged) is ignored.
      */
     public synchronized void answered(Pong pong, long receivedAtNanos) {
-        long sentAtNanos = pings.take(pong.getId());
+        long sentAtNanos = pings.take(pong.getId(), pong.getReceiveTimeMicros());
         if (sentAtNanos < 0) {
+            return;
+        }
+        if (pings.endedTrain(pong.getId())) {
+            // Its round trip includes the train's own transmission: not a queuing delay.
+            long rate = pings.trainBitsPerSecond(pong.getId());
+            if (rate > 0) {
+                layers.trainRate(receivedAtNanos, rate);
+            }
             return;
         }
         long atPlayerNanos = Math.max(0, (pong.getSendTimeMicros() - pong.getReceiveTimeMicros()) * 1000);
@@ -300,29 +312,53 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
 
     /**
      * Moves the queue's head messages into the in-flight batch, their frames duplicated, behind a
-     * Ping if one is owed (it times the path, not the queue); under the lock.
+     * Ping if one is owed (it times the path, not the queue); under the lock. A batch that holds
+     * a keyframe of at least {@value #TRAIN_MIN_BYTES} bytes for a player whose path is timed
+     * becomes a train: a Ping first and one last, whose arrivals at the player give the link's rate
+     * ({@link PingTimes}).
      */
     private int takeBatch() {
         int count = 0;
         if (pingOwed) {
             pingOwed = false;
-            long now = clock.monotonicNanos();
-            RelayedMessage ping = RelayedMessage.control(Envelope.newBuilder().setPing(Ping.newBuilder()
-                    .setId(pings.sent(now)).setSendTimeMicros(now / 1000)).build(), now);
-            inFlight[0] = ping;
-            frames[0] = ping.frame().duplicate();
-            pingInFlight = true;
+            putPing(0, pings.sent(clock.monotonicNanos()));
             count++;
         }
+        long keyframeBytes = 0;
         RelayedMessage next;
-        while (count < MAX_BATCH_MESSAGES && inFlightBytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
+        while (count < MAX_BATCH_MESSAGES - 2 && inFlightBytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
             inFlight[count] = next;
             frames[count] = next.frame().duplicate();
             inFlightBytes += next.sizeBytes();
+            keyframeBytes += next.isVideo() && next.keyframe() ? next.sizeBytes() : 0;
+            count++;
+        }
+        if (keyframeBytes >= TRAIN_MIN_BYTES && layers.timesPath()) {
+            long now = clock.monotonicNanos();
+            if (!pingInFlight) {
+                System.arraycopy(inFlight, 0, inFlight, 1, count);
+                System.arraycopy(frames, 0, frames, 1, count);
+                putPing(0, pings.sent(now));
+                count++;
+            }
+            putPing(count, pings.sentAfterTrain(now, headPingId, inFlightBytes));
             count++;
         }
         inFlightCount = count;
         return count;
+    }
+
+    /** Puts a Ping with this id at {@code index} of the batch; at 0 it heads the batch. */
+    private void putPing(int index, long id) {
+        long now = clock.monotonicNanos();
+        RelayedMessage ping = RelayedMessage.control(Envelope.newBuilder().setPing(Ping.newBuilder()
+                .setId(id).setSendTimeMicros(now / 1000)).build(), now);
+        inFlight[index] = ping;
+        frames[index] = ping.frame().duplicate();
+        if (index == 0) {
+            pingInFlight = true;
+            headPingId = id;
+        }
     }
 
     @Override

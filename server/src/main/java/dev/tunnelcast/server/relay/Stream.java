@@ -91,8 +91,8 @@ public final class Stream {
         this.context = context;
         this.registry = registry;
         Counter[] switches = context.metrics().layerSwitches(name);
-        this.stats = new StreamStats(context.metrics().drops(name), new LayerSwitches(switches[0], switches[1], switches[2], switches[3]),
-                context.clock().monotonicNanos());
+        this.stats = new StreamStats(context.metrics().drops(name),
+                new LayerSwitches(switches[0], switches[1], switches[2], switches[3], switches[4]), context.clock().monotonicNanos());
         this.gop = new GopCache(context.policy().gopCacheBytes());
         this.droppedNotice = status(StatusCode.STATUS_CODE_DROPPED, "video dropped to catch up; resuming at the next keyframe");
         this.room = RoomName.parse(name).orElse(null);

@@ -387,4 +387,40 @@ class LayerPolicyTest {
         far.decide(now, EMPTY, 0, 0);
         assertThat(far.kernelBufferBytes()).as("two round trips of 200 ms of 540p").isBetween(125_000L, 135_000L);
     }
+
+    @Test
+    void aProbeIsSkippedWhileKeyframeTrainsMeasureTheLinkBelowItsRateUntilTheWaitIsAtItsMaximum() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        policy.trainRate(now, 1_000_000);
+        policy.trainRate(now, 40_000_000);
+        policy.trainRate(now, 1_500_000);
+        shortFor(policy, 5000);
+        assertThat(policy.probing()).as("1.5 Mbit/s measured (the median of three), 2.89 needed: no padding").isFalse();
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.SKIPPED);
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        policy.trainRate(now, 1_100_000);
+        policy.trainRate(now, 1_100_000);
+        shortFor(policy, 10_000);
+        assertThat(policy.probeWaitNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(20));
+        shortFor(policy, 19_000);
+        assertThat(policy.probing()).isFalse();
+        policy.trainRate(now, 900_000);
+        policy.trainRate(now, 900_000);
+        shortFor(policy, 1_100);
+        assertThat(policy.probeWaitNanos()).as("at its maximum").isEqualTo(TimeUnit.SECONDS.toNanos(20));
+        assertThat(policy.probing()).as("at the maximum wait a probe goes out all the same").isTrue();
+
+        LayerPolicy fast = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        fast.trainRate(now, 1_000_000);
+        fast.trainRate(now, 1_000_000);
+        advanceMillis(11_000);
+        fast.trainRate(now, 4_000_000);
+        fast.trainRate(now, 3_500_000);
+        shortFor(fast, 5000);
+        assertThat(fast.probing()).as("the trains of the last 10 s carry 2.89 Mbit/s").isTrue();
+        LayerPolicy once = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        once.trainRate(now, 1_000_000);
+        shortFor(once, 5000);
+        assertThat(once.probing()).as("one train alone is no measure").isTrue();
+    }
 }

@@ -1,0 +1,46 @@
+package dev.tunnelcast.server.relay;
+
+import java.util.Arrays;
+
+/**
+ * The link rates one player's keyframe trains measured ({@link PingTimes}), and their median
+ * over the last {@value #WINDOW_SECONDS} s. A single train errs both ways: a shaper's burst
+ * allowance or a receiver that handles the first Ping late makes it fast (behind a 1 Mbit/s
+ * cap, trains of 1.7, 1.9 and once 42 Mbit/s); the sender's congestion window or a receiver
+ * that handles the last Ping late makes it slow. No I/O and no clock of its own.
+ */
+final class TrainRates {
+
+    static final int WINDOW_SECONDS = 10;
+    private static final long WINDOW_NANOS = WINDOW_SECONDS * 1_000_000_000L;
+    /** Samples kept: a keyframe every second or two fills the window with fewer. */
+    private static final int KEPT = 16;
+
+    private final long[] atNanos = new long[KEPT];
+    private final long[] bitsPerSecond = new long[KEPT];
+    private int next;
+    private int count;
+
+    void sample(long nowNanos, long rate) {
+        atNanos[next] = nowNanos;
+        bitsPerSecond[next] = rate;
+        next = (next + 1) % KEPT;
+        count = Math.min(count + 1, KEPT);
+    }
+
+    /** The median of the rates measured in the window before {@code nowNanos}, or -1 with fewer than two. */
+    long medianBitsPerSecond(long nowNanos) {
+        long[] recent = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (nowNanos - atNanos[i] <= WINDOW_NANOS) {
+                recent[n++] = bitsPerSecond[i];
+            }
+        }
+        if (n < 2) {
+            return -1;
+        }
+        Arrays.sort(recent, 0, n);
+        return recent[n / 2];
+    }
+}
