@@ -80,6 +80,8 @@ final class LayerPolicy {
     private final PaddingProbe probe = new PaddingProbe();
     private final RoundTrips roundTrips = new RoundTrips();
     private final TrainRates trains = new TrainRates();
+    /** The last probe due was skipped on the trains' word (no failure seen since): trains that then carry it need only the base wait. */
+    private boolean lastProbeSkipped;
     private long lastPingNanos = Long.MIN_VALUE;
     /** During a probe: the path's queuing delay at the last Pong if it was over the rise, else -1. */
     private long risenQueuingNanos = -1;
@@ -189,30 +191,34 @@ final class LayerPolicy {
         if (shortSinceNanos < 0) {
             shortSinceNanos = nowNanos;
         }
-        if (layer == 0 || nowNanos - shortSinceNanos < probeWaitNanos) {
+        long waited = nowNanos - shortSinceNanos;
+        if (layer == 0 || waited < probeAfterNanos) {
             return layer;
+        }
+        if (probe.running()) {
+            return probe.runningNanos(nowNanos) < probeLengthNanos ? layer : layer - 1; // carried: padding goes on until the switch
         }
         long upperNeed = bitrates.needBitsPerSecond(layer - 1, nowNanos);
         long target = upperNeed * 100 / HEADROOM_PERCENT;
         long padding = target - bitrates.needBitsPerSecond(layer, nowNanos);
+        long trained = trains.medianBitsPerSecond(nowNanos);
+        boolean trainsCarry = target > 0 && trained >= target;
+        // Trains that carry the layer above after probes they skipped are news (a cap lifted): the base wait will do.
+        if (waited < (lastProbeSkipped && trainsCarry ? probeAfterNanos : probeWaitNanos)) {
+            return layer;
+        }
         if (upperNeed == 0 || padding <= 0) {
             return layer - 1; // nothing to pad by: the probe is the upper layer itself
         }
-        if (!probe.running()) {
-            long measured = trains.medianBitsPerSecond(nowNanos);
-            if (measured >= 0 && measured < target && probeWaitNanos < maxProbeAfterNanos) {
-                probeSkipped();
-                return layer;
-            }
-            probe.start(nowNanos, padding, target, probeLengthNanos / 2);
-            risenQueuingNanos = -1;
-            sizeKernelBuffer(nowNanos);
+        if (trained >= 0 && !trainsCarry && probeWaitNanos < maxProbeAfterNanos) {
+            probeSkipped();
             return layer;
         }
-        if (probe.runningNanos(nowNanos) < probeLengthNanos) {
-            return layer;
-        }
-        return layer - 1; // the link carried it; the padding goes on until the switch
+        probe.start(nowNanos, padding, target, probeLengthNanos / 2);
+        lastProbeSkipped = false;
+        risenQueuingNanos = -1;
+        sizeKernelBuffer(nowNanos);
+        return layer;
     }
 
     /**
@@ -222,6 +228,7 @@ final class LayerPolicy {
      */
     private void probeSkipped() {
         probeOutcome = ProbeOutcome.SKIPPED;
+        lastProbeSkipped = true;
         shortSinceNanos = -1;
         probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
         failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);
@@ -230,6 +237,7 @@ final class LayerPolicy {
     /** The padding backed the queue up: the link does not carry the layer above. */
     private void probeFailed() {
         probe.stop();
+        lastProbeSkipped = false;
         shortSinceNanos = -1; // the doubled wait counts from now (a failure the path's delay showed left the queue short)
         probeOutcome = ProbeOutcome.FAILED;
         probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
@@ -308,6 +316,7 @@ final class LayerPolicy {
         if (!up && lastSwitchWasUp && nowNanos - lastSwitchNanos < probeAfterNanos) {
             probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos); // the probe failed
         }
+        lastProbeSkipped = false;
         layer = newLayer;
         lastSwitchNanos = nowNanos;
         lastSwitchWasUp = up;

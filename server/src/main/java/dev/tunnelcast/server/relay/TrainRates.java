@@ -3,8 +3,9 @@ package dev.tunnelcast.server.relay;
 import java.util.Arrays;
 
 /**
- * The link rates one player's keyframe trains measured ({@link PingTimes}), and their median
- * over the last {@value #WINDOW_SECONDS} s. A single train errs both ways: a shaper's burst
+ * The link rates one player's keyframe trains measured ({@link PingTimes}), and the median of
+ * the last {@value #KEPT} within {@value #WINDOW_SECONDS} s (few, so that a link that changed
+ * shows within two keyframes). A single train errs both ways: a shaper's burst
  * allowance or a receiver that handles the first Ping late makes it fast (behind a 1 Mbit/s
  * cap, trains of 1.7, 1.9 and once 42 Mbit/s); the sender's congestion window or a receiver
  * that handles the last Ping late makes it slow. No I/O and no clock of its own.
@@ -13,8 +14,7 @@ final class TrainRates {
 
     static final int WINDOW_SECONDS = 10;
     private static final long WINDOW_NANOS = WINDOW_SECONDS * 1_000_000_000L;
-    /** Samples kept: a keyframe every second or two fills the window with fewer. */
-    private static final int KEPT = 16;
+    static final int KEPT = 3;
 
     private final long[] atNanos = new long[KEPT];
     private final long[] bitsPerSecond = new long[KEPT];
@@ -28,7 +28,7 @@ final class TrainRates {
         count = Math.min(count + 1, KEPT);
     }
 
-    /** The median of the rates measured in the window before {@code nowNanos}, or -1 with fewer than two. */
+    /** The median of the rates kept that are within the window before {@code nowNanos}, or -1 with fewer than two. */
     long medianBitsPerSecond(long nowNanos) {
         long[] recent = new long[count];
         int n = 0;

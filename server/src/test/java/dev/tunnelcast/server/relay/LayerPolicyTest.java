@@ -423,4 +423,38 @@ class LayerPolicyTest {
         shortFor(once, 5000);
         assertThat(once.probing()).as("one train alone is no measure").isTrue();
     }
+
+    /** As {@link #shortFor}, with a keyframe train of {@code bitsPerSecond} every 2 s. */
+    private int shortWithTrains(LayerPolicy policy, long millis, long bitsPerSecond) {
+        int decision = -1;
+        for (long t = 0; t <= millis; t += 100) {
+            if (t % 2000 == 0) {
+                policy.trainRate(now, bitsPerSecond);
+            }
+            decision = policy.decide(now, EMPTY, taken, taken);
+            advanceMillis(100);
+        }
+        return decision;
+    }
+
+    @Test
+    void afterSkippedProbesTrainsThatCarryTheLayerAboveNeedOnlyTheBaseWait() {
+        LayerPolicy policy = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        shortWithTrains(policy, 15_200, 1_000_000);
+        assertThat(policy.takeProbeOutcome()).isEqualTo(LayerPolicy.ProbeOutcome.SKIPPED);
+        assertThat(policy.probeWaitNanos()).as("two skipped, at 5 and 15 s").isEqualTo(TimeUnit.SECONDS.toNanos(20));
+        assertThat(policy.probing()).isFalse();
+        shortWithTrains(policy, 3900, 4_000_000);
+        assertThat(policy.probing()).as("the trains carry it (two of the last three), but 4 s since the last skip").isFalse();
+        shortWithTrains(policy, 1100, 4_000_000);
+        assertThat(policy.probing()).as("5 s since it: the base wait, not the doubled one").isTrue();
+
+        LayerPolicy failed = new LayerPolicy(SETTINGS, 3, 1, false, now, threeLayers(), 0);
+        shortFor(failed, 5000);
+        assertThat(failed.probing()).isTrue();
+        advanceMillis(100);
+        failed.decide(now, queuedFor(150), 0, 0); // the padding backed the queue up: a real failure
+        shortWithTrains(failed, 6000, 4_000_000);
+        assertThat(failed.probing()).as("after a failure the doubled wait holds, whatever the trains say").isFalse();
+    }
 }
