@@ -31,7 +31,9 @@ package dev.tunnelcast.server.relay;
  *   (the kernel buffer is small, below). The probe ends there: the queued filler is dropped and
  *   the player has lost nothing but a little delay. (Probing with the upper layer itself, a slow
  *   link froze the picture for a second on its keyframe alone.) Without the layers' bitrates
- *   to pad by, the probe is the upper layer itself.
+ *   to pad by, the probe is the upper layer itself. A probe is not sent at all while the
+ *   player's keyframe trains ({@link #trainRate}) measure its link below the probe's rate: it
+ *   counts as failed, at no cost.
  *   A probe that fails (its padding backs the path or the queue up, or the player is down again
  *   within the base probe wait) doubles the wait, up to its maximum; an up switch that holds
  *   that long on the highest layer that failed resets it. A link that cannot carry the upper
@@ -227,19 +229,21 @@ final class LayerPolicy {
      * anyway, in case the trains understate the link.
      */
     private void probeSkipped() {
-        probeOutcome = ProbeOutcome.SKIPPED;
+        backOff(ProbeOutcome.SKIPPED);
         lastProbeSkipped = true;
-        shortSinceNanos = -1;
-        probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
-        failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);
     }
 
-    /** The padding backed the queue up: the link does not carry the layer above. */
+    /** The padding backed the path or the queue up: the link does not carry the layer above. */
     private void probeFailed() {
         probe.stop();
+        backOff(ProbeOutcome.FAILED);
         lastProbeSkipped = false;
-        shortSinceNanos = -1; // the doubled wait counts from now (a failure the path's delay showed left the queue short)
-        probeOutcome = ProbeOutcome.FAILED;
+    }
+
+    /** A probe that did not hold: the wait doubles, counted from now, and the layer above is marked as failed. */
+    private void backOff(ProbeOutcome outcome) {
+        probeOutcome = outcome;
+        shortSinceNanos = -1; // a failure the path's delay showed (or a skip) left the queue short
         probeWaitNanos = Math.min(2 * probeWaitNanos, maxProbeAfterNanos);
         failedLayer = failedLayer < 0 ? layer - 1 : Math.min(failedLayer, layer - 1);
     }

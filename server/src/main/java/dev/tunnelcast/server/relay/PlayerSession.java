@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * with load by themselves; nothing is held back to wait for one. At most one batch is
  * outstanding on the socket, and its completion (on the player's I/O thread) starts the next,
  * so a slow socket never blocks the publisher. Drops, bytes sent and relay latency are
- * counted here.
+ * counted here. For a player whose simulcast layer the relay chooses, the pump also writes the
+ * relay's own Pings (one heading a batch when the layer choice asks, two around a keyframe's
+ * batch: a train) and {@link #answered} takes their Pongs back to the layer choice.
  *
  * <p>All queue and pump state is guarded by {@code this}; no lock is held while calling the peer.
  */
