@@ -6,7 +6,7 @@
  * WebKitGTK, the segment's own fMP4 file), a playhead that follows
  * playback, the wall-clock time of what is shown, and a download link per segment.
  */
-import { h } from './dom.js';
+import { h, setText } from './dom.js';
 import { fetchApi, unlessRefused, withToken } from './relay-api.js';
 import {
   formatBytes, formatDuration, formatWallClock, locate, mergeSpans, nextPlayable, parseRecordings,
@@ -78,7 +78,7 @@ export function mountArchiveView(root, stream, search, token) {
   };
 
   const say = (/** @type {string} */ text) => {
-    message.textContent = text;
+    setText(message, text);
     messageLayer.hidden = !text;
   };
 
@@ -119,9 +119,9 @@ export function mountArchiveView(root, stream, search, token) {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       segments = parseRecordings(await response.json(), Date.now() * 1000);
       range = viewRange(segments);
-      rangeLabel.textContent = range
+      setText(rangeLabel, range
         ? `${segments.length} segment${segments.length === 1 ? '' : 's'} · ${wall(segments[0].startMicros)} – ${wall(segments[segments.length - 1].endMicros)}`
-        : '';
+        : '');
       drawTimeline();
       drawList();
       if (!current) say(segments.length ? 'Click the timeline to play from that moment.' : `Nothing of ${stream} is recorded yet.`);
@@ -158,7 +158,7 @@ export function mountArchiveView(root, stream, search, token) {
     const micros = playingMicros();
     playhead.hidden = !Number.isFinite(micros) || !range;
     clock.dataset.wallMicros = Number.isFinite(micros) ? String(Math.round(micros)) : '';
-    clock.textContent = Number.isFinite(micros) ? wall(micros) : '–';
+    setText(clock, Number.isFinite(micros) ? wall(micros) : '–');
     if (Number.isFinite(micros)) playhead.style.left = percent(micros);
     if (current && current.id !== shownRow) {
       segmentRows.querySelectorAll('tr').forEach((row) => row.classList.toggle('tc-row-playing', row.dataset.segment === current?.id));
@@ -178,7 +178,7 @@ export function mountArchiveView(root, stream, search, token) {
     const micros = timeScale(range.fromMicros, range.toMicros, rect.width).timeAt(e.clientX - rect.left);
     cursor.hidden = false;
     cursor.style.left = percent(micros);
-    cursor.textContent = wall(micros).slice(11, 19);
+    setText(cursor, wall(micros).slice(11, 19));
   });
   track.addEventListener('mouseleave', () => {
     cursor.hidden = true;

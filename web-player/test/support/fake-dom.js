@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Just enough DOM for the page views' tests (mountPublishView, mountPlayerView): elements whose
+ * Just enough DOM for the page views' tests (mountPublishView, mountPlayerView, mountArchiveView,
+ * callScreen, joinScreen, mountStreamList): elements whose
  * text writes are counted. Writing an element's textContent replaces its text node even with the
  * same text; in WebKitGTK a click whose press and release straddle that replacement is lost (its
  * press target left the document), so a Stop click held across the page's 250 ms refresh did nothing.
@@ -25,6 +26,10 @@ export class FakeElement {
     this.textWrites = 0;
     this.removed = false;
     this.classList = { toggle: () => {} };
+    /** @type {Record<string, string>} */
+    this.style = {};
+    this.clientWidth = 0;
+    this.clientHeight = 0;
   }
 
   get textContent() {
@@ -68,9 +73,29 @@ export class FakeElement {
   /** A media element's load(): there is nothing to load here. */
   load() {}
 
-  /** @param {string} type */
-  dispatch(type) {
-    for (const listener of this.listeners[type] ?? []) listener({ type });
+  /** @param {string} type @param {Record<string, unknown>} [init] the event's other fields (clientX) */
+  dispatch(type, init = {}) {
+    for (const listener of this.listeners[type] ?? []) listener({ type, ...init });
+  }
+
+  /** A box at the origin as wide as clientWidth. */
+  getBoundingClientRect() {
+    return { left: 0, top: 0, width: this.clientWidth, height: this.clientHeight };
+  }
+
+  /** The descendants with this tag. @param {string} tag @returns {FakeElement[]} */
+  querySelectorAll(tag) {
+    /** @type {FakeElement[]} */
+    const out = [];
+    const visit = (/** @type {FakeElement} */ e) => {
+      for (const child of e.children) {
+        if (!(child instanceof FakeElement)) continue;
+        if (child.tagName === tag.toUpperCase()) out.push(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return out;
   }
 
   /** @param {(e: FakeElement) => boolean} predicate @returns {FakeElement | undefined} */
