@@ -4,7 +4,7 @@
  * effect (asked for, and what the microphone reports), what this page sends, and each
  * participant's latency, audio and frame rate.
  */
-import { h, ms } from '../ui/dom.js';
+import { h, ms, setText } from '../ui/dom.js';
 
 /** @typedef {import('./call-session.js').CallSession} CallSession */
 /** @typedef {import('./call-stats.js').CallStats} CallStats */
@@ -46,7 +46,7 @@ export function callStatsPanel(session) {
   const update = () => {
     const s = session.stats;
     ROWS.forEach(([, format], i) => {
-      cells[i].textContent = format(s);
+      setText(cells[i], format(s));
     });
     people.replaceChildren(...s.tiles.map((t) => h('dl.tc-stats-table.tc-call-person', { 'data-participant': t.participant },
       h('dt.tc-call-person-name', { text: t.displayName }), h('dd', { text: t.status === 'live' ? t.playerState : t.status }),
