@@ -22,13 +22,14 @@ function fakeSession() {
 }
 
 test('the call screen writes its figures, banner and tile texts only when they change (a WebKit click across a rewrite is lost)', async () => {
+  // Defined rather than assigned: Node 21 and later have a navigator of their own, a getter.
+  Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true }); // no mediaDevices: no screen sharing, no device list
   Object.assign(globalThis, {
     document: {
       createElement: (/** @type {string} */ tag) => new FakeElement(tag),
       createElementNS: (/** @type {string} */ _ns, /** @type {string} */ tag) => new FakeElement(tag),
       addEventListener: () => {}, removeEventListener: () => {},
     },
-    navigator: {}, // no mediaDevices: no screen sharing, no device list
     ResizeObserver: class { observe() {} disconnect() {} },
     // The figures panel is shown: the call screen updates it on each tick.
     localStorage: { getItem: () => 'shown', setItem: () => {} },

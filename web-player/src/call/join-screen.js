@@ -5,7 +5,7 @@
  * will see (and the participant id it joins as), a join token field when the link has none,
  * and Join.
  */
-import { h } from '../ui/dom.js';
+import { h, setText } from '../ui/dom.js';
 import { showIcon } from './icons.js';
 import { Tile } from './tile.js';
 import { DISPLAY_NAME_MAX, displayNameProblem } from './call-options.js';
@@ -79,13 +79,13 @@ export function joinScreen(session, show) {
     tile.update({ name: name || 'You', audioMuted: media.audioMuted, pictureOff: !camera, speaking: level.speaking, levelDb: level.peakDb,
       latency: '', latencyTitle: '', note: '', mirrored: true, screenShare: false });
     const errors = [media.cameraError && `Camera: ${media.cameraError}.`, media.microphoneError && `Microphone: ${media.microphoneError}.`].filter(Boolean);
-    deviceNote.textContent = errors.join(' ');
+    setText(deviceNote, errors.join(' '));
     deviceNote.hidden = errors.length === 0;
     const nameProblem = name ? displayNameProblem(name) : '';
     const participant = address.participant || sessionStorage.getItem(`tunnelcast.participant.${address.room}`) || '';
-    nameNote.textContent = nameProblem || (participant ? `You join as participant “${participant}”.` : 'The others see this name.');
+    setText(nameNote, nameProblem || (participant ? `You join as participant “${participant}”.` : 'The others see this name.'));
     nameNote.classList.toggle('tc-bad', Boolean(nameProblem));
-    problems.textContent = address.errors.length ? `This link cannot be used: ${address.errors.join('; ')}.` : '';
+    setText(problems, address.errors.length ? `This link cannot be used: ${address.errors.join('; ')}.` : '');
     problems.hidden = address.errors.length === 0;
     joinButton.disabled = address.errors.length > 0 || Boolean(displayNameProblem(name));
   };
