@@ -1,6 +1,6 @@
 // @ts-check
 /** The home page: the live streams from /api/streams, refreshed every few seconds. */
-import { h } from './dom.js';
+import { h, setText } from './dom.js';
 import { fetchApi, unlessRefused } from './relay-api.js';
 import { NameKind, htmlPattern, nameRule, roomOfStream } from '../transport/names.js';
 import { chooseVideoPath, label } from '../video/video-path.js';
@@ -100,7 +100,7 @@ export function mountStreamList(root, search, token) {
       const response = await unlessRefused(await fetchApi('/api/streams', token));
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const streams = parseStreams(await response.json());
-      note.textContent = streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.';
+      setText(note, streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.');
       note.hidden = streams.length > 0;
       grid.replaceChildren(...streams.map((s) => withPlayability(s, h('div.tc-card', null,
         h('a.tc-card-thumb', { href: `${search}#/play/${encodeURIComponent(s.name)}`, title: 'Watch live' }, h('span.tc-play', { text: '▶' })),
@@ -112,7 +112,7 @@ export function mountStreamList(root, search, token) {
           h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') }))))));
     } catch (e) {
       note.hidden = false;
-      note.textContent = `Cannot list the streams: ${e instanceof Error ? e.message : e}.`;
+      setText(note, `Cannot list the streams: ${e instanceof Error ? e.message : e}.`);
     }
   };
   /** @param {{ name: string, videoCodec: string }} s @param {HTMLElement} card */
