@@ -219,12 +219,7 @@ class LayerPolicyTest {
 
     /** Decides every 100 ms for {@code millis} with the queue empty; returns the last decision. */
     private int shortFor(LayerPolicy policy, long millis) {
-        int decision = -1;
-        for (long t = 0; t <= millis; t += 100) {
-            decision = policy.decide(now, EMPTY, taken, taken);
-            advanceMillis(100);
-        }
-        return decision;
+        return shortWithTrains(policy, millis, -1);
     }
 
     @Test
@@ -424,11 +419,11 @@ class LayerPolicyTest {
         assertThat(once.probing()).as("one train alone is no measure").isTrue();
     }
 
-    /** As {@link #shortFor}, with a keyframe train of {@code bitsPerSecond} every 2 s. */
+    /** As {@link #shortFor}, with a keyframe train of {@code bitsPerSecond} every 2 s (none if negative). */
     private int shortWithTrains(LayerPolicy policy, long millis, long bitsPerSecond) {
         int decision = -1;
         for (long t = 0; t <= millis; t += 100) {
-            if (t % 2000 == 0) {
+            if (bitsPerSecond >= 0 && t % 2000 == 0) {
                 policy.trainRate(now, bitsPerSecond);
             }
             decision = policy.decide(now, EMPTY, taken, taken);
