@@ -12,7 +12,7 @@ const RECORDINGS = [
 /** Lets the page's fetch of the recordings, and what it does with them, finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('the archive page writes its clock, cursor, range label and message only when they change (a WebKit click across a rewrite is lost)', async () => {
+test('the archive page writes its cursor, range label and message only when they change (a WebKit click across a rewrite is lost), its clock always', async () => {
   Object.assign(globalThis, {
     // No native HLS: the segment's own file plays; the video never loads anything here.
     document: { createElement: (/** @type {string} */ tag) => Object.assign(new FakeElement(tag),
@@ -40,7 +40,7 @@ test('the archive page writes its clock, cursor, range label and message only wh
     const writes = [clock, range, message].map((e) => e.textWrites);
     mock.timers.tick(100 * 8);
     assert.equal(clock.textContent, '–');
-    assert.equal(clock.textWrites, writes[0], 'follows with nothing playing leave the clock\'s text node alone');
+    assert.equal(clock.textWrites, writes[0] + 8, 'the clock, the page\'s heartbeat for WebKitGTK\'s rendering, is written each follow');
     mock.timers.tick(10_000);
     await settle();
     mock.timers.tick(10_000);
@@ -56,20 +56,16 @@ test('the archive page writes its clock, cursor, range label and message only wh
     for (let i = 0; i < 5; i++) track.dispatch('mousemove', { clientX: 100 });
     assert.equal(cursor.textWrites, cursorWrites, 'moves within the same second leave the cursor\'s text node alone');
 
-    // Paused 5 s into the first segment: the clock shows that time, written once.
+    // Paused 5 s into the first segment: the clock shows that time.
     track.dispatch('click', { clientX: 100 });
     const video = /** @type {FakeElement & { readyState: number, currentTime: number }} */ (root.find((e) => e.tagName === 'VIDEO'));
     video.readyState = 1;
     video.currentTime = 5;
     mock.timers.tick(100);
     assert.equal(clock.dataset.wallMicros, String(T0 + 5e6));
-    const clockWrites = clock.textWrites;
-    mock.timers.tick(100 * 8);
-    assert.equal(clock.textWrites, clockWrites, 'follows of a paused video leave the clock\'s text node alone');
-    // A text that changes is still written, once.
     video.currentTime = 6;
-    mock.timers.tick(100 * 4);
-    assert.equal(clock.textWrites, clockWrites + 1);
+    mock.timers.tick(100);
+    assert.equal(clock.dataset.wallMicros, String(T0 + 6e6));
     unmount();
   } finally {
     mock.timers.reset();

@@ -158,7 +158,10 @@ export function mountArchiveView(root, stream, search, token) {
     const micros = playingMicros();
     playhead.hidden = !Number.isFinite(micros) || !range;
     clock.dataset.wallMicros = Number.isFinite(micros) ? String(Math.round(micros)) : '';
-    setText(clock, Number.isFinite(micros) ? wall(micros) : '–');
+    // Written on every follow, changed or not (not clickable): WebKitGTK without compositing makes a rendering
+    // update only when something changes, and after a seek its video stood at readyState 2 until one came
+    // (WebKitPlayerE2ETest's click further into the span, 2 of 2 runs while this was written only on change).
+    clock.textContent = Number.isFinite(micros) ? wall(micros) : '–';
     if (Number.isFinite(micros)) playhead.style.left = percent(micros);
     if (current && current.id !== shownRow) {
       segmentRows.querySelectorAll('tr').forEach((row) => row.classList.toggle('tc-row-playing', row.dataset.segment === current?.id));
