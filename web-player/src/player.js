@@ -3,7 +3,8 @@
  * One player session, wired in one place: the transport worker (WebSocket, clock sync, Opus
  * decoding → the playout worklet) feeds the video path (MSE or WebCodecs) on this page;
  * every animation frame the audio clock (the master) steers the video; every shown frame is
- * measured (metadata and pixel latency, A/V offset) into `stats`.
+ * measured (metadata and pixel latency, A/V offset) into `stats`. An MSE path that plays but
+ * shows no picture is left for WebCodecs once, for good, unless `?video=` pinned it.
  */
 import { localNowMicros } from './transport/clock-sync.js';
 import { AudioEngine } from './audio/audio-engine.js';
@@ -11,6 +12,8 @@ import { SILENCE_DB } from './audio/level-meter.js';
 import { MseRenderer } from './video/mse-renderer.js';
 import { WebCodecsRenderer } from './video/webcodecs-renderer.js';
 import { UnsupportedCodecError } from './video/renderer.js';
+import { fallbackFor } from './video/video-path.js';
+import { FELL_BACK_NOTE, NO_PICTURE_NOTE } from './video/no-picture-watch.js';
 import { PixelProbe } from './stats/pixel-probe.js';
 import { stampLatencyMs } from './stats/frame-stamp.js';
 import { Recent } from './stats/recent.js';
@@ -35,6 +38,7 @@ import { layerLabel, playPath } from './transport/quality.js';
  * @property {string} token
  * @property {import('./video/video-path.js').VideoPath} videoPath
  * @property {string} [videoPathNote]  why the path asked for (`?video=`) was not taken ('' if it was)
+ * @property {boolean} [videoPathPinned] `?video=` asked for this path: kept even where it shows no picture
  * @property {number} floorMs          jitter buffer floor
  * @property {number} ceilingMs        jitter buffer ceiling
  * @property {string} wsBase           ws(s)://host
@@ -115,6 +119,14 @@ export class Player {
     /** @type {number[]} perf times of recent shown frames, for fps */
     this.shownTimes = [];
     this.videoTrackId = -1;
+    /** @type {import('./transport/wire.js').TrackConfig | null} the video track's newest config */
+    this.videoConfig = null;
+    /**
+     * Leaving a path that shows no picture for WebCodecs: 'no' (not needed so far), 'switching'
+     * (its decoder being set up), 'done' (for good), 'refused' (pinned, or WebCodecs cannot decode the codec).
+     * @type {'no' | 'switching' | 'done' | 'refused'}
+     */
+    this.fallback = 'no';
     this.videoPacketsReceived = 0;
     /** (arrival − pts) of the previous video frame, ms */
     this.lastVideoDelayMs = NaN;
@@ -283,6 +295,7 @@ export class Player {
     try {
       if (config.kind === TrackKind.VIDEO) {
         this.videoTrackId = config.trackId;
+        this.videoConfig = config;
         this.stats.videoCodec = config.codec;
         this.stats.videoLayer = layerLabel(config);
         if (config.layerCount > 1 && (this.options.quality ?? 'auto') === 'auto') {
@@ -402,6 +415,55 @@ export class Player {
     return undefined;
   }
 
+  /**
+   * The path plays but shows no picture (its NoPictureWatch said so): WebCodecs instead, where it
+   * decodes the stream's codec and `?video=` did not pin the path; else the note stays. The
+   * MSE pipeline keeps the packets until the decoder is configured, then is torn down; WebCodecs
+   * starts at the next keyframe. Audio goes on untouched. Never back: the watch judged the engine.
+   */
+  async fallBack() {
+    const to = fallbackFor(this.stats.videoPath, this.options.videoPathPinned ?? false);
+    if (to !== 'webcodecs' || !this.videoConfig) {
+      this.fallback = 'refused';
+      this.noteVideoPath(NO_PICTURE_NOTE);
+      return;
+    }
+    this.fallback = 'switching';
+    const next = new WebCodecsRenderer({ maxHeldFrames: this.options.maxHeldFrames });
+    try {
+      // A config that came meanwhile (a layer switch, a reconnect) is the one to take.
+      for (let config = null; config !== this.videoConfig;) {
+        config = this.videoConfig;
+        await next.configure(/** @type {import('./transport/wire.js').TrackConfig} */ (config));
+      }
+    } catch (e) {
+      // UnsupportedCodecError; or a config WebCodecs rejects outright (isConfigSupported's TypeError).
+      next.destroy();
+      if (!(e instanceof UnsupportedCodecError)) console.warn('tunnelcast: WebCodecs cannot take the video over', e);
+      this.fallback = 'refused';
+      this.noteVideoPath(NO_PICTURE_NOTE);
+      return;
+    }
+    if (!this.running) {
+      next.destroy();
+      return;
+    }
+    const old = this.video;
+    this.video = next;
+    next.onFrameShown((frame) => this.frameShown(frame));
+    old.element.replaceWith(next.element);
+    old.destroy();
+    this.fallback = 'done';
+    this.stats.videoPath = 'webcodecs';
+    this.noteVideoPath(FELL_BACK_NOTE);
+  }
+
+  /** @param {string} note */
+  noteVideoPath(note) {
+    this.stats.videoPathNote = note;
+    console.warn(`tunnelcast: ${note}`);
+  }
+
   /** @param {number} now */
   updateFigures(now) {
     const s = this.stats;
@@ -417,10 +479,7 @@ export class Player {
     s.videoStagesMs = { captureToArrival: this.captureToArrival.percentile(0.5), arrivalToShown: this.arrivalToShown.percentile(0.5),
       decode: inPath.decodeMs, held: inPath.heldMs };
     const v = this.video.figures();
-    if (v.noPictureNote && s.videoPathNote !== v.noPictureNote) {
-      s.videoPathNote = v.noPictureNote;
-      console.warn(`tunnelcast: ${v.noPictureNote}`);
-    }
+    if (v.noPictureNote && this.fallback === 'no') void this.fallBack();
     s.videoBufferMs = v.bufferMs;
     s.videoPlaybackRate = v.playbackRate;
     s.framesDecoded = v.framesDecoded;

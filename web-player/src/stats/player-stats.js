@@ -18,7 +18,8 @@
  * @property {string} stream
  * @property {import('../video/video-path.js').VideoPath} videoPath
  * @property {string} videoPathNote          why the path asked for was not taken ('' if it was), or that it plays but shows no
- *                                           picture (NO_PICTURE_NOTE: WebKitGTK's MSE without compositing)
+ *                                           picture (NO_PICTURE_NOTE: WebKitGTK's MSE without compositing, pinned by ?video=),
+ *                                           or that the player left such a path for WebCodecs (FELL_BACK_NOTE)
  * @property {string} videoCodec             the video track's codec string ('' before its TrackConfig)
  * @property {string} videoLayer             the simulcast layer played, e.g. '360p · layer 2 of 3' ('' without layers)
  * @property {boolean} audioRunning          false while autoplay rules keep audio off

@@ -45,11 +45,12 @@ export function parseRecordArrivals(value) {
 
 /**
  * `?video=` (mse, mms, webcodecs; anything else: automatic) against what the engine has.
- * @param {string | null} requested @returns {{ videoPath: import('../video/video-path.js').VideoPath, videoPathNote: string }}
+ * @param {string | null} requested
+ * @returns {{ videoPath: import('../video/video-path.js').VideoPath, videoPathNote: string, videoPathPinned: boolean }}
  */
 function videoPathFrom(requested) {
-  const { path, note } = chooseVideoPath(requested);
-  return { videoPath: path, videoPathNote: note };
+  const { path, note, pinned } = chooseVideoPath(requested);
+  return { videoPath: path, videoPathNote: note, videoPathPinned: pinned };
 }
 
 /**

@@ -4,12 +4,15 @@ import { h, ms, setText } from './dom.js';
 import { LiveChart } from './chart.js';
 import { describeDrops } from '../video/frame-drops.js';
 import { label } from '../video/video-path.js';
-import { NO_PICTURE_NOTE } from '../video/no-picture-watch.js';
+import { FELL_BACK_NOTE, NO_PICTURE_NOTE } from '../video/no-picture-watch.js';
 
 /** @typedef {import('../stats/player-stats.js').PlayerStats} PlayerStats */
 
 /** @type {Record<string, string>} */
 const AUDIO_DECODERS = { webcodecs: 'Opus · WebCodecs', wasm: 'Opus · WASM (libopus)' };
+
+/** @type {Record<string, string>} */
+const PATH_NOTES = { '': '', [NO_PICTURE_NOTE]: ' (shows no picture: try ?video=webcodecs)', [FELL_BACK_NOTE]: ' (MSE showed no picture)' };
 
 /** @type {[string, (s: PlayerStats) => string][]} */
 const ROWS = [
@@ -25,7 +28,7 @@ const ROWS = [
   ['Dropped by cause', (s) => describeDrops(s.framesDroppedBy)],
   ['Audio', (s) => `${s.audioUnderruns} underruns · ${s.audioConcealedPercent.toFixed(2)} % concealed`],
   ['Audio decoder', (s) => AUDIO_DECODERS[s.audioDecoder] ?? '—'],
-  ['Path', (s) => `${label(s.videoPath)}${s.videoPathNote === NO_PICTURE_NOTE ? ' (shows no picture: try ?video=webcodecs)' : s.videoPathNote ? ' (asked for: not available)' : ''} · RTT ${ms(s.rttMs, 1)}`],
+  ['Path', (s) => `${label(s.videoPath)}${PATH_NOTES[s.videoPathNote] ?? (s.videoPathNote ? ' (asked for: not available)' : '')} · RTT ${ms(s.rttMs, 1)}`],
   ['Video codec', (s) => s.videoCodec || '—'],
   ['Layer', (s) => s.videoLayer || '—'],
 ];

@@ -11,6 +11,8 @@
  * shows come in as arguments.
  */
 export const NO_PICTURE_NOTE = 'this browser shows no video on the MSE path; try ?video=webcodecs';
+/** What the player says once it left such a path for WebCodecs by itself (player.js). */
+export const FELL_BACK_NOTE = 'this browser showed no video on the MSE path: switched to WebCodecs';
 
 export class NoPictureWatch {
   /**

@@ -7,6 +7,8 @@
  *   same fMP4 fragments, a source the browser may ask to pause appending to;
  * - `webcodecs`: `VideoDecoder` onto a canvas, held to the audio clock.
  * A path asked for but missing falls back to the automatic choice, and the player says so.
+ * A path that plays but shows no picture (MSE in WebKitGTK without compositing: no-picture-watch.js)
+ * is left for WebCodecs, unless `?video=` pinned it (fallbackFor).
  */
 
 /** @typedef {'mse' | 'mms' | 'webcodecs'} VideoPath */
@@ -14,7 +16,8 @@
 /**
  * @param {string | null} requested  the page's `video` parameter (null, 'auto' or a path)
  * @param {object} [engine]          where to look for the APIs (globalThis; a fake in tests)
- * @returns {{ path: VideoPath, note: string }}  note: why the path asked for was not taken ('' if it was)
+ * @returns {{ path: VideoPath, note: string, pinned: boolean }}  note: why the path asked for was not taken ('' if it
+ *   was); pinned: the path is the one asked for (the player keeps it even where it shows no picture)
  */
 export function chooseVideoPath(requested, engine = globalThis) {
   const has = {
@@ -25,9 +28,21 @@ export function chooseVideoPath(requested, engine = globalThis) {
   /** @type {VideoPath} */
   const auto = has.mse ? 'mse' : has.mms ? 'mms' : has.webcodecs ? 'webcodecs' : 'mse';
   if (requested === 'mse' || requested === 'mms' || requested === 'webcodecs') {
-    return has[requested] ? { path: requested, note: '' } : { path: auto, note: `${label(requested)} is not available here: ${label(auto)} instead` };
+    return has[requested] ? { path: requested, note: '', pinned: true }
+      : { path: auto, note: `${label(requested)} is not available here: ${label(auto)} instead`, pinned: false };
   }
-  return { path: auto, note: '' };
+  return { path: auto, note: '', pinned: false };
+}
+
+/**
+ * Where to go from a path that plays but shows no picture: WebCodecs, where the engine has a
+ * `VideoDecoder` and `?video=` did not pin the path; null: stay, and say so. Whether WebCodecs
+ * decodes the stream's codec is the decoder's to answer (`isConfigSupported`), when it is set up.
+ * @param {VideoPath} path @param {boolean} pinned @param {object} [engine]  where to look (globalThis; a fake in tests)
+ * @returns {VideoPath | null}
+ */
+export function fallbackFor(path, pinned, engine = globalThis) {
+  return path !== 'webcodecs' && !pinned && typeof Reflect.get(engine, 'VideoDecoder') === 'function' ? 'webcodecs' : null;
 }
 
 /** The path's name as the stats overlay shows it. @param {VideoPath} path */
