@@ -14,7 +14,8 @@ enum BrowserEngine {
     FIREFOX("Firefox", null),
     WEBKIT("WebKit",
             "WebKitGTK 2.50 under Xvfb shows no MSE frame with compositing off (the mode in which its WebCodecs path keeps up"
-                    + " on 2 cores; with compositing on its web process starves), so the player never leaves 'starting'");
+                    + " on 2 cores; with compositing on its web process starves), so on ?video=mse the player never leaves 'starting'"
+                    + " (without ?video= it switches to WebCodecs)");
 
     private final String displayName;
     private final String mseVideoUnchecked;

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The end-to-end scenarios of the Chromium suite, run in another engine ({@link BrowserEngine})
  * against one real relay (recording) and real capture agents on the synthetic source, with one
- * browser for the class: live play on the MSE and the WebCodecs path with frame stamps
+ * browser for the class: live play on the MSE and the WebCodecs path asked for, and on the default
+ * path (MSE; where MSE shows no picture, the player's own switch to WebCodecs), with frame stamps
  * advancing, audio playing against the AudioContext's clock and video in sync with it; the
  * archive view showing and playing a recording; a refused token shown for good; a relay
  * restart survived. What the engine cannot show here is printed with the reason, and what can
@@ -47,6 +48,8 @@ abstract class EnginePlayerE2E {
     private static final Duration RECORDED_AT_LEAST = Duration.ofSeconds(6);
     /** What the player says where its MSE path plays but shows no picture (web-player/src/video/no-picture-watch.js). */
     static final String NO_PICTURE_NOTE = "this browser shows no video on the MSE path; try ?video=webcodecs";
+    /** What it says once it left such a path for WebCodecs by itself (the default path; web-player/src/player.js). */
+    static final String FELL_BACK_NOTE = "this browser showed no video on the MSE path: switched to WebCodecs";
     /** How long the warm-up waits for the audio output (the tests wait a minute each). */
     private static final Duration WARM_UP_AUDIO = Duration.ofSeconds(20);
 
@@ -117,15 +120,20 @@ abstract class EnginePlayerE2E {
     }
 
     /**
-     * Opens the live stream on a path and waits for it to play, video and audio; answers the
-     * measurement over MEASURE with fresh windows. The audio output starts on its own time:
-     * Firefox's about 2 s after the first frame.
+     * Opens the live stream with a query and waits for it to play, video and audio; answers the
+     * measurement over MEASURE with fresh windows, on the path and with the note expected. The audio
+     * output starts on its own time: Firefox's about 2 s after the first frame.
      */
-    private JsonNode playAndMeasure(String path) {
-        browser.open(playUrl(LIVE, "video=" + path));
+    private JsonNode playAndMeasure(String query, String path, String note) {
+        browser.open(playUrl(LIVE, query));
         browser.waitFor(List.of("playing"), 0, Duration.ofSeconds(60));
         awaitAudioOutput();
-        return measure(path);
+        return measure(query.isEmpty() ? "default" : path, path, note);
+    }
+
+    /** The path the default URL ends up on: MSE, or WebCodecs where the player leaves an MSE that shows no picture. */
+    private String defaultPath() {
+        return engine.mseVideoUnchecked() == null ? "mse" : "webcodecs";
     }
 
     private void awaitAudioOutput() {
@@ -135,52 +143,71 @@ abstract class EnginePlayerE2E {
                 (System.nanoTime() - start) / 1_000_000, EnginePlayerChecks.loadAverage());
     }
 
-    private JsonNode measure(String path) {
+    /**
+     * Ten seconds and more of play: where the MSE path shows no picture the player has said so by
+     * now (or, on the default path, switched), and only there.
+     */
+    private JsonNode measure(String shot, String path, String note) {
         browser.collect(SETTLE);
         browser.resetMeasurements();
         JsonNode run = browser.collect(MEASURE);
-        browser.screenshot(ARTIFACTS.resolve(id + "-" + path + ".png"));
+        browser.screenshot(ARTIFACTS.resolve(id + "-" + shot + ".png"));
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo(path);
         assertThat(run.path("last").path("videoDecodeErrors").asInt()).isZero();
-        // Ten seconds and more of play: where the MSE path shows no picture the player has said so by now, and only there.
-        boolean noPicture = path.equals("mse") && engine.mseVideoUnchecked() != null;
-        assertThat(run.path("last").path("videoPathNote").asText()).as("the player's note on its path")
-                .isEqualTo(noPicture ? NO_PICTURE_NOTE : "");
-        if (noPicture) {
+        assertThat(run.path("last").path("videoPathNote").asText()).as("the player's note on its path").isEqualTo(note);
+        if (note.equals(NO_PICTURE_NOTE)) {
             assertThat(browser.text(".tc-message-text")).as("said on screen").contains(NO_PICTURE_NOTE);
         }
         return run;
     }
 
+    /** {@code ?video=mse} pins the path: where it shows no picture the player stays on it and says so. */
     @Test
     @Order(1)
     void msePathPlaysLiveWithAudioInSync() {
         String label = engine.displayName() + " MSE";
         if (engine.mseVideoUnchecked() == null) {
-            EnginePlayerChecks.assertPlaysLiveWithAudio(label, playAndMeasure("mse"), MEASURE);
+            EnginePlayerChecks.assertPlaysLiveWithAudio(label, playAndMeasure("video=mse", "mse", ""), MEASURE);
             return;
         }
         // No frame, so never "playing": wait for the audio instead.
         browser.open(playUrl(LIVE, "video=mse"));
         browser.waitUntil("window.tunnelcast?.stats?.audioPacketsDecoded > 0", Duration.ofSeconds(60));
         awaitAudioOutput();
-        JsonNode run = measure("mse");
+        JsonNode run = measure("mse", "mse", NO_PICTURE_NOTE);
         JsonNode last = run.path("last");
         notChecked("MSE video (frames shown, frame stamps, A/V sync; here state '" + last.path("state").asText() + "', "
                 + last.path("framesShown").asLong() + " frames shown)",
-                engine.mseVideoUnchecked() + "; checked instead: the MSE path is chosen, its audio plays, and the player"
-                + " says in its stats and on screen that it shows no picture");
+                engine.mseVideoUnchecked() + "; checked instead: the MSE path asked for is kept, its audio plays, and the"
+                + " player says in its stats and on screen that it shows no picture");
         EnginePlayerChecks.assertAudioPlays(label, run, MEASURE);
     }
 
+    /**
+     * The page as a viewer opens it, no {@code ?video=}: on MSE where it shows frames (the player
+     * must not leave it there); where it shows none, the player switches to WebCodecs by itself and
+     * says so, its canvas takes the video element's place, and frames advance from then on.
+     */
     @Test
     @Order(2)
-    void webCodecsPathPlaysLiveWithAudioInSync() {
-        EnginePlayerChecks.assertPlaysLiveWithAudio(engine.displayName() + " WebCodecs", playAndMeasure("webcodecs"), MEASURE);
+    void defaultPathPlaysLiveWithAudioInSync() {
+        String path = defaultPath();
+        String note = path.equals("mse") ? "" : FELL_BACK_NOTE;
+        JsonNode run = playAndMeasure("", path, note);
+        assertThat(browser.evaluate("document.querySelector('.tc-stage > .tc-video')?.tagName ?? ''").asText())
+                .as("the picture's element on the page").isEqualTo(path.equals("mse") ? "VIDEO" : "CANVAS");
+        EnginePlayerChecks.assertPlaysLiveWithAudio(engine.displayName() + " default path (" + path + ")", run, MEASURE);
     }
 
     @Test
     @Order(3)
+    void webCodecsPathPlaysLiveWithAudioInSync() {
+        EnginePlayerChecks.assertPlaysLiveWithAudio(engine.displayName() + " WebCodecs",
+                playAndMeasure("video=webcodecs", "webcodecs", ""), MEASURE);
+    }
+
+    @Test
+    @Order(4)
     void archiveViewShowsTheRecordingAndPlaysIt() throws Exception {
         Thread.sleep(Math.max(0, RECORDED_AT_LEAST.toMillis() - (System.nanoTime() - recordingSinceNanos) / 1_000_000));
         stack.stopPublishing(RECORDED); // EndOfStream: the segment closes
@@ -197,21 +224,18 @@ abstract class EnginePlayerE2E {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRefusedTokenIsShownForGood() {
         PlayerScenarios.assertRefusedToken(browser, stack, LIVE);
         browser.screenshot(ARTIFACTS.resolve(id + "-unauthorized.png"));
     }
 
+    /** On the default path; where the player left MSE for WebCodecs, a reconnect does not take it back. */
     @Test
-    @Order(5)
+    @Order(6)
     void aRelayRestartIsSurvived() throws Exception {
-        String path = "";
-        if (engine.mseVideoUnchecked() != null) {
-            notChecked("relay restart on the MSE path (the default)", engine.mseVideoUnchecked() + "; checked on the WebCodecs path");
-            path = "video=webcodecs";
-        }
-        PlayerScenarios.assertResumesAfterRelayRestart(browser, stack, playUrl(LIVE, path));
+        PlayerScenarios.assertResumesAfterRelayRestart(browser, stack, playUrl(LIVE, ""));
+        assertThat(browser.stats().path("videoPath").asText()).as("the path after the reconnect").isEqualTo(defaultPath());
     }
 
     /**
@@ -221,7 +245,7 @@ abstract class EnginePlayerE2E {
      * MediaSource: a restart sets a new baseline). Frames are checked where the engine's MSE shows them.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void managedMediaSourcePathPlaysAtTheLivePace() {
         String label = "the ManagedMediaSource path (the only MSE of Safari on iPhone)";
         if (!browser.evaluate("typeof ManagedMediaSource === 'function'").asBoolean()) {
@@ -244,7 +268,7 @@ abstract class EnginePlayerE2E {
                 })()""", Duration.ofSeconds(45));
         JsonNode stats = browser.stats();
         assertThat(stats.path("videoPath").asText()).isEqualTo("mms");
-        // Taken, not fallen back from; where MSE shows no picture, the player may have said so by now.
+        // Taken, not fallen back from, nor left (asked for: pinned); where MSE shows no picture, the player may have said so by now.
         assertThat(stats.path("videoPathNote").asText()).as("taken, not fallen back from")
                 .isIn(engine.mseVideoUnchecked() == null ? List.of("") : List.of("", NO_PICTURE_NOTE));
         assertThat(stats.path("videoDecodeErrors").asInt()).isZero();

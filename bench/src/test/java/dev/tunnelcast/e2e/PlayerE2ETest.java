@@ -178,6 +178,8 @@ class PlayerE2ETest {
     void msePathPlaysLiveInLipSync() {
         JsonNode run = playAndMeasure("");
         assertThat(run.path("last").path("videoPath").asText()).isEqualTo("mse");
+        // Its MSE shows frames: the player neither noted a missing picture nor left the path (the default URL).
+        assertThat(run.path("last").path("videoPathNote").asText()).as("the player's note on its path").isEmpty();
         assertThat(run.path("last").path("videoDecodeErrors").asInt()).isZero();
         assertThat(run.path("last").path("audioDecoder").asText()).isEqualTo("webcodecs");
 
