@@ -8,6 +8,7 @@ import { test, mock, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
 import { TrackConfigSchema, TrackKind } from '../src/gen/tunnelcast/v1/tunnelcast_pb.js';
+import { FakeVideoDecoder } from './support/fake-video-decoder.js';
 
 /** @typedef {import('../src/worker/messages.js').VideoPacket} VideoPacket */
 /** @typedef {(now: number, meta: { mediaTime: number, expectedDisplayTime: number, width: number, height: number }) => void} FrameCallback */
@@ -53,47 +54,10 @@ const fakeCanvas = () => ({
     /** @type {number} */ h) => ({ data: new Uint8ClampedArray(w * h * 4) }) }),
 });
 
-/** @type {FakeDecoder[]} */
+/** @type {FakeVideoDecoder[]} the decoders made in this test (FakeVideoDecoder.made) */
 let decoders = [];
-/** what the fake VideoDecoder says it decodes */
-let webCodecsDecodes = true;
-/** @type {string[]} the codecs asked about */
+/** @type {string[]} the codecs asked about (FakeVideoDecoder.asked) */
 let asked = [];
-
-class FakeDecoder {
-  /** @param {{ output: (frame: { timestamp: number, close(): void }) => void }} init */
-  constructor({ output }) {
-    this.output = output;
-    /** @type {CodecState} */
-    this.state = 'unconfigured';
-    /** @type {{ type: string, timestamp: number }[]} */
-    this.chunks = [];
-    /** @type {VideoDecoderConfig[]} */
-    this.configs = [];
-    this.decodeQueueSize = 0;
-    decoders.push(this);
-  }
-  /** @param {VideoDecoderConfig} c */
-  static async isConfigSupported(c) {
-    asked.push(c.codec);
-    return { supported: webCodecsDecodes };
-  }
-  /** @param {VideoDecoderConfig} c */
-  configure(c) {
-    this.configs.push(c);
-    this.state = 'configured';
-  }
-  /** @param {{ type: string, timestamp: number }} chunk */
-  decode(chunk) {
-    this.chunks.push(chunk);
-  }
-  close() {
-    this.state = 'closed';
-  }
-  flushAll() {
-    for (const c of this.chunks.splice(0)) this.output({ timestamp: c.timestamp, close() {} });
-  }
-}
 
 class FakeMediaSource {
   static isTypeSupported() {
@@ -123,7 +87,7 @@ Object.assign(globalThis, {
     visibilityState: 'visible',
   },
   MediaSource: FakeMediaSource,
-  VideoDecoder: FakeDecoder,
+  VideoDecoder: FakeVideoDecoder,
   EncodedVideoChunk: class {
     /** @param {{ type: string, timestamp: number }} init */
     constructor({ type, timestamp }) {
@@ -147,10 +111,10 @@ const packet = (/** @type {number} */ i) => ({ trackId: 1, ptsMicros: i * 33_333
   captureTimeMicros: i * 33_333, payload: new Uint8Array([0, 0, 0, 1, 0]), arrivalEpochMs: performance.timeOrigin + performance.now() });
 
 beforeEach(() => {
-  decoders = [];
-  asked = [];
+  FakeVideoDecoder.reset();
+  decoders = FakeVideoDecoder.made;
+  asked = FakeVideoDecoder.asked;
   videos = [];
-  webCodecsDecodes = true;
   mock.method(console, 'warn', () => {}); // "audio unavailable" (no AudioContext here), and the notes
   mock.method(URL, 'createObjectURL', () => 'blob:fake');
   mock.method(URL, 'revokeObjectURL', () => {});
@@ -230,7 +194,7 @@ test('?video=mse pinned: the player stays on MSE and says it shows no picture (t
 });
 
 test('WebCodecs cannot decode the stream\'s codec: the player stays on MSE with the note', async () => {
-  webCodecsDecodes = false;
+  FakeVideoDecoder.supports = false;
   const { player, video } = await playOnMseWithoutPictures(6000);
   try {
     assert.ok(player.video instanceof MseRenderer);

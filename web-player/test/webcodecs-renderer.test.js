@@ -5,53 +5,15 @@ import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
 import { TrackConfigSchema } from '../src/gen/tunnelcast/v1/tunnelcast_pb.js';
+import { FakeVideoDecoder } from './support/fake-video-decoder.js';
 
 /** @typedef {import('../src/worker/messages.js').VideoPacket} VideoPacket */
 /** @typedef {Pick<VideoFrame, 'timestamp' | 'close'>} FakeFrame  what the renderer reads of a decoded frame */
 
-/** @type {FakeDecoder[]} */
+/** @type {FakeVideoDecoder[]} the decoders made in this test (FakeVideoDecoder.made) */
 let decoders = [];
 /** @type {number[]} the timestamps of the frames drawn on the canvas */
 const drawn = [];
-
-/** A VideoDecoder that decodes nothing: the test says when frames come out, and when it fails. */
-class FakeDecoder {
-  /** @param {{ output: (frame: FakeFrame) => void, error: (e: Error) => void }} init */
-  constructor({ output, error }) {
-    this.output = output;
-    this.error = error;
-    /** @type {CodecState} */
-    this.state = 'unconfigured';
-    /** @type {FakeChunk[]} */
-    this.chunks = [];
-    /** @type {VideoDecoderConfig[]} */
-    this.configs = [];
-    decoders.push(this);
-  }
-  static async isConfigSupported() {
-    return { supported: true };
-  }
-  /** @param {VideoDecoderConfig} c */
-  configure(c) {
-    this.configs.push(c);
-    this.state = 'configured';
-  }
-  /** @param {FakeChunk} chunk */
-  decode(chunk) {
-    this.chunks.push(chunk);
-  }
-  close() {
-    this.state = 'closed';
-  }
-  /** Outputs every chunk decoded so far as a frame. */
-  flushAll() {
-    for (const c of this.chunks.splice(0)) this.output({ timestamp: c.timestamp, close() {} });
-  }
-  fail() {
-    this.state = 'closed';
-    this.error(new Error('EncodingError: decoding failed'));
-  }
-}
 
 /** An EncodedVideoChunk without its bytes: the fake decoder only passes its timestamp on. */
 class FakeChunk {
@@ -64,7 +26,7 @@ class FakeChunk {
 
 // The renderer reads a browser's globals; the fakes stand in for the parts of them it uses.
 Object.assign(globalThis, {
-  VideoDecoder: FakeDecoder,
+  VideoDecoder: FakeVideoDecoder,
   EncodedVideoChunk: FakeChunk,
   document: { createElement: () => ({ width: 0, height: 0, getContext: () => ({ drawImage: (/** @type {FakeFrame} */ frame) => drawn.push(frame.timestamp) }) }) },
 });
@@ -77,7 +39,8 @@ const packet = (/** @type {number} */ i, keyframe = i % 30 === 0) => ({ trackId:
   captureTimeMicros: 0, payload: new Uint8Array([0]), arrivalEpochMs: 0 });
 
 beforeEach(() => {
-  decoders = [];
+  FakeVideoDecoder.reset();
+  decoders = FakeVideoDecoder.made;
   drawn.length = 0;
 });
 
