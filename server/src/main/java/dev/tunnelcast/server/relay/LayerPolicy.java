@@ -200,6 +200,9 @@ final class LayerPolicy {
         if (probe.running()) {
             return probe.runningNanos(nowNanos) < probeLengthNanos ? layer : layer - 1; // carried: padding goes on until the switch
         }
+        if (!lastProbeSkipped && waited < probeWaitNanos) {
+            return layer; // the common case, per message: no need or train to read
+        }
         long upperNeed = bitrates.needBitsPerSecond(layer - 1, nowNanos);
         long target = upperNeed * 100 / HEADROOM_PERCENT;
         long padding = target - bitrates.needBitsPerSecond(layer, nowNanos);

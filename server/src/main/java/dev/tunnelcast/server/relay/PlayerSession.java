@@ -323,7 +323,8 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         int count = 0;
         if (pingOwed) {
             pingOwed = false;
-            putPing(0, pings.sent(clock.monotonicNanos()));
+            long now = clock.monotonicNanos();
+            putPing(0, pings.sent(now), now);
             count++;
         }
         long keyframeBytes = 0;
@@ -340,19 +341,18 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
             if (!pingInFlight) {
                 System.arraycopy(inFlight, 0, inFlight, 1, count);
                 System.arraycopy(frames, 0, frames, 1, count);
-                putPing(0, pings.sent(now));
+                putPing(0, pings.sent(now), now);
                 count++;
             }
-            putPing(count, pings.sentAfterTrain(now, headPingId, inFlightBytes));
+            putPing(count, pings.sentAfterTrain(now, headPingId, inFlightBytes), now);
             count++;
         }
         inFlightCount = count;
         return count;
     }
 
-    /** Puts a Ping with this id at {@code index} of the batch; at 0 it heads the batch. */
-    private void putPing(int index, long id) {
-        long now = clock.monotonicNanos();
+    /** Puts a Ping with this id, sent at {@code now} as {@link PingTimes} recorded, at {@code index} of the batch; at 0 it heads it. */
+    private void putPing(int index, long id, long now) {
         RelayedMessage ping = RelayedMessage.control(Envelope.newBuilder().setPing(Ping.newBuilder()
                 .setId(id).setSendTimeMicros(now / 1000)).build(), now);
         inFlight[index] = ping;
