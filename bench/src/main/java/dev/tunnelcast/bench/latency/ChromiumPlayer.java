@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tunnelcast.bench.harness.ProcStat;
+import dev.tunnelcast.bench.harness.ProcessTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -327,7 +328,9 @@ public final class ChromiumPlayer implements AutoCloseable {
             answer = sent.answer().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             pending.remove(sent.id());
-            throw new IllegalStateException(cmd + " got no answer within " + timeout);
+            // Which engine process hangs, and whether it sleeps or spins: the failure's one line in CI's log.
+            throw new IllegalStateException(cmd + " got no answer within " + timeout + "; the browser's processes: "
+                    + ProcessTree.describe(node.toHandle(), 1000));
         } catch (ExecutionException e) {
             throw (RuntimeException) e.getCause();
         } catch (InterruptedException e) {
