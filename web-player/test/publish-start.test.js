@@ -9,43 +9,11 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Publication, VIDEO_TRACK, AUDIO_TRACK } from '../src/publish/publication.js';
 import { DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
-import { decodeEnvelope, envelopeBytes } from '../src/transport/wire.js';
+import { envelopeBytes } from '../src/transport/wire.js';
 import { localNowMicros } from '../src/transport/clock-sync.js';
+import { RecordingSocket } from './support/recording-socket.js';
 
 /** @typedef {import('../src/transport/wire.js').Envelope} Envelope */
-
-/** A WebSocket that records what the publication sends (decoded, with the page's time); the test plays the relay. */
-class RecordingSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  /** @type {RecordingSocket[]} */
-  static opened = [];
-  /** @type {() => number} */
-  static now = () => 0;
-  /** @param {string} url */
-  constructor(url) {
-    this.url = url;
-    this.readyState = RecordingSocket.OPEN;
-    this.bufferedAmount = 0;
-    /** @type {{ atMs: number, envelope: Envelope }[]} */
-    this.sent = [];
-    /** @type {any} */ this.onopen = null;
-    /** @type {any} */ this.onmessage = null;
-    /** @type {any} */ this.onclose = null;
-    RecordingSocket.opened.push(this);
-  }
-  /** @param {Uint8Array} bytes */
-  send(bytes) {
-    this.sent.push({ atMs: RecordingSocket.now(), envelope: decodeEnvelope(bytes) });
-  }
-  close() {
-    this.readyState = 3;
-  }
-  /** @param {Uint8Array} bytes */
-  deliver(bytes) {
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  }
-}
 
 const FRAME_MS = 33;
 const OPUS_MS = 20;

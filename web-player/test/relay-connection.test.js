@@ -22,7 +22,7 @@ class FakeSocket {
   send() {}
   close() {
     this.closedByClient = true;
-    this.readyState = 3;
+    this.readyState = 2; // CLOSING: the close event comes when the relay's close frame does (the test's onclose)
   }
   /** @param {Uint8Array} bytes */
   deliver(bytes) {
@@ -50,7 +50,7 @@ function welcomedConnection() {
   socket.onopen();
   socket.deliver(envelopeBytes({ case: 'welcome', value: {} }));
   return {
-    socket, closes,
+    socket, closes, connection,
     /** @param {number} ms */
     advance(ms) {
       for (let t = 0; t < ms; t += 50) {
@@ -135,5 +135,42 @@ test('a socket still in its handshake after openTimeoutMs is given up and retrie
   } finally {
     connection.stop();
     mock.timers.reset();
+  }
+});
+
+test('stopAndAwaitClose closes at once and resolves when the closing handshake is over, not before', async () => {
+  const c = welcomedConnection();
+  try {
+    let stopped = false;
+    void c.connection.stopAndAwaitClose(1500).then(() => { stopped = true; });
+    assert.equal(c.socket.closedByClient, true, 'the close frame is asked for at once');
+    c.advance(1000);
+    await Promise.resolve();
+    assert.equal(stopped, false, 'the handshake is not over yet: the worker must not end');
+    c.socket.onclose({ code: 1000, reason: '' }); // the relay's close frame came back
+    await Promise.resolve();
+    assert.equal(stopped, true);
+    assert.deepEqual(c.closes, [], 'an end, not a drop: the listener hears of no close');
+    c.advance(5000);
+    assert.equal(FakeSocket.opened.length, 1, 'no reconnect');
+  } finally {
+    c.done();
+  }
+});
+
+test('stopAndAwaitClose gives up waiting for the handshake after its timeout', async () => {
+  const c = welcomedConnection();
+  try {
+    let stopped = false;
+    void c.connection.stopAndAwaitClose(1500).then(() => { stopped = true; });
+    c.advance(1450);
+    await Promise.resolve();
+    assert.equal(stopped, false);
+    c.advance(100);
+    await Promise.resolve();
+    assert.equal(stopped, true);
+    assert.equal(FakeSocket.opened.length, 1, 'no reconnect');
+  } finally {
+    c.done();
   }
 });

@@ -352,7 +352,7 @@ export class Publication {
     }
     clearInterval(this.pumpTimer);
     clearInterval(this.tickTimer);
-    this.connection.stop();
+    await this.connection.stopAndAwaitClose(); // the worker ends next: see there
     this.live = false;
     this.setState('stopped', 'Stopped.');
     this.report(this.stats());

@@ -54,6 +54,11 @@ const SCRIPT_PROCESSOR_FRAMES = 1024;
  * Firefox without a working sound output keeps it suspended, and resume() never settles.
  */
 const AUDIO_START_WAIT_MS = 5000;
+/**
+ * How long stop() waits for the worker to say it stopped before ending it: longer than the
+ * worker's own bounds: 2 s to flush what is queued, 1.5 s for the closing handshake (publication.js).
+ */
+const WORKER_STOP_WAIT_MS = 5000;
 
 /**
  * @param {string} stream @param {'camera' | 'screen'} source @param {PublishSettings} settings
@@ -192,7 +197,7 @@ export class Publisher {
         worker.addEventListener('message', (e) => {
           if (e.data.type === 'stopped') resolve(undefined);
         });
-        setTimeout(resolve, 4000);
+        setTimeout(resolve, WORKER_STOP_WAIT_MS);
       });
       worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'stop', reason }));
       await stopped;

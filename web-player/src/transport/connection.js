@@ -33,6 +33,8 @@ const BACKOFF_MAX_MS = 5000;
  * bob's players of the late joiners). Chromium itself waits up to 240 s.
  */
 export const OPEN_TIMEOUT_MS = 15_000;
+/** How long stopAndAwaitClose waits for the closing handshake. */
+export const CLOSE_HANDSHAKE_WAIT_MS = 1500;
 
 export class RelayConnection {
   /**
@@ -100,6 +102,28 @@ export class RelayConnection {
     clearInterval(this.pingTimer);
     this.socket?.close(1000, 'viewer left');
     this.socket = null;
+  }
+
+  /**
+   * As stop(), and resolves once the socket's closing handshake is over (its close event), or
+   * after `timeoutMs`: for a worker that ends next. Ended right after close(), a worker aborted
+   * its socket before the close frame was out, with unread bytes in its receive buffer, so with a
+   * TCP reset, and the relay's kernel dropped what the relay had not read yet: a publisher's
+   * EndOfStream too, so the others in a call saw "connection lost" for a participant who had
+   * clicked Leave (CallE2ETest at load 28; that page's players closed with 1001, not 1000).
+   * @param {number} [timeoutMs] @returns {Promise<void>}
+   */
+  stopAndAwaitClose(timeoutMs = CLOSE_HANDSHAKE_WAIT_MS) {
+    const socket = this.socket;
+    this.stop();
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      socket.onclose = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** The URL the current (or next) connection uses. */

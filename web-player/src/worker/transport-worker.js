@@ -51,8 +51,8 @@ scope.onmessage = (/** @type {MessageEvent<ToWorker>} */ event) => {
       connection?.relays.rewrite((url) => withStartLayer(url, message.layer));
       break;
     case 'stop':
-      connection?.stop();
-      scope.close();
+      // Ended only after the closing handshake: see RelayConnection.stopAndAwaitClose.
+      void (connection?.stopAndAwaitClose() ?? Promise.resolve()).finally(() => scope.close());
       break;
     default: {
       /** @type {never} */
