@@ -328,6 +328,10 @@ export class MseRenderer {
       if (v.seeking) return;
     }
     if (v.readyState < 2) return;
+    // Nothing shown yet, nothing to steer (WebKitGTK without compositing never shows an MSE frame).
+    // There each rate change or seek is a GStreamer event sent from the page's main thread, and one
+    // deadlocked the web process against its video sink, whose thread waits for the main thread to draw.
+    if (!Number.isFinite(this.shownPtsMicros)) return;
     const leadMs = (v.currentTime - master) * 1000;
     // Seeks cost a decoder flush and a decode from the previous keyframe: after the join,
     // only forward onto a keyframe that the master has passed, at most once a second.
