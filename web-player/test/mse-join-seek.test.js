@@ -4,22 +4,9 @@
 // show pictures already seen again).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeMseVideo } from './support/fake-mse-video.js';
 
-/** @type {(now: number, meta: { mediaTime: number, expectedDisplayTime: number, width: number, height: number }) => void} */
-let presentFrame = () => {};
-const video = {
-  requestVideoFrameCallback(/** @type {typeof presentFrame} */ callback) {
-    presentFrame = callback;
-  },
-  addEventListener() {},
-  currentTime: 1,
-  seeking: false,
-  paused: false,
-  readyState: 4,
-  playbackRate: 1,
-  buffered: { length: 1, start: () => 0, end: () => 3 },
-  getVideoPlaybackQuality: () => ({ droppedVideoFrames: 0, totalVideoFrames: 0 }),
-};
+const { video, present } = fakeMseVideo();
 Object.assign(globalThis, { document: { createElement: () => video, visibilityState: 'visible' } });
 const { MseRenderer } = await import('../src/video/mse-renderer.js');
 
@@ -29,7 +16,7 @@ function joining(shownS) {
   const renderer = new MseRenderer();
   renderer.baseMicros = 0;
   renderer.newestPtsMicros = 3e6;
-  presentFrame(0, { mediaTime: shownS, expectedDisplayTime: 0, width: 320, height: 180 });
+  present(shownS);
   return renderer;
 }
 

@@ -4,29 +4,9 @@
 // web process. Once a frame is shown, video behind the master is nudged faster. A fake <video>.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeMseVideo } from './support/fake-mse-video.js';
 
-/** @type {(now: number, meta: { mediaTime: number, expectedDisplayTime: number, width: number, height: number }) => void} */
-let presentFrame = () => {};
-/** @type {number[]} */
-const rateChanges = [];
-const video = {
-  requestVideoFrameCallback(/** @type {typeof presentFrame} */ callback) {
-    presentFrame = callback;
-  },
-  addEventListener() {},
-  currentTime: 1,
-  seeking: false,
-  paused: false,
-  readyState: 4,
-  get playbackRate() {
-    return rateChanges.at(-1) ?? 1;
-  },
-  set playbackRate(rate) {
-    rateChanges.push(rate);
-  },
-  buffered: { length: 1, start: () => 0, end: () => 3 },
-  getVideoPlaybackQuality: () => ({ droppedVideoFrames: 0, totalVideoFrames: 0 }),
-};
+const { video, rateChanges, present } = fakeMseVideo();
 Object.assign(globalThis, { document: { createElement: () => video, visibilityState: 'visible' } });
 const { MseRenderer } = await import('../src/video/mse-renderer.js');
 
@@ -52,7 +32,7 @@ test('no frame presented: the rate and the playhead are left alone', () => {
 
 test('a frame presented: video behind the master is nudged faster', () => {
   const renderer = pastTheJoin();
-  presentFrame(0, { mediaTime: 1, expectedDisplayTime: 0, width: 320, height: 180 });
+  present(1);
   renderer.tick(MASTER_MS, 60_000);
   assert.ok(rateChanges.length === 1 && rateChanges[0] > 1, `rate changes ${rateChanges}`);
 });
