@@ -41,3 +41,51 @@ test('the stream list writes its note only when it changes (a WebKit click acros
     mock.timers.reset();
   }
 });
+
+test('a refresh updates a card in place: the same element, its figures rewritten only when they change; a new codec or a gone stream is rebuilt or removed', async () => {
+  /** @type {unknown} the relay's answer */
+  let answer = { streams: [] };
+  Object.assign(globalThis, {
+    document: { createElement: (/** @type {string} */ tag) => new FakeElement(tag) },
+    location: { pathname: '/' },
+    fetch: () => Promise.resolve({ status: 200, ok: true, json: () => Promise.resolve(answer) }),
+  });
+  mock.timers.enable({ apis: ['setInterval'] });
+  /** @param {string} name @param {string} codec @param {number} players */
+  const stream = (name, codec, players) => ({ name, state: 'live', players, tracks: [{ kind: 'video', codec, width: 640, height: 360 }] });
+  const refresh = async () => {
+    mock.timers.tick(3000);
+    await settle();
+  };
+  try {
+    const { mountStreamList } = await import('../src/ui/stream-list.js');
+    const root = new FakeElement('div');
+    answer = { streams: [stream('cam', 'avc1.42E01F', 1), stream('desk', 'avc1.42E01F', 0)] };
+    const unmount = mountStreamList(/** @type {any} */ (root), '', '');
+    await settle();
+    const grid = root.byClass('tc-grid');
+    const [cam, desk] = grid.children;
+    const meta = cam.byClass('tc-card-meta');
+    assert.match(meta.textContent, /1 watching/);
+    const writes = meta.textWrites;
+
+    await refresh();
+    assert.equal(grid.children[0], cam, 'the same card, not a rebuilt one');
+    assert.equal(meta.textWrites, writes, 'unchanged figures are not rewritten');
+
+    answer = { streams: [stream('cam', 'avc1.42E01F', 3), stream('desk', 'avc1.42E01F', 0)] };
+    await refresh();
+    assert.equal(grid.children[0], cam);
+    assert.match(meta.textContent, /3 watching/);
+    assert.equal(meta.textWrites, writes + 1);
+
+    answer = { streams: [stream('cam', 'vp8', 3)] };
+    await refresh();
+    assert.equal(grid.children.length, 1, 'the gone stream\'s card is removed');
+    assert.notEqual(grid.children[0], cam, 'a new codec: a new card (its playability is judged again)');
+    assert.notEqual(grid.children[0], desk);
+    unmount();
+  } finally {
+    mock.timers.reset();
+  }
+});

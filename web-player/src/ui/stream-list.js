@@ -95,6 +95,39 @@ export function mountStreamList(root, search, token) {
 
   /** @type {Map<string, ReturnType<typeof playability>>} */
   const verdicts = new Map();
+  /**
+   * The cards shown, by stream: a refresh updates a card's figures in place and rebuilds it only
+   * when its codec changes. WebKitGTK drops a click whose press and release straddle the
+   * replacement of its target, and the list refreshes every 3 s: rebuilt cards lost clicks on
+   * their links.
+   * @type {Map<string, { card: HTMLElement, codec: string, online: boolean, meta: HTMLElement, dot: HTMLElement }>}
+   */
+  const cards = new Map();
+  /** @param {ReturnType<typeof parseStreams>[number]} s */
+  const cardOf = (s) => {
+    let shown = cards.get(s.name);
+    if (!shown || shown.codec !== s.videoCodec) {
+      const dot = h('span.tc-dot', { 'data-online': s.online });
+      const meta = h('div.tc-card-meta');
+      const card = h('div.tc-card', null,
+        h('a.tc-card-thumb', { href: `${search}#/play/${encodeURIComponent(s.name)}`, title: 'Watch live' }, h('span.tc-play', { text: '▶' })),
+        h('div.tc-card-body', null,
+          h('div.tc-card-title', null, dot,
+            h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
+            callLink(s.name, search),
+            h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
+          meta));
+      markIfUnplayable(card, s.name, s.videoCodec, search, verdicts);
+      shown = { card, codec: s.videoCodec, online: s.online, meta, dot };
+      cards.set(s.name, shown);
+    }
+    if (shown.online !== s.online) {
+      shown.online = s.online;
+      shown.dot.setAttribute('data-online', String(s.online));
+    }
+    setText(shown.meta, [s.detail, `${s.players} watching`].filter(Boolean).join(' · '));
+    return shown.card;
+  };
   const load = async () => {
     try {
       const response = await unlessRefused(await fetchApi('/api/streams', token));
@@ -102,23 +135,14 @@ export function mountStreamList(root, search, token) {
       const streams = parseStreams(await response.json());
       setText(note, streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.');
       note.hidden = streams.length > 0;
-      grid.replaceChildren(...streams.map((s) => withPlayability(s, h('div.tc-card', null,
-        h('a.tc-card-thumb', { href: `${search}#/play/${encodeURIComponent(s.name)}`, title: 'Watch live' }, h('span.tc-play', { text: '▶' })),
-        h('div.tc-card-body', null,
-          h('div.tc-card-title', null, h('span.tc-dot', { 'data-online': s.online }),
-            h('a.tc-card-name', { href: `${search}#/play/${encodeURIComponent(s.name)}`, text: s.name }),
-            callLink(s.name, search),
-            h('a.tc-card-recordings', { href: `${search}#/archive/${encodeURIComponent(s.name)}`, text: 'recordings' })),
-          h('div.tc-card-meta', { text: [s.detail, `${s.players} watching`].filter(Boolean).join(' · ') }))))));
+      const shown = streams.map(cardOf);
+      for (const name of [...cards.keys()]) if (!streams.some((s) => s.name === name)) cards.delete(name);
+      // The same cards in the same order: nothing to move (a moved card loses a click as a rebuilt one does).
+      if (shown.length !== grid.children.length || shown.some((card, i) => grid.children[i] !== card)) grid.replaceChildren(...shown);
     } catch (e) {
       note.hidden = false;
       setText(note, `Cannot list the streams: ${e instanceof Error ? e.message : e}.`);
     }
-  };
-  /** @param {{ name: string, videoCodec: string }} s @param {HTMLElement} card */
-  const withPlayability = (s, card) => {
-    markIfUnplayable(card, s.name, s.videoCodec, search, verdicts);
-    return card;
   };
   void load();
   const timer = setInterval(load, 3000);
