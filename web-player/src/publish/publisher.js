@@ -74,6 +74,20 @@ export function initialPublisherStats(stream, source, settings) {
     clockOffsetMs: NaN, rttMs: NaN };
 }
 
+/**
+ * Lets the preview go of its stream, then stops the tracks. In the other order WebKitGTK (without
+ * compositing) froze its web process for good, once in five runs on a busy machine: the track's
+ * end reconfigured the preview's GStreamer pipeline from the page's main thread while the video
+ * sink's thread held that pipeline's lock, waiting for the main thread to draw (gdb). Paused and
+ * detached first, the element's player is torn down on the path that releases the sink.
+ * @param {Pick<HTMLVideoElement, 'pause' | 'srcObject'>} preview @param {Pick<MediaStreamTrack, 'stop'>[]} tracks  the tracks to stop
+ */
+export function releasePreview(preview, tracks) {
+  preview.pause();
+  preview.srcObject = null;
+  for (const track of tracks) track.stop();
+}
+
 /** Chromium's MediaStreamTrackProcessor, where the browser has it. @returns {TrackProcessorClass | undefined} */
 function trackProcessor() {
   return /** @type {TrackProcessorClass | undefined} */ (/** @type {any} */ (globalThis).MediaStreamTrackProcessor);
@@ -219,9 +233,8 @@ export class Publisher {
   }
 
   releaseMedia() {
-    if (this.ownsMedia) for (const track of this.media?.getTracks() ?? []) track.stop();
+    releasePreview(this.preview, this.ownsMedia ? this.media?.getTracks() ?? [] : []);
     this.media = null;
-    this.preview.srcObject = null;
     void this.audioContext?.close();
     this.audioContext = null;
   }
