@@ -5,15 +5,19 @@ import { FakeElement } from './support/fake-dom.js';
 /** Lets the page's fetch of the streams, and what it does with them, finish. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('the stream list writes its note only when it changes (a WebKit click across a rewrite is lost)', async () => {
-  /** @type {unknown} the relay's answer */
-  let answer = { streams: [] };
+/** A page whose fetch of /api/streams answers `relay.answer`, with the list's timer under the test's control. @param {{ answer: unknown }} relay */
+function fakePage(relay) {
   Object.assign(globalThis, {
     document: { createElement: (/** @type {string} */ tag) => new FakeElement(tag) },
     location: { pathname: '/' },
-    fetch: () => Promise.resolve({ status: 200, ok: true, json: () => Promise.resolve(answer) }),
+    fetch: () => Promise.resolve({ status: 200, ok: true, json: () => Promise.resolve(relay.answer) }),
   });
   mock.timers.enable({ apis: ['setInterval'] });
+}
+
+test('the stream list writes its note only when it changes (a WebKit click across a rewrite is lost)', async () => {
+  const relay = { answer: /** @type {unknown} */ ({ streams: [] }) };
+  fakePage(relay);
   try {
     const { mountStreamList } = await import('../src/ui/stream-list.js');
     const root = new FakeElement('div');
@@ -28,7 +32,7 @@ test('the stream list writes its note only when it changes (a WebKit click acros
     }
     assert.equal(note.textWrites, writes, 'refreshes with still no stream leave the note\'s text node alone');
     // A note that changes is still written, once.
-    answer = { streams: [{ name: 'cam', state: 'live', tracks: [], players: 0 }] };
+    relay.answer = { streams: [{ name: 'cam', state: 'live', tracks: [], players: 0 }] };
     for (let i = 0; i < 3; i++) {
       mock.timers.tick(3000);
       await settle();
@@ -43,14 +47,8 @@ test('the stream list writes its note only when it changes (a WebKit click acros
 });
 
 test('a refresh updates a card in place: the same element, its figures rewritten only when they change; a new codec or a gone stream is rebuilt or removed', async () => {
-  /** @type {unknown} the relay's answer */
-  let answer = { streams: [] };
-  Object.assign(globalThis, {
-    document: { createElement: (/** @type {string} */ tag) => new FakeElement(tag) },
-    location: { pathname: '/' },
-    fetch: () => Promise.resolve({ status: 200, ok: true, json: () => Promise.resolve(answer) }),
-  });
-  mock.timers.enable({ apis: ['setInterval'] });
+  const relay = { answer: /** @type {unknown} */ ({ streams: [] }) };
+  fakePage(relay);
   /** @param {string} name @param {string} codec @param {number} players */
   const stream = (name, codec, players) => ({ name, state: 'live', players, tracks: [{ kind: 'video', codec, width: 640, height: 360 }] });
   const refresh = async () => {
@@ -60,7 +58,7 @@ test('a refresh updates a card in place: the same element, its figures rewritten
   try {
     const { mountStreamList } = await import('../src/ui/stream-list.js');
     const root = new FakeElement('div');
-    answer = { streams: [stream('cam', 'avc1.42E01F', 1), stream('desk', 'avc1.42E01F', 0)] };
+    relay.answer = { streams: [stream('cam', 'avc1.42E01F', 1), stream('desk', 'avc1.42E01F', 0)] };
     const unmount = mountStreamList(/** @type {any} */ (root), '', '');
     await settle();
     const grid = root.byClass('tc-grid');
@@ -73,13 +71,13 @@ test('a refresh updates a card in place: the same element, its figures rewritten
     assert.equal(grid.children[0], cam, 'the same card, not a rebuilt one');
     assert.equal(meta.textWrites, writes, 'unchanged figures are not rewritten');
 
-    answer = { streams: [stream('cam', 'avc1.42E01F', 3), stream('desk', 'avc1.42E01F', 0)] };
+    relay.answer = { streams: [stream('cam', 'avc1.42E01F', 3), stream('desk', 'avc1.42E01F', 0)] };
     await refresh();
     assert.equal(grid.children[0], cam);
     assert.match(meta.textContent, /3 watching/);
     assert.equal(meta.textWrites, writes + 1);
 
-    answer = { streams: [stream('cam', 'vp8', 3)] };
+    relay.answer = { streams: [stream('cam', 'vp8', 3)] };
     await refresh();
     assert.equal(grid.children.length, 1, 'the gone stream\'s card is removed');
     assert.notEqual(grid.children[0], cam, 'a new codec: a new card (its playability is judged again)');
