@@ -76,7 +76,7 @@ export function initialPublisherStats(stream, source, settings) {
 
 /**
  * Lets the preview go of its stream, then stops the tracks. In the other order WebKitGTK (without
- * compositing) froze its web process for good, once in five runs on a busy machine: the track's
+ * compositing) froze its web process for good in 3 of 7 runs on a busy machine: the track's
  * end reconfigured the preview's GStreamer pipeline from the page's main thread while the video
  * sink's thread held that pipeline's lock, waiting for the main thread to draw (gdb). Paused and
  * detached first, the element's player is torn down on the path that releases the sink.
