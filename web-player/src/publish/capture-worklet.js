@@ -3,8 +3,8 @@
  * The AudioWorklet processor of the publisher's fallback (no MediaStreamTrackProcessor:
  * Firefox, WebKit): reads the microphone on the audio rendering thread and posts its samples
  * in chunks straight to the publish worker, over the port the page gives it, so the page's
- * main thread, which a busy page keeps late, is not on the audio path (a ScriptProcessorNode
- * ran there). Outputs silence. Bundled on its own (esbuild) and loaded with
+ * main thread is not on the audio path (a ScriptProcessorNode ran there, and a busy page lost
+ * a quarter of the audio). Outputs silence. Bundled on its own (esbuild) and loaded with
  * audioWorklet.addModule().
  */
 /// <reference path="../audio/worklet-globals.d.ts" />

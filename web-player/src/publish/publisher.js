@@ -291,9 +291,9 @@ export class Publisher {
   /**
    * The fallback without MediaStreamTrackProcessor: the microphone read in an AudioWorklet,
    * whose chunks go over a MessageChannel straight to the worker; this thread only builds the
-   * graph. (A ScriptProcessorNode read it on this thread before, where a busy page delivered it
-   * late.) Every engine without the track processor has AudioWorklet in the secure contexts that
-   * getUserMedia and WebCodecs need.
+   * graph. (A ScriptProcessorNode read it on this thread before, and a page starved on a busy
+   * machine lost a quarter of Firefox's audio.) Every engine without the track processor has
+   * AudioWorklet in the secure contexts that getUserMedia and WebCodecs need.
    */
   async copyAudio() {
     const media = this.media;
