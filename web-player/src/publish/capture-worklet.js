@@ -11,15 +11,11 @@
 import { AudioChunker } from './audio-chunker.js';
 
 /**
- * Eight render quanta a chunk (23.2 ms at 44.1 kHz, 21.3 at 48): 43-47 messages a second to the
- * worker instead of 375, at most 23 ms added to the capture delay, and the inputs the encoder
- * had from the ScriptProcessorNode before. Not 20 ms (one Opus frame): WebKitGTK 2.50 labels
- * each Opus packet with the timestamp and duration of its input, and the encoder tells such
- * labels from counted stamps by a duration other than the frame's (audio-track-encoder.js);
- * with 20 ms inputs WebKit's packets were placed ahead of their capture by every gap in it
- * (capture → packet -386 and -792 ms; 44 packets a second of pts, 45-55 wanted).
+ * A chunk is 20 ms, one Opus frame at any sample rate (960 frames at 48 kHz, 882 at 44.1 kHz):
+ * 50 messages a second to the worker instead of 375 quanta, and at most 20 ms added to the
+ * capture delay (the ScriptProcessorNode's 1024 frames added 21).
  */
-const CHUNK_FRAMES = 1024;
+const CHUNK_MS = 20;
 
 class CaptureProcessor extends AudioWorkletProcessor {
   /** @param {{ processorOptions: { channels: number } }} options */
@@ -28,7 +24,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     const channels = options.processorOptions.channels;
     /** @type {MessagePort | null} the publish worker's end; chunks before it came are dropped */
     this.out = null;
-    this.chunker = new AudioChunker(channels, CHUNK_FRAMES, (planes, frames) => {
+    this.chunker = new AudioChunker(channels, Math.round((sampleRate * CHUNK_MS) / 1000), (planes, frames) => {
       this.out?.postMessage(/** @type {import('./messages.js').CapturedChunk} */ ({ planes, frames, channels }), [planes.buffer]);
     });
     this.port.onmessage = (/** @type {MessageEvent<import('./messages.js').ToCaptureWorklet>} */ event) => {
