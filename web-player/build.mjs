@@ -1,4 +1,4 @@
-// Bundles the player (app.js), the AudioWorklets (playout-worklet.js, capture-worklet.js), the transport and publish workers with esbuild into the
+// Bundles the player (app.js), the AudioWorklet (playout-worklet.js), the transport worker and the publish worker with esbuild into the
 // folder the relay serves from its classpath (tunnelcast/player/), next to static/.
 import { build } from 'esbuild';
 import { cpSync } from 'node:fs';
@@ -11,7 +11,5 @@ await build({ ...common, entryPoints: { 'playout-worklet': 'src/audio/playout-wo
 await build({ ...common, entryPoints: { 'transport-worker': 'src/worker/transport-worker.js' }, outdir, splitting: true,
   chunkNames: 'chunks/[name]-[hash]' });
 await build({ ...common, entryPoints: { 'publish-worker': 'src/publish/publish-worker.js' }, outdir });
-// The publisher's AudioWorklet (where the browser has no MediaStreamTrackProcessor), loaded with audioWorklet.addModule() as the player's.
-await build({ ...common, entryPoints: { 'capture-worklet': 'src/publish/capture-worklet.js' }, outdir });
 cpSync('static', outdir, { recursive: true });
 console.log(`tunnelcast web player built into ${outdir}`);

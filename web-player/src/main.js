@@ -65,8 +65,7 @@ function route() {
     const stream = decodeURIComponent(publish[1]);
     document.title = `Publish ${stream} · Tunnelcast`;
     unmount = mountPublishView(root, { stream, token: params.get('token') ?? '', wsBase, search: location.search,
-      workerUrl: new URL('publish-worker.js', location.href).href, workletUrl: new URL('capture-worklet.js', location.href).href,
-      ...parsePublishOptions(params) }, (publisher) => {
+      workerUrl: new URL('publish-worker.js', location.href).href, ...parsePublishOptions(params) }, (publisher) => {
       global.publisher = publisher;
       global.stats = publisher?.stats ?? null;
     });

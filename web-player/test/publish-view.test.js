@@ -11,7 +11,7 @@ test('the publish page writes its Start/Stop label only when it changes (a WebKi
     /** @type {import('../src/publish/publisher.js').Publisher[]} */
     const publishers = [];
     const unmount = mountPublishView(/** @type {any} */ (root), {
-      stream: 's', token: '', wsBase: 'ws://127.0.0.1:1', workerUrl: 'worker.js', workletUrl: 'worklet.js', search: '', errors: [],
+      stream: 's', token: '', wsBase: 'ws://127.0.0.1:1', workerUrl: 'worker.js', search: '', errors: [],
       settings: /** @type {any} */ ({ videoBitrateBps: 1e6, audioBitrateBps: 64e3, dtx: false }), capture: { width: 640, height: 360, frameRate: 30 },
     }, (p) => { if (p) publishers.push(p); });
     const start = /** @type {FakeElement} */ (root.find((e) => e.className.split(' ').includes('tc-start')));

@@ -131,8 +131,7 @@ export class CallSession {
     const media = new MediaStream([this.media.videoTrack, this.media.microphone].filter((t) => t !== null));
     const publisher = new Publisher({
       stream: this.stream, token: this.address.token, wsBase: this.options.wsBase, workerUrl: new URL('publish-worker.js', this.options.baseUrl).href,
-      workletUrl: new URL('capture-worklet.js', this.options.baseUrl).href, source: 'camera', capture: this.options.capture,
-      settings: this.options.settings, media,
+      source: 'camera', capture: this.options.capture, settings: this.options.settings, media,
       call: { hello: { displayName, roomEvents: true, instanceId: this.instanceId }, state: this.flags(), finalCodes: CALL_FINAL_CODES,
         silentDropMs: SILENT_DROP_MS },
       listener: {

@@ -109,8 +109,8 @@ export class CaptureTimeline {
 }
 
 /**
- * Timestamps for the audio of the page's capture worklet (the fallback without
- * MediaStreamTrackProcessor): samples counted from the first chunk's arrival, so they are continuous; when the samples
+ * Timestamps for audio copied on the page (the fallback without MediaStreamTrackProcessor):
+ * samples counted from the first chunk's arrival, so they are continuous; when the samples
  * fall more than `maxLagMicros` behind the clock (a starved audio thread delivers too few:
  * headless Chromium on a busy machine), they are moved up to it, leaving a gap, never back.
  * Pure: times come in as arguments, in µs.

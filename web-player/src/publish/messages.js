@@ -65,8 +65,6 @@
  * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
  * @property {number} audioCaptureToPacketMs
  * @property {number} audioSilenceDropped packets of silence not sent (DTX: SilenceGate)
- * @property {number} audioCaptureGaps    times the capture worklet's samples fell 100 ms behind the clock and were moved up to it,
- *                                        leaving a gap: its audio thread delivered less than real time (SampleClock; 0 without one)
  * @property {number} clockOffsetMs
  * @property {number} rttMs
  *
@@ -92,15 +90,14 @@
  *     video: ReadableStream<VideoFrame> | null, audio: ReadableStream<AudioData> | null, call: CallPublishing | null,
  *     tracks: ('video' | 'audio')[] }
  *   | { type: 'videoFrame', frame: VideoFrame }
- *   | { type: 'audioPort', port: MessagePort, sampleRate: number, timeOriginMs: number }
+ *   | { type: 'audioData', data: AudioData, firstChannel: Float32Array }
  *   | { type: 'replaceSource', kind: 'video' | 'audio', stream: ReadableStream<VideoFrame> | ReadableStream<AudioData> | null }
  *   | { type: 'publisherState', state: PublisherStateFlags }
  *   | { type: 'stop', reason: string }} ToPublishWorker
  *
- * audioPort (the page's fallback): the capture worklet's chunks (CapturedChunk) come over this port
- * from now on, at the AudioContext's sampleRate; timeOriginMs is the page's performance.timeOrigin,
- * so that the worker stamps them on the page's performance.now() clock, as the copied video frames.
- * The port of a replaced audio source is closed (replaceSource); so is a port that comes before 'start'.
+ * audioData (the page's fallback): firstChannel holds the chunk's first channel as the page had it,
+ * for the silence gate and the level meter: WebKitGTK 2.50's `AudioData.copyTo` aborts the web
+ * process ("free(): invalid pointer") on an AudioData made from samples.
  *
  * start: tracks are the kinds captured, whether read in the worker (video, audio) or posted by the page.
  *
@@ -120,16 +117,5 @@
  *
  * stamps: frame stamps (docs/frame-stamp.md) read off captured frames with their capture
  * times, relay clock ms: [stamp, capturedAtMs], only for frames that carry one.
- *
- * @typedef {{ type: 'port', port: MessagePort }} ToCaptureWorklet  the page to the capture worklet: where its chunks go
- *
- * @typedef {object} CapturedChunk    the capture worklet to the publish worker: consecutive samples of the microphone
- * @property {Float32Array<ArrayBuffer>} planes  planar: channel c at c × frames (transferred)
- * @property {number} frames
- * @property {number} channels
- *
- * The worker keeps the first channel of planes beside the AudioData it makes of them, for the
- * silence gate and the level meter: WebKitGTK 2.50's `AudioData.copyTo` aborts the web process
- * ("free(): invalid pointer") on an AudioData made from samples.
  */
 export {};

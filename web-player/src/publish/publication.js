@@ -18,7 +18,6 @@ import { UplinkBitrate } from './uplink-bitrate.js';
 import { CaptureTimeline } from './capture-timeline.js';
 import { publishedVideoEncoder } from './simulcast-video-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
-import { WorkletAudio } from './worklet-audio.js';
 import { CapturedStamps } from './captured-stamps.js';
 import { roomUpdateOf } from './room-events.js';
 import { LevelMeter } from '../audio/level-meter.js';
@@ -153,10 +152,6 @@ export class Publication {
     this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
     /** packets of silence not sent by the audio encoders of earlier sources */
     this.silenceDroppedBefore = 0;
-    /** @type {{ port: MessagePort, audio: WorkletAudio } | null} the page's capture worklet, where the audio comes from (the fallback) */
-    this.worklet = null;
-    /** the capture gaps of earlier worklets */
-    this.audioCaptureGapsBefore = 0;
     this.audio = this.audioEncoder(this.audioTimeline);
     const call = this.call;
     this.connection = new RelayConnection(options.url, {
@@ -242,8 +237,7 @@ export class Publication {
       this.stamps.reset();
       this.video.requestKeyframe();
     } else {
-      // The old encoder's last packets keep their own timeline; the new source starts a new one (a worklet comes with a new port).
-      this.closeWorklet();
+      // The old encoder's last packets keep their own timeline; the new source starts a new one.
       const previous = this.audio;
       this.audioPacketsBefore += previous.packetsEncoded;
       this.silenceDroppedBefore += previous.silenceDropped;
@@ -252,26 +246,6 @@ export class Publication {
       this.audio = this.audioEncoder(this.audioTimeline);
     }
     if (stream) void this.read(kind, stream).catch((e) => this.fail('error', `${kind === 'video' ? 'Video' : 'Audio'} capture: ${e.message}`));
-  }
-
-  /**
-   * The audio comes from the page's capture worklet over this port from now on (the fallback
-   * without MediaStreamTrackProcessor): see `audioPort` in messages.js.
-   * @param {MessagePort} port @param {{ sampleRate: number, timeOriginMs: number }} page
-   */
-  listenToWorklet(port, page) {
-    this.closeWorklet();
-    const audio = new WorkletAudio(page, performance.timeOrigin, (data, firstChannel) => this.audioData(data, firstChannel));
-    port.onmessage = (/** @type {MessageEvent<import('./messages.js').CapturedChunk>} */ e) => audio.receive(e.data, performance.now());
-    this.worklet = { port, audio };
-  }
-
-  /** Stops reading the page's capture worklet: its chunks still on their way are not the next source's. */
-  closeWorklet() {
-    if (!this.worklet) return;
-    this.worklet.port.close();
-    this.audioCaptureGapsBefore += this.worklet.audio.clock.jumps;
-    this.worklet = null;
   }
 
   /** @param {number} timestampMicros a video packet's source timestamp (one per layer) @returns {CaptureTimeline} */
@@ -328,7 +302,7 @@ export class Publication {
 
   /**
    * @param {AudioData} data
-   * @param {Float32Array} [firstChannel]  its first channel's samples, where the capture worklet's chunk had them (see messages.js)
+   * @param {Float32Array} [firstChannel]  its first channel's samples, where the page has them (see messages.js)
    */
   audioData(data, firstChannel) {
     if (this.stopping) {
@@ -364,7 +338,6 @@ export class Publication {
    */
   async stop(reason = 'publisher stopped') {
     this.stopping = true;
-    this.closeWorklet();
     clearInterval(this.levelsTimer);
     await Promise.allSettled(this.readers.map((r) => r.cancel()));
     this.video.close();
@@ -594,7 +567,6 @@ export class Publication {
       droppedSettling: this.droppedSettling, droppedAwaitingTracks: this.droppedAwaitingTracks, liveWithout: this.liveWithout,
       timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
       audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
-      audioCaptureGaps: this.audioCaptureGapsBefore + (this.worklet?.audio.clock.jumps ?? 0),
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }

@@ -2,9 +2,8 @@
 /// <reference lib="webworker" />
 /**
  * The publish worker: reads the captured frames (the page transfers the
- * MediaStreamTrackProcessor streams here; where it has none, it posts video frames one by one
- * and its capture worklet posts audio chunks straight here over a port), encodes them and owns
- * the WebSocket, so page work cannot delay capture or sending.
+ * MediaStreamTrackProcessor streams here, or posts frames one by one where it has none),
+ * encodes them and owns the WebSocket, so page work cannot delay capture or sending.
  */
 import { Publication } from './publication.js';
 
@@ -41,9 +40,9 @@ scope.onmessage = (/** @type {MessageEvent<ToPublishWorker>} */ event) => {
       if (publication) publication.videoFrame(message.frame);
       else message.frame.close();
       break;
-    case 'audioPort':
-      if (publication) publication.listenToWorklet(message.port, message);
-      else message.port.close();
+    case 'audioData':
+      if (publication) publication.audioData(message.data, message.firstChannel);
+      else message.data.close();
       break;
     case 'stop':
       void (publication?.stop(message.reason) ?? Promise.resolve()).finally(() => {

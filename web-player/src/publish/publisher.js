@@ -5,9 +5,10 @@
  * which encodes and sends. Where the browser has `MediaStreamTrackProcessor`, the tracks'
  * frame streams are transferred to the worker and nothing of the media passes through this
  * thread; elsewhere this page copies video frames off the preview (`requestVideoFrameCallback`)
- * and posts them over, and reads the microphone in an AudioWorklet (capture-worklet.js) that
- * posts its samples straight to the worker.
+ * and audio through a `ScriptProcessorNode`, and posts them over.
  */
+
+import { SampleClock } from './capture-timeline.js';
 
 /** @typedef {import('./messages.js').PublishSettings} PublishSettings */
 /** @typedef {import('./messages.js').PublisherStats} PublisherStats */
@@ -34,7 +35,6 @@
  * @property {string} token
  * @property {string} wsBase        ws(s)://host
  * @property {string} workerUrl     the publish worker's script
- * @property {string} workletUrl    the capture worklet's module (capture-worklet.js), for the fallback without MediaStreamTrackProcessor
  * @property {'camera' | 'screen'} source
  * @property {{ width: number, height: number, frameRate: number }} capture  what to ask the camera or screen for
  * @property {PublishSettings} settings
@@ -48,6 +48,7 @@
  * @typedef {new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame | AudioData> }} TrackProcessorClass
  */
 
+const SCRIPT_PROCESSOR_FRAMES = 1024;
 /**
  * How long the fallback's AudioContext may take to run before the page says no sound is sent:
  * Firefox without a working sound output keeps it suspended, and resume() never settles.
@@ -69,7 +70,7 @@ export function initialPublisherStats(stream, source, settings) {
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, networkDelayMs: 0, drainRateKbps: 0,
     congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
     encoderDrops: 0, keyframes: 0, videoLayers: [], keyframeRequests: 0, audioPacketsEncoded: 0, videoPacketsSent: 0, audioPacketsSent: 0, connections: 0,
-    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, audioCaptureGaps: 0, droppedSettling: 0, droppedAwaitingTracks: 0, liveWithout: '', timelineReanchors: 0,
+    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, droppedSettling: 0, droppedAwaitingTracks: 0, liveWithout: '', timelineReanchors: 0,
     clockOffsetMs: NaN, rttMs: NaN };
 }
 
@@ -105,10 +106,8 @@ export class Publisher {
     this.ownsMedia = !options.media;
     /** @type {Worker | null} */
     this.worker = null;
-    /** @type {AudioContext | null} the fallback's audio capture (its graph runs the capture worklet) */
+    /** @type {AudioContext | null} the main-thread audio fallback */
     this.audioContext = null;
-    /** why the fallback's audio capture could not be built ('' when it was, or is being built) */
-    this.audioCaptureError = '';
     this.preview = /** @type {HTMLVideoElement} */ (document.createElement('video'));
     this.preview.muted = true;
     this.preview.playsInline = true;
@@ -161,7 +160,7 @@ export class Publisher {
       worker.postMessage(start);
       // Video is copied off the preview whenever it shows some (a call's camera may come on later).
       this.copyVideoFrames();
-      if (audio) void this.copyAudio();
+      if (audio) this.copyAudio();
     }
   }
 
@@ -190,7 +189,7 @@ export class Publisher {
     if (kind === 'audio') {
       void this.audioContext?.close();
       this.audioContext = null;
-      if (track) void this.copyAudio();
+      if (track) this.copyAudio();
     }
   }
 
@@ -238,7 +237,6 @@ export class Publisher {
     this.media = null;
     void this.audioContext?.close();
     this.audioContext = null;
-    this.audioCaptureError = '';
   }
 
   /**
@@ -288,45 +286,33 @@ export class Publisher {
     setTimeout(tick, intervalMs);
   }
 
-  /**
-   * The fallback without MediaStreamTrackProcessor: the microphone read in an AudioWorklet,
-   * whose chunks go over a MessageChannel straight to the worker; this thread only builds the
-   * graph. (A ScriptProcessorNode read it on this thread before, and a page starved on a busy
-   * machine lost a quarter of Firefox's audio.) Every engine without the track processor has
-   * AudioWorklet in the secure contexts that getUserMedia and WebCodecs need.
-   */
-  async copyAudio() {
-    const media = this.media;
-    const worker = this.worker;
-    if (!media?.getAudioTracks().length || !worker) return;
+  /** The fallback without MediaStreamTrackProcessor: the microphone's samples, as AudioData, to the worker. */
+  copyAudio() {
+    const media = /** @type {MediaStream} */ (this.media);
+    if (!media.getAudioTracks().length) return;
     const context = new AudioContext();
     this.audioContext = context;
     this.audioContextSinceMs = performance.now();
-    this.audioCaptureError = '';
+    const source = context.createMediaStreamSource(new MediaStream(media.getAudioTracks()));
+    const channels = Math.min(2, source.channelCount);
     // Made after getUserMedia settled, outside the click: Firefox left it suspended until asked.
     void context.resume().catch(() => {});
-    try {
-      await context.audioWorklet.addModule(this.options.workletUrl);
-      // Stopped, or the track replaced, while the module loaded: that context is closed.
-      if (this.audioContext !== context || this.worker !== worker || !this.running) return;
-      const source = context.createMediaStreamSource(new MediaStream(media.getAudioTracks()));
-      const channels = Math.min(2, source.channelCount);
-      // 'explicit': the input is mixed to `channels` whatever the source has, as the chunks say.
-      const node = new AudioWorkletNode(context, 'tunnelcast-capture', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1],
-        channelCount: channels, channelCountMode: 'explicit', processorOptions: { channels } });
-      const channel = new MessageChannel();
-      node.port.postMessage(/** @type {import('./messages.js').ToCaptureWorklet} */ ({ type: 'port', port: channel.port1 }), [channel.port1]);
-      worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'audioPort', port: channel.port2, sampleRate: context.sampleRate,
-        timeOriginMs: performance.timeOrigin }), [channel.port2]);
-      source.connect(node);
-      // A graph renders only what its destination pulls (WebKit; Chromium for a node with outputs): unconnected, the
-      // node would never see its input. It outputs silence, so nothing is heard.
-      node.connect(context.destination);
-    } catch (e) {
-      if (this.audioContext !== context) return;
-      this.audioCaptureError = `No sound is sent: the microphone could not be read (${e instanceof Error ? e.message : String(e)}).`;
-      console.warn(`tunnelcast publisher: ${this.audioCaptureError}`);
-    }
+    const processor = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, channels, channels);
+    const clock = new SampleClock(context.sampleRate);
+    processor.onaudioprocess = (event) => {
+      if (!this.running || !this.worker) return;
+      const input = event.inputBuffer;
+      const timestamp = clock.next(input.length, performance.now() * 1000);
+      const planes = new Float32Array(input.length * channels);
+      for (let c = 0; c < channels; c++) planes.set(input.getChannelData(c), c * input.length);
+      const data = new AudioData({ format: 'f32-planar', sampleRate: input.sampleRate, numberOfFrames: input.length, numberOfChannels: channels,
+        timestamp, data: planes });
+      // The first channel goes along (the AudioData copied the samples): see messages.js.
+      const firstChannel = planes.subarray(0, input.length);
+      this.worker.postMessage(/** @type {ToPublishWorker} */ ({ type: 'audioData', data, firstChannel }), [planes.buffer]);
+    };
+    source.connect(processor);
+    processor.connect(context.destination); // a ScriptProcessorNode runs only while connected; it outputs silence
   }
 
   /** @param {FromPublishWorker} message */
@@ -336,10 +322,10 @@ export class Publisher {
         Object.assign(this.stats, message.stats);
         this.stats.copiedOnTimer = this.captureTimer;
         this.stats.captureAudioContext = this.audioContext?.state ?? '';
-        this.stats.audioCaptureProblem = this.audioCaptureError || (this.audioContext && this.audioContext.state !== 'running'
+        this.stats.audioCaptureProblem = this.audioContext && this.audioContext.state !== 'running'
           && performance.now() - this.audioContextSinceMs > AUDIO_START_WAIT_MS
           ? `No sound is sent: this browser's audio does not start (its AudioContext stays ${this.audioContext.state}), so the microphone is not read.`
-          : '');
+          : '';
         break;
       case 'connection':
         this.options.listener?.onConnection?.(message.open, message.code, message.reason, message.retrying);

@@ -47,7 +47,6 @@ const ROWS = [
  * @property {string} token
  * @property {string} wsBase
  * @property {string} workerUrl
- * @property {string} workletUrl  the capture worklet's module
  * @property {string} search      the page's query string, kept on the watch link
  * @property {PublishSettings} settings
  * @property {{ width: number, height: number, frameRate: number }} capture
@@ -111,7 +110,7 @@ export function mountPublishView(root, options, onPublisher) {
       return;
     }
     publisher = new Publisher({ stream: options.stream, token: tokenInput.value.trim(), wsBase: options.wsBase, workerUrl: options.workerUrl,
-      workletUrl: options.workletUrl, source, capture: options.capture, settings: options.settings });
+      source, capture: options.capture, settings: options.settings });
     onPublisher(publisher);
     stage.replaceChildren(Object.assign(publisher.element, { className: 'tc-video tc-mirror-none' }), messageLayer);
     void publisher.start();

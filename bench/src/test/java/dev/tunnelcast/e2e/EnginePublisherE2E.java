@@ -132,7 +132,7 @@ abstract class EnginePublisherE2E {
             notChecked("frames read in the worker (MediaStreamTrackProcessor)", engine.displayName() + " has no"
                     + " MediaStreamTrackProcessor on the page; checked instead: the page's fallback (video copied "
                     + (live.path("copiedOnTimer").asBoolean() ? "on a timer: the preview never calls requestVideoFrameCallback back"
-                            : "at each requestVideoFrameCallback") + ", audio through an AudioWorklet posting to the worker)");
+                            : "at each requestVideoFrameCallback") + ", audio through a ScriptProcessorNode)");
         }
         assertRelayPlayerGets(stream, live.path("videoCodec").asText());
         play(stream, "");
@@ -146,9 +146,8 @@ abstract class EnginePublisherE2E {
         assertThat(FFprobe.probe(file, "v:0", "stream=codec_name")).isEqualTo("h264");
         assertThat(FFprobe.probe(file, "a:0", "stream=codec_name")).isEqualTo("opus");
         long videoFrames = Long.parseLong(FFprobe.probe(file, "v:0", "stream=nb_read_frames", "-count_frames"));
-        System.out.printf("%s publisher: sent %d video and %d audio packets (audio capture gaps %d); the segment decodes %d frames%n",
-                engine.displayName(), videoSent, stopped.path("audioPacketsSent").asLong(), stopped.path("audioCaptureGaps").asLong(),
-                videoFrames);
+        System.out.printf("%s publisher: sent %d video and %d audio packets; the segment decodes %d frames%n", engine.displayName(),
+                videoSent, stopped.path("audioPacketsSent").asLong(), videoFrames);
         // The first video packet sent is a keyframe, so the segment starts with it: every frame sent is recorded.
         assertThat(videoFrames).as("video frames recorded vs sent").isEqualTo(videoSent);
     }
