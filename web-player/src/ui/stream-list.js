@@ -136,7 +136,8 @@ export function mountStreamList(root, search, token) {
       setText(note, streams.length ? '' : 'No stream is live right now. Start a capture agent and it appears here.');
       note.hidden = streams.length > 0;
       const shown = streams.map(cardOf);
-      for (const name of [...cards.keys()]) if (!streams.some((s) => s.name === name)) cards.delete(name);
+      const listed = new Set(streams.map((s) => s.name));
+      for (const name of [...cards.keys()]) if (!listed.has(name)) cards.delete(name);
       // The same cards in the same order: nothing to move (a moved card loses a click as a rebuilt one does).
       if (shown.length !== grid.children.length || shown.some((card, i) => grid.children[i] !== card)) grid.replaceChildren(...shown);
     } catch (e) {
