@@ -121,6 +121,8 @@ export class Publication {
     this.readers = [];
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pongTimer = undefined;
+    /** @type {import('./uplink-bitrate.js').RelayReceipt | undefined} the newest Pong's count of what the relay received */
+    this.lastReceipt = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.pumpTimer = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -159,7 +161,8 @@ export class Publication {
         this.welcomed();
         notify({ type: 'connection', open: true, code: 0, reason: '', retrying: false, attempt: 0 });
       },
-      onPong: () => {
+      onPong: (receipt) => {
+        if (receipt) this.lastReceipt = receipt;
         this.observeNetwork(performance.now());
         this.goLive();
       },
@@ -363,6 +366,7 @@ export class Publication {
     this.welcomedNow = true;
     this.connections++;
     this.queue.reset();
+    this.lastReceipt = undefined; // the relay counts per connection
     if (this.call) this.sendPublisherState();
     this.setState('connecting', 'Connected; syncing the clock…');
     // A relay that does not answer the first Ping still gets the media, on the last clock estimate (as the agent).
@@ -517,7 +521,8 @@ export class Publication {
 
   tick() {
     const now = performance.now();
-    if (this.live && this.bitrate?.onSample(now, this.queue.drainedBytes, this.queue.oldestMediaAgeMs(now), this.queue.networkDelayMs)) {
+    if (this.live && this.bitrate?.onSample(now, this.queue.drainedBytes, this.queue.oldestMediaAgeMs(now), this.queue.networkDelayMs,
+      this.lastReceipt)) {
       this.video.setBitrate(this.bitrate.currentBps);
     }
     this.sentHistory.push([now, this.queue.counters.bytesSent]);

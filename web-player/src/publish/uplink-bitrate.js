@@ -7,7 +7,8 @@
  * over each second, so a keyframe's burst does not count):
  * - over-use (the floor is above OVERUSE_DELAY_MS and higher than a second before, or a
  *   standing queue above STANDING_DELAY_MS, or the send queue had to drop video): the
- *   uplink's rate is what drained while the queue was backlogged; video goes down to BACKOFF
+ *   uplink's rate is what reached the relay (its Pongs' counts) while the queue was backlogged,
+ *   or without those counts what drained meanwhile; video goes down to BACKOFF
  *   of it, less the audio's share, but by no more than to MAX_CUT; without a backlog to
  *   measure, by BACKOFF at most;
  * - the delay is falling: hold;
@@ -15,11 +16,12 @@
  *   within NEAR of the remembered rate (the median of what the over-uses of the last
  *   CAPACITY_MEMORY_MS measured) and no further than HEADROOM of that rate until held there
  *   for REPROBE_AFTER_MS, never above the configured bitrate
- *   nor above APP_LIMITED times what drained; and while probing at the fast rate, not while
+ *   nor above APP_LIMITED times the video that drained (what drained less otherBps: an encoder
+ *   that has not caught up with the last step says nothing about the link); and while probing at the fast rate, not while
  *   the floor over the last half second is more than RISING_DELAY_MS above the second
  *   before's (a queue building below the over-use threshold: the last step may already be
  *   above the link, and crossing the threshold takes a second or two, another 5 % each);
- *   probing resumes a second after a hold.
+ *   probing resumes a second after a hold, and no step is more than one second's worth.
  * The bitrate changes at most once a second. Pure: time comes in as an argument (ms).
  * The Java agent's capture-agent/src/main/java/dev/tunnelcast/agent/UplinkRateEstimator.java
  * is the same algorithm with the same constants; docs/agent.md ("Adaptive bitrate")
@@ -36,7 +38,13 @@
 
 /** @typedef {'starting' | 'normal' | 'overuse' | 'draining' | 'rising'} UplinkSignal */
 
-/** @typedef {{ atMs: number, sentBytes: number, delayMs: number, networkDelayMs: number, backlogged: boolean }} UplinkSample */
+/**
+ * What the relay had received on this connection when a Ping arrived, as its Pong said: the
+ * message bytes so far (Pong.received_bytes) at `atRelayMs` on the relay's clock.
+ * @typedef {{ bytes: number, atRelayMs: number }} RelayReceipt
+ */
+
+/** @typedef {{ atMs: number, sentBytes: number, delayMs: number, networkDelayMs: number, backlogged: boolean, receipt: RelayReceipt | undefined }} UplinkSample */
 
 export const WINDOW_MS = 1000;
 export const OVERUSE_DELAY_MS = 50;
@@ -47,7 +55,7 @@ export const MAX_CUT = 0.7;
 export const PROBE_PER_SECOND = 0.05;
 export const PROBE_NEAR_PER_SECOND = 0.005;
 export const NEAR = 0.1;
-export const APP_LIMITED = 1.5;
+export const APP_LIMITED = 1.1;
 /** probing stops when audio and video reach this share of the remembered rate (room for a keyframe's burst below the link) */
 export const HEADROOM = 0.95;
 /** held at the headroom this long without over-use, the near probe goes on past it (the link may have got better) */
@@ -74,7 +82,7 @@ export class UplinkBitrate {
     this.lastChangeMs = -Infinity;
     /** since when probing has been held at the headroom below the remembered rate; NaN: not held */
     this.heldAtHeadroomSinceMs = NaN;
-    /** the last change or rising-delay hold: a probe waits a full interval after it and steps by the time since */
+    /** the last change or rising-delay hold: a probe waits a full interval after it */
     this.probeFromMs = -Infinity;
     /** @type {UplinkSignal} */
     this.signal = 'starting';
@@ -87,12 +95,13 @@ export class UplinkBitrate {
    * @param {number} nowMs @param {number} sentBytes  drained from the socket so far (all tracks)
    * @param {number} sendQueueDelayMs  the oldest queued media's age (0: none queued)
    * @param {number} networkDelayMs    the queueing beyond the socket (a Ping's round trip above the fastest)
+   * @param {RelayReceipt} [receipt]    what the relay had received at its newest Pong (while backlogged, the link's rate is measured from these)
    * @returns {boolean} whether the bitrate changed
    */
-  onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs) {
+  onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs, receipt) {
     const delayMs = Math.max(0, sendQueueDelayMs) + Math.max(0, networkDelayMs);
     // backlogged: media waited longer than a busy machine's scheduling would make it (the socket is full)
-    this.samples.push({ atMs: nowMs, sentBytes, delayMs, networkDelayMs: Math.max(0, networkDelayMs), backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS });
+    this.samples.push({ atMs: nowMs, sentBytes, delayMs, networkDelayMs: Math.max(0, networkDelayMs), backlogged: sendQueueDelayMs > OVERUSE_DELAY_MS, receipt });
     while (nowMs - this.samples[0].atMs > 2 * WINDOW_MS) this.samples.shift();
     if (nowMs - this.samples[0].atMs < 2 * WINDOW_MS - WINDOW_MS / 4) {
       this.signal = 'starting'; // not two floors yet
@@ -187,9 +196,9 @@ export class UplinkBitrate {
       this.probeFromMs = nowMs;
       return false;
     }
-    const seconds = Math.min(2, (nowMs - this.probeFromMs) / 1000);
+    const seconds = Math.min(1, (nowMs - this.probeFromMs) / 1000); // one second's worth at most
     let next = this.currentBps * (1 + (near ? PROBE_NEAR_PER_SECOND : PROBE_PER_SECOND) * seconds);
-    if (!Number.isNaN(drained)) next = Math.min(next, Math.max(this.currentBps, APP_LIMITED * drained - this.otherBps));
+    if (!Number.isNaN(drained)) next = Math.min(next, Math.max(this.currentBps, APP_LIMITED * (drained - this.otherBps)));
     if (!Number.isNaN(this.capacityBps) && !headroomHeldLongEnough) next = Math.min(next, HEADROOM * this.capacityBps - this.otherBps);
     const up = Math.min(this.maxBps, Math.ceil(next));
     if (up <= this.currentBps) return false;
@@ -229,6 +238,8 @@ export class UplinkBitrate {
    * intervals' time (at most halved), as in the Java agent.
    */
   backloggedBps() {
+    const received = this.receivedWhileBackloggedBps();
+    if (!Number.isNaN(received)) return received;
     let bytes = 0;
     let ms = 0;
     let queueGrowthMs = 0;
@@ -244,5 +255,24 @@ export class UplinkBitrate {
     if (ms < WINDOW_MS / 4) return NaN;
     const intoQueue = Math.min(1, Math.max(0, queueGrowthMs / ms));
     return (bytes * 8000) / ms / (1 + intoQueue);
+  }
+
+  /**
+   * What the relay received, by its Pongs' counts and clock, between the receipts of consecutive
+   * samples that were both backlogged (the socket was full, so the link was busy); NaN with less
+   * than WINDOW_MS / 4 of relay time between such receipts. As in the Java agent.
+   */
+  receivedWhileBackloggedBps() {
+    let bytes = 0;
+    let ms = 0;
+    for (let i = 1; i < this.samples.length; i++) {
+      const a = this.samples[i - 1];
+      const b = this.samples[i];
+      if (!a.backlogged || !b.backlogged || !a.receipt || !b.receipt) continue;
+      if (b.receipt.atRelayMs < a.receipt.atRelayMs || b.receipt.bytes < a.receipt.bytes) continue; // a reconnect's counts start again
+      bytes += b.receipt.bytes - a.receipt.bytes;
+      ms += b.receipt.atRelayMs - a.receipt.atRelayMs;
+    }
+    return ms < WINDOW_MS / 4 ? NaN : (bytes * 8000) / ms;
   }
 }

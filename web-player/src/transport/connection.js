@@ -19,7 +19,8 @@ import { RelayRotation } from './relay-list.js';
  * @property {() => void} onOpen                     a (re)connection was welcomed
  * @property {(verdict: CloseVerdict, code: number, attempt: number, reason: string) => void} onClose  reason: the relay's refusal
  *                                                  (Status) or the close frame's reason
- * @property {() => void} [onPong]                  a clock sample was taken
+ * @property {(receipt: import('../publish/uplink-bitrate.js').RelayReceipt | undefined) => void} [onPong]
+ *   a clock sample was taken; `receipt`: what the relay had received on this connection at the Ping (undefined when it does not count)
  */
 
 const PING_INTERVAL_MS = 2000;
@@ -177,7 +178,7 @@ export class RelayConnection {
         const p = env.kind.value;
         this.clock.addExchange(Number(p.pingSendTimeMicros), Number(p.receiveTimeMicros), Number(p.sendTimeMicros), localNowMicros());
         for (const id of this.pingsInFlight.keys()) if (id <= p.id) this.pingsInFlight.delete(id);
-        this.listener.onPong?.();
+        this.listener.onPong?.(p.receivedBytes > 0n ? { bytes: Number(p.receivedBytes), atRelayMs: Number(p.receiveTimeMicros) / 1000 } : undefined);
         return;
       }
       case 'status':

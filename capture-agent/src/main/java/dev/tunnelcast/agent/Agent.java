@@ -111,7 +111,7 @@ public final class Agent implements AutoCloseable {
 
     private void sampleUplink() {
         applyBitrate(adaptive.onSample(clock.nowMicros(), publisher.bytesSent(), publisher.sendQueueDelayMicros(),
-                publisher.networkDelayMicros()));
+                publisher.networkDelayMicros(), publisher.lastReceipt()));
     }
 
     public Agent start() {

@@ -157,6 +157,29 @@ class FanOutTest {
     }
 
     @Test
+    void aPongTellsThePublisherHowManyBytesTheRelayReceivedUpToThePing() {
+        try (Relay relay = Relay.start(TestRelays.config().build());
+             WsClient publisher = TestRelays.publisher(relay, "counted")) {
+            long sent = Messages.hello(Role.ROLE_PUBLISHER).getSerializedSize();
+            for (Envelope e : List.of(Messages.videoConfig(VIDEO), Messages.packet(VIDEO, 0, true, 5000),
+                    Messages.packet(VIDEO, 1, false, 1200))) {
+                publisher.send(e);
+                sent += e.getSerializedSize();
+            }
+            Envelope ping = Envelope.newBuilder().setPing(Ping.newBuilder().setId(7).setSendTimeMicros(1)).build();
+            publisher.send(ping);
+            sent += ping.getSerializedSize();
+            Pong first = publisher.nextOf(Envelope.KindCase.PONG).getPong();
+            assertThat(first.getReceivedBytes()).as("Hello, a config, two packets and the Ping").isEqualTo(sent);
+            Envelope packet = Messages.packet(VIDEO, 2, false, 800);
+            publisher.send(packet);
+            publisher.send(ping);
+            assertThat(publisher.nextOf(Envelope.KindCase.PONG).getPong().getReceivedBytes())
+                    .isEqualTo(sent + packet.getSerializedSize() + ping.getSerializedSize());
+        }
+    }
+
+    @Test
     void theObserverSeesConfigsPacketsStartAndStopInOrder() throws Exception {
         try (WsClient publisher = TestRelays.publisher(relay, "observed")) {
             publisher.send(Messages.videoConfig(VIDEO));

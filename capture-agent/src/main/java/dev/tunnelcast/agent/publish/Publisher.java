@@ -104,6 +104,8 @@ public final class Publisher implements MediaSink, AutoCloseable {
     /** When the newest Ping was handed to the socket, and whether its Pong came back: for {@link #networkDelayMicros()}. */
     private volatile long lastPingSentMicros;
     private volatile boolean lastPingAnswered = true;
+    /** The newest Pong's count of what the relay received on this connection; null before one or from a relay that does not count. */
+    private volatile RelayReceipt lastReceipt;
     private volatile CompletableFuture<Void> firstPong = new CompletableFuture<>();
 
     private final AtomicLong videoSent = new AtomicLong();
@@ -263,6 +265,7 @@ public final class Publisher implements MediaSink, AutoCloseable {
                 queue.reset();
                 trackConfigs.forEach(c -> queue.offerControlLast(Envelope.newBuilder().setTrackConfig(c).build().toByteArray()));
                 lastPingAnswered = true; // a Ping lost with the previous connection waits for nothing
+                lastReceipt = null; // the relay counts per connection
                 live = true;
             }
             long n = connections.incrementAndGet();
@@ -393,6 +396,9 @@ public final class Publisher implements MediaSink, AutoCloseable {
             case PONG -> {
                 Pong p = env.getPong();
                 estimator.onPong(p.getPingSendTimeMicros(), p.getReceiveTimeMicros(), p.getSendTimeMicros(), clock.nowMicros());
+                if (p.getReceivedBytes() > 0) {
+                    lastReceipt = new RelayReceipt(p.getReceivedBytes(), p.getReceiveTimeMicros());
+                }
                 if (p.getPingSendTimeMicros() == lastPingSentMicros) {
                     lastPingAnswered = true;
                 }
@@ -563,6 +569,11 @@ public final class Publisher implements MediaSink, AutoCloseable {
             rtt = Math.max(rtt, clock.nowMicros() - lastPingSentMicros);
         }
         return Math.max(0, rtt - best.rttMicros());
+    }
+
+    /** What the relay had received on this connection at the newest Pong; null when unknown. */
+    public RelayReceipt lastReceipt() {
+        return lastReceipt;
     }
 
     public int queuedMessages() {

@@ -98,6 +98,7 @@ abstract class ClientListener extends EnvelopeListener {
                 .setId(ping.getId())
                 .setPingSendTimeMicros(ping.getSendTimeMicros())
                 .setReceiveTimeMicros(receivedAtMicros)
-                .setSendTimeMicros(clock.nowMicros())).build());
+                .setSendTimeMicros(clock.nowMicros())
+                .setReceivedBytes(receivedBytes())).build());
     }
 }

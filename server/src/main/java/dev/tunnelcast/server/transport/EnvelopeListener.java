@@ -33,6 +33,7 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
     protected final Connection connection;
     protected final RelayClock clock;
     private final int maxMessageBytes;
+    private long receivedBytes;
     private Runnable heard = () -> { };
     private Runnable pongReceived = () -> { };
 
@@ -121,9 +122,15 @@ abstract class EnvelopeListener extends AbstractReceiveListener {
         connection.socket().closeNow();
     }
 
+    /** Message bytes received on this connection so far (the I/O thread's), for a Pong's {@code received_bytes}. */
+    protected long receivedBytes() {
+        return receivedBytes;
+    }
+
     /** What the WebSocket message handler does with one whole binary message. */
     void deliver(byte[] message) {
         long receivedAtNanos = clock.monotonicNanos();
+        receivedBytes += message.length;
         Envelope envelope;
         try {
             CodedInputStream input = CodedInputStream.newInstance(message);
