@@ -244,9 +244,9 @@ class PlayerE2ETest {
             strict.open(playUrl(STREAM, ""));
             JsonNode muted = strict.waitFor(List.of("playing"), 30, Duration.ofSeconds(30));
             assertThat(muted.path("audioRunning").asBoolean()).as("audio before any gesture").isFalse();
-            JsonNode silent = strict.collect(Duration.ofSeconds(2));
-            assertThat(silent.path("last").path("framesShown").asLong() - silent.path("first").path("framesShown").asLong())
-                    .as("video plays while audio waits for a click").isGreaterThan(30);
+            // Progress, not a rate: a machine loaded several times over showed 26 frames in 2 s (proof run 33).
+            JsonNode silent = strict.waitFor(List.of("playing"), muted.path("framesShown").asInt() + 30, Duration.ofSeconds(15));
+            assertThat(silent.path("audioRunning").asBoolean()).as("audio after 30 more frames, still without a gesture").isFalse();
             assertThat(strict.visible(".tc-unmute")).isTrue();
             strict.screenshot(ARTIFACTS.resolve("player-click-to-unmute.png"));
 

@@ -36,10 +36,15 @@ class ImpairmentProxyTest {
             }
             client.shutdownOutput();
             sink.awaitEnd(5_000);
+            List<Double> delaysMs = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
                 double delayMs = (sink.arrivalOf(i * 100L) - sent.get(i - 1)) / 1e6;
-                assertThat(delayMs).as("one-way delay of message " + i).isBetween(79.0, 125.0);
+                // never early; late by less than the delay itself (once, not twice) even when a busy
+                // machine wakes a thread late (137 ms was seen at load 23, proof run 32)
+                assertThat(delayMs).as("one-way delay of message " + i).isBetween(79.0, 159.0);
+                delaysMs.add(delayMs);
             }
+            assertThat(delaysMs.stream().sorted().toList().get(2)).as("median one-way delay of %s", delaysMs).isBetween(79.0, 125.0);
             assertThat(proxy.stats(Direction.UPSTREAM).bytes()).isEqualTo(600);
             assertThat(proxy.stats(Direction.UPSTREAM).meanHeldMs()).isBetween(79.0, 125.0);
         }
