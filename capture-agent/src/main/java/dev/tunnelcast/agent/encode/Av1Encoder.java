@@ -22,12 +22,18 @@ public final class Av1Encoder extends FFmpegVideoEncoder {
     protected void setOptions(AVCodecContext ctx, AVDictionary opts) {
         ctx.qmin(1);
         ctx.qmax(63); // the whole AV1 range: at low rates CBR needs the coarse quantizers
-        av_dict_set(opts, "preset", Integer.toString(VpxEncoder.speed(settings.preset(), 10)), 0);
+        // At most 10: SVT-AV1 maps 11 and 12 to 10 without rtc, and with rtc they deadlock (see below).
+        av_dict_set(opts, "preset", Integer.toString(Math.min(VpxEncoder.speed(settings.preset(), 10), 10)), 0);
         if (settings.crf() > 0) {
             av_dict_set(opts, "crf", Integer.toString(settings.crf()), 0);
         }
         // pred-struct 1 = low delay (no reordering); scd 0 = keyframes only where the GOP says.
-        av_dict_set(opts, "svtav1-params", "pred-struct=1:scd=0:lookahead=0", 0);
+        // rtc 1 = SVT-AV1's real-time mode (presets 7 to 12). SVT-AV1 3.1.2 (in JavaCPP's FFmpeg) can deadlock
+        // inside avcodec_send_frame, every thread idle, its picture decision waiting for a reference slot
+        // (send_picture_out, ref_buffer_available_semaphore), when its low-delay mode keeps only 2 reference
+        // buffers (ld_reduce_ref_buffs 2: preset 10 without rtc, 11 and 12 with it). With rtc, presets up to 10
+        // keep the full set. 1000 short encodes beside a CPU hog: 6 hung without rtc, none with it.
+        av_dict_set(opts, "svtav1-params", "pred-struct=1:scd=0:lookahead=0:rtc=1", 0);
     }
 
     @Override

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * read from {@code /proc/self/task/<tid>/stat}, not through the code under test.
  *
  * <p>The timeout: SVT-AV1 3.1.2 (in JavaCPP's FFmpeg) can deadlock inside {@code avcodec_send_frame},
- * every thread idle (SVT-AV1 issues 2300 and 2311; proof run 27 hung in this class for 14 minutes).
- * The test then fails instead of holding the build; a native call ignores interrupts, so the test
- * runs in a thread of its own.
+ * every thread idle (SVT-AV1 issues 2300 and 2311; proof runs 27 and 34 hung in this class). Av1Encoder's
+ * rtc=1 avoids that; should it come back, the test fails instead of holding the build. A native call
+ * ignores interrupts, so the test runs in a thread of its own.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NoRealtimeThreadsTest {
