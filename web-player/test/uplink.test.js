@@ -234,6 +234,22 @@ test('a queue filling beyond the socket is not taken for the link\'s rate', () =
   assert.ok(b.capacityBps >= 1_500_000 * 0.95 && b.capacityBps <= 1_500_000 * 1.05, `measured ${b.capacityBps}`);
 });
 
+test('a queue beyond the socket is measured by the relay\'s counts at the first over-use', () => {
+  // as UplinkRateEstimatorTest: 2.6 Mbit/s written into a link now at 1.5, the queue growing beyond the socket
+  const b = newBitrate();
+  let written = 0;
+  let received = 0;
+  for (let now = 0; now <= 2000 && b.decreases === 0; now += 100) {
+    written += 2_600_000 / 8 / 10;
+    received += 1_500_000 / 8 / 10;
+    const beyond = now < 1000 ? 0 : 60 + ((now - 1000) * 400) / 1000;
+    b.onSample(now, written, 0, beyond, { bytes: received, atRelayMs: 7000 + now });
+  }
+  assert.equal(b.decreases, 1, 'an over-use');
+  assert.equal(b.currentBps, 1_750_000, 'cut by 30 %, towards 0.9 of the counted 1.5 Mbit/s');
+  assert.ok(Math.abs(b.capacityBps - 1_500_000) < 1000, `measured ${b.capacityBps}`);
+});
+
 test('the bitrate follows a dip and climbs back to the cap', () => {
   const t = runTrace(newBitrate(), 100, (ms) => (ms >= 10_000 && ms < 40_000 ? 1_500_000 : 4_000_000));
   for (let s = 1; s <= 10; s++) assert.equal(t.targets[s], MAX_BPS, `before the dip, at ${s} s`);

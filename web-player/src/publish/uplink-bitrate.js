@@ -7,8 +7,9 @@
  * over each second, so a keyframe's burst does not count):
  * - over-use (the floor is above OVERUSE_DELAY_MS and higher than a second before, or a
  *   standing queue above STANDING_DELAY_MS, or the send queue had to drop video): the
- *   uplink's rate is what reached the relay (its Pongs' counts) while the queue was backlogged,
- *   or without those counts what drained meanwhile; video goes down to BACKOFF
+ *   uplink's rate is what reached the relay (its Pongs' counts) while media waited in a queue
+ *   (the send queue or beyond the socket), or without those counts what drained while the send
+ *   queue was backlogged; video goes down to BACKOFF
  *   of it, less the audio's share, but by no more than to MAX_CUT; without a backlog to
  *   measure, by BACKOFF at most;
  * - the delay is falling: hold;
@@ -238,7 +239,7 @@ export class UplinkBitrate {
    * intervals' time (at most halved), as in the Java agent.
    */
   backloggedBps() {
-    const received = this.receivedWhileBackloggedBps();
+    const received = this.receivedWhileQueuedBps();
     if (!Number.isNaN(received)) return received;
     let bytes = 0;
     let ms = 0;
@@ -259,16 +260,17 @@ export class UplinkBitrate {
 
   /**
    * What the relay received, by its Pongs' counts and clock, between the receipts of consecutive
-   * samples that were both backlogged (the socket was full, so the link was busy); NaN with less
-   * than WINDOW_MS / 4 of relay time between such receipts. As in the Java agent.
+   * samples whose media both waited in a queue for more than OVERUSE_DELAY_MS, in the send queue
+   * or beyond the socket (the link was busy); NaN with less than WINDOW_MS / 4 of relay time
+   * between such receipts. As in the Java agent.
    */
-  receivedWhileBackloggedBps() {
+  receivedWhileQueuedBps() {
     let bytes = 0;
     let ms = 0;
     for (let i = 1; i < this.samples.length; i++) {
       const a = this.samples[i - 1];
       const b = this.samples[i];
-      if (!a.backlogged || !b.backlogged || !a.receipt || !b.receipt) continue;
+      if (a.delayMs <= OVERUSE_DELAY_MS || b.delayMs <= OVERUSE_DELAY_MS || !a.receipt || !b.receipt) continue;
       if (b.receipt.atRelayMs < a.receipt.atRelayMs || b.receipt.bytes < a.receipt.bytes) continue; // a reconnect's counts start again
       bytes += b.receipt.bytes - a.receipt.bytes;
       ms += b.receipt.atRelayMs - a.receipt.atRelayMs;

@@ -13,8 +13,9 @@ import java.util.Deque;
  * <ul>
  *   <li>over-use (the floor is above {@link #OVERUSE_DELAY_MICROS} and higher than a second
  *       before, or a standing queue above {@link #STANDING_DELAY_MICROS}, or the send queue had
- *       to drop video): the uplink's rate is what reached the relay (its Pongs' counts) while the
- *       send queue was backlogged, or without those counts what drained meanwhile;
+ *       to drop video): the uplink's rate is what reached the relay (its Pongs' counts) while
+ *       media waited in a queue (the send queue or beyond the socket), or without those counts
+ *       what drained while the send queue was backlogged;
  *       video goes down to {@link #BACKOFF} of it, less the audio's share, but by no more than
  *       to {@link #MAX_CUT}; without a backlog to measure, by {@link #BACKOFF} at most;</li>
  *   <li>the delay is falling: hold;</li>
@@ -294,20 +295,23 @@ public final class UplinkRateEstimator {
 
     /**
      * What the relay received, by its Pongs' counts and clock, between the receipts of
-     * consecutive samples that were both backlogged; NaN with less than
-     * {@link #WINDOW_MICROS} / 4 of relay time between such receipts. The socket was full
-     * meanwhile, so the link was busy: what reached the relay is the link's rate, whatever
-     * the sender's buffers took and however late its own threads ran. (Measured from what
+     * consecutive samples whose media both waited in a queue for more than
+     * {@link #OVERUSE_DELAY_MICROS} (the send queue or beyond the socket); NaN with less than
+     * {@link #WINDOW_MICROS} / 4 of relay time between such receipts. A queue meant the link
+     * was busy: what reached the relay is the link's rate, whatever the sender's buffers took
+     * and however late its own threads ran. The first over-use after a sudden drop, with the
+     * queue still beyond the socket, then cuts by {@link #MAX_CUT} rather than {@link #BACKOFF}
+     * ({@code bench/run uplink}'s 4 to 1.5 Mbit/s dip: 2.5 to 1.75 Mbit/s at once, not to 2.25). (Measured from what
      * was written, a 1.5 Mbit/s link read 1.2 Mbit/s beside a CPU hog: the Pings' round trips
      * that correct it for a filling queue grew with the load too; {@code AdaptiveUplinkE2ETest}
      * then held the video near 1.1 Mbit/s.)
      */
-    private double receivedWhileBackloggedBps() {
+    private double receivedWhileQueuedBps() {
         long bytes = 0;
         long micros = 0;
         Sample previous = null;
         for (Sample s : samples) {
-            if (previous != null && previous.backlogged() && s.backlogged()
+            if (previous != null && previous.delayMicros() > OVERUSE_DELAY_MICROS && s.delayMicros() > OVERUSE_DELAY_MICROS
                     && previous.receipt() != null && s.receipt() != null
                     && s.receipt().atRelayMicros() >= previous.receipt().atRelayMicros()
                     && s.receipt().bytes() >= previous.receipt().bytes()) { // a reconnect's counts start again
@@ -338,7 +342,7 @@ public final class UplinkRateEstimator {
      * the proxy's queue grew, and probed on above the link (AdaptiveUplinkE2ETest, proof run 3).
      */
     private double backloggedBps() {
-        double received = receivedWhileBackloggedBps();
+        double received = receivedWhileQueuedBps();
         if (!Double.isNaN(received)) {
             return received;
         }

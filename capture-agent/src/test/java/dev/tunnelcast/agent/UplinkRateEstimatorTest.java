@@ -78,6 +78,25 @@ class UplinkRateEstimatorTest {
     }
 
     @Test
+    void aQueueBeyondTheSocketIsMeasuredByTheRelaysCountsAtTheFirstOverUse() {
+        // A sudden drop: 2.5 Mbit/s written, the link now 1.5; the queue grows beyond the socket
+        // (the send queue stays empty). The relay's counts measure the link: the first over-use
+        // cuts by the most a cut may (to 1.75), not by the gentle 10 % of a delay alone (to 2.25).
+        UplinkRateEstimator e = new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS);
+        long written = 0;
+        long received = 0;
+        for (long now = 0; now <= 2_000_000 && e.decreases() == 0; now += 100_000) {
+            written += 2_600_000 / 8 / 10;
+            received += 1_500_000 / 8 / 10;
+            long beyond = now < 1_000_000 ? 0 : 60_000 + (now - 1_000_000) * 400 / 1000; // growing 0.4 s a second
+            e.onSample(now, written, 0, beyond, new RelayReceipt(received, 7_000_000 + now));
+        }
+        assertThat(e.decreases()).as("an over-use").isEqualTo(1);
+        assertThat(e.targetBps()).as("cut by 30 %, towards 0.9 of the counted 1.5 Mbit/s").isEqualTo(1_750_000);
+        assertThat(e.capacityBps()).isCloseTo(1_500_000, within(1_000.0));
+    }
+
+    @Test
     void followsADipAndClimbsBackToTheCap() {
         Trace t = run(new UplinkRateEstimator(MAX_BPS, MAX_BPS, 200_000, AUDIO_BPS), 100,
                 s -> s >= 10_000_000 && s < 40_000_000 ? 1_500_000 : 4_000_000);
