@@ -161,7 +161,7 @@ function runTrace(b, seconds, linkBps, writerBps = () => Infinity, hiddenBytes =
   let hidden = 0;
   let written = 0;
   let delivered = 0; // through the bottleneck: what the relay received
-  /** @type {import('../src/publish/uplink-bitrate.js').RelayReceipt | undefined} */
+  /** @type {import('../src/transport/connection.js').RelayReceipt | undefined} */
   let receipt;
   let dropped = 0;
   let frame = 0;

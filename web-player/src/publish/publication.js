@@ -121,7 +121,7 @@ export class Publication {
     this.readers = [];
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pongTimer = undefined;
-    /** @type {import('./uplink-bitrate.js').RelayReceipt | undefined} the newest Pong's count of what the relay received */
+    /** @type {import('../transport/connection.js').RelayReceipt | undefined} the newest Pong's count of what the relay received */
     this.lastReceipt = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.pumpTimer = undefined;

@@ -10,8 +10,8 @@
  *   uplink's rate is what reached the relay (its Pongs' counts) while media waited in a queue
  *   (the send queue or beyond the socket), or without those counts what drained while the send
  *   queue was backlogged; video goes down to BACKOFF
- *   of it, less the audio's share, but by no more than to MAX_CUT; without a backlog to
- *   measure, by BACKOFF at most;
+ *   of it, less the audio's share, but by no more than to MAX_CUT; with neither
+ *   measurement, by BACKOFF at most;
  * - the delay is falling: hold;
  * - the delay is low: probe up by PROBE_PER_SECOND a second, by only PROBE_NEAR_PER_SECOND
  *   within NEAR of the remembered rate (the median of what the over-uses of the last
@@ -39,11 +39,7 @@
 
 /** @typedef {'starting' | 'normal' | 'overuse' | 'draining' | 'rising'} UplinkSignal */
 
-/**
- * What the relay had received on this connection when a Ping arrived, as its Pong said: the
- * message bytes so far (Pong.received_bytes) at `atRelayMs` on the relay's clock.
- * @typedef {{ bytes: number, atRelayMs: number }} RelayReceipt
- */
+/** @typedef {import('../transport/connection.js').RelayReceipt} RelayReceipt */
 
 /** @typedef {{ atMs: number, sentBytes: number, delayMs: number, networkDelayMs: number, backlogged: boolean, receipt: RelayReceipt | undefined }} UplinkSample */
 
@@ -96,7 +92,7 @@ export class UplinkBitrate {
    * @param {number} nowMs @param {number} sentBytes  drained from the socket so far (all tracks)
    * @param {number} sendQueueDelayMs  the oldest queued media's age (0: none queued)
    * @param {number} networkDelayMs    the queueing beyond the socket (a Ping's round trip above the fastest)
-   * @param {RelayReceipt} [receipt]    what the relay had received at its newest Pong (while backlogged, the link's rate is measured from these)
+   * @param {RelayReceipt} [receipt]    what the relay had received at its newest Pong (while media waits in a queue, the link's rate is measured from these)
    * @returns {boolean} whether the bitrate changed
    */
   onSample(nowMs, sentBytes, sendQueueDelayMs, networkDelayMs, receipt) {
@@ -141,10 +137,10 @@ export class UplinkBitrate {
   /** @param {number} nowMs */
   backOff(nowMs) {
     if (nowMs - this.lastChangeMs < CHANGE_INTERVAL_MS) return false;
-    let drained = this.backloggedBps();
+    let drained = this.linkBps();
     let cut = MAX_CUT;
     if (Number.isNaN(drained)) {
-      // only the delay says so (a queue beyond the socket, or a hiccup): what drained is what the
+      // only the delay says so (no relay counts, and a queue beyond the socket or a hiccup): what drained is what the
       // encoder made, not the link's rate; a gentle cut, nothing remembered
       drained = this.drainBps(2 * WINDOW_MS);
       cut = BACKOFF;
@@ -230,17 +226,21 @@ export class UplinkBitrate {
     return ((last.sentBytes - first.sentBytes) * 8000) / (last.atMs - first.atMs);
   }
 
+  /** The link's rate as measured: from the relay's counts, else from what was written; NaN when neither can tell. */
+  linkBps() {
+    const received = this.receivedWhileQueuedBps();
+    return Number.isNaN(received) ? this.writtenWhileBackloggedBps() : received;
+  }
+
   /**
-   * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+   * What the link carried by what was written, NaN when the send queue was not backlogged long enough to tell:
    * drained over the sampling intervals of the last two windows that began and ended with
    * media waiting in the send queue for more than OVERUSE_DELAY_MS (the socket was full and
    * took only what the link passed on), less what a queue beyond the socket took meanwhile:
    * the written rate divided by 1 + the growth of the queueing beyond the socket over those
    * intervals' time (at most halved), as in the Java agent.
    */
-  backloggedBps() {
-    const received = this.receivedWhileQueuedBps();
-    if (!Number.isNaN(received)) return received;
+  writtenWhileBackloggedBps() {
     let bytes = 0;
     let ms = 0;
     let queueGrowthMs = 0;

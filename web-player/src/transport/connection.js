@@ -14,12 +14,18 @@ import { RelayRotation } from './relay-list.js';
 /** @typedef {import('./close-codes.js').CloseVerdict} CloseVerdict */
 
 /**
+ * What the relay had received on this connection when a Ping arrived, as its Pong said: the
+ * message bytes so far (Pong.received_bytes) at `atRelayMs` on the relay's clock.
+ * @typedef {{ bytes: number, atRelayMs: number }} RelayReceipt
+ */
+
+/**
  * @typedef {object} ConnectionListener
  * @property {(env: Envelope, arrivalMs: number) => void} onEnvelope  arrivalMs: performance.now()
  * @property {() => void} onOpen                     a (re)connection was welcomed
  * @property {(verdict: CloseVerdict, code: number, attempt: number, reason: string) => void} onClose  reason: the relay's refusal
  *                                                  (Status) or the close frame's reason
- * @property {(receipt: import('../publish/uplink-bitrate.js').RelayReceipt | undefined) => void} [onPong]
+ * @property {(receipt: RelayReceipt | undefined) => void} [onPong]
  *   a clock sample was taken; `receipt`: what the relay had received on this connection at the Ping (undefined when it does not count)
  */
 

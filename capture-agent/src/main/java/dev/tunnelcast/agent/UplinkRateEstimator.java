@@ -17,7 +17,7 @@ import java.util.Deque;
  *       media waited in a queue (the send queue or beyond the socket), or without those counts
  *       what drained while the send queue was backlogged;
  *       video goes down to {@link #BACKOFF} of it, less the audio's share, but by no more than
- *       to {@link #MAX_CUT}; without a backlog to measure, by {@link #BACKOFF} at most;</li>
+ *       to {@link #MAX_CUT}; with neither measurement, by {@link #BACKOFF} at most;</li>
  *   <li>the delay is falling: hold;</li>
  *   <li>the delay is low: probe up by {@link #PROBE_PER_SECOND} a second, by only
  *       {@link #PROBE_NEAR_PER_SECOND} within {@link #NEAR} of the remembered rate (the median
@@ -145,8 +145,8 @@ public final class UplinkRateEstimator {
 
     /**
      * As above, with {@code receipt} what the relay had received at its newest Pong (null when
-     * unknown): while backlogged, the link's rate is measured from these rather than from what
-     * was written.
+     * unknown): while media waits in a queue, the link's rate is measured from these rather than
+     * from what was written.
      */
     public synchronized int onSample(long nowMicros, long sentBytes, long sendQueueDelayMicros, long networkDelayMicros,
                                      RelayReceipt receipt) {
@@ -198,10 +198,10 @@ public final class UplinkRateEstimator {
         if (nowMicros - lastChangeMicros < CHANGE_INTERVAL_MICROS) {
             return;
         }
-        double drained = backloggedBps();
+        double drained = linkBps();
         double cut = MAX_CUT;
         if (Double.isNaN(drained)) {
-            // Only the delay says so (a queue beyond the socket, or a busy machine's hiccup): what was
+            // Only the delay says so (no relay counts, and a queue beyond the socket or a hiccup): what was
             // written is what the encoder made, not the link's rate; a gentle cut, nothing remembered.
             drained = drainBps(2 * WINDOW_MICROS);
             cut = BACKOFF;
@@ -328,8 +328,14 @@ public final class UplinkRateEstimator {
         return drainBps(WINDOW_MICROS);
     }
 
+    /** The link's rate as measured: from the relay's counts, else from what was written; NaN when neither can tell. */
+    private double linkBps() {
+        double received = receivedWhileQueuedBps();
+        return Double.isNaN(received) ? writtenWhileBackloggedBps() : received;
+    }
+
     /**
-     * What the link carried, NaN when the send queue was not backlogged long enough to tell:
+     * What the link carried by what was written, NaN when the send queue was not backlogged long enough to tell:
      * bits per second written over the last two windows' sampling
      * intervals that began and ended with media waiting in the send queue for more than
      * {@link #OVERUSE_DELAY_MICROS}. The socket was full
@@ -341,11 +347,7 @@ public final class UplinkRateEstimator {
      * the agent measured a 1.5 Mbit/s link at 1.69-1.72 Mbit/s through the bench's proxy while
      * the proxy's queue grew, and probed on above the link (AdaptiveUplinkE2ETest, proof run 3).
      */
-    private double backloggedBps() {
-        double received = receivedWhileQueuedBps();
-        if (!Double.isNaN(received)) {
-            return received;
-        }
+    private double writtenWhileBackloggedBps() {
         long bytes = 0;
         long micros = 0;
         long queueGrowthMicros = 0;
