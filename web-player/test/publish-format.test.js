@@ -7,6 +7,7 @@ import { parseOpusHead } from '../src/audio/opus-head.js';
 import { VideoTrackEncoder } from '../src/publish/video-track-encoder.js';
 import { AudioTrackEncoder } from '../src/publish/audio-track-encoder.js';
 import { CaptureTimeline, EncoderTimestamps, SampleClock, SETTLE_MICROS } from '../src/publish/capture-timeline.js';
+import { CaptureGaps } from '../src/publish/capture-gaps.js';
 import { parsePublishOptions, DEFAULT_PUBLISH_SETTINGS } from '../src/publish/settings.js';
 
 test('the codec string is read from the avcC, as the agent reads it from the SPS', () => {
@@ -104,6 +105,24 @@ test('copied audio: timestamps count samples, and move up (never back) when the 
   assert.equal(clock.next(chunk, 1_260_000), 1_240_000);
   assert.equal(clock.jumps, 1);
   assert.equal(clock.next(chunk, 1_280_000), 1_260_000);
+});
+
+test('the capture time a starved source delivered nothing for is counted, from the chunks\' own timestamps', () => {
+  const gaps = new CaptureGaps();
+  const clock = new SampleClock(44_100);
+  const chunk = 1024; // the page's ScriptProcessorNode buffer: 23.2 ms
+  const chunkMicros = (chunk / 44_100) * 1e6;
+  let arrival = 1_000_000;
+  for (let i = 0; i < 10; i++, arrival += chunkMicros) gaps.observe(clock.next(chunk, arrival), chunkMicros);
+  assert.deepEqual([gaps.gaps, gaps.gapMicros], [0, 0], 'continuous samples, however their callbacks jitter');
+  arrival += 300_000; // the audio graph stalled: 300 ms of samples never rendered
+  for (let i = 0; i < 10; i++, arrival += chunkMicros) gaps.observe(clock.next(chunk, arrival), chunkMicros);
+  assert.equal(gaps.gaps, 1);
+  assert.ok(Math.abs(gaps.gapMicros - 300_000) < 1, `${gaps.gapMicros} µs counted`);
+  gaps.newSource();
+  gaps.observe(50_000_000, chunkMicros);
+  gaps.observe(10_000_000, chunkMicros);
+  assert.equal(gaps.gaps, 1, 'neither a new source nor a clock that went back is a gap');
 });
 
 test('audio packets get their input\'s timestamps: a gap in the capture stays a gap (the encoder\'s own count loses it)', () => {

@@ -65,6 +65,8 @@
  * @property {number} videoCaptureToPacketMs  the latest video packet: capture → encoded (delivery to the worker + encoding)
  * @property {number} audioCaptureToPacketMs
  * @property {number} audioSilenceDropped packets of silence not sent (DTX: SilenceGate)
+ * @property {number} audioCaptureGaps   times the microphone's samples stopped short of the next chunk (a starved browser: CaptureGaps)
+ * @property {number} audioCaptureGapMs  the capture time they left without samples: not sent, the packets after them keep their wall-clock place
  * @property {number} clockOffsetMs
  * @property {number} rttMs
  *

@@ -16,6 +16,7 @@ import { Role, TrackKind } from '../gen/tunnelcast/v1/tunnelcast_pb.js';
 import { UplinkQueue } from './uplink-queue.js';
 import { UplinkBitrate } from './uplink-bitrate.js';
 import { CaptureTimeline } from './capture-timeline.js';
+import { CaptureGaps } from './capture-gaps.js';
 import { publishedVideoEncoder } from './simulcast-video-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
 import { CapturedStamps } from './captured-stamps.js';
@@ -152,6 +153,8 @@ export class Publication {
     /** packets encoded by the audio encoders of earlier sources */
     this.audioPacketsBefore = 0;
     this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+    /** the capture time the audio sources delivered nothing for */
+    this.audioCaptureGaps = new CaptureGaps();
     /** packets of silence not sent by the audio encoders of earlier sources */
     this.silenceDroppedBefore = 0;
     this.audio = this.audioEncoder(this.audioTimeline);
@@ -246,6 +249,7 @@ export class Publication {
       this.silenceDroppedBefore += previous.silenceDropped;
       void previous.flush().finally(() => previous.close());
       this.audioTimeline = new CaptureTimeline(this.epochLocalMicros);
+      this.audioCaptureGaps.newSource();
       this.audio = this.audioEncoder(this.audioTimeline);
     }
     if (stream) void this.read(kind, stream).catch((e) => this.fail('error', `${kind === 'video' ? 'Video' : 'Audio'} capture: ${e.message}`));
@@ -313,6 +317,7 @@ export class Publication {
       return;
     }
     this.audioTimeline.observe(data.timestamp, localNowMicros());
+    this.audioCaptureGaps.observe(data.timestamp, data.duration);
     if (this.call) this.measureLevel(data, firstChannel);
     void this.audio.encode(data, firstChannel).catch((e) => this.fail('unsupported', e.message));
   }
@@ -572,6 +577,7 @@ export class Publication {
       droppedSettling: this.droppedSettling, droppedAwaitingTracks: this.droppedAwaitingTracks, liveWithout: this.liveWithout,
       timelineReanchors: this.videoTimeline.reanchors + this.audioTimeline.reanchors,
       audioSilenceDropped: this.silenceDroppedBefore + this.audio.silenceDropped,
+      audioCaptureGaps: this.audioCaptureGaps.gaps, audioCaptureGapMs: this.audioCaptureGaps.gapMicros / 1000,
       clockOffsetMs: clock.offsetMicros / 1000, rttMs: clock.rttMicros / 1000,
     };
   }

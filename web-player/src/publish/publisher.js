@@ -70,7 +70,7 @@ export function initialPublisherStats(stream, source, settings) {
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, networkDelayMs: 0, drainRateKbps: 0,
     congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,
     encoderDrops: 0, keyframes: 0, videoLayers: [], keyframeRequests: 0, audioPacketsEncoded: 0, videoPacketsSent: 0, audioPacketsSent: 0, connections: 0,
-    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, droppedSettling: 0, droppedAwaitingTracks: 0, liveWithout: '', timelineReanchors: 0,
+    videoCaptureToPacketMs: NaN, audioCaptureToPacketMs: NaN, audioSilenceDropped: 0, audioCaptureGaps: 0, audioCaptureGapMs: 0, droppedSettling: 0, droppedAwaitingTracks: 0, liveWithout: '', timelineReanchors: 0,
     clockOffsetMs: NaN, rttMs: NaN };
 }
 

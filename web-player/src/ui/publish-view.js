@@ -35,6 +35,7 @@ const ROWS = [
   ['Audio encoder', (s) => (s.audioCodec ? `Opus · ${s.audioChannels} ch · ${s.audioSampleRate} Hz in · ${s.audioBitrateBps / 1000} kbit/s${s.dtx ? ' · DTX' : ''}` : '—')],
   ['Frames', (s) => `${s.framesCaptured} captured · ${s.framesEncoded} encoded · ${s.encoderDrops} skipped · ${s.keyframes} key`],
   ['Packets sent', (s) => `${s.videoPacketsSent} video · ${s.audioPacketsSent} audio${s.dtx ? ` · ${s.audioSilenceDropped} silent not sent` : ''}`],
+  ['Audio not captured', (s) => `${ms(s.audioCaptureGapMs)} in ${s.audioCaptureGaps} gaps${s.audioCaptureGapMs > 0 ? ' (the browser delivered the microphone slower than real time)' : ''}`],
   ['Capture → packet', (s) => `video ${ms(s.videoCaptureToPacketMs)} · audio ${ms(s.audioCaptureToPacketMs)}`],
   ['Keyframe requests', (s) => String(s.keyframeRequests)],
   ['Capture', (s) => (s.offMainThread ? 'in a worker (MediaStreamTrackProcessor)' : `on the page (fallback${s.copiedOnTimer ? ', copied on a timer' : ''})`)],
