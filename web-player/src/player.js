@@ -12,7 +12,7 @@ import { SILENCE_DB } from './audio/level-meter.js';
 import { MseRenderer } from './video/mse-renderer.js';
 import { WebCodecsRenderer } from './video/webcodecs-renderer.js';
 import { UnsupportedCodecError } from './video/renderer.js';
-import { fallbackFor } from './video/video-path.js';
+import { codecFallbackNote, fallbackFor } from './video/video-path.js';
 import { FELL_BACK_NOTE, NO_PICTURE_NOTE } from './video/no-picture-watch.js';
 import { PixelProbe } from './stats/pixel-probe.js';
 import { stampLatencyMs } from './stats/frame-stamp.js';
@@ -122,8 +122,8 @@ export class Player {
     /** @type {import('./transport/wire.js').TrackConfig | null} the video track's newest config */
     this.videoConfig = null;
     /**
-     * Leaving a path that shows no picture for WebCodecs: 'no' (not needed so far), 'switching'
-     * (its decoder being set up), 'done' (for good), 'refused' (pinned, or WebCodecs cannot decode the codec).
+     * Leaving a path that shows no picture, or cannot play the codec, for WebCodecs: 'no' (not needed so far),
+     * 'switching' (its decoder being set up), 'done' (for good), 'refused' (pinned, or WebCodecs cannot decode the codec).
      * @type {'no' | 'switching' | 'done' | 'refused'}
      */
     this.fallback = 'no';
@@ -304,8 +304,14 @@ export class Player {
         await this.video.configure(config);
       }
     } catch (e) {
-      if (e instanceof UnsupportedCodecError) this.setState('unsupported', e.message);
-      else throw e;
+      if (!(e instanceof UnsupportedCodecError)) throw e;
+      // An automatic path that cannot play the codec (VP8 through MSE): WebCodecs, where it decodes it.
+      const pinned = this.options.videoPathPinned ?? false;
+      if (this.fallback === 'no' && fallbackFor(this.stats.videoPath, pinned) === 'webcodecs') {
+        void this.fallBack(codecFallbackNote(config.codec, this.stats.videoPath), () => this.setState('unsupported', e.message));
+      } else {
+        this.setState('unsupported', e.message);
+      }
     }
   }
 
@@ -416,16 +422,17 @@ export class Player {
   }
 
   /**
-   * The path plays but shows no picture (its NoPictureWatch said so): WebCodecs instead, where it
-   * decodes the stream's codec and `?video=` did not pin the path; else the note stays. The
-   * MSE pipeline keeps the packets until the decoder is configured, then is torn down; WebCodecs
-   * starts at the next keyframe. Audio goes on untouched. Never back: the watch judged the engine.
+   * The path plays but shows no picture (its NoPictureWatch said so), or cannot play the stream's
+   * codec: WebCodecs instead, where it decodes the codec and `?video=` did not pin the path; else
+   * `refused` says what stays. The MSE pipeline keeps the packets until the decoder is configured,
+   * then is torn down; WebCodecs starts at the next keyframe. Audio goes on untouched. Never back.
+   * @param {string} switchedNote  what the stats say once switched @param {() => void} refused
    */
-  async fallBack() {
+  async fallBack(switchedNote, refused) {
     const to = fallbackFor(this.stats.videoPath, this.options.videoPathPinned ?? false);
     if (to !== 'webcodecs' || !this.videoConfig) {
       this.fallback = 'refused';
-      this.noteVideoPath(NO_PICTURE_NOTE);
+      refused();
       return;
     }
     this.fallback = 'switching';
@@ -441,7 +448,7 @@ export class Player {
       next.destroy();
       if (!(e instanceof UnsupportedCodecError)) console.warn('tunnelcast: WebCodecs cannot take the video over', e);
       this.fallback = 'refused';
-      this.noteVideoPath(NO_PICTURE_NOTE);
+      refused();
       return;
     }
     if (!this.running) {
@@ -455,7 +462,7 @@ export class Player {
     old.destroy();
     this.fallback = 'done';
     this.stats.videoPath = 'webcodecs';
-    this.noteVideoPath(FELL_BACK_NOTE);
+    this.noteVideoPath(switchedNote);
   }
 
   /** @param {string} note */
@@ -479,7 +486,7 @@ export class Player {
     s.videoStagesMs = { captureToArrival: this.captureToArrival.percentile(0.5), arrivalToShown: this.arrivalToShown.percentile(0.5),
       decode: inPath.decodeMs, held: inPath.heldMs };
     const v = this.video.figures();
-    if (v.noPictureNote && this.fallback === 'no') void this.fallBack();
+    if (v.noPictureNote && this.fallback === 'no') void this.fallBack(FELL_BACK_NOTE, () => this.noteVideoPath(NO_PICTURE_NOTE));
     s.videoBufferMs = v.bufferMs;
     s.videoPlaybackRate = v.playbackRate;
     s.framesDecoded = v.framesDecoded;

@@ -60,8 +60,11 @@ let decoders = [];
 let asked = [];
 
 class FakeMediaSource {
-  static isTypeSupported() {
-    return true;
+  /** the codecs the fake's isTypeSupported refuses */
+  static refused = new Set();
+  /** @param {string} type */
+  static isTypeSupported(type) {
+    return ![...FakeMediaSource.refused].some((codec) => type.includes(codec));
   }
   readyState = 'open';
   addEventListener() {}
@@ -102,6 +105,7 @@ const { Player } = await import('../src/player.js');
 const { MseRenderer } = await import('../src/video/mse-renderer.js');
 const { WebCodecsRenderer } = await import('../src/video/webcodecs-renderer.js');
 const { NO_PICTURE_NOTE, FELL_BACK_NOTE } = await import('../src/video/no-picture-watch.js');
+const { codecFallbackNote } = await import('../src/video/video-path.js');
 
 const config = create(TrackConfigSchema, { kind: TrackKind.VIDEO, codec: 'avc1.42e01e', decoderConfig: new Uint8Array([1]), width: 640, height: 360,
   trackId: 1, frameRate: 30 });
@@ -111,6 +115,7 @@ const packet = (/** @type {number} */ i) => ({ trackId: 1, ptsMicros: i * 33_333
   captureTimeMicros: i * 33_333, payload: new Uint8Array([0, 0, 0, 1, 0]), arrivalEpochMs: performance.timeOrigin + performance.now() });
 
 beforeEach(() => {
+  FakeMediaSource.refused = new Set();
   FakeVideoDecoder.reset();
   decoders = FakeVideoDecoder.made;
   asked = FakeVideoDecoder.asked;
@@ -226,6 +231,73 @@ test('not before the MSE path has played 5 s without a picture', async () => {
   try {
     assert.ok(player.video instanceof MseRenderer);
     assert.equal(player.stats.videoPathNote, '');
+  } finally {
+    player.stop();
+    mock.restoreAll();
+  }
+});
+
+/** A VP8 config, as a browser publisher that chose VP8 (Firefox in a call) announces it. */
+const vp8 = create(TrackConfigSchema, { kind: TrackKind.VIDEO, codec: 'vp8', decoderConfig: new Uint8Array([1]), width: 640, height: 360,
+  trackId: 1, frameRate: 30 });
+
+/** A started player on the MSE path that MediaSource cannot play VP8 on, given the VP8 config. @param {boolean} pinned */
+async function mseGivenVp8(pinned) {
+  FakeMediaSource.refused = new Set(['vp8']);
+  const player = new Player({ stream: 's', token: '', videoPath: 'mse', videoPathPinned: pinned, floorMs: 40, ceilingMs: 1000,
+    wsBase: 'ws://127.0.0.1:1', workletUrl: 'worklet.js', workerUrl: 'worker.js' });
+  player.start();
+  clearInterval(player.timer);
+  const video = /** @type {FakeVideo} */ (/** @type {unknown} */ (/** @type {any} */ (player.video).video));
+  await player.trackConfig(vp8);
+  await new Promise((resolve) => setImmediate(resolve));
+  return { player, video };
+}
+
+test('a codec the automatic MSE path cannot play (VP8): the player switches to WebCodecs at once, says why, and shows its frames', async () => {
+  const { player, video } = await mseGivenVp8(false);
+  try {
+    assert.ok(player.video instanceof WebCodecsRenderer, 'the video path is WebCodecs');
+    assert.equal(player.stats.videoPath, 'webcodecs');
+    assert.equal(player.stats.videoPathNote, codecFallbackNote('vp8', 'mse'));
+    assert.match(player.stats.videoPathNote, /cannot play vp8 video on the MSE path: switched to WebCodecs/);
+    assert.notEqual(player.stats.state, 'unsupported');
+    assert.equal(video.replacedBy, player.element, 'the canvas took the video element\'s place in the page');
+    assert.equal(decoders.length, 1);
+    assert.equal(decoders[0].configs[0].codec, 'vp8');
+    for (let i = 0; i < 5; i++) player.media(packet(i));
+    assert.deepEqual(decoders[0].chunks.map((c) => c.type), ['key', 'delta', 'delta', 'delta', 'delta']);
+    decoders[0].flushAll();
+    player.tick();
+    assert.ok(player.stats.framesShown >= 1, `frames shown: ${player.stats.framesShown}`);
+  } finally {
+    player.stop();
+    mock.restoreAll();
+  }
+});
+
+test('?video=mse pinned, a codec MSE cannot play: the player stays and says the browser cannot play it', async () => {
+  const { player, video } = await mseGivenVp8(true);
+  try {
+    assert.ok(player.video instanceof MseRenderer);
+    assert.equal(player.stats.state, 'unsupported');
+    assert.match(player.stats.message, /cannot play vp8 video through MSE/);
+    assert.equal(video.replacedBy, null);
+    assert.equal(decoders.length, 0);
+  } finally {
+    player.stop();
+    mock.restoreAll();
+  }
+});
+
+test('neither MSE nor WebCodecs plays the codec: the player says it cannot play it', async () => {
+  FakeVideoDecoder.supports = false;
+  const { player, video } = await mseGivenVp8(false);
+  try {
+    assert.ok(player.video instanceof MseRenderer);
+    assert.equal(player.stats.state, 'unsupported');
+    assert.match(player.stats.message, /cannot play vp8 video through MSE/);
+    assert.equal(video.replacedBy, null);
   } finally {
     player.stop();
     mock.restoreAll();

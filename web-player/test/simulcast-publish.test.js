@@ -64,6 +64,7 @@ class FakeLayer {
     /** @type {import('../src/publish/video-track-encoder.js').VideoTrackFormat | null} */
     this.format = null;
     this.keyframes = 0;
+    this.codecNote = '';
     this.closed = false;
   }
 

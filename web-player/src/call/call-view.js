@@ -21,6 +21,11 @@ export const DEFAULT_CALL_SIZE = '640x360';
  * while the jitter buffer took a pause for a discontinuity: the A/V offset grew to 9-14 s).
  */
 export const DEFAULT_CALL_DTX = 'on';
+/**
+ * A call takes H.264 only where its encoder gives each frame back at once (Firefox's holds 1.4 s of
+ * frames: VP8 there), unless `video-codec=`; the players take a VP8 track through WebCodecs.
+ */
+export const DEFAULT_CALL_VIDEO_CODEC = 'low-delay';
 
 /** @type {Record<CallState, string>} */
 const STATE_LABELS = {
@@ -41,6 +46,7 @@ export function mountCallView(root, options, onSession) {
   const params = new URLSearchParams(options.params);
   if (!params.has('size')) params.set('size', DEFAULT_CALL_SIZE);
   if (!params.has('dtx')) params.set('dtx', DEFAULT_CALL_DTX);
+  if (!params.has('video-codec')) params.set('video-codec', DEFAULT_CALL_VIDEO_CODEC);
   const address = parseCallAddress(options.roomPart, params);
   // A call's players ask for no layer (calls are not tried with simulcast): the publish page's option only.
   if (params.has('layers')) address.errors.push('layers= is an option of the publish page, not of a call');

@@ -3,7 +3,8 @@
  * The messages between the publish page and the publish worker (which owns the WebSocket,
  * the clock sync, the encoders and the send queue, so that page work cannot delay capture).
  *
- * @typedef {'auto' | 'h264' | 'vp8'} VideoCodecChoice
+ * @typedef {'auto' | 'low-delay' | 'h264' | 'vp8'} VideoCodecChoice  auto: H.264, else VP8; low-delay (calls): the same, passing over
+ *   an encoder that holds frames back (encoder-lag.js)
  *
  * @typedef {object} PublishSettings  every limit and knob of a publication (page options)
  * @property {VideoCodecChoice} videoCodec
@@ -28,6 +29,7 @@
  * @property {boolean} [copiedOnTimer]    the page's fallback copies video frames on a timer (no requestVideoFrameCallback: WebKitGTK); set by the page
  * @property {string} videoCodec          the TrackConfig's codec string ('' before the first frame)
  * @property {string} videoEncoder        e.g. "H.264 · 1280x720 · 30 fps"
+ * @property {string} videoCodecNote      why a codec before the one taken was passed over (low-delay), '' if none was
  * @property {number} width
  * @property {number} height
  * @property {number} videoBitrateBps     what the encoder is set to now

@@ -560,7 +560,7 @@ export class Publication {
     const codecName = vf ? (vf.codec.startsWith('avc1') ? 'H.264' : vf.codec.toUpperCase()) : '';
     return {
       state: this.state, message: this.message, stream: this.options.stream, source: this.options.source, offMainThread: this.offMainThread,
-      videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '',
+      videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '', videoCodecNote: v.codecNote,
       width: vf?.width ?? 0, height: vf?.height ?? 0, videoBitrateBps: v.bitrateBps, videoTargetBps: this.bitrate?.maxBps ?? v.bitrateBps,
       audioCodec: af ? 'opus' : '', audioChannels: af?.channels ?? 0, audioSampleRate: af?.inputSampleRate ?? 0,
       audioBitrateBps: this.options.settings.audioBitrateBps, dtx: this.options.settings.dtx,

@@ -65,7 +65,7 @@ const WORKER_STOP_WAIT_MS = 5000;
  * @returns {PublisherStats}
  */
 export function initialPublisherStats(stream, source, settings) {
-  return { state: 'idle', message: '', stream, source, offMainThread: false, videoCodec: '', videoEncoder: '', width: 0, height: 0,
+  return { state: 'idle', message: '', stream, source, offMainThread: false, videoCodec: '', videoEncoder: '', videoCodecNote: '', width: 0, height: 0,
     videoBitrateBps: settings.videoBitrateBps, videoTargetBps: settings.videoBitrateBps, audioCodec: '', audioChannels: 0, audioSampleRate: 0,
     audioBitrateBps: settings.audioBitrateBps, dtx: settings.dtx, bitrateKbps: 0, queueBytes: 0, socketBufferedBytes: 0, networkDelayMs: 0, drainRateKbps: 0,
     congestions: 0, videoDropped: 0, audioDropped: 0, droppedOffline: 0, bitrateDecreases: 0, bitrateIncreases: 0, framesCaptured: 0, framesEncoded: 0,

@@ -16,6 +16,8 @@ export const DEFAULT_PUBLISH_SETTINGS = {
 };
 
 export const DEFAULT_CAPTURE = { width: 1280, height: 720, frameRate: 30 };
+/** `video-codec=` (messages.js, VideoCodecChoice) */
+const VIDEO_CODEC_CHOICES = ['auto', 'low-delay', 'h264', 'vp8'];
 
 /**
  * @param {URLSearchParams} params
@@ -37,7 +39,7 @@ export function parsePublishOptions(params) {
     return fallback;
   };
   const codec = params.get('video-codec') ?? 'auto';
-  if (!['auto', 'h264', 'vp8'].includes(codec)) errors.push(`video-codec=${codec} is not one of auto, h264, vp8`);
+  if (!VIDEO_CODEC_CHOICES.includes(codec)) errors.push(`video-codec=${codec} is not one of ${VIDEO_CODEC_CHOICES.join(', ')}`);
   const dtx = params.get('dtx') ?? 'on';
   if (!['on', 'off'].includes(dtx)) errors.push(`dtx=${dtx} is not on or off`);
   const size = params.get('size') ?? `${DEFAULT_CAPTURE.width}x${DEFAULT_CAPTURE.height}`;
@@ -47,7 +49,7 @@ export function parsePublishOptions(params) {
   const d = DEFAULT_PUBLISH_SETTINGS;
   return {
     settings: {
-      videoCodec: /** @type {VideoCodecChoice} */ (['auto', 'h264', 'vp8'].includes(codec) ? codec : 'auto'),
+      videoCodec: /** @type {VideoCodecChoice} */ (VIDEO_CODEC_CHOICES.includes(codec) ? codec : 'auto'),
       videoBitrateBps: integer('video-bitrate', d.videoBitrateBps, 0, 20_000_000),
       audioBitrateBps: integer('audio-bitrate', d.audioBitrateBps, 6_000, 510_000),
       keyframeIntervalMs: integer('keyframe-interval', d.keyframeIntervalMs, 100, 60_000),

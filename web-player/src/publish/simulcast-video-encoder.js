@@ -39,6 +39,7 @@ import { KeyframeSchedule, VideoTrackEncoder } from './video-track-encoder.js';
  * @property {(frame: VideoFrame, keyFrame: boolean) => void} encodeFrame
  * @property {VideoTrackFormat | null} format
  * @property {number} keyframes  keyframes it has output
+ * @property {string} codecNote  why it passed a codec over ('' if it did not)
  * @property {() => void} close
  */
 
@@ -85,6 +86,11 @@ export class SimulcastVideoEncoder {
   /** The top layer's format (what the publisher shows as its video). */
   get format() {
     return this.encoders[0].format;
+  }
+
+  /** Why the top layer's encoder passed a codec over ('' if it did not). */
+  get codecNote() {
+    return this.encoders[0].codecNote;
   }
 
   /** Keyframes output by the top layer (every layer has them on the same frames). */

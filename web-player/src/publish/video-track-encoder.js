@@ -9,6 +9,7 @@
  */
 import { primeMediaStack } from '../video/media-stack.js';
 import { avcCodecString, bytesOf, h264EncoderCodec, repairedAvcC, vp8Vpcc } from './track-format.js';
+import { framesHeld, MAX_HELD_FRAMES, PROBE_FRAMES } from './encoder-lag.js';
 
 /** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
 
@@ -41,11 +42,20 @@ const MAX_ENCODE_QUEUE = 2;
 const DEFAULT_FRAME_RATE = 30;
 
 /**
- * The first configuration the browser supports, H.264 before VP8 (or only the one asked for).
- * @param {VideoCodecChoice} choice @param {number} width @param {number} height @param {number} frameRate @param {number} bitrate
- * @returns {Promise<VideoEncoderConfig | null>}
+ * @typedef {object} ChosenVideoConfig
+ * @property {VideoEncoderConfig} config
+ * @property {string} passedOver  why a codec before it was not taken ('' if none was passed over)
  */
-export async function chooseVideoConfig(choice, width, height, frameRate, bitrate) {
+
+/**
+ * The first configuration the browser supports, H.264 before VP8 (or only the one asked for);
+ * with `low-delay`, passing over an encoder that holds frames back (encoder-lag.js) unless it is
+ * the last one left.
+ * @param {VideoCodecChoice} choice @param {number} width @param {number} height @param {number} frameRate @param {number} bitrate
+ * @param {(config: VideoEncoderConfig) => Promise<number>} [held]  frames the encoder holds (a fake in tests)
+ * @returns {Promise<ChosenVideoConfig | null>}
+ */
+export async function chooseVideoConfig(choice, width, height, frameRate, bitrate, held = framesHeld) {
   /** @type {VideoEncoderConfig} */
   const common = { codec: '', width, height, bitrate, framerate: frameRate, latencyMode: 'realtime' };
   /** @type {VideoEncoderConfig[]} */
@@ -53,16 +63,28 @@ export async function chooseVideoConfig(choice, width, height, frameRate, bitrat
   if (choice !== 'vp8') candidates.push({ ...common, codec: h264EncoderCodec(width, height), avc: { format: 'avc' } });
   if (choice !== 'h264') candidates.push({ ...common, codec: 'vp8' });
   primeMediaStack();
+  /** @type {{ config: VideoEncoderConfig, heldFrames: number } | null} the first supported one, if it held frames back */
+  let lagging = null;
   for (const config of candidates) {
     try {
       const { supported } = await VideoEncoder.isConfigSupported(config);
-      if (supported) return config;
+      if (!supported) continue;
     } catch {
-      // a config the browser cannot even parse: try the next one
+      continue; // a config the browser cannot even parse: try the next one
     }
+    const heldFrames = choice === 'low-delay' && config !== candidates[candidates.length - 1] ? await held(config) : 0;
+    const passedOver = lagging ? `${heldBack(lagging.config, lagging.heldFrames)}: ${codecName(config.codec)} instead` : '';
+    if (heldFrames <= MAX_HELD_FRAMES) return { config, passedOver };
+    lagging ??= { config, heldFrames };
   }
-  return null;
+  return lagging && { config: lagging.config, passedOver: `${heldBack(lagging.config, lagging.heldFrames)}, and no other codec encodes here` };
 }
+
+/** @param {VideoEncoderConfig} config @param {number} heldFrames */
+const heldBack = (config, heldFrames) => `this browser's ${codecName(config.codec)} encoder held ${heldFrames} of ${PROBE_FRAMES} frames back (a lookahead)`;
+
+/** @param {string} codec */
+const codecName = (codec) => (codec.startsWith('avc1') ? 'H.264' : codec.toUpperCase());
 
 /** When a video's keyframes are due: at the interval, and at once when asked for. */
 export class KeyframeSchedule {
@@ -113,6 +135,8 @@ export class VideoTrackEncoder {
     this.encoderDrops = 0;
     this.keyframes = 0;
     this.unsupported = '';
+    /** why the codec before the one taken was passed over ('' if none was) */
+    this.codecNote = '';
   }
 
   /** The bitrate for a picture size when none is set: 0.08 bit per pixel at 30 fps, 4 Mbit/s at most. @param {number} width @param {number} height */
@@ -180,11 +204,14 @@ export class VideoTrackEncoder {
     this.configuring = true;
     try {
       if (!this.settings.bitrateBps && !this.config) this.bitrateBps = VideoTrackEncoder.defaultBitrate(width, height);
-      const config = await chooseVideoConfig(this.settings.codec, width, height, DEFAULT_FRAME_RATE, this.bitrateBps);
-      if (!config) {
-        this.unsupported = `this browser cannot encode ${this.settings.codec === 'auto' ? 'H.264 or VP8' : this.settings.codec} video at ${width}x${height}`;
+      const chosen = await chooseVideoConfig(this.settings.codec, width, height, DEFAULT_FRAME_RATE, this.bitrateBps);
+      if (!chosen) {
+        const which = this.settings.codec === 'h264' ? 'H.264' : this.settings.codec === 'vp8' ? 'VP8' : 'H.264 or VP8';
+        this.unsupported = `this browser cannot encode ${which} video at ${width}x${height}`;
         throw new Error(this.unsupported);
       }
+      const { config } = chosen;
+      this.codecNote = chosen.passedOver;
       if (!this.encoder || this.encoder.state === 'closed') {
         this.encoder = new VideoEncoder({
           output: (chunk, metadata) => this.output(chunk, metadata),

@@ -30,7 +30,7 @@ const ROWS = [
   ['Drops', (s) => `${s.videoDropped} video · ${s.audioDropped} audio · ${s.congestions} congestions · ${s.droppedOffline} offline`
     + ` · ${s.droppedSettling} settling · ${s.droppedAwaitingTracks} awaiting tracks${s.liveWithout ? ` (started without ${s.liveWithout})` : ''}`],
   ['Bitrate changes', (s) => `${s.bitrateDecreases} down · ${s.bitrateIncreases} up`],
-  ['Video encoder', (s) => s.videoEncoder || '—'],
+  ['Video encoder', (s) => `${s.videoEncoder || '—'}${s.videoCodecNote ? ` (${s.videoCodecNote})` : ''}`],
   ['Layers', (s) => s.videoLayers.map((l) => `${l.height}p ${mbit(l.bitrateBps)} · ${l.keyframes} key`).join(' | ') || '—'],
   ['Audio encoder', (s) => (s.audioCodec ? `Opus · ${s.audioChannels} ch · ${s.audioSampleRate} Hz in · ${s.audioBitrateBps / 1000} kbit/s${s.dtx ? ' · DTX' : ''}` : '—')],
   ['Frames', (s) => `${s.framesCaptured} captured · ${s.framesEncoded} encoded · ${s.encoderDrops} skipped · ${s.keyframes} key`],

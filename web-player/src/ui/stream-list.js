@@ -61,18 +61,20 @@ function callLink(stream, search) {
 }
 
 /**
- * Marks a card whose video this browser cannot play on the path the player would take, with a
+ * Marks a card whose video this browser cannot play on the path the player would take (an
+ * automatic path that cannot leaves for WebCodecs where that plays it), with a
  * link to a path of this engine that plays it (one answer per codec: the list refreshes often).
  * @param {HTMLElement} card @param {string} stream @param {string} codec @param {string} search
  * @param {Map<string, ReturnType<typeof playability>>} verdicts
  */
 function markIfUnplayable(card, stream, codec, search, verdicts) {
   if (!codec) return;
-  const path = chooseVideoPath(new URLSearchParams(search).get('video')).path;
+  const { path, pinned } = chooseVideoPath(new URLSearchParams(search).get('video'));
   let verdict = verdicts.get(codec);
   if (!verdict) verdicts.set(codec, verdict = playability(codec, path));
   void verdict.then(({ playable, message, instead }) => {
-    if (playable || !card.isConnected) return;
+    // On a path the page did not pin, the player leaves for WebCodecs by itself (Player.fallBack).
+    if (playable || !card.isConnected || (!pinned && instead === 'webcodecs')) return;
     card.dataset.unplayable = 'true';
     const query = new URLSearchParams(search);
     if (instead) query.set('video', instead);

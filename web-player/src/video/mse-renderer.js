@@ -171,6 +171,7 @@ export class MseRenderer {
   /** @param {import('./renderer.js').TrackConfig} config */
   async configure(config) {
     if (!sourceCanPlay(config.codec, this.managed)) {
+      this.config = null; // the packets that follow are that codec's: none is appended as the previous one's
       throw new UnsupportedCodecError(`This browser cannot play ${config.codec} video through ${label(this.managed ? 'mms' : 'mse')}.`);
     }
     const appends = this.appends;

@@ -7,8 +7,9 @@
  *   same fMP4 fragments, a source the browser may ask to pause appending to;
  * - `webcodecs`: `VideoDecoder` onto a canvas, held to the audio clock.
  * A path asked for but missing falls back to the automatic choice, and the player says so.
- * A path that plays but shows no picture (MSE in WebKitGTK without compositing: no-picture-watch.js)
- * is left for WebCodecs, unless `?video=` pinned it (fallbackFor).
+ * A path that plays but shows no picture (MSE in WebKitGTK without compositing: no-picture-watch.js),
+ * or cannot play the stream's codec (VP8 through MSE), is left for WebCodecs, unless `?video=` pinned
+ * it (fallbackFor).
  */
 
 /** @typedef {'mse' | 'mms' | 'webcodecs'} VideoPath */
@@ -43,6 +44,14 @@ export function chooseVideoPath(requested, engine = globalThis) {
  */
 export function fallbackFor(path, pinned, engine = globalThis) {
   return path !== 'webcodecs' && !pinned && typeof Reflect.get(engine, 'VideoDecoder') === 'function' ? 'webcodecs' : null;
+}
+
+/**
+ * What the stats say when an automatic path could not play the stream's codec and WebCodecs took over.
+ * @param {string} codec @param {VideoPath} path  the path left
+ */
+export function codecFallbackNote(codec, path) {
+  return `this browser cannot play ${codec} video on the ${label(path)} path: switched to WebCodecs`;
 }
 
 /** The path's name as the stats overlay shows it. @param {VideoPath} path */

@@ -11,18 +11,29 @@ import java.nio.file.Path;
  */
 enum BrowserEngine {
 
-    FIREFOX("Firefox", null),
+    /** Firefox ESR 153's WebCodecs H.264 encoder holds 42-46 frames before its first output, whatever latencyMode says. */
+    FIREFOX("Firefox", null, true),
     WEBKIT("WebKit",
             "WebKitGTK 2.50 under Xvfb shows no MSE frame with compositing off (the mode in which its WebCodecs path keeps up"
                     + " on 2 cores; with compositing on its web process starves), so on ?video=mse the player never leaves 'starting'"
-                    + " (without ?video= it switches to WebCodecs)");
+                    + " (without ?video= it switches to WebCodecs)", false);
 
     private final String displayName;
     private final String mseVideoUnchecked;
+    private final boolean h264EncoderHoldsFrames;
 
-    BrowserEngine(String displayName, String mseVideoUnchecked) {
+    BrowserEngine(String displayName, String mseVideoUnchecked, boolean h264EncoderHoldsFrames) {
         this.displayName = displayName;
         this.mseVideoUnchecked = mseVideoUnchecked;
+        this.h264EncoderHoldsFrames = h264EncoderHoldsFrames;
+    }
+
+    /**
+     * Whether the engine's WebCodecs H.264 encoder holds frames back (a lookahead), so a low-delay publisher takes VP8
+     * (WebKitGTK 2.50's gives them back one frame behind: taken).
+     */
+    boolean h264EncoderHoldsFrames() {
+        return h264EncoderHoldsFrames;
     }
 
     String displayName() {

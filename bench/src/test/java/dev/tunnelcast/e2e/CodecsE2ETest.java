@@ -103,16 +103,37 @@ class CodecsE2ETest {
     }
 
     @Test
-    void vp8OnMseIsReportedAsAnUnsupportedCodec() {
+    void vp8OnTheAutomaticPathSwitchesToWebCodecsAndSaysWhy() {
+        stack.publish("vp8-auto", "libvpx", 320, 240);
+        try {
+            browser.open(url("vp8-auto", ""));
+            JsonNode first = browser.waitFor(List.of("playing"), 15, Duration.ofSeconds(20));
+            JsonNode last = browser.waitFor(List.of("playing"), first.path("framesShown").asInt() + 15, Duration.ofSeconds(30));
+            assertThat(last.path("videoPath").asText()).isEqualTo("webcodecs");
+            assertThat(last.path("videoPathNote").asText())
+                    .isEqualTo("this browser cannot play vp8 video on the MSE path: switched to WebCodecs");
+            assertThat(last.path("videoDecodeErrors").asInt()).isZero();
+
+            // The stream list does not mark it: the player it links to plays it.
+            browser.open(url("vp8-auto", "").replace("#/play/vp8-auto", "#/"));
+            browser.waitUntil("document.querySelector('.tc-card')", Duration.ofSeconds(20));
+            assertThat(browser.evaluate("document.querySelector('.tc-card[data-unplayable]') === null").asBoolean()).isTrue();
+        } finally {
+            stack.stopPublishing("vp8-auto");
+        }
+    }
+
+    @Test
+    void vp8OnPinnedMseIsReportedAsAnUnsupportedCodec() {
         stack.publish("vp8-mse", "libvpx", 320, 240);
         try {
-            browser.open(url("vp8-mse", ""));
+            browser.open(url("vp8-mse", "video=mse"));
             JsonNode stats = browser.waitFor(List.of("unsupported"), 0, Duration.ofSeconds(20));
             assertThat(stats.path("message").asText()).isEqualTo("This browser cannot play vp8 video through MSE.");
             assertThat(stats.path("videoCodec").asText()).isEqualTo("vp8");
 
             // The stream list asks ahead: it marks the stream and links to the path that plays it here.
-            browser.open(url("vp8-mse", "").replace("#/play/vp8-mse", "#/"));
+            browser.open(url("vp8-mse", "video=mse").replace("#/play/vp8-mse", "#/"));
             String unplayable = ".tc-card[data-unplayable=\"true\"] .tc-card-warning";
             assertThat(browser.waitUntil("document.querySelector('" + unplayable + "')?.innerText", Duration.ofSeconds(20)).asText())
                     .contains("vp8 does not play here through MSE").contains("Watch with WebCodecs");

@@ -169,6 +169,38 @@ abstract class EnginePublisherE2E {
         stopPublishing();
     }
 
+    /**
+     * The call page's codec choice on the publish page: an encoder that holds frames back is passed over
+     * (Firefox's H.264: VP8 then, and the stats say why), and Chromium plays the result on its default
+     * path (VP8: MSE cannot, so the player takes it through WebCodecs by itself).
+     */
+    @Test
+    @Order(3)
+    void lowDelayPassesOverAnEncoderThatHoldsFramesAndPlaysOnTheDefaultPath() throws Exception {
+        String stream = id + "-low-delay";
+        JsonNode live = publish(stream, "video-codec=low-delay");
+        String codec = live.path("videoCodec").asText();
+        String note = live.path("videoCodecNote").asText();
+        System.out.printf("%s publisher, low-delay: %s (%s), capture to packet %.1f ms%n", engine.displayName(), codec,
+                note.isEmpty() ? "no codec passed over" : note, live.path("videoCaptureToPacketMs").asDouble());
+        if (engine.h264EncoderHoldsFrames()) {
+            assertThat(codec).isEqualTo("vp8");
+            assertThat(note).isEqualTo("this browser's H.264 encoder held 8 of 8 frames back (a lookahead): VP8 instead");
+        } else {
+            assertThat(codec).startsWith("avc1.");
+            assertThat(note).isEmpty();
+        }
+        assertRelayPlayerGets(stream, codec);
+        play(stream, "");
+        JsonNode played = player.stats();
+        if (codec.equals("vp8")) {
+            assertThat(played.path("videoPath").asText()).isEqualTo("webcodecs");
+            assertThat(played.path("videoPathNote").asText())
+                    .isEqualTo("this browser cannot play vp8 video on the MSE path: switched to WebCodecs");
+        }
+        stopPublishing();
+    }
+
     /** Opens the publish page, picks the camera, starts, and waits until media flows; returns the publisher's stats. */
     private JsonNode publish(String stream, String extraQuery) {
         String query = "size=640x360&dtx=off" + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
