@@ -5,8 +5,8 @@
  * every latencyMode, bitrateMode and profile tried) holds 42-46 frames before its first output,
  * 1.4 s at 30 fps, as x264 does with its lookahead; its VP8, VP9 and AV1 give each frame back
  * in 3-11 ms. A call cannot carry 1.4 s more, so the call page takes the next codec when the
- * first holds more than MAX_HELD_FRAMES (`video-codec=low-delay`). The probe encodes a few frames and counts those
- * not given back within a wait; one answer per codec and worker.
+ * first holds more than MAX_HELD_FRAMES (`video-codec=low-delay`). The probe encodes a few frames
+ * and counts those not given back within a wait; one answer per codec and worker.
  */
 
 /** Frames the probe encodes. */
@@ -16,7 +16,10 @@ export const PROBE_FRAMES = 8;
  * (WebKitGTK's H.264 gave 4 of 5 back within the wait, one behind) costs 33-67 ms at 30 fps.
  */
 export const MAX_HELD_FRAMES = 2;
-/** How long it waits for them back: an encoder without lookahead gives them in a few ms each (Chromium's OpenH264 at 640x360), so a busy machine has a wide margin; a lookahead delays the start by this much, once. */
+/**
+ * How long it waits for them back: an encoder without a lookahead gives each in a few ms (Chromium's
+ * H.264 at 640x360: 2 ms), a wide margin on a busy machine; a lookahead delays the start this much, once.
+ */
 const PROBE_WAIT_MS = 1500;
 const POLL_MS = 20;
 

@@ -17,6 +17,7 @@ import { UplinkQueue } from './uplink-queue.js';
 import { UplinkBitrate } from './uplink-bitrate.js';
 import { CaptureTimeline } from './capture-timeline.js';
 import { CaptureGaps } from './capture-gaps.js';
+import { codecName } from './track-format.js';
 import { publishedVideoEncoder } from './simulcast-video-encoder.js';
 import { AudioTrackEncoder } from './audio-track-encoder.js';
 import { CapturedStamps } from './captured-stamps.js';
@@ -557,10 +558,9 @@ export class Publication {
     const v = this.video;
     const vf = v.format;
     const af = this.audio.format;
-    const codecName = vf ? (vf.codec.startsWith('avc1') ? 'H.264' : vf.codec.toUpperCase()) : '';
     return {
       state: this.state, message: this.message, stream: this.options.stream, source: this.options.source, offMainThread: this.offMainThread,
-      videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '', videoCodecNote: v.codecNote,
+      videoCodec: vf?.codec ?? '', videoEncoder: vf ? `${codecName(vf.codec)} · ${vf.width}x${vf.height} · ${vf.frameRate} fps` : '', videoCodecNote: v.codecNote,
       width: vf?.width ?? 0, height: vf?.height ?? 0, videoBitrateBps: v.bitrateBps, videoTargetBps: this.bitrate?.maxBps ?? v.bitrateBps,
       audioCodec: af ? 'opus' : '', audioChannels: af?.channels ?? 0, audioSampleRate: af?.inputSampleRate ?? 0,
       audioBitrateBps: this.options.settings.audioBitrateBps, dtx: this.options.settings.dtx,

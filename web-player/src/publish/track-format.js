@@ -81,6 +81,11 @@ function parseAvcC(avcC) {
   return pps ? { lengthSize: (avcC[4] & 3) + 1, sps, pps } : null;
 }
 
+/** A video codec string's name as the page shows it ("H.264", "VP8"). @param {string} codec */
+export function codecName(codec) {
+  return codec.startsWith('avc1') ? 'H.264' : codec.toUpperCase();
+}
+
 /**
  * The codec string to ask WebCodecs' H.264 encoder for: Constrained Baseline at the lowest
  * level whose frame size fits (3.0 up to 720x576, 3.1 up to 1280x720, 4.0 up to 2048x1024, else 5.1).

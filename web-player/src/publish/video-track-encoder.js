@@ -8,7 +8,7 @@
  * `encodeFrame`: SimulcastVideoEncoder decides skips and keyframes for all layers).
  */
 import { primeMediaStack } from '../video/media-stack.js';
-import { avcCodecString, bytesOf, h264EncoderCodec, repairedAvcC, vp8Vpcc } from './track-format.js';
+import { avcCodecString, bytesOf, codecName, h264EncoderCodec, repairedAvcC, vp8Vpcc } from './track-format.js';
 import { framesHeld, MAX_HELD_FRAMES, PROBE_FRAMES } from './encoder-lag.js';
 
 /** @typedef {import('./messages.js').VideoCodecChoice} VideoCodecChoice */
@@ -83,8 +83,6 @@ export async function chooseVideoConfig(choice, width, height, frameRate, bitrat
 /** @param {VideoEncoderConfig} config @param {number} heldFrames */
 const heldBack = (config, heldFrames) => `this browser's ${codecName(config.codec)} encoder held ${heldFrames} of ${PROBE_FRAMES} frames back (a lookahead)`;
 
-/** @param {string} codec */
-const codecName = (codec) => (codec.startsWith('avc1') ? 'H.264' : codec.toUpperCase());
 
 /** When a video's keyframes are due: at the interval, and at once when asked for. */
 export class KeyframeSchedule {
