@@ -280,10 +280,18 @@ abstract class EnginePublisherE2E {
         double capturedSeconds = audioSeconds - audioGapMicros / 1e6;
         assertThat((audio.size() - 1) / capturedSeconds).as("audio packets per second of captured pts (DTX off: 50)").isBetween(45.0, 55.0);
         double gapMs = audioGapMicros / 1e3;
-        // Times out (failing the test) unless the page counted at least the gaps its packets show.
-        JsonNode counted = publisher.waitUntil(String.format(Locale.ROOT, "(() => { const s = window.tunnelcast.stats;"
-                + " return s.audioCaptureGapMs >= %.1f && s.audioCaptureGaps >= %d && s; })()",
-                gapMs - audioGaps * AUDIO_STEP_JITTER_MICROS / 1e3, audioGaps), STATS_DEADLINE);
+        JsonNode counted;
+        try {
+            counted = publisher.waitUntil(String.format(Locale.ROOT, "(() => { const s = window.tunnelcast.stats;"
+                    + " return s.audioCaptureGapMs >= %.1f && s.audioCaptureGaps >= %d && s; })()",
+                    gapMs - audioGaps * AUDIO_STEP_JITTER_MICROS / 1e3, audioGaps), STATS_DEADLINE);
+        } catch (IllegalStateException e) {
+            JsonNode stats = publisher.stats();
+            throw new AssertionError(String.format(Locale.ROOT, "the relay's player saw %d gaps of %.0f ms in the audio pts; the page"
+                    + " counted %d capture gaps of %.0f ms (and dropped %d audio packets) within %s", audioGaps, gapMs,
+                    stats.path("audioCaptureGaps").asInt(), stats.path("audioCaptureGapMs").asDouble(),
+                    stats.path("audioDropped").asInt(), STATS_DEADLINE), e);
+        }
         System.out.printf("%s publisher counted %d audio capture gaps of %.0f ms since it started%n", engine.displayName(),
                 counted.path("audioCaptureGaps").asInt(), counted.path("audioCaptureGapMs").asDouble());
     }
