@@ -101,6 +101,11 @@ public final class LiveStack implements AutoCloseable {
         return tokens.mint(action, stream, Instant.now().plus(Duration.ofHours(1)));
     }
 
+    /** A join token for one participant of a room, valid for an hour. */
+    public String joinToken(String room, String participant) {
+        return tokens.mintJoin(room, participant, Instant.now().plus(Duration.ofHours(1)));
+    }
+
     /** The player page for a stream, with a play token and extra query parameters ("video=webcodecs"). */
     public URI playerUrl(String stream, String token, String extraQuery) {
         return pageUrl("play", stream, token, extraQuery);
