@@ -62,7 +62,7 @@ function callLink(stream, search) {
 
 /**
  * Marks a card whose video this browser cannot play on the path the player would take (an
- * automatic path that cannot leaves for WebCodecs where that plays it), with a
+ * automatic path that cannot play it leaves for WebCodecs where that can), with a
  * link to a path of this engine that plays it (one answer per codec: the list refreshes often).
  * @param {HTMLElement} card @param {string} stream @param {string} codec @param {string} search
  * @param {Map<string, ReturnType<typeof playability>>} verdicts
