@@ -74,7 +74,9 @@ function markIfUnplayable(card, stream, codec, search, verdicts) {
   if (!verdict) verdicts.set(codec, verdict = playability(codec, path));
   void verdict.then(({ playable, message, instead }) => {
     // On a path the page did not pin, the player leaves for WebCodecs by itself (Player.fallBack).
-    if (playable || !card.isConnected || (!pinned && instead === 'webcodecs')) return;
+    const plays = playable || (!pinned && instead === 'webcodecs');
+    card.dataset.playable = String(plays); // the verdict is in (tests wait for it)
+    if (plays || !card.isConnected) return;
     card.dataset.unplayable = 'true';
     const query = new URLSearchParams(search);
     if (instead) query.set('video', instead);

@@ -116,7 +116,8 @@ class CodecsE2ETest {
 
             // The stream list does not mark it: the player it links to plays it.
             browser.open(url("vp8-auto", "").replace("#/play/vp8-auto", "#/"));
-            browser.waitUntil("document.querySelector('.tc-card')", Duration.ofSeconds(20));
+            assertThat(browser.waitUntil("document.querySelector('.tc-card[data-playable]')?.dataset.playable", Duration.ofSeconds(20))
+                    .asText()).isEqualTo("true");
             assertThat(browser.evaluate("document.querySelector('.tc-card[data-unplayable]') === null").asBoolean()).isTrue();
         } finally {
             stack.stopPublishing("vp8-auto");
