@@ -8,6 +8,7 @@
  * first holds more than MAX_HELD_FRAMES (`video-codec=low-delay`). The probe encodes a few frames
  * and counts those not given back within a wait; one answer per codec and worker.
  */
+import { codecName } from './track-format.js';
 
 /** Frames the probe encodes. */
 export const PROBE_FRAMES = 8;
@@ -33,8 +34,9 @@ const heldByCodec = new Map();
  * @returns {Promise<number>}
  */
 export function framesHeld(config, Encoder = VideoEncoder) {
-  let held = heldByCodec.get(config.codec);
-  if (!held) heldByCodec.set(config.codec, held = probe(config, Encoder));
+  const codec = codecName(config.codec); // not the level (H.264's follows the size): the lookahead does not change with it
+  let held = heldByCodec.get(codec);
+  if (!held) heldByCodec.set(codec, held = probe(config, Encoder));
   return held;
 }
 

@@ -83,7 +83,6 @@ export async function chooseVideoConfig(choice, width, height, frameRate, bitrat
 /** @param {VideoEncoderConfig} config @param {number} heldFrames */
 const heldBack = (config, heldFrames) => `this browser's ${codecName(config.codec)} encoder held ${heldFrames} of ${PROBE_FRAMES} frames back (a lookahead)`;
 
-
 /** When a video's keyframes are due: at the interval, and at once when asked for. */
 export class KeyframeSchedule {
   /** @param {number} intervalMs */
