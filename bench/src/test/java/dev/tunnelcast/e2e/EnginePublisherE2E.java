@@ -191,8 +191,7 @@ abstract class EnginePublisherE2E {
             assertThat(note).isEmpty();
         }
         assertRelayPlayerGets(stream, codec);
-        play(stream, "");
-        JsonNode played = player.stats();
+        JsonNode played = play(stream, "");
         if (codec.equals("vp8")) {
             assertThat(played.path("videoPath").asText()).isEqualTo("webcodecs");
             assertThat(played.path("videoPathNote").asText())
@@ -296,8 +295,11 @@ abstract class EnginePublisherE2E {
                 counted.path("audioCaptureGaps").asInt(), counted.path("audioCaptureGapMs").asDouble());
     }
 
-    /** Chromium plays it: state playing, then frames shown and audio decoded and played keep advancing, no decode error. */
-    private void play(String stream, String extraQuery) {
+    /**
+     * Chromium plays it: state playing, then frames shown and audio decoded and played keep advancing, no decode error;
+     * returns the player's last figures.
+     */
+    private JsonNode play(String stream, String extraQuery) {
         player.open(stack.playerUrl(stream, stack.token(Action.PLAY, stream), extraQuery).toString());
         JsonNode first = player.waitFor(List.of("playing"), 15, DEADLINE);
         player.waitUntil(String.format(Locale.ROOT, "(() => { const s = window.tunnelcast.stats; return s.framesShown >= %d"
@@ -310,6 +312,7 @@ abstract class EnginePublisherE2E {
         assertThat(last.path("videoDecodeErrors").asInt()).as("video decode errors").isZero();
         assertThat(last.path("audioDecodeErrors").asInt()).as("audio decode errors").isZero();
         assertThat(last.path("audioRunning").asBoolean()).isTrue();
+        return last;
     }
 
     /** Stop: EndOfStream after what is queued; returns the publisher's final stats. */
