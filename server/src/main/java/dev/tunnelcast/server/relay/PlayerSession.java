@@ -58,8 +58,15 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
     static final int PADDING_CHUNK_BYTES = 4 * 1024;
     private static final RelayedMessage PADDING = RelayedMessage.padding(PADDING_CHUNK_BYTES);
 
-    private final RelayedMessage[] inFlight = new RelayedMessage[MAX_BATCH_MESSAGES];
-    private final ByteBuffer[] frames = new ByteBuffer[MAX_BATCH_MESSAGES];
+    /**
+     * The batch arrays' first length: most batches are a message or two (a batch stops at
+     * {@value #MAX_BATCH_BYTES} bytes), so they start small and double as a batch needs, up to
+     * {@link #MAX_BATCH_MESSAGES}; two arrays of 1,024 would be 8 KiB of heap for every player.
+     */
+    static final int INITIAL_BATCH_SLOTS = 16;
+
+    private RelayedMessage[] inFlight = new RelayedMessage[INITIAL_BATCH_SLOTS];
+    private ByteBuffer[] frames = new ByteBuffer[INITIAL_BATCH_SLOTS];
     private int inFlightCount;
     private long inFlightBytes;
     /** The kernel send buffer last asked for on the layer choice's behalf (Linux's doubled figure), 0: none yet. */
@@ -293,6 +300,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         try {
             for (;;) {
                 int count;
+                ByteBuffer[] batch;
                 synchronized (this) {
                     count = sending ? 0 : takeBatch();
                     if (count == 0) {
@@ -300,8 +308,9 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
                         return;
                     }
                     sending = true;
+                    batch = frames;
                 }
-                connection.send(frames, count, this);
+                connection.send(batch, count, this);
             }
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -330,6 +339,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         long keyframeBytes = 0;
         RelayedMessage next;
         while (count < MAX_BATCH_MESSAGES - 2 && inFlightBytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
+            ensureBatchSlots(count + 3); // this message, and a train's two Pings
             inFlight[count] = next;
             frames[count] = next.frame().duplicate();
             inFlightBytes += next.sizeBytes();
@@ -349,6 +359,16 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         }
         inFlightCount = count;
         return count;
+    }
+
+    /** Grows the batch arrays to at least {@code slots} (never past {@link #MAX_BATCH_MESSAGES}); only between batches. */
+    private void ensureBatchSlots(int slots) {
+        if (slots <= frames.length) {
+            return;
+        }
+        int length = Math.min(MAX_BATCH_MESSAGES, Math.max(slots, frames.length * 2));
+        inFlight = Arrays.copyOf(inFlight, length);
+        frames = Arrays.copyOf(frames, length);
     }
 
     /** Puts a Ping with this id, sent at {@code now} as {@link PingTimes} recorded, at {@code index} of the batch; at 0 it heads it. */

@@ -30,6 +30,8 @@ final class FakeSocket implements ClientSocket {
     private final List<byte[]> sent = new ArrayList<>();
     /** {@link #sent} parsed, as far as {@link #received()} has read it. */
     private final List<Envelope> parsed = new ArrayList<>();
+    /** How many frames each gathering write ({@link #sendFrames}) carried, in order. */
+    private final List<Integer> gatheredWrites = new ArrayList<>();
     private int closeCode = -1;
     private boolean open = true;
     private final Executor ioThread;
@@ -72,6 +74,7 @@ final class FakeSocket implements ClientSocket {
 
     @Override
     public void sendFrames(ByteBuffer[] frames, int count, Peer.SendCompletion done) {
+        gatheredWrites.add(count);
         for (int i = 0; i < count; i++) {
             if (!write(payloadOf(frames[i]))) {
                 done.failed(new IOException("channel closed"));
@@ -156,6 +159,11 @@ final class FakeSocket implements ClientSocket {
             }
         }
         return Collections.unmodifiableList(parsed);
+    }
+
+    /** How many frames each gathering write carried, in order. */
+    List<Integer> gatheredWriteSizes() {
+        return Collections.unmodifiableList(gatheredWrites);
     }
 
     List<byte[]> sentBytes() {
