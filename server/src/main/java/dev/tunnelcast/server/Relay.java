@@ -160,7 +160,8 @@ public final class Relay implements AutoCloseable {
         return new RelayPolicy(config.maxStreams(), config.maxPlayersPerStream(), config.maxPlayers(),
                 config.playerQueueBytes(), config.playerQueueAge(), config.slowPlayerTimeout(),
                 config.gopCacheBytes(), config.gracePeriod(), config.allowTakeover(), config.maxRoomSize(),
-                config.layers(), kernelSendBufferBytes(config.playerSocketSendBuffer()));
+                config.layers(), kernelSendBufferBytes(config.playerSocketSendBuffer()),
+                config.playerWriteMerge());
     }
 
     /** Joins the NATS cluster; a relay that cannot join does not start (its archive is closed again). */

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param maxPendingPerAddress WebSockets open without Hello, per client address
  * @param maxIdleConnections   HTTP connections without a request in progress, in all
  * @param maxIdlePerAddress    HTTP connections without a request in progress, per client address
+ * @param playerWriteMerge     how long a player's first unsent message may wait for more to share its
+ *                             write (fewer system calls per message, that much more latency); 0: none
  * @param maxRoomSize          members of one room: publishers of streams {@code room.participant} (4430 beyond)
  * @param cluster              the NATS cluster this node joins (docs/cluster.md), or null: a relay on its own
  */
@@ -53,6 +55,7 @@ public record RelayConfig(
         int playerSocketSendBuffer,
         Duration playerQueueAge,
         Duration slowPlayerTimeout,
+        Duration playerWriteMerge,
         Duration helloTimeout,
         Duration headerTimeout,
         Duration pingInterval,
@@ -76,6 +79,8 @@ public record RelayConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_TLS_PORT = 8443;
+    /** A write merge longer than this would be latency no live stream wants. */
+    public static final Duration MAX_PLAYER_WRITE_MERGE = Duration.ofMillis(500);
 
     public RelayConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -111,6 +116,9 @@ public record RelayConfig(
         requirePositive("max-idle-per-address", maxIdlePerAddress);
         requirePositive("io-threads", ioThreads);
         requirePositive("worker-threads", workerThreads);
+        if (playerWriteMerge.isNegative() || playerWriteMerge.compareTo(MAX_PLAYER_WRITE_MERGE) > 0) {
+            throw new IllegalArgumentException("--player-write-merge must be 0 (off) to " + MAX_PLAYER_WRITE_MERGE.toMillis() + " ms");
+        }
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("--ping-interval must be 0 (off) or positive");
         }
@@ -167,6 +175,7 @@ public record RelayConfig(
         b.playerSocketSendBuffer = playerSocketSendBuffer;
         b.playerQueueAge = playerQueueAge;
         b.slowPlayerTimeout = slowPlayerTimeout;
+        b.playerWriteMerge = playerWriteMerge;
         b.helloTimeout = helloTimeout;
         b.headerTimeout = headerTimeout;
         b.pingInterval = pingInterval;
@@ -209,6 +218,7 @@ public record RelayConfig(
         private int playerSocketSendBuffer = 128 * 1024;
         private Duration playerQueueAge = Duration.ofSeconds(2);
         private Duration slowPlayerTimeout = Duration.ofSeconds(10);
+        private Duration playerWriteMerge = Duration.ZERO;
         private Duration helloTimeout = Duration.ofSeconds(5);
         private Duration headerTimeout = Duration.ofSeconds(10);
         private Duration pingInterval = Duration.ofSeconds(10);
@@ -251,6 +261,7 @@ public record RelayConfig(
         public Builder playerSocketSendBuffer(int v) { playerSocketSendBuffer = v; return this; }
         public Builder playerQueueAge(Duration v) { playerQueueAge = v; return this; }
         public Builder slowPlayerTimeout(Duration v) { slowPlayerTimeout = v; return this; }
+        public Builder playerWriteMerge(Duration v) { playerWriteMerge = v; return this; }
         public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
         public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
@@ -275,8 +286,8 @@ public record RelayConfig(
         public RelayConfig build() {
             return new RelayConfig(bindAddress, port, tlsPort, tlsCertPem, tlsKeyPem, tlsKeystore,
                     tlsKeystorePassword, tokenSecret, access, maxMessageBytes, maxStreams, maxPlayersPerStream,
-                    maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, helloTimeout,
-                    headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
+                    maxPlayers, playerQueueBytes, playerSocketSendBuffer, playerQueueAge, slowPlayerTimeout, playerWriteMerge,
+                    helloTimeout, headerTimeout, pingInterval, pongTimeout, maxPendingConnections, maxPendingPerAddress,
                     maxIdleConnections, maxIdlePerAddress,
                     gracePeriod, gopCacheBytes,
                     allowTakeover, maxRoomSize, layers, staticDir, ioThreads, workerThreads,

@@ -84,12 +84,15 @@ final class FanoutReport {
                 .append(" (the players' process) plus the \"bench CPU\" column (the benchmark's JVM: the publisher and the measuring).")
                 .append(" Medians over ").append(repeats).append(" runs of ").append(seconds)
                 .append(" s each, runs interleaved between the relays (min–max in brackets); a relay's sweep stops one player count after it")
-                .append(" first fails the bar. Raw runs: `fanout.json`.\n\n");
+                .append(" first fails the bar. Ours only: heap per player is the heap after a full GC with the players less before them,")
+                .append(" over the players; relay-added p99 is the relay's own histogram (`tunnelcast_relay_latency`: receive → write")
+                .append(" completed, the upper bound of its bucket); `tunnelcast-merge20ms` is ours with `--player-write-merge 20ms`.")
+                .append(" Raw runs: `fanout.json`.\n\n");
 
         md.append(whatThisShows(runs, slow));
 
-        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | of which kernel % | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | drops |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | of which kernel % | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | heap KiB / player | relay-added p99 ms | drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             for (RelayKind k : kinds) {
                 List<RunResult> at = at(runs, k, players);
@@ -106,6 +109,8 @@ final class FanoutReport {
                         .append(" | ").append(spread(at, RunResult::benchCpuPercentOfCore).format(0))
                         .append(" | ").append(spread(at, r -> r.relayResidentBytes() / MIB).format(0))
                         .append(" | ").append(spread(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format(0))
+                        .append(" | ").append(spread(at, r -> r.heapPerPlayerBytes() < 0 ? -1 : r.heapPerPlayerBytes() / 1024.0).format(1))
+                        .append(" | ").append(spread(at, r -> r.relayOwnP99Micros() < 0 ? -1 : r.relayOwnP99Micros() / 1000.0).format(1))
                         .append(" | ").append(spread(at, RunResult::relayDrops).format(0)).append(" |\n");
             }
         }

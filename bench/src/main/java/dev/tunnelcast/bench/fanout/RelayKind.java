@@ -2,6 +2,7 @@ package dev.tunnelcast.bench.fanout;
 
 import dev.tunnelcast.bench.harness.RelayProcess;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The relays this benchmark can put side by side, and how each is started. */
@@ -10,17 +11,19 @@ enum RelayKind {
     TUNNELCAST("tunnelcast") {
         @Override
         BenchRelay start(Path relayJar, Path log) throws Exception {
-            RelayProcess relay = new RelayProcess(relayJar, log, List.of(), SWARM_FROM_ONE_ADDRESS);
-            return new BenchRelay() {
-                @Override public int port() { return relay.port(); }
-                @Override public long pid() { return relay.pid(); }
-                @Override public boolean sendsWelcome() { return true; }
-                @Override public double cpuSeconds() throws java.io.IOException { return relay.cpuSeconds(); }
-                @Override public long residentBytes() throws java.io.IOException { return relay.residentBytes(); }
-                @Override public long heapUsedAfterGcBytes() throws Exception { return relay.heapUsedAfterGcBytes(); }
-                @Override public String metrics() throws Exception { return relay.metrics(); }
-                @Override public void close() throws InterruptedException { relay.close(); }
-            };
+            return startTunnelcast(relayJar, log, SWARM_FROM_ONE_ADDRESS);
+        }
+    },
+    /**
+     * Ours with {@code --player-write-merge 20ms}: what the relay's CPU per message and its
+     * latency become when a player's writes wait up to 20 ms for each other.
+     */
+    TUNNELCAST_MERGE_20MS("tunnelcast-merge20ms") {
+        @Override
+        BenchRelay start(Path relayJar, Path log) throws Exception {
+            List<String> args = new ArrayList<>(SWARM_FROM_ONE_ADDRESS);
+            args.addAll(List.of("--player-write-merge", "20ms"));
+            return startTunnelcast(relayJar, log, args);
         }
     },
     /** The baseline: bench/node-relay/relay.js, a JSMpeg-style Node ws broadcast relay. */
@@ -30,6 +33,20 @@ enum RelayKind {
             return new NodeWsRelay(Path.of("bench", "node-relay"), log);
         }
     };
+
+    private static BenchRelay startTunnelcast(Path relayJar, Path log, List<String> relayArgs) throws Exception {
+        RelayProcess relay = new RelayProcess(relayJar, log, List.of(), relayArgs);
+        return new BenchRelay() {
+            @Override public int port() { return relay.port(); }
+            @Override public long pid() { return relay.pid(); }
+            @Override public boolean sendsWelcome() { return true; }
+            @Override public double cpuSeconds() throws java.io.IOException { return relay.cpuSeconds(); }
+            @Override public long residentBytes() throws java.io.IOException { return relay.residentBytes(); }
+            @Override public long heapUsedAfterGcBytes() throws Exception { return relay.heapUsedAfterGcBytes(); }
+            @Override public String metrics() throws Exception { return relay.metrics(); }
+            @Override public void close() throws InterruptedException { relay.close(); }
+        };
+    }
 
     /**
      * Every player of the swarm comes from 127.0.0.1 and connects at once: the per-address
@@ -54,6 +71,6 @@ enum RelayKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown relay '" + label + "' (tunnelcast or node-ws)");
+        throw new IllegalArgumentException("unknown relay '" + label + "' (tunnelcast, tunnelcast-merge20ms or node-ws)");
     }
 }

@@ -119,6 +119,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a client may take to send Hello, else close 4400 [TUNNELCAST_HELLO_TIMEOUT] (default: ${DEFAULT-VALUE}).")
     Duration helloTimeout;
 
+    @Option(names = "--player-write-merge", paramLabel = "DURATION", converter = Units.Time.class,
+            defaultValue = "${env:TUNNELCAST_PLAYER_WRITE_MERGE:-0ms}",
+            description = "How long a player's first unsent message may wait for more to go out in the same write: "
+                    + "fewer system calls per message for that much more latency (docs/protocol.md, Fan-out); 0 = written at once "
+                    + "[TUNNELCAST_PLAYER_WRITE_MERGE] (default: ${DEFAULT-VALUE}).")
+    Duration playerWriteMerge;
+
     @Option(names = "--ping-interval", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_PING_INTERVAL:-10s}",
             description = "A WebSocket client that has sent nothing for this long is sent a ping; 0 = never "
@@ -337,7 +344,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxStreams(maxStreams).maxPlayersPerStream(maxPlayersPerStream).maxPlayers(maxPlayers)
                 .playerQueueBytes(playerQueueBytes).playerSocketSendBuffer(Math.toIntExact(playerSocketBuffer))
                 .playerQueueAge(playerQueueAge)
-                .slowPlayerTimeout(slowPlayerTimeout).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
+                .slowPlayerTimeout(slowPlayerTimeout).playerWriteMerge(playerWriteMerge).helloTimeout(helloTimeout).gracePeriod(gracePeriod)
                 .headerTimeout(headerTimeout).pingInterval(pingInterval).pongTimeout(pongTimeout)
                 .maxPendingConnections(maxPendingConnections).maxPendingPerAddress(maxPendingPerAddress)
                 .maxIdleConnections(maxIdleConnections).maxIdlePerAddress(maxIdlePerAddress)

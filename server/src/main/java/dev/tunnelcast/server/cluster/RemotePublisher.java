@@ -70,6 +70,11 @@ final class RemotePublisher implements dev.tunnelcast.server.relay.Peer {
     }
 
     @Override
+    public void executeAfter(Runnable task, long delayMillis) {
+        throw new UnsupportedOperationException("a remote publisher is not a player");
+    }
+
+    @Override
     public void refuse(CloseCode code, String detail) {
         releasedByStream.run();
     }

@@ -45,6 +45,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final Counter bytesIn;
     private final Counter messagesOut;
     private final Counter bytesOut;
+    private final Counter batchesOut;
     private final Counter pingsSent;
     private final Counter pongsQueued;
     private final Counter pingAnswers;
@@ -76,6 +77,10 @@ public final class RelayMetrics implements AutoCloseable {
         bytesIn = Counter.builder("tunnelcast.bytes.in").description("bytes received from publishers").register(registry);
         messagesOut = Counter.builder("tunnelcast.messages.out").description("messages written to players").register(registry);
         bytesOut = Counter.builder("tunnelcast.bytes.out").description("bytes written to players").register(registry);
+        batchesOut = Counter.builder("tunnelcast.batches.out")
+                .description("gathering writes to players: messages.out / batches.out messages share a write (more under load "
+                        + "and with --player-write-merge)")
+                .register(registry);
         pingsSent = Counter.builder("tunnelcast.pings")
                 .description("WebSocket pings sent to clients quiet for --ping-interval (no answer within --pong-timeout: 4431)")
                 .register(registry);
@@ -162,9 +167,24 @@ public final class RelayMetrics implements AutoCloseable {
         }
     }
 
+    /** One player's batch of messages written whole (one gathering write, or its rest when the socket took part). */
+    public void batchSent() {
+        batchesOut.increment();
+    }
+
     /** One WebSocket ping sent to a quiet client. */
     public void pingSent() {
         pingsSent.increment();
+    }
+
+    /** Messages written to players so far. */
+    public double messagesSent() {
+        return messagesOut.count();
+    }
+
+    /** Players' batches written so far ({@link #batchSent()}). */
+    public double batchesSent() {
+        return batchesOut.count();
     }
 
     public double pingsSent() {

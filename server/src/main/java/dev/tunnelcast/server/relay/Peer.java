@@ -58,6 +58,14 @@ public interface Peer {
     Executor writer();
 
     /**
+     * Runs {@code task} on the thread that writes to this peer ({@link #writer()}) after
+     * {@code delayMillis}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when that thread is shutting down
+     */
+    void executeAfter(Runnable task, long delayMillis);
+
+    /**
      * Asks the kernel to buffer at most about this many bytes for the client's socket
      * ({@code SO_SNDBUF}, which Linux doubles); a peer without a socket of its own ignores it.
      */

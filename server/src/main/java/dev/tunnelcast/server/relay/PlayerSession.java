@@ -393,6 +393,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
                 metrics.sent(sent.sizeBytes(), queue.isLive(sent) ? now - sent.receivedAtNanos() : -1);
                 streamBytesOut.add(sent.sizeBytes());
             }
+            metrics.batchSent();
             clearBatch();
             sending = false;
             queue.sent();

@@ -19,9 +19,12 @@ import java.time.Duration;
  * @param maxRoomSize          members of one room (streams {@code room.participant} with a publisher)
  * @param layers               when players move between simulcast layers
  * @param playerKernelBufferBytes what a player socket's kernel send buffer can hold (0: not known)
+ * @param playerWriteMerge     how long a fan-out's pump starts wait, so that more messages share a
+ *                             player's write ({@link PumpKicks}); zero: they start at once
  */
 public record RelayPolicy(int maxStreams, int maxPlayersPerStream, int maxPlayers,
                           long playerQueueBytes, Duration playerQueueAge, Duration slowPlayerTimeout,
                           long gopCacheBytes, Duration gracePeriod, boolean allowTakeover, int maxRoomSize,
-                          LayerSettings layers, long playerKernelBufferBytes) {
+                          LayerSettings layers, long playerKernelBufferBytes,
+                          Duration playerWriteMerge) {
 }

@@ -276,7 +276,7 @@ public final class Stream {
         long now = context.clock().monotonicNanos();
         List<PlayerSession> slow = null;
         boolean wantKeyframe = false;
-        PumpKicks kicks = new PumpKicks();
+        PumpKicks kicks = new PumpKicks(context.policy().playerWriteMerge().toMillis());
         try {
             for (PlayerSession player : players) {
                 switch (player.offer(message, now, kicks)) {

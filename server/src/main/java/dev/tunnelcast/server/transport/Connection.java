@@ -122,6 +122,11 @@ public final class Connection implements Peer {
         return socket.ioThread();
     }
 
+    @Override
+    public void executeAfter(Runnable task, long delayMillis) {
+        socket.executeAfter(task, delayMillis);
+    }
+
     /**
      * Refuses the client: {@code Status{REFUSED}}, then a close frame with {@code code}; counted
      * in metrics and logged once. Later calls do nothing.

@@ -29,6 +29,7 @@ class ServeCommandTest {
         assertThat(cli.playerQueueBytes()).isEqualTo(lib.playerQueueBytes());
         assertThat(cli.playerQueueAge()).isEqualTo(lib.playerQueueAge());
         assertThat(cli.slowPlayerTimeout()).isEqualTo(lib.slowPlayerTimeout());
+        assertThat(cli.playerWriteMerge()).isEqualTo(lib.playerWriteMerge()).isZero();
         assertThat(cli.helloTimeout()).isEqualTo(lib.helloTimeout());
         assertThat(cli.headerTimeout()).isEqualTo(lib.headerTimeout());
         assertThat(cli.maxPendingConnections()).isEqualTo(lib.maxPendingConnections());
@@ -45,7 +46,8 @@ class ServeCommandTest {
     @Test
     void optionsAreParsedWithUnits() {
         RelayConfig c = parse("--port", "0", "--max-message-bytes", "512KiB", "--player-queue-age", "1500ms",
-                "--grace-period", "1m", "--allow-takeover", "--gop-cache-bytes", "2MiB", "--max-room-size", "3");
+                "--grace-period", "1m", "--allow-takeover", "--gop-cache-bytes", "2MiB", "--max-room-size", "3",
+                "--player-write-merge", "20ms");
         assertThat(c.port()).isZero();
         assertThat(c.maxMessageBytes()).isEqualTo(512 * 1024);
         assertThat(c.playerQueueAge()).isEqualTo(Duration.ofMillis(1500));
@@ -53,6 +55,7 @@ class ServeCommandTest {
         assertThat(c.allowTakeover()).isTrue();
         assertThat(c.gopCacheBytes()).isEqualTo(2L * 1024 * 1024);
         assertThat(c.maxRoomSize()).isEqualTo(3);
+        assertThat(c.playerWriteMerge()).isEqualTo(Duration.ofMillis(20));
     }
 
     @Test
@@ -109,6 +112,7 @@ class ServeCommandTest {
         assertThatThrownBy(() -> parse("--max-message-bytes", "lots")).hasMessageContaining("not a size");
         assertThatThrownBy(() -> parse("--max-streams", "0")).hasMessageContaining("--max-streams must be positive");
         assertThatThrownBy(() -> parse("--max-room-size", "0")).hasMessageContaining("--max-room-size must be positive");
+        assertThatThrownBy(() -> parse("--player-write-merge", "2s")).hasMessageContaining("--player-write-merge must be 0 (off) to 500 ms");
         assertThatThrownBy(() -> parse("--tls-cert", "a.pem")).hasMessageContaining("--tls-cert and --tls-key go together");
     }
 }
