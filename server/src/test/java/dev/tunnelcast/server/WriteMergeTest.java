@@ -14,9 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --player-write-merge}: a burst the publisher sends within the merge reaches an idle
- * player whole and in order, in fewer writes than messages, and not before the merge has passed
- * (the player's pump waits for it). Without it, the relay writes at once (the fan-out tests).
+ * {@code --player-write-merge} over real sockets: a burst the publisher sends within the merge
+ * reaches the player whole and in order, in fewer writes than messages. When exactly the pump
+ * waits is checked without sockets ({@code BatchedWritesTest}): here a write still completing as
+ * the burst begins may take its first message at once, which a machine's load decides.
  */
 class WriteMergeTest {
 
@@ -24,7 +25,7 @@ class WriteMergeTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
-    void aBurstWithinTheMergeArrivesWholeInOrderInFewerWritesThanMessages() {
+    void aBurstWithinTheMergeArrivesWholeAndInOrderInFewerWritesThanMessages() {
         try (Relay relay = Relay.start(TestRelays.config().playerWriteMerge(MERGE).build());
              WsClient player = TestRelays.player(relay, "merged");
              WsClient publisher = TestRelays.publisher(relay, "merged")) {
@@ -36,15 +37,8 @@ class WriteMergeTest {
             }
             double messagesBefore = relay.metrics().messagesSent();
             double batchesBefore = relay.metrics().batchesSent();
-
-            long sentAt = System.nanoTime();
             burst.forEach(publisher::sendBytes);
-            byte[] first = player.next().bytes();
-            Duration firstAfter = Duration.ofNanos(System.nanoTime() - sentAt);
-
-            assertThat(firstAfter).as("the first message waited for the merge").isGreaterThanOrEqualTo(MERGE.minusMillis(50));
-            assertThat(first).isEqualTo(burst.get(0));
-            for (byte[] expected : burst.subList(1, burst.size())) {
+            for (byte[] expected : burst) {
                 assertThat(player.next().bytes()).isEqualTo(expected);
             }
             Conditions.await("every message of the burst counted as written", WAIT,

@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
  * One client's WebSocket as the relay's code sees it ({@link ClientSocket}), without the
  * socket: it records every binary message the relay writes and the close code it sends, and
  * runs the work meant for the socket's I/O thread at once, so that a fuzz input plays out on
- * one thread. Delayed work (the close linger) never runs. As on Undertow's channel, a message
+ * one thread. Delayed work (the close linger, a write merge) never runs by itself: it is kept
+ * for a test to run ({@link #runDelayed()}). As on Undertow's channel, a message
  * sent after the close frame fails, and a failure without a completion closes the socket.
  */
 final class FakeSocket implements ClientSocket {
@@ -35,6 +36,11 @@ final class FakeSocket implements ClientSocket {
     private int closeCode = -1;
     private boolean open = true;
     private final Executor ioThread;
+    /** Work given to {@link #executeAfter}, with its delay, not yet run. */
+    private final List<Delayed> delayed = new ArrayList<>();
+
+    /** One task given to {@link #executeAfter}. */
+    record Delayed(Runnable task, long delayMillis) {}
 
     /** A socket whose I/O-thread work runs at once on the caller's thread. */
     FakeSocket() {
@@ -123,7 +129,19 @@ final class FakeSocket implements ClientSocket {
 
     @Override
     public void executeAfter(Runnable task, long delayMillis) {
-        // timers never fire: one input plays out deterministically
+        delayed.add(new Delayed(task, delayMillis)); // timers never fire by themselves: one input plays out deterministically
+    }
+
+    /** The delayed work not yet run. */
+    List<Delayed> delayed() {
+        return Collections.unmodifiableList(delayed);
+    }
+
+    /** Runs the delayed work given so far (as if its time had come), in order. */
+    void runDelayed() {
+        List<Delayed> due = new ArrayList<>(delayed);
+        delayed.clear();
+        due.forEach(d -> d.task().run());
     }
 
     @Override

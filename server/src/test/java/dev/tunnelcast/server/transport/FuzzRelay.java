@@ -28,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The relay below its sockets, for fuzz tests: a fresh stream registry with the default
- * configuration, and clients whose messages go through the same listener a WebSocket
+ * configuration (or a given one), and clients whose messages go through the same listener a WebSocket
  * delivers to. Timers (grace period) never fire, so one input plays out deterministically.
  */
 final class FuzzRelay {
@@ -36,10 +36,19 @@ final class FuzzRelay {
     static final String STREAM = "fuzz";
     private static final RelayMetrics METRICS = new RelayMetrics();
     private static final RelayConfig CONFIG = RelayConfig.builder().build();
-    private static final RelayPolicy POLICY = Relay.policy(CONFIG);
 
-    private final StreamRegistry registry = new StreamRegistry(new RelayContext(POLICY, CONFIG.clock(), METRICS,
-            new CopyOnWriteArrayList<>(), new NeverFiringScheduler()));
+    private final StreamRegistry registry;
+
+    FuzzRelay() {
+        this(CONFIG);
+    }
+
+    /** A relay with {@code config}'s policy (its limits, queue bounds, write merge); clients use the default message bound. */
+    FuzzRelay(RelayConfig config) {
+        RelayPolicy policy = Relay.policy(config);
+        registry = new StreamRegistry(new RelayContext(policy, config.clock(), METRICS,
+                new CopyOnWriteArrayList<>(), new NeverFiringScheduler()));
+    }
 
     /**
      * One conversation with every message kind, a late player, a refusal and an end of stream,
