@@ -122,7 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--player-write-merge", paramLabel = "DURATION", converter = Units.Time.class,
             defaultValue = "${env:TUNNELCAST_PLAYER_WRITE_MERGE:-0ms}",
             description = "How long a player's first unsent message may wait for more to go out in the same write: "
-                    + "fewer system calls per message for that much more latency (docs/protocol.md, Fan-out); 0 = written at once "
+                    + "fewer system calls per message for that much more latency (docs/protocol.md, \"Writes\"); 0 = written at once "
                     + "[TUNNELCAST_PLAYER_WRITE_MERGE] (default: ${DEFAULT-VALUE}).")
     Duration playerWriteMerge;
 
