@@ -306,8 +306,8 @@ export class Player {
     } catch (e) {
       if (!(e instanceof UnsupportedCodecError)) throw e;
       // An automatic path that cannot play the codec (VP8 through MSE): WebCodecs, where it decodes it.
-      const pinned = this.options.videoPathPinned ?? false;
       if (this.fallback === 'switching') return; // the switch under way configures WebCodecs with the newest config
+      const pinned = this.options.videoPathPinned ?? false;
       if (this.fallback === 'no' && fallbackFor(this.stats.videoPath, pinned) === 'webcodecs') {
         void this.fallBack(codecFallbackNote(config.codec, this.stats.videoPath), () => this.setState('unsupported', e.message));
       } else {

@@ -63,7 +63,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
      * {@value #MAX_BATCH_BYTES} bytes), so they start small and double as a batch needs, up to
      * {@link #MAX_BATCH_MESSAGES}; two arrays of 1,024 would be 8 KiB of heap for every player.
      */
-    static final int INITIAL_BATCH_SLOTS = 16;
+    private static final int INITIAL_BATCH_SLOTS = 16;
 
     private RelayedMessage[] inFlight = new RelayedMessage[INITIAL_BATCH_SLOTS];
     private ByteBuffer[] frames = new ByteBuffer[INITIAL_BATCH_SLOTS];
