@@ -38,6 +38,8 @@ const fakeMedia = fakeVideo || fakeAudio ? ['--use-fake-device-for-media-stream'
 // TUNNELCAST_FAKE_DEVICES=1 (Firefox, WebKit): the engine's own fake camera and microphone, granted without a prompt
 // (Firefox's fake devices, WebKit's mock capture devices; neither plays files).
 const fakeDevices = process.env.TUNNELCAST_FAKE_DEVICES === '1';
+// TUNNELCAST_FIREFOX_AUDIO=alsa|pulse|mock: Firefox's audio device (firefox-driver.mjs says which suits which page).
+const firefoxAudio = process.env.TUNNELCAST_FIREFOX_AUDIO || undefined;
 // TUNNELCAST_PROXY=http://user:password@host:port sends every request, loopback included, through that proxy
 // (playwright answers its Basic auth); TUNNELCAST_IGNORE_HTTPS_ERRORS=1 accepts a self-signed certificate.
 const proxy = proxyOption(process.env.TUNNELCAST_PROXY ?? '');
@@ -52,7 +54,7 @@ const home = engine !== 'chromium' ? (mkdirSync('target', { recursive: true }), 
 const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
 
 /** The browser: playwright's Chromium context, or Firefox or WebKit behind the same few methods. */
-const context = engine === 'firefox' ? await launchFirefox(home, env, { fakeMedia: fakeDevices })
+const context = engine === 'firefox' ? await launchFirefox(home, env, { fakeMedia: fakeDevices, audio: firefoxAudio })
   : engine === 'webkit' ? await launchWebKit(home, env, { fakeMedia: fakeDevices }) : await chromium.launchPersistentContext(join(home, 'profile'), {
   executablePath: CHROMIUM,
   headless: true,

@@ -1,18 +1,24 @@
 // Firefox for driver.mjs: Debian's /usr/bin/firefox-esr through puppeteer-core over WebDriver
 // BiDi (Firefox has no CDP), behind the few methods of playwright's BrowserContext and Page that
-// driver.mjs uses, so its commands run unchanged. Firefox without a sound server keeps every
-// AudioContext suspended (resume() never settles): a PulseAudio null sink of its own, under
-// `home`, plays the audio nowhere. Firefox reaches it through ALSA (cubeb's alsa backend, an .asoundrc
-// under `home` routing ALSA's default device to that server): through cubeb's pulse backend the page
-// stopped answering the driver soon after its second player started playing. Both processes end with close().
-// The publisher's Firefox (fakeMedia) goes through cubeb's pulse backend instead: through ALSA, in 14 of 19
-// launches (a bare AudioContext, fake devices or not, load 3-10) Firefox's graph was built with an output of
-// 0 channels (MOZ_LOG MediaTrackGraph: "AudioCallbackDriver ctor ... output: device 0x0, channel 0", then
-// "Output number of channels is 0") and every AudioContext stayed suspended for the browser's life; in the
-// other 5, 32 channels. The sound server answered from 0.1 s after its start and ALSA's default device gave
-// 32 channels to a plain client at once (15 of 15); in a failing launch the server saw no stream from the
-// parent's cubeb after its rate query (no 100-frame sink input: cubeb's ALSA max-channel query). Through
-// the pulse backend, 7 of 7 launches ran their AudioContext.
+// driver.mjs uses, so its commands run unchanged. Firefox without an audio device keeps every
+// AudioContext suspended (resume() never settles), so each launch gives it one that plays nowhere
+// (`audio`), chosen by what the page does with sound:
+// - 'alsa' (players): a PulseAudio null sink of its own, under `home`, reached through cubeb's alsa
+//   backend (an .asoundrc under `home` routes ALSA's default device to that server). Through cubeb's
+//   pulse backend a player page stopped answering the driver soon after its second player started playing.
+// - 'pulse' (publishers): the same null sink through cubeb's pulse backend. Through ALSA, in 14 of 19
+//   launches (a bare AudioContext, fake devices or not, load 3-10) Firefox's graph was built with an
+//   output of 0 channels (MOZ_LOG MediaTrackGraph: "AudioCallbackDriver ctor ... output: device 0x0,
+//   channel 0", then "Output number of channels is 0") and every AudioContext stayed suspended for the
+//   browser's life; through pulse, every launch ran its AudioContext.
+// - 'mock' (a call page, which captures and plays): Firefox's own mock audio device
+//   (`media.cubeb.force_mock_context`, the one Mozilla's tests use; no sound server). Through the pulse
+//   backend 1 call in 5 beside a CPU hog hung the page for good (CI's run of 2026-12-04 too): gdb showed
+//   the parent's AudioIPC server thread waiting for libpulse's main-loop lock, held by libpulse's thread
+//   inside a cubeb callback waiting on the content process; 12 of 12 calls ran through the mock. Its
+//   clock runs 10 ms of audio, then sleeps 10 ms, so it falls behind the wall clock (150 audio packets
+//   over 3.18 s captured, 47 a second, beside 2 CPU hogs; 50 through pulse): not for the publisher's rate checks.
+// Both processes end with close().
 import puppeteer from 'puppeteer-core';
 import { startPulseAudio } from './pulse-audio.mjs';
 import { join } from 'node:path';
@@ -88,20 +94,28 @@ function pageLike(page) {
   };
 }
 
+/** The audio devices a launch can give Firefox (see above). */
+export const AUDIO_DEVICES = ['alsa', 'pulse', 'mock'];
+
 /**
- * Launches Firefox headless with its profile under `home`, autoplay allowed, audio to a null sink.
+ * Launches Firefox headless with its profile under `home`, autoplay allowed, audio played nowhere
+ * through `audio` (see above; by default 'pulse' with `fakeMedia`, else 'alsa').
  * With `fakeMedia`, getUserMedia gets Firefox's own fake camera and microphone (a frame changing
  * colour, a tone), granted without a prompt: Firefox cannot play files as its devices.
- * @param {string} home @param {NodeJS.ProcessEnv} env @param {{ fakeMedia?: boolean }} [options]
+ * @param {string} home @param {NodeJS.ProcessEnv} env @param {{ fakeMedia?: boolean, audio?: string }} [options]
  * @returns {Promise<import('playwright-core').BrowserContext>} the subset driver.mjs uses (see pageLike)
  */
-export async function launchFirefox(home, env, { fakeMedia = false } = {}) {
-  const { server, pulse } = await startPulseAudio(home, env);
-  writeFileSync(join(home, '.asoundrc'), `pcm.!default { type pulse server "${server}" }\nctl.!default { type pulse server "${server}" }\n`);
+export async function launchFirefox(home, env, { fakeMedia = false, audio = fakeMedia ? 'pulse' : 'alsa' } = {}) {
+  if (!AUDIO_DEVICES.includes(audio)) throw new Error(`Firefox audio '${audio}': ${AUDIO_DEVICES.join(', ')}`);
+  const sound = audio === 'mock' ? null : await startPulseAudio(home, env);
+  if (sound) {
+    writeFileSync(join(home, '.asoundrc'), `pcm.!default { type pulse server "${sound.server}" }\nctl.!default { type pulse server "${sound.server}" }\n`);
+  }
+  const device = sound ? { 'media.cubeb.backend': audio } : { 'media.cubeb.force_mock_context': true };
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi',
-    userDataDir: join(home, 'profile'), env: { ...env, PULSE_SERVER: server }, defaultViewport: { width: 1280, height: 800 },
-    extraPrefsFirefox: { 'media.cubeb.backend': fakeMedia ? 'pulse' : 'alsa', 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
+    userDataDir: join(home, 'profile'), env: sound ? { ...env, PULSE_SERVER: sound.server } : env, defaultViewport: { width: 1280, height: 800 },
+    extraPrefsFirefox: { ...device, 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, 'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false, 'toolkit.telemetry.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false,
       ...(fakeMedia ? { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true } : {}) },
     // A protocol call that never answers fails after this instead of holding its command forever.
@@ -113,7 +127,7 @@ export async function launchFirefox(home, env, { fakeMedia = false } = {}) {
     newPage: async () => pageLike(page),
     close: async () => {
       await browser.close().catch(() => {});
-      pulse.kill();
+      sound?.pulse.kill();
     },
   };
   return /** @type {import('playwright-core').BrowserContext} */ (/** @type {unknown} */ (context));

@@ -45,7 +45,7 @@ class FirefoxCallE2ETest {
         stack = LiveStack.start(new LiveStack.Options(320, 180, FPS, 300_000, Duration.ofSeconds(3)));
         chromium = ChromiumPlayer.launch(WEB_PLAYER, ARTIFACTS.resolve("firefox-call-chromium.log"), ChromiumPlayer.Options.defaults()
                 .withFakeMedia(CallMedia.camera(work, 320, 180, FPS, ANNS_FIRST_STAMP), CallMedia.microphone(work)));
-        firefox = ChromiumPlayer.launchWithFakeDevices("firefox", WEB_PLAYER, ARTIFACTS.resolve("firefox-call-firefox.log"));
+        firefox = ChromiumPlayer.launchFirefoxForCall(WEB_PLAYER, ARTIFACTS.resolve("firefox-call-firefox.log"));
     }
 
     @AfterAll

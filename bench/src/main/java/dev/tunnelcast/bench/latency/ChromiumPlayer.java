@@ -190,6 +190,16 @@ public final class ChromiumPlayer implements AutoCloseable {
         };
     }
 
+    /**
+     * Firefox with its fake devices, as {@link #launchWithFakeDevices} starts it, for a page that captures and plays at once
+     * (a call page): its audio goes to Firefox's own mock device, since through cubeb's pulse backend such a page could
+     * hang for good ({@code web-player/e2e/firefox-driver.mjs} says why each page gets which device).
+     */
+    public static ChromiumPlayer launchFirefoxForCall(Path webPlayerDir, Path logFile) throws IOException {
+        return launch(webPlayerDir, logFile, true,
+                Map.of("TUNNELCAST_BROWSER", "firefox", "TUNNELCAST_FAKE_DEVICES", "1", "TUNNELCAST_FIREFOX_AUDIO", "mock"));
+    }
+
     /** The engine named {@code chromium}, {@code firefox} or {@code webkit}, as the methods above start it. */
     public static ChromiumPlayer launch(String engine, Path webPlayerDir, Path logFile) throws IOException {
         return switch (engine) {
