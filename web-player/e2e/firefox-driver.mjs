@@ -15,9 +15,10 @@
 //   (`media.cubeb.force_mock_context`, the one Mozilla's tests use; no sound server). Through the pulse
 //   backend 1 call in 5 beside a CPU hog hung the page for good (CI's run of 2026-12-04 too): gdb showed
 //   the parent's AudioIPC server thread waiting for libpulse's main-loop lock, held by libpulse's thread
-//   inside a cubeb callback waiting on the content process; 12 of 12 calls ran through the mock. Its
-//   clock runs 10 ms of audio, then sleeps 10 ms, so it falls behind the wall clock (150 audio packets
-//   over 3.18 s captured, 47 a second, beside 2 CPU hogs; 50 through pulse): not for the publisher's rate checks.
+//   inside a cubeb callback waiting on the content process. Through the mock, 24 of 24 calls passed beside
+//   2 CPU hogs. Its clock runs 10 ms of audio, then sleeps 10 ms, so it falls behind the wall clock (150
+//   audio packets over 3.18 s captured, 47 a second, beside 2 CPU hogs; 50 through pulse): not for the
+//   publisher's rate checks.
 // Both processes end with close().
 import puppeteer from 'puppeteer-core';
 import { startPulseAudio } from './pulse-audio.mjs';
