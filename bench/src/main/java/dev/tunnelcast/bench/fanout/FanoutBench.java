@@ -107,11 +107,12 @@ public final class FanoutBench implements Callable<Integer> {
                         r = RunResult.notConnected(kind.label, players, stalledPlayers, repeat, FanoutRun.loadAverage());
                     }
                     here.add(r);
-                    System.out.printf("%s players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% cpuPerMsg=%.2fus kernel=%.0f%% syscallsPerMsg=%.3f benchCpu=%.0f%% playersCpu=%.0f%% rss=%.0fMiB drops=%.0f closes=%s load=%.2f%n",
+                    System.out.printf("%s players=%d repeat=%d delivered=%.3f%% p50=%.2fms p99=%.2fms relayCpu=%.0f%% cpuPerMsg=%.2fus kernel=%.0f%% syscallsPerMsg=%.3f benchCpu=%.0f%% playersCpu=%.0f%% relayAddedP99=%.1fms (audio %.1f, keyframes %.1f) rss=%.0fMiB drops=%.0f closes=%s load=%.2f%n",
                             r.relay(), players, repeat, r.deliveredPercent(), r.latencyP50Micros() / 1000.0,
                             r.latencyP99Micros() / 1000.0, r.relayCpuPercentOfCore(), r.relayCpuMicrosPerDelivered(),
                             r.relayKernelPercentOfCpu(), r.relaySyscallsPerDelivered(), r.benchCpuPercentOfCore(),
-                            r.playersCpuPercentOfCore(),
+                            r.playersCpuPercentOfCore(), r.relayOwnP99Micros() / 1000.0, r.relayAudioP99Micros() / 1000.0,
+                            r.relayKeyframeP99Micros() / 1000.0,
                             r.relayResidentBytes() / 1048576.0, r.relayDrops(), r.closeCodes(), r.loadAverage1m());
                 }
             }

@@ -86,13 +86,13 @@ final class FanoutReport {
                 .append(" s each, runs interleaved between the relays (min–max in brackets); a relay's sweep stops one player count after it")
                 .append(" first fails the bar. Ours only: heap per player is the heap after a full GC with the players less before them,")
                 .append(" over the players; relay-added p99 is the relay's own histogram (`tunnelcast_relay_latency`: receive → write")
-                .append(" completed, the upper bound of its bucket); `tunnelcast-merge20ms` is ours with `--player-write-merge 20ms`.")
+                .append(" completed, the upper bound of its bucket), over every message, then over audio only and keyframes only; `tunnelcast-merge20ms` is ours with `--player-write-merge 20ms`.")
                 .append(" Raw runs: `fanout.json`.\n\n");
 
         md.append(whatThisShows(runs, slow));
 
-        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | of which kernel % | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | heap KiB / player | relay-added p99 ms | drops |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| players | relay | delivered % | p50 ms | p99 ms | relay CPU % | relay CPU µs / delivered msg | of which kernel % | relay syscalls / delivered msg | players CPU % | bench CPU % | relay RSS MiB | relay heap MiB | heap KiB / player | relay-added p99 ms | of audio | of keyframes | drops |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int players : playerCounts) {
             for (RelayKind k : kinds) {
                 List<RunResult> at = at(runs, k, players);
@@ -110,7 +110,9 @@ final class FanoutReport {
                         .append(" | ").append(spread(at, r -> r.relayResidentBytes() / MIB).format(0))
                         .append(" | ").append(spread(at, r -> r.relayHeapBytes() < 0 ? -1 : r.relayHeapBytes() / MIB).format(0))
                         .append(" | ").append(spread(at, r -> r.heapPerPlayerBytes() < 0 ? -1 : r.heapPerPlayerBytes() / 1024.0).format(1))
-                        .append(" | ").append(spread(at, r -> r.relayOwnP99Micros() < 0 ? -1 : r.relayOwnP99Micros() / 1000.0).format(1))
+                        .append(" | ").append(spread(at, r -> millis(r.relayOwnP99Micros())).format(1))
+                        .append(" | ").append(spread(at, r -> millis(r.relayAudioP99Micros())).format(1))
+                        .append(" | ").append(spread(at, r -> millis(r.relayKeyframeP99Micros())).format(1))
                         .append(" | ").append(spread(at, RunResult::relayDrops).format(0)).append(" |\n");
             }
         }
@@ -118,6 +120,11 @@ final class FanoutReport {
                 .append(spread(runs, RunResult::loadAverage1m).format(2)).append(".\n\n");
         if (!slow.isEmpty()) md.append(slowSection(slow));
         return md.toString();
+    }
+
+    /** Microseconds as milliseconds; -1 (not measured) stays -1. */
+    private static double millis(long micros) {
+        return micros < 0 ? -1 : micros / 1000.0;
     }
 
     private String ratioSentence(List<RunResult> runs) {

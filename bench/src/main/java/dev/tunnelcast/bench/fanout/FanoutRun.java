@@ -74,6 +74,8 @@ final class FanoutRun {
                         h.getMaxValue(),
                         hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 50) * 1e6) : -1,
                         hasMetrics ? (long) (PrometheusText.percentileBetween(latency0, latency1, 99) * 1e6) : -1,
+                        hasMetrics ? relayP99Micros(metrics0, metrics1, "kind=\"audio\"") : -1,
+                        hasMetrics ? relayP99Micros(metrics0, metrics1, "kind=\"keyframe\"") : -1,
                         100 * relayCpu / window, 100 * benchCpu / window, 100 * playersCpu / window,
                         heapWith < 0 ? -1 : (heapWith - heapBefore) / players, heapWith, rss,
                         hasMetrics ? PrometheusText.sum(relay.metrics(), "tunnelcast_drops_total") : -1,
@@ -83,6 +85,13 @@ final class FanoutRun {
                         relayCpu <= 0 ? -1 : 100 * relaySystem / relayCpu);
             }
         }
+    }
+
+    /** The relay's own p99 (bucket upper bound) between two scrapes, over the messages {@code label} tags; -1 for none. */
+    private static long relayP99Micros(String before, String after, String label) {
+        double seconds = PrometheusText.percentileBetween(PrometheusText.buckets(before, RELAY_LATENCY, label),
+                PrometheusText.buckets(after, RELAY_LATENCY, label), 99);
+        return Double.isFinite(seconds) ? (long) (seconds * 1e6) : -1;
     }
 
     /** The first packets the players count, one per track. */

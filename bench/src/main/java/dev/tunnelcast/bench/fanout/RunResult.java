@@ -9,6 +9,8 @@ package dev.tunnelcast.bench.fanout;
  * @param deliveredPercent       packets received by healthy players / packets they should have got
  * @param latencyP50Micros       publisher send → player receive (same clock), all healthy players
  * @param relayOwnP99Micros      the relay's histogram (receive → write completed), bucket upper bound
+ * @param relayAudioP99Micros    the same over audio messages only ({@code kind="audio"})
+ * @param relayKeyframeP99Micros the same over keyframes only ({@code kind="keyframe"})
  * @param relayCpuPercentOfCore  relay process CPU over the window, 100 = one full core
  * @param benchCpuPercentOfCore  the harness JVM's CPU (the publisher, the measuring) over the window
  * @param playersCpuPercentOfCore the players' process's CPU (utime+stime from /proc) over the window
@@ -22,6 +24,7 @@ package dev.tunnelcast.bench.fanout;
 record RunResult(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m, double windowSeconds,
                  long packetsSent, double deliveredPercent, long latencyP50Micros, long latencyP95Micros,
                  long latencyP99Micros, long latencyMaxMicros, long relayOwnP50Micros, long relayOwnP99Micros,
+                 long relayAudioP99Micros, long relayKeyframeP99Micros,
                  double relayCpuPercentOfCore, double benchCpuPercentOfCore, double playersCpuPercentOfCore,
                  long heapPerPlayerBytes,
                  long relayHeapBytes, long relayResidentBytes, double relayDrops, String closeCodes,
@@ -29,7 +32,7 @@ record RunResult(String relay, int players, int stalledPlayers, int repeat, doub
 
     /** A run whose players could not all connect: nothing delivered, nothing else measured. */
     static RunResult notConnected(String relay, int players, int stalledPlayers, int repeat, double loadAverage1m) {
-        return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1,
+        return new RunResult(relay, players, stalledPlayers, repeat, loadAverage1m, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1,
                 -1, -1, -1, -1, -1, -1, -1, "{players did not all connect}", -1, -1, -1);
     }
 }

@@ -20,12 +20,20 @@ public final class PrometheusText {
         return sum;
     }
 
-    /** Cumulative bucket counts of a histogram, by upper bound ({@code le}). */
+    /** Cumulative bucket counts of a histogram, by upper bound ({@code le}), summed over its label sets. */
     public static TreeMap<Double, Double> buckets(String exposition, String histogram) {
+        return buckets(exposition, histogram, "");
+    }
+
+    /**
+     * As {@link #buckets(String, String)}, over the label sets that hold {@code label} (such as
+     * {@code kind="audio"}; "" for all).
+     */
+    public static TreeMap<Double, Double> buckets(String exposition, String histogram, String label) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
         String prefix = histogram + "_bucket{";
         for (String line : exposition.split("\n")) {
-            if (!line.startsWith(prefix)) continue;
+            if (!line.startsWith(prefix) || !line.contains(label)) continue;
             int le = line.indexOf("le=\"");
             String bound = line.substring(le + 4, line.indexOf('"', le + 4));
             double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);

@@ -9,7 +9,7 @@ class CapacityTest {
 
     static RunResult run(String relay, int players, int repeat, double delivered, double p99Millis) {
         return new RunResult(relay, players, 0, repeat, 0.5, 10, 1000, delivered, 1000, 2000,
-                (long) (p99Millis * 1000), 90_000, -1, -1, 50, 10, 30, -1, -1, 100L << 20, -1, "{}", -1, -1, -1);
+                (long) (p99Millis * 1000), 90_000, -1, -1, -1, -1, 50, 10, 30, -1, -1, 100L << 20, -1, "{}", -1, -1, -1);
     }
 
     @Test

@@ -33,6 +33,13 @@ public final class RelayMetrics implements AutoCloseable {
     /** Which kind of client a connection meter is about. */
     public enum Role { PUBLISHER, PLAYER }
 
+    /**
+     * What a relayed message carried, the relay latency's {@code kind} tag: a keyframe is many
+     * times the bytes of the rest, so its copies to every player take longest, and a call's
+     * audio is what its participants hear late first.
+     */
+    public enum Carried { AUDIO, VIDEO, KEYFRAME, OTHER }
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Map<Role, AtomicInteger> open = new EnumMap<>(Role.class);
@@ -49,7 +56,7 @@ public final class RelayMetrics implements AutoCloseable {
     private final Counter pingsSent;
     private final Counter pongsQueued;
     private final Counter pingAnswers;
-    private final Timer relayLatency;
+    private final Map<Carried, Timer> relayLatency = new EnumMap<>(Carried.class);
     private final DistributionSummary queueDepth;
     private final AtomicLong queuedBytesTotal = new AtomicLong();
     private final AtomicInteger rooms = new AtomicInteger();
@@ -90,12 +97,15 @@ public final class RelayMetrics implements AutoCloseable {
         pongsQueued = Counter.builder("tunnelcast.pongs.queued")
                 .description("Pong answers to players' Pings, queued behind their media in the bounded player queue")
                 .register(registry);
-        relayLatency = Timer.builder("tunnelcast.relay.latency")
-                .description("relay receive to socket write completed, per message and player")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
+        for (Carried carried : Carried.values()) {
+            relayLatency.put(carried, Timer.builder("tunnelcast.relay.latency")
+                    .description("relay receive to socket write completed, per message and player")
+                    .tag("kind", carried.name().toLowerCase())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry));
+        }
         queueDepth = DistributionSummary.builder("tunnelcast.player.queue.depth").baseUnit("bytes")
                 .description("player queue depth, sampled every second per player")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -158,12 +168,15 @@ public final class RelayMetrics implements AutoCloseable {
         bytesIn.increment(bytes);
     }
 
-    /** One message written to one player, {@code latencyNanos} after the relay received it (negative: not measured). */
-    public void sent(int bytes, long latencyNanos) {
+    /**
+     * One message carrying {@code carried} written to one player, {@code latencyNanos} after the relay
+     * received it (negative: not measured).
+     */
+    public void sent(int bytes, long latencyNanos, Carried carried) {
         messagesOut.increment();
         bytesOut.increment(bytes);
         if (latencyNanos >= 0) {
-            relayLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+            relayLatency.get(carried).record(latencyNanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -402,7 +402,7 @@ public final class PlayerSession implements Peer.SendCompletion, Runnable {
         synchronized (this) {
             for (int i = 0; i < inFlightCount; i++) {
                 RelayedMessage sent = inFlight[i];
-                metrics.sent(sent.sizeBytes(), queue.isLive(sent) ? now - sent.receivedAtNanos() : -1);
+                metrics.sent(sent.sizeBytes(), queue.isLive(sent) ? now - sent.receivedAtNanos() : -1, sent.carried());
                 streamBytesOut.add(sent.sizeBytes());
             }
             metrics.batchSent();

@@ -3,6 +3,7 @@ package dev.tunnelcast.server.relay;
 import com.google.protobuf.ByteString;
 import dev.tunnelcast.proto.v1.Envelope;
 import dev.tunnelcast.proto.v1.Padding;
+import dev.tunnelcast.server.metrics.RelayMetrics;
 import dev.tunnelcast.server.websocket.ServerFrames;
 import java.nio.ByteBuffer;
 
@@ -79,5 +80,14 @@ public record RelayedMessage(ByteBuffer bytes, ByteBuffer frame, Kind kind, bool
 
     public boolean isVideo() {
         return kind == Kind.VIDEO;
+    }
+
+    /** What this message carried, as the relay latency's histogram tells it apart. */
+    public RelayMetrics.Carried carried() {
+        return switch (kind) {
+            case AUDIO -> RelayMetrics.Carried.AUDIO;
+            case VIDEO -> keyframe ? RelayMetrics.Carried.KEYFRAME : RelayMetrics.Carried.VIDEO;
+            case CONTROL, CONFIG, PADDING -> RelayMetrics.Carried.OTHER;
+        };
     }
 }
