@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +101,7 @@ public final class RelayMetrics implements AutoCloseable {
         for (Carried carried : Carried.values()) {
             relayLatency.put(carried, Timer.builder("tunnelcast.relay.latency")
                     .description("relay receive to socket write completed, per message and player")
-                    .tag("kind", carried.name().toLowerCase())
+                    .tag("kind", carried.name().toLowerCase(Locale.ROOT))
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofNanos(50_000))
                     .maximumExpectedValue(Duration.ofSeconds(10))
